@@ -1,18 +1,18 @@
 """The error model: every user-facing failure is a GitMigrateError that says what and how to fix.
 
-    GitMigrateError                 exit 1
-    ├── UsageError                  exit 2  (bad arguments, unknown step/target/dialect)
-    ├── NotARepositoryError         exit 2
-    ├── RepositoryStateError        exit 2  (dirty tree, detached HEAD, not initialised ...)
-    ├── ConfigError                 exit 2
-    ├── SqlParseError               exit 3  (carries file, line, column)
-    ├── BlockedError                exit 3  (validation / lint / checksum refused the run)
-    │   └── ChecksumMismatchError
-    ├── TargetError                 exit 1  (unreachable database, missing driver, bad credentials)
-    ├── LockTimeoutError            exit 1
-    ├── StepFailedError             exit 1  (a step failed and was rolled back)
-    ├── CorruptMetadataError        exit 1  (a notes ref or step file edited into garbage)
-    └── InterruptedRunError         exit 130 (SIGINT/SIGTERM; resumable)
+GitMigrateError                 exit 1
+├── UsageError                  exit 2  (bad arguments, unknown step/target/dialect)
+├── NotARepositoryError         exit 2
+├── RepositoryStateError        exit 2  (dirty tree, detached HEAD, not initialised ...)
+├── ConfigError                 exit 2
+├── SqlParseError               exit 3  (carries file, line, column)
+├── BlockedError                exit 3  (validation / lint / checksum refused the run)
+│   └── ChecksumMismatchError
+├── TargetError                 exit 1  (unreachable database, missing driver, bad credentials)
+├── LockTimeoutError            exit 1
+├── StepFailedError             exit 1  (a step failed and was rolled back)
+├── CorruptMetadataError        exit 1  (a notes ref or step file edited into garbage)
+└── InterruptedRunError         exit 130 (SIGINT/SIGTERM; resumable)
 """
 
 from __future__ import annotations

@@ -1,0 +1,31 @@
+"""`git migrate diff`."""
+
+from __future__ import annotations
+
+import click
+
+from gitmigrate.cli.context import repo_from
+from gitmigrate.core.queries import step_diff
+
+
+@click.command()
+@click.argument("from_step", metavar="[FROM", required=False)
+@click.argument("to_step", metavar="[TO]]", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def diff(ctx: click.Context, from_step: str | None, to_step: str | None, as_json: bool) -> None:
+    """The git diff of step files between two steps (default: the last step's change)."""
+    text = step_diff(repo_from(ctx), from_step, to_step)
+    if as_json:
+        from unidiff import PatchSet
+
+        from gitmigrate.cli import output
+
+        output.print_json(
+            [
+                {"path": f.path, "added": f.added, "removed": f.removed, "patch": str(f)}
+                for f in PatchSet(text)
+            ]
+        )
+        return
+    click.echo(text, nl=False)

@@ -1,0 +1,19 @@
+"""`git migrate init`."""
+
+from __future__ import annotations
+
+import click
+
+from gitmigrate.cli import output
+from gitmigrate.cli.context import repo_from
+from gitmigrate.core.initialise import init_project
+
+
+@click.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Prepare this repository: .gitmigrate.toml, notes refspecs, ignore rules (idempotent)."""
+    result = init_project(repo_from(ctx))
+    for change in result.changes:
+        output.info(f"- {change}")
+    output.info("git-migrate is ready" if result.changes else "already initialised; nothing to do")

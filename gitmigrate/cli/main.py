@@ -1,0 +1,67 @@
+"""The `git migrate` command line: a thin layer over the library. One error boundary here turns
+GitMigrateError into a one-line message and the exit code of DESIGN.md; Ctrl-C exits 130."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from gitmigrate import __version__
+from gitmigrate.cli.commands import register
+from gitmigrate.core.errors import EXIT_FAILED, EXIT_INTERRUPTED, GitMigrateError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="git-migrate")
+@click.option(
+    "-C",
+    "repo_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Run as if started in this directory.",
+)
+@click.pass_context
+def cli(ctx: click.Context, repo_dir: str | None) -> None:
+    """Migrations of every kind as reviewable, resumable, reversible git history."""
+    ctx.obj = {"repo_dir": Path(repo_dir) if repo_dir else None}
+
+
+register(cli)
+
+
+def _report_crash() -> str:
+    handle, path = tempfile.mkstemp(prefix="git-migrate-crash-", suffix=".log")
+    with open(handle, "w") as log:
+        traceback.print_exc(file=log)
+    return path
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_FAILED)
+    except GitMigrateError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        path = _report_crash()
+        click.echo(f"error: unexpected failure: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"  hint: this is a bug in git-migrate; the traceback is in {path}", err=True)
+        sys.exit(EXIT_FAILED)
+    sys.exit(0)

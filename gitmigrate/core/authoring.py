@@ -1,0 +1,177 @@
+"""Authoring: start a migration branch and add steps to it. Everything is validated before
+anything is committed, so a failed command leaves no commit behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from gitmigrate.core import tomlwrite
+from gitmigrate.core.catalog import load_migration
+from gitmigrate.core.config import ProjectConfig, load_config
+from gitmigrate.core.errors import RepositoryStateError, UsageError
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import (
+    MIGRATION_FILE,
+    MIGRATIONS_DIR,
+    STEP_FILE,
+    Migration,
+    Step,
+    slugify,
+    valid_migration_name,
+)
+from gitmigrate.core.notes import write_step_notes
+from gitmigrate.core.stepmeta import compute_step_note
+
+
+@dataclass(frozen=True)
+class SqlSource:
+    """SQL text plus where it came from (for error messages)."""
+
+    text: str
+    origin: str
+
+
+def migration_branch(config: ProjectConfig, name: str) -> str:
+    return f"{config.branch_prefix}{name}"
+
+
+def current_migration_name(repo: GitRepo, config: ProjectConfig) -> str:
+    branch = repo.require_branch()
+    if not branch.startswith(config.branch_prefix):
+        raise RepositoryStateError(
+            f"the current branch {branch!r} is not a migration branch",
+            f"run `git migrate start NAME`, or `git switch {config.branch_prefix}NAME`",
+        )
+    return branch[len(config.branch_prefix) :]
+
+
+def start_migration(
+    repo: GitRepo, name: str, *, from_ref: str = "HEAD", description: str = ""
+) -> Migration:
+    config = load_config(repo)
+    if not valid_migration_name(name):
+        raise UsageError(
+            f"{name!r} is not a valid migration name",
+            "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+        )
+    branch = migration_branch(config, name)
+    if not repo.is_valid_branch_name(branch):
+        raise UsageError(
+            f"{branch!r} is not a valid git branch name", "choose another migration name"
+        )
+    if repo.branch_exists(branch):
+        raise UsageError(
+            f"a migration named {name!r} exists already (branch {branch})",
+            f"choose another name, or `git switch {branch}` to continue it",
+        )
+    base = repo.rev_parse(from_ref)
+    if base is None:
+        raise UsageError(
+            f"{from_ref!r} is not a commit", "pass --from with a branch, tag or commit"
+        )
+    if repo.show_file(base, f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}") is not None:
+        raise UsageError(
+            f"a migration named {name!r} is already in {from_ref}",
+            "choose another name: names must be unique in the history they land on",
+        )
+    dirty = repo.dirty_paths()
+    if dirty:
+        raise RepositoryStateError(
+            f"the work tree has uncommitted changes ({', '.join(dirty[:3])}{'...' if len(dirty) > 3 else ''})",
+            "commit or stash them (`git stash`), then run the command again",
+        )
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    header = tomlwrite.dumps(
+        {"name": name, "description": description, "created": created, "base": base}
+    )
+    repo.run("checkout", "-q", "-b", branch, base)
+    message = (
+        f"migrate: start {name}\n\n{description}\n\nMigrate-Migration: {name}\n"
+        if description
+        else (f"migrate: start {name}\n\nMigrate-Migration: {name}\n")
+    )
+    repo.commit_files(
+        branch=branch,
+        message=message,
+        files={f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}": header.encode()},
+    )
+    return Migration(name=name, description=description, created=created, base=base)
+
+
+def resolve_dialect(config: ProjectConfig, dialect: str | None) -> str:
+    """The dialect SQL is parsed for: explicit, else configured, else the default target's."""
+    from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
+
+    if dialect:
+        return normalize_dialect(dialect)
+    if config.dialect:
+        return normalize_dialect(config.dialect)
+    if config.default_target and config.default_target in config.targets:
+        return dialect_of_url(config.targets[config.default_target].url_template)
+    return "sqlite"
+
+
+def add_sql_step(
+    repo: GitRepo,
+    *,
+    summary: str,
+    up: SqlSource,
+    down: SqlSource | None,
+    verify: SqlSource | None = None,
+    irreversible: str | None = None,
+    dialect: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> Step:
+    """Validate the SQL for the dialect, then commit one step with its note."""
+    from gitmigrate.sql.parse import validate_sql
+
+    config = load_config(repo)
+    name = current_migration_name(repo, config)
+    if not summary.strip():
+        raise UsageError("a step needs a summary", "pass -m 'what this step does'")
+    if (down is None) == (irreversible is None):
+        raise UsageError(
+            "a SQL step needs exactly one of --down FILE and --irreversible REASON",
+            "give the rollback SQL, or say why no rollback can exist",
+        )
+    chosen = resolve_dialect(config, dialect)
+    files: dict[str, bytes] = {}
+    for fname, source in (("up.sql", up), ("down.sql", down), ("verify.sql", verify)):
+        if source is not None:
+            validate_sql(source.text, chosen, source.origin)
+            files[fname] = source.text.encode()
+    migration = load_migration(repo, name, "HEAD")
+    seq = migration.next_seq
+    slug = slugify(summary)
+    meta: dict[str, Any] = {"kind": "sql", "summary": summary.strip(), "dialect": chosen}
+    if irreversible:
+        meta["irreversible"] = irreversible
+    if options:
+        meta["options"] = options
+    files[STEP_FILE] = tomlwrite.dumps(meta).encode()
+    step = Step(
+        migration=name,
+        seq=seq,
+        slug=slug,
+        kind="sql",
+        summary=summary.strip(),
+        files=files,
+        options=options or {},
+        irreversible=irreversible,
+    )
+    message = (
+        f"sql: {step.summary}\n\n"
+        f"Migrate-Step: {step.id}\n"
+        f"Migrate-Kind: sql\n"
+        f"Migrate-Checksum: {step.checksum_algo}:{step.checksum}\n"
+    )
+    note = compute_step_note(step, chosen)  # before committing: a failure leaves no commit
+    commit = repo.commit_files(
+        branch=migration_branch(config, name),
+        message=message,
+        files={f"{step.path}/{fname}": body for fname, body in files.items()},
+    )
+    write_step_notes(repo, {commit: note})
+    return replace(step, commit=commit)

@@ -1,0 +1,139 @@
+"""Reads migrations and steps from a commit's tree: the step files are the source of truth,
+commits are their history (so a squash merge on a hosting site loses no step).
+
+One `ls-tree` plus blob reads through the persistent cat-file process, whatever the step count.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from typing import Any
+
+from gitmigrate.core.errors import CorruptMetadataError, UsageError
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import (
+    MIGRATION_FILE,
+    MIGRATIONS_DIR,
+    STEP_DIR_RE,
+    STEP_FILE,
+    Migration,
+    Step,
+)
+
+
+def load_migrations(repo: GitRepo, ref: str = "HEAD") -> dict[str, Migration]:
+    """Every migration in `ref`'s tree, keyed by name, steps in NNN order."""
+    if repo.rev_parse(ref) is None:
+        return {}
+    entries = repo.ls_tree(ref, MIGRATIONS_DIR + "/")
+    by_migration: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    headers: dict[str, str] = {}
+    for entry in entries:
+        parts = entry.path.split("/")
+        if len(parts) == 3 and parts[2] == MIGRATION_FILE:
+            headers[parts[1]] = entry.sha
+        elif len(parts) >= 4:
+            by_migration[parts[1]][parts[2]]["/".join(parts[3:])] = entry.sha
+    commits = step_commits(repo, ref)
+    migrations = {}
+    for name in sorted(set(headers) | set(by_migration)):
+        migrations[name] = _build_migration(
+            repo, name, headers.get(name), by_migration.get(name, {}), commits
+        )
+    return migrations
+
+
+def load_migration(repo: GitRepo, name: str, ref: str = "HEAD") -> Migration:
+    migrations = load_migrations(repo, ref)
+    if name not in migrations:
+        known = ", ".join(migrations) or "none"
+        raise UsageError(
+            f"no migration named {name!r} in {ref}",
+            f"known migrations: {known}; `git migrate list` shows them",
+        )
+    return migrations[name]
+
+
+def step_commits(repo: GitRepo, ref: str) -> dict[str, str]:
+    """Step id -> the commit that introduced it, from `Migrate-Step` trailers (one git process)."""
+    found: dict[str, str] = {}
+    for entry in repo.log(ref, first_parent=False, paths=[MIGRATIONS_DIR]):
+        step_id = entry.trailers.get("Migrate-Step")
+        if step_id and "Migrate-Rollback" not in entry.trailers:
+            found[step_id] = entry.commit  # log is newest first: the oldest wins
+    return found
+
+
+def _parse_toml(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(data.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CorruptMetadataError(
+            f"{where} is not valid TOML: {exc}",
+            f"fix the file, or restore it with `git checkout <last good commit> -- {where}`",
+        ) from exc
+
+
+def _build_migration(
+    repo: GitRepo,
+    name: str,
+    header_sha: str | None,
+    step_dirs: dict[str, dict[str, str]],
+    commits: dict[str, str],
+) -> Migration:
+    header: dict[str, Any] = {}
+    if header_sha:
+        header = _parse_toml(
+            repo.read_blob(header_sha), f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}"
+        )
+    steps = []
+    for dir_name in sorted(step_dirs):
+        match = STEP_DIR_RE.match(dir_name)
+        if not match:
+            continue
+        path = f"{MIGRATIONS_DIR}/{name}/{dir_name}"
+        file_shas = step_dirs[dir_name]
+        if STEP_FILE not in file_shas:
+            raise CorruptMetadataError(
+                f"{path}/{STEP_FILE} is missing",
+                f"restore it with `git checkout <last good commit> -- {path}/{STEP_FILE}`",
+            )
+        files = {fname: repo.read_blob(sha) for fname, sha in file_shas.items()}
+        meta = _parse_toml(files[STEP_FILE], f"{path}/{STEP_FILE}")
+        seq = int(match.group(1))
+        step = Step(
+            migration=name,
+            seq=seq,
+            slug=match.group(2),
+            kind=str(meta.get("kind", "")),
+            summary=str(meta.get("summary", "")),
+            files=files,
+            options=dict(meta.get("options", {})),
+            irreversible=meta.get("irreversible"),
+            commit=commits.get(f"{name}/{seq:03d}"),
+        )
+        _check_step(step, path)
+        steps.append(step)
+    return Migration(
+        name=name,
+        description=str(header.get("description", "")),
+        created=str(header.get("created", "")),
+        base=str(header.get("base", "")),
+        steps=tuple(sorted(steps, key=lambda s: s.seq)),
+    )
+
+
+def _check_step(step: Step, path: str) -> None:
+    if not step.kind:
+        raise CorruptMetadataError(
+            f"{path}/{STEP_FILE} has no kind", 'add `kind = "sql"` (or the step\'s kind) to it'
+        )
+    if step.kind == "sql":
+        required = ["up.sql"] + ([] if step.irreversible else ["down.sql"])
+        for fname in required:
+            if fname not in step.files:
+                raise CorruptMetadataError(
+                    f"step {step.id}: {path}/{fname} is missing",
+                    f"restore it with `git checkout {step.commit or '<step commit>'} -- {path}/{fname}`",
+                )

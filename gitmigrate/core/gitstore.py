@@ -1,0 +1,341 @@
+"""The only module that runs git: a thin, typed wrapper over GitPython.
+
+Commits are written with plumbing (`write-tree`, `commit-tree`, `update-ref`) through a
+temporary index, so a user's staged work is never swept into a step commit and no hook or
+porcelain overhead is paid. Blobs are read through GitPython's persistent `cat-file --batch`
+process, so reading a thousand steps costs one process, not a thousand.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from gitmigrate.core.errors import (
+    GitMigrateError,
+    NotARepositoryError,
+    RepositoryStateError,
+    UsageError,
+)
+
+_ENV_TO_STRIP = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE")
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    type: str
+    sha: str
+    path: str
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    commit: str
+    parents: tuple[str, ...]
+    author: str
+    date: str
+    subject: str
+    trailers: Mapping[str, str]
+
+
+class GitCommandError(GitMigrateError):
+    """A git command failed in a way the caller did not expect."""
+
+
+class GitRepo:
+    """A non-bare repository with a work tree, found from `path` upwards."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        start = Path(path) if path is not None else Path.cwd()
+        try:
+            self._repo = git.Repo(start, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise NotARepositoryError(
+                f"{start} is not inside a git repository",
+                "run `git init` first, or cd into your project",
+            ) from exc
+        if self._repo.bare or self._repo.working_tree_dir is None:
+            raise RepositoryStateError(
+                f"{start} is a bare repository; git-migrate needs a work tree",
+                "clone it (`git clone <bare> <dir>`) and run the command in the clone",
+            )
+        self.root = Path(self._repo.working_tree_dir)
+        self.git_dir = Path(self._repo.git_dir)
+
+    # -- running git --------------------------------------------------------------------
+
+    def run(
+        self,
+        *args: str,
+        input: str | bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        check: bool = True,
+    ) -> str:
+        """Run `git args...` in the work tree and return stdout (text, trailing newline kept)."""
+        full_env = {k: v for k, v in os.environ.items() if k not in _ENV_TO_STRIP}
+        full_env.update(env or {})
+        data = input.encode() if isinstance(input, str) else input
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            input=data,
+            capture_output=True,
+            env=full_env,
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            raise GitCommandError(
+                f"git {' '.join(args[:3])} failed: {proc.stderr.decode(errors='replace').strip()}",
+                "see the git message above; your repository was not changed by git-migrate",
+            )
+        return proc.stdout.decode(errors="replace")
+
+    def ok(self, *args: str) -> bool:
+        """True when `git args...` exits 0 (for questions such as "does this ref exist")."""
+        return (
+            subprocess.run(
+                ["git", *args], cwd=self.root, capture_output=True, check=False
+            ).returncode
+            == 0
+        )
+
+    # -- refs and state -----------------------------------------------------------------
+
+    def rev_parse(self, ref: str) -> str | None:
+        out = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        return out.strip() or None
+
+    def ref_value(self, ref: str) -> str | None:
+        """The object a ref points at (notes refs point at commits too), or None."""
+        out = self.run("rev-parse", "--verify", "--quiet", ref, check=False)
+        return out.strip() or None
+
+    def head_commit(self) -> str | None:
+        return self.rev_parse("HEAD")
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch name, or None for a detached HEAD."""
+        out = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
+        return out or None
+
+    def require_branch(self) -> str:
+        branch = self.current_branch()
+        if branch is None:
+            raise RepositoryStateError(
+                "HEAD is detached; git-migrate needs a branch",
+                "check out a branch (`git switch <branch>`) and run the command again",
+            )
+        return branch
+
+    def dirty_paths(self) -> list[str]:
+        """Tracked files that are modified or staged (untracked files do not count)."""
+        out = self.run("status", "--porcelain", "--untracked-files=no")
+        return [line[3:] for line in out.splitlines() if line.strip()]
+
+    def is_valid_branch_name(self, name: str) -> bool:
+        return self.ok("check-ref-format", "--branch", name)
+
+    def branch_exists(self, branch: str) -> bool:
+        return self.ref_value(f"refs/heads/{branch}") is not None
+
+    def config_get(self, key: str) -> str | None:
+        out = self.run("config", "--get", key, check=False).strip()
+        return out or None
+
+    def config_get_all(self, key: str) -> list[str]:
+        return self.run("config", "--get-all", key, check=False).split("\n")[:-1]
+
+    def config_get_regexp(self, pattern: str) -> dict[str, str]:
+        out = self.run("config", "--get-regexp", pattern, check=False)
+        pairs = (line.split(" ", 1) for line in out.splitlines() if line)
+        return {p[0]: (p[1] if len(p) > 1 else "") for p in pairs}
+
+    def config_set(self, key: str, value: str) -> None:
+        self.run("config", key, value)
+
+    def config_add_once(self, key: str, value: str) -> bool:
+        """Add a multi-valued config entry unless present; True when it was added."""
+        if value in self.config_get_all(key):
+            return False
+        self.run("config", "--add", key, value)
+        return True
+
+    def remotes(self) -> list[str]:
+        return [r for r in self.run("remote").split() if r]
+
+    # -- objects ------------------------------------------------------------------------
+
+    def read_blob(self, sha: str) -> bytes:
+        """One object's content through the persistent cat-file process."""
+        _, _, _, data = self._repo.git.get_object_data(sha)
+        return bytes(data)
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        return {sha: self.read_blob(sha) for sha in shas}
+
+    def ls_tree(self, ref: str, path: str | None = None) -> list[TreeEntry]:
+        args = ["ls-tree", "-r", "-z", "--full-tree", ref]
+        if path:
+            args += ["--", path]
+        out = self.run(*args)
+        entries = []
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, _, file_path = record.partition("\t")
+            mode, kind, sha = meta.split(" ")
+            entries.append(TreeEntry(mode, kind, sha, file_path))
+        return entries
+
+    def show_file(self, ref: str, path: str) -> bytes | None:
+        sha = self.run("rev-parse", "--verify", "--quiet", f"{ref}:{path}", check=False).strip()
+        return self.read_blob(sha) if sha else None
+
+    # -- writing ------------------------------------------------------------------------
+
+    def commit_files(
+        self,
+        *,
+        branch: str,
+        message: str,
+        files: Mapping[str, bytes],
+        allow_empty: bool = False,
+    ) -> str:
+        """Write `files` (repo-relative path -> content) into the work tree and commit exactly
+        them on `branch` (the checked-out branch or any other), leaving other staged work alone."""
+        ref = f"refs/heads/{branch}"
+        parent = self.ref_value(ref)
+        checked_out = self.current_branch() == branch
+        if checked_out:
+            for rel, content in files.items():
+                target = self.root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        tree = self._tree_with(parent, files)
+        if (
+            not allow_empty
+            and parent
+            and tree == self.run("rev-parse", f"{parent}^{{tree}}").strip()
+        ):
+            raise UsageError(
+                "nothing to commit: the step files are identical to the branch tip",
+                "change the files or give a different step",
+            )
+        args = ["commit-tree", tree, "-F", "-"]
+        if parent:
+            args += ["-p", parent]
+        commit = self._commit_tree(args, message)
+        self.run(
+            "update-ref",
+            "-m",
+            f"git-migrate: {message.splitlines()[0]}",
+            ref,
+            commit,
+            parent or "0" * 40,
+        )
+        if checked_out and files:
+            self.run("add", "--", *files.keys())
+        return commit
+
+    def _tree_with(self, parent: str | None, files: Mapping[str, bytes]) -> str:
+        with tempfile.TemporaryDirectory(prefix="gitmigrate-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            if parent:
+                self.run("read-tree", parent, env=env)
+            if files:
+                entries: list[tuple[str, Path]] = []
+                for rel, content in files.items():
+                    blob_path = Path(tmp) / f"blob-{len(entries)}"
+                    blob_path.write_bytes(content)
+                    entries.append((rel, blob_path))
+                shas = self.run(
+                    "hash-object",
+                    "-w",
+                    "--stdin-paths",
+                    input="\n".join(str(p) for _, p in entries),
+                ).split()
+                index_info = "".join(
+                    f"100644 {sha}\t{rel}\n" for (rel, _), sha in zip(entries, shas, strict=True)
+                )
+                self.run("update-index", "--add", "--index-info", input=index_info, env=env)
+            return self.run("write-tree", env=env).strip()
+
+    def _commit_tree(self, args: list[str], message: str) -> str:
+        try:
+            return self.run(*args, input=message).strip()
+        except GitCommandError as exc:
+            if "tell me who you are" in exc.message or "empty ident" in exc.message:
+                raise RepositoryStateError(
+                    "git does not know who you are, so it cannot write a commit",
+                    'run `git config user.name "Your Name"` and `git config user.email you@example.com`',
+                ) from exc
+            raise
+
+    def hash_blob(self, content: bytes) -> str:
+        return self.run("hash-object", "-w", "--stdin", input=content).strip()
+
+    def mktree(self, entries: Iterable[tuple[str, str, str, str]]) -> str:
+        """Entries are (mode, type, sha, name) of one flat tree level."""
+        body = "".join(f"{mode} {kind} {sha}\t{name}\n" for mode, kind, sha, name in entries)
+        return self.run("mktree", input=body).strip()
+
+    def commit_tree(self, tree: str, parents: Iterable[str], message: str) -> str:
+        args = ["commit-tree", tree, "-F", "-"]
+        for parent in parents:
+            args += ["-p", parent]
+        return self._commit_tree(args, message)
+
+    def update_ref(self, ref: str, new: str, old: str | None) -> bool:
+        """Compare-and-swap: move `ref` to `new` only if it still points at `old`."""
+        return self.ok("update-ref", ref, new, old or "0" * 40)
+
+    def log(
+        self, rev: str, *, first_parent: bool = True, paths: Iterable[str] = ()
+    ) -> list[LogEntry]:
+        """Commits of `rev` newest first, with their trailers, in one git process."""
+        fmt = "%H%x1f%P%x1f%an <%ae>%x1f%aI%x1f%s%x1f%(trailers:only,unfold)%x1e"
+        args = ["log", f"--format={fmt}"]
+        if first_parent:
+            args.append("--first-parent")
+        args.append(rev)
+        path_list = list(paths)
+        if path_list:
+            args += ["--", *path_list]
+        out = self.run(*args)
+        entries: list[LogEntry] = []
+        for record in out.split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            commit, parents, author, date, subject, trailer_text = record.split("\x1f")
+            entries.append(
+                LogEntry(
+                    commit,
+                    tuple(parents.split()),
+                    author,
+                    date,
+                    subject,
+                    parse_trailers(trailer_text),
+                )
+            )
+        return entries
+
+
+_TRAILER_RE = re.compile(r"^([A-Za-z0-9-]+):\s*(.*)$")
+
+
+def parse_trailers(text: str) -> dict[str, str]:
+    trailers: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _TRAILER_RE.match(line.strip())
+        if match:
+            trailers[match.group(1)] = match.group(2).strip()
+    return trailers

@@ -1,0 +1,1 @@
+"""Real git repositories in temp dirs, with identities and dates pinned."""
