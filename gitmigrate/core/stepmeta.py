@@ -38,7 +38,7 @@ def sql_impact(step: Step, dialect: str) -> dict[str, Any]:
         text = step.text(f"{direction}.sql")
         if text is None:
             continue
-        statements = []
+        statements: list[dict[str, Any]] = []
         for statement, info in classify_script(text, dialect):
             statements.append(
                 {

@@ -8,14 +8,17 @@ import click
 def register(group: click.Group) -> None:
     from gitmigrate.cli.commands import (
         add,
+        apply,
         diff,
         init,
         listing,
         log,
         push_fetch,
+        rollback,
         show,
         start,
         status,
+        verify,
     )
 
     for command in (
@@ -24,6 +27,10 @@ def register(group: click.Group) -> None:
         add.add,
         listing.list_command,
         status.status,
+        apply.apply,
+        apply.resume,
+        rollback.rollback,
+        verify.verify,
         log.log,
         show.show,
         diff.diff,

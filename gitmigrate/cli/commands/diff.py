@@ -17,7 +17,7 @@ def diff(ctx: click.Context, from_step: str | None, to_step: str | None, as_json
     """The git diff of step files between two steps (default: the last step's change)."""
     text = step_diff(repo_from(ctx), from_step, to_step)
     if as_json:
-        from unidiff import PatchSet
+        from unidiff.patch import PatchSet
 
         from gitmigrate.cli import output
 

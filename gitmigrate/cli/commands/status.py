@@ -2,31 +2,82 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.queries import step_views
+from gitmigrate.core.engine.status import TargetStatus, target_status
 
 
 @click.command()
+@click.option("--target", "-t", help="Target name or URL (default: the project's default target).")
 @click.option("--migration", "name", help="Migration name (default: the current branch's).")
+@click.option("--watch", is_flag=True, help="Follow a running migration live (Ctrl-C to stop).")
+@click.option(
+    "--interval", type=float, default=1.0, show_default=True, help="Seconds between --watch polls."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def status(ctx: click.Context, name: str | None, as_json: bool) -> None:
-    """Steps of the migration and what the run notes say about them."""
-    views = step_views(repo_from(ctx), name)
-    rows = [
-        {
-            "step": v.step.id,
-            "summary": v.step.summary,
-            "state": str(v.events[-1].get("event")) if v.events else "new",
-        }
-        for v in views
-    ]
+def status(
+    ctx: click.Context,
+    target: str | None,
+    name: str | None,
+    watch: bool,
+    interval: float,
+    as_json: bool,
+) -> None:
+    """Per step: applied, pending, failed, in flight (with checkpoint), and drift."""
+    repo = repo_from(ctx)
+    if not watch:
+        _render(target_status(repo, target, name), as_json)
+        return
+    previous: tuple[float, int] | None = None
+    while True:
+        current = target_status(repo, target, name)
+        previous = _render_watch(current, previous)
+        time.sleep(interval)
+
+
+def _render(status: TargetStatus, as_json: bool) -> None:
     if as_json:
-        output.print_json(rows)
+        output.print_json(status.to_json())
         return
     output.table(
-        None, ["step", "summary", "state"], [[r["step"], r["summary"], r["state"]] for r in rows]
+        f"{status.target} ({status.dialect})",
+        ["step", "summary", "state", "when", "by", "detail"],
+        [
+            [
+                s.step_id,
+                s.summary,
+                s.state,
+                s.applied_at or "",
+                s.applied_by or "",
+                s.error
+                or (f"{s.statements_done} statement(s) done" if s.state == "running" else ""),
+            ]
+            for s in status.steps
+        ],
     )
+    j = status.to_json()
+    output.info(
+        f"applied {j['applied']}, pending {j['pending']}, failed {j['failed']}, in flight {j['in_flight']}"
+    )
+    for line in status.drift:
+        output.warn(f"drift: {line}")
+
+
+def _render_watch(status: TargetStatus, previous: tuple[float, int] | None) -> tuple[float, int]:
+    running = next((s for s in status.steps if s.state == "running"), None)
+    done = status.count("applied")
+    position = running.statements_done if running else 0
+    rows = int((running.checkpoint or {}).get("rows_done", position)) if running else 0
+    now = time.monotonic()
+    rate = ""
+    if previous is not None and now > previous[0] and rows >= previous[1]:
+        rate = f", {(rows - previous[1]) / (now - previous[0]):.1f}/s"
+    total = len(status.steps)
+    where = f"running {running.step_id} at {position}{rate}" if running else "idle"
+    output.info(f"{time.strftime('%H:%M:%S')} {status.target}: {done}/{total} applied; {where}")
+    return (now, rows)

@@ -1,0 +1,85 @@
+"""`git migrate apply` and `git migrate resume`."""
+
+from __future__ import annotations
+
+import click
+
+from gitmigrate.cli.commands.run_options import render_result, run_options, target_options
+from gitmigrate.cli.context import repo_from
+from gitmigrate.cli.progress import ConsoleReporter, confirm_if_tty
+from gitmigrate.core.engine.apply import ApplyOptions
+from gitmigrate.core.engine.apply import apply as engine_apply
+from gitmigrate.core.engine.apply import resume as engine_resume
+
+
+@click.command()
+@target_options
+@click.option("--to", "to", help="Stop after this step (NNN or NAME/NNN).")
+@click.option(
+    "--rollback-on-failure",
+    type=click.Choice(["step", "all"]),
+    default="step",
+    show_default=True,
+    help="On failure undo only the failed step, or everything this run applied.",
+)
+@run_options
+@click.pass_context
+def apply(
+    ctx: click.Context,
+    target: str | None,
+    migration: str | None,
+    to: str | None,
+    rollback_on_failure: str,
+    dry_run: bool,
+    yes: bool,
+    as_json: bool,
+    no_progress: bool,
+    lock_timeout: float,
+) -> None:
+    """Apply pending steps to a target, in order, each recorded in the target's ledger."""
+    options = ApplyOptions(
+        target=target,
+        migration=migration,
+        to=to,
+        dry_run=dry_run,
+        yes=yes,
+        rollback_on_failure=rollback_on_failure,
+        lock_timeout=lock_timeout,
+    )
+    reporter = ConsoleReporter(
+        show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json
+    )
+    result = engine_apply(repo_from(ctx), options, reporter, confirm_if_tty())
+    render_result(result, as_json, "apply")
+
+
+@click.command()
+@target_options
+@click.option("--to", "to", help="Stop after this step (NNN or NAME/NNN).")
+@run_options
+@click.pass_context
+def resume(
+    ctx: click.Context,
+    target: str | None,
+    migration: str | None,
+    to: str | None,
+    dry_run: bool,
+    yes: bool,
+    as_json: bool,
+    no_progress: bool,
+    lock_timeout: float,
+) -> None:
+    """Continue an interrupted or failed run from its last checkpoint."""
+    options = ApplyOptions(
+        target=target,
+        migration=migration,
+        to=to,
+        dry_run=dry_run,
+        yes=yes,
+        lock_timeout=lock_timeout,
+    )
+    reporter = ConsoleReporter(
+        show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json
+    )
+    result = engine_resume(repo_from(ctx), options, reporter, confirm_if_tty())
+    render_result(result, as_json, "apply")

@@ -1,0 +1,52 @@
+"""`git migrate rollback`."""
+
+from __future__ import annotations
+
+import click
+
+from gitmigrate.cli.commands.run_options import render_result, run_options, target_options
+from gitmigrate.cli.context import repo_from
+from gitmigrate.cli.progress import ConsoleReporter, confirm_if_tty
+from gitmigrate.core.engine.rollback import RollbackOptions
+from gitmigrate.core.engine.rollback import rollback as engine_rollback
+
+
+@click.command()
+@target_options
+@click.option("--to", "to", help="Keep this step applied; roll back every later one.")
+@click.option("--steps", type=int, help="Roll back the last N applied steps.")
+@click.option("--all", "all_steps", is_flag=True, help="Roll back every applied step.")
+@click.option("--force", is_flag=True, help="Skip irreversible steps (their effects stay).")
+@run_options
+@click.pass_context
+def rollback(
+    ctx: click.Context,
+    target: str | None,
+    migration: str | None,
+    to: str | None,
+    steps: int | None,
+    all_steps: bool,
+    force: bool,
+    dry_run: bool,
+    yes: bool,
+    as_json: bool,
+    no_progress: bool,
+    lock_timeout: float,
+) -> None:
+    """Run rollbacks newest first; each is recorded as a commit on the migration branch."""
+    options = RollbackOptions(
+        target=target,
+        migration=migration,
+        to=to,
+        steps=steps,
+        all=all_steps,
+        dry_run=dry_run,
+        yes=yes,
+        force=force,
+        lock_timeout=lock_timeout,
+    )
+    reporter = ConsoleReporter(
+        show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json
+    )
+    result = engine_rollback(repo_from(ctx), options, reporter, confirm_if_tty())
+    render_result(result, as_json, "roll back")

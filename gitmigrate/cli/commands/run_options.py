@@ -1,0 +1,93 @@
+"""Options and rendering shared by the commands that run steps (apply, resume, rollback)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from gitmigrate.cli import output
+from gitmigrate.core.engine.apply import RunResult
+
+F = Callable[..., Any]
+
+
+def target_options(func: F) -> F:
+    func = click.option(
+        "--target", "-t", help="Target name from .gitmigrate.toml, or a database URL."
+    )(func)
+    func = click.option(
+        "--migration", help="Migration name (default: the current branch's, else all in HEAD)."
+    )(func)
+    return func
+
+
+def run_options(func: F) -> F:
+    func = click.option("--dry-run", is_flag=True, help="Show what would run; change nothing.")(
+        func
+    )
+    func = click.option(
+        "--yes", "-y", is_flag=True, help="Confirm destructive steps (for scripts)."
+    )(func)
+    func = click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")(func)
+    func = click.option("--no-progress", is_flag=True, help="Plain output, no progress bars.")(func)
+    func = click.option(
+        "--lock-timeout",
+        type=float,
+        default=60.0,
+        show_default=True,
+        help="Seconds to wait for another run's lock on the target.",
+    )(func)
+    return func
+
+
+def render_result(result: RunResult, as_json: bool, verb: str) -> None:
+    if as_json:
+        output.print_json(
+            {
+                "target": result.target,
+                "run": result.run_id,
+                "dry_run": result.dry_run,
+                "up_to_date": result.up_to_date,
+                "steps": [
+                    {
+                        "step": run.step.id,
+                        "direction": run.direction,
+                        "seconds": round(run.seconds, 4),
+                        "statements": run.statements,
+                        "previewed": run.previewed,
+                        "schema_differences": run.schema_differences,
+                        "impact": next(
+                            (
+                                {
+                                    "destructive": p.impact.destructive,
+                                    "reasons": list(p.impact.reasons),
+                                    "objects": list(p.impact.objects),
+                                    "previewable": p.impact.previewable,
+                                }
+                                for p in result.planned
+                                if p.step.id == run.step.id
+                            ),
+                            None,
+                        ),
+                    }
+                    for run in result.runs
+                ],
+            }
+        )
+        return
+    if result.up_to_date:
+        output.info(f"{result.target}: up to date, nothing to {verb}")
+        return
+    if result.dry_run:
+        for run in result.runs:
+            if not run.previewed:
+                output.warn(
+                    f"{run.step.id}: not executed in the dry run (DDL commits implicitly on this dialect)"
+                )
+        output.info(
+            f"dry run: {len(result.runs)} step(s) would {verb} on {result.target}; nothing was changed"
+        )
+    else:
+        output.info(f"{verb}: {len(result.runs)} step(s) on {result.target} (run {result.run_id})")

@@ -1,0 +1,64 @@
+"""The rich Reporter: a progress bar per step for people, plain lines when not a TTY or with
+--no-progress. Statements are echoed in dry runs and with --verbose."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from gitmigrate.cli import output
+from gitmigrate.core.model import Step
+
+
+class ConsoleReporter:
+    def __init__(self, *, show_progress: bool, echo_sql: bool) -> None:
+        self.echo_sql = echo_sql
+        self.use_bar = show_progress and sys.stdout.isatty() and not echo_sql
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def step_started(self, step: Step, index: int, total: int, action: str) -> None:
+        label = f"[{index}/{total}] {action} {step.id}: {step.summary}"
+        if self.use_bar:
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=output.out(),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(label, total=None)
+        else:
+            output.info(label)
+
+    def statement(self, step: Step, sql: str) -> None:
+        if self.echo_sql:
+            output.out().print(sql.rstrip() + ";", markup=False, highlight=False)
+
+    def progress(self, step: Step, position: int, total: int | None) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=position, total=total)
+
+    def step_finished(self, step: Step, outcome: str, seconds: float) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+        output.info(f"  {outcome} {step.id} in {seconds:.2f}s")
+
+    def note(self, message: str) -> None:
+        output.warn(message)
+
+
+def tty_confirm(question: str) -> bool:
+    """Ask on a terminal; None-equivalent (refuse) when stdin is not one, so scripts need --yes."""
+    import click
+
+    return bool(click.confirm(question, default=False))
+
+
+def confirm_if_tty() -> Callable[[str], bool] | None:
+    return tty_confirm if sys.stdin.isatty() else None

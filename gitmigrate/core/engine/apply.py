@@ -1,0 +1,224 @@
+"""`apply` and `resume`: run pending steps in order under the target lock, one ledger record
+and one audit event trail per step, stopping at the first failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gitmigrate.core.config import load_config
+from gitmigrate.core.engine.checks import check_checksum, check_not_in_flight
+from gitmigrate.core.engine.plan import cut_at, steps_in_scope
+from gitmigrate.core.engine.runlog import RunRecorder
+from gitmigrate.core.engine.signals import deferred_signals
+from gitmigrate.core.engine.stepper import DOWN, UP, Stepper, StepRun
+from gitmigrate.core.engine.target import DatabaseTarget, open_target
+from gitmigrate.core.errors import BlockedError, StepFailedError
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import Step
+from gitmigrate.core.reporter import NullReporter, Reporter
+from gitmigrate.db.ledger import Ledger, LedgerRow
+from gitmigrate.db.locks import target_lock
+from gitmigrate.executors.base import Impact
+from gitmigrate.executors.registry import get_executor
+
+Confirm = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    target: str | None = None
+    migration: str | None = None
+    to: str | None = None
+    dry_run: bool = False
+    yes: bool = False
+    rollback_on_failure: str = "step"  # "step": only the failed step; "all": the whole run
+    lock_timeout: float = 60.0
+
+
+@dataclass
+class PlannedStep:
+    step: Step
+    row: LedgerRow | None
+    impact: Impact
+
+
+@dataclass
+class RunResult:
+    target: str
+    run_id: str
+    dry_run: bool
+    planned: list[PlannedStep] = field(default_factory=list)
+    runs: list[StepRun] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.planned
+
+
+def resume_command(options: ApplyOptions, target: DatabaseTarget) -> str:
+    parts = ["git migrate resume"]
+    if options.target:
+        parts.append(f"--target {target.name if '://' not in options.target else '<url>'}")
+    if options.migration:
+        parts.append(f"--migration {options.migration}")
+    return " ".join(parts)
+
+
+def apply(
+    repo: GitRepo,
+    options: ApplyOptions,
+    reporter: Reporter | None = None,
+    confirm: Confirm | None = None,
+    *,
+    resuming: bool = False,
+) -> RunResult:
+    reporter = reporter or NullReporter()
+    config = load_config(repo)
+    scope = cut_at(steps_in_scope(repo, config, options.migration), options.to)
+    target = open_target(config, options.target)
+    command = "resume" if resuming else "apply"
+    recorder = RunRecorder(repo, target.name, command, dry_run=options.dry_run)
+    ledger = Ledger(target.engine)
+    result = RunResult(target.name, recorder.run_id, options.dry_run)
+    head = repo.head_commit()
+    try:
+        with target_lock(target.engine, timeout=options.lock_timeout), deferred_signals() as stop:
+            with target.engine.connect() as conn:
+                rows = ledger.rows(conn)
+            result.planned = _pending(repo, scope, rows, target.dialect, resuming)
+            if not result.planned:
+                return result
+            _confirm_destructive(result.planned, options, confirm)
+            if not options.dry_run:
+                with target.engine.begin() as conn:
+                    ledger.ensure(conn)
+            recorder.event(
+                "run_started",
+                None,
+                head,
+                steps=[p.step.id for p in result.planned],
+                dry_run=options.dry_run or None,
+            )
+            stepper = Stepper(
+                target,
+                ledger,
+                reporter,
+                recorder,
+                stop,
+                resume_command(options, target),
+                options.dry_run,
+            )
+            with stepper.preview():
+                _run_all(result, stepper, options, reporter)
+            recorder.event("run_finished", None, head, applied=len(result.runs))
+    finally:
+        recorder.flush()
+        target.engine.dispose()
+    return result
+
+
+def _run_all(
+    result: RunResult, stepper: Stepper, options: ApplyOptions, reporter: Reporter
+) -> None:
+    done: list[PlannedStep] = []
+    for index, planned in enumerate(result.planned):
+        step = planned.step
+        reporter.step_started(
+            step, index + 1, len(result.planned), "dry run" if options.dry_run else "apply"
+        )
+        stepper.recorder.event("step_started", step, None, direction=UP, checksum=step.checksum)
+        try:
+            run = stepper.run(
+                step,
+                get_executor(step.kind),
+                UP,
+                planned.row,
+                previewable=planned.impact.previewable,
+            )
+        except StepFailedError:
+            reporter.step_finished(step, "failed", 0.0)
+            if options.rollback_on_failure == "all" and not options.dry_run:
+                _undo_run(done, stepper, reporter)
+            raise
+        finally:
+            stepper.recorder.flush()
+        result.runs.append(run)
+        done.append(planned)
+        outcome = "previewed" if options.dry_run else "applied"
+        stepper.recorder.event(
+            "step_applied",
+            step,
+            None,
+            duration_ms=int(run.seconds * 1000),
+            statements=len(run.statements),
+            checksum=step.checksum,
+        )
+        reporter.step_finished(step, outcome, run.seconds)
+
+
+def _undo_run(done: list[PlannedStep], stepper: Stepper, reporter: Reporter) -> None:
+    """--rollback-on-failure=all: take back what this run applied, newest first."""
+    with stepper.target.engine.connect() as conn:
+        rows = stepper.ledger.rows(conn)
+    for planned in reversed(done):
+        step = planned.step
+        if step.irreversible:
+            reporter.note(f"cannot roll back {step.id}: irreversible ({step.irreversible})")
+            continue
+        reporter.step_started(step, 1, 1, "rollback")
+        run = stepper.run(step, get_executor(step.kind), DOWN, rows.get(step.id))
+        stepper.recorder.event(
+            "step_rolled_back",
+            step,
+            None,
+            duration_ms=int(run.seconds * 1000),
+            reason="rollback-on-failure=all",
+        )
+        reporter.step_finished(step, "rolled back", run.seconds)
+
+
+def _pending(
+    repo: GitRepo, scope: list[Step], rows: dict[str, LedgerRow], dialect: str, resuming: bool
+) -> list[PlannedStep]:
+    planned = []
+    for step in scope:
+        row = rows.get(step.id)
+        if row is not None and row.status in ("applied", "running", "needs_attention"):
+            check_checksum(repo, step, row)
+        if row is not None and row.status == "applied":
+            continue
+        if row is not None:
+            check_not_in_flight(step, row, resuming=resuming)
+        executor = get_executor(step.kind)
+        planned.append(PlannedStep(step, row, executor.analyze(step, dialect)))
+    return planned
+
+
+def _confirm_destructive(
+    planned: list[PlannedStep], options: ApplyOptions, confirm: Confirm | None
+) -> None:
+    risky = [p for p in planned if p.impact.destructive]
+    if not risky or options.yes or options.dry_run:
+        return
+    lines = [f"{p.step.id}: {'; '.join(p.impact.reasons) or 'destructive'}" for p in risky]
+    question = "These steps destroy data:\n  " + "\n  ".join(lines) + "\nApply them?"
+    if confirm is None:
+        raise BlockedError(
+            "destructive steps need confirmation: " + "; ".join(lines),
+            "run it in a terminal to be asked, or pass --yes to confirm in a script",
+        )
+    if not confirm(question):
+        raise BlockedError(
+            "not applied: destructive steps were not confirmed", "nothing was changed"
+        )
+
+
+def resume(
+    repo: GitRepo,
+    options: ApplyOptions,
+    reporter: Reporter | None = None,
+    confirm: Confirm | None = None,
+) -> RunResult:
+    """Continue an interrupted or failed run: in-flight steps from their checkpoint, then the rest."""
+    return apply(repo, options, reporter, confirm, resuming=True)

@@ -1,0 +1,231 @@
+"""`rollback`: run applied steps' rollbacks newest first, check the schema came back, and record
+each undo as a commit on the migration branch so `git log` shows what was undone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gitmigrate.core.authoring import migration_branch
+from gitmigrate.core.catalog import load_migration
+from gitmigrate.core.config import ProjectConfig, load_config
+from gitmigrate.core.engine.apply import (
+    ApplyOptions,
+    Confirm,
+    PlannedStep,
+    RunResult,
+    resume_command,
+)
+from gitmigrate.core.engine.checks import check_checksum
+from gitmigrate.core.engine.plan import steps_in_scope
+from gitmigrate.core.engine.runlog import RunRecorder
+from gitmigrate.core.engine.signals import deferred_signals
+from gitmigrate.core.engine.stepper import DOWN, Stepper
+from gitmigrate.core.engine.target import open_target
+from gitmigrate.core.errors import BlockedError, UsageError
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import Step
+from gitmigrate.core.reporter import NullReporter, Reporter
+from gitmigrate.db.ledger import Ledger, LedgerRow
+from gitmigrate.db.locks import target_lock
+from gitmigrate.executors.base import Impact
+from gitmigrate.executors.registry import get_executor
+
+
+@dataclass(frozen=True)
+class RollbackOptions:
+    target: str | None = None
+    migration: str | None = None
+    to: str | None = None  # keep this step applied, undo everything after it
+    steps: int | None = None
+    all: bool = False
+    dry_run: bool = False
+    yes: bool = False
+    force: bool = False  # skip irreversible steps (their effects stay; the ledger forgets them)
+    lock_timeout: float = 60.0
+
+
+def rollback(
+    repo: GitRepo,
+    options: RollbackOptions,
+    reporter: Reporter | None = None,
+    confirm: Confirm | None = None,
+) -> RunResult:
+    reporter = reporter or NullReporter()
+    if (
+        sum(
+            x is not None and x is not False
+            for x in (options.to, options.steps, options.all or None)
+        )
+        != 1
+    ):
+        raise UsageError(
+            "say how far to roll back", "pass exactly one of --to STEP, --steps N, --all"
+        )
+    config = load_config(repo)
+    scope = steps_in_scope(repo, config, options.migration)
+    target = open_target(config, options.target)
+    recorder = RunRecorder(repo, target.name, "rollback", dry_run=options.dry_run)
+    ledger = Ledger(target.engine)
+    result = RunResult(target.name, recorder.run_id, options.dry_run)
+    try:
+        with target_lock(target.engine, timeout=options.lock_timeout), deferred_signals() as stop:
+            with target.engine.connect() as conn:
+                rows = ledger.rows(conn)
+            chosen = _choose(scope, rows, options)
+            for step in chosen:
+                check_checksum(repo, step, rows[step.id])
+            _check_irreversible(chosen, options)
+            result.planned = [
+                PlannedStep(s, rows[s.id], _rollback_impact(s, target.dialect)) for s in chosen
+            ]
+            _confirm(result.planned, options, confirm)
+            stepper = Stepper(
+                target,
+                ledger,
+                reporter,
+                recorder,
+                stop,
+                resume_command(ApplyOptions(target=options.target), target),
+                options.dry_run,
+            )
+            with stepper.preview():
+                for index, planned in enumerate(result.planned):
+                    _roll_back_one(
+                        repo, config, stepper, planned, index, len(result.planned), result, options
+                    )
+    finally:
+        recorder.flush()
+        target.engine.dispose()
+    return result
+
+
+def _choose(scope: list[Step], rows: dict[str, LedgerRow], options: RollbackOptions) -> list[Step]:
+    applied = [
+        s for s in scope if s.id in rows and rows[s.id].status in ("applied", "needs_attention")
+    ]
+    if options.to is not None:
+        ids = [s.id for s in scope]
+        match = next((s for s in scope if options.to in (s.id, str(s.seq), f"{s.seq:03d}")), None)
+        if match is None:
+            raise UsageError(
+                f"--to {options.to}: no such step", "`git migrate status` lists the steps"
+            )
+        keep_through = ids.index(match.id)
+        applied = [s for s in applied if ids.index(s.id) > keep_through]
+    elif options.steps is not None:
+        if options.steps < 1:
+            raise UsageError("--steps must be 1 or more", "pass how many applied steps to undo")
+        applied = applied[-options.steps :]
+    return list(reversed(applied))
+
+
+def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:
+    blocked = [s for s in chosen if s.irreversible]
+    if blocked and not options.force:
+        names = "; ".join(f"{s.id} ({s.irreversible})" for s in blocked)
+        raise BlockedError(
+            f"cannot roll back irreversible step(s): {names}",
+            "roll back less (--to a later step), or pass --force to skip them, leaving their effects",
+        )
+
+
+def _rollback_impact(step: Step, dialect: str) -> Impact:
+    executor = get_executor(step.kind)
+    analyze = getattr(executor, "analyze_rollback", None)
+    if step.irreversible:
+        return Impact(reasons=("irreversible: skipped",))
+    return analyze(step, dialect) if analyze else Impact()
+
+
+def _confirm(planned: list[PlannedStep], options: RollbackOptions, confirm: Confirm | None) -> None:
+    risky = [p for p in planned if p.impact.destructive and not p.step.irreversible]
+    if not risky or options.yes or options.dry_run:
+        return
+    lines = [f"{p.step.id}: {'; '.join(p.impact.reasons)}" for p in risky]
+    if confirm is None:
+        raise BlockedError(
+            "rolling back destroys data and needs confirmation: " + "; ".join(lines),
+            "run it in a terminal to be asked, or pass --yes",
+        )
+    if not confirm(
+        "Rolling back these steps destroys data:\n  " + "\n  ".join(lines) + "\nContinue?"
+    ):
+        raise BlockedError("not rolled back: not confirmed", "nothing was changed")
+
+
+def _roll_back_one(
+    repo: GitRepo,
+    config: ProjectConfig,
+    stepper: Stepper,
+    planned: PlannedStep,
+    index: int,
+    total: int,
+    result: RunResult,
+    options: RollbackOptions,
+) -> None:
+    step = planned.step
+    stepper.reporter.step_started(
+        step, index + 1, total, "dry run rollback" if options.dry_run else "rollback"
+    )
+    if step.irreversible:
+        if not options.dry_run:
+            with stepper.target.engine.begin() as conn:
+                stepper.ledger.delete(conn, step.id)
+            stepper.recorder.event("rollback_skipped", step, None, reason=step.irreversible)
+            record_rollback_commit(repo, config, step, stepper.recorder, skipped=True)
+        stepper.reporter.step_finished(step, "skipped (irreversible)", 0.0)
+        return
+    stepper.recorder.event("rollback_started", step, None)
+    try:
+        run = stepper.run(
+            step, get_executor(step.kind), DOWN, planned.row, previewable=planned.impact.previewable
+        )
+    finally:
+        stepper.recorder.flush()
+    result.runs.append(run)
+    if options.dry_run:
+        stepper.reporter.step_finished(step, "previewed", run.seconds)
+        return
+    stepper.recorder.event(
+        "step_rolled_back",
+        step,
+        None,
+        duration_ms=int(run.seconds * 1000),
+        schema_differences=run.schema_differences or None,
+    )
+    record_rollback_commit(repo, config, step, stepper.recorder, skipped=False)
+    stepper.recorder.flush()
+    for difference in run.schema_differences:
+        stepper.reporter.note(
+            f"after rolling back {step.id} the schema differs from before it: {difference}"
+        )
+    stepper.reporter.step_finished(step, "rolled back", run.seconds)
+
+
+def record_rollback_commit(
+    repo: GitRepo, config: ProjectConfig, step: Step, recorder: RunRecorder, *, skipped: bool
+) -> str:
+    """An empty commit on migrate/<name> saying what was undone; written with plumbing, so it
+    works while another branch is checked out, and recreates a branch deleted after merging."""
+    branch = migration_branch(config, step.migration)
+    if not repo.branch_exists(branch):
+        migration = load_migration(repo, step.migration, "HEAD")
+        last = (
+            next((s.commit for s in reversed(migration.steps) if s.commit), None)
+            or repo.head_commit()
+        )
+        if last is None:
+            raise UsageError(
+                f"cannot recreate {branch}", "check out the branch the migration was merged into"
+            )
+        repo.update_ref(f"refs/heads/{branch}", last, None)
+    verb = "skipped rollback of" if skipped else "rolled back"
+    message = (
+        f"rollback: {step.summary}\n\n"
+        f"{verb.capitalize()} step {step.id} on target {recorder.target} "
+        f"(run {recorder.run_id}, by {recorder.user}).\n\n"
+        f"Migrate-Rollback: {step.id}\n"
+        f"Migrate-Kind: {step.kind}\n"
+        f"Migrate-Target: {recorder.target}\n"
+    )
+    return repo.commit_files(branch=branch, message=message, files={}, allow_empty=True)

@@ -1,0 +1,95 @@
+"""Per-target status: what the target's ledger says about every step in scope, plus drift
+(ledger rows for steps the tree no longer has, applied steps whose files changed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitmigrate.core.config import load_config
+from gitmigrate.core.engine.checks import changed_files
+from gitmigrate.core.engine.plan import steps_in_scope
+from gitmigrate.core.engine.target import open_target
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.db.ledger import Ledger, LedgerRow
+
+
+@dataclass(frozen=True)
+class StepState:
+    step_id: str
+    summary: str
+    state: str  # pending | applied | failed | running | needs_attention | rolled_back
+    applied_at: str | None = None
+    applied_by: str | None = None
+    checkpoint: dict[str, Any] | None = None
+    statements_done: int = 0
+    error: str | None = None
+    changed: tuple[str, ...] = ()
+
+
+@dataclass
+class TargetStatus:
+    target: str
+    dialect: str
+    steps: list[StepState] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.steps if s.state == state)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "dialect": self.dialect,
+            "applied": self.count("applied"),
+            "pending": self.count("pending") + self.count("rolled_back"),
+            "failed": self.count("failed"),
+            "in_flight": self.count("running") + self.count("needs_attention"),
+            "drift": self.drift,
+            "steps": [s.__dict__ for s in self.steps],
+        }
+
+
+def _state(row: LedgerRow | None) -> str:
+    return "pending" if row is None else row.status
+
+
+def target_status(
+    repo: GitRepo, target_name: str | None, migration: str | None = None
+) -> TargetStatus:
+    config = load_config(repo)
+    scope = steps_in_scope(repo, config, migration)
+    target = open_target(config, target_name)
+    try:
+        rows = Ledger(target.engine).rows()
+    finally:
+        target.engine.dispose()
+    status = TargetStatus(target.name, target.dialect)
+    known = set()
+    for step in scope:
+        known.add(step.id)
+        row = rows.get(step.id)
+        changed: tuple[str, ...] = ()
+        if row is not None and row.status == "applied" and row.checksum != step.checksum:
+            changed = tuple(changed_files(repo, step, row.commit)) or ("(files)",)
+            status.drift.append(f"{step.id}: applied, but {', '.join(changed)} changed since")
+        status.steps.append(
+            StepState(
+                step_id=step.id,
+                summary=step.summary,
+                state=_state(row),
+                applied_at=row.finished_at.isoformat() if row and row.finished_at else None,
+                applied_by=row.applied_by if row else None,
+                checkpoint={k: v for k, v in (row.checkpoint or {}).items() if k != "schema_before"}
+                if row
+                else None,
+                statements_done=row.statements_done if row else 0,
+                error=row.error if row else None,
+                changed=changed,
+            )
+        )
+    prefixes = {s.migration for s in scope}
+    for step_id, row in rows.items():
+        if step_id not in known and row.migration in prefixes and row.status == "applied":
+            status.drift.append(f"{step_id}: applied on the target but not in this tree")
+    return status

@@ -1,0 +1,408 @@
+"""Running one step in one direction against a database target, with its ledger record.
+
+Transactional dialects (SQLite, PostgreSQL): the step's statements, its verify and its ledger
+row are one transaction, so a failure or a crash leaves nothing behind. MariaDB/MySQL commit DDL
+implicitly: the ledger row is written first ("running") and its statement counter is committed
+after every statement, so a crash is detected on the next run and resumed from that statement;
+a failure runs the inverses of the statements already done, in reverse.
+
+A dry run takes the same path with every statement logged; on transactional dialects it
+executes and rolls back, elsewhere it only executes what can be previewed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from gitmigrate.core.checksum import ALGORITHM
+from gitmigrate.core.engine.runlog import RunRecorder, now
+from gitmigrate.core.engine.target import DatabaseTarget
+from gitmigrate.core.errors import InterruptedRunError, StepFailedError
+from gitmigrate.core.model import Step
+from gitmigrate.core.reporter import Reporter
+from gitmigrate.db.ledger import Ledger, LedgerRow
+from gitmigrate.db.snapshot import diff_snapshots, schema_snapshot
+from gitmigrate.executors.base import Checkpoint, Executor, Finding, StepContext
+
+UP = "up"
+DOWN = "down"
+
+
+@dataclass
+class StepRun:
+    step: Step
+    direction: str
+    statements: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    schema_differences: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    previewed: bool = True
+
+
+class _Stop(Exception):
+    """Raised between statements when SIGINT/SIGTERM arrived."""
+
+
+@dataclass
+class Stepper:
+    target: DatabaseTarget
+    ledger: Ledger
+    reporter: Reporter
+    recorder: RunRecorder
+    stop_requested: Callable[[], bool]
+    resume_command: str
+    dry_run: bool = False
+    _shared: Connection | None = None
+
+    # -- public ---------------------------------------------------------------------------
+
+    def run(
+        self,
+        step: Step,
+        executor: Executor,
+        direction: str,
+        row: LedgerRow | None,
+        *,
+        previewable: bool = True,
+    ) -> StepRun:
+        result = StepRun(step, direction)
+        started = time.monotonic()
+        with self._connection() as conn:
+            logged = conn.execution_options(no_parameters=True)
+
+            def execute(sql: str) -> Any:
+                self.reporter.statement(step, sql)
+                result.statements.append(sql)
+                if self.dry_run and not (self.target.transactional_ddl or previewable):
+                    result.previewed = False
+                    return None
+                return logged.exec_driver_sql(sql)
+
+            if self.target.transactional_ddl:
+                self._transactional(conn, step, executor, direction, row, execute, result)
+            else:
+                self._stepwise(conn, step, executor, direction, row, execute, result)
+        result.seconds = time.monotonic() - started
+        return result
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A dry run shares one connection whose outer transaction is rolled back at the end
+        (see `preview`), so later steps see the effects of earlier ones."""
+        if self._shared is not None:
+            yield self._shared
+            return
+        with self.target.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def preview(self) -> Iterator[None]:
+        """Wrap a whole dry run: every step's statements run inside one transaction, undone."""
+        if not (self.dry_run and self.target.transactional_ddl):
+            yield
+            return
+        with self.target.engine.connect() as conn:
+            outer = conn.begin()
+            self._shared = conn
+            try:
+                yield
+            finally:
+                self._shared = None
+                outer.rollback()
+
+    # -- transactional dialects -----------------------------------------------------------
+
+    def _transactional(
+        self,
+        conn: Connection,
+        step: Step,
+        executor: Executor,
+        direction: str,
+        row: LedgerRow | None,
+        execute: Callable[[str], Any],
+        result: StepRun,
+    ) -> None:
+        ctx = StepContext(conn, self.target.dialect, execute, 0, self.dry_run, self.stop_requested)
+        tx = conn.begin_nested() if self._shared is not None else conn.begin()
+        try:
+            before = schema_snapshot(conn) if direction == UP and not self.dry_run else None
+            self._drive(step, executor, direction, ctx, on_checkpoint=None)
+            if direction == UP:
+                result.findings = executor.verify(step, ctx)
+                _raise_on_errors(step, result.findings)
+            if self.dry_run:
+                if self._shared is not None:
+                    tx.commit()  # release the savepoint; the outer transaction is undone
+                else:
+                    tx.rollback()
+                return
+            if direction == UP:
+                self.ledger.upsert(
+                    conn,
+                    self._row(
+                        step,
+                        "applied",
+                        statements=ctx_position(result),
+                        checkpoint={"schema_before": before},
+                    ),
+                )
+            else:
+                self.ledger.update(
+                    conn,
+                    step.id,
+                    status="rolled_back",
+                    finished_at=now(),
+                    error=None,
+                    run_id=self.recorder.run_id,
+                )
+            tx.commit()
+        except _Stop:
+            tx.rollback()
+            raise self._interrupted(step, direction, "nothing of the step was kept") from None
+        except BaseException as exc:
+            if tx.is_active:
+                tx.rollback()
+            if isinstance(exc, StepFailedError | KeyboardInterrupt):
+                self._record_failure(conn, step, direction, row, str(exc), "failed")
+                raise
+            if isinstance(exc, Exception):
+                self._record_failure(conn, step, direction, row, _short(exc), "failed")
+                raise StepFailedError(
+                    step.id,
+                    f"step {step.id} failed ({direction}) and was rolled back: {_short(exc)}",
+                    "fix the step (or the data), then run the command again",
+                ) from exc
+            raise
+        if direction == DOWN and row is not None and row.checkpoint:
+            wanted = row.checkpoint.get("schema_before")
+            if wanted:
+                result.schema_differences = diff_snapshots(wanted, schema_snapshot(conn))
+
+    # -- MariaDB / MySQL ------------------------------------------------------------------
+
+    def _stepwise(
+        self,
+        conn: Connection,
+        step: Step,
+        executor: Executor,
+        direction: str,
+        row: LedgerRow | None,
+        execute: Callable[[str], Any],
+        result: StepRun,
+    ) -> None:
+        resuming = (
+            row is not None
+            and row.status in ("running", "needs_attention")
+            and ((row.checkpoint or {}).get("direction", UP) == direction)
+        )
+        start = row.statements_done if resuming and row else 0
+        checkpoint: dict[str, Any] = dict(row.checkpoint or {}) if row else {}
+        if direction == UP and not resuming and not self.dry_run:
+            checkpoint["schema_before"] = schema_snapshot(conn)
+            conn.rollback()
+        checkpoint["direction"] = direction
+        if not self.dry_run:
+            self.ledger.ensure(conn)
+            if direction == UP and row is None:
+                self.ledger.upsert(conn, self._row(step, "running", 0, checkpoint))
+            else:
+                self.ledger.update(
+                    conn,
+                    step.id,
+                    status="running",
+                    statements_done=start,
+                    checkpoint=checkpoint,
+                    error=None,
+                    run_id=self.recorder.run_id,
+                )
+            conn.commit()
+        ctx = StepContext(
+            conn, self.target.dialect, execute, start, self.dry_run, self.stop_requested
+        )
+        done = start
+
+        def on_checkpoint(cp: Checkpoint) -> None:
+            nonlocal done
+            done = cp.position
+            if not self.dry_run:
+                self.ledger.update(conn, step.id, statements_done=done)
+                conn.commit()
+
+        try:
+            self._drive(step, executor, direction, ctx, on_checkpoint)
+            if direction == UP:
+                result.findings = executor.verify(step, ctx)
+                _raise_on_errors(step, result.findings)
+        except _Stop:
+            raise self._interrupted(
+                step, direction, f"{done} statement(s) of it are recorded"
+            ) from None
+        except Exception as exc:
+            if self.dry_run:
+                raise
+            conn.rollback()
+            message = str(exc) if isinstance(exc, StepFailedError) else _short(exc)
+            self._compensate(conn, step, executor, direction, done, message)
+            raise StepFailedError(
+                step.id,
+                f"step {step.id} failed ({direction}) at statement {done + 1}: {message}",
+                "its completed statements were undone; fix the cause and run the command again",
+            ) from exc
+        if self.dry_run:
+            return
+        final = "applied" if direction == UP else "rolled_back"
+        self.ledger.update(
+            conn,
+            step.id,
+            status=final,
+            finished_at=now(),
+            error=None,
+            checkpoint={k: v for k, v in checkpoint.items() if k != "direction"},
+        )
+        conn.commit()
+        if direction == DOWN and row is not None and row.checkpoint:
+            wanted = row.checkpoint.get("schema_before")
+            if wanted:
+                result.schema_differences = diff_snapshots(wanted, schema_snapshot(conn))
+
+    def _compensate(
+        self,
+        conn: Connection,
+        step: Step,
+        executor: Executor,
+        direction: str,
+        done: int,
+        message: str,
+    ) -> None:
+        """Undo statements 1..done of a failed non-transactional step, newest first."""
+        from gitmigrate.core.engine.compensate import undo_statements
+
+        outcome = undo_statements(conn, step, direction, done, self.target.dialect)
+        if outcome is None:
+            status = "rolled_back" if direction == UP else "applied"
+            if direction == UP and done == 0:
+                status = "failed"
+            self.ledger.update(
+                conn, step.id, status=status, statements_done=0, error=message, finished_at=now()
+            )
+        else:
+            self.ledger.update(
+                conn,
+                step.id,
+                status="needs_attention",
+                statements_done=done,
+                error=f"{message}; then undoing it stopped: {outcome}",
+            )
+        conn.commit()
+        self.recorder.event(
+            "step_failed",
+            step,
+            None,
+            direction=direction,
+            error=message,
+            statements_done=done,
+            undo=("complete" if outcome is None else outcome),
+        )
+
+    # -- shared ---------------------------------------------------------------------------
+
+    def _drive(
+        self,
+        step: Step,
+        executor: Executor,
+        direction: str,
+        ctx: StepContext,
+        on_checkpoint: Callable[[Checkpoint], None] | None,
+    ) -> None:
+        steps: Iterator[Checkpoint] = (
+            executor.apply(step, ctx) if direction == UP else executor.rollback(step, ctx)
+        )
+        for checkpoint in steps:
+            if on_checkpoint is not None:
+                on_checkpoint(checkpoint)
+            self.reporter.progress(step, checkpoint.position, checkpoint.total)
+            if self.stop_requested():
+                raise _Stop
+
+    def _row(
+        self, step: Step, status: str, statements: int, checkpoint: dict[str, Any] | None
+    ) -> LedgerRow:
+        return LedgerRow(
+            step_id=step.id,
+            migration=step.migration,
+            seq=step.seq,
+            commit=step.commit or "",
+            checksum=step.checksum,
+            checksum_algo=ALGORITHM,
+            status=status,
+            statements_done=statements,
+            checkpoint=checkpoint,
+            started_at=now(),
+            finished_at=now() if status == "applied" else None,
+            applied_by=self.recorder.user,
+            host=self.recorder.host,
+            run_id=self.recorder.run_id,
+            error=None,
+            duration_ms=None,
+        )
+
+    def _record_failure(
+        self,
+        conn: Connection,
+        step: Step,
+        direction: str,
+        row: LedgerRow | None,
+        message: str,
+        status: str,
+    ) -> None:
+        if self.dry_run:
+            return
+        if direction == UP:
+            base = row or self._row(step, status, 0, None)
+            with conn.begin():
+                self.ledger.ensure(conn)
+                self.ledger.upsert(
+                    conn,
+                    replace(
+                        base,
+                        status=status,
+                        error=message,
+                        finished_at=now(),
+                        run_id=self.recorder.run_id,
+                    ),
+                )
+        self.recorder.event("step_failed", step, None, direction=direction, error=message)
+
+    def _interrupted(self, step: Step, direction: str, kept: str) -> InterruptedRunError:
+        self.recorder.event("interrupted", step, None, direction=direction)
+        return InterruptedRunError(
+            f"interrupted during step {step.id} ({direction}); {kept}",
+            f"resume with: {self.resume_command}",
+        )
+
+
+def ctx_position(result: StepRun) -> int:
+    return len(result.statements)
+
+
+def _raise_on_errors(step: Step, findings: list[Finding]) -> None:
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise StepFailedError(
+            step.id,
+            f"verify failed for step {step.id}: {errors[0].message}",
+            "the step was rolled back; fix the step or its verify.sql and run again",
+        )
+
+
+def _short(exc: BaseException) -> str:
+    """The database's own message, first line, without SQLAlchemy's boilerplate."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    return text[:500]

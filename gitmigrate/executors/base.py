@@ -1,0 +1,74 @@
+"""The executor interface. The engine owns order, locking, ledger, notes, progress and signals;
+an executor only touches its target. Adding a kind means one module plus one registry line.
+
+An executor's `apply`/`rollback` are generators: each yielded Checkpoint is a point where the
+work so far may be made durable (the engine writes the ledger checkpoint in the same
+transaction as the work it covers) and where an interrupt may stop the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection
+
+from gitmigrate.core.model import Step
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What a step touches, whether it destroys data, and what it is expected to cost."""
+
+    objects: tuple[str, ...] = ()
+    destructive: bool = False
+    reasons: tuple[str, ...] = ()
+    statements: int = 0
+    previewable: bool = True
+    estimate_seconds: float | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Progress inside a step: `position` units done (statements, or chunks for data steps)."""
+
+    position: int
+    total: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" | "warning" | "info"
+    rule: str
+    message: str
+
+
+@dataclass
+class StepContext:
+    """What the engine hands an executor for one step.
+
+    `execute` is the one path every statement takes, in dry runs and real runs alike, so the
+    statement log of a dry run equals that of the real run.
+    """
+
+    connection: Connection
+    dialect: str
+    execute: Callable[[str], Any]
+    start_position: int = 0
+    dry_run: bool = False
+    cancelled: Callable[[], bool] = lambda: False
+
+
+class Executor(Protocol):
+    kind: str
+
+    def analyze(self, step: Step, dialect: str) -> Impact: ...
+
+    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]: ...
+
+    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]: ...
+
+    def verify(self, step: Step, ctx: StepContext) -> list[Finding]: ...
