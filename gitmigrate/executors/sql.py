@@ -7,6 +7,7 @@ dialect without transactional DDL (MariaDB) the engine records progress per stat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from gitmigrate.core.errors import CorruptMetadataError
 from gitmigrate.core.model import Step
@@ -20,10 +21,10 @@ class SqlExecutor:
     kind = "sql"
 
     def analyze(self, step: Step, dialect: str) -> Impact:
-        return analyze_script(step.text("up.sql") or "", dialect)
+        return _outside_transaction(step, analyze_script(step.text("up.sql") or "", dialect))
 
     def analyze_rollback(self, step: Step, dialect: str) -> Impact:
-        return analyze_script(step.text("down.sql") or "", dialect)
+        return _outside_transaction(step, analyze_script(step.text("down.sql") or "", dialect))
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         yield from _run(_script(step, "up.sql"), ctx)
@@ -59,6 +60,13 @@ def analyze_script(sql: str, dialect: str) -> Impact:
         or all(info.category in ("dml", "query") for _, info in classified),
         details={"operations": [info.operation for _, info in classified]},
     )
+
+
+def _outside_transaction(step: Step, impact: Impact) -> Impact:
+    """A `transaction = false` step cannot be previewed inside a rolled-back transaction."""
+    if step.options.get("transaction", True) is False:
+        return replace(impact, previewable=False)
+    return impact
 
 
 def _script(step: Step, name: str) -> str:

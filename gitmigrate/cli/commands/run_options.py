@@ -84,7 +84,7 @@ def render_result(result: RunResult, as_json: bool, verb: str) -> None:
         for run in result.runs:
             if not run.previewed:
                 output.warn(
-                    f"{run.step.id}: not executed in the dry run (DDL commits implicitly on this dialect)"
+                    f"{run.step.id}: not executed in the dry run: it cannot run inside a rolled-back transaction on this target (DDL that commits implicitly, or a `transaction = false` step)"
                 )
         output.info(
             f"dry run: {len(result.runs)} step(s) would {verb} on {result.target}; nothing was changed"

@@ -73,18 +73,25 @@ class Stepper:
     ) -> StepRun:
         result = StepRun(step, direction)
         started = time.monotonic()
+        # `transaction = false` in step.toml (e.g. CREATE INDEX CONCURRENTLY on PostgreSQL):
+        # statements autocommit one by one and progress is recorded per statement.
+        transactional = (
+            self.target.transactional_ddl and step.options.get("transaction", True) is not False
+        )
         with self._connection() as conn:
+            if not transactional and self.target.transactional_ddl and not self.dry_run:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             logged = conn.execution_options(no_parameters=True)
 
             def execute(sql: str) -> Any:
                 self.reporter.statement(step, sql)
                 result.statements.append(sql)
-                if self.dry_run and not (self.target.transactional_ddl or previewable):
+                if self.dry_run and not (transactional or previewable):
                     result.previewed = False
                     return None
                 return logged.exec_driver_sql(sql)
 
-            if self.target.transactional_ddl:
+            if transactional:
                 self._transactional(conn, step, executor, direction, row, execute, result)
             else:
                 self._stepwise(conn, step, executor, direction, row, execute, result)
@@ -283,7 +290,7 @@ class Stepper:
         """Undo statements 1..done of a failed non-transactional step, newest first."""
         from gitmigrate.core.engine.compensate import undo_statements
 
-        outcome = undo_statements(conn, step, direction, done, self.target.dialect)
+        remaining, outcome = undo_statements(conn, step, direction, done, self.target.dialect)
         if outcome is None:
             status = "rolled_back" if direction == UP else "applied"
             if direction == UP and done == 0:
@@ -296,7 +303,7 @@ class Stepper:
                 conn,
                 step.id,
                 status="needs_attention",
-                statements_done=done,
+                statements_done=remaining,  # statements after it were undone: resume redoes them
                 error=f"{message}; then undoing it stopped: {outcome}",
             )
         conn.commit()
