@@ -58,6 +58,11 @@ def render_result(result: RunResult, as_json: bool, verb: str) -> None:
                         "statements": run.statements,
                         "previewed": run.previewed,
                         "schema_differences": run.schema_differences,
+                        "estimate_seconds": (
+                            result.estimates[run.step.id].seconds
+                            if run.step.id in result.estimates
+                            else None
+                        ),
                         "impact": next(
                             (
                                 {
@@ -81,6 +86,13 @@ def render_result(result: RunResult, as_json: bool, verb: str) -> None:
         output.info(f"{result.target}: up to date, nothing to {verb}")
         return
     if result.dry_run:
+        for planned in result.planned:
+            impact, estimate = planned.impact, result.estimates.get(planned.step.id)
+            output.info(
+                f"{planned.step.id}: touches {', '.join(impact.objects) or 'nothing named'}; "
+                + (f"DESTRUCTIVE ({'; '.join(impact.reasons)}); " if impact.destructive else "")
+                + (f"estimate {estimate.seconds:.2f}s ({estimate.basis})" if estimate else "")
+            )
         for run in result.runs:
             if not run.previewed:
                 output.warn(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from gitmigrate.core.config import load_config
 from gitmigrate.core.engine.checks import check_checksum, check_not_in_flight
+from gitmigrate.core.engine.estimate import Estimate, estimate_steps
 from gitmigrate.core.engine.plan import cut_at, steps_in_scope
 from gitmigrate.core.engine.runlog import RunRecorder
 from gitmigrate.core.engine.signals import deferred_signals
@@ -50,6 +51,7 @@ class RunResult:
     dry_run: bool
     planned: list[PlannedStep] = field(default_factory=list)
     runs: list[StepRun] = field(default_factory=list)
+    estimates: dict[str, Estimate] = field(default_factory=dict)
 
     @property
     def up_to_date(self) -> bool:
@@ -89,6 +91,9 @@ def apply(
             result.planned = _pending(repo, scope, rows, target.dialect, resuming)
             if not result.planned:
                 return result
+            result.estimates = estimate_steps(
+                repo, [(p.step, p.impact.statements) for p in result.planned]
+            )
             _confirm_destructive(result.planned, options, confirm)
             if not options.dry_run:
                 with target.engine.begin() as conn:
