@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from gitmigrate import __version__
-from gitmigrate.cli.commands import register
+from gitmigrate.cli.commands import LazyGroup
 from gitmigrate.core.errors import EXIT_FAILED, EXIT_INTERRUPTED, GitMigrateError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="git-migrate")
 @click.option(
     "-C",
@@ -28,9 +28,6 @@ from gitmigrate.core.errors import EXIT_FAILED, EXIT_INTERRUPTED, GitMigrateErro
 def cli(ctx: click.Context, repo_dir: str | None) -> None:
     """Migrations of every kind as reviewable, resumable, reversible git history."""
     ctx.obj = {"repo_dir": Path(repo_dir) if repo_dir else None}
-
-
-register(cli)
 
 
 def _report_crash() -> str:

@@ -3,6 +3,7 @@ anything is committed, so a failed command leaves no commit behind."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,8 @@ from gitmigrate.core.model import (
 )
 from gitmigrate.core.notes import write_step_notes
 from gitmigrate.core.stepmeta import compute_step_note
+
+_CONCURRENTLY = re.compile(r"\bCONCURRENTLY\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,17 +89,25 @@ def start_migration(
     header = tomlwrite.dumps(
         {"name": name, "description": description, "created": created, "base": base}
     )
-    repo.run("checkout", "-q", "-b", branch, base)
     message = (
         f"migrate: start {name}\n\n{description}\n\nMigrate-Migration: {name}\n"
         if description
         else (f"migrate: start {name}\n\nMigrate-Migration: {name}\n")
     )
-    repo.commit_files(
-        branch=branch,
-        message=message,
-        files={f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}": header.encode()},
-    )
+    # Write the start commit with plumbing on a branch that is not checked out yet, then check
+    # it out: if anything fails (no git identity, an untracked file in the way) the branch is
+    # deleted again and the user is left where they were, so a retry does not find it "taken".
+    repo.run("update-ref", f"refs/heads/{branch}", base, "0" * 40)
+    try:
+        repo.commit_files(
+            branch=branch,
+            message=message,
+            files={f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}": header.encode()},
+        )
+        repo.run("checkout", "-q", branch)
+    except BaseException:
+        repo.run("update-ref", "-d", f"refs/heads/{branch}", check=False)
+        raise
     return Migration(name=name, description=description, created=created, base=base)
 
 
@@ -138,10 +149,17 @@ def add_sql_step(
         )
     chosen = resolve_dialect(config, dialect)
     files: dict[str, bytes] = {}
+    needs_autocommit = False
     for fname, source in (("up.sql", up), ("down.sql", down), ("verify.sql", verify)):
         if source is not None:
-            validate_sql(source.text, chosen, source.origin)
+            statements = validate_sql(source.text, chosen, source.origin)
             files[fname] = source.text.encode()
+            needs_autocommit |= chosen == "postgresql" and any(
+                _CONCURRENTLY.search(s.text) for s in statements
+            )
+    if needs_autocommit:
+        # PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY inside a transaction block
+        options = {**(options or {}), "transaction": False}
     migration = load_migration(repo, name, "HEAD")
     seq = migration.next_seq
     slug = slugify(summary)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from gitmigrate.core.errors import CorruptMetadataError, UsageError
-from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.gitstore import GitRepo, parse_trailers
 from gitmigrate.core.model import (
     MIGRATION_FILE,
     MIGRATIONS_DIR,
@@ -36,10 +36,16 @@ def load_migrations(repo: GitRepo, ref: str = "HEAD") -> dict[str, Migration]:
         elif len(parts) >= 4:
             by_migration[parts[1]][parts[2]]["/".join(parts[3:])] = entry.sha
     commits = step_commits(repo, ref)
+    blobs = repo.read_blobs(
+        [
+            *headers.values(),
+            *(sha for d in by_migration.values() for f in d.values() for sha in f.values()),
+        ]
+    )
     migrations = {}
     for name in sorted(set(headers) | set(by_migration)):
         migrations[name] = _build_migration(
-            repo, name, headers.get(name), by_migration.get(name, {}), commits
+            blobs, name, headers.get(name), by_migration.get(name, {}), commits
         )
     return migrations
 
@@ -57,11 +63,18 @@ def load_migration(repo: GitRepo, name: str, ref: str = "HEAD") -> Migration:
 
 def step_commits(repo: GitRepo, ref: str) -> dict[str, str]:
     """Step id -> the commit that introduced it, from `Migrate-Step` trailers (one git process)."""
+    # Not path-limited: the trailers identify step commits, and `-- migrations` would make git
+    # diff every commit's tree (6x slower on a 1,000-step branch).
+    fmt = "%H%x1f%(trailers:key=Migrate-Step,key=Migrate-Rollback,unfold)%x1e"
     found: dict[str, str] = {}
-    for entry in repo.log(ref, first_parent=False, paths=[MIGRATIONS_DIR]):
-        step_id = entry.trailers.get("Migrate-Step")
-        if step_id and "Migrate-Rollback" not in entry.trailers:
-            found[step_id] = entry.commit  # log is newest first: the oldest wins
+    for record in repo.run("log", f"--format={fmt}", ref).split("\x1e"):
+        commit, _, trailer_text = record.strip("\n").partition("\x1f")
+        if not trailer_text:
+            continue
+        trailers = parse_trailers(trailer_text)
+        step_id = trailers.get("Migrate-Step")
+        if step_id and "Migrate-Rollback" not in trailers:
+            found[step_id] = commit  # log is newest first: the oldest wins
     return found
 
 
@@ -76,7 +89,7 @@ def _parse_toml(data: bytes, where: str) -> dict[str, Any]:
 
 
 def _build_migration(
-    repo: GitRepo,
+    blobs: dict[str, bytes],
     name: str,
     header_sha: str | None,
     step_dirs: dict[str, dict[str, str]],
@@ -84,9 +97,7 @@ def _build_migration(
 ) -> Migration:
     header: dict[str, Any] = {}
     if header_sha:
-        header = _parse_toml(
-            repo.read_blob(header_sha), f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}"
-        )
+        header = _parse_toml(blobs[header_sha], f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}")
     steps = []
     for dir_name in sorted(step_dirs):
         match = STEP_DIR_RE.match(dir_name)
@@ -99,7 +110,7 @@ def _build_migration(
                 f"{path}/{STEP_FILE} is missing",
                 f"restore it with `git checkout <last good commit> -- {path}/{STEP_FILE}`",
             )
-        files = {fname: repo.read_blob(sha) for fname, sha in file_shas.items()}
+        files = {fname: blobs[sha] for fname, sha in file_shas.items()}
         meta = _parse_toml(files[STEP_FILE], f"{path}/{STEP_FILE}")
         seq = int(match.group(1))
         step = Step(

@@ -3,7 +3,8 @@
 Commits are written with plumbing (`write-tree`, `commit-tree`, `update-ref`) through a
 temporary index, so a user's staged work is never swept into a step commit and no hook or
 porcelain overhead is paid. Blobs are read through GitPython's persistent `cat-file --batch`
-process, so reading a thousand steps costs one process, not a thousand.
+process (one blob) or one `cat-file --batch` round trip (many), so reading a thousand steps
+costs one process, not a thousand.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import git
+from typing import Any
 
 from gitmigrate.core.errors import (
     GitMigrateError,
@@ -46,6 +46,11 @@ class LogEntry:
     trailers: Mapping[str, str]
 
 
+def _clean_env() -> dict[str, str]:
+    """The environment without a hook's GIT_DIR/GIT_INDEX_FILE/GIT_WORK_TREE."""
+    return {k: v for k, v in os.environ.items() if k not in _ENV_TO_STRIP}
+
+
 class GitCommandError(GitMigrateError):
     """A git command failed in a way the caller did not expect."""
 
@@ -55,20 +60,43 @@ class GitRepo:
 
     def __init__(self, path: Path | str | None = None) -> None:
         start = Path(path) if path is not None else Path.cwd()
+        # Found with one `rev-parse` rather than GitPython, whose import alone costs ~100 ms
+        # on every command; GitPython is loaded only when a single blob is read.
         try:
-            self._repo = git.Repo(start, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            proc = subprocess.run(
+                [
+                    "git",
+                    "rev-parse",
+                    "--is-bare-repository",
+                    "--absolute-git-dir",
+                    "--show-toplevel",
+                ],
+                cwd=start,
+                capture_output=True,
+                env=_clean_env(),
+                check=False,
+            )
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            raise NotARepositoryError(
+                f"{start} does not exist or is not a directory", "check the path"
+            ) from exc
+        lines = proc.stdout.decode(errors="replace").splitlines()
+        if not lines:
             raise NotARepositoryError(
                 f"{start} is not inside a git repository",
                 "run `git init` first, or cd into your project",
-            ) from exc
-        if self._repo.bare or self._repo.working_tree_dir is None:
-            raise RepositoryStateError(
-                f"{start} is a bare repository; git-migrate needs a work tree",
-                "clone it (`git clone <bare> <dir>`) and run the command in the clone",
             )
-        self.root = Path(self._repo.working_tree_dir)
-        self.git_dir = Path(self._repo.git_dir)
+        if lines[0] == "true" or len(lines) < 3:
+            where = "is a bare repository" if lines[0] == "true" else "is not in a work tree"
+            raise RepositoryStateError(
+                f"{start} {where}; git-migrate needs a work tree",
+                "clone it (`git clone <bare> <dir>`) and run the command in the clone"
+                if lines[0] == "true"
+                else "cd into the work tree of the repository",
+            )
+        self.git_dir = Path(lines[1])
+        self.root = Path(lines[2])
+        self._gitpython: Any = None
 
     # -- running git --------------------------------------------------------------------
 
@@ -80,29 +108,49 @@ class GitRepo:
         check: bool = True,
     ) -> str:
         """Run `git args...` in the work tree and return stdout (text, trailing newline kept)."""
-        full_env = {k: v for k, v in os.environ.items() if k not in _ENV_TO_STRIP}
-        full_env.update(env or {})
-        data = input.encode() if isinstance(input, str) else input
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=self.root,
-            input=data,
-            capture_output=True,
-            env=full_env,
-            check=False,
-        )
-        if check and proc.returncode != 0:
+        code, stdout, stderr = self.run_bytes(*args, input=input, env=env)
+        if check and code != 0:
             raise GitCommandError(
-                f"git {' '.join(args[:3])} failed: {proc.stderr.decode(errors='replace').strip()}",
+                f"git {' '.join(args[:3])} failed: {stderr.decode(errors='replace').strip()}",
                 "see the git message above; your repository was not changed by git-migrate",
             )
-        return proc.stdout.decode(errors="replace")
+        return stdout.decode(errors="replace")
+
+    def run_bytes(
+        self,
+        *args: str,
+        input: str | bytes | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> tuple[int, bytes, bytes]:
+        """(exit code, stdout, stderr) of `git args...`.
+
+        stdin and stderr go through temporary files so that stdout, the only pipe, is read in
+        one go: no select loop, no deadlock however large the input or the output.
+        """
+        full_env = _clean_env()
+        full_env.update(env or {})
+        data = input.encode() if isinstance(input, str) else input
+        with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as stdin:
+            if data:
+                stdin.write(data)
+                stdin.seek(0)
+            proc = subprocess.run(
+                ["git", *args],
+                cwd=self.root,
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                env=full_env,
+                check=False,
+            )
+            err.seek(0)
+            return proc.returncode, proc.stdout, err.read()
 
     def ok(self, *args: str) -> bool:
         """True when `git args...` exits 0 (for questions such as "does this ref exist")."""
         return (
             subprocess.run(
-                ["git", *args], cwd=self.root, capture_output=True, check=False
+                ["git", *args], cwd=self.root, capture_output=True, env=_clean_env(), check=False
             ).returncode
             == 0
         )
@@ -174,12 +222,41 @@ class GitRepo:
     # -- objects ------------------------------------------------------------------------
 
     def read_blob(self, sha: str) -> bytes:
-        """One object's content through the persistent cat-file process."""
-        _, _, _, data = self._repo.git.get_object_data(sha)
+        """One object's content through GitPython's persistent cat-file process."""
+        if self._gitpython is None:
+            import git
+
+            self._gitpython = git.Repo(self.root)
+        _, _, _, data = self._gitpython.git.get_object_data(sha)
         return bytes(data)
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        return {sha: self.read_blob(sha) for sha in shas}
+        """Many objects in one `cat-file --batch` round trip (a thousand steps: one process)."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        code, out, err = self.run_bytes(
+            "cat-file", "--batch", input="".join(f"{sha}\n" for sha in wanted)
+        )
+        if code != 0:
+            raise GitCommandError(
+                f"git cat-file --batch failed: {err.decode(errors='replace').strip()}",
+                "the repository may be corrupt; run `git fsck`",
+            )
+        blobs: dict[str, bytes] = {}
+        pos = 0
+        for sha in wanted:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            if len(header) != 3:
+                raise GitCommandError(
+                    f"git cat-file: object {sha} is missing",
+                    "the repository may be corrupt; run `git fsck`",
+                )
+            size = int(header[2])
+            blobs[sha] = out[end + 1 : end + 1 + size]
+            pos = end + 1 + size + 1
+        return blobs
 
     def ls_tree(self, ref: str, path: str | None = None) -> list[TreeEntry]:
         args = ["ls-tree", "-r", "-z", "--full-tree", ref]

@@ -57,12 +57,13 @@ def read_notes(repo: GitRepo, ref: str, commits: Iterable[str] | None = None) ->
     if tip is None:
         return {}
     out = repo.run("notes", f"--ref={ref}", "list")
-    notes = {}
+    blob_of = {}
     for line in out.splitlines():
         blob, _, commit = line.partition(" ")
         if wanted is None or commit in wanted:
-            notes[commit] = repo.read_blob(blob)
-    return notes
+            blob_of[commit] = blob
+    blobs = repo.read_blobs(blob_of.values())
+    return {commit: blobs[blob] for commit, blob in blob_of.items()}
 
 
 def read_step_notes(
@@ -120,7 +121,8 @@ def update_notes(
         for _ in range(_MAX_CAS_TRIES):
             old_tip = repo.ref_value(ref)
             entries = _note_entries(repo, old_tip)
-            current = {c: repo.read_blob(entries[c][1]) for c in targets if c in entries}
+            blobs = repo.read_blobs(entries[c][1] for c in targets if c in entries)
+            current = {c: blobs[entries[c][1]] for c in targets if c in entries}
             changes = updater(current)
             for commit, content in changes.items():
                 if content is None:
