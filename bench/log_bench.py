@@ -103,9 +103,14 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
     return min(times)
 
 
+# Installed packages have byte-code caches; a session that sets PYTHONDONTWRITEBYTECODE would
+# make every run recompile our modules, which is not what users pay.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], cwd: Path) -> Callable[[], object]:
     def go() -> object:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, check=True, env=_ENV)
         return len(proc.stdout)
 
     return go
@@ -141,14 +146,25 @@ def main() -> None:
         print(f"built {args.steps} steps in {time.perf_counter() - started:.1f} s ({root})")
         ours = run([sys.executable, "-m", "gitmigrate", "log", "--json"], root)
         plain = run(["git", "log", "--notes=migrate", f"migrate/{NAME}"], root)
-        ours()  # warm the page cache and the interpreter's bytecode cache
+        cache = root / ".git" / "gitmigrate" / "cache"
+
+        def cold() -> object:
+            shutil.rmtree(cache, ignore_errors=True)  # the first read after any change
+            return ours()
+
+        cold()  # warm the page cache and the interpreter's bytecode cache
+        t_cold = best_of(3, cold)
+        ours()
         t_ours, t_plain = best_of(3, ours), best_of(3, plain)
         t_commit = bench_commit(repo, 10)
         print(f"date            {date.today().isoformat()}")
         print(f"machine         {platform.machine()}, {os.cpu_count()} cores, {platform.system()}")
-        print(f"git migrate log --json     {t_ours * 1000:8.1f} ms (best of 3)")
+        print(f"git migrate log --json     {t_ours * 1000:8.1f} ms (best of 3, cache warm)")
+        print(f"  ... first read (no cache) {t_cold * 1000:8.1f} ms (best of 3)")
         print(f"git log --notes=migrate    {t_plain * 1000:8.1f} ms (best of 3)")
-        print(f"ratio                      {t_ours / t_plain:8.2f}x (target <= 2x)")
+        print(
+            f"ratio                      {t_ours / t_plain:8.2f}x warm, {t_cold / t_plain:.2f}x cold (target <= 2x)"
+        )
         print(f"add sql step commit (git)  {t_commit * 1000:8.1f} ms (best of 10; target < 100)")
     finally:
         if not args.keep:

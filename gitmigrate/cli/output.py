@@ -38,6 +38,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=indent, sort_keys=True, default=str) + "\n")
 
 
+def print_json_text(text: str) -> None:
+    """Already-encoded compact JSON: written as is when piped, re-indented for a terminal."""
+    if sys.stdout.isatty():
+        print_json(json.loads(text))
+    else:
+        sys.stdout.write(text + "\n")
+
+
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     from rich.table import Table
 

@@ -122,14 +122,15 @@ def _from_document(repo: GitRepo, data: dict[str, Any]) -> ProjectConfig:
                 f'add `url = "..."` under [targets.{name}]',
             )
         targets[name] = Target(name=name, url_template=spec["url"])
-    for key, value in repo.config_get_regexp(r"^migrate\.target\..*\.url$").items():
-        name = key[len("migrate.target.") : -len(".url")]
-        targets[name] = Target(name=name, url_template=value)
-    default = repo.config_get("migrate.defaultTarget") or section.get("default_target")
+    # one git call for every per-user setting; git lower-cases section and key names
+    user = repo.config_get_regexp(r"^migrate\.")
+    for key, value in user.items():
+        if key.startswith("migrate.target.") and key.endswith(".url"):
+            name = key[len("migrate.target.") : -len(".url")]
+            targets[name] = Target(name=name, url_template=value)
+    default = user.get("migrate.defaulttarget") or section.get("default_target")
     prefix = (
-        repo.config_get("migrate.branchPrefix")
-        or section.get("branch_prefix")
-        or DEFAULT_BRANCH_PREFIX
+        user.get("migrate.branchprefix") or section.get("branch_prefix") or DEFAULT_BRANCH_PREFIX
     )
     dialect = section.get("dialect")
     return ProjectConfig(

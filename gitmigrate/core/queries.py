@@ -13,6 +13,7 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Migration, Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.core.stepmeta import step_notes_for
+from gitmigrate.core.viewcache import cache_key, cached_text
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,16 @@ def step_views(
     notes = step_notes_for(repo, steps, dialect or config.dialect)
     events = read_run_events(repo, [s.commit for s in steps if s.commit])
     return [StepView(s, notes[s.id], tuple(events.get(s.commit or "", ()))) for s in steps]
+
+
+def step_views_json_text(repo: GitRepo, name: str | None = None) -> str:
+    """`step_views` as JSON text, cached by the object ids it derives from."""
+    config = load_config(repo)
+    chosen = default_migration(repo, config, name)
+    # the branch when it exists (cache_key lists it), else HEAD (a merged migration)
+    ref = f"refs/heads/{config.branch_prefix}{chosen}" if chosen else "HEAD"
+    key = cache_key(repo, ref, "log", chosen or "*", config.dialect or "")
+    return cached_text(repo, key, lambda: [v.to_json() for v in step_views(repo, name)])
 
 
 def find_step(repo: GitRepo, spec: str, name: str | None = None) -> Step:

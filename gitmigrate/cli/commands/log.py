@@ -6,7 +6,7 @@ import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.queries import step_views
+from gitmigrate.core.queries import step_views, step_views_json_text
 
 
 @click.command()
@@ -15,10 +15,11 @@ from gitmigrate.core.queries import step_views
 @click.pass_context
 def log(ctx: click.Context, name: str | None, as_json: bool) -> None:
     """Steps of a migration (default: the current one; outside a branch: all in HEAD)."""
-    views = step_views(repo_from(ctx), name)
+    repo = repo_from(ctx)
     if as_json:
-        output.print_json([v.to_json() for v in views])
+        output.print_json_text(step_views_json_text(repo, name))
         return
+    views = step_views(repo, name)
     output.table(
         None,
         ["step", "kind", "summary", "commit", "last event"],
