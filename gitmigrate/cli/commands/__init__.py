@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "log": "log:log",
     "show": "show:show",
     "diff": "diff:diff",
+    "schema": "schema:schema",
     "push": "push_fetch:push",
     "fetch": "push_fetch:fetch",
 }

@@ -1,0 +1,80 @@
+"""`git migrate schema ...`: the group and its read-only subcommands `inspect` and `drift`.
+
+Other subcommands live in their own modules and attach themselves to this group
+(`from gitmigrate.cli.commands.schema import schema` then `@schema.command("diff")`):
+`schema_diff.py` (diff) and `schema_lint.py` (lint). The group imports them explicitly at the
+end of this module (see `_SUBCOMMAND_MODULES`) so `git migrate schema --help` lists them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from gitmigrate.cli import output
+from gitmigrate.cli.context import repo_from
+from gitmigrate.core.errors import EXIT_FAILED
+
+# modules that register more subcommands on `schema`; the lead adds each one when it lands
+_SUBCOMMAND_MODULES: tuple[str, ...] = ()
+
+
+@click.group()
+def schema() -> None:
+    """Database schemas: inspect, drift (and diff, lint)."""
+
+
+@schema.command()
+@click.option("--target", "-t", help="Target name or URL (default: the project's default target).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["sql", "json"]),
+    default="sql",
+    show_default=True,
+    help="CREATE statements for the target's dialect, or the normalized model as JSON.",
+)
+@click.pass_context
+def inspect(ctx: click.Context, target: str | None, fmt: str) -> None:
+    """The live schema of a target, normalized."""
+    from gitmigrate.schema.describe import schema_json, schema_sql
+    from gitmigrate.schema.live import inspect_target
+
+    found = inspect_target(repo_from(ctx), target)
+    if fmt == "json":
+        output.print_json({"target": found.target, "schema": schema_json(found.schema)})
+    else:
+        click.echo(f"-- schema of {found.target} ({found.schema.dialect})")
+        click.echo(schema_sql(found.schema), nl=False)
+
+
+@schema.command()
+@click.option("--target", "-t", help="Target name or URL (default: the project's default target).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def drift(ctx: click.Context, target: str | None, as_json: bool) -> None:
+    """Differences between a target's live schema and what its applied steps produce
+    (exit 1 when there is drift)."""
+    from gitmigrate.schema.live import schema_drift
+
+    report = schema_drift(repo_from(ctx), target)
+    if as_json:
+        output.print_json(report.to_json())
+    else:
+        for step_id in report.unknown:
+            output.warn(f"{step_id} is applied on {report.target} but not in this tree")
+        for line in report.differences:
+            output.info(f"drift: {line}")
+        verdict = "no drift" if report.clean else f"{len(report.differences)} difference(s)"
+        output.info(
+            f"{report.target} ({report.dialect}): {verdict} against "
+            f"{len(report.applied)} applied step(s)"
+        )
+    if not report.clean:
+        sys.exit(EXIT_FAILED)
+
+
+for _module in _SUBCOMMAND_MODULES:
+    importlib.import_module(f"gitmigrate.cli.commands.{_module}")

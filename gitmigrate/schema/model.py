@@ -1,0 +1,127 @@
+"""The normalized schema model every schema source becomes (a live database, a DDL file loaded
+into a scratch database, a SQLAlchemy MetaData) and every diff compares.
+
+Frozen and hashable, sorted by name, so two schemas compare with `==` and a diff can be
+computed object by object. Names are stored as the database reports them; comparisons of
+names fold case where the dialect does (`Schema.key`).
+
+Types are normalized strings per dialect (e.g. "INTEGER", "VARCHAR(200)", "NUMERIC(10, 2)",
+"TIMESTAMP WITH TIME ZONE"); defaults are the database's own text of the default expression,
+whitespace-normalized, or None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    identity: bool = False  # autoincrement / SERIAL / GENERATED ... AS IDENTITY / AUTO_INCREMENT
+    generated: str | None = None  # expression of a generated (computed) column
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    columns: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]  # column names, or expression text for expression indexes
+    unique: bool = False
+    where: str | None = None  # partial index predicate (PostgreSQL, SQLite)
+    expressions: bool = False  # True when `columns` holds expressions rather than names
+    method: str | None = None  # e.g. "gin", "gist" on PostgreSQL; None means the default
+
+
+@dataclass(frozen=True)
+class UniqueConstraint:
+    name: str | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str | None
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str | None = None  # normalized upper-case, None for NO ACTION
+    on_update: str | None = None
+    ref_schema: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckConstraint:
+    name: str | None
+    expression: str  # whitespace-normalized
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey | None = None
+    indexes: tuple[Index, ...] = ()
+    unique_constraints: tuple[UniqueConstraint, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    checks: tuple[CheckConstraint, ...] = ()
+    comment: str | None = None
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    definition: str  # the SELECT, whitespace-normalized
+    materialized: bool = False
+
+
+@dataclass(frozen=True)
+class Enum:
+    """PostgreSQL CREATE TYPE ... AS ENUM."""
+
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """PostgreSQL stand-alone sequences (not those owned by identity/serial columns)."""
+
+    name: str
+    start: int | None = None
+    increment: int | None = None
+    owned_by: str | None = None  # "table.column" when OWNED BY
+
+
+@dataclass(frozen=True)
+class Schema:
+    dialect: str  # "sqlite" | "postgresql" | "mysql"
+    tables: tuple[Table, ...] = ()
+    views: tuple[View, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    extensions: tuple[str, ...] = field(default=())
+
+    def key(self, name: str) -> str:
+        """How this dialect compares identifiers (case-insensitive on SQLite and MySQL)."""
+        return name.lower() if self.dialect in ("sqlite", "mysql") else name
+
+    def table(self, name: str) -> Table | None:
+        wanted = self.key(name)
+        return next((t for t in self.tables if self.key(t.name) == wanted), None)
+
+    def view(self, name: str) -> View | None:
+        wanted = self.key(name)
+        return next((v for v in self.views if self.key(v.name) == wanted), None)

@@ -1,0 +1,371 @@
+"""reflect_schema(conn) -> Schema: the default schema of a live database as the normalized model.
+
+Every schema source (a live database, a DDL file loaded into a scratch database, SQLAlchemy
+models created in one) goes through this function, so two sources describing the same schema
+give `==` models. Columns keep their table order (CREATE TABLE needs it; compare ignores it);
+every other collection is sorted by name, unnamed objects by content.
+
+Reflection uses SQLAlchemy's inspector (one query per kind for all tables) and fills in what it
+misses from the catalogs (reflect_extras.py). Tables of git-migrate (gitmigrate_*) and SQLite's
+own (sqlite_*) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any, cast
+
+from sqlalchemy import Connection, inspect
+from sqlalchemy import types as sqltypes
+from sqlalchemy.engine import Inspector
+from sqlalchemy.exc import SAWarning
+
+from gitmigrate.schema import normalize as norm
+from gitmigrate.schema import reflect_extras as extras
+from gitmigrate.schema.model import (
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    View,
+)
+
+_INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
+_KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
+
+
+def dialect_of(conn: Connection) -> str:
+    name = conn.dialect.name
+    return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def reflect_schema(conn: Connection) -> Schema:
+    """Reflect the connection's default schema (see the module docstring)."""
+    dialect = dialect_of(conn)
+    insp = inspect(conn)
+    ctx = _Context(conn, insp, dialect)
+    names = sorted(n for n in insp.get_table_names() if _wanted(n) and n not in ctx.partitions)
+    if names:
+        ctx.load(names)
+    tables = tuple(_table(ctx, name) for name in names)
+    schema = Schema(
+        dialect=dialect,
+        tables=tuple(sorted(tables, key=lambda t: t.name)),
+        views=_views(ctx),
+    )
+    if dialect != "postgresql":
+        return schema
+    enums = cast(Any, insp).get_enums()
+    return Schema(
+        dialect=dialect,
+        tables=schema.tables,
+        views=schema.views,
+        enums=tuple(
+            sorted(
+                (Enum(str(e["name"]), tuple(e["labels"])) for e in enums if e.get("visible", True)),
+                key=lambda e: e.name,
+            )  # fmt: skip
+        ),
+        sequences=_pg_sequences(ctx),
+        extensions=extras.pg_extensions(conn),
+    )
+
+
+def _wanted(name: str) -> bool:
+    return not name.lower().startswith(_INTERNAL_PREFIXES)
+
+
+class _Context:
+    """Everything reflected once per schema and looked up per table."""
+
+    def __init__(self, conn: Connection, insp: Inspector, dialect: str) -> None:
+        self.conn = conn
+        self.insp = insp
+        self.dialect = dialect
+        self.partitions = extras.pg_table_names(conn) if dialect == "postgresql" else set()
+        self.names: list[str] = []
+        self.multi: dict[str, dict[Any, Any]] = {}
+        self.checks: dict[str, list[dict[str, Any]]] = {}
+        self.pg_seqs = extras.pg_sequences(conn) if dialect == "postgresql" else []
+        self.database = extras.mysql_database(conn) if dialect == "mysql" else None
+        self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
+        if dialect == "sqlite":
+            for ix in extras.sqlite_indexes(conn):
+                self.sqlite_indexes.setdefault(ix.table, []).append(ix)
+
+    def load(self, names: list[str]) -> None:
+        self.names = names
+        with warnings.catch_warnings():
+            # SQLite's unique-constraint reflection reads indexes and warns about expression
+            # indexes, which reflect_extras handles
+            warnings.filterwarnings("ignore", category=SAWarning)
+            self._load(names)
+
+    def _load(self, names: list[str]) -> None:
+        for kind in _KINDS:
+            if kind == "indexes" and self.dialect == "sqlite":
+                continue  # reflect_extras parses them (the inspector skips expression indexes)
+            self.multi[kind] = getattr(self.insp, f"get_multi_{kind}")(filter_names=names)
+        if self.dialect == "mysql":
+            self.checks = extras.mysql_checks(self.conn)
+        else:
+            found = self.insp.get_multi_check_constraints(filter_names=names)
+            self.checks = {key[1]: [dict(c) for c in value] for key, value in found.items()}
+        try:
+            comments = self.insp.get_multi_table_comment(filter_names=names)
+            self.multi["comment"] = comments
+        except NotImplementedError:
+            self.multi["comment"] = {}
+
+    def part(self, kind: str, table: str) -> Any:
+        return self.multi.get(kind, {}).get((None, table))
+
+
+def _table(ctx: _Context, name: str) -> Table:
+    raw_columns: list[dict[str, Any]] = ctx.part("columns", name) or []
+    sqlite = extras.sqlite_table(ctx.conn, name) if ctx.dialect == "sqlite" else None
+    checks = [dict(c) for c in ctx.checks.get(name, [])]
+    json_columns = _mariadb_json_columns(ctx, raw_columns, checks)
+    columns = tuple(_column(ctx, name, c, sqlite, json_columns) for c in raw_columns)
+    pk_raw = ctx.part("pk_constraint", name) or {}
+    pk_cols = tuple(pk_raw.get("constrained_columns") or ())
+    pk = None
+    if pk_cols:
+        pk_name = None if ctx.dialect == "mysql" else pk_raw.get("name")
+        pk = PrimaryKey(columns=pk_cols, name=pk_name)
+    found = [
+        UniqueConstraint(u.get("name"), tuple(u["column_names"]))
+        for u in ctx.part("unique_constraints", name) or []
+    ]
+    if sqlite is not None:  # the inspector misses column-level UNIQUE
+        known = {u.columns for u in found}
+        found += [UniqueConstraint(None, cols) for cols in sqlite.unique_sets if cols not in known]
+    uniques = sorted(found, key=_named_key)
+    fks = sorted(
+        (_fk(ctx, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []), key=_named_key
+    )
+    comment = (ctx.part("comment", name) or {}).get("text")
+    return Table(
+        name=name,
+        columns=columns,
+        primary_key=pk,
+        indexes=_indexes(ctx, name, uniques, fks),
+        unique_constraints=tuple(uniques),
+        foreign_keys=tuple(fks),
+        checks=tuple(
+            sorted(
+                (
+                    CheckConstraint(c.get("name"), norm.expression(c["sqltext"]) or "")
+                    for c in checks
+                ),
+                key=lambda c: (c.name or "", c.expression),
+            )
+        ),
+        comment=comment or None,
+    )
+
+
+def _named_key(item: Any) -> tuple[str, tuple[str, ...]]:
+    return (item.name or "", tuple(item.columns))
+
+
+def _mariadb_json_columns(
+    ctx: _Context, columns: list[dict[str, Any]], checks: list[dict[str, Any]]
+) -> set[str]:
+    """MariaDB stores JSON as LONGTEXT plus a CHECK (json_valid(col)) named after the column:
+    report the column as JSON and drop that check, as the user wrote it."""
+    if ctx.dialect != "mysql":
+        return set()
+    longtext = {c["name"] for c in columns if type(c["type"]).__name__ == "LONGTEXT"}
+    found = set()
+    for check in list(checks):
+        body = norm.expression(check["sqltext"]) or ""
+        match = re.fullmatch(r"json_valid\(`?([^`]+)`?\)", body, re.IGNORECASE)
+        if match and match.group(1) == check["name"] and check["name"] in longtext:
+            found.add(check["name"])
+            checks.remove(check)
+    return found
+
+
+def _column(
+    ctx: _Context,
+    table: str,
+    raw: dict[str, Any],
+    sqlite: extras.SqliteTable | None,
+    json_columns: set[str],
+) -> Column:
+    name = str(raw["name"])
+    default_text = norm.default(raw.get("default"), ctx.dialect)
+    identity = False
+    nullable = bool(raw["nullable"])
+    if ctx.dialect == "postgresql":
+        seq = norm.nextval_sequence(raw.get("default"))
+        owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
+        if raw.get("identity") or (seq is not None and owned):
+            identity, default_text = True, None
+    elif ctx.dialect == "mysql":
+        identity = raw.get("autoincrement") is True
+    elif sqlite is not None and sqlite.rowid_alias == name:
+        identity, nullable = True, False
+    computed = raw.get("computed")
+    generated = None
+    if computed:
+        generated = norm.expression(
+            sqlite.generated.get(name) if sqlite is not None else computed.get("sqltext")
+        )
+    return Column(
+        name=name,
+        type="JSON" if name in json_columns else _type(ctx, raw["type"]),
+        nullable=nullable,
+        default=default_text,
+        identity=identity,
+        generated=generated,
+        comment=raw.get("comment") or None,
+    )
+
+
+def _type(ctx: _Context, type_: Any) -> str:
+    try:
+        compiled = str(type_.compile(dialect=ctx.conn.dialect))
+    except Exception:  # NullType and exotic types cannot always compile; repr is still stable
+        compiled = repr(type_)
+    keep_case = ctx.dialect == "postgresql" and isinstance(type_, sqltypes.Enum)
+    return norm.type_string(compiled, ctx.dialect, keep_case=keep_case)
+
+
+def _action(value: Any, dialect: str) -> str | None:
+    """NO ACTION is the default everywhere; on MySQL RESTRICT is the same thing."""
+    text = str(value).upper().strip() if value else ""
+    if not text or text == "NO ACTION" or (dialect == "mysql" and text == "RESTRICT"):
+        return None
+    return text
+
+
+def _fk(ctx: _Context, raw: dict[str, Any], sqlite: extras.SqliteTable | None) -> ForeignKey:
+    options = dict(raw.get("options") or {})
+    columns = tuple(raw["constrained_columns"])
+    if sqlite is not None:
+        on_delete, on_update = sqlite.fk_actions.get((columns, raw["referred_table"]), ("", ""))
+        options = {"ondelete": on_delete, "onupdate": on_update}
+    return ForeignKey(
+        name=raw.get("name"),
+        columns=columns,
+        ref_table=str(raw["referred_table"]),
+        ref_columns=tuple(raw["referred_columns"]),
+        on_delete=_action(options.get("ondelete"), ctx.dialect),
+        on_update=_action(options.get("onupdate"), ctx.dialect),
+        ref_schema=raw.get("referred_schema"),
+    )
+
+
+def _indexes(
+    ctx: _Context, table: str, uniques: list[UniqueConstraint], fks: list[ForeignKey]
+) -> tuple[Index, ...]:
+    if ctx.dialect == "sqlite":
+        found = [
+            Index(ix.name, ix.columns, ix.unique, norm.expression(ix.where), ix.expressions)
+            for ix in ctx.sqlite_indexes.get(table, [])
+        ]
+        return tuple(sorted(found, key=lambda i: i.name))
+    unique_names = {ctx_key(ctx, u.name) for u in uniques if u.name}
+    out = []
+    for raw in ctx.part("indexes", table) or []:
+        if raw.get("duplicates_constraint") or ctx_key(ctx, raw.get("name")) in unique_names:
+            continue
+        index = _index(ctx, raw)
+        if ctx.dialect == "mysql" and _fk_backing(index, fks):
+            continue
+        out.append(index)
+    return tuple(sorted(out, key=lambda i: i.name))
+
+
+def ctx_key(ctx: _Context, name: str | None) -> str | None:
+    return name.lower() if name is not None and ctx.dialect != "postgresql" else name
+
+
+def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
+    options = raw.get("dialect_options") or {}
+    names = list(raw.get("column_names") or [])
+    exprs = list(raw.get("expressions") or names)
+    sorting = raw.get("column_sorting") or {}
+    lengths = options.get("mysql_length") or {}
+    if isinstance(lengths, int):
+        lengths = {n: lengths for n in names if n}
+    parts: list[str] = []
+    expressions = False
+    for name, text in zip(names, exprs, strict=False):
+        if name is None:
+            expressions = True
+            parts.append(norm.expression(text) or "")
+            continue
+        part = str(name)
+        if name in lengths:  # MySQL prefix index: col(10)
+            part, expressions = f"{part}({lengths[name]})", True
+        for flag in sorting.get(name, ()):
+            part, expressions = f"{part} {str(flag).upper()}", True
+        parts.append(part)
+    method = options.get("postgresql_using")
+    return Index(
+        name=str(raw["name"]),
+        columns=tuple(parts),
+        unique=bool(raw.get("unique")),
+        where=norm.expression(options.get("postgresql_where")),
+        expressions=expressions,
+        method=None if method in (None, "btree") else str(method),
+    )
+
+
+def _fk_backing(index: Index, fks: list[ForeignKey]) -> bool:
+    """MySQL creates an index for a foreign key that has none, named after the constraint (or
+    its first column, numbered on a clash); it exists only because of the key."""
+    if index.unique or index.expressions:
+        return False
+    for fk in fks:
+        if index.columns != fk.columns:
+            continue
+        first = fk.columns[0].lower()
+        if index.name.lower() in ((fk.name or "").lower(), first) or re.fullmatch(
+            rf"{re.escape(first)}_\d+", index.name.lower()
+        ):
+            return True
+    return False
+
+
+def _views(ctx: _Context) -> tuple[View, ...]:
+    qualifier = f"`{ctx.database}`." if ctx.database else None
+    views = [
+        View(n, norm.view_body(ctx.insp.get_view_definition(n), qualifier=qualifier))
+        for n in ctx.insp.get_view_names()
+        if _wanted(n)
+    ]
+    if ctx.dialect == "postgresql":
+        views += [
+            View(n, norm.view_body(ctx.insp.get_view_definition(n)), materialized=True)
+            for n in ctx.insp.get_materialized_view_names()
+        ]
+    return tuple(sorted(views, key=lambda v: v.name))
+
+
+def _pg_sequences(ctx: _Context) -> tuple[Sequence, ...]:
+    serial_owned = set()
+    for table in ctx.names:
+        for raw in ctx.part("columns", table) or []:
+            drawn = norm.nextval_sequence(raw.get("default"))
+            if drawn is not None:
+                serial_owned.add((drawn, table, str(raw["name"])))
+    out = []
+    for seq in ctx.pg_seqs:
+        if seq.identity:
+            continue
+        if seq.owner is not None and (seq.name, *seq.owner) in serial_owned:
+            continue
+        owned_by = f"{seq.owner[0]}.{seq.owner[1]}" if seq.owner else None
+        out.append(Sequence(seq.name, seq.start, seq.increment, owned_by))
+    return tuple(sorted(out, key=lambda s: s.name))

@@ -1,0 +1,228 @@
+"""What SQLAlchemy's inspector does not reflect (or reflects wrongly), per dialect.
+
+PostgreSQL: which sequences serial/identity columns own, sequence parameters, extensions.
+MySQL/MariaDB: check constraints (column-level ones are missing from the inspector), the
+current database name (view text qualifies tables with it).
+SQLite: ON DELETE/UPDATE of foreign keys, generated-column and expression-index text (the
+inspector's parsers mangle or skip them), rowid-alias detection.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlalchemy import Connection, text
+from sqlglot import exp
+
+from gitmigrate.sql.parse import quiet_sqlglot
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PgSequence:
+    name: str
+    start: int
+    increment: int
+    owner: tuple[str, str] | None  # (table, column) of OWNED BY / serial / identity
+    identity: bool  # owned by an identity column (GENERATED ... AS IDENTITY)
+
+
+def pg_sequences(conn: Connection) -> list[PgSequence]:
+    rows = conn.execute(
+        text(
+            "SELECT c.relname, s.seqstart, s.seqincrement, t.relname AS owner_table, "
+            "a.attname AS owner_column, d.deptype "
+            "FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_sequence s ON s.seqrelid = c.oid "
+            "LEFT JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass "
+            "  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+            "LEFT JOIN pg_class t ON t.oid = d.refobjid "
+            "LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+            "WHERE c.relkind = 'S' AND n.nspname = current_schema() "
+            "ORDER BY c.relname"
+        )
+    ).all()
+    return [
+        PgSequence(
+            name=row[0],
+            start=int(row[1]),
+            increment=int(row[2]),
+            owner=(row[3], row[4]) if row[3] and row[4] else None,
+            identity=row[5] == "i",
+        )
+        for row in rows
+    ]
+
+
+def pg_extensions(conn: Connection) -> tuple[str, ...]:
+    rows = conn.execute(
+        text("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname")
+    )
+    return tuple(str(r[0]) for r in rows)
+
+
+def pg_table_names(conn: Connection) -> set[str]:
+    """Partitions are reflected through their parent only."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relispartition"
+        )
+    )
+    return {str(r[0]) for r in rows}
+
+
+# --- MySQL / MariaDB ----------------------------------------------------------------------
+
+
+def mysql_database(conn: Connection) -> str:
+    return str(conn.execute(text("SELECT DATABASE()")).scalar_one())
+
+
+def mysql_checks(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    """Table -> [{name, sqltext}] from information_schema (column-level checks included)."""
+    rows = conn.execute(
+        text(
+            "SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE "
+            "FROM information_schema.CHECK_CONSTRAINTS cc "
+            "JOIN information_schema.TABLE_CONSTRAINTS tc "
+            "  ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA "
+            "  AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK' "
+            + _mariadb_table_match(conn)
+            + "WHERE cc.CONSTRAINT_SCHEMA = DATABASE() ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME"
+        )
+    ).all()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table, name, clause in rows:
+        out.setdefault(str(table), []).append({"name": str(name), "sqltext": str(clause)})
+    return out
+
+
+def _mariadb_table_match(conn: Connection) -> str:
+    """MariaDB's CHECK_CONSTRAINTS has TABLE_NAME (names are unique per table, not schema)."""
+    return "  AND tc.TABLE_NAME = cc.TABLE_NAME " if _is_mariadb(conn) else ""
+
+
+def _is_mariadb(conn: Connection) -> bool:
+    return bool(getattr(conn.dialect, "is_mariadb", False))
+
+
+# --- SQLite -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SqliteTable:
+    sql: str
+    rowid_alias: str | None  # the INTEGER PRIMARY KEY column, if any
+    fk_actions: dict[tuple[tuple[str, ...], str], tuple[str, str]]  # (cols, table) -> (del, upd)
+    generated: dict[str, str]  # column -> expression
+    unique_sets: tuple[tuple[str, ...], ...]  # columns of each UNIQUE constraint (inline too)
+
+
+def sqlite_table(conn: Connection, name: str) -> SqliteTable:
+    sql = str(
+        conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": name}
+        ).scalar()
+        or ""
+    )
+    quoted = '"' + name.replace('"', '""') + '"'
+    info = conn.exec_driver_sql(f"PRAGMA table_xinfo({quoted})").all()
+    pk = [row for row in info if row[5]]
+    alias = None
+    if len(pk) == 1 and str(pk[0][2]).upper() == "INTEGER" and not _without_rowid(sql):
+        alias = str(pk[0][1])
+    fks: dict[int, list[Any]] = {}
+    for row in conn.exec_driver_sql(f"PRAGMA foreign_key_list({quoted})").all():
+        fks.setdefault(int(row[0]), []).append(row)
+    actions = {}
+    for rows in fks.values():
+        rows.sort(key=lambda r: int(r[1]))
+        key = (tuple(str(r[3]) for r in rows), str(rows[0][2]))
+        actions[key] = (str(rows[0][6]), str(rows[0][5]))
+    generated_names = {str(row[1]) for row in info if int(row[6]) in (2, 3)}
+    generated = _generated_columns(sql) if generated_names else {}
+    uniques = []
+    for row in conn.exec_driver_sql(f"PRAGMA index_list({quoted})").all():
+        if str(row[3]) == "u":  # origin: a UNIQUE constraint, column- or table-level
+            index = '"' + str(row[1]).replace('"', '""') + '"'
+            cols = conn.exec_driver_sql(f"PRAGMA index_info({index})").all()
+            uniques.append(tuple(str(c[2]) for c in sorted(cols, key=lambda c: int(c[0]))))
+    return SqliteTable(sql, alias, actions, generated, tuple(uniques))
+
+
+def _without_rowid(sql: str) -> bool:
+    return re.search(r"\)\s*WITHOUT\s+ROWID\s*;?\s*$", sql, re.IGNORECASE) is not None
+
+
+def _generated_columns(sql: str) -> dict[str, str]:
+    try:
+        with quiet_sqlglot():
+            tree = sqlglot.parse_one(sql, read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return {}
+    out = {}
+    for coldef in tree.find_all(exp.ColumnDef):
+        for constraint in coldef.constraints:
+            if isinstance(constraint.kind, exp.ComputedColumnConstraint):
+                out[coldef.name] = constraint.kind.this.sql(dialect="sqlite")
+    return out
+
+
+@dataclass(frozen=True)
+class SqliteIndex:
+    name: str
+    table: str
+    unique: bool
+    columns: tuple[str, ...]
+    expressions: bool
+    where: str | None
+
+
+def sqlite_indexes(conn: Connection) -> list[SqliteIndex]:
+    """Every explicitly created index, parsed from its CREATE INDEX text."""
+    rows = conn.execute(
+        text(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+    ).all()
+    out = []
+    for name, table, sql in rows:
+        try:
+            with quiet_sqlglot():
+                tree = sqlglot.parse_one(str(sql), read="sqlite")
+        except sqlglot.errors.SqlglotError:
+            continue
+        index = tree.this if isinstance(tree, exp.Create) else None
+        params = index.args.get("params") if isinstance(index, exp.Index) else None
+        if params is None:
+            continue
+        parts: list[str] = []
+        expressions = False
+        for ordered in params.args.get("columns") or []:
+            node = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+            if isinstance(node, exp.Column) and not node.table:
+                parts.append(node.name)
+            else:
+                expressions = True
+                parts.append(node.sql(dialect="sqlite"))
+            if isinstance(ordered, exp.Ordered) and ordered.args.get("desc"):
+                parts[-1] += " DESC"
+                expressions = True
+        where = params.args.get("where")
+        out.append(
+            SqliteIndex(
+                name=str(name),
+                table=str(table),
+                unique=bool(tree.args.get("unique")),
+                columns=tuple(parts),
+                expressions=expressions,
+                where=where.this.sql(dialect="sqlite") if where is not None else None,
+            )
+        )
+    return out
