@@ -45,7 +45,10 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         click.echo("aborted", err=True)
         sys.exit(EXIT_FAILED)
     except GitMigrateError as exc:

@@ -147,7 +147,10 @@ class Ledger:
         if not self.exists(conn):
             return {}
         result = conn.execute(select(ledger_table).order_by(ledger_table.c.step_id))
-        return {r.step_id: r for r in (_from_db(dict(m)) for m in result.mappings())}
+        # fetch everything before judging a row: a corrupt-row error raised mid-iteration would
+        # keep the cursor (and on SQLite its read lock) alive as long as the exception lives
+        mappings = result.mappings().all()
+        return {r.step_id: r for r in (_from_db(dict(m)) for m in mappings)}
 
     def get(self, conn: Connection, step_id: str) -> LedgerRow | None:
         if not self.exists(conn):

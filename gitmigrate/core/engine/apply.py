@@ -35,6 +35,7 @@ class ApplyOptions:
     yes: bool = False
     rollback_on_failure: str = "step"  # "step": only the failed step; "all": the whole run
     lock_timeout: float = 60.0
+    allow: frozenset[str] = frozenset()  # lint rules whose errors do not block this run
 
 
 @dataclass
@@ -94,6 +95,7 @@ def apply(
             result.estimates = estimate_steps(
                 repo, [(p.step, p.impact.statements) for p in result.planned]
             )
+            _check_lint(result.planned, target.dialect, options, reporter)
             _confirm_destructive(result.planned, options, confirm)
             if not options.dry_run:
                 with target.engine.begin() as conn:
@@ -198,6 +200,30 @@ def _pending(
         executor = get_executor(step.kind)
         planned.append(PlannedStep(step, row, executor.analyze(step, dialect)))
     return planned
+
+
+def _check_lint(
+    planned: list[PlannedStep], dialect: str, options: ApplyOptions, reporter: Reporter
+) -> None:
+    """Lint errors block a run unless allowed (`--allow RULE`); a dry run only reports them."""
+    from gitmigrate.lint.engine import blocking, lint_step
+    from gitmigrate.lint.model import LintOptions
+
+    lint_options = LintOptions(allow=options.allow)
+    problems = []
+    for p in planned:
+        if p.step.kind == "sql":
+            found = blocking(lint_step(p.step, dialect, lint_options, directions=("up",)))
+            problems += [f"{p.step.id} line {f.line}: {f.rule}: {f.message}" for f in found]
+    rules = sorted({line.split(": ")[1] for line in problems})
+    if problems and options.dry_run:
+        for line in problems:
+            reporter.note(f"lint would block this run: {line}")
+    elif problems:
+        raise BlockedError(
+            "lint errors block this run: " + "; ".join(problems),
+            f"fix the steps, or accept the risk with {' '.join('--allow ' + r for r in rules)}",
+        )
 
 
 def _confirm_destructive(

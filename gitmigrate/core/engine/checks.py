@@ -50,7 +50,7 @@ def check_not_in_flight(step: Step, row: LedgerRow, *, resuming: bool) -> None:
             f"on a target without transactional DDL",
             "run `git migrate resume` to continue it from there",
         )
-    if row.status == "needs_attention":
+    if row.status == "needs_attention" and not resuming:
         raise BlockedError(
             f"step {step.id} needs attention: {row.error}",
             "fix the cause named above, then run `git migrate resume`",

@@ -14,20 +14,29 @@ from gitmigrate.sql.parse import split_statements
 
 def undo_statements(
     conn: Connection, step: Step, direction: str, done: int, dialect: str
-) -> str | None:
-    """Run inverses of statements 1..done; None when all of them ran, else what stopped it."""
+) -> tuple[int, str | None]:
+    """Run inverses of statements 1..done, newest first.
+
+    Returns how many statements are still in effect afterwards (0 when all were undone) and
+    None, or that count and what stopped the undo: a resume continues after those statements.
+    """
     script = step.text("up.sql" if direction == "up" else "down.sql") or ""
     statements = split_statements(script, dialect)[:done]
     runner = conn.execution_options(no_parameters=True)
     for statement in reversed(statements):
         inverse = inverse_of(statement.text, dialect)
         if inverse is None:
-            return f"statement {statement.index + 1} has no automatic inverse ({statement.text[:60]!r})"
+            return statement.index + 1, (
+                f"statement {statement.index + 1} has no automatic inverse "
+                f"({statement.text[:60]!r})"
+            )
         try:
             runner.exec_driver_sql(inverse)
             conn.commit()
         except Exception as exc:  # noqa: BLE001 - reported to the user as the reason
             conn.rollback()
             detail = str(getattr(exc, "orig", exc)).splitlines()[0]
-            return f"the inverse of statement {statement.index + 1} failed: {detail}"
-    return None
+            return statement.index + 1, (
+                f"the inverse of statement {statement.index + 1} failed: {detail}"
+            )
+    return 0, None

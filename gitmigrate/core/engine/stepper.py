@@ -59,6 +59,7 @@ class Stepper:
     resume_command: str
     dry_run: bool = False
     _shared: Connection | None = None
+    _blind: bool = False  # a dry run skipped a statement: later ones may depend on it
 
     # -- public ---------------------------------------------------------------------------
 
@@ -86,9 +87,13 @@ class Stepper:
             def execute(sql: str) -> Any:
                 self.reporter.statement(step, sql)
                 result.statements.append(sql)
-                if self.dry_run and not (transactional or previewable):
-                    result.previewed = False
-                    return None
+                if self.dry_run and not transactional:
+                    # what cannot be undone is not executed, and neither is anything after it
+                    # in this dry run, which could only fail for want of its effects
+                    self._blind = self._blind or not previewable
+                    if self._blind:
+                        result.previewed = False
+                        return None
                 return logged.exec_driver_sql(sql)
 
             if transactional:
@@ -244,8 +249,10 @@ class Stepper:
         try:
             self._drive(step, executor, direction, ctx, on_checkpoint)
             if direction == UP:
-                result.findings = executor.verify(step, ctx)
-                _raise_on_errors(step, result.findings)
+                findings = executor.verify(step, ctx)  # listed even where not executed
+                if result.previewed:  # a dry run that could not execute cannot judge it
+                    result.findings = findings
+                    _raise_on_errors(step, result.findings)
         except _Stop:
             raise self._interrupted(
                 step, direction, f"{done} statement(s) of it are recorded"
@@ -255,6 +262,8 @@ class Stepper:
                 raise
             conn.rollback()
             message = str(exc) if isinstance(exc, StepFailedError) else _short(exc)
+            if resuming and done == start and not isinstance(exc, StepFailedError):
+                raise self._unrecorded(conn, step, direction, start, message) from exc
             self._compensate(conn, step, executor, direction, done, message)
             raise StepFailedError(
                 step.id,
@@ -316,6 +325,53 @@ class Stepper:
             statements_done=done,
             undo=("complete" if outcome is None else outcome),
         )
+
+    def _unrecorded(
+        self, conn: Connection, step: Step, direction: str, start: int, message: str
+    ) -> StepFailedError:
+        """The first statement a resume re-ran failed. DDL commits by itself on this dialect, so
+        a crash between it and its ledger update leaves it executed but not recorded (a known
+        gap: the ledger cannot commit with DDL here). Undoing the recorded statements would
+        leave this one's effect behind, so stop instead, saying how to continue."""
+        from gitmigrate.sql.inverse import inverse_of
+        from gitmigrate.sql.parse import split_statements
+
+        script = step.text("up.sql" if direction == UP else "down.sql") or ""
+        statements = split_statements(script, self.target.dialect)
+        text = statements[start].text if start < len(statements) else ""
+        inverse = inverse_of(text, self.target.dialect) if text else None
+        shown = " ".join(text.split())
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        error = (
+            f"resuming step {step.id} ({direction}) after statement {start}, statement"
+            f" {start + 1} failed: {message}. DDL commits by itself on {self.target.dialect},"
+            f" so statement {start + 1} ({shown}) may have run before the interruption"
+            " without being recorded"
+        )
+        hint = (
+            f"if its effect is there, undo it{'' if inverse else ' by hand'}, then run"
+            f" `{self.resume_command}` (it runs statement {start + 1} again and continues);"
+            " otherwise fix the cause named above and resume"
+            + (f". The undo: {inverse}" if inverse else "")
+        )
+        self.ledger.update(
+            conn,
+            step.id,
+            status="needs_attention",
+            statements_done=start,
+            error=f"{error}; {hint}",
+        )
+        conn.commit()
+        self.recorder.event(
+            "step_failed",
+            step,
+            None,
+            direction=direction,
+            error=message,
+            statements_done=start,
+            undo="not attempted: the failed statement may have run unrecorded",
+        )
+        return StepFailedError(step.id, error, hint)
 
     # -- shared ---------------------------------------------------------------------------
 
