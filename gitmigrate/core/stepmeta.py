@@ -24,8 +24,11 @@ def compute_step_note(step: Step, dialect: str | None = None) -> dict[str, Any]:
         "irreversible": step.irreversible,
     }
     if step.kind == "sql" and dialect:
+        from gitmigrate.lint.engine import lint_step
+
         note["dialect"] = dialect
         note["impact"] = sql_impact(step, dialect)
+        note["lint"] = [f.to_json() for f in lint_step(step, dialect)]
     return note
 
 

@@ -10,6 +10,8 @@ from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 from gitmigrate.core.authoring import SqlSource, add_sql_step
 from gitmigrate.core.errors import UsageError
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import Step
 
 
 def read_source(value: str | None, what: str) -> SqlSource | None:
@@ -58,8 +60,9 @@ def add_sql(
         )
     up = read_source(up_file, "up")
     assert up is not None  # --up is required
+    repo = repo_from(ctx)
     step = add_sql_step(
-        repo_from(ctx),
+        repo,
         summary=summary,
         up=up,
         down=read_source(down_file, "down"),
@@ -68,3 +71,17 @@ def add_sql(
         dialect=dialect,
     )
     output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
+    _show_lint(repo, step, dialect)
+
+
+def _show_lint(repo: GitRepo, step: Step, dialect: str | None) -> None:
+    """Lint findings are recorded in the step note; show them now, when they are cheap to fix."""
+    from gitmigrate.core.authoring import resolve_dialect
+    from gitmigrate.core.config import load_config
+    from gitmigrate.lint.engine import lint_step
+
+    for finding in lint_step(step, resolve_dialect(load_config(repo), dialect)):
+        output.warn(
+            f"lint {finding.severity} {finding.rule} at {finding.file}:{finding.line}: "
+            f"{finding.message} -- {finding.fix}"
+        )

@@ -15,6 +15,7 @@ from gitmigrate.core.engine.apply import resume as engine_resume
 @click.command()
 @target_options
 @click.option("--to", "to", help="Stop after this step (NNN or NAME/NNN).")
+@click.option("--allow", multiple=True, metavar="RULE", help="Let this lint rule's errors through.")
 @click.option(
     "--rollback-on-failure",
     type=click.Choice(["step", "all"]),
@@ -29,6 +30,7 @@ def apply(
     target: str | None,
     migration: str | None,
     to: str | None,
+    allow: tuple[str, ...],
     rollback_on_failure: str,
     dry_run: bool,
     yes: bool,
@@ -45,6 +47,7 @@ def apply(
         yes=yes,
         rollback_on_failure=rollback_on_failure,
         lock_timeout=lock_timeout,
+        allow=frozenset(allow),
     )
     reporter = ConsoleReporter(
         show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json
@@ -56,6 +59,7 @@ def apply(
 @click.command()
 @target_options
 @click.option("--to", "to", help="Stop after this step (NNN or NAME/NNN).")
+@click.option("--allow", multiple=True, metavar="RULE", help="Let this lint rule's errors through.")
 @run_options
 @click.pass_context
 def resume(
@@ -63,6 +67,7 @@ def resume(
     target: str | None,
     migration: str | None,
     to: str | None,
+    allow: tuple[str, ...],
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -77,6 +82,7 @@ def resume(
         dry_run=dry_run,
         yes=yes,
         lock_timeout=lock_timeout,
+        allow=frozenset(allow),
     )
     reporter = ConsoleReporter(
         show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json

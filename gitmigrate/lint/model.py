@@ -1,0 +1,96 @@
+"""The linter's values: options in, findings out, and the shape every rule has.
+
+A rule is data plus one pure function: it reads a statement (and what the file did before it)
+and yields hits; the engine turns hits into findings with position, severity and fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from gitmigrate.lint.state import Context
+    from gitmigrate.lint.statement import Stmt
+
+Severity = Literal["error", "warning", "info"]
+ALL_DIALECTS: frozenset[str] = frozenset({"postgresql", "mysql", "sqlite"})
+PG: frozenset[str] = frozenset({"postgresql"})
+MYSQL: frozenset[str] = frozenset({"mysql"})
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """What the linter assumes about the run.
+
+    `pg_version`: target PostgreSQL major version. `assume_in_transaction`: the runner wraps the
+    file in a transaction (git-migrate does for SQLite/PostgreSQL steps unless `transaction =
+    false`). `include` turns on opt-in rules, `exclude` turns rules off, and `allow` keeps an
+    error finding in the report but marks it `allowed`, so it no longer blocks. Each set takes
+    our rule ids or the Squawk ids mapped to them.
+    """
+
+    pg_version: int = 15
+    assume_in_transaction: bool = False
+    include: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    allow: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One problem in one statement. `statement` is its first 80 characters."""
+
+    rule: str
+    severity: Severity
+    line: int
+    column: int
+    statement: str
+    message: str
+    fix: str
+    file: str = "<sql>"
+    allowed: bool = False
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error" and not self.allowed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "statement": self.statement,
+            "message": self.message,
+            "fix": self.fix,
+            "allowed": self.allowed,
+            "blocking": self.blocking,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports; `fix` overrides the rule's default safe alternative."""
+
+    message: str
+    fix: str | None = None
+
+
+Check = Callable[["Stmt", "Context"], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A lint rule: id (kebab-case), default severity, dialects, the docs text and its check."""
+
+    id: str
+    severity: Severity
+    dialects: frozenset[str]
+    summary: str
+    why: str
+    fix: str
+    check: Check = field(repr=False)
+    opt_in: bool = False
