@@ -132,6 +132,7 @@ def load_sql(url: str, sql: str, *, origin: str = "<sql>") -> None:
 
 def _run(conn: Connection, sql: str, line: int, origin: str) -> None:
     try:
-        conn.exec_driver_sql(sql)
+        # no_parameters: a '%' in the DDL (LIKE 'a%') must not go through the driver's formatting
+        conn.execution_options(no_parameters=True).exec_driver_sql(sql)
     except DBAPIError as exc:
         raise SchemaLoadError(origin, line, _first_line(exc)) from exc

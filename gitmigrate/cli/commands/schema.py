@@ -18,7 +18,10 @@ from gitmigrate.cli.context import repo_from
 from gitmigrate.core.errors import EXIT_FAILED
 
 # modules that register more subcommands on `schema`; the lead adds each one when it lands
-_SUBCOMMAND_MODULES: tuple[str, ...] = ()
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("schema_diff", "schema_diff_command"),
+    ("schema_lint", "schema_lint_command"),
+)
 
 
 @click.group()
@@ -76,5 +79,10 @@ def drift(ctx: click.Context, target: str | None, as_json: bool) -> None:
         sys.exit(EXIT_FAILED)
 
 
-for _module in _SUBCOMMAND_MODULES:
-    importlib.import_module(f"gitmigrate.cli.commands.{_module}")
+def _attach(module: str, attribute: str) -> None:
+    command = getattr(importlib.import_module(f"gitmigrate.cli.commands.{module}"), attribute)
+    schema.add_command(command)
+
+
+for _module, _attribute in _SUBCOMMAND_MODULES:
+    _attach(_module, _attribute)

@@ -1,0 +1,221 @@
+"""The library calls behind `git migrate schema diff` (the CLI only parses and prints).
+
+    schema_diff(repo, to=..., ...) -> DiffResult
+
+loads the desired schema (`to`) and the source (`target`, `from_`, or by default the schema the
+SQL steps in HEAD's tree produce, replayed into a scratch database), plans the difference and,
+unless `print_only`, commits it as a step whose down.sql is the exact inverse of its up.sql.
+Nothing is committed when the schemas already match or when anything fails: every script is
+rendered and validated before the first commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gitmigrate.core.authoring import SqlSource, add_sql_step
+from gitmigrate.core.config import ProjectConfig, is_initialised, load_config
+from gitmigrate.core.errors import ConfigError, UsageError
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import Step
+from gitmigrate.schema import ops
+from gitmigrate.schema.diff import MigrationPlan, diff_schemas
+from gitmigrate.schema.model import Schema
+from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    up: list[str]
+    down: list[str]
+    rename_candidates: tuple[str, ...]
+    step: Step | None  # the (first) step committed; None with print_only or an empty diff
+    steps: tuple[Step, ...] = field(default=())  # all of them (online: one per CONCURRENTLY)
+    dialect: str = "sqlite"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.up
+
+
+def schema_diff(
+    repo: GitRepo,
+    *,
+    to: str,
+    from_: str | None = None,
+    target: str | None = None,
+    dialect: str | None = None,
+    renames: dict[str, str] | None = None,
+    online: bool = False,
+    print_only: bool = False,
+    summary: str | None = None,
+) -> DiffResult:
+    from gitmigrate.schema.sources import load_schema, replayed_schema
+
+    if from_ is not None and target is not None:
+        raise UsageError("--from and --target both name the source", "pass only one of them")
+    config = load_config(repo) if is_initialised(repo) else None
+    target_url = config.target(target).resolve_url() if config and target else target
+    chosen = _dialect(dialect, config, target_url, from_)
+    server = _server_url(chosen, config, target_url, from_, to)
+    desired = load_schema(to, repo=repo, dialect=chosen, server_url=server)
+    if target_url is not None or from_ is not None:
+        source = target_url if target_url is not None else from_
+        assert source is not None
+        current = load_schema(source, repo=repo, dialect=chosen, server_url=server)
+    else:
+        current = replayed_schema(repo, chosen, server)
+    _same_dialect(current, desired)
+    plan = diff_schemas(current, desired, renames=renames or {}, online=online)
+    result = DiffResult(
+        up=plan.up_statements(chosen),
+        down=plan.down_statements(chosen),
+        rename_candidates=plan.rename_candidates,
+        step=None,
+        dialect=chosen,
+    )
+    if plan.is_empty or print_only:
+        return result
+    steps = commit_plan(repo, plan, chosen, summary or f"schema diff to {to}")
+    return DiffResult(
+        result.up, result.down, result.rename_candidates, steps[0], tuple(steps), chosen
+    )
+
+
+def script(statements: list[str]) -> str:
+    return "".join(f"{s};\n\n" for s in statements).rstrip("\n") + "\n"
+
+
+@dataclass(frozen=True)
+class StepScript:
+    """One step's worth of a plan: its up and down statements, and whether the engine may run
+    it in a transaction (`transaction = false` in step.toml when not)."""
+
+    up: list[str]
+    down: list[str]
+    transactional: bool = True
+
+
+def plan_steps(plan: MigrationPlan, dialect: str) -> list[StepScript]:
+    """The plan as steps. Normally one. Online on PostgreSQL, CREATE/DROP INDEX CONCURRENTLY
+    cannot run in a transaction, so each is a step of its own; and `VALIDATE CONSTRAINT` only
+    avoids the strong lock outside the transaction that added the constraint NOT VALID, so the
+    validations go in a step after it (its down is empty: a validation needs no undoing)."""
+    if not (plan.online and dialect == "postgresql"):
+        return [StepScript(plan.up_statements(dialect), plan.down_statements(dialect))]
+    from gitmigrate.schema.render import render_operation
+
+    steps: list[StepScript] = []
+    chunk: list[ops.Operation] = []
+    validations: list[str] = []
+
+    def render(operations: list[ops.Operation]) -> list[str]:
+        return [s for op in operations for s in render_operation(op, dialect, online=True)]
+
+    def flush() -> None:
+        if chunk:
+            added = [s for s in render(chunk) if " VALIDATE CONSTRAINT " not in s]
+            undo = render([op.reverse() for op in reversed(chunk)])
+            steps.append(StepScript(added, undo))
+        if validations:
+            steps.append(StepScript(list(validations), []))
+        chunk.clear()
+        validations.clear()
+
+    for op in plan.operations:
+        if isinstance(op, ops.CreateIndex | ops.DropIndex):
+            flush()
+            steps.append(StepScript(render([op]), render([op.reverse()]), transactional=False))
+            continue
+        chunk.append(op)
+        validations.extend(s for s in render([op]) if " VALIDATE CONSTRAINT " in s)
+    flush()
+    timeout = "SET lock_timeout = '5s'"
+    return [StepScript([timeout, *s.up], [timeout, *s.down] if s.down else [], s.transactional)
+            for s in steps]  # fmt: skip
+
+
+def commit_plan(repo: GitRepo, plan: MigrationPlan, dialect: str, summary: str) -> list[Step]:
+    """Commit the plan as one step (online PostgreSQL: more, see `plan_steps`), validating
+    every script before the first commit."""
+    from gitmigrate.sql.parse import validate_sql
+
+    parts = plan_steps(plan, dialect)
+    rendered = []
+    for number, part in enumerate(parts, 1):
+        up = script(part.up)
+        down = script(part.down) if part.down else NOTHING_TO_UNDO
+        origin = f"schema diff part {number}" if len(parts) > 1 else "schema diff"
+        validate_sql(up, dialect, f"{origin} (up)")
+        validate_sql(down, dialect, f"{origin} (down)")
+        title = summary if len(parts) == 1 else f"{summary} ({number}/{len(parts)})"
+        # TODO(engine): `transaction = false` steps run statement by statement in autocommit
+        # (Stepper.run reads step.options["transaction"]); a failure midway cannot be rolled
+        # back, so their down.sql must tolerate a partly applied up (DROP INDEX CONCURRENTLY
+        # of an index CREATE INDEX CONCURRENTLY left INVALID works).
+        options = None if part.transactional else {"transaction": False}
+        rendered.append((title, up, down, origin, options))
+    return [
+        add_sql_step(
+            repo,
+            summary=title,
+            up=SqlSource(up, f"{origin} (up)"),
+            down=SqlSource(down, f"{origin} (down)"),
+            dialect=dialect,
+            options=options,
+        )
+        for title, up, down, origin, options in rendered
+    ]
+
+
+# a step's down.sql needs a statement; undoing a validation needs none, so it only sets the
+# same lock timeout as the up
+NOTHING_TO_UNDO = "-- validating constraints needs no undoing\nSET lock_timeout = '5s';\n"
+
+
+def _dialect(
+    dialect: str | None, config: ProjectConfig | None, target_url: str | None, from_: str | None
+) -> str:
+    if dialect:
+        return normalize_dialect(dialect)
+    for source in (target_url, from_):
+        if source is not None and "://" in source:
+            return dialect_of_url(source)
+    if config is not None:
+        from gitmigrate.core.authoring import resolve_dialect
+
+        return resolve_dialect(config, None)
+    return "sqlite"
+
+
+def _server_url(
+    dialect: str,
+    config: ProjectConfig | None,
+    target_url: str | None,
+    from_: str | None,
+    to: str,
+) -> str | None:
+    """A server of `dialect` for scratch databases: a URL given on the command line, else the
+    first configured target of that dialect (its account must be allowed CREATE DATABASE)."""
+    if dialect == "sqlite":
+        return None
+    given = [u for u in (target_url, from_, to) if u is not None and "://" in u]
+    found = next((u for u in given if dialect_of_url(u) == dialect), None)
+    if found is not None or config is None:
+        return found
+    for name in sorted(config.targets, key=lambda n: n != config.default_target):
+        template = config.targets[name].url_template
+        if "://" in template and dialect_of_url(template) == dialect:
+            try:
+                return config.targets[name].resolve_url()
+            except ConfigError:  # its password variable is not set here: try the next one
+                continue
+    return None
+
+
+def _same_dialect(current: Schema, desired: Schema) -> None:
+    if current.dialect != desired.dialect:
+        raise UsageError(
+            f"the source is a {current.dialect} schema and the desired one {desired.dialect}",
+            "pass --dialect so both are loaded into the same kind of database",
+        )

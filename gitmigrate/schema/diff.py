@@ -1,0 +1,192 @@
+"""diff_schemas(current, desired) -> MigrationPlan: the dependency-ordered operations that turn
+one schema into the other, and their exact inverse.
+
+Order of the up operations (the down is the same list reversed, each operation reversed):
+
+     1. drop views that go, change, or read a table whose columns change (dependents first)
+     2. drop foreign keys that go or change, or whose columns change type; break FK cycles
+        among dropped tables
+     3. release the OWNED BY of sequences that go
+     4. renames asked for with `renames` (tables, then columns)
+     5. create enums, add enum values / recreate changed enums, create sequences
+     6. change existing tables (indexes, constraints, columns; SQLite: rebuild)
+     7. create tables, referenced ones first; cyclic foreign keys left for step 9
+        (SQLite: 7 before 6, and no foreign key is ever deferred)
+     8. drop tables, referencing ones first
+     9. add foreign keys (new, changed, deferred by a cycle)
+    10. drop enums and sequences no longer used
+    11. create views, the views they read first
+    12. sequence changes and OWNED BY
+
+Renames are never guessed: a dropped and an added column of the same type in one table (or a
+dropped and an added table with the same columns) is reported in `rename_candidates`, and only
+`renames={"t.old": "t.new"}` / `{"old_table": "new_table"}` turns it into a rename.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from gitmigrate.schema import ops
+from gitmigrate.schema.depends import table_order, view_order, views_reading
+from gitmigrate.schema.diff_objects import enum_and_sequence_ops, rename_candidates
+from gitmigrate.schema.diff_renames import apply_renames
+from gitmigrate.schema.diff_tables import TableDiff, diff_table
+from gitmigrate.schema.model import ForeignKey, Schema, Table
+
+Fold = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    operations: tuple[ops.Operation, ...]
+    rename_candidates: tuple[str, ...] = ()
+    online: bool = False
+    user_types: frozenset[str] = field(default_factory=frozenset)  # enum names, valid as types
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.operations
+
+    def up_statements(self, dialect: str) -> list[str]:
+        return self._render(self.operations, dialect)
+
+    def down_statements(self, dialect: str) -> list[str]:
+        return self._render(tuple(op.reverse() for op in reversed(self.operations)), dialect)
+
+    def _render(self, operations: tuple[ops.Operation, ...], dialect: str) -> list[str]:
+        from gitmigrate.schema.render import render_operation, validate_types
+
+        validate_types(operations, dialect, self.user_types)
+        statements = [
+            s for op in operations for s in render_operation(op, dialect, online=self.online)
+        ]
+        if statements and self.online and dialect == "postgresql":
+            statements.insert(0, "SET lock_timeout = '5s'")
+        return statements
+
+
+def diff_schemas(
+    current: Schema,
+    desired: Schema,
+    *,
+    renames: Mapping[str, str] | None = None,
+    online: bool = False,
+) -> MigrationPlan:
+    dialect = current.dialect
+    fold: Fold = current.key
+    rename_ops, current = apply_renames(current, desired, dict(renames or {}))
+    cur_tables = {fold(t.name): t for t in current.tables}
+    des_tables = {fold(t.name): t for t in desired.tables}
+    kept = sorted(k for k in cur_tables if k in des_tables)
+    new = [des_tables[k] for k in sorted(des_tables) if k not in cur_tables]
+    gone = [cur_tables[k] for k in sorted(cur_tables) if k not in des_tables]
+
+    diffs = {k: diff_table(cur_tables[k], des_tables[k], dialect, fold) for k in kept}
+    drop_fks: list[tuple[str, ForeignKey]] = []
+    add_fks: list[tuple[str, ForeignKey]] = []
+    if dialect != "sqlite":  # SQLite's rebuild carries the foreign keys of a changed table
+        drop_fks, add_fks = _foreign_key_changes(cur_tables, des_tables, diffs, fold)
+
+    # 7/8: creation order; cycles among new (dropped) tables are broken by deferred FKs
+    sqlite = dialect == "sqlite"
+    created, deferred = table_order(new, fold, defer_cycles=not sqlite)
+    dropped_order, cut = table_order(gone, fold, defer_cycles=not sqlite)
+
+    # 1/11: views
+    renamed = {fold(n) for op in rename_ops for n in _renamed_tables(op)}
+    shaped = {k for k, d in diffs.items() if d.shape_changed} | renamed
+    shaped |= {fold(t.name) for t in gone}
+    cur_views = {fold(v.name): v for v in current.views}
+    des_views = {fold(v.name): v for v in desired.views}
+    stale = {k for k, v in cur_views.items() if des_views.get(k) != v}
+    stale |= views_reading(current.views, shaped | stale, fold)
+    drop_views = [v for v in reversed(view_order(current.views, fold)) if fold(v.name) in stale]
+    make = {k for k, v in des_views.items() if k not in cur_views or k in stale}
+    create_views = [v for v in view_order(desired.views, fold) if fold(v.name) in make]
+
+    pre_types, post_types, seq_release, seq_final = enum_and_sequence_ops(current, desired, fold)
+
+    operations: list[ops.Operation] = []
+    operations += [ops.DropView(v) for v in drop_views]
+
+    def backing(tables: dict[str, Table], table: str, fk: ForeignKey) -> str | None:
+        return backing_index(tables[fold(table)], fk, dialect, fold)
+
+    cut_tables = {fold(t.name): t for t in gone}
+    operations += [ops.DropForeignKey(t, fk, backing(cur_tables, t, fk)) for t, fk in drop_fks]
+    operations += [ops.DropForeignKey(t, fk, backing(cut_tables, t, fk)) for t, fk in cut]
+    operations += seq_release
+    operations += rename_ops
+    operations += pre_types
+    table_changes = [op for key in kept for op in diffs[key].operations]
+    creates: list[ops.Operation] = [ops.CreateTable(t) for t in created]
+    # SQLite copies rows into a rebuilt table, which needs the tables its keys reference; its
+    # CREATE TABLE accepts references to tables not created yet, so new tables go first there
+    operations += creates + table_changes if sqlite else table_changes + creates
+    operations += [ops.DropTable(t) for t in reversed(dropped_order)]
+    operations += [
+        ops.AddForeignKey(t, fk, backing(des_tables, t, fk)) for t, fk in add_fks + deferred
+    ]
+    operations += post_types
+    operations += [ops.CreateView(v) for v in create_views]
+    operations += seq_final
+    return MigrationPlan(
+        operations=tuple(operations),
+        rename_candidates=rename_candidates(current, desired, fold),
+        online=online,
+        user_types=frozenset(e.name for e in (*desired.enums, *current.enums)),
+    )
+
+
+def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str | None:
+    """MySQL: the index it creates for `fk` when no index, unique or primary key starts with
+    the key's columns (named after the constraint); None elsewhere."""
+    if dialect != "mysql" or fk.name is None:
+        return None
+    wanted = tuple(map(fold, fk.columns))
+    covering = [i.columns for i in table.indexes if not i.expressions]
+    covering += [u.columns for u in table.unique_constraints]
+    if table.primary_key is not None:
+        covering.append(table.primary_key.columns)
+    if any(tuple(map(fold, cols[: len(wanted)])) == wanted for cols in covering):
+        return None
+    return fk.name
+
+
+def _renamed_tables(op: ops.Operation) -> tuple[str, ...]:
+    if isinstance(op, ops.RenameTable):
+        return (op.old, op.new)
+    if isinstance(op, ops.RenameColumn):
+        return (op.table,)
+    return ()
+
+
+def _foreign_key_changes(
+    cur_tables: dict[str, Table],
+    des_tables: dict[str, Table],
+    diffs: dict[str, TableDiff],
+    fold: Fold,
+) -> tuple[list[tuple[str, ForeignKey]], list[tuple[str, ForeignKey]]]:
+    """FKs to drop first and add last: changed ones, and unchanged ones whose own or referenced
+    columns change type (no database retypes a column inside a foreign key)."""
+    drop: list[tuple[str, ForeignKey]] = []
+    add: list[tuple[str, ForeignKey]] = []
+    for key, diff in diffs.items():
+        name = des_tables[key].name
+        drop += [(name, fk) for fk in diff.drop_fks]
+        add += [(name, fk) for fk in diff.add_fks]
+    for key, diff in diffs.items():
+        table = des_tables[key]
+        for fk in table.foreign_keys:
+            if fk not in cur_tables[key].foreign_keys or (table.name, fk) in add:
+                continue
+            ref = diffs.get(fold(fk.ref_table))
+            touched = {fold(c) for c in fk.columns} & diff.retyped or (
+                ref is not None and {fold(c) for c in fk.ref_columns} & ref.retyped
+            )
+            if touched:
+                drop.append((table.name, fk))
+                add.append((table.name, fk))
+    return drop, add

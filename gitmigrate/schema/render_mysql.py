@@ -1,0 +1,97 @@
+"""MariaDB/MySQL DDL: MODIFY COLUMN with the full definition, DROP INDEX ... ON, DROP FOREIGN
+KEY, DROP PRIMARY KEY, and `ALGORITHM=INPLACE, LOCK=NONE` on online ALTERs that allow it."""
+
+from __future__ import annotations
+
+from gitmigrate.schema import ops
+from gitmigrate.schema.render import (
+    check_clause,
+    column_definition,
+    foreign_key_clause,
+    index_elements,
+    primary_key_clause,
+    quote,
+    render_common,
+    unique_clause,
+)
+from gitmigrate.schema.render import unsupported as _unsupported
+
+MY = "mysql"
+ONLINE = ", ALGORITHM=INPLACE, LOCK=NONE"
+
+
+def q(name: str) -> str:
+    return quote(name, MY)
+
+
+def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
+    """One ALTER per operation; `online` adds ALGORITHM=INPLACE, LOCK=NONE where InnoDB can
+    do the change in place without blocking writes (indexes, adding/dropping/renaming columns,
+    dropping foreign keys). Type changes and new foreign keys copy the table, so never."""
+    suffix = ONLINE if online else ""
+    match op:
+        case ops.CreateIndex(table=table, index=index):
+            kind = "UNIQUE INDEX" if index.unique else "INDEX"
+            return [
+                f"ALTER TABLE {q(table)} ADD {kind} {q(index.name)} "
+                f"({index_elements(index, MY)}){suffix}"
+            ]
+        case ops.DropIndex(table=table, index=index):
+            return [f"ALTER TABLE {q(table)} DROP INDEX {q(index.name)}{suffix}"]
+        case ops.AddColumn(table=table, column=column) if not column.identity:
+            return [f"ALTER TABLE {q(table)} ADD COLUMN {column_definition(column, MY)}{suffix}"]
+        case ops.DropColumn(table=table, column=column):
+            return [f"ALTER TABLE {q(table)} DROP COLUMN {q(column.name)}{suffix}"]
+        case ops.RenameColumn(table=table, old=old, new=new):
+            return [f"ALTER TABLE {q(table)} RENAME COLUMN {q(old)} TO {q(new)}{suffix}"]
+        case ops.AlterColumn(table=table, new=new):
+            return [f"ALTER TABLE {q(table)} MODIFY COLUMN {column_definition(new, MY)}"]
+        case ops.AddUnique(table=table, constraint=unique):
+            return [f"ALTER TABLE {q(table)} ADD {unique_clause(unique, MY)}{suffix}"]
+        case ops.DropUnique(table=table, constraint=unique):
+            name = unique.name or unique.columns[0]
+            return [f"ALTER TABLE {q(table)} DROP INDEX {q(name)}{suffix}"]
+        case ops.AddForeignKey(table=table, foreign_key=fk):
+            return [f"ALTER TABLE {q(table)} ADD {foreign_key_clause(fk, MY)}"]
+        case ops.DropForeignKey(table=table, foreign_key=fk):
+            if fk.name is None:
+                raise _unnamed("foreign key", table)
+            out = [f"ALTER TABLE {q(table)} DROP FOREIGN KEY {q(fk.name)}{suffix}"]
+            if op.backing_index is not None:
+                out.append(f"ALTER TABLE {q(table)} DROP INDEX {q(op.backing_index)}{suffix}")
+            return out
+        case ops.AddCheck(table=table, check=check):
+            return [f"ALTER TABLE {q(table)} ADD {check_clause(check, MY)}"]
+        case ops.DropCheck(table=table, check=check):
+            if check.name is None:
+                raise _unnamed("check constraint", table)
+            return [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(check.name)}"]
+        case ops.AddPrimaryKey(table=table, primary_key=pk):
+            return [f"ALTER TABLE {q(table)} ADD {primary_key_clause(pk, MY)}"]
+        case ops.DropPrimaryKey(table=table):
+            return [f"ALTER TABLE {q(table)} DROP PRIMARY KEY"]
+        case ops.RenameTable(old=old, new=new):
+            return [f"RENAME TABLE {q(old)} TO {q(new)}"]
+        case (
+            ops.CreateEnum()
+            | ops.DropEnum()
+            | ops.AddEnumValue()
+            | ops.ReplaceEnum()
+            | ops.CreateSequence()
+            | ops.DropSequence()
+            | ops.AlterSequence()
+        ):
+            raise _unsupported(op, MY)
+    common = render_common(op, MY)
+    if common is None:
+        raise NotImplementedError(f"no MySQL rendering for {op!r}")
+    return common
+
+
+def _unnamed(what: str, table: str) -> Exception:
+    from gitmigrate.core.errors import UsageError
+
+    return UsageError(
+        f"cannot drop an unnamed {what} of table {table!r} on MySQL",
+        "reflect the schema from the database, which names every constraint",
+    )
