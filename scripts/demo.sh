@@ -38,11 +38,31 @@ printf "DELETE FROM customer WHERE id IN (1, 2);\n" > down2.sql
 run git migrate add sql --up up2.sql --down down2.sql -m "Seed two customers"
 rm -f up1.sql down1.sql verify1.sql up2.sql down2.sql
 
+# the desired schema as plain DDL: git-migrate diffs it against what the steps produce
+cat > desired.sql <<'SQL'
+CREATE TABLE customer (
+    id INTEGER PRIMARY KEY,
+    email VARCHAR(200) NOT NULL UNIQUE,
+    name VARCHAR(100)
+);
+CREATE TABLE "order" (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    total_cents INTEGER NOT NULL CHECK (total_cents >= 0)
+);
+CREATE INDEX ix_order_customer ON "order" (customer_id);
+CREATE INDEX ix_customer_name ON customer (name);
+SQL
+run git migrate schema diff --to desired.sql -m "Add customer names"
+rm -f desired.sql
+run git migrate schema lint
+
 run git log --format='%h %s%n%(trailers:only)' migrate/shop -3
 run git migrate log
 run git migrate apply --dry-run
 run git migrate apply
 run git migrate status
+run git migrate schema inspect --format sql
 run git migrate verify
 run git migrate rollback --all --yes
 run git migrate status
