@@ -191,10 +191,8 @@ class Stepper:
                     "fix the step (or the data), then run the command again",
                 ) from exc
             raise
-        if direction == DOWN and row is not None and row.checkpoint:
-            wanted = row.checkpoint.get("schema_before")
-            if wanted:
-                result.schema_differences = diff_snapshots(wanted, schema_snapshot(conn))
+        if direction == DOWN:
+            result.schema_differences = _differences_from_before(conn, row)
 
     # -- MariaDB / MySQL ------------------------------------------------------------------
 
@@ -282,10 +280,8 @@ class Stepper:
             checkpoint={k: v for k, v in checkpoint.items() if k != "direction"},
         )
         conn.commit()
-        if direction == DOWN and row is not None and row.checkpoint:
-            wanted = row.checkpoint.get("schema_before")
-            if wanted:
-                result.schema_differences = diff_snapshots(wanted, schema_snapshot(conn))
+        if direction == DOWN:
+            result.schema_differences = _differences_from_before(conn, row)
 
     def _compensate(
         self,
@@ -448,6 +444,12 @@ class Stepper:
             f"interrupted during step {step.id} ({direction}); {kept}",
             f"resume with: {self.resume_command}",
         )
+
+
+def _differences_from_before(conn: Connection, row: LedgerRow | None) -> list[str]:
+    """After a rollback: how the schema differs from the snapshot taken before the step."""
+    wanted = (row.checkpoint or {}).get("schema_before") if row is not None else None
+    return diff_snapshots(wanted, schema_snapshot(conn)) if wanted else []
 
 
 def ctx_position(result: StepRun) -> int:
