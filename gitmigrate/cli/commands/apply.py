@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import click
 
-from gitmigrate.cli.commands.run_options import render_result, run_options, target_options
+from gitmigrate.cli.commands.run_options import (
+    console_reporter,
+    render_result,
+    run_options,
+    target_options,
+)
 from gitmigrate.cli.context import repo_from
-from gitmigrate.cli.progress import ConsoleReporter, confirm_if_tty
+from gitmigrate.cli.progress import confirm_if_tty
 from gitmigrate.core.engine.apply import ApplyOptions
 from gitmigrate.core.engine.apply import apply as engine_apply
 from gitmigrate.core.engine.apply import resume as engine_resume
@@ -49,9 +54,7 @@ def apply(
         lock_timeout=lock_timeout,
         allow=frozenset(allow),
     )
-    reporter = ConsoleReporter(
-        show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json
-    )
+    reporter = console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress)
     result = engine_apply(repo_from(ctx), options, reporter, confirm_if_tty())
     render_result(result, as_json, "apply")
 
@@ -84,8 +87,6 @@ def resume(
         lock_timeout=lock_timeout,
         allow=frozenset(allow),
     )
-    reporter = ConsoleReporter(
-        show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json
-    )
+    reporter = console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress)
     result = engine_resume(repo_from(ctx), options, reporter, confirm_if_tty())
     render_result(result, as_json, "apply")

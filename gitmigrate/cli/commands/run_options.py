@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from gitmigrate.cli import output
+from gitmigrate.cli.progress import ConsoleReporter
 from gitmigrate.core.engine.apply import RunResult
 
 F = Callable[..., Any]
@@ -40,6 +41,13 @@ def run_options(func: F) -> F:
         help="Seconds to wait for another run's lock on the target.",
     )(func)
     return func
+
+
+def console_reporter(*, dry_run: bool, as_json: bool, no_progress: bool) -> ConsoleReporter:
+    """Progress bars for people; the SQL echoed in dry runs; silence for --json."""
+    return ConsoleReporter(
+        show_progress=not no_progress and not as_json, echo_sql=dry_run and not as_json
+    )
 
 
 def render_result(result: RunResult, as_json: bool, verb: str) -> None:
