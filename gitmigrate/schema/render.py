@@ -250,6 +250,18 @@ def render_common(op: ops.Operation, dialect: str) -> list[str] | None:
     return None
 
 
+# objects that exist only on PostgreSQL; the other dialects refuse them with `unsupported`
+POSTGRES_ONLY: tuple[type[ops.Operation], ...] = (
+    ops.CreateEnum,
+    ops.DropEnum,
+    ops.AddEnumValue,
+    ops.ReplaceEnum,
+    ops.CreateSequence,
+    ops.DropSequence,
+    ops.AlterSequence,
+)
+
+
 def unsupported(op: ops.Operation, dialect: str) -> UsageError:
     return UsageError(
         f"{type(op).__name__} is not supported on {dialect}",

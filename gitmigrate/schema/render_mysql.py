@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gitmigrate.schema import ops
 from gitmigrate.schema.render import (
+    POSTGRES_ONLY,
     check_clause,
     column_definition,
     foreign_key_clause,
@@ -29,6 +30,8 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
     do the change in place without blocking writes (indexes, adding/dropping/renaming columns,
     dropping foreign keys). Type changes and new foreign keys copy the table, so never."""
     suffix = ONLINE if online else ""
+    if isinstance(op, POSTGRES_ONLY):
+        raise _unsupported(op, MY)
     match op:
         case ops.CreateIndex(table=table, index=index):
             kind = "UNIQUE INDEX" if index.unique else "INDEX"
@@ -72,16 +75,6 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"ALTER TABLE {q(table)} DROP PRIMARY KEY"]
         case ops.RenameTable(old=old, new=new):
             return [f"RENAME TABLE {q(old)} TO {q(new)}"]
-        case (
-            ops.CreateEnum()
-            | ops.DropEnum()
-            | ops.AddEnumValue()
-            | ops.ReplaceEnum()
-            | ops.CreateSequence()
-            | ops.DropSequence()
-            | ops.AlterSequence()
-        ):
-            raise _unsupported(op, MY)
     common = render_common(op, MY)
     if common is None:
         raise NotImplementedError(f"no MySQL rendering for {op!r}")

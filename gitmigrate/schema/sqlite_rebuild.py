@@ -26,6 +26,7 @@ from gitmigrate.schema import ops
 from gitmigrate.schema.model import Table
 from gitmigrate.schema.render import (
     DIALECTS,
+    POSTGRES_ONLY,
     create_index,
     create_table,
     quote,
@@ -68,6 +69,8 @@ def rebuild_table(old: Table, new: Table) -> list[str]:
 
 
 def render_sqlite(op: ops.Operation) -> list[str]:
+    if isinstance(op, POSTGRES_ONLY):
+        raise unsupported(op, LITE)
     match op:
         case ops.RebuildTable(old=old, new=new):
             return rebuild_table(old, new)
@@ -75,16 +78,6 @@ def render_sqlite(op: ops.Operation) -> list[str]:
             return [f"DROP INDEX {q(index.name)}"]
         case ops.CreateIndex(table=table, index=index):
             return [create_index(table, index, LITE)]
-        case (
-            ops.CreateEnum()
-            | ops.DropEnum()
-            | ops.AddEnumValue()
-            | ops.ReplaceEnum()
-            | ops.CreateSequence()
-            | ops.DropSequence()
-            | ops.AlterSequence()
-        ):
-            raise unsupported(op, LITE)
     common = render_common(op, LITE)
     if common is None:
         # the diff turns every other change of an existing table into a RebuildTable
