@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "show": "show:show",
     "diff": "diff:diff",
     "schema": "schema:schema",
+    "data": "data:data",
     "push": "push_fetch:push",
     "fetch": "push_fetch:fetch",
 }
