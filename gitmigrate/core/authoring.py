@@ -160,32 +160,48 @@ def add_sql_step(
     if needs_autocommit:
         # PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY inside a transaction block
         options = {**(options or {}), "transaction": False}
-    migration = load_migration(repo, name, "HEAD")
-    seq = migration.next_seq
-    slug = slugify(summary)
     meta: dict[str, Any] = {"kind": "sql", "summary": summary.strip(), "dialect": chosen}
+    return commit_step(repo, config, name, meta, files, options or {}, irreversible, chosen)
+
+
+def commit_step(
+    repo: GitRepo,
+    config: ProjectConfig,
+    name: str,
+    meta: dict[str, Any],
+    files: dict[str, bytes],
+    options: dict[str, Any],
+    irreversible: str | None,
+    dialect: str | None,
+) -> Step:
+    """Commit one step directory (step.toml from `meta` + options) and write its note; the
+    note is computed first, so a failure leaves no commit behind."""
+    migration = load_migration(repo, name, "HEAD")
+    summary = str(meta["summary"])
+    kind = str(meta["kind"])
+    meta = dict(meta)
     if irreversible:
         meta["irreversible"] = irreversible
     if options:
         meta["options"] = options
-    files[STEP_FILE] = tomlwrite.dumps(meta).encode()
+    files = {**files, STEP_FILE: tomlwrite.dumps(meta).encode()}
     step = Step(
         migration=name,
-        seq=seq,
-        slug=slug,
-        kind="sql",
-        summary=summary.strip(),
+        seq=migration.next_seq,
+        slug=slugify(summary),
+        kind=kind,
+        summary=summary,
         files=files,
-        options=options or {},
+        options=options,
         irreversible=irreversible,
     )
     message = (
-        f"sql: {step.summary}\n\n"
+        f"{kind}: {step.summary}\n\n"
         f"Migrate-Step: {step.id}\n"
-        f"Migrate-Kind: sql\n"
+        f"Migrate-Kind: {kind}\n"
         f"Migrate-Checksum: {step.checksum_algo}:{step.checksum}\n"
     )
-    note = compute_step_note(step, chosen)  # before committing: a failure leaves no commit
+    note = compute_step_note(step, dialect)
     commit = repo.commit_files(
         branch=migration_branch(config, name),
         message=message,

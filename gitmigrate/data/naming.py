@@ -32,3 +32,8 @@ def copy_record_table_name(step_id: str) -> str:
     """Keys a copy step inserted into tables that existed before it (so rollback removes
     exactly those)."""
     return _helper_table("gitmigrate_cp", step_id)
+
+
+def quarantine_table_name(step_id: str) -> str:
+    """Rows a transform set aside (returned None or raised a declared error), with the reason."""
+    return _helper_table("gitmigrate_qt", step_id)

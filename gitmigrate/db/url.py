@@ -67,3 +67,12 @@ def dialect_name(url: str) -> str:
             "use one of: sqlite:///path.db, postgresql+psycopg://..., mysql+pymysql://..., "
             "mariadb+pymysql://...",
         ) from None
+
+
+_ENV_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def has_password(url: str) -> bool:
+    """True when `url` carries a literal password (a `${VAR}` reference is not one)."""
+    bare = _ENV_REFERENCE.sub("", url)
+    return redact_url(bare).replace(":***@", ":@") != bare

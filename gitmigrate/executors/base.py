@@ -8,7 +8,7 @@ transaction as the work it covers) and where an interrupt may stop the run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -51,18 +51,30 @@ class StepContext:
     """What the engine hands an executor for one step.
 
     `execute` is the one path every statement takes, in dry runs and real runs alike, so the
-    statement log of a dry run equals that of the real run.
+    statement log of a dry run equals that of the real run. `execute(sql)` runs SQL as written;
+    `execute(sql, params)` runs it as a SQLAlchemy `text()` with bound parameters (a list of
+    mappings executes many). `log` records a statement an executor ran through its driver
+    itself (PostgreSQL COPY). `resume` is the data of the last committed checkpoint when a
+    chunked step continues after an interruption.
     """
 
     connection: Connection
     dialect: str
-    execute: Callable[[str], Any]
+    execute: Callable[..., Any]
     start_position: int = 0
     dry_run: bool = False
     cancelled: Callable[[], bool] = lambda: False
+    resume: Mapping[str, Any] = field(default_factory=dict)
+    log: Callable[[str], None] = lambda sql: None
+    config: Any = None  # the ProjectConfig, for executors that open a second database
+    applied: Mapping[str, Any] = field(default_factory=dict)  # rollback: how the apply ended
 
 
 class Executor(Protocol):
+    """`chunked = True` (optional attribute) asks the engine to commit after every checkpoint,
+    with the ledger checkpoint in the same transaction (data steps); otherwise a step is one
+    transaction where the dialect allows."""
+
     kind: str
 
     def analyze(self, step: Step, dialect: str) -> Impact: ...

@@ -12,6 +12,7 @@ from gitmigrate.executors.base import Executor
 
 BUILTIN: dict[str, str] = {
     "sql": "gitmigrate.executors.sql:SqlExecutor",
+    "data": "gitmigrate.executors.data:DataExecutor",
 }
 ENTRY_POINT_GROUP = "gitmigrate.executors"
 

@@ -115,6 +115,7 @@ def apply(
                 stop,
                 resume_command(options, target),
                 options.dry_run,
+                config=config,
             )
             with stepper.preview():
                 _run_all(result, stepper, options, reporter)
@@ -160,8 +161,15 @@ def _run_all(
             duration_ms=int(run.seconds * 1000),
             statements=len(run.statements),
             checksum=step.checksum,
+            **_counts(run),
         )
         reporter.step_finished(step, outcome, run.seconds)
+
+
+def _counts(run: StepRun) -> dict[str, object]:
+    """Per-step counts a chunked step reported in its last checkpoint (rows, chunks, checksum)."""
+    keys = ("rows", "chunks", "quarantined", "checksum", "tables")
+    return {k: run.details[k] for k in keys if run.details.get(k) is not None}
 
 
 def _undo_run(done: list[PlannedStep], stepper: Stepper, reporter: Reporter) -> None:

@@ -87,6 +87,7 @@ def rollback(
                 stop,
                 resume_command(ApplyOptions(target=options.target), target),
                 options.dry_run,
+                config=config,
             )
             with stepper.preview():
                 for index, planned in enumerate(result.planned):
@@ -100,9 +101,7 @@ def rollback(
 
 
 def _choose(scope: list[Step], rows: dict[str, LedgerRow], options: RollbackOptions) -> list[Step]:
-    applied = [
-        s for s in scope if s.id in rows and rows[s.id].status in ("applied", "needs_attention")
-    ]
+    applied = [s for s in scope if s.id in rows and _undoable(rows[s.id])]
     if options.to is not None:
         ids = [s.id for s in scope]
         match = next((s for s in scope if options.to in (s.id, str(s.seq), f"{s.seq:03d}")), None)
@@ -117,6 +116,13 @@ def _choose(scope: list[Step], rows: dict[str, LedgerRow], options: RollbackOpti
             raise UsageError("--steps must be 1 or more", "pass how many applied steps to undo")
         applied = applied[-options.steps :]
     return list(reversed(applied))
+
+
+def _undoable(row: LedgerRow) -> bool:
+    """Applied, stuck, or a chunked rollback that was interrupted and must be finished."""
+    if row.status in ("applied", "needs_attention"):
+        return True
+    return row.status == "running" and (row.checkpoint or {}).get("direction") == "down"
 
 
 def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:

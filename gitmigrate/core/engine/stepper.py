@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from gitmigrate.core.checksum import ALGORITHM
@@ -43,6 +44,7 @@ class StepRun:
     schema_differences: list[str] = field(default_factory=list)
     seconds: float = 0.0
     previewed: bool = True
+    details: dict[str, Any] = field(default_factory=dict)  # a chunked step's last checkpoint
 
 
 class _Stop(Exception):
@@ -58,6 +60,7 @@ class Stepper:
     stop_requested: Callable[[], bool]
     resume_command: str
     dry_run: bool = False
+    config: Any = None  # the ProjectConfig, handed to executors that open a second database
     _shared: Connection | None = None
     _blind: bool = False  # a dry run skipped a statement: later ones may depend on it
 
@@ -84,7 +87,7 @@ class Stepper:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             logged = conn.execution_options(no_parameters=True)
 
-            def execute(sql: str) -> Any:
+            def execute(sql: str, params: Any = None) -> Any:
                 self.reporter.statement(step, sql)
                 result.statements.append(sql)
                 if self.dry_run and not transactional:
@@ -94,9 +97,15 @@ class Stepper:
                     if self._blind:
                         result.previewed = False
                         return None
-                return logged.exec_driver_sql(sql)
+                if params is None:
+                    return logged.exec_driver_sql(sql)
+                return conn.execute(text(sql), params)
 
-            if transactional:
+            if getattr(executor, "chunked", False) and not self.dry_run:
+                from gitmigrate.core.engine.chunked import run_chunked
+
+                run_chunked(self, conn, step, executor, direction, row, execute, result)
+            elif transactional:
                 self._transactional(conn, step, executor, direction, row, execute, result)
             else:
                 self._stepwise(conn, step, executor, direction, row, execute, result)
@@ -140,7 +149,15 @@ class Stepper:
         execute: Callable[[str], Any],
         result: StepRun,
     ) -> None:
-        ctx = StepContext(conn, self.target.dialect, execute, 0, self.dry_run, self.stop_requested)
+        ctx = StepContext(
+            conn,
+            self.target.dialect,
+            execute,
+            0,
+            self.dry_run,
+            self.stop_requested,
+            config=self.config,
+        )
         tx = conn.begin_nested() if self._shared is not None else conn.begin()
         try:
             before = schema_snapshot(conn) if direction == UP and not self.dry_run else None
