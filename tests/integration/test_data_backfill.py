@@ -227,3 +227,25 @@ def test_a_table_without_a_key_asks_for_key(project: Project) -> None:
             target="db",
         )
     assert project.git("rev-parse", "HEAD") == head
+
+
+def test_cleanup_drops_before_images_only_once_the_migration_is_complete(
+    project: Project,
+) -> None:
+    from gitmigrate.data.cleanup import cleanup
+
+    _add(project, mode="set", assignments=(("n", "n + 1"),))
+    _add(project, summary="second", mode="set", assignments=(("note", "'x'"),))
+    project.apply(to="001")
+    with pytest.raises(BlockedError, match="not complete.*emails/002"):
+        cleanup(project.repo, "emails", target="db", yes=True)
+    project.apply()
+    listed = cleanup(project.repo, "emails", target="db", dry_run=True)
+    assert listed.tables == [backup_table_name("emails/001"), backup_table_name("emails/002")]
+    with pytest.raises(BlockedError, match="confirmation"):
+        cleanup(project.repo, "emails", target="db")
+    assert cleanup(project.repo, "emails", target="db", yes=True).dropped
+    assert not {backup_table_name("emails/001"), backup_table_name("emails/002")} & _tables(project)
+    with pytest.raises(StepFailedError, match="are gone"):
+        project.rollback(all=True, yes=True)
+    assert '"cleanup"' in project.notes_text()

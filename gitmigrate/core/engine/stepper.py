@@ -402,7 +402,11 @@ class Stepper:
         for checkpoint in steps:
             if on_checkpoint is not None:
                 on_checkpoint(checkpoint)
-            self.reporter.progress(step, checkpoint.position, checkpoint.total)
+            rows = checkpoint.data.get("rows")
+            if isinstance(rows, int):  # a chunked step counts rows, which people care about
+                self.reporter.progress(step, rows, checkpoint.data.get("rows_total"))
+            else:
+                self.reporter.progress(step, checkpoint.position, checkpoint.total)
             if self.stop_requested():
                 raise _Stop
 

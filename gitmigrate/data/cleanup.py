@@ -1,0 +1,99 @@
+"""`cleanup NAME`: drop the helper tables data steps keep in a target (before-images,
+quarantined rows, copy records) once the whole migration is applied there.
+
+Before-images are what makes a data step reversible, so they go only when the migration is
+complete on that target, after confirmation; the run notes record what was dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import inspect
+
+from gitmigrate.core.config import load_config
+from gitmigrate.core.engine.plan import steps_in_scope
+from gitmigrate.core.engine.runlog import RunRecorder
+from gitmigrate.core.engine.target import open_target
+from gitmigrate.core.errors import BlockedError
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.data.naming import (
+    backup_table_name,
+    copy_record_table_name,
+    quarantine_table_name,
+)
+from gitmigrate.db.ledger import Ledger
+from gitmigrate.schema.render import quote
+
+
+@dataclass
+class CleanupResult:
+    target: str
+    migration: str
+    tables: list[str] = field(default_factory=list)
+    dropped: bool = False
+
+
+def cleanup(
+    repo: GitRepo,
+    migration: str,
+    *,
+    target: str | None = None,
+    dry_run: bool = False,
+    confirm: Callable[[str], bool] | None = None,
+    yes: bool = False,
+) -> CleanupResult:
+    config = load_config(repo)
+    steps = steps_in_scope(repo, config, migration)
+    opened = open_target(config, target)
+    result = CleanupResult(opened.name, migration)
+    try:
+        with opened.engine.connect() as conn:
+            rows = Ledger(opened.engine).rows(conn)
+            pending = [
+                s.id for s in steps if rows.get(s.id) is None or rows[s.id].status != "applied"
+            ]
+            if pending:
+                raise BlockedError(
+                    f"migration {migration} is not complete on {opened.name}: "
+                    f"{', '.join(pending[:5])}{'...' if len(pending) > 5 else ''} not applied",
+                    "apply (or roll back) it first; before-images are kept until then",
+                )
+            existing = set(inspect(conn).get_table_names())
+            for step in steps:
+                if step.kind != "data":
+                    continue
+                for name in (
+                    backup_table_name(step.id),
+                    quarantine_table_name(step.id),
+                    copy_record_table_name(step.id),
+                ):
+                    if name in existing:
+                        result.tables.append(name)
+        if not result.tables or dry_run:
+            return result
+        question = (
+            f"Drop {len(result.tables)} helper table(s) of {migration} on {opened.name}"
+            f" ({', '.join(result.tables)})? Its data steps can no longer be rolled back."
+        )
+        if not yes:
+            if confirm is None:
+                raise BlockedError(
+                    "dropping before-images needs confirmation: " + ", ".join(result.tables),
+                    "run it in a terminal to be asked, or pass --yes",
+                )
+            if not confirm(question):
+                raise BlockedError("nothing dropped: not confirmed", "nothing was changed")
+        recorder = RunRecorder(repo, opened.name, "cleanup", dry_run=False)
+        with opened.engine.begin() as conn:
+            for name in result.tables:
+                conn.exec_driver_sql(f"DROP TABLE {quote(name, opened.dialect)}")
+        recorder.event(
+            "cleanup", None, repo.head_commit(), migration=migration, dropped=result.tables
+        )
+        recorder.flush()
+        result.dropped = True
+    finally:
+        opened.engine.dispose()
+    return result
