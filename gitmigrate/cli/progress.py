@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-
 import time
+from collections.abc import Callable
 
 from rich.progress import (
     BarColumn,
