@@ -56,12 +56,19 @@ SQL
 run git migrate schema diff --to desired.sql -m "Add customer names"
 rm -f desired.sql
 run git migrate schema lint
+# a data step: filled in keyset chunks, a checkpoint per chunk, before-images for rollback
+run git migrate data add --table customer --set "name = substr(email, 1, instr(email, '@') - 1)" \
+  --where "name IS NULL" --batch-size 1 -m "Fill customer names from their emails"
 
 run git log --format='%h %s%n%(trailers:only)' migrate/shop -3
 run git migrate log
 run git migrate apply --dry-run
 run git migrate apply
 run git migrate status
+say "git migrate data validate --rules names.toml   # every customer has a name now"
+printf '[[check]]\ntable = "customer"\ncolumn = "name"\nnot_null = true\n' > names.toml
+git migrate data validate --rules names.toml
+rm -f names.toml
 run git migrate schema inspect --format sql
 run git migrate verify
 run git migrate rollback --all --yes

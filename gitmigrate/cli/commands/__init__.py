@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "diff": "diff:diff",
     "schema": "schema:schema",
     "data": "data:data",
+    "cleanup": "cleanup:cleanup",
     "push": "push_fetch:push",
     "fetch": "push_fetch:fetch",
 }

@@ -8,7 +8,11 @@ import importlib
 import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
-_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("data_add", "data_add_command"),
+    ("data_copy", "data_copy_command"),
+    ("data_validate", "data_validate_command"),
+)
 
 
 @click.group()

@@ -1,0 +1,83 @@
+"""`git migrate data copy`: commit a step that copies tables from another database."""
+
+from __future__ import annotations
+
+import click
+
+from gitmigrate.cli import output
+from gitmigrate.cli.context import repo_from
+from gitmigrate.core.errors import UsageError
+from gitmigrate.data.options import DEFAULT_BATCH, DataOptions
+
+
+def _mapping(items: tuple[str, ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in items:
+        old, sep, new = item.partition(":")
+        if not sep or not old or not new:
+            raise UsageError(f"--map {item!r} is not OLD:NEW", "write e.g. --map Album:album")
+        found[old] = new
+    return found
+
+
+@click.command("copy")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    help="Source: a target name from .gitmigrate.toml, or a URL (password as ${VAR}).",
+)
+@click.option("--to", "destination", help="Where it will be applied (printed in the next step).")
+@click.option("--table", "tables", multiple=True, metavar="T", help="A table to copy (repeatable).")
+@click.option("--all", "all_tables", is_flag=True, help="Every table of the source.")
+@click.option("--map", "mapping", multiple=True, metavar="OLD:NEW", help="Rename a table.")
+@click.option("--where", help="Copy only rows matching this SQL condition (source dialect).")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH,
+    show_default=True,
+    help="Rows per chunk (one target transaction each).",
+)
+@click.option(
+    "--cleanup-source",
+    is_flag=True,
+    help="Delete source rows once verified equal on the target (irreversible).",
+)
+@click.option("-m", "--message", "summary", help="What the step does (default: a description).")
+@click.pass_context
+def data_copy_command(
+    ctx: click.Context,
+    source: str,
+    destination: str | None,
+    tables: tuple[str, ...],
+    all_tables: bool,
+    mapping: tuple[str, ...],
+    where: str | None,
+    batch_size: int,
+    cleanup_source: bool,
+    summary: str | None,
+) -> None:
+    """Add a copy step: tables in foreign-key order, types mapped, keys and sequences kept."""
+    from gitmigrate.data.authoring import add_data_step
+
+    options = DataOptions(
+        mode="copy",
+        source=source,
+        tables=tables,
+        all_tables=all_tables,
+        mapping=_mapping(mapping) or None,
+        where=where,
+        batch_size=batch_size,
+        cleanup_source=cleanup_source,
+    )
+    what = ", ".join(tables) if tables else "all tables"
+    step = add_data_step(
+        repo_from(ctx),
+        summary=summary
+        or f"copy {what} from {source.split('://')[0] if '://' in source else source}",
+        options=options,
+    )
+    output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
+    where_to = f" --target {destination}" if destination else ""
+    output.info(f"apply it with: git migrate apply{where_to}")
