@@ -40,7 +40,7 @@ class DataOptions:
             ("table", self.table, None), ("key", list(self.key), []),
             ("set", [f"{c} = {e}" for c, e in self.assignments], []),
             ("where", self.where, None), ("batch_size", self.batch_size, None),
-            ("backup", self.backup, None),
+            ("backup", self.backup, True),
             ("max_rows_per_second", self.max_rows_per_second, 0.0),
             ("sleep_between_batches", self.sleep_between_batches, 0.0),
             ("transform", self.transform, None), ("columns", list(self.columns), []),
