@@ -134,7 +134,7 @@ def test_backfill_under_load_killed_and_resumed_changes_each_row_once(
                 except AssertionError:  # it had nothing left to do
                     proc.communicate(timeout=120)
                     break
-                delay = rng.uniform(0, 0.6 if not FULL else 2.0)
+                delay = rng.uniform(0, 0.6)
                 time.sleep(delay)
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGKILL)
