@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 
 from gitmigrate.data.backup import save_range_statement
+from gitmigrate.data.chunksum import ChunkChecksums
 from gitmigrate.data.keyset import escape_colons, key_from_json, key_json, next_upper, where_clause
 from gitmigrate.data.table import DataTable, estimated_rows
 from gitmigrate.data.transform import LoadedTransform, run_transform
@@ -52,6 +53,12 @@ class Throttle:
             time.sleep(self.sleep_between)
 
 
+def _checksums(ctx: StepContext, plan: ChunkPlan) -> ChunkChecksums | None:
+    """None in a dry run that does not execute (MariaDB with helper tables)."""
+    chained = dict(ctx.resume).get("checksum") if ctx.resume else None
+    return ChunkChecksums(ctx.connection, plan.table, chained)
+
+
 def _progress(ctx: StepContext, plan: ChunkPlan) -> tuple[Any, int, int, int | None]:
     resume = dict(ctx.resume)
     total = resume.get("rows_total")
@@ -75,6 +82,7 @@ def set_chunks(
     after, rows, chunks, total = _progress(ctx, plan)
     sets = ", ".join(f"{table.q(col)} = {escape_colons(expr)}" for col, expr in assignments)
     throttle = Throttle(plan.max_rows_per_second, plan.sleep_between_batches)
+    sums = _checksums(ctx, plan)
     while True:
         upper = next_upper(ctx.connection, table, after, plan.batch_size, plan.where)
         if upper is None:
@@ -83,9 +91,10 @@ def set_chunks(
         if plan.backup is not None:
             ctx.execute(save_range_statement(table, plan.backup, condition), params)
         result = ctx.execute(f"UPDATE {table.quoted} SET {sets} WHERE {condition}", params)
+        checksum = sums.chunk(after, upper) if sums else None
         touched = _rowcount(result)
         rows, chunks, after = rows + touched, chunks + 1, upper
-        yield _checkpoint(chunks, total, after, rows)
+        yield _checkpoint(chunks, total, after, rows, checksum=checksum)
         throttle.after_chunk(touched)
 
 
@@ -108,6 +117,7 @@ def transform_chunks(
         f"{table.q(k)} = :{n}" for k, n in zip(table.key, key_names, strict=True)
     )
     sets = ", ".join(f"{table.q(c)} = :c{i}" for i, c in enumerate(columns))
+    sums = _checksums(ctx, plan)
     while True:
         upper = next_upper(ctx.connection, table, after, plan.batch_size, plan.where)
         if upper is None:
@@ -142,10 +152,11 @@ def transform_chunks(
                     for key, reason, row in outcome.rejected
                 ],
             )  # fmt: skip
+        checksum = sums.chunk(after, upper) if sums else None
         rows += len(outcome.changed)
         quarantined += len(outcome.rejected)
         chunks, after = chunks + 1, upper
-        yield _checkpoint(chunks, total, after, rows, quarantined=quarantined)
+        yield _checkpoint(chunks, total, after, rows, quarantined=quarantined, checksum=checksum)
         throttle.after_chunk(len(batch))
 
 

@@ -168,8 +168,11 @@ def _run_all(
 
 def _counts(run: StepRun) -> dict[str, object]:
     """Per-step counts a chunked step reported in its last checkpoint (rows, chunks, checksum)."""
-    keys = ("rows", "chunks", "quarantined", "checksum", "tables")
-    return {k: run.details[k] for k in keys if run.details.get(k) is not None}
+    keys = ("rows", "chunks", "quarantined", "tables", "deleted")
+    counts: dict[str, object] = {k: run.details[k] for k in keys if run.details.get(k) is not None}
+    if run.details.get("checksum"):
+        counts["data_checksum"] = run.details["checksum"]  # `checksum` is the step files'
+    return counts
 
 
 def _undo_run(done: list[PlannedStep], stepper: Stepper, reporter: Reporter) -> None:
