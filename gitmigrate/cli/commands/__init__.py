@@ -22,11 +22,14 @@ COMMANDS: dict[str, str] = {
     "log": "log:log",
     "show": "show:show",
     "diff": "diff:diff",
+    "plan": "plan:plan",
     "schema": "schema:schema",
     "data": "data:data",
     "cleanup": "cleanup:cleanup",
     "push": "push_fetch:push",
     "fetch": "push_fetch:fetch",
+    "review": "review:review",
+    "hook": "hook:hook",
 }
 
 

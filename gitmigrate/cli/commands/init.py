@@ -10,10 +10,15 @@ from gitmigrate.core.initialise import init_project
 
 
 @click.command()
+@click.option(
+    "--hooks",
+    is_flag=True,
+    help="Also install the pre-push hook that checks migration branches (docs/commands/hook.md).",
+)
 @click.pass_context
-def init(ctx: click.Context) -> None:
+def init(ctx: click.Context, hooks: bool) -> None:
     """Prepare this repository: .gitmigrate.toml, notes refspecs, ignore rules (idempotent)."""
-    result = init_project(repo_from(ctx))
+    result = init_project(repo_from(ctx), hooks=hooks)
     for change in result.changes:
         output.info(f"- {change}")
     output.info("git-migrate is ready" if result.changes else "already initialised; nothing to do")

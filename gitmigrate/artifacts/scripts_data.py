@@ -1,0 +1,114 @@
+"""Scripts for data steps. Mode set is one UPDATE of the whole filter, preceded by a backup of
+the before-images (key + changed columns) in the very table the engine keeps them in
+(`backup_table_name(step.id)`), so either tool can roll the step back. Modes transform (Python)
+and copy (another database) cannot be written as SQL: their script says so and run.sh stops.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gitmigrate.artifacts.dataspec import DataSpec
+from gitmigrate.artifacts.model import StepFacts
+from gitmigrate.data.naming import backup_table_name
+from gitmigrate.schema.render import quote
+
+if TYPE_CHECKING:
+    from gitmigrate.artifacts.scripts import StepScripts
+
+_SCALE_NOTE = (
+    "-- One UPDATE of every matching row: right for small and medium tables. For large ones use\n"
+    "-- `git migrate apply`, which updates in keyset chunks of batch_size rows, commits each with\n"
+    "-- its checkpoint, can be throttled and resumes after an interruption.\n"
+)
+
+
+def data_scripts(facts: StepFacts, dialect: str) -> StepScripts:
+    from gitmigrate.artifacts.scripts import StepScripts, head
+
+    spec = facts.data
+    assert spec is not None
+    step = facts.step
+    if not spec.sql_expressible:
+        text = (
+            head(facts, f"not expressible as SQL (mode {spec.mode})")
+            + f"-- A data step of mode {spec.mode} runs "
+            + (
+                "Python code on every row"
+                if spec.mode == "transform"
+                else "a copy from another database"
+            )
+            + "; it has no SQL form.\n"
+            + f"-- Apply it with: git migrate apply --migration {step.migration} --to {step.seq:03d}\n"
+            + "-- run.sh stops before this step and says so.\n"
+        )
+        return StepScripts({"up.sql": text}, runnable=False)
+    table = quote(spec.table, dialect)
+    where = f" WHERE {spec.where}" if spec.where else ""
+    assignments = ", ".join(f"{quote(c, dialect)} = {e}" for c, e in spec.assignments)
+    files = {
+        "pre-check.sql": head(facts, "pre-check: the rows the step changes")
+        + f"SELECT count(*) AS rows_to_change FROM {table}{where};\n",
+        "up.sql": head(facts, "the change")
+        + _SCALE_NOTE
+        + f"UPDATE {table} SET {assignments}{where};\n",
+    }
+    if not spec.key:
+        files["up.sql"] = (
+            head(facts, "no key known")
+            + f"-- {spec.table} has no key in step.toml; generate with --target to find it.\n"
+        )
+        return StepScripts(files, runnable=False)
+    if spec.backup:
+        backup = quote(backup_table_name(step.id), dialect)
+        columns = ", ".join(quote(c, dialect) for c in (*spec.key, *_changed(spec)))
+        keys = ", ".join(quote(c, dialect) for c in spec.key)
+        index = quote(f"{backup_table_name(step.id)}_key"[:60], dialect)  # as the engine names it
+        files["backup.sql"] = (
+            head(facts, "before-images (key + changed columns), as the engine keeps them")
+            + f"DROP TABLE IF EXISTS {backup};\n"
+            + f"CREATE TABLE {backup} AS SELECT {columns} FROM {table}{where};\n"
+            + f"CREATE UNIQUE INDEX {index} ON {backup} ({keys});\n"
+        )
+        files["post-check.sql"] = (
+            head(facts, "post-check: every row with a before-image is still there")
+            + f"SELECT count(*) = 0 AS ok FROM {backup} b WHERE NOT EXISTS "
+            + f"(SELECT 1 FROM {table} t WHERE {_join(spec, dialect, 't', 'b')});\n"
+        )
+        files["down.sql"] = (
+            head(facts, "rollback: write the before-images back, then drop them")
+            + _restore(spec, backup, dialect)
+            + f"DROP TABLE {backup};\n"
+        )
+    else:
+        files["post-check.sql"] = (
+            head(facts, "post-check: the table is readable")
+            + f"SELECT count(*) >= 0 AS ok FROM {table};\n"
+        )
+    return StepScripts(files, runnable=True, statements=1)
+
+
+def _changed(spec: DataSpec) -> tuple[str, ...]:
+    return tuple(c for c in spec.changed_columns if c not in spec.key)
+
+
+def _join(spec: DataSpec, dialect: str, left: str, right: str) -> str:
+    return " AND ".join(
+        f"{left}.{quote(k, dialect)} = {right}.{quote(k, dialect)}" for k in spec.key
+    )
+
+
+def _restore(spec: DataSpec, backup: str, dialect: str) -> str:
+    """UPDATE ... FROM the backup, in each dialect's own syntax."""
+    table = quote(spec.table, dialect)
+    cols = [quote(c, dialect) for c in _changed(spec)]
+    if dialect == "postgresql":
+        sets = ", ".join(f"{c} = b.{c}" for c in cols)
+        return f"UPDATE {table} AS t SET {sets} FROM {backup} AS b WHERE {_join(spec, dialect, 't', 'b')};\n"
+    if dialect == "mysql":
+        sets = ", ".join(f"t.{c} = b.{c}" for c in cols)
+        return f"UPDATE {table} AS t JOIN {backup} AS b ON {_join(spec, dialect, 't', 'b')} SET {sets};\n"
+    # SQLite: a correlated subquery per column (UPDATE ... FROM needs 3.33+)
+    match = _join(spec, dialect, table, "b")
+    sets = ", ".join(f"{c} = (SELECT b.{c} FROM {backup} AS b WHERE {match})" for c in cols)
+    return f"UPDATE {table} SET {sets} WHERE EXISTS (SELECT 1 FROM {backup} AS b WHERE {match});\n"

@@ -1,0 +1,89 @@
+"""What blocks a push: the problems the pre-push hook refuses, each naming the step and the fix.
+The review shows the same list, so a reviewer sees what the hook will say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gitmigrate.review.facts import ReviewFacts, StepFacts
+
+
+@dataclass(frozen=True)
+class Problem:
+    step: str  # step id, or the step directory when the step could not be read
+    check: str  # rollback | parse | lint | allow | applied-changed | secret | load
+    message: str
+    fix: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "check": self.check, "message": self.message, "fix": self.fix}
+
+
+def _rollback_fix(facts: StepFacts) -> str:
+    step = facts.step
+    if step.kind == "data":
+        return (
+            f"set backup = true under [options] in {step.path}/step.toml, or state why no "
+            'rollback can exist: irreversible = "no before-images kept (--no-backup)"'
+        )
+    return (
+        f"add {step.path}/down.sql, or state why no rollback can exist with "
+        f'irreversible = "reason" in {step.path}/step.toml'
+    )
+
+
+def step_problems(facts: StepFacts) -> list[Problem]:
+    step = facts.step
+    sid = step.id
+    found: list[Problem] = []
+    if facts.rollback is None and not step.irreversible:
+        what = (
+            "keeps no before-images (backup = false)" if step.kind == "data" else "has no down.sql"
+        )
+        found.append(Problem(sid, "rollback",
+                             f"step {sid} ({step.path}) {what} and no irreversible reason",
+                             _rollback_fix(facts)))  # fmt: skip
+    for p in facts.analysis.parse:
+        found.append(Problem(sid, "parse", f"{p.file}:{p.line}:{p.column}: SQL does not parse: {p.detail}",
+                             "fix the statement at that position"))  # fmt: skip
+    if facts.analysis.allow_error:
+        found.append(Problem(sid, "allow", facts.analysis.allow_error,
+                             "use the rule ids of docs/lint-rules.md (Squawk ids work too)"))  # fmt: skip
+    for f in facts.analysis.lint:
+        if f.blocking:
+            found.append(Problem(
+                sid, "lint", f"{f.file}:{f.line}:{f.column}: lint error [{f.rule}]: {f.message}",
+                f"{f.fix} Or accept the risk: allow = [\"{f.rule}\"] in {step.path}/step.toml",
+            ))  # fmt: skip
+    for record in facts.changed_since_applied:
+        found.append(Problem(
+            sid, "applied-changed",
+            f"step {sid} was applied to {record.where()} with checksum {record.checksum[:12]}, "
+            f"and its files changed since (now {step.checksum[:12]})",
+            f"restore the applied version (`git diff {record.commit[:12]} -- {step.path}`) and "
+            "add a new step for the change, or roll the step back there first",
+        ))  # fmt: skip
+    for secret in facts.secrets:
+        where = "a config step" if step.kind == "config" else f"step {sid}"
+        found.append(Problem(
+            sid, "secret", f"{secret.file}:{secret.line}: {secret.kind} in {where}",
+            "write ${VAR} instead and export VAR where the step runs; rewrite the commit "
+            "(amend or rebase) so the secret is not in history, and rotate it if it was shared",
+        ))  # fmt: skip
+    return found
+
+
+def blocking_problems(facts: ReviewFacts) -> list[Problem]:
+    found = [Problem(p.path, "load", p.message, p.fix) for p in facts.problems]
+    for step in facts.steps:
+        found += step_problems(step)
+    for removed in facts.removed:
+        for record in removed.applied:
+            found.append(Problem(
+                removed.step_id, "applied-changed",
+                f"step {removed.step_id} ({removed.path}) was applied to {record.where()}, "
+                "and this push removes it",
+                f"restore {removed.path}, or roll the step back there first",
+            ))  # fmt: skip
+    return found
