@@ -38,8 +38,10 @@ def _report_crash() -> str:
 
 
 def main() -> None:
+    code: object = 0
     try:
-        cli.main(standalone_mode=False)
+        # without standalone mode click *returns* the code of `ctx.exit(n)` instead of exiting
+        code = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -64,4 +66,4 @@ def main() -> None:
         click.echo(f"error: unexpected failure: {type(exc).__name__}: {exc}", err=True)
         click.echo(f"  hint: this is a bug in git-migrate; the traceback is in {path}", err=True)
         sys.exit(EXIT_FAILED)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

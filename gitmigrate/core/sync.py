@@ -42,14 +42,14 @@ def _check_remote(repo: GitRepo, remote: str | None) -> str:
     return chosen
 
 
-def _fetch_notes(repo: GitRepo, remote: str, *, branches: bool) -> None:
+def fetch_notes(repo: GitRepo, remote: str, *, branches: bool) -> None:
     specs = [f"+refs/notes/migrate*:refs/notes/remotes/{remote}/migrate*"]
     if branches:
         specs.insert(0, f"+refs/heads/*:refs/remotes/{remote}/*")
     repo.run("fetch", "--quiet", remote, *specs)
 
 
-def _merge_remote_notes(repo: GitRepo, remote: str) -> list[str]:
+def merge_remote_notes(repo: GitRepo, remote: str) -> list[str]:
     merged = []
     with notes_lock(repo):
         for local_ref, strategy in _MERGE_STRATEGY.items():
@@ -78,16 +78,16 @@ def _merge_remote_notes(repo: GitRepo, remote: str) -> list[str]:
 
 def fetch(repo: GitRepo, remote: str | None = None) -> SyncResult:
     chosen = _check_remote(repo, remote)
-    _fetch_notes(repo, chosen, branches=True)
-    return SyncResult(remote=chosen, merged=tuple(_merge_remote_notes(repo, chosen)))
+    fetch_notes(repo, chosen, branches=True)
+    return SyncResult(remote=chosen, merged=tuple(merge_remote_notes(repo, chosen)))
 
 
 def push(repo: GitRepo, remote: str | None = None, name: str | None = None) -> SyncResult:
     """Push migration branch(es) and notes atomically, after merging the remote's notes in."""
     config = load_config(repo)
     chosen = _check_remote(repo, remote)
-    _fetch_notes(repo, chosen, branches=False)
-    merged = _merge_remote_notes(repo, chosen)
+    fetch_notes(repo, chosen, branches=False)
+    merged = merge_remote_notes(repo, chosen)
     if name is None:
         current = repo.current_branch() or ""
         if current.startswith(config.branch_prefix):

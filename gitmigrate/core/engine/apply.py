@@ -220,10 +220,12 @@ def _check_lint(
     from gitmigrate.lint.engine import blocking, lint_step
     from gitmigrate.lint.model import LintOptions
 
-    lint_options = LintOptions(allow=options.allow)
     problems = []
     for p in planned:
         if p.step.kind == "sql":
+            # a rule accepted in the step itself (`allow = [...]` in step.toml, reviewed with it)
+            accepted = frozenset(str(r) for r in p.step.options.get("allow", ()))
+            lint_options = LintOptions(allow=options.allow | accepted)
             found = blocking(lint_step(p.step, dialect, lint_options, directions=("up",)))
             problems += [f"{p.step.id} line {f.line}: {f.rule}: {f.message}" for f in found]
     rules = sorted({line.split(": ")[1] for line in problems})
