@@ -12,6 +12,7 @@ _SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("data_add", "data_add_command"),
     ("data_copy", "data_copy_command"),
     ("data_validate", "data_validate_command"),
+    ("data_verify", "data_verify_command"),
 )
 
 
