@@ -1,6 +1,6 @@
 """A tiny TOML writer for the flat documents git-migrate writes (step.toml, migration.toml,
 .gitmigrate.toml). Python reads TOML natively (tomllib) but cannot write it; our documents are
-one level of tables with scalar or list values, so a dependency is not worth it."""
+one level of tables with scalar, list or inline-table values, so a dependency is not worth it."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ def _value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):  # an inline table, e.g. a copy step's map = { Album = "album" }
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 

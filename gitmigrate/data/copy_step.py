@@ -52,6 +52,7 @@ def copy_apply(step: Step, options: DataOptions, ctx: StepContext) -> Iterator[C
                 mapping=dict(options.mapping or {}),
                 where=options.where,
                 batch_size=options.batch_size,
+                keys=dict(options.keys or {}),
             )
             plan = plan_copy(source, ctx.connection, spec, step_id=step.id)
         saved = plan.to_json()

@@ -29,6 +29,7 @@ class DataOptions:
     tables: tuple[str, ...] = ()
     all_tables: bool = False
     mapping: Mapping[str, str] | None = None
+    keys: Mapping[str, tuple[str, ...]] | None = None  # mode copy: table -> chunk key columns
     cleanup_source: bool = False
     pre_checks: str | None = None
     post_checks: str | None = None
@@ -46,6 +47,7 @@ class DataOptions:
             ("transform", self.transform, None), ("columns", list(self.columns), []),
             ("source", self.source, None), ("tables", list(self.tables), []),
             ("all", self.all_tables, False), ("map", dict(self.mapping or {}), {}),
+            ("keys", {t: list(k) for t, k in (self.keys or {}).items()}, {}),
             ("cleanup_source", self.cleanup_source, False),
             ("pre_checks", self.pre_checks, None), ("post_checks", self.post_checks, None),
         ]  # fmt: skip
@@ -97,6 +99,8 @@ def options_of(step_id: str, raw: Mapping[str, Any]) -> DataOptions:
             tables=tuple(str(t) for t in raw.get("tables", [])),
             all_tables=bool(raw.get("all", False)),
             mapping=dict(raw.get("map", {})) or None,
+            keys={str(t): tuple(str(c) for c in k) for t, k in dict(raw.get("keys", {})).items()}
+            or None,
             cleanup_source=bool(raw.get("cleanup_source", False)),
             pre_checks=raw.get("pre_checks"),
             post_checks=raw.get("post_checks"),

@@ -132,3 +132,35 @@ def test_cleanup_source_moves_the_rows_range_by_range_once_verified(
             engine.dispose()
         assert left == [0] * 11  # moved: each range deleted from the source once verified
         assert project.sql('SELECT count(*) FROM "PlaylistTrack"')[0][0] == ROWS["PlaylistTrack"]
+
+
+def test_a_table_without_a_key_is_copied_by_the_key_named_in_the_step(
+    tmp_path: Path, git_repo: Path
+) -> None:
+    from gitmigrate.core.errors import StepFailedError
+
+    with (
+        fresh_database_url("sqlite", tmp_path) as source_url,
+        fresh_database_url("sqlite", tmp_path) as target_url,
+    ):
+        engine = create_target_engine(source_url)
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE events (code TEXT NOT NULL, v INT)"))
+            conn.execute(text("INSERT INTO events VALUES ('a', 1), ('b', 2), ('c', 3)"))
+        engine.dispose()
+        project = make_project(target_url, git_repo)
+        start_migration(project.repo, "events")
+        add_data_step(project.repo, summary="copy events",
+                      options=DataOptions(mode="copy", source=source_url, tables=("events",)))  # fmt: skip
+        with pytest.raises(StepFailedError, match="--key events:COL"):
+            project.apply()
+        start_migration(project.repo, "events-by-code", from_ref="main")
+        add_data_step(project.repo, summary="copy events by code",
+                      options=DataOptions(mode="copy", source=source_url, tables=("events",),
+                                          keys={"events": ("code",)}))  # fmt: skip
+        project.apply()
+        assert project.sql("SELECT code, v FROM events ORDER BY code") == [
+            ("a", 1),
+            ("b", 2),
+            ("c", 3),
+        ]

@@ -16,6 +16,7 @@ DOCUMENTS: list[dict[str, Any]] = [
     {"migrate": {"default_target": "dev", "dialect": "sqlite"}, "top": "x"},
     {"weird key": 1, "dotted.key": "v", "table": {"inner key": "w"}},
     {"targets.dev": {"url": "sqlite:///.gitmigrate/dev.db"}},
+    {"kind": "data", "options": {"map": {"Album": "album", "a b": "c"}, "keys": {"t": ["k"]}}},
 ]
 
 

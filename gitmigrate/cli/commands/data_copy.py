@@ -10,12 +10,14 @@ from gitmigrate.core.errors import UsageError
 from gitmigrate.data.options import DEFAULT_BATCH, DataOptions
 
 
-def _mapping(items: tuple[str, ...]) -> dict[str, str]:
+def _mapping(
+    items: tuple[str, ...], option: str = "--map", shape: str = "OLD:NEW"
+) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in items:
         old, sep, new = item.partition(":")
         if not sep or not old or not new:
-            raise UsageError(f"--map {item!r} is not OLD:NEW", "write e.g. --map Album:album")
+            raise UsageError(f"{option} {item!r} is not {shape}", f"write e.g. {option} {shape}")
         found[old] = new
     return found
 
@@ -31,6 +33,13 @@ def _mapping(items: tuple[str, ...]) -> dict[str, str]:
 @click.option("--table", "tables", multiple=True, metavar="T", help="A table to copy (repeatable).")
 @click.option("--all", "all_tables", is_flag=True, help="Every table of the source.")
 @click.option("--map", "mapping", multiple=True, metavar="OLD:NEW", help="Rename a table.")
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    metavar="TABLE:COL[,COL]",
+    help="Chunk TABLE by these unique NOT NULL columns (when it has no primary key).",
+)
 @click.option("--where", help="Copy only rows matching this SQL condition (source dialect).")
 @click.option(
     "--batch-size",
@@ -53,6 +62,7 @@ def data_copy_command(
     tables: tuple[str, ...],
     all_tables: bool,
     mapping: tuple[str, ...],
+    keys: tuple[str, ...],
     where: str | None,
     batch_size: int,
     cleanup_source: bool,
@@ -67,6 +77,8 @@ def data_copy_command(
         tables=tables,
         all_tables=all_tables,
         mapping=_mapping(mapping) or None,
+        keys={t: tuple(c.split(",")) for t, c in _mapping(keys, "--key", "TABLE:COL[,COL]").items()}
+        or None,
         where=where,
         batch_size=batch_size,
         cleanup_source=cleanup_source,

@@ -1,0 +1,217 @@
+"""The target's DDL for a copy: each source table translated to the target dialect (types,
+defaults, identity, keys, checks, indexes, foreign keys), split into what must exist before
+loading (columns, NOT NULL, primary and unique keys) and what is cheaper after (secondary
+indexes, foreign keys, identity/sequence resets), as pgloader does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import sqlglot
+from sqlglot.errors import SqlglotError
+
+from gitmigrate.data import typemap
+from gitmigrate.schema.model import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Table,
+    UniqueConstraint,
+)
+from gitmigrate.schema.render import (
+    create_index,
+    create_table,
+    foreign_key_clause,
+    index_elements,
+    is_literal,
+    literal,
+    quote,
+    quote_list,
+)
+from gitmigrate.sql.dialects import sqlglot_dialect
+
+_NOW = re.compile(
+    r"^(?:CURRENT_TIMESTAMP(?:\(\d*\))?|NOW\(\)|LOCALTIMESTAMP|datetime\('now'\))$", re.I
+)
+_ORDERED = re.compile(r"^(?P<name>[\w$]+)(?:\(\d+\))?(?P<order>\s+(?:ASC|DESC))?$", re.I)
+
+
+def translate(expression: str, source: str, target: str, what: str) -> str:
+    """An SQL expression of `source` spelled for `target` (sqlglot), or a clear error."""
+    if source == target:
+        return expression
+    try:
+        return sqlglot.transpile(
+            expression,
+            read=sqlglot_dialect(source),
+            write=sqlglot_dialect(target),
+            unsupported_level=sqlglot.ErrorLevel.RAISE,
+        )[0]
+    except SqlglotError as exc:
+        raise typemap.UnmappableTypeError(
+            f"{what} ({expression}) cannot be written for {target}: {exc}",
+            "create the table on the target yourself, then run the copy again (it fills"
+            " existing tables), or leave the table out of the copy",
+        ) from exc
+
+
+def _default(text: str | None, source: str, target: str) -> str | None:
+    """Constants and the current timestamp carry over; other expressions are dropped."""
+    if text is None or source == target:
+        return text
+    if _NOW.match(text.strip()):
+        return "CURRENT_TIMESTAMP"
+    return text if is_literal(text) else None
+
+
+def _indexed(table: Table) -> set[str]:
+    cols: set[str] = set(table.primary_key.columns if table.primary_key else ())
+    for unique in table.unique_constraints:
+        cols.update(unique.columns)
+    for index in table.indexes:
+        cols.update(index.columns)
+    for fk in table.foreign_keys:
+        cols.update(fk.columns)
+    return cols
+
+
+def target_table(
+    table: Table, name: str, source: str, target: str, ref_name: Callable[[str], str]
+) -> Table:
+    """`table` as it will be created on `target` under `name`; `ref_name` maps the name of a
+    referenced table to its name on the target."""
+    indexed = _indexed(table)
+    pk = table.primary_key.columns if table.primary_key else ()
+    columns = []
+    for col in table.columns:
+        typ = typemap.target_type(
+            table.name, col.name, col.type, source, target, indexed=col.name in indexed
+        )
+        identity = col.identity and (target != "mysql" or pk[:1] == (col.name,))
+        generated = col.generated if source == target else None
+        columns.append(
+            Column(
+                name=col.name,
+                type=typ,
+                nullable=col.nullable,
+                default=None
+                if identity and target != source
+                else _default(col.default, source, target),
+                identity=identity,
+                generated=generated,
+                comment=col.comment if target != "sqlite" else None,
+            )
+        )
+    checks = tuple(
+        CheckConstraint(
+            c.name, translate(c.expression, source, target, f"check of table {table.name}")
+        )
+        for c in table.checks
+    )
+    fks = tuple(
+        ForeignKey(
+            fk.name,
+            fk.columns,
+            ref_name(fk.ref_table),
+            fk.ref_columns,
+            fk.on_delete,
+            fk.on_update,
+        )  # fmt: skip
+        for fk in table.foreign_keys
+    )
+    return Table(
+        name=name,
+        columns=tuple(columns),
+        primary_key=PrimaryKey(pk) if pk else None,
+        indexes=tuple(_index(i, table.name, source, target) for i in table.indexes),
+        unique_constraints=tuple(
+            UniqueConstraint(u.name, u.columns) for u in table.unique_constraints
+        ),
+        foreign_keys=fks,
+        checks=checks,
+        comment=table.comment if target != "sqlite" else None,
+    )
+
+
+def _index(index: Index, table: str, source: str, target: str) -> Index:
+    what = f"index {index.name} of table {table}"
+    where = None
+    if index.where is not None:
+        if target == "mysql":
+            raise typemap.UnmappableTypeError(
+                f"{what} is a partial index (WHERE {index.where}); MySQL/MariaDB has none",
+                "create the table on the target yourself, then run the copy again, or leave"
+                " the table out of the copy",
+            )
+        where = translate(index.where, source, target, what)
+    columns = index.columns
+    expressions = index.expressions
+    if expressions and source != target:
+        parts = []
+        for element in index.columns:
+            match = _ORDERED.match(element.strip())
+            if match:  # a prefix length (MySQL only) is dropped; the order stays
+                parts.append(match.group("name") + (match.group("order") or "").upper())
+            else:
+                parts.append(translate(element, source, target, what))
+        columns = tuple(parts)
+    method = index.method if source == target else None
+    return Index(index.name, columns, index.unique, where, expressions, method)
+
+
+def before_statements(table: Table, target: str) -> list[str]:
+    """CREATE TABLE with columns, NOT NULL, primary and unique keys and checks (SQLite: also
+    its foreign keys, which it cannot add later; they are deferred per chunk while loading)."""
+    keep_fks = table.foreign_keys if target == "sqlite" else ()
+    bare = Table(
+        table.name, table.columns, table.primary_key, (), table.unique_constraints, keep_fks,
+        table.checks, table.comment,
+    )  # fmt: skip
+    return create_table(bare, target)
+
+
+def after_statements(table: Table, target: str) -> tuple[list[str], list[str]]:
+    """(secondary indexes, foreign keys) of a created table, each validated when added."""
+    q = quote(table.name, target)
+    if target == "sqlite":
+        return [create_index(table.name, i, target) for i in table.indexes], []
+    if target == "mysql":
+        parts = [
+            f"ADD {'UNIQUE INDEX' if i.unique else 'INDEX'} {quote(i.name, target)}"
+            f" ({index_elements(i, target)})"
+            for i in table.indexes
+        ]
+        fks = [f"ADD {foreign_key_clause(fk, target)}" for fk in table.foreign_keys]
+        indexes = [f"ALTER TABLE {q} {', '.join(parts)}"] if parts else []
+        return indexes, ([f"ALTER TABLE {q} {', '.join(fks)}"] if fks else [])
+    indexes = [create_index(table.name, i, target) for i in table.indexes]
+    fks = [f"ADD {foreign_key_clause(fk, target)}" for fk in table.foreign_keys]
+    return indexes, ([f"ALTER TABLE {q} {', '.join(fks)}"] if fks else [])
+
+
+def identity_reset(table: str, column: str, target: str) -> str | None:
+    """Move the table's sequence / AUTO_INCREMENT past the largest key copied."""
+    q = quote(table, target)
+    if target == "postgresql":
+        c = quote(column, target)
+        return (
+            f"SELECT setval(pg_get_serial_sequence({literal(q)}, {literal(column)}),"
+            f" COALESCE((SELECT MAX({c}) FROM {q}), 0) + 1, false)"
+        )
+    if target == "mysql":  # below the maximum, MariaDB/MySQL set it to maximum + 1
+        return f"ALTER TABLE {q} AUTO_INCREMENT = 1"
+    return None
+
+
+def record_table_ddl(name: str, target: str) -> str:
+    """The keys a copy inserted into tables that existed before it (read back by undo)."""
+    cols = quote_list(("table_name", "seq"), target)
+    return (
+        f"CREATE TABLE IF NOT EXISTS {quote(name, target)} ("
+        f"{quote('table_name', target)} VARCHAR(255) NOT NULL, {quote('seq', target)} BIGINT NOT NULL,"
+        f" {quote('key_json', target)} TEXT NOT NULL, PRIMARY KEY ({cols}))"
+    )
