@@ -165,3 +165,25 @@ def step_diff(repo: GitRepo, from_spec: str | None, to_spec: str | None) -> str:
         to_commit = (end.commit if end else None) or "HEAD"
         path = f"migrations/{start.migration}"
     return repo.run("diff", from_commit, to_commit, "--", path)
+
+
+def lint_counts(
+    repo: GitRepo, migration: str | None, dialect: str | None
+) -> dict[str, dict[str, int] | None]:
+    """Per step in scope: its lint findings by severity, from the step notes (recomputed where
+    a note is missing); None for steps without SQL, which are not linted."""
+    from gitmigrate.core.engine.plan import steps_in_scope
+
+    steps = steps_in_scope(repo, load_config(repo), migration)
+    counts: dict[str, dict[str, int] | None] = {}
+    for step_id, note in step_notes_for(repo, steps, dialect).items():
+        found = note.get("lint")
+        if not isinstance(found, list):
+            counts[step_id] = None
+            continue
+        counts[step_id] = {
+            "errors": sum(1 for f in found if f.get("severity") == "error"),
+            "warnings": sum(1 for f in found if f.get("severity") == "warning"),
+            "blocking": sum(1 for f in found if f.get("blocking")),
+        }
+    return counts

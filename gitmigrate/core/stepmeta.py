@@ -1,18 +1,30 @@
 """The step note: facts derivable from a step's files, so a missing note is recomputed, never
-an error (hosting sites drop notes on squash/rebase merges)."""
+an error (hosting sites drop notes on squash/rebase merges).
+
+The impact of a SQL step lists, per statement, the lock it takes (`gitmigrate.sql.locks`),
+the rows of the table it touches and a static duration estimate (`gitmigrate.schema.impact`).
+Rows are known only when the note is written with table statistics at hand (`schema diff`
+from a live database); otherwise `rows` is null with `rows_source` saying why. Keys are only
+ever added: readers must accept notes written before a key existed.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_step_notes
 
+if TYPE_CHECKING:
+    from gitmigrate.schema.impact import TableRows
+
 NOTE_VERSION = 1
 
 
-def compute_step_note(step: Step, dialect: str | None = None) -> dict[str, Any]:
+def compute_step_note(
+    step: Step, dialect: str | None = None, table_rows: TableRows | None = None
+) -> dict[str, Any]:
     note: dict[str, Any] = {
         "version": NOTE_VERSION,
         "step": step.id,
@@ -27,35 +39,55 @@ def compute_step_note(step: Step, dialect: str | None = None) -> dict[str, Any]:
         from gitmigrate.lint.engine import lint_step
 
         note["dialect"] = dialect
-        note["impact"] = sql_impact(step, dialect)
+        note["impact"] = sql_impact(step, dialect, table_rows)
         note["lint"] = [f.to_json() for f in lint_step(step, dialect)]
     return note
 
 
-def sql_impact(step: Step, dialect: str) -> dict[str, Any]:
-    """Objects touched and destructive statements of a SQL step (per direction)."""
+def sql_impact(step: Step, dialect: str, table_rows: TableRows | None = None) -> dict[str, Any]:
+    """Per direction: objects touched, destructive statements, and per statement the lock,
+    rows and estimated seconds."""
+    from gitmigrate.schema.impact import TableRows, estimate_seconds
     from gitmigrate.sql.classify import classify_script
+    from gitmigrate.sql.locks import script_locks
 
+    stats = table_rows or TableRows()
     impact: dict[str, Any] = {}
     for direction in ("up", "down"):
         text = step.text(f"{direction}.sql")
         if text is None:
             continue
         statements: list[dict[str, Any]] = []
-        for statement, info in classify_script(text, dialect):
-            statements.append(
-                {
-                    "line": statement.line,
-                    "operation": info.operation,
-                    "objects": list(info.objects),
-                    "destructive": info.destructive,
-                    "reason": info.reason,
-                }
-            )
+        classified = classify_script(text, dialect)
+        for (statement, info), lock in zip(classified, script_locks(text, dialect), strict=True):
+            rows = stats.rows(lock.tables)
+            entry: dict[str, Any] = {
+                "line": statement.line,
+                "operation": info.operation,
+                "objects": list(info.objects),
+                "destructive": info.destructive,
+                "reason": info.reason,
+                "lock": lock.lock,
+                "lock_tables": list(lock.tables),
+                "work": lock.work,
+                "rows": rows,
+                "rows_source": stats.source if rows is not None or not stats.counts
+                else "unknown (table not in the statistics)",
+                "estimate_seconds": estimate_seconds(lock.work, rows),
+                "estimate_source": "static",
+            }  # fmt: skip
+            if lock.other_tables_lock:
+                entry["other_tables_lock"] = lock.other_tables_lock
+            if lock.algorithm:
+                entry["algorithm"] = lock.algorithm
+            statements.append(entry)
+        estimates = [s["estimate_seconds"] for s in statements]
         impact[direction] = {
             "statements": statements,
             "destructive": any(s["destructive"] for s in statements),
             "objects": sorted({o for s in statements for o in s["objects"]}),
+            "estimate_seconds": None if None in estimates else round(sum(estimates), 3),
+            "estimate_source": "static",
         }
     return impact
 

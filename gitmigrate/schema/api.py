@@ -12,6 +12,7 @@ rendered and validated before the first commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gitmigrate.core.authoring import SqlSource, add_sql_step
 from gitmigrate.core.config import ProjectConfig, is_initialised, load_config
@@ -23,6 +24,12 @@ from gitmigrate.schema.diff import MigrationPlan, diff_schemas
 from gitmigrate.schema.model import Schema
 from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
 
+if TYPE_CHECKING:
+    from gitmigrate.lint.model import LintFinding
+    from gitmigrate.schema.expand import ExpandContract
+    from gitmigrate.schema.expand_commit import PlannedStep
+    from gitmigrate.schema.impact import TableRows
+
 
 @dataclass(frozen=True)
 class DiffResult:
@@ -32,6 +39,9 @@ class DiffResult:
     step: Step | None  # the (first) step committed; None with print_only or an empty diff
     steps: tuple[Step, ...] = field(default=())  # all of them (online: one per CONCURRENTLY)
     dialect: str = "sqlite"
+    findings: tuple[LintFinding, ...] = ()  # lint findings of the generated scripts
+    # --online expand/contract: the planned sequence (SQL and data steps), in order
+    sequence: tuple[PlannedStep, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -66,20 +76,102 @@ def schema_diff(
     else:
         current = replayed_schema(repo, chosen, server)
     _same_dialect(current, desired)
+    if online:
+        from gitmigrate.schema.expand import plan_expand_contract
+
+        moving = plan_expand_contract(current, desired, renames or {})
+        if moving is not None:
+            live = None if print_only else _live_url(repo, config, target_url, from_)
+            return _expand_contract(repo, moving, chosen, print_only, live,
+                                    summary or f"schema diff to {to}")  # fmt: skip
     plan = diff_schemas(current, desired, renames=renames or {}, online=online)
-    result = DiffResult(
-        up=plan.up_statements(chosen),
-        down=plan.down_statements(chosen),
-        rename_candidates=plan.rename_candidates,
-        step=None,
-        dialect=chosen,
-    )
-    if plan.is_empty or print_only:
-        return result
-    steps = commit_plan(repo, plan, chosen, summary or f"schema diff to {to}")
-    return DiffResult(
-        result.up, result.down, result.rename_candidates, steps[0], tuple(steps), chosen
-    )
+    up, down = plan.up_statements(chosen), plan.down_statements(chosen)
+    if online and chosen == "postgresql" and not plan.is_empty:  # what the steps will hold
+        parts = plan_steps(plan, chosen)
+        up = [s for p in parts for s in p.up]
+        down = [s for p in reversed(parts) for s in p.down]
+    if plan.is_empty:
+        return DiffResult(up, down, plan.rename_candidates, None, (), chosen)
+    if print_only:
+        found = lint_parts(plan_steps(plan, chosen), chosen)
+        return DiffResult(up, down, plan.rename_candidates, None, (), chosen, found)
+    live = _live_url(repo, config, target_url, from_)
+    stats = None
+    if live is not None:
+        from gitmigrate.schema.impact import table_rows
+
+        stats = table_rows(live, repo.root)
+    steps = commit_plan(repo, plan, chosen, summary or f"schema diff to {to}", stats)
+    from gitmigrate.lint.engine import lint_step
+
+    found = tuple(f for step in steps for f in lint_step(step, chosen))
+    return DiffResult(up, down, plan.rename_candidates, steps[0], tuple(steps), chosen, found)
+
+
+def _expand_contract(
+    repo: GitRepo,
+    plan: ExpandContract,
+    dialect: str,
+    print_only: bool,
+    live: str | None,
+    summary: str,
+) -> DiffResult:
+    """A column rename or type change with --online: the expand/contract sequence."""
+    from gitmigrate.lint.engine import lint_step
+    from gitmigrate.schema.expand_commit import commit_expand_contract, expand_contract_steps
+
+    planned = expand_contract_steps(plan, dialect)
+    sql = [p for p in planned if p.kind == "sql"]
+    up = [s for p in sql for s in p.up]
+    down = [s for p in reversed(sql) for s in p.down]
+    if print_only:
+        parts = [StepScript(list(p.up), list(p.down), p.transactional) for p in sql]
+        labels = [f"step {n}" for n, p in enumerate(planned, 1) if p.kind == "sql"]
+        found = lint_parts(parts, dialect, labels)
+        return DiffResult(up, down, (), None, (), dialect, found, tuple(planned))
+    steps, planned = commit_expand_contract(repo, plan, dialect, summary)
+    if live is not None:
+        from gitmigrate.schema.impact import table_rows
+
+        record_rows(repo, [s for s in steps if s.kind == "sql"], dialect,
+                    table_rows(live, repo.root))  # fmt: skip
+    found = tuple(f for step in steps for f in lint_step(step, dialect))
+    return DiffResult(up, down, (), steps[0], tuple(steps), dialect, found, tuple(planned))
+
+
+def lint_parts(
+    parts: list[StepScript], dialect: str, labels: list[str] | None = None
+) -> tuple[LintFinding, ...]:
+    """Lint the scripts of planned steps as the engine would run them (--print: no step yet).
+    Files are named `<up>`/`<down>`, or `<up LABEL>` with one label per part."""
+    from gitmigrate.lint.engine import DOWN_EXEMPT, TRANSACTIONAL_DDL, lint_sql
+    from gitmigrate.lint.model import LintOptions
+
+    found: list[LintFinding] = []
+    for number, part in enumerate(parts, 1):
+        wrapped = part.transactional and dialect in TRANSACTIONAL_DDL
+        options = LintOptions(assume_in_transaction=wrapped)
+        name = f" {labels[number - 1]}" if labels else "" if len(parts) == 1 else f" part {number}"
+        found += lint_sql(script(part.up), dialect, options=options, file=f"<up{name}>")
+        if part.down:
+            down = LintOptions(assume_in_transaction=wrapped, exclude=DOWN_EXEMPT)
+            found += lint_sql(script(part.down), dialect, options=down, file=f"<down{name}>")
+    return tuple(found)
+
+
+def _live_url(
+    repo: GitRepo, config: ProjectConfig | None, target_url: str | None, from_: str | None
+) -> str | None:
+    """The live database the diff starts from, if any (for table statistics)."""
+    if target_url is not None:
+        return target_url
+    if from_ is None:
+        return None
+    if "://" in from_:
+        return from_
+    if config is not None and from_ in config.targets:
+        return config.target(from_).resolve_url()
+    return None
 
 
 def script(statements: list[str]) -> str:
@@ -100,14 +192,18 @@ def plan_steps(plan: MigrationPlan, dialect: str) -> list[StepScript]:
     """The plan as steps. Normally one. Online on PostgreSQL, CREATE/DROP INDEX CONCURRENTLY
     cannot run in a transaction, so each is a step of its own; and `VALIDATE CONSTRAINT` only
     avoids the strong lock outside the transaction that added the constraint NOT VALID, so the
-    validations go in a step after it (its down is empty: a validation needs no undoing)."""
+    validations go in a step after it (its down is empty: a validation needs no undoing).
+    SET NOT NULL becomes a CHECK (col IS NOT NULL) added NOT VALID, validated in that later
+    step, which then sets NOT NULL without a scan (PostgreSQL 12+) and drops the CHECK."""
     if not (plan.online and dialect == "postgresql"):
         return [StepScript(plan.up_statements(dialect), plan.down_statements(dialect))]
+    from gitmigrate.schema.online_not_null import split_set_not_null
     from gitmigrate.schema.render import render_operation
 
     steps: list[StepScript] = []
     chunk: list[ops.Operation] = []
     validations: list[str] = []
+    finishers: list[ops.Operation] = []
 
     def render(operations: list[ops.Operation]) -> list[str]:
         return [s for op in operations for s in render_operation(op, dialect, online=True)]
@@ -117,27 +213,39 @@ def plan_steps(plan: MigrationPlan, dialect: str) -> list[StepScript]:
             added = [s for s in render(chunk) if " VALIDATE CONSTRAINT " not in s]
             undo = render([op.reverse() for op in reversed(chunk)])
             steps.append(StepScript(added, undo))
-        if validations:
-            steps.append(StepScript(list(validations), []))
+        if validations or finishers:
+            undo = render([op.reverse() for op in reversed(finishers)])
+            steps.append(StepScript([*validations, *render(finishers)], undo))
         chunk.clear()
         validations.clear()
+        finishers.clear()
 
     for op in plan.operations:
         if isinstance(op, ops.CreateIndex | ops.DropIndex):
             flush()
             steps.append(StepScript(render([op]), render([op.reverse()]), transactional=False))
             continue
-        chunk.append(op)
-        validations.extend(s for s in render([op]) if " VALIDATE CONSTRAINT " in s)
+        now, later = split_set_not_null(op)
+        for part in now:
+            chunk.append(part)
+            validations.extend(s for s in render([part]) if " VALIDATE CONSTRAINT " in s)
+        finishers.extend(later)
     flush()
     timeout = "SET lock_timeout = '5s'"
     return [StepScript([timeout, *s.up], [timeout, *s.down] if s.down else [], s.transactional)
             for s in steps]  # fmt: skip
 
 
-def commit_plan(repo: GitRepo, plan: MigrationPlan, dialect: str, summary: str) -> list[Step]:
+def commit_plan(
+    repo: GitRepo,
+    plan: MigrationPlan,
+    dialect: str,
+    summary: str,
+    table_rows: TableRows | None = None,
+) -> list[Step]:
     """Commit the plan as one step (online PostgreSQL: more, see `plan_steps`), validating
-    every script before the first commit."""
+    every script before the first commit. With `table_rows` (the source is a live database)
+    each step's note records the rows its statements touch."""
     from gitmigrate.sql.parse import validate_sql
 
     parts = plan_steps(plan, dialect)
@@ -155,7 +263,7 @@ def commit_plan(repo: GitRepo, plan: MigrationPlan, dialect: str, summary: str) 
         # of an index CREATE INDEX CONCURRENTLY left INVALID works).
         options = None if part.transactional else {"transaction": False}
         rendered.append((title, up, down, origin, options))
-    return [
+    steps = [
         add_sql_step(
             repo,
             summary=title,
@@ -166,6 +274,19 @@ def commit_plan(repo: GitRepo, plan: MigrationPlan, dialect: str, summary: str) 
         )
         for title, up, down, origin, options in rendered
     ]
+    if table_rows is not None:
+        record_rows(repo, steps, dialect, table_rows)
+    return steps
+
+
+def record_rows(repo: GitRepo, steps: list[Step], dialect: str, table_rows: TableRows) -> None:
+    """Rewrite the steps' notes with the row counts (`add_sql_step` wrote them without)."""
+    from gitmigrate.core.notes import write_step_notes
+    from gitmigrate.core.stepmeta import compute_step_note
+
+    write_step_notes(repo, {
+        s.commit: compute_step_note(s, dialect, table_rows) for s in steps if s.commit
+    })  # fmt: skip
 
 
 # a step's down.sql needs a statement; undoing a validation needs none, so it only sets the

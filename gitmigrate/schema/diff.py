@@ -8,7 +8,8 @@ Order of the up operations (the down is the same list reversed, each operation r
         among dropped tables
      3. release the OWNED BY of sequences that go
      4. renames asked for with `renames` (tables, then columns)
-     5. create enums, add enum values / recreate changed enums, create sequences
+     5. create extensions (PostgreSQL); create enums, add enum values / recreate changed
+        enums, create sequences
      6. change existing tables (indexes, constraints, columns; SQLite: rebuild)
      7. create tables, referenced ones first; cyclic foreign keys left for step 9
         (SQLite: 7 before 6, and no foreign key is ever deferred)
@@ -16,7 +17,7 @@ Order of the up operations (the down is the same list reversed, each operation r
      9. add foreign keys (new, changed, deferred by a cycle)
     10. drop enums and sequences no longer used
     11. create views, the views they read first
-    12. sequence changes and OWNED BY
+    12. sequence changes and OWNED BY; drop extensions no longer wanted
 
 Renames are never guessed: a dropped and an added column of the same type in one table (or a
 dropped and an added table with the same columns) is reported in `rename_candidates`, and only
@@ -119,6 +120,8 @@ def diff_schemas(
     operations += [ops.DropForeignKey(t, fk, backing(cut_tables, t, fk)) for t, fk in cut]
     operations += seq_release
     operations += rename_ops
+    extensions = set(desired.extensions) - set(current.extensions)
+    operations += [ops.CreateExtension(e) for e in sorted(extensions)]
     operations += pre_types
     table_changes = [op for key in kept for op in diffs[key].operations]
     creates: list[ops.Operation] = [ops.CreateTable(t) for t in created]
@@ -132,6 +135,8 @@ def diff_schemas(
     operations += post_types
     operations += [ops.CreateView(v) for v in create_views]
     operations += seq_final
+    unused = set(current.extensions) - set(desired.extensions)
+    operations += [ops.DropExtension(e) for e in sorted(unused, reverse=True)]
     return MigrationPlan(
         operations=tuple(operations),
         rename_candidates=rename_candidates(current, desired, fold),

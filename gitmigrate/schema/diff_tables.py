@@ -83,6 +83,8 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     ]
     out += [ops.AddCheck(name, c) for c in unmatched(des.checks, cur.checks, fold)]
     out += [ops.CreateIndex(name, i) for i in sorted(new_idx - old_idx, key=lambda i: i.name)]
+    if cur.comment != des.comment:
+        out.append(ops.SetTableComment(name, cur.comment, des.comment))
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result

@@ -140,6 +140,22 @@ class RenameColumn(Operation):
 
 
 @dataclass(frozen=True)
+class SetTableComment(Operation):
+    """COMMENT ON TABLE (PostgreSQL) / ALTER TABLE ... COMMENT = (MariaDB); None: no comment."""
+
+    table: str
+    old: str | None
+    new: str | None
+
+    def reverse(self) -> Operation:
+        return SetTableComment(self.table, self.new, self.old)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return (self.table,)
+
+
+@dataclass(frozen=True)
 class CreateIndex(Operation):
     table: str
     index: Index
@@ -355,6 +371,32 @@ class AddEnumValue(Operation):
 
 
 @dataclass(frozen=True)
+class CreateExtension(Operation):
+    """PostgreSQL CREATE EXTENSION (its types, functions and operators come with it)."""
+
+    name: str
+
+    def reverse(self) -> Operation:
+        return DropExtension(self.name)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+@dataclass(frozen=True)
+class DropExtension(Operation):
+    name: str
+
+    def reverse(self) -> Operation:
+        return CreateExtension(self.name)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+@dataclass(frozen=True)
 class CreateSequence(Operation):
     sequence: Sequence
 
@@ -395,3 +437,35 @@ class AlterSequence(Operation):
 
 def unowned(sequence: Sequence) -> Sequence:
     return replace(sequence, owned_by=None)
+
+
+@dataclass(frozen=True)
+class Statement(Operation):
+    """A statement the plan cannot describe as a schema object (a data copy); only ever part
+    of a `Composite`, which says how it is undone."""
+
+    sql: str
+
+    def reverse(self) -> Operation:
+        raise NotImplementedError("a Statement is undone by the Composite holding it")
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class Composite(Operation):
+    """Operations done together whose undo is not their reverses one by one: expand/contract
+    drops an old column, and its undo brings it back nullable, copies the values back from
+    the new column, then restores NOT NULL and the default."""
+
+    parts: tuple[Operation, ...]
+    undo: tuple[Operation, ...]
+
+    def reverse(self) -> Operation:
+        return Composite(self.undo, self.parts)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(o for p in self.parts for o in p.objects))

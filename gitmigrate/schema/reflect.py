@@ -222,7 +222,7 @@ def _column(
         )
     return Column(
         name=name,
-        type="JSON" if name in json_columns else _type(ctx, raw["type"]),
+        type="JSON" if name in json_columns else _type(ctx, raw["type"], table, name),
         nullable=nullable,
         default=default_text,
         identity=identity,
@@ -231,7 +231,11 @@ def _column(
     )
 
 
-def _type(ctx: _Context, type_: Any) -> str:
+def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
+    if isinstance(type_, sqltypes.NullType):  # a type SQLAlchemy does not know: the raw text
+        raw = extras.declared_type(ctx.conn, ctx.dialect, table, column)
+        if raw:
+            return norm.type_string(raw, ctx.dialect)
     try:
         compiled = str(type_.compile(dialect=ctx.conn.dialect))
     except Exception:  # NullType and exotic types cannot always compile; repr is still stable

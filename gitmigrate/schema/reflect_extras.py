@@ -226,3 +226,23 @@ def sqlite_indexes(conn: Connection) -> list[SqliteIndex]:
             )
         )
     return out
+
+
+def declared_type(conn: Connection, dialect: str, table: str, column: str) -> str | None:
+    """A column's type as the database spells it, for types SQLAlchemy does not know (it
+    reflects them as NullType): PostgreSQL `format_type`, MariaDB `COLUMN_TYPE`, SQLite the
+    declared type."""
+    if dialect == "postgresql":
+        sql = (
+            "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+            "WHERE a.attrelid = to_regclass(quote_ident(:t)) AND a.attname = :c"
+        )
+    elif dialect == "mysql":
+        sql = (
+            "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+            "AND TABLE_NAME = :t AND COLUMN_NAME = :c"
+        )
+    else:
+        sql = "SELECT type FROM pragma_table_info(:t) WHERE name = :c"
+    value = conn.execute(text(sql), {"t": table, "c": column}).scalar()
+    return str(value) if value else None

@@ -207,6 +207,10 @@ def create_index(table: str, index: Index, dialect: str, *, concurrently: bool =
 
 def render_operation(op: ops.Operation, dialect: str, *, online: bool = False) -> list[str]:
     """The statements of one operation on `dialect` (online: the low-lock variants)."""
+    if isinstance(op, ops.Composite):
+        return [s for part in op.parts for s in render_operation(part, dialect, online=online)]
+    if isinstance(op, ops.Statement):
+        return [op.sql]
     if dialect == "postgresql":
         from gitmigrate.schema.render_postgresql import render_postgresql
 
@@ -252,6 +256,8 @@ def render_common(op: ops.Operation, dialect: str) -> list[str] | None:
 
 # objects that exist only on PostgreSQL; the other dialects refuse them with `unsupported`
 POSTGRES_ONLY: tuple[type[ops.Operation], ...] = (
+    ops.CreateExtension,
+    ops.DropExtension,
     ops.CreateEnum,
     ops.DropEnum,
     ops.AddEnumValue,
@@ -275,6 +281,9 @@ def validate_types(
     """Refuse a column type `dialect` lacks before rendering anything (UsageError, with the
     nearest known type)."""
     for op in operations:
+        if isinstance(op, ops.Composite):
+            validate_types(op.parts, dialect, user_types)
+            continue
         match op:
             case ops.CreateTable(table=table) | ops.RebuildTable(new=table):
                 columns: tuple[Column, ...] = table.columns

@@ -10,6 +10,7 @@ from gitmigrate.schema.render import (
     column_definition,
     foreign_key_clause,
     index_elements,
+    literal,
     primary_key_clause,
     quote,
     render_common,
@@ -28,7 +29,8 @@ def q(name: str) -> str:
 def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
     """One ALTER per operation; `online` adds ALGORITHM=INPLACE, LOCK=NONE where InnoDB can
     do the change in place without blocking writes (indexes, adding/dropping/renaming columns,
-    dropping foreign keys). Type changes and new foreign keys copy the table, so never."""
+    dropping foreign keys, and column changes that keep the type). Type changes and new
+    foreign keys copy the table, so never."""
     suffix = ONLINE if online else ""
     if isinstance(op, POSTGRES_ONLY):
         raise _unsupported(op, MY)
@@ -47,8 +49,16 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"ALTER TABLE {q(table)} DROP COLUMN {q(column.name)}{suffix}"]
         case ops.RenameColumn(table=table, old=old, new=new):
             return [f"ALTER TABLE {q(table)} RENAME COLUMN {q(old)} TO {q(new)}{suffix}"]
-        case ops.AlterColumn(table=table, new=new):
-            return [f"ALTER TABLE {q(table)} MODIFY COLUMN {column_definition(new, MY)}"]
+        case ops.AlterColumn(table=table, old=old, new=new):
+            # same type: nullability, default or comment only, which InnoDB does in place
+            # without blocking writes (MariaDB 10.4+); a type change copies the table
+            same = (old.type, old.identity, old.generated) == (
+                new.type,
+                new.identity,
+                new.generated,
+            )
+            tail = suffix if same else ""
+            return [f"ALTER TABLE {q(table)} MODIFY COLUMN {column_definition(new, MY)}{tail}"]
         case ops.AddUnique(table=table, constraint=unique):
             return [f"ALTER TABLE {q(table)} ADD {unique_clause(unique, MY)}{suffix}"]
         case ops.DropUnique(table=table, constraint=unique):
@@ -75,6 +85,8 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"ALTER TABLE {q(table)} DROP PRIMARY KEY"]
         case ops.RenameTable(old=old, new=new):
             return [f"RENAME TABLE {q(old)} TO {q(new)}"]
+        case ops.SetTableComment(table=table, new=new):
+            return [f"ALTER TABLE {q(table)} COMMENT = {literal(new or '')}"]
     common = render_common(op, MY)
     if common is None:
         raise NotImplementedError(f"no MySQL rendering for {op!r}")

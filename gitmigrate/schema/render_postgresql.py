@@ -45,6 +45,9 @@ def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"DROP INDEX {conc}{q(index.name)}"]
         case ops.AlterColumn(table=table, old=old, new=new):
             return alter_column(table, old, new)
+        case ops.SetTableComment(table=table, new=new):
+            text = "NULL" if new is None else literal(new)
+            return [f"COMMENT ON TABLE {q(table)} IS {text}"]
         case ops.AddForeignKey(table=table, foreign_key=fk):
             return _add_constraint(table, foreign_key_clause(fk, PG), fk.name, online)
         case ops.AddCheck(table=table, check=check):
@@ -77,6 +80,10 @@ def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"ALTER TYPE {q(op.new.name)} ADD VALUE {literal(op.value)}{where}"]
         case ops.ReplaceEnum():
             return _replace_enum(op)
+        case ops.CreateExtension(name=name):
+            return [f"CREATE EXTENSION {q(name)}"]
+        case ops.DropExtension(name=name):
+            return [f"DROP EXTENSION {q(name)}"]
         case ops.CreateSequence(sequence=seq):
             return [f"CREATE SEQUENCE {q(seq.name)}{_sequence_options(None, seq)}"]
         case ops.DropSequence(sequence=seq):

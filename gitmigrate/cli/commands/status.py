@@ -31,7 +31,10 @@ def status(
     """Per step: applied, pending, failed, in flight (with checkpoint), and drift."""
     repo = repo_from(ctx)
     if not watch:
-        _render(target_status(repo, target, name), as_json)
+        from gitmigrate.core.queries import lint_counts
+
+        current = target_status(repo, target, name)
+        _render(current, lint_counts(repo, name, current.dialect), as_json)
         return
     previous: tuple[float, int] | None = None
     while True:
@@ -40,18 +43,22 @@ def status(
         time.sleep(interval)
 
 
-def _render(status: TargetStatus, as_json: bool) -> None:
+def _render(status: TargetStatus, lint: dict[str, dict[str, int] | None], as_json: bool) -> None:
     if as_json:
-        output.print_json(status.to_json())
+        data = status.to_json()
+        for step in data["steps"]:
+            step["lint"] = lint.get(step["step_id"])
+        output.print_json(data)
         return
     output.table(
         f"{status.target} ({status.dialect})",
-        ["step", "summary", "state", "when", "by", "detail"],
+        ["step", "summary", "state", "lint", "when", "by", "detail"],
         [
             [
                 s.step_id,
                 s.summary,
                 s.state,
+                _lint_cell(lint.get(s.step_id)),
                 s.applied_at or "",
                 s.applied_by or "",
                 s.error
@@ -66,6 +73,19 @@ def _render(status: TargetStatus, as_json: bool) -> None:
     )
     for line in status.drift:
         output.warn(f"drift: {line}")
+
+
+def _lint_cell(counts: dict[str, int] | None) -> str:
+    """ "2E 1W" (errors, warnings; "E!" when an error blocks apply), "" for a clean or non-SQL step."""
+    if not counts:
+        return ""
+    cells = []
+    if counts["errors"]:
+        blocked = "!" if counts.get("blocking") else ""
+        cells.append(f"{counts['errors']}E{blocked}")
+    if counts["warnings"]:
+        cells.append(f"{counts['warnings']}W")
+    return " ".join(cells)
 
 
 def _render_watch(status: TargetStatus, previous: tuple[float, int] | None) -> tuple[float, int]:
