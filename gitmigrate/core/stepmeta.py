@@ -41,7 +41,33 @@ def compute_step_note(
         note["dialect"] = dialect
         note["impact"] = sql_impact(step, dialect, table_rows)
         note["lint"] = [f.to_json() for f in lint_step(step, dialect)]
+    if step.kind == "data":
+        note["dialect"] = dialect
+        note["impact"] = data_impact(step, table_rows)
     return note
+
+
+def data_impact(step: Step, table_rows: TableRows | None = None) -> dict[str, Any]:
+    """What a data step touches and how it locks: rows of one chunk at a time, each chunk its
+    own short transaction; before-images unless --no-backup."""
+    from gitmigrate.data.naming import backup_table_name
+    from gitmigrate.data.options import options_of
+
+    options = options_of(step.id, step.options)
+    tables = [options.table] if options.table else list(options.tables) or ["(all tables)"]
+    rows = table_rows.rows((options.table.lower(),)) if table_rows and options.table else None
+    keeps = options.mode != "copy" and options.backup
+    return {
+        "mode": options.mode,
+        "objects": [t for t in tables if t],
+        "rows": rows,
+        "rows_source": table_rows.source if rows is not None and table_rows else "counted at apply",
+        "lock": "row locks of one chunk at a time (a transaction per chunk)",
+        "batch_size": options.batch_size,
+        "before_images": backup_table_name(step.id) if keeps else None,
+        "destructive": bool(step.irreversible),
+        "reason": step.irreversible,
+    }
 
 
 def sql_impact(step: Step, dialect: str, table_rows: TableRows | None = None) -> dict[str, Any]:

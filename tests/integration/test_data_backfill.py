@@ -84,6 +84,9 @@ def test_set_backfill_applies_in_chunks_and_rollback_restores_exactly(project: P
     before = _table(project)
     _add(project, mode="set", assignments=(("email", "lower(trim(email))"), ("n", "n + 1")),
          where="id > 100")  # fmt: skip
+    note = project.notes_text("refs/notes/migrate")
+    assert '"before_images":"gitmigrate_bk_emails_001"' in note.replace(" ", "")
+    assert '"objects":["customer"]' in note.replace(" ", "")
     result = project.apply()
     rows = _table(project)
     assert rows[0] == before[0]  # id 1 is outside --where
