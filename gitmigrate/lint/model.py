@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gitmigrate.lint.state import Context
     from gitmigrate.lint.statement import Stmt
 
-Severity = Literal["error", "warning", "info"]
+from gitmigrate.core.findings import LintFinding, Severity  # noqa: E402 - re-exported
+
+__all__ = ["LintFinding", "LintOptions", "Severity"]
 ALL_DIALECTS: frozenset[str] = frozenset({"postgresql", "mysql", "sqlite"})
 PG: frozenset[str] = frozenset({"postgresql"})
 MYSQL: frozenset[str] = frozenset({"mysql"})
@@ -36,39 +38,6 @@ class LintOptions:
     include: frozenset[str] = frozenset()
     exclude: frozenset[str] = frozenset()
     allow: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class LintFinding:
-    """One problem in one statement. `statement` is its first 80 characters."""
-
-    rule: str
-    severity: Severity
-    line: int
-    column: int
-    statement: str
-    message: str
-    fix: str
-    file: str = "<sql>"
-    allowed: bool = False
-
-    @property
-    def blocking(self) -> bool:
-        return self.severity == "error" and not self.allowed
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "statement": self.statement,
-            "message": self.message,
-            "fix": self.fix,
-            "allowed": self.allowed,
-            "blocking": self.blocking,
-        }
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 from gitmigrate import __version__
 from gitmigrate.core.errors import GitMigrateError
+from gitmigrate.core.findings import LintFinding
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 
@@ -28,38 +29,8 @@ _CACHE_FORMAT = "step-analysis-1"
 _KEEP = 5000
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A lint finding as cached: `gitmigrate.lint.LintFinding`'s fields, without importing the
-    linter (its package import loads sqlglot) when every answer comes from the cache."""
-
-    rule: str
-    severity: str
-    line: int
-    column: int
-    statement: str
-    message: str
-    fix: str
-    file: str
-    allowed: bool = False
-
-    @property
-    def blocking(self) -> bool:
-        return self.severity == "error" and not self.allowed
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "statement": self.statement,
-            "message": self.message,
-            "fix": self.fix,
-            "allowed": self.allowed,
-            "blocking": self.blocking,
-        }
+# a lint finding as cached: the linter's own value type, from a module that imports no parser
+Finding = LintFinding
 
 
 @dataclass(frozen=True)
