@@ -165,3 +165,20 @@ def copy_project(template: Path, dest: Path, url: str) -> Project:
     shutil.copytree(template, dest, symlinks=True)
     git(dest, "config", f"migrate.target.{TARGET}.url", url)
     return Project(dest, url, "sqlite")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migration built once per test module (git work is the slow part)."""
+    return build_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def project(
+    template: Path, git_env: dict[str, str], tmp_path: Path, sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Project:  # fmt: skip
+    """The built migration (SQLite), copied; its target `db` is this test's fresh database."""
+    copied = copy_project(template, tmp_path / "project", sqlite_url)
+    monkeypatch.chdir(copied.path)
+    return copied

@@ -9,26 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.artifacts_support import build_migration
 from tests.engine_helpers import Project, make_project
 from tests.fixtures_db import fresh_database_url
 from tests.fixtures_git import CliResult, CliRunner, git
-from tests.integration.test_artifacts_support import build_migration, build_template, copy_project
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def project(
-    template: Path, git_env: dict[str, str], tmp_path: Path, sqlite_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Project:  # fmt: skip
-    """The built migration (SQLite), copied; its target `db` is this test's fresh database."""
-    copied = copy_project(template, tmp_path / "project", sqlite_url)
-    monkeypatch.chdir(copied.path)
-    return copied
 
 
 def ok(result: CliResult) -> CliResult:

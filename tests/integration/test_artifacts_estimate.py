@@ -4,8 +4,6 @@ static costs -- and the plan says which source each estimate used."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from gitmigrate.artifacts.gather import PlanOptions, gather
@@ -19,22 +17,6 @@ from gitmigrate.core.engine.estimate import (
 )
 from gitmigrate.core.model import Step
 from tests.engine_helpers import Project
-from tests.integration.test_artifacts_support import build_template, copy_project
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def project(
-    template: Path, git_env: dict[str, str], tmp_path: Path, sqlite_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Project:  # fmt: skip
-    copied = copy_project(template, tmp_path / "project", sqlite_url)
-    monkeypatch.chdir(copied.path)
-    return copied
 
 
 def test_without_runs_every_estimate_is_static(project: Project) -> None:

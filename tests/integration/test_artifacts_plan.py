@@ -13,26 +13,11 @@ import pytest
 from gitmigrate.artifacts.gather import PlanOptions
 from gitmigrate.artifacts.generate import PlanResult, generate
 from gitmigrate.core.errors import UsageError
+from tests.artifacts_support import add_data_step
 from tests.engine_helpers import Project
-from tests.integration.test_artifacts_support import add_data_step, build_template, copy_project
 
 T1 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 T2 = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def project(
-    template: Path, git_env: dict[str, str], tmp_path: Path, sqlite_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Project:  # fmt: skip
-    copied = copy_project(template, tmp_path / "project", sqlite_url)
-    monkeypatch.chdir(copied.path)
-    return copied
 
 
 def read(result: PlanResult, name: str) -> str:

@@ -13,9 +13,7 @@ from gitmigrate.artifacts.generate import generate
 from gitmigrate.core.catalog import load_migration
 from gitmigrate.core.engine.apply import ApplyOptions, apply
 from gitmigrate.core.engine.rollback import RollbackOptions, rollback
-from tests.engine_helpers import Project, make_project
-from tests.fixtures_db import fresh_database_url
-from tests.integration.test_artifacts_support import (
+from tests.artifacts_support import (  # noqa: F401 - fixtures
     build_migration,
     build_template,
     copy_project,
@@ -23,25 +21,11 @@ from tests.integration.test_artifacts_support import (
     ledger_rows,
     run_sh,
 )
+from tests.engine_helpers import Project, make_project
+from tests.fixtures_db import fresh_database_url
 
 ALLOW = frozenset({"require-concurrent-index-creation"})  # PostgreSQL lint error of step 003
 IDS = [f"customers/00{n}" for n in range(1, 6)]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture
-def project(
-    template: Path, git_env: dict[str, str], tmp_path: Path, sqlite_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Project:  # fmt: skip
-    """The built migration (SQLite), copied; its target `db` is this test's fresh database."""
-    copied = copy_project(template, tmp_path / "project", sqlite_url)
-    monkeypatch.chdir(copied.path)
-    return copied
 
 
 @pytest.mark.parametrize(
