@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,20 +37,27 @@ class Throttle:
     """--max-rows-per-second and --sleep-between-batches: sleeps after a chunk is committed
     (the generator resumes only after the engine's commit), never while holding row locks."""
 
-    def __init__(self, max_rows_per_second: float, sleep_between: float) -> None:
+    def __init__(
+        self,
+        max_rows_per_second: float,
+        sleep_between: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.max_rate = max_rows_per_second
         self.sleep_between = sleep_between
-        self.started = time.monotonic()
+        self.clock, self.sleep = clock, sleep
+        self.started = clock()
         self.rows = 0
 
     def after_chunk(self, rows: int) -> None:
         self.rows += rows
         if self.max_rate > 0:
-            ahead = self.rows / self.max_rate - (time.monotonic() - self.started)
+            ahead = self.rows / self.max_rate - (self.clock() - self.started)
             if ahead > 0:
-                time.sleep(ahead)
+                self.sleep(ahead)
         if self.sleep_between > 0:
-            time.sleep(self.sleep_between)
+            self.sleep(self.sleep_between)
 
 
 def _checksums(ctx: StepContext, plan: ChunkPlan) -> ChunkChecksums | None:

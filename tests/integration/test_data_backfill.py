@@ -86,7 +86,10 @@ def test_set_backfill_applies_in_chunks_and_rollback_restores_exactly(project: P
     _add(project, mode="set", assignments=(("email", "lower(trim(email))"), ("n", "n + 1")),
          where="id > 100")  # fmt: skip
     impact = json.loads(project.notes_text("refs/notes/migrate"))["impact"]
-    assert (impact["objects"], impact["before_images"]) == (["customer"], "gitmigrate_bk_emails_001")
+    assert (impact["objects"], impact["before_images"]) == (
+        ["customer"],
+        "gitmigrate_bk_emails_001",
+    )
     result = project.apply()
     rows = _table(project)
     assert rows[0] == before[0]  # id 1 is outside --where
@@ -257,3 +260,28 @@ def test_cleanup_drops_before_images_only_once_the_migration_is_complete(
     with pytest.raises(StepFailedError, match="are gone"):
         project.rollback(all=True, yes=True)
     assert '"cleanup"' in project.notes_text()
+
+
+def test_pre_and_post_checks_guard_the_step(project: Project) -> None:
+    before = _table(project)
+    strict = project.path / "strict.toml"
+    strict.write_text('[[check]]\ntable = "customer"\ncolumn = "n"\nrange = { max = 0 }\n')
+    # post-check: after the step every n must be 0 -- it is 1, so the step is undone
+    _add(project, mode="set", assignments=(("n", "n + 1"),),
+         check_files={"post_checks": strict})  # fmt: skip
+    step_files = set(next((project.path / "migrations" / "emails").glob("001-*")).iterdir())
+    assert {p.name for p in step_files} == {"step.toml", "post-checks.toml"}
+    with pytest.raises(StepFailedError, match="post-check post-checks.toml"):
+        project.apply()
+    assert _table(project) == before
+    assert project.ledger()["emails/001"].status == "failed"
+
+
+def test_a_failing_pre_check_changes_nothing(project: Project) -> None:
+    before = _table(project)
+    pre = project.path / "pre.toml"
+    pre.write_text('[[check]]\ntable = "customer"\ncolumn = "note"\nnot_null = true\n')
+    _add(project, mode="set", assignments=(("n", "n + 1"),), check_files={"pre_checks": pre})
+    with pytest.raises(StepFailedError, match="pre-check pre-checks.toml.*2500 violation"):
+        project.apply()
+    assert _table(project) == before
