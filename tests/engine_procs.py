@@ -221,7 +221,7 @@ def target_state(url: str) -> TargetState:
             counts = {
                 t: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one())
                 for t in tables
-                if t != LEDGER_TABLE
+                if not t.startswith("gitmigrate_")  # the ledger and the lock row
             }
             ledger: dict[str, tuple[str, int]] = {}
             if LEDGER_TABLE in tables:

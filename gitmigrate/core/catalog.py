@@ -120,8 +120,8 @@ def _build_migration(
             kind=str(meta.get("kind", "")),
             summary=str(meta.get("summary", "")),
             files=files,
-            options=_options(meta),
-            irreversible=meta.get("irreversible"),
+            options=_options(meta, f"{path}/{STEP_FILE}"),
+            irreversible=_irreversible(meta, f"{path}/{STEP_FILE}"),
             commit=commits.get(f"{name}/{seq:03d}"),
         )
         _check_step(step, path)
@@ -135,11 +135,36 @@ def _build_migration(
     )
 
 
-def _options(meta: dict[str, Any]) -> dict[str, Any]:
+def _irreversible(meta: dict[str, Any], where: str) -> str | None:
+    """`irreversible = "reason"`; false or empty means reversible."""
+    value = meta.get("irreversible")
+    if value is None or value is False or value == "":
+        return None
+    if not isinstance(value, str):
+        raise CorruptMetadataError(
+            f"{where}: irreversible must be the reason no rollback can exist, not {value!r}",
+            'write it as irreversible = "why", or remove it and add a down.sql',
+        )
+    return value
+
+
+def _options(meta: dict[str, Any], where: str) -> dict[str, Any]:
     """[options], with a top-level `allow = [...]` (lint rules a reviewer accepted) folded in."""
-    options = dict(meta.get("options", {}))
+    raw = meta.get("options", {})
+    if not isinstance(raw, dict):
+        raise CorruptMetadataError(
+            f"{where}: options must be a table ([options]), not {raw!r}"[:300],
+            "write the step's options under an [options] header, one `key = value` a line",
+        )
+    options = dict(raw)
     if "allow" in meta and "allow" not in options:
         options["allow"] = meta["allow"]
+    allow = options.get("allow", [])
+    if not isinstance(allow, list) or not all(isinstance(rule, str) for rule in allow):
+        raise CorruptMetadataError(
+            f"{where}: allow must be a list of lint rule names, not {allow!r}"[:300],
+            'write e.g. allow = ["drop-table"]',
+        )
     return options
 
 

@@ -63,6 +63,10 @@ class ProjectConfig:
     dialect: str | None
     branch_prefix: str
     targets: dict[str, Target] = field(default_factory=dict)
+    # how long one DDL statement may wait for a table lock, and how often it is retried
+    # ([migrate] lock_timeout / lock_retries; a step's step.toml may override both)
+    lock_timeout: float | None = None
+    lock_retries: int | None = None
 
     def target(self, name_or_url: str | None) -> Target:
         """A named target, or an ad-hoc one from a URL; None means the default target."""
@@ -139,7 +143,33 @@ def _from_document(repo: GitRepo, data: dict[str, Any]) -> ProjectConfig:
         dialect=str(dialect) if dialect else None,
         branch_prefix=str(prefix),
         targets=targets,
+        lock_timeout=lock_timeout_setting(section.get("lock_timeout"), f"{CONFIG_FILE} [migrate]"),
+        lock_retries=lock_retries_setting(section.get("lock_retries"), f"{CONFIG_FILE} [migrate]"),
     )
+
+
+def lock_timeout_setting(value: object, where: str) -> float | None:
+    """`lock_timeout`: seconds >= 0 (0: wait as long as it takes), or absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ConfigError(
+            f"{where}: lock_timeout must be a number of seconds >= 0, not {value!r}",
+            "write e.g. lock_timeout = 5 (see docs/configuration.md)",
+        )
+    return float(value)
+
+
+def lock_retries_setting(value: object, where: str) -> int | None:
+    """`lock_retries`: a whole number >= 0, or absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(
+            f"{where}: lock_retries must be a whole number >= 0, not {value!r}",
+            "write e.g. lock_retries = 10 (see docs/configuration.md)",
+        )
+    return value
 
 
 def default_config_text() -> str:

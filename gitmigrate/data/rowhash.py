@@ -6,10 +6,13 @@ value to that family's canonical text:
 
     int       decimal digits                         bool -> 1 / 0
     decimal   fixed scale = the larger declared scale of the two sides ('0.99', '1.00')
-    float     the exact double: its IEEE-754 bits as 16 hex digits (PostgreSQL float8send;
-              SQLite a registered Python function, as SQLite's own printf mis-rounds about 1
-              value in 10^5). With MariaDB on either side, which cannot expose the bits: the
-              shortest round-trip digits rounded to 30 decimals, trailing zeros dropped (so
+    float     the exact double x: for 2^-10 <= |x| < 2^63, 'trunc(x).trunc(frac(x) * 2^62)'
+              (both integers exact, computed by each database's own arithmetic, no Python
+              call per value on SQLite); otherwise (0, -0, tiny, huge, inf, NaN) its IEEE-754
+              bits as 16 hex digits (PostgreSQL float8send, SQLite a registered Python
+              function; SQLite's own printf mis-rounds about 1 value in 10^5). With MariaDB
+              on either side, which cannot expose the bits: the shortest round-trip digits
+              rounded to 30 decimals, trailing zeros dropped (so
               beyond 1e35 or below 1e-30 MariaDB pairs compare floats only to that range)
     text      the characters (MariaDB: converted to utf8mb4)
     date      'YYYY-MM-DD';  datetime 'YYYY-MM-DD HH:MM:SS[.ffffff]' (trailing zeros of the
@@ -117,8 +120,14 @@ def render(dialect: str, col: str, side: ColumnType, canon: Canon) -> str:
     return _RENDERERS[dialect](col, side, canon)
 
 
-def field(dialect: str, col: str, side: ColumnType, canon: Canon, nullable: bool) -> str:
+def field(
+    dialect: str, col: str, side: ColumnType, canon: Canon, nullable: bool, joined: bool = False
+) -> str:
+    """One field of the row text; `joined` when `||` will join it to others, which turns a
+    SQLite integer into the same digits as CAST(... AS TEXT) without that extra step."""
     expr = render(dialect, col, side, canon)
+    if joined and dialect == "sqlite" and canon.family == INT:
+        expr = col
     if not nullable:
         return expr
     return f"COALESCE({expr}, {text_constant(dialect, NULL_MARK)})"
@@ -157,7 +166,12 @@ def _postgresql(col: str, side: ColumnType, canon: Canon) -> str:
     if fam == FLOAT:
         if canon.float_style == "dec30":
             return f"trim_scale(round({col}::float8::text::numeric, 30))::text"
-        return f"encode(float8send({col}::float8), 'hex')"
+        x = f"{col}::float8"
+        return (
+            f"CASE WHEN abs({x}) BETWEEN {_LOW}::float8 AND {_HIGH}::float8 THEN "
+            f"trunc({x})::int8::text || '.' || (({x} - trunc({x})) * {_SCALE}::float8)::int8::text "
+            f"ELSE encode(float8send({x}), 'hex') END"
+        )
     if fam == DATETIME:
         if sf == DATE:
             return f"to_char({col}, 'YYYY-MM-DD') || ' 00:00:00'"
@@ -220,7 +234,13 @@ def _sqlite(col: str, side: ColumnType, canon: Canon) -> str:
     if fam == FLOAT:
         if canon.float_style == "dec30":
             return f"gm_float30({col})"
-        return f"gm_float({col})"
+        x = col if side.family == FLOAT else f"CAST({col} AS REAL)"
+        whole = f"CAST({x} AS INTEGER)"
+        return (
+            f"CASE WHEN abs({x}) BETWEEN {_LOW} AND {_HIGH} THEN {whole} || '.' || "
+            f"CAST(({x} - {whole}) * {_SCALE} AS INTEGER) "
+            f"WHEN {x} IS NOT NULL THEN gm_float({x}) END"
+        )
     if fam == DATETIME:
         v = f"replace({col}, 'T', ' ')"
         return (
@@ -241,6 +261,11 @@ def _sqlite(col: str, side: ColumnType, canon: Canon) -> str:
 
 
 _RENDERERS = {"postgresql": _postgresql, "mysql": _mysql, "sqlite": _sqlite}
+
+# Exact decimal spellings of 2^-10, 2^63 - 1024 (the largest double below 2^63) and 2^62: in
+# [2^-10, 2^63) the double's last bit is worth at least 2^-62, so trunc(x) and
+# (x - trunc(x)) * 2^62 are exact integers that fit in 64 bits on both sides.
+_LOW, _HIGH, _SCALE = "0.0009765625", "9223372036854774784.0", "4611686018427387904"
 
 
 _DOUBLE = struct.Struct(">d").pack
@@ -276,10 +301,12 @@ except ImportError:  # pragma: no cover - builds without it
     from hashlib import md5 as _md5
 
 
-def md5_hex(text: str | None) -> str | None:
+def md5_hex(text: str | bytes | None) -> str | None:
+    """md5 of the UTF-8 text; SQL passes CAST(... AS BLOB) to skip a decode and re-encode."""
     if text is None:
         return None
-    return str(_md5(text.encode("utf-8", "surrogatepass")).hexdigest())
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return str(_md5(data).hexdigest())
 
 
 def register_sqlite_functions(dbapi_connection: sqlite3.Connection) -> None:

@@ -56,7 +56,7 @@ class Side:
             row_text(
                 d,
                 [
-                    field(d, col, t, canon, plan.nullable(i))
+                    field(d, col, t, canon, plan.nullable(i), joined=len(cols) > 1)
                     for i, (col, t, canon) in enumerate(
                         zip(cols, self.side.types, plan.canons, strict=True)
                     )
@@ -126,7 +126,7 @@ class Side:
                 f"FROM {self.table} WHERE {where}"
             )
         return (
-            f"SELECT count(*), gm_md5(group_concat(r, {sep})) FROM "
+            f"SELECT count(*), gm_md5(CAST(group_concat(r, {sep}) AS BLOB)) FROM "
             f"(SELECT {self.row} AS r FROM {self.table} WHERE {where} ORDER BY {order})"
         )
 

@@ -34,6 +34,10 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from gitmigrate.core.errors import CorruptMetadataError
+from gitmigrate.db import lockrow
+from gitmigrate.db.lockrow import LockLostError
+
+__all__ = ["LEDGER_TABLE", "Ledger", "LedgerRow", "LockLostError"]
 
 LEDGER_TABLE = "gitmigrate_ledger"
 STATUSES = ("running", "applied", "failed", "rolled_back", "needs_attention")
@@ -127,7 +131,11 @@ ledger_table = Table(
 
 
 class Ledger:
-    """Reads and writes ledger rows; the caller owns the transaction (and the target lock)."""
+    """Reads and writes ledger rows; the caller owns the transaction (and the target lock).
+
+    Fencing: while this process holds the target lock on the same engine (db/locks.py), every
+    write first checks, in the caller's transaction, that the lock's epoch is still the one
+    this run claimed, and raises LockLostError if another run took the lock over since."""
 
     table = ledger_table
 
@@ -136,6 +144,25 @@ class Ledger:
 
     def ensure(self, conn: Connection) -> None:
         metadata.create_all(conn, tables=[ledger_table], checkfirst=True)
+        handle = self.lock
+        if handle is not None and handle.epoch is None and handle.dialect != "sqlite":
+            # the lock was taken on a database without git-migrate tables: claim the epoch now
+            lockrow.ensure_lock_table(conn)
+            if not lockrow.claim(conn, handle):
+                raise LockLostError(
+                    f"another run holds the lock row {handle.name!r} in {lockrow.LOCK_TABLE}"
+                    " (through a connection pooler) although this run holds the session lock",
+                    "let that run finish, then run the command again",
+                )
+
+    @property
+    def lock(self) -> lockrow.LockHandle | None:
+        """The lock this process holds on the ledger's engine, if any (its fencing token)."""
+        return lockrow.held_lock(self.engine)
+
+    def fence(self, conn: Connection) -> None:
+        """Raise LockLostError unless this run still holds the lock it claimed."""
+        lockrow.fence(conn, self.lock)
 
     def exists(self, conn: Connection) -> bool:
         return inspect(conn).has_table(LEDGER_TABLE)
@@ -161,6 +188,7 @@ class Ledger:
 
     def upsert(self, conn: Connection, row: LedgerRow) -> None:
         values = _to_db(dataclasses.asdict(row))
+        self.fence(conn)
         present = conn.execute(
             select(ledger_table.c.step_id).where(ledger_table.c.step_id == row.step_id)
         ).first()
@@ -178,6 +206,7 @@ class Ledger:
             raise ValueError(f"cannot update ledger column(s) {', '.join(unknown)}")
         if not fields:
             return
+        self.fence(conn)
         result = conn.execute(
             update(ledger_table).where(ledger_table.c.step_id == step_id).values(_to_db(fields))
         )
@@ -188,6 +217,7 @@ class Ledger:
             )
 
     def delete(self, conn: Connection, step_id: str) -> None:
+        self.fence(conn)
         conn.execute(delete(ledger_table).where(ledger_table.c.step_id == step_id))
 
 

@@ -1,7 +1,9 @@
 """The SQL executor: runs a step's up.sql / down.sql statement by statement and its verify.sql.
 
 Statements run as written (split, never re-rendered). Each statement is one checkpoint, so on a
-dialect without transactional DDL (MariaDB) the engine records progress per statement.
+dialect without transactional DDL (MariaDB) the engine records progress per statement. DDL runs
+with a bounded lock wait and retries (ddl_locks.py), so it never holds the application up for
+long behind a transaction that holds its table.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from gitmigrate.core.errors import CorruptMetadataError
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import supports_transactional_ddl
 from gitmigrate.executors.base import Checkpoint, Finding, Impact, StepContext
-from gitmigrate.sql.classify import classify_script
+from gitmigrate.executors.ddl_locks import lock_policy, run_ddl
+from gitmigrate.sql.classify import classify, classify_script
 from gitmigrate.sql.parse import split_statements
 
 
@@ -27,10 +30,10 @@ class SqlExecutor:
         return _outside_transaction(step, analyze_script(step.text("down.sql") or "", dialect))
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        yield from _run(_script(step, "up.sql"), ctx)
+        yield from _run(step, _script(step, "up.sql"), ctx)
 
     def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        yield from _run(_script(step, "down.sql"), ctx)
+        yield from _run(step, _script(step, "down.sql"), ctx)
 
     def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
         text = step.text("verify.sql")
@@ -78,9 +81,30 @@ def _script(step: Step, name: str) -> str:
     return text
 
 
-def _run(sql: str, ctx: StepContext) -> Iterator[Checkpoint]:
+def _run(step: Step, sql: str, ctx: StepContext) -> Iterator[Checkpoint]:
     statements = split_statements(sql, ctx.dialect)
     total = len(statements)
+    policy = lock_policy(step, ctx.config)
     for statement in statements[ctx.start_position :]:
-        ctx.execute(statement.text)
+        if _waits_for_table_locks(statement.text, ctx.dialect):
+            number = statement.index + 1
+            run_ddl(
+                ctx.connection,
+                ctx.dialect,
+                policy,
+                lambda: ctx.execute(statement.text),  # noqa: B023 - called right here
+                step,
+                number,
+            )
+        else:
+            ctx.execute(statement.text)
         yield Checkpoint(position=statement.index + 1, total=total)
+
+
+def _waits_for_table_locks(sql: str, dialect: str) -> bool:
+    """DDL that queues application queries behind it while it waits. PostgreSQL's CONCURRENTLY
+    forms take a lock that reads and writes pass, and a lock_timeout would abort them midway,
+    leaving an invalid index behind."""
+    if dialect == "sqlite" or classify(sql, dialect).category != "ddl":
+        return False
+    return not (dialect == "postgresql" and "CONCURRENTLY" in sql.upper())

@@ -258,8 +258,14 @@ def test_allow_keeps_the_finding_but_it_no_longer_blocks() -> None:
 
 def test_drops_warn_because_apply_asks_for_confirmation() -> None:
     found = lint_sql("DROP TABLE t;\nALTER TABLE u DROP COLUMN c;\nTRUNCATE v;\n", "postgresql")
-    drops = [f for f in found if f.rule in ("dropping-table", "dropping-column", "truncating-table")]
-    assert sorted(f.rule for f in drops) == ["dropping-column", "dropping-table", "truncating-table"]
+    drops = [
+        f for f in found if f.rule in ("dropping-table", "dropping-column", "truncating-table")
+    ]
+    assert sorted(f.rule for f in drops) == [
+        "dropping-column",
+        "dropping-table",
+        "truncating-table",
+    ]
     assert all(f.severity == "warning" and not f.blocking for f in drops)
 
 

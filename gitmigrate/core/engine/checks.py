@@ -3,7 +3,9 @@ validate), and a step left half-done by a crash on a dialect without transaction
 
 from __future__ import annotations
 
-from gitmigrate.core.checksum import ALGORITHM, file_checksum, step_checksum
+import difflib
+
+from gitmigrate.core.checksum import ALGORITHM, canonical, file_checksum, step_checksum
 from gitmigrate.core.errors import BlockedError, ChecksumMismatchError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
@@ -13,16 +15,55 @@ APPLIED = "applied"
 IN_FLIGHT = ("running", "needs_attention")
 
 
-def changed_files(repo: GitRepo, step: Step, applied_commit: str) -> list[str]:
-    """Files of `step` whose canonical content differs from what was applied at that commit."""
+_DIFF_LINES = 60  # an error message, not a review: the hint names the full `git diff`
+
+
+def _applied_files(repo: GitRepo, step: Step, applied_commit: str) -> dict[str, bytes] | None:
+    """The step's files as they were at the applied commit; None when it is not here."""
     if not applied_commit or repo.rev_parse(applied_commit) is None:
-        return []
-    then = {
-        e.path.rsplit("/", 1)[1]: file_checksum(repo.read_blob(e.sha))
+        return None
+    return {
+        e.path.rsplit("/", 1)[1]: repo.read_blob(e.sha)
         for e in repo.ls_tree(applied_commit, step.path + "/")
     }
+
+
+def changed_files(repo: GitRepo, step: Step, applied_commit: str) -> list[str]:
+    """Files of `step` whose canonical content differs from what was applied at that commit."""
+    then = _applied_files(repo, step, applied_commit)
+    if then is None:
+        return []
     now = step.file_checksums()
-    return sorted(name for name in set(then) | set(now) if then.get(name) != now.get(name))
+    was = {name: file_checksum(body) for name, body in then.items()}
+    return sorted(name for name in set(was) | set(now) if was.get(name) != now.get(name))
+
+
+def applied_diff(repo: GitRepo, step: Step, applied_commit: str) -> str:
+    """A unified diff, applied version -> current, of the canonical text of every changed file
+    (so a CRLF or BOM difference never shows, and a joined line always does)."""
+    then = _applied_files(repo, step, applied_commit)
+    if then is None:
+        return ""
+    lines: list[str] = []
+    for name in changed_files(repo, step, applied_commit):
+        before = _text(then.get(name))
+        after = _text(step.files.get(name))
+        lines += difflib.unified_diff(
+            before,
+            after,
+            fromfile=f"applied ({applied_commit[:12]}) {step.path}/{name}",
+            tofile=f"now {step.path}/{name}",
+            lineterm="",
+        )
+    if len(lines) > _DIFF_LINES:
+        lines = [*lines[:_DIFF_LINES], f"... ({len(lines) - _DIFF_LINES} more diff lines)"]
+    return "\n".join(lines)
+
+
+def _text(content: bytes | None) -> list[str]:
+    if content is None:
+        return []
+    return canonical(content).decode("utf-8", errors="replace").split("\n")
 
 
 def check_checksum(repo: GitRepo, step: Step, row: LedgerRow) -> None:
@@ -32,14 +73,19 @@ def check_checksum(repo: GitRepo, step: Step, row: LedgerRow) -> None:
         return
     files = changed_files(repo, step, row.commit)
     which = ", ".join(files) if files else "its files"
-    diff_hint = (
-        f"see `git diff {row.commit[:12]} HEAD -- {step.path}`; " if row.commit and files else ""
+    diff = applied_diff(repo, step, row.commit) if files else ""
+    where = (
+        f"see `git diff {row.commit[:12]} HEAD -- {step.path}`; "
+        if files
+        else f"the applied commit {row.commit[:12] or '(unknown)'} is not in this repository,"
+        " so the applied version cannot be shown; "
     )
     raise ChecksumMismatchError(
         step.id,
         files[0] if files else "",
-        f"step {step.id} was applied, but {which} changed since (checksum mismatch)",
-        diff_hint + "restore the applied version, or add a new step for the change",
+        f"step {step.id} was applied, but {which} changed since (checksum mismatch)"
+        + (f"\n{diff}" if diff else ""),
+        where + "restore the applied version, or add a new step for the change",
     )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from gitmigrate.core.engine.runlog import now
 from gitmigrate.core.errors import BlockedError, StepFailedError
 from gitmigrate.core.model import Step
-from gitmigrate.db.ledger import LedgerRow
+from gitmigrate.db.ledger import LedgerRow, LockLostError
 from gitmigrate.executors.base import Checkpoint, Executor, StepContext
 
 if TYPE_CHECKING:
@@ -59,7 +59,9 @@ def run_chunked(
     resume: dict[str, Any] = dict(previous.get("chunk") or {}) if in_flight else {}
     start = row.statements_done if in_flight and row is not None else 0
     base: dict[str, Any] = {"direction": direction}
-    if direction == DOWN:  # what the apply recorded (a copy's plan) outlives the rollback's progress
+    if (
+        direction == DOWN
+    ):  # what the apply recorded (a copy's plan) outlives the rollback's progress
         base["applied"] = previous.get("applied") if in_flight else previous.get("chunk")
     ledger.ensure(conn)
     if row is None:
@@ -99,9 +101,14 @@ def run_chunked(
         raise stepper._interrupted(
             step, direction, f"{state['done']} chunk(s) of it are committed and recorded"
         ) from None
+    except LockLostError:
+        conn.rollback()  # another run owns the target now: restore nothing, record nothing
+        raise
     except Exception as exc:
         conn.rollback()
         message = str(exc) if isinstance(exc, StepFailedError) else _short(exc)
+        stepper.ledger.fence(conn)  # only the lock holder may restore before-images
+        conn.rollback()
         raise _fail(stepper, conn, step, executor, direction, state, message) from exc
     result.details = dict(state["last"])
     final = "applied" if direction == UP else "rolled_back"

@@ -2,9 +2,10 @@
 
 Transactional dialects (SQLite, PostgreSQL): the step's statements, its verify and its ledger
 row are one transaction, so a failure or a crash leaves nothing behind. MariaDB/MySQL commit DDL
-implicitly: the ledger row is written first ("running") and its statement counter is committed
-after every statement, so a crash is detected on the next run and resumed from that statement;
-a failure runs the inverses of the statements already done, in reverse.
+implicitly: the ledger row is written first ("running"), each DDL statement's intent (with a
+digest of the schema before it) is committed before it and the statement counter after it, so a
+crash at any point is resumed from exactly where it stopped, with no manual repair; a failure
+runs the inverses of the statements already done, in reverse.
 
 A dry run takes the same path with every statement logged; on transactional dialects it
 executes and rolls back, elsewhere it only executes what can be previewed.
@@ -22,6 +23,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from gitmigrate.core.checksum import ALGORITHM
+from gitmigrate.core.engine.crashpoint import crash_point
+from gitmigrate.core.engine.fingerprint import schema_digest, statement_objects
 from gitmigrate.core.engine.runlog import RunRecorder, now
 from gitmigrate.core.engine.target import DatabaseTarget
 from gitmigrate.core.errors import InterruptedRunError, StepFailedError
@@ -30,9 +33,13 @@ from gitmigrate.core.reporter import Reporter
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.db.snapshot import diff_snapshots, schema_snapshot
 from gitmigrate.executors.base import Checkpoint, Executor, Finding, StepContext
+from gitmigrate.sql.classify import classify
 
 UP = "up"
 DOWN = "down"
+_INTENT = "intent"  # checkpoint key: the statement about to run and the schema digest before it
+_INTENTS = "intents"  # checkpoint key: this row records intents (rows of older versions do not)
+_RUN_ONLY = ("direction", _INTENT, _INTENTS)  # checkpoint keys dropped when a step is settled
 
 
 @dataclass
@@ -220,20 +227,29 @@ class Stepper:
         executor: Executor,
         direction: str,
         row: LedgerRow | None,
-        execute: Callable[[str], Any],
+        execute: Callable[..., Any],
         result: StepRun,
     ) -> None:
+        """Statement by statement, each DDL statement preceded by its recorded intent (the
+        schema digest before it), so a resume tells a statement that ran unrecorded from one
+        that never started (see fingerprint.py)."""
+        previous: dict[str, Any] = dict(row.checkpoint or {}) if row else {}
         resuming = (
             row is not None
             and row.status in ("running", "needs_attention")
-            and ((row.checkpoint or {}).get("direction", UP) == direction)
+            and previous.get("direction", UP) == direction
         )
         start = row.statements_done if resuming and row else 0
-        checkpoint: dict[str, Any] = dict(row.checkpoint or {}) if row else {}
+        # a row written before intents were recorded cannot say whether statement start+1 ran
+        legacy = resuming and not previous.get(_INTENTS)
+        checkpoint = {k: v for k, v in previous.items() if k != _INTENT}
+        if resuming and not legacy and not self.dry_run:
+            start = self._settle(conn, step, direction, previous.get(_INTENT), start)
         if direction == UP and not resuming and not self.dry_run:
             checkpoint["schema_before"] = schema_snapshot(conn)
             conn.rollback()
         checkpoint["direction"] = direction
+        checkpoint[_INTENTS] = 1
         if not self.dry_run:
             self.ledger.ensure(conn)
             if direction == UP and row is None:
@@ -249,20 +265,47 @@ class Stepper:
                     run_id=self.recorder.run_id,
                 )
             conn.commit()
-        ctx = StepContext(
-            conn, self.target.dialect, execute, start, self.dry_run, self.stop_requested
-        )
         done = start
+        driving = True
+
+        def guarded(sql: str, params: Any = None) -> Any:
+            if driving and not self.dry_run:
+                number = done + 1
+                if classify(sql, self.target.dialect).category not in ("dml", "query"):
+                    objects = statement_objects(sql, self.target.dialect)
+                    checkpoint[_INTENT] = {
+                        "statement": number,
+                        "direction": direction,
+                        "objects": objects,
+                        "before": schema_digest(conn, objects),
+                    }
+                    self.ledger.update(conn, step.id, checkpoint=checkpoint)
+                    conn.commit()
+                crash_point("before-statement", number)
+            return execute(sql, params)
+
+        ctx = StepContext(
+            conn,
+            self.target.dialect,
+            guarded,
+            start,
+            self.dry_run,
+            self.stop_requested,
+            config=self.config,
+        )
 
         def on_checkpoint(cp: Checkpoint) -> None:
             nonlocal done
             done = cp.position
             if not self.dry_run:
+                crash_point("before-record", done)
                 self.ledger.update(conn, step.id, statements_done=done)
                 conn.commit()
+                crash_point("after-statement", done)
 
         try:
             self._drive(step, executor, direction, ctx, on_checkpoint)
+            driving = False
             if direction == UP:
                 findings = executor.verify(step, ctx)  # listed even where not executed
                 if result.previewed:  # a dry run that could not execute cannot judge it
@@ -277,9 +320,12 @@ class Stepper:
                 raise
             conn.rollback()
             message = str(exc) if isinstance(exc, StepFailedError) else _short(exc)
-            if resuming and done == start and not isinstance(exc, StepFailedError):
+            checkpoint.pop(_INTENT, None)  # it failed: it did not run (DDL is atomic)
+            if legacy and done == start and not isinstance(exc, StepFailedError):
+                checkpoint.pop(_INTENTS)  # still unknown whether it ran before the crash
+                self.ledger.update(conn, step.id, checkpoint=checkpoint)
                 raise self._unrecorded(conn, step, direction, start, message) from exc
-            self._compensate(conn, step, executor, direction, done, message)
+            self._compensate(conn, step, direction, row, done, message, checkpoint)
             raise StepFailedError(
                 step.id,
                 f"step {step.id} failed ({direction}) at statement {done + 1}: {message}",
@@ -294,31 +340,87 @@ class Stepper:
             status=final,
             finished_at=now(),
             error=None,
-            checkpoint={k: v for k, v in checkpoint.items() if k != "direction"},
+            checkpoint={k: v for k, v in checkpoint.items() if k not in _RUN_ONLY},
         )
         conn.commit()
         if direction == DOWN:
             result.schema_differences = _differences_from_before(conn, row)
 
+    def _settle(self, conn: Connection, step: Step, direction: str, intent: Any, start: int) -> int:
+        """Where a resumed step really stopped. The intent names the statement that was about
+        to run (or, while undoing, whose inverse was) and the schema digest before it: a changed
+        digest means it ran, although the crash came before its ledger update."""
+        if not isinstance(intent, dict) or intent.get("direction") != direction:
+            return start
+        undo = bool(intent.get("undo"))
+        number = intent.get("statement")
+        if number != (start if undo else start + 1):
+            return start  # the intent is older than the counter: nothing ran unrecorded
+        changed = schema_digest(conn, intent.get("objects") or ()) != intent.get("before")
+        conn.rollback()
+        if not changed:
+            return start
+        settled = start - 1 if undo else start + 1
+        what = f"the inverse of statement {number}" if undo else f"statement {number}"
+        self.reporter.note(
+            f"{step.id}: {what} had run before the interruption without being recorded;"
+            " counted as done"
+        )
+        self.recorder.event(
+            "statement_settled", step, None, direction=direction, statements_done=settled
+        )
+        return settled
+
     def _compensate(
         self,
         conn: Connection,
         step: Step,
-        executor: Executor,
         direction: str,
+        row: LedgerRow | None,
         done: int,
         message: str,
+        checkpoint: dict[str, Any],
     ) -> None:
-        """Undo statements 1..done of a failed non-transactional step, newest first."""
+        """Undo statements 1..done of a failed non-transactional step, newest first, the
+        ledger counter following each inverse (with its intent before it, as statements).
+        A rollback undone this way leaves the step as it was before (applied, or needing
+        attention), with the error."""
         from gitmigrate.core.engine.compensate import undo_statements
 
-        remaining, outcome = undo_statements(conn, step, direction, done, self.target.dialect)
+        def before(number: int, inverse: str) -> None:
+            objects = statement_objects(inverse, self.target.dialect)
+            checkpoint[_INTENT] = {
+                "statement": number,
+                "direction": direction,
+                "undo": True,
+                "objects": objects,
+                "before": schema_digest(conn, objects),
+            }
+            self.ledger.update(conn, step.id, checkpoint=checkpoint)
+            conn.commit()
+
+        def after(number: int) -> None:
+            crash_point("before-undo-record", number)
+            self.ledger.update(conn, step.id, statements_done=number - 1)
+            conn.commit()
+
+        remaining, outcome = undo_statements(
+            conn, step, direction, done, self.target.dialect, before=before, after=after
+        )
+        checkpoint.pop(_INTENT, None)  # a failed inverse did not run either
         if outcome is None:
-            status = "rolled_back" if direction == UP else "applied"
-            if direction == UP and done == 0:
-                status = "failed"
+            status, kept = ("rolled_back" if done else "failed"), 0
+            if direction == DOWN:
+                status = row.status if row is not None else "applied"
+                kept = row.statements_done if row is not None else 0
             self.ledger.update(
-                conn, step.id, status=status, statements_done=0, error=message, finished_at=now()
+                conn,
+                step.id,
+                status=status,
+                statements_done=kept,
+                error=message,
+                finished_at=now(),
+                checkpoint={k: v for k, v in checkpoint.items() if k not in _RUN_ONLY},
             )
         else:
             self.ledger.update(
@@ -326,6 +428,7 @@ class Stepper:
                 step.id,
                 status="needs_attention",
                 statements_done=remaining,  # statements after it were undone: resume redoes them
+                checkpoint=checkpoint,
                 error=f"{message}; then undoing it stopped: {outcome}",
             )
         conn.commit()
@@ -342,10 +445,10 @@ class Stepper:
     def _unrecorded(
         self, conn: Connection, step: Step, direction: str, start: int, message: str
     ) -> StepFailedError:
-        """The first statement a resume re-ran failed. DDL commits by itself on this dialect, so
-        a crash between it and its ledger update leaves it executed but not recorded (a known
-        gap: the ledger cannot commit with DDL here). Undoing the recorded statements would
-        leave this one's effect behind, so stop instead, saying how to continue."""
+        """The first statement a resume re-ran failed, on a row written by a version that did
+        not record intents: DDL commits by itself on this dialect, so that statement may have
+        run unrecorded, and undoing the recorded ones would leave its effect behind. Stop
+        instead, saying how to continue. (Rows written now record intents; see `_settle`.)"""
         from gitmigrate.sql.inverse import inverse_of
         from gitmigrate.sql.parse import split_statements
 
