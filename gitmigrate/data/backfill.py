@@ -17,7 +17,14 @@ from sqlalchemy import text
 
 from gitmigrate.data.backup import save_range_statement
 from gitmigrate.data.chunksum import ChunkChecksums
-from gitmigrate.data.keyset import escape_colons, key_from_json, key_json, next_upper, where_clause
+from gitmigrate.data.keyset import (
+    affected_rows,
+    escape_colons,
+    key_from_json,
+    key_json,
+    next_upper,
+    where_clause,
+)
 from gitmigrate.data.table import DataTable, estimated_rows
 from gitmigrate.data.transform import LoadedTransform, run_transform
 from gitmigrate.executors.base import Checkpoint, StepContext
@@ -99,7 +106,7 @@ def set_chunks(
             ctx.execute(save_range_statement(table, plan.backup, condition), params)
         result = ctx.execute(f"UPDATE {table.quoted} SET {sets} WHERE {condition}", params)
         checksum = sums.chunk(after, upper) if sums else None
-        touched = _rowcount(result)
+        touched = affected_rows(result)
         rows, chunks, after = rows + touched, chunks + 1, upper
         yield _checkpoint(chunks, total, after, rows, checksum=checksum)
         throttle.after_chunk(touched)
@@ -197,8 +204,3 @@ def _checkpoint(chunks: int, total: int | None, after: Any, rows: int, **extra: 
     data = {"phase": "apply", "last_key": key_json(after), "rows": rows, "chunks": chunks,
             "rows_total": total, **extra}  # fmt: skip
     return Checkpoint(chunks, None, data)
-
-
-def _rowcount(result: Any) -> int:
-    count = getattr(result, "rowcount", None)
-    return int(count) if isinstance(count, int) and count > 0 else 0

@@ -14,7 +14,13 @@ from typing import Any
 from sqlalchemy import inspect
 
 from gitmigrate.core.errors import StepFailedError
-from gitmigrate.data.keyset import key_from_json, key_json, next_upper, range_condition
+from gitmigrate.data.keyset import (
+    affected_rows,
+    key_from_json,
+    key_json,
+    next_upper,
+    range_condition,
+)
 from gitmigrate.data.table import DataTable
 from gitmigrate.executors.base import Checkpoint, StepContext
 
@@ -89,15 +95,10 @@ def restore_chunks(
             break
         condition, params = range_condition(backup, after, upper, alias="b.")
         result = ctx.execute(restore_statement(table, backup, condition), params)
-        rows += _rowcount(result)
+        rows += affected_rows(result)
         chunks += 1
         after = upper
         data: dict[str, Any] = {"phase": "restore", "last_key": key_json(after), "rows": rows}
         yield Checkpoint(chunks, None, {**data, "chunks": chunks})
     ctx.execute(f"DROP TABLE {backup.quoted}")
     yield Checkpoint(chunks + 1, None, {"phase": "dropped", "rows": rows, "chunks": chunks})
-
-
-def _rowcount(result: Any) -> int:
-    count = getattr(result, "rowcount", None)
-    return int(count) if isinstance(count, int) and count > 0 else 0

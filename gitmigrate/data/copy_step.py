@@ -106,12 +106,19 @@ def _cleanup_source(
     rows: int,
 ) -> Iterator[Checkpoint]:
     """Children first (reverse FK order); each key range verified equal, then deleted."""
-    from gitmigrate.data.keyset import key_from_json, key_json, next_upper, range_condition
+    from gitmigrate.data.keyset import (
+        affected_rows,
+        key_from_json,
+        key_json,
+        next_upper,
+        range_condition,
+    )
     from gitmigrate.data.table import load_table
     from gitmigrate.data.verify import verify_table
+    from gitmigrate.schema.reflect import dialect_of
 
     saved = plan.to_json()
-    source_dialect = source.dialect.name if source.dialect.name != "mariadb" else "mysql"
+    source_dialect = dialect_of(source)
     order = list(reversed(plan.tables))
     done_tables = int(resume.get("cleaned_tables", 0)) if resume.get("phase") == "cleanup" else 0
     after = key_from_json(resume.get("last_key")) if resume.get("phase") == "cleanup" else None
@@ -140,7 +147,7 @@ def _cleanup_source(
             ctx.log(f"-- on the source: {sql}")
             result = source.execute(text(sql), params)
             source.commit()
-            deleted += max(int(getattr(result, "rowcount", 0) or 0), 0)
+            deleted += affected_rows(result)
             after = upper
             position += 1
             data = {"phase": "cleanup", "plan": saved, "rows": rows, "cleaned_tables": index,

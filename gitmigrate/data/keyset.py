@@ -82,6 +82,12 @@ def next_upper(
     return tuple(row) if row is not None else None
 
 
+def affected_rows(result: Any) -> int:
+    """Rows a statement changed; 0 when it was not executed (a dry run that only logs)."""
+    count = getattr(result, "rowcount", None)
+    return int(count) if isinstance(count, int) and count > 0 else 0
+
+
 def key_json(key: Sequence[Any] | None) -> list[Any] | None:
     """A key as JSON for the ledger checkpoint (values keep their JSON types)."""
     if key is None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from gitmigrate.data.keyset import escape_colons
 from gitmigrate.data.rowhash import (
     ROW_SEP,
     field,
@@ -37,11 +38,6 @@ _POSTGRES_SETUP = (
 _MAX_CONCAT = 4294967295  # MariaDB's group_concat_max_len ceiling: never truncate a segment
 
 
-def _escape(sql: str) -> str:
-    """Rendered SQL holds no bind parameters: keep text() from reading ' 00:00' as one."""
-    return sql.replace(":", "\\:")
-
-
 class Side:
     """One database's half of a comparison, bound to its connection and its column plan."""
 
@@ -52,7 +48,7 @@ class Side:
         d = self.dialect
         self.table = quote(self.side.table, d)
         cols = [quote(c, d) for c in self.side.columns]
-        self.row = _escape(
+        self.row = escape_colons(
             row_text(
                 d,
                 [
@@ -63,13 +59,14 @@ class Side:
                 ],
             )
         )
-        self.keys = [_escape(cols[i]) for i in plan.key_index]
+        self.keys = [escape_colons(cols[i]) for i in plan.key_index]
         self.key_order = [
             self._binary(cols[i]) if self.side.types[i].collation_text else cols[i]
             for i in plan.key_index
         ]
         self.key_canon = [
-            _escape(render(d, cols[i], self.side.types[i], plan.canons[i])) for i in plan.key_index
+            escape_colons(render(d, cols[i], self.side.types[i], plan.canons[i]))
+            for i in plan.key_index
         ]
         self._saved_concat: Any = None
 

@@ -70,19 +70,15 @@ class DataExecutor:
         fresh = not ctx.resume
         if fresh:
             _run_checks(step, options.pre_checks, ctx, "pre-check")
+        changed = _changed_columns(options, table)
+        plan = _plan(step, options, table, changed)
         if options.mode == "set":
-            changed = tuple(table.column(c) for c, _ in options.assignments)
-            plan = _plan(step, options, table, changed)
             if fresh and plan.backup is not None:
                 for sql in create_backup_statements(table, plan.backup):
                     ctx.execute(sql)
             assignments = [(table.column(c), e) for c, e in options.assignments]
             yield from set_chunks(ctx, plan, assignments)
             return
-        columns = tuple(table.column(c) for c in options.columns) or tuple(
-            c for c in table.columns if c not in table.key
-        )
-        plan = _plan(step, options, table, columns)
         transform = _transform(step, options, ctx)
         quarantine = DataTable(quarantine_table_name(step.id), ctx.dialect, (), ())
         if fresh:
@@ -91,7 +87,7 @@ class DataExecutor:
                 statements += create_backup_statements(table, plan.backup)
             for sql in statements:
                 ctx.execute(sql)
-        yield from transform_chunks(ctx, plan, transform, columns, quarantine)
+        yield from transform_chunks(ctx, plan, transform, changed, quarantine)
 
     def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         options = options_of(step.id, step.options)
@@ -101,13 +97,7 @@ class DataExecutor:
             yield from copy_rollback(step, options, ctx)
             return
         table = load_table(ctx.connection, ctx.dialect, options.table or "", options.key)
-        changed = (
-            tuple(table.column(c) for c, _ in options.assignments)
-            if options.mode == "set"
-            else tuple(table.column(c) for c in options.columns)
-            or tuple(c for c in table.columns if c not in table.key)
-        )
-        backup = backup_shape(table, backup_table_name(step.id), changed)
+        backup = backup_shape(table, backup_table_name(step.id), _changed_columns(options, table))
         yield from restore_chunks(ctx, table, backup, options.batch_size)
         if options.mode == "transform" and ctx.resume.get("phase") != "dropped":
             quarantine = DataTable(quarantine_table_name(step.id), ctx.dialect, (), ())
@@ -116,6 +106,15 @@ class DataExecutor:
     def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
         options = options_of(step.id, step.options)
         return _run_checks(step, options.post_checks, ctx, "post-check", raise_on_error=False)
+
+
+def _changed_columns(options: DataOptions, table: DataTable) -> tuple[str, ...]:
+    """The columns a step changes (and keeps before-images of): the left sides of `set`, or
+    a transform's declared columns, by default every column but the key."""
+    if options.mode == "set":
+        return tuple(table.column(c) for c, _ in options.assignments)
+    declared = tuple(table.column(c) for c in options.columns)
+    return declared or tuple(c for c in table.columns if c not in table.key)
 
 
 def _plan(
