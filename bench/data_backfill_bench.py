@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gitmigrate.core.authoring import start_migration  # noqa: E402
-from gitmigrate.core.engine.apply import ApplyOptions, apply  # noqa: E402
 from gitmigrate.core.gitstore import GitRepo  # noqa: E402
 from gitmigrate.core.initialise import init_project  # noqa: E402
 from gitmigrate.data.authoring import add_data_step  # noqa: E402
 from gitmigrate.data.options import DataOptions  # noqa: E402
+from gitmigrate.engine.apply import ApplyOptions, apply  # noqa: E402
 
 SET = (("val", "val + 1"), ("label", "upper(label)"))
 

@@ -19,7 +19,7 @@ from gitmigrate.core.model import Step
 from gitmigrate.db.connect import create_target_engine, supports_transactional_ddl
 from gitmigrate.db.snapshot import diff_snapshots, schema_snapshot
 from gitmigrate.db.url import dialect_name
-from gitmigrate.executors.base import Executor, StepContext
+from gitmigrate.engine.kinds import Kind, StepContext
 
 
 class ExecutorPropertyError(AssertionError):
@@ -35,7 +35,7 @@ def _context(conn: Connection, dialect: str, dry_run: bool) -> StepContext:
     return StepContext(conn, dialect, execute, dry_run=dry_run)
 
 
-def check_executor_properties(executor: Executor, step: Step, url: str) -> None:
+def check_executor_properties(executor: Kind, step: Step, url: str) -> None:
     dialect = dialect_name(url)
     engine = create_target_engine(url)
     try:

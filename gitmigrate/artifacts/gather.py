@@ -13,15 +13,15 @@ from gitmigrate.artifacts.model import LiveChecks, PlanModel, RunEvent, Statemen
 from gitmigrate.core.authoring import resolve_dialect
 from gitmigrate.core.catalog import load_migration, load_migrations
 from gitmigrate.core.config import load_config
-from gitmigrate.core.engine.estimate import EstimateModel, Work, calibrate, step_work
-from gitmigrate.core.engine.runlog import current_user
-from gitmigrate.core.engine.target import open_target
-from gitmigrate.core.errors import GitMigrateError, UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.core.queries import default_migration, migration_ref
 from gitmigrate.core.stepmeta import sql_impact, step_notes_for
+from gitmigrate.engine.estimate import EstimateModel, Work, calibrate, step_work
+from gitmigrate.engine.runlog import current_user
+from gitmigrate.engine.target import open_target
+from gitmigrate.errors import GitMigrateError, UsageError
 from gitmigrate.sql.dialects import normalize_dialect
 
 
@@ -191,7 +191,7 @@ def _scope_events(events: dict[str, list[dict[str, Any]]], ids: set[str]) -> tup
 
 def _live_checks(repo: GitRepo, options: PlanOptions, name: str) -> LiveChecks:
     """`git migrate verify` and the schema drift check, each reported rather than raised."""
-    from gitmigrate.core.engine.verify import verify
+    from gitmigrate.engine.verify import verify
     from gitmigrate.schema.live import schema_drift
 
     checked: tuple[str, ...] = ()

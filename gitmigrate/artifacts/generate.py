@@ -18,8 +18,8 @@ from gitmigrate.artifacts import plan_md, rollback_md, runsh, validation_md
 from gitmigrate.artifacts.gather import PlanOptions, gather
 from gitmigrate.artifacts.model import PlanModel
 from gitmigrate.artifacts.scripts import StepScripts, step_scripts
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.errors import UsageError
 
 SCRIPTS_DIR = "migration-scripts"
 DEFAULT_ROOT = Path("docs") / "plan-outputs"

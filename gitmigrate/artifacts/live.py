@@ -11,9 +11,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from gitmigrate.artifacts.dataspec import DataSpec, resolve
-from gitmigrate.core.engine.target import DatabaseTarget
-from gitmigrate.core.errors import GitMigrateError
 from gitmigrate.db.ledger import Ledger, LedgerRow
+from gitmigrate.engine.target import DatabaseTarget
+from gitmigrate.errors import GitMigrateError
 from gitmigrate.schema.render import quote
 
 

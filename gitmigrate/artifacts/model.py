@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitmigrate.artifacts.dataspec import DataSpec
-from gitmigrate.core.engine.estimate import Estimate
 from gitmigrate.core.model import Migration, Step
 from gitmigrate.db.ledger import LedgerRow
+from gitmigrate.engine.estimate import Estimate
 
 
 @dataclass(frozen=True)

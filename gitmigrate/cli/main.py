@@ -12,7 +12,7 @@ import click
 
 from gitmigrate import __version__
 from gitmigrate.cli.commands import LazyGroup
-from gitmigrate.core.errors import EXIT_FAILED, EXIT_INTERRUPTED, GitMigrateError
+from gitmigrate.errors import EXIT_FAILED, EXIT_INTERRUPTED, GitMigrateError
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,7 +11,6 @@ from typing import Any
 from gitmigrate.core import tomlwrite
 from gitmigrate.core.catalog import load_migration
 from gitmigrate.core.config import ProjectConfig, load_config
-from gitmigrate.core.errors import RepositoryStateError, UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import (
     MIGRATION_FILE,
@@ -24,6 +23,7 @@ from gitmigrate.core.model import (
 )
 from gitmigrate.core.notes import write_step_notes
 from gitmigrate.core.stepmeta import compute_step_note
+from gitmigrate.errors import RepositoryStateError, UsageError
 
 _CONCURRENTLY = re.compile(r"\bCONCURRENTLY\b", re.IGNORECASE)
 

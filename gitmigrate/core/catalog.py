@@ -10,7 +10,6 @@ import tomllib
 from collections import defaultdict
 from typing import Any
 
-from gitmigrate.core.errors import CorruptMetadataError, UsageError
 from gitmigrate.core.gitstore import GitRepo, parse_trailers
 from gitmigrate.core.model import (
     MIGRATION_FILE,
@@ -20,6 +19,7 @@ from gitmigrate.core.model import (
     Migration,
     Step,
 )
+from gitmigrate.errors import CorruptMetadataError, UsageError
 
 
 def load_migrations(repo: GitRepo, ref: str = "HEAD") -> dict[str, Migration]:

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitmigrate.core.errors import ConfigError, RepositoryStateError, UsageError
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.errors import ConfigError, RepositoryStateError, UsageError
 
 CONFIG_FILE = ".gitmigrate.toml"
 DEFAULT_BRANCH_PREFIX = "migrate/"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmigrate.core.errors import (
+from gitmigrate.errors import (
     GitMigrateError,
     NotARepositoryError,
     RepositoryStateError,

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from gitmigrate.core.errors import CorruptMetadataError, GitMigrateError
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.errors import CorruptMetadataError, GitMigrateError
 
 STEP_NOTES_REF = "refs/notes/migrate"
 RUN_NOTES_REF = "refs/notes/migrate-runs"

@@ -8,12 +8,12 @@ from typing import Any
 
 from gitmigrate.core.catalog import load_migration, load_migrations
 from gitmigrate.core.config import ProjectConfig, load_config
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Migration, Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.core.stepmeta import step_notes_for
 from gitmigrate.core.viewcache import cache_key, cached_text
+from gitmigrate.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def lint_counts(
 ) -> dict[str, dict[str, int] | None]:
     """Per step in scope: its lint findings by severity, from the step notes (recomputed where
     a note is missing); None for steps without SQL, which are not linted."""
-    from gitmigrate.core.engine.plan import steps_in_scope
+    from gitmigrate.engine.plan import steps_in_scope
 
     steps = steps_in_scope(repo, load_config(repo), migration)
     counts: dict[str, dict[str, int] | None] = {}

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gitmigrate.core.config import load_config
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitCommandError, GitRepo
 from gitmigrate.core.notes import RUN_NOTES_REF, STEP_NOTES_REF, notes_lock
+from gitmigrate.errors import UsageError
 
 _MERGE_STRATEGY = {RUN_NOTES_REF: "cat_sort_uniq", STEP_NOTES_REF: "ours"}
 

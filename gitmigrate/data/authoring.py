@@ -13,13 +13,13 @@ from typing import Any
 
 from gitmigrate.core.authoring import commit_step, current_migration_name, resolve_dialect
 from gitmigrate.core.config import load_config
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.data.keyset import escape_colons
 from gitmigrate.data.options import DataOptions
 from gitmigrate.data.transform import load_transform, parse_spec
 from gitmigrate.db.url import has_password
+from gitmigrate.errors import UsageError
 
 NO_BACKUP = "no before-images kept (--no-backup)"
 CLEANUP_SOURCE = "source rows are deleted once verified (--cleanup-source)"
@@ -122,8 +122,8 @@ def _check_against_target(
     """Resolve the table and its key on the live target and try each expression there."""
     from sqlalchemy import text
 
-    from gitmigrate.core.engine.target import open_target
     from gitmigrate.data.table import load_table
+    from gitmigrate.engine.target import open_target
 
     opened = open_target(config, target)
     try:
@@ -146,7 +146,7 @@ def _check_against_target(
     except UsageError:
         raise
     except Exception as exc:
-        from gitmigrate.core.engine.stepper import _short
+        from gitmigrate.engine.stepper import _short
 
         raise UsageError(
             f"the step does not run on {opened.name}: {_short(exc)}",

@@ -27,7 +27,7 @@ from gitmigrate.data.keyset import (
 )
 from gitmigrate.data.table import DataTable, estimated_rows
 from gitmigrate.data.transform import LoadedTransform, run_transform
-from gitmigrate.executors.base import Checkpoint, StepContext
+from gitmigrate.engine.kinds import Checkpoint, StepContext
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from gitmigrate.core.errors import StepFailedError
 from gitmigrate.data.keyset import (
     affected_rows,
     key_from_json,
@@ -22,7 +21,8 @@ from gitmigrate.data.keyset import (
     range_condition,
 )
 from gitmigrate.data.table import DataTable
-from gitmigrate.executors.base import Checkpoint, StepContext
+from gitmigrate.engine.kinds import Checkpoint, StepContext
+from gitmigrate.errors import StepFailedError
 
 
 def backup_shape(table: DataTable, backup_name: str, changed: tuple[str, ...]) -> DataTable:

@@ -13,10 +13,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import inspect
 
 from gitmigrate.core.config import load_config
-from gitmigrate.core.engine.plan import steps_in_scope
-from gitmigrate.core.engine.runlog import RunRecorder
-from gitmigrate.core.engine.target import open_target
-from gitmigrate.core.errors import BlockedError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.data.naming import (
     backup_table_name,
@@ -24,6 +20,10 @@ from gitmigrate.data.naming import (
     quarantine_table_name,
 )
 from gitmigrate.db.ledger import Ledger
+from gitmigrate.engine.plan import steps_in_scope
+from gitmigrate.engine.runlog import RunRecorder
+from gitmigrate.engine.target import open_target
+from gitmigrate.errors import BlockedError
 from gitmigrate.schema.render import quote
 
 

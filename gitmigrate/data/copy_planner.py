@@ -13,11 +13,11 @@ from sqlalchemy import Connection
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from gitmigrate.core.errors import UsageError
 from gitmigrate.data import copy_ddl, typemap
 from gitmigrate.data.copy_plan import CopyPlan, CopySpec, TablePlan
 from gitmigrate.data.loaders import converter_for
 from gitmigrate.data.naming import copy_record_table_name
+from gitmigrate.errors import UsageError
 from gitmigrate.schema.model import Column, Schema, Table
 from gitmigrate.schema.reflect import dialect_of, reflect_schema
 from gitmigrate.sql.dialects import sqlglot_dialect

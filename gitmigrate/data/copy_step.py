@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from gitmigrate.core.errors import StepFailedError, UsageError
 from gitmigrate.core.model import Step
 from gitmigrate.data.options import DataOptions
-from gitmigrate.executors.base import Checkpoint, StepContext
+from gitmigrate.engine.kinds import Checkpoint, StepContext
+from gitmigrate.errors import StepFailedError, UsageError
 
 
 @contextmanager

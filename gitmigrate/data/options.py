@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitmigrate.core.errors import CorruptMetadataError, UsageError
+from gitmigrate.errors import CorruptMetadataError, UsageError
 
 MODES = ("set", "transform", "copy")
 DEFAULT_BATCH = 10_000

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmigrate.core.errors import ConfigError, UsageError
 from gitmigrate.data.validate_lines import LineFinder, toml_lines, yaml_document
+from gitmigrate.errors import ConfigError, UsageError
 
 TYPES = ("integer", "number", "boolean", "date", "datetime", "string")
 RULES = ("type", "max_length", "not_null", "unique", "format", "range", "allowed", "references")

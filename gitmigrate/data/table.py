@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.schema.render import quote
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 
 Row = dict[str, Any]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 
 _MODIFIERS = re.compile(r"\b(?:CHARACTER SET|CHARSET|COLLATE)\s+\S+", re.I)
 _ARGS = re.compile(r"\(([^)]*)\)")

@@ -14,7 +14,6 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import DBAPIError
 
-from gitmigrate.core.errors import UsageError
 from gitmigrate.data.rules import Check, Reference, Rule, RuleSet, nearest
 from gitmigrate.data.validate_sql import (
     Target,
@@ -24,6 +23,7 @@ from gitmigrate.data.validate_sql import (
     rule_query,
     sql_dialect,
 )
+from gitmigrate.errors import UsageError
 
 
 @dataclass(frozen=True)

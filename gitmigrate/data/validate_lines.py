@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from gitmigrate.core.errors import ConfigError, UsageError
+from gitmigrate.errors import ConfigError, UsageError
 
 _HEADER = re.compile(r"^\s*\[")
 _CHECK_HEADER = re.compile(r"^\s*\[\[\s*check\s*\]\]")

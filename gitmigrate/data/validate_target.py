@@ -10,9 +10,9 @@ import dataclasses
 from pathlib import Path
 
 from gitmigrate.core.config import ProjectConfig
-from gitmigrate.core.engine.target import open_target
 from gitmigrate.data.rules import load_rules
 from gitmigrate.data.validate import ValidationReport, check_rules_against_schema, validate
+from gitmigrate.engine.target import open_target
 
 
 def validate_target(

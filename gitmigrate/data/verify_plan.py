@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect
 
-from gitmigrate.core.errors import UsageError
 from gitmigrate.data.rowhash import INT, Canon, ColumnType, canonical, column_type
+from gitmigrate.errors import UsageError
 
 
 @dataclass(frozen=True)

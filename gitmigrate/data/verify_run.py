@@ -13,11 +13,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from gitmigrate.core.config import Target, load_config
-from gitmigrate.core.errors import GitMigrateError, UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.data.verify import TableVerification, verify_table
 from gitmigrate.db.connect import check_connection, create_target_engine
 from gitmigrate.db.url import redact_url
+from gitmigrate.errors import GitMigrateError, UsageError
 
 
 @contextmanager

@@ -14,8 +14,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
-from gitmigrate.core.errors import TargetError, UsageError
 from gitmigrate.db.url import dialect_name, redact_url
+from gitmigrate.errors import TargetError, UsageError
 
 APPLICATION_NAME = "git-migrate"
 SQLITE_BUSY_TIMEOUT_S = 30.0

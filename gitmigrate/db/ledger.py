@@ -33,9 +33,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from gitmigrate.core.errors import CorruptMetadataError
 from gitmigrate.db import lockrow
 from gitmigrate.db.lockrow import LockLostError
+from gitmigrate.errors import CorruptMetadataError
 
 __all__ = ["LEDGER_TABLE", "Ledger", "LedgerRow", "LockLostError"]
 

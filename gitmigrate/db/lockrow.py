@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from gitmigrate.core.errors import GitMigrateError
+from gitmigrate.errors import GitMigrateError
 
 LOCK_TABLE = "gitmigrate_lock"
 SESSION = "session"

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from gitmigrate.core.errors import ConfigError, TargetError
 from gitmigrate.db.lockrow import LockHandle, LockLostError
 from gitmigrate.db.server_lock import MysqlLock, PostgresLock, poll, server_lock
+from gitmigrate.errors import ConfigError, TargetError
 
 __all__ = ["LockHandle", "LockLostError", "target_lock"]
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from gitmigrate.core.errors import ConfigError, LockTimeoutError, TargetError
 from gitmigrate.db import lockrow
 from gitmigrate.db.lockrow import LEASE, SESSION, LockHandle
 from gitmigrate.db.url import redact_url
+from gitmigrate.errors import ConfigError, LockTimeoutError, TargetError
 
 POLL_INTERVAL_S = 0.2
 DEFAULT_LEASE_S = 30.0

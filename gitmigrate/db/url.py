@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 
 SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb")
 

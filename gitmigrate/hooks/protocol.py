@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _EXPECTED = "expected '<local ref> <local sha> <remote ref> <remote sha>'"

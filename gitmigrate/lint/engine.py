@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.model import Step
+from gitmigrate.errors import UsageError
 from gitmigrate.lint.ignores import Directives, read_directives, silenced
 from gitmigrate.lint.model import LintFinding, LintOptions, Rule
 from gitmigrate.lint.registry import SYNTAX_ERROR, UNKNOWN_IGNORE, all_rules, resolve

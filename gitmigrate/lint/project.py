@@ -10,10 +10,10 @@ from pathlib import Path
 
 from gitmigrate.core.catalog import load_migration, load_migrations
 from gitmigrate.core.config import ProjectConfig, load_config
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.queries import default_migration, find_step, migration_ref
+from gitmigrate.errors import UsageError
 from gitmigrate.lint.engine import TRANSACTIONAL_DDL, lint_sql, lint_step
 from gitmigrate.lint.model import LintFinding, LintOptions
 from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect

@@ -15,7 +15,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from gitmigrate.core.errors import SqlParseError, UsageError
+from gitmigrate.errors import SqlParseError, UsageError
 from gitmigrate.sql.parse import Chunk, parse_chunk, split_chunks, validate_sql
 
 # Valid PostgreSQL/MySQL that sqlglot cannot parse: treated as opaque, never as syntax errors.

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from gitmigrate import __version__
-from gitmigrate.core.errors import GitMigrateError
 from gitmigrate.core.findings import LintFinding
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
+from gitmigrate.errors import GitMigrateError
 
 # kinds whose commit is the change: rollback is the inverse of that commit's diff (DESIGN.md)
 REPO_KINDS = frozenset({"code", "config", "api", "platform"})

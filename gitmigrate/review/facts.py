@@ -9,9 +9,9 @@ from typing import Any
 
 from gitmigrate.core.catalog import step_commits
 from gitmigrate.core.config import ProjectConfig
-from gitmigrate.core.errors import GitMigrateError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import MIGRATIONS_DIR, STEP_DIR_RE, Step
+from gitmigrate.errors import GitMigrateError
 from gitmigrate.review.analysis import (
     REPO_KINDS,
     Analysis,

@@ -11,9 +11,9 @@ import tomllib
 from dataclasses import dataclass
 
 from gitmigrate.core.config import ProjectConfig
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import MIGRATION_FILE, MIGRATIONS_DIR
+from gitmigrate.errors import UsageError
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from gitmigrate.core.authoring import SqlSource, add_sql_step
 from gitmigrate.core.config import ProjectConfig, is_initialised, load_config
-from gitmigrate.core.errors import ConfigError, UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
+from gitmigrate.errors import ConfigError, UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import MigrationPlan, diff_schemas
 from gitmigrate.schema.model import Schema

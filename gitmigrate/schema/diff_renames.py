@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import ForeignKey, Index, Schema, Table
 

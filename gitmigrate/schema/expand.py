@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import MigrationPlan, diff_schemas
 from gitmigrate.schema.diff_renames import apply_renames

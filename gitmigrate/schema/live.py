@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitmigrate.core.config import load_config
-from gitmigrate.core.engine.target import open_target
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger
+from gitmigrate.engine.target import open_target
 from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema

@@ -14,7 +14,7 @@ from functools import cache
 
 from sqlalchemy.engine.interfaces import Dialect
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import (
     CheckConstraint,

@@ -94,7 +94,7 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
 
 
 def _unnamed(what: str, table: str) -> Exception:
-    from gitmigrate.core.errors import UsageError
+    from gitmigrate.errors import UsageError
 
     return UsageError(
         f"cannot drop an unnamed {what} of table {table!r} on MySQL",

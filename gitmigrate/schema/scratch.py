@@ -19,9 +19,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from gitmigrate.core.errors import TargetError, UsageError
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.url import dialect_name, redact_url
+from gitmigrate.errors import TargetError, UsageError
 from gitmigrate.sql.dialects import normalize_dialect
 from gitmigrate.sql.parse import split_statements
 

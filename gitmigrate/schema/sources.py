@@ -20,12 +20,12 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from gitmigrate.core.catalog import load_migrations
 from gitmigrate.core.config import is_initialised, load_config
-from gitmigrate.core.engine.plan import merge_order
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import check_connection, create_target_engine
 from gitmigrate.db.url import redact_url
+from gitmigrate.engine.plan import merge_order
+from gitmigrate.errors import UsageError
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
 from gitmigrate.schema.scratch import SchemaLoadError, load_sql, scratch_database

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 
 _POSTGRESQL = frozenset(
     """SMALLINT INTEGER INT BIGINT INT2 INT4 INT8 SERIAL SERIAL4 BIGSERIAL SERIAL8 SMALLSERIAL

@@ -15,7 +15,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from gitmigrate.core.errors import SqlParseError
+from gitmigrate.errors import SqlParseError
 from gitmigrate.sql.dialects import normalize_dialect, sqlglot_dialect
 from gitmigrate.sql.parse import Chunk, Statement, parse_chunk, quiet_sqlglot, split_chunks
 

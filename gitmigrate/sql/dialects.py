@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 
 DIALECTS: tuple[str, ...] = ("sqlite", "postgresql", "mysql")
 

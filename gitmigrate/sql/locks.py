@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sqlglot.tokenizer_core import Token, TokenType
 
-from gitmigrate.core.errors import SqlParseError
+from gitmigrate.errors import SqlParseError
 from gitmigrate.sql.dialects import normalize_dialect
 from gitmigrate.sql.parse import split_chunks
 

@@ -19,7 +19,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from gitmigrate.core.errors import SqlParseError, UsageError
+from gitmigrate.errors import SqlParseError, UsageError
 from gitmigrate.sql.dialects import normalize_dialect, sqlglot_dialect
 
 _ROUTINES = frozenset({"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"})

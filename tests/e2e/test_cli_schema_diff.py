@@ -14,7 +14,7 @@ from click.testing import CliRunner as ClickRunner
 from click.testing import Result
 
 from gitmigrate.cli.commands.schema_diff import schema_diff_command
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.sources import load_schema, reflect_url
 from tests.fixtures_git import CliRunner, git, snapshot

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.hooks.install import hook_text
 from gitmigrate.hooks.protocol import parse_updates
 from tests.fixtures_git import CliResult, CliRunner, git, make_repo

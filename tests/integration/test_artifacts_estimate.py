@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from gitmigrate.artifacts.gather import PlanOptions, gather
-from gitmigrate.core.engine.estimate import (
+from gitmigrate.core.model import Step
+from gitmigrate.engine.estimate import (
     CALIBRATED,
     HISTORY,
     STATIC,
@@ -15,7 +16,6 @@ from gitmigrate.core.engine.estimate import (
     Work,
     calibrate,
 )
-from gitmigrate.core.model import Step
 from tests.engine_helpers import Project
 
 

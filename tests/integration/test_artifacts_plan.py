@@ -12,7 +12,7 @@ import pytest
 
 from gitmigrate.artifacts.gather import PlanOptions
 from gitmigrate.artifacts.generate import PlanResult, generate
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from tests.artifacts_support import add_data_step
 from tests.engine_helpers import Project
 

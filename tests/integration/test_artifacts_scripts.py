@@ -11,8 +11,8 @@ import pytest
 from gitmigrate.artifacts.gather import PlanOptions
 from gitmigrate.artifacts.generate import generate
 from gitmigrate.core.catalog import load_migration
-from gitmigrate.core.engine.apply import ApplyOptions, apply
-from gitmigrate.core.engine.rollback import RollbackOptions, rollback
+from gitmigrate.engine.apply import ApplyOptions, apply
+from gitmigrate.engine.rollback import RollbackOptions, rollback
 from tests.artifacts_support import (  # noqa: F401 - fixtures
     build_migration,
     build_template,

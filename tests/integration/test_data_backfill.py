@@ -12,18 +12,18 @@ from typing import Any
 
 import pytest
 
-from gitmigrate.core.engine.apply import ApplyOptions, apply
-from gitmigrate.core.errors import (
+from gitmigrate.core.reporter import NullReporter
+from gitmigrate.data.authoring import add_data_step
+from gitmigrate.data.naming import backup_table_name, quarantine_table_name
+from gitmigrate.data.options import DataOptions
+from gitmigrate.engine.apply import ApplyOptions, apply
+from gitmigrate.errors import (
     BlockedError,
     GitMigrateError,
     InterruptedRunError,
     StepFailedError,
     UsageError,
 )
-from gitmigrate.core.reporter import NullReporter
-from gitmigrate.data.authoring import add_data_step
-from gitmigrate.data.naming import backup_table_name, quarantine_table_name
-from gitmigrate.data.options import DataOptions
 from tests.engine_helpers import Project, make_project
 
 ROWS = 2_500

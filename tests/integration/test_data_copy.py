@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, text
 
-from gitmigrate.core.errors import UsageError
 from gitmigrate.data.copy import (
     CopyPlan,
     CopyPosition,
@@ -32,6 +31,7 @@ from gitmigrate.data.copy import (
 from gitmigrate.data.naming import copy_record_table_name
 from gitmigrate.data.typemap import target_type
 from gitmigrate.db.connect import create_target_engine
+from gitmigrate.errors import UsageError
 from gitmigrate.schema.model import Schema, Table
 from gitmigrate.schema.reflect import reflect_schema
 from gitmigrate.schema.render import quote, quote_list

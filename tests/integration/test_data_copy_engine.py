@@ -137,7 +137,7 @@ def test_cleanup_source_moves_the_rows_range_by_range_once_verified(
 def test_a_table_without_a_key_is_copied_by_the_key_named_in_the_step(
     tmp_path: Path, git_repo: Path
 ) -> None:
-    from gitmigrate.core.errors import StepFailedError
+    from gitmigrate.errors import StepFailedError
 
     with (
         fresh_database_url("sqlite", tmp_path) as source_url,

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from gitmigrate.core.errors import ConfigError, UsageError
 from gitmigrate.data.rules import load_rules, parse_rules
 from gitmigrate.data.validate import ValidationReport, check_rules_against_schema, validate
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.url import dialect_name
+from gitmigrate.errors import ConfigError, UsageError
 from gitmigrate.schema.render import quote
 from tests.chinook import load_chinook
 

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from gitmigrate.core.errors import TargetError, UsageError
 from gitmigrate.data.verify import verify_table
 from gitmigrate.data.verify_run import verify_tables
 from gitmigrate.db.connect import create_target_engine
+from gitmigrate.errors import TargetError, UsageError
 from gitmigrate.schema.render import quote
 from tests.chinook import ROWS, TABLES, chinook_table_name, load_chinook
 from tests.fixtures_db import fresh_database_url

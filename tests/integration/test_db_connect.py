@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from gitmigrate.core.errors import TargetError, UsageError
 from gitmigrate.db.connect import check_connection, create_target_engine, supports_transactional_ddl
 from gitmigrate.db.url import dialect_name, redact_url
+from gitmigrate.errors import TargetError, UsageError
 from tests.fixtures_db import fresh_database_url, server_url
 
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from gitmigrate.core.errors import CorruptMetadataError
 from gitmigrate.db.connect import create_target_engine, supports_transactional_ddl
 from gitmigrate.db.ledger import LEDGER_TABLE, Ledger, LedgerRow
+from gitmigrate.errors import CorruptMetadataError
 
 STARTED = datetime(2024, 5, 17, 9, 30, 15, 123456, tzinfo=UTC)
 

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from gitmigrate.core.errors import LockTimeoutError
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.locks import target_lock
 from gitmigrate.db.url import dialect_name
+from gitmigrate.errors import LockTimeoutError
 
 HOLDER = """
 import sys, time

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import (
+from gitmigrate.db.connect import create_target_engine
+from gitmigrate.db.locks import target_lock
+from gitmigrate.errors import (
     EXIT_FAILED,
     BlockedError,
     ChecksumMismatchError,
     LockTimeoutError,
     StepFailedError,
 )
-from gitmigrate.db.connect import create_target_engine
-from gitmigrate.db.locks import target_lock
 from tests.engine_helpers import Project, make_project
 
 T1 = "CREATE TABLE t1 (id INTEGER PRIMARY KEY, name VARCHAR(50))"

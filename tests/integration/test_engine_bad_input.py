@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from gitmigrate.core.errors import (
+from gitmigrate.errors import (
     BlockedError,
     CorruptMetadataError,
     GitMigrateError,

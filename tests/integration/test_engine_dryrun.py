@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import StepFailedError
+from gitmigrate.errors import StepFailedError
 from tests.engine_helpers import Project, make_project
 
 

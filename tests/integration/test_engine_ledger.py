@@ -16,10 +16,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from gitmigrate.core.engine.status import target_status
-from gitmigrate.core.errors import GitMigrateError, StepFailedError
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.ledger import Ledger
+from gitmigrate.engine.status import target_status
+from gitmigrate.errors import GitMigrateError, StepFailedError
 from tests.engine_helpers import TARGET, Project, clone, make_project
 
 PASSWORD = "Pw-n0t-in-any-record-7f3a"

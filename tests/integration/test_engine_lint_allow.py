@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import BlockedError
+from gitmigrate.errors import BlockedError
 from tests.engine_helpers import make_project
 
 CREATE = "CREATE TABLE t (id BIGINT PRIMARY KEY);\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.engine.verify import verify
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.ledger import Ledger
+from gitmigrate.engine.verify import verify
 from tests.engine_helpers import TARGET, Project, make_project
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import NotARepositoryError, RepositoryStateError, UsageError
 from gitmigrate.core.gitstore import GitRepo, parse_trailers
+from gitmigrate.errors import NotARepositoryError, RepositoryStateError, UsageError
 from tests.fixtures_git import git, make_repo
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import CorruptMetadataError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.notes import (
     RUN_NOTES_REF,
@@ -23,6 +22,7 @@ from gitmigrate.core.notes import (
     update_notes,
     write_step_notes,
 )
+from gitmigrate.errors import CorruptMetadataError
 from tests.fixtures_git import git
 
 

@@ -127,7 +127,7 @@ def _scalar(url: str, sql: str) -> object:
 
 
 def _backfill(url: str, step: Step, undo: bool = False) -> None:
-    """Stands in for the data executor (gitmigrate.executors.data, the lead's): the same UPDATE
+    """Stands in for the data executor (gitmigrate.kinds.data.kind, the lead's): the same UPDATE
     its chunks run, over the whole table at once; its rollback restores the before-images,
     which for a freshly added column are NULL."""
     options = step.options

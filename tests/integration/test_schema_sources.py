@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.errors import UsageError
 from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.scratch import SchemaLoadError, load_sql, scratch_database
 from gitmigrate.schema.sources import load_schema, replayed_schema

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gitmigrate.core.model import Step
-from gitmigrate.executors.sql import SqlExecutor
+from gitmigrate.kinds.sql.kind import SqlKind
 from gitmigrate.testing import ExecutorPropertyError, check_executor_properties
 
 
@@ -21,13 +21,13 @@ UP = "CREATE TABLE harness_t (id INTEGER PRIMARY KEY, v VARCHAR(20));\nCREATE IN
 
 def test_correct_step_passes(db_url: str) -> None:
     down = "DROP TABLE harness_t;"
-    check_executor_properties(SqlExecutor(), _step(UP, down, "SELECT 1 = 1"), db_url)
+    check_executor_properties(SqlKind(), _step(UP, down, "SELECT 1 = 1"), db_url)
 
 
 def test_incomplete_rollback_is_caught(db_url: str) -> None:
     step = _step(UP + "\nCREATE TABLE harness_extra (id INTEGER);", "DROP TABLE harness_t;")
     with pytest.raises(ExecutorPropertyError, match="restore the schema"):
-        check_executor_properties(SqlExecutor(), step, db_url)
+        check_executor_properties(SqlKind(), step, db_url)
 
 
 def test_failing_verify_is_caught(db_url: str) -> None:
@@ -37,4 +37,4 @@ def test_failing_verify_is_caught(db_url: str) -> None:
         "SELECT count(*) FROM harness_t WHERE 1 = 0 HAVING count(*) > 0",
     )
     with pytest.raises(ExecutorPropertyError, match="verify"):
-        check_executor_properties(SqlExecutor(), step, db_url)
+        check_executor_properties(SqlKind(), step, db_url)

@@ -16,7 +16,7 @@ import pytest
 
 import gitmigrate
 from gitmigrate.core.checksum import ALGORITHM
-from gitmigrate.core.errors import ChecksumMismatchError
+from gitmigrate.errors import ChecksumMismatchError
 from tests.engine_helpers import Project, make_project
 
 UP = "CREATE TABLE t1 (id INTEGER PRIMARY KEY);\nCREATE TABLE t2 (id INTEGER PRIMARY KEY);\n"

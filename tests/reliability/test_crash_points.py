@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from gitmigrate.core.errors import BlockedError, StepFailedError
 from gitmigrate.db.ledger import LedgerRow
+from gitmigrate.errors import BlockedError, StepFailedError
 from tests.engine_helpers import Project, make_project
 from tests.engine_procs import cli_env, run_cli
 from tests.fixtures_db import fresh_database_url

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from gitmigrate.core.engine.apply import RunResult
 from gitmigrate.data.authoring import add_data_step
 from gitmigrate.data.options import DataOptions
+from gitmigrate.engine.apply import RunResult
 from tests.engine_helpers import Project, make_project
 
 

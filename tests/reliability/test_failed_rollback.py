@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from gitmigrate.core.errors import BlockedError, StepFailedError
+from gitmigrate.errors import BlockedError, StepFailedError
 from tests.engine_helpers import Project, make_project
 
 GATE = "gitmigrate_test_gate"

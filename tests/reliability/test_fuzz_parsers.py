@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from gitmigrate.core.catalog import _build_migration
 from gitmigrate.core.config import CONFIG_FILE, load_config
-from gitmigrate.core.errors import GitMigrateError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.notes import RUN_NOTES_REF, _parse_json_note
+from gitmigrate.errors import GitMigrateError
 from tests.fixtures_git import make_repo
 
 FULL = os.environ.get("GITMIGRATE_RELIABILITY_FULL") == "1"

@@ -22,9 +22,9 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from gitmigrate.core.errors import LockTimeoutError
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.locks import target_lock
+from gitmigrate.errors import LockTimeoutError
 from tests.engine_procs import Projects, long_step, read_until, run_cli, start_cli, target_state
 from tests.reliability.pgbouncer import pgbouncer
 from tests.reliability.tcpproxy import TcpProxy

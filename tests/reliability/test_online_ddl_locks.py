@@ -286,8 +286,8 @@ def test_alter_that_never_gets_its_lock_fails_clearly_after_its_retries(
 
 def test_lock_settings_are_checked_where_they_are_read(tmp_path: Path) -> None:
     from gitmigrate.core.config import load_config
-    from gitmigrate.core.errors import ConfigError
     from gitmigrate.core.gitstore import GitRepo
+    from gitmigrate.errors import ConfigError
     from tests.fixtures_git import make_repo
 
     repo = make_repo(tmp_path / "repo")

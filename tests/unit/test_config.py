@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from gitmigrate.core.config import CONFIG_FILE, Target, load_config
-from gitmigrate.core.errors import ConfigError, RepositoryStateError, UsageError
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.errors import ConfigError, RepositoryStateError, UsageError
 from tests.fixtures_git import git
 
 CONFIG = """

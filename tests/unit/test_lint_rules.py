@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.model import Step
+from gitmigrate.errors import UsageError
 from gitmigrate.lint import LintOptions, all_rules, blocking, lint_sql, lint_step
 from gitmigrate.lint.registry import mapping
 

@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 
 import pytest
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import (

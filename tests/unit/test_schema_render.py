@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.schema.api import plan_steps
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import CheckConstraint, Column, Enum, Index, Table

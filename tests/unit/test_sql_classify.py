@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import SqlParseError
+from gitmigrate.errors import SqlParseError
 from gitmigrate.sql import Statement, StatementInfo, classify, classify_script, validate_sql
 
 CHINOOK = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "chinook"

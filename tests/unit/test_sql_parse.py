@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.core.errors import SqlParseError, UsageError
+from gitmigrate.errors import SqlParseError, UsageError
 from gitmigrate.sql import (
     DIALECTS,
     Statement,

@@ -9,9 +9,9 @@ import click
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 from gitmigrate.core.authoring import SqlSource, add_sql_step
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
+from gitmigrate.errors import UsageError
 
 
 def read_source(value: str | None, what: str) -> SqlSource | None:

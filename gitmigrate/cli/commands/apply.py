@@ -12,9 +12,9 @@ from gitmigrate.cli.commands.run_options import (
 )
 from gitmigrate.cli.context import repo_from
 from gitmigrate.cli.progress import confirm_if_tty
-from gitmigrate.core.engine.apply import ApplyOptions
-from gitmigrate.core.engine.apply import apply as engine_apply
-from gitmigrate.core.engine.apply import resume as engine_resume
+from gitmigrate.engine.apply import ApplyOptions
+from gitmigrate.engine.apply import apply as engine_apply
+from gitmigrate.engine.apply import resume as engine_resume
 
 
 @click.command()

@@ -8,8 +8,8 @@ import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.errors import UsageError
 from gitmigrate.data.options import DEFAULT_BATCH, DataOptions, split_assignment
+from gitmigrate.errors import UsageError
 
 _RULES = click.Path(exists=True, dir_okay=False, path_type=Path)
 

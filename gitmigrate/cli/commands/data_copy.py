@@ -6,8 +6,8 @@ import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.errors import UsageError
 from gitmigrate.data.options import DEFAULT_BATCH, DataOptions
+from gitmigrate.errors import UsageError
 
 
 def _mapping(

@@ -11,7 +11,7 @@ import click
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 from gitmigrate.core.config import DEFAULT_BRANCH_PREFIX, ProjectConfig, load_config
-from gitmigrate.core.errors import EXIT_BLOCKED, GitMigrateError
+from gitmigrate.errors import EXIT_BLOCKED, GitMigrateError
 
 if TYPE_CHECKING:
     from gitmigrate.data.validate import RuleResult, ValidationReport

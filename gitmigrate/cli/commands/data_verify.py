@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gitmigrate.cli import output
-from gitmigrate.core.errors import EXIT_FAILED
+from gitmigrate.errors import EXIT_FAILED
 
 if TYPE_CHECKING:
     from gitmigrate.data.verify import TableVerification

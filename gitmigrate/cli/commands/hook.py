@@ -8,7 +8,7 @@ import sys
 import click
 
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.errors import EXIT_FAILED
+from gitmigrate.errors import EXIT_FAILED
 from gitmigrate.hooks.prepush import HookReport, run_pre_push
 
 

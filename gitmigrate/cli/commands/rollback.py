@@ -12,8 +12,8 @@ from gitmigrate.cli.commands.run_options import (
 )
 from gitmigrate.cli.context import repo_from
 from gitmigrate.cli.progress import confirm_if_tty
-from gitmigrate.core.engine.rollback import RollbackOptions
-from gitmigrate.core.engine.rollback import rollback as engine_rollback
+from gitmigrate.engine.rollback import RollbackOptions
+from gitmigrate.engine.rollback import rollback as engine_rollback
 
 
 @click.command()

@@ -9,7 +9,7 @@ import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.progress import ConsoleReporter
-from gitmigrate.core.engine.apply import RunResult
+from gitmigrate.engine.apply import RunResult
 
 F = Callable[..., Any]
 

@@ -15,7 +15,7 @@ import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.errors import EXIT_FAILED
+from gitmigrate.errors import EXIT_FAILED
 
 # modules that register more subcommands on `schema`; the lead adds each one when it lands
 _SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (

@@ -9,7 +9,7 @@ import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.errors import UsageError
+from gitmigrate.errors import UsageError
 
 if TYPE_CHECKING:
     from gitmigrate.schema.api import DiffResult

@@ -10,8 +10,8 @@ import click
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 from gitmigrate.core.config import config_path
-from gitmigrate.core.errors import EXIT_BLOCKED, GitMigrateError
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.errors import EXIT_BLOCKED, GitMigrateError
 from gitmigrate.lint.model import LintOptions
 from gitmigrate.lint.project import LintReport, file_dialect, lint_files, lint_steps
 

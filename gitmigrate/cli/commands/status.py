@@ -8,7 +8,7 @@ import click
 
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.engine.status import TargetStatus, target_status
+from gitmigrate.engine.status import TargetStatus, target_status
 
 
 @click.command()

@@ -9,8 +9,8 @@ import click
 from gitmigrate.cli import output
 from gitmigrate.cli.commands.run_options import target_options
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.engine.verify import verify as engine_verify
-from gitmigrate.core.errors import EXIT_FAILED
+from gitmigrate.engine.verify import verify as engine_verify
+from gitmigrate.errors import EXIT_FAILED
 
 
 @click.command()

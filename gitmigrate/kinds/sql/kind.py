@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from gitmigrate.core.errors import CorruptMetadataError
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import supports_transactional_ddl
-from gitmigrate.executors.base import Checkpoint, Finding, Impact, StepContext
-from gitmigrate.executors.ddl_locks import lock_policy, run_ddl
+from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
+from gitmigrate.errors import CorruptMetadataError
+from gitmigrate.kinds.sql.ddl_locks import lock_policy, run_ddl
 from gitmigrate.sql.classify import classify, classify_script
 from gitmigrate.sql.parse import split_statements
 
 
-class SqlExecutor:
+class SqlKind:
     kind = "sql"
 
     def analyze(self, step: Step, dialect: str) -> Impact:

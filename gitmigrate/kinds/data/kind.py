@@ -1,6 +1,6 @@
 """The data executor: keyset-chunked backfills (`set`), Python transforms (`transform`) and
 copies between databases (`copy`). The engine commits after every checkpoint it yields (see
-gitmigrate/core/engine/chunked.py), so each chunk and its record are durable together.
+gitmigrate/engine/chunked.py), so each chunk and its record are durable together.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from gitmigrate.core.errors import StepFailedError
 from gitmigrate.core.model import Step
 from gitmigrate.data.backfill import ChunkPlan, quarantine_statements, set_chunks, transform_chunks
 from gitmigrate.data.backup import backup_shape, create_backup_statements, restore_chunks
@@ -17,10 +16,11 @@ from gitmigrate.data.options import DataOptions, options_of
 from gitmigrate.data.table import DataTable, load_table
 from gitmigrate.data.transform import load_transform, parse_spec
 from gitmigrate.db.connect import supports_transactional_ddl
-from gitmigrate.executors.base import Checkpoint, Finding, Impact, StepContext
+from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
+from gitmigrate.errors import StepFailedError
 
 
-class DataExecutor:
+class DataKind:
     kind = "data"
     chunked = True
 

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
-from gitmigrate.core.engine.runlog import now
-from gitmigrate.core.errors import BlockedError, StepFailedError
 from gitmigrate.core.model import Step
 from gitmigrate.db.ledger import LedgerRow, LockLostError
-from gitmigrate.executors.base import Checkpoint, Executor, StepContext
+from gitmigrate.engine.kinds import Checkpoint, Kind, StepContext
+from gitmigrate.engine.runlog import now
+from gitmigrate.errors import BlockedError, StepFailedError
 
 if TYPE_CHECKING:
-    from gitmigrate.core.engine.stepper import Stepper, StepRun
+    from gitmigrate.engine.stepper import Stepper, StepRun
 
 UP = "up"
 DOWN = "down"
@@ -37,13 +37,13 @@ def run_chunked(
     stepper: Stepper,
     conn: Connection,
     step: Step,
-    executor: Executor,
+    executor: Kind,
     direction: str,
     row: LedgerRow | None,
     execute: Callable[..., Any],
     result: StepRun,
 ) -> None:
-    from gitmigrate.core.engine.stepper import _raise_on_errors, _short, _Stop
+    from gitmigrate.engine.stepper import _raise_on_errors, _short, _Stop
 
     ledger = stepper.ledger
     previous = dict(row.checkpoint or {}) if row is not None else {}
@@ -154,7 +154,7 @@ def _fail(
     stepper: Stepper,
     conn: Connection,
     step: Step,
-    executor: Executor,
+    executor: Kind,
     direction: str,
     state: dict[str, Any],
     message: str,
@@ -208,10 +208,10 @@ def _fail(
 
 
 def _undo(
-    stepper: Stepper, conn: Connection, step: Step, executor: Executor, applied: dict[str, Any]
+    stepper: Stepper, conn: Connection, step: Step, executor: Kind, applied: dict[str, Any]
 ) -> str | None:
     """Run the executor's rollback over what is committed, chunk by chunk; None when done."""
-    from gitmigrate.core.engine.stepper import _short
+    from gitmigrate.engine.stepper import _short
 
     ctx = StepContext(
         conn,

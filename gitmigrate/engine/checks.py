@@ -6,10 +6,10 @@ from __future__ import annotations
 import difflib
 
 from gitmigrate.core.checksum import ALGORITHM, canonical, file_checksum, step_checksum
-from gitmigrate.core.errors import BlockedError, ChecksumMismatchError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.db.ledger import LedgerRow
+from gitmigrate.errors import BlockedError, ChecksumMismatchError
 
 APPLIED = "applied"
 IN_FLIGHT = ("running", "needs_attention")

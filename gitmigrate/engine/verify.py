@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gitmigrate.core.config import load_config
-from gitmigrate.core.engine.plan import steps_in_scope
-from gitmigrate.core.engine.status import target_status
-from gitmigrate.core.engine.target import open_target
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.db.ledger import Ledger, LedgerRow
-from gitmigrate.executors.base import Finding, StepContext
-from gitmigrate.executors.registry import get_executor
+from gitmigrate.engine.kinds import Finding, StepContext
+from gitmigrate.engine.plan import steps_in_scope
+from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.status import target_status
+from gitmigrate.engine.target import open_target
 
 
 @dataclass
@@ -62,7 +62,7 @@ def verify(repo: GitRepo, target_name: str | None, migration: str | None = None)
                 )
                 tx = conn.begin()
                 try:
-                    findings = get_executor(step.kind).verify(step, ctx)
+                    findings = get_kind(step.kind).verify(step, ctx)
                 except Exception as exc:  # noqa: BLE001 - a failing verify is a finding
                     detail = str(getattr(exc, "orig", exc)).splitlines()[0]
                     findings = [

@@ -70,7 +70,7 @@ class StepContext:
     applied: Mapping[str, Any] = field(default_factory=dict)  # rollback: how the apply ended
 
 
-class Executor(Protocol):
+class Kind(Protocol):
     """`chunked = True` (optional attribute) asks the engine to commit after every checkpoint,
     with the ledger checkpoint in the same transaction (data steps); otherwise a step is one
     transaction where the dialect allows."""

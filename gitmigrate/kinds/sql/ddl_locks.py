@@ -25,8 +25,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from gitmigrate.core.config import lock_retries_setting, lock_timeout_setting
-from gitmigrate.core.errors import StepFailedError
 from gitmigrate.core.model import Step
+from gitmigrate.errors import StepFailedError
 
 DEFAULT_LOCK_TIMEOUT_S = 10.0
 DEFAULT_LOCK_RETRIES = 10

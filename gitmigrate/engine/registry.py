@@ -7,12 +7,12 @@ import importlib
 from importlib.metadata import entry_points
 from typing import cast
 
-from gitmigrate.core.errors import UsageError
-from gitmigrate.executors.base import Executor
+from gitmigrate.engine.kinds import Kind
+from gitmigrate.errors import UsageError
 
 BUILTIN: dict[str, str] = {
-    "sql": "gitmigrate.executors.sql:SqlExecutor",
-    "data": "gitmigrate.executors.data:DataExecutor",
+    "sql": "gitmigrate.kinds.sql.kind:SqlKind",
+    "data": "gitmigrate.kinds.data.kind:DataKind",
 }
 ENTRY_POINT_GROUP = "gitmigrate.executors"
 
@@ -24,7 +24,7 @@ def available() -> dict[str, str]:
     return found
 
 
-def get_executor(kind: str) -> Executor:
+def get_kind(kind: str) -> Kind:
     spec = available().get(kind)
     if spec is None:
         raise UsageError(
@@ -33,4 +33,4 @@ def get_executor(kind: str) -> Executor:
         )
     module_name, _, attr = spec.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
-    return cast(Executor, factory())
+    return cast(Kind, factory())

@@ -8,27 +8,27 @@ from dataclasses import dataclass
 from gitmigrate.core.authoring import migration_branch
 from gitmigrate.core.catalog import load_migration
 from gitmigrate.core.config import ProjectConfig, load_config
-from gitmigrate.core.engine.apply import (
+from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import Step
+from gitmigrate.core.reporter import NullReporter, Reporter
+from gitmigrate.db.ledger import Ledger, LedgerRow
+from gitmigrate.db.locks import target_lock
+from gitmigrate.engine.apply import (
     ApplyOptions,
     Confirm,
     PlannedStep,
     RunResult,
     resume_command,
 )
-from gitmigrate.core.engine.checks import check_checksum
-from gitmigrate.core.engine.plan import steps_in_scope
-from gitmigrate.core.engine.runlog import RunRecorder
-from gitmigrate.core.engine.signals import deferred_signals
-from gitmigrate.core.engine.stepper import DOWN, Stepper
-from gitmigrate.core.engine.target import open_target
-from gitmigrate.core.errors import BlockedError, UsageError
-from gitmigrate.core.gitstore import GitRepo
-from gitmigrate.core.model import Step
-from gitmigrate.core.reporter import NullReporter, Reporter
-from gitmigrate.db.ledger import Ledger, LedgerRow
-from gitmigrate.db.locks import target_lock
-from gitmigrate.executors.base import Impact
-from gitmigrate.executors.registry import get_executor
+from gitmigrate.engine.checks import check_checksum
+from gitmigrate.engine.kinds import Impact
+from gitmigrate.engine.plan import steps_in_scope
+from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.runlog import RunRecorder
+from gitmigrate.engine.signals import deferred_signals
+from gitmigrate.engine.stepper import DOWN, Stepper
+from gitmigrate.engine.target import open_target
+from gitmigrate.errors import BlockedError, UsageError
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:
 
 
 def _rollback_impact(step: Step, dialect: str) -> Impact:
-    executor = get_executor(step.kind)
+    executor = get_kind(step.kind)
     analyze = getattr(executor, "analyze_rollback", None)
     if step.irreversible:
         return Impact(reasons=("irreversible: skipped",))
@@ -184,7 +184,7 @@ def _roll_back_one(
     stepper.recorder.event("rollback_started", step, None)
     try:
         run = stepper.run(
-            step, get_executor(step.kind), DOWN, planned.row, previewable=planned.impact.previewable
+            step, get_kind(step.kind), DOWN, planned.row, previewable=planned.impact.previewable
         )
     finally:
         stepper.recorder.flush()

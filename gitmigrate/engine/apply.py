@@ -7,21 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitmigrate.core.config import load_config
-from gitmigrate.core.engine.checks import check_checksum, check_not_in_flight
-from gitmigrate.core.engine.estimate import Estimate, estimate_steps
-from gitmigrate.core.engine.plan import cut_at, steps_in_scope
-from gitmigrate.core.engine.runlog import RunRecorder
-from gitmigrate.core.engine.signals import deferred_signals
-from gitmigrate.core.engine.stepper import DOWN, UP, Stepper, StepRun
-from gitmigrate.core.engine.target import DatabaseTarget, open_target
-from gitmigrate.core.errors import BlockedError, StepFailedError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import NullReporter, Reporter
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.db.locks import target_lock
-from gitmigrate.executors.base import Impact
-from gitmigrate.executors.registry import get_executor
+from gitmigrate.engine.checks import check_checksum, check_not_in_flight
+from gitmigrate.engine.estimate import Estimate, estimate_steps
+from gitmigrate.engine.kinds import Impact
+from gitmigrate.engine.plan import cut_at, steps_in_scope
+from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.runlog import RunRecorder
+from gitmigrate.engine.signals import deferred_signals
+from gitmigrate.engine.stepper import DOWN, UP, Stepper, StepRun
+from gitmigrate.engine.target import DatabaseTarget, open_target
+from gitmigrate.errors import BlockedError, StepFailedError
 
 Confirm = Callable[[str], bool]
 
@@ -139,7 +139,7 @@ def _run_all(
         try:
             run = stepper.run(
                 step,
-                get_executor(step.kind),
+                get_kind(step.kind),
                 UP,
                 planned.row,
                 previewable=planned.impact.previewable,
@@ -185,7 +185,7 @@ def _undo_run(done: list[PlannedStep], stepper: Stepper, reporter: Reporter) -> 
             reporter.note(f"cannot roll back {step.id}: irreversible ({step.irreversible})")
             continue
         reporter.step_started(step, 1, 1, "rollback")
-        run = stepper.run(step, get_executor(step.kind), DOWN, rows.get(step.id))
+        run = stepper.run(step, get_kind(step.kind), DOWN, rows.get(step.id))
         stepper.recorder.event(
             "step_rolled_back",
             step,
@@ -208,7 +208,7 @@ def _pending(
             continue
         if row is not None:
             check_not_in_flight(step, row, resuming=resuming)
-        executor = get_executor(step.kind)
+        executor = get_kind(step.kind)
         planned.append(PlannedStep(step, row, executor.analyze(step, dialect)))
     return planned
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitmigrate.core.config import load_config
-from gitmigrate.core.engine.checks import changed_files
-from gitmigrate.core.engine.plan import steps_in_scope
-from gitmigrate.core.engine.target import open_target
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger, LedgerRow
+from gitmigrate.engine.checks import changed_files
+from gitmigrate.engine.plan import steps_in_scope
+from gitmigrate.engine.target import open_target
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from gitmigrate.core.catalog import load_migration, load_migrations
 from gitmigrate.core.config import ProjectConfig
-from gitmigrate.core.errors import UsageError
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import MIGRATIONS_DIR, Step
 from gitmigrate.core.queries import default_migration, migration_ref
+from gitmigrate.errors import UsageError
 
 
 def merge_order(repo: GitRepo) -> dict[str, int]:

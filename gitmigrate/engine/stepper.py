@@ -23,16 +23,16 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from gitmigrate.core.checksum import ALGORITHM
-from gitmigrate.core.engine.crashpoint import crash_point
-from gitmigrate.core.engine.fingerprint import schema_digest, statement_objects
-from gitmigrate.core.engine.runlog import RunRecorder, now
-from gitmigrate.core.engine.target import DatabaseTarget
-from gitmigrate.core.errors import InterruptedRunError, StepFailedError
 from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import Reporter
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.db.snapshot import diff_snapshots, schema_snapshot
-from gitmigrate.executors.base import Checkpoint, Executor, Finding, StepContext
+from gitmigrate.engine.crashpoint import crash_point
+from gitmigrate.engine.fingerprint import schema_digest, statement_objects
+from gitmigrate.engine.kinds import Checkpoint, Finding, Kind, StepContext
+from gitmigrate.engine.runlog import RunRecorder, now
+from gitmigrate.engine.target import DatabaseTarget
+from gitmigrate.errors import InterruptedRunError, StepFailedError
 from gitmigrate.sql.classify import classify
 
 UP = "up"
@@ -76,7 +76,7 @@ class Stepper:
     def run(
         self,
         step: Step,
-        executor: Executor,
+        executor: Kind,
         direction: str,
         row: LedgerRow | None,
         *,
@@ -109,7 +109,7 @@ class Stepper:
                 return conn.execute(text(sql), params)
 
             if getattr(executor, "chunked", False) and not self.dry_run:
-                from gitmigrate.core.engine.chunked import run_chunked
+                from gitmigrate.engine.chunked import run_chunked
 
                 run_chunked(self, conn, step, executor, direction, row, execute, result)
             elif transactional:
@@ -150,7 +150,7 @@ class Stepper:
         self,
         conn: Connection,
         step: Step,
-        executor: Executor,
+        executor: Kind,
         direction: str,
         row: LedgerRow | None,
         execute: Callable[[str], Any],
@@ -224,7 +224,7 @@ class Stepper:
         self,
         conn: Connection,
         step: Step,
-        executor: Executor,
+        executor: Kind,
         direction: str,
         row: LedgerRow | None,
         execute: Callable[..., Any],
@@ -385,7 +385,7 @@ class Stepper:
         ledger counter following each inverse (with its intent before it, as statements).
         A rollback undone this way leaves the step as it was before (applied, or needing
         attention), with the error."""
-        from gitmigrate.core.engine.compensate import undo_statements
+        from gitmigrate.engine.compensate import undo_statements
 
         def before(number: int, inverse: str) -> None:
             objects = statement_objects(inverse, self.target.dialect)
@@ -494,7 +494,7 @@ class Stepper:
     def _drive(
         self,
         step: Step,
-        executor: Executor,
+        executor: Kind,
         direction: str,
         ctx: StepContext,
         on_checkpoint: Callable[[Checkpoint], None] | None,

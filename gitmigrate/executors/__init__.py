@@ -1,1 +1,0 @@
-"""Executors: one module per kind of migration, all behind `executors.base.Executor`."""

@@ -1,0 +1,1 @@
+"""The data kind: chunked backfills, Python transforms and copies between databases."""

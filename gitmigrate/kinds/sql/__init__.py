@@ -1,0 +1,1 @@
+"""The sql kind: schema changes written by `add sql` and `schema diff`."""
