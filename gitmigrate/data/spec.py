@@ -13,9 +13,7 @@ from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.data.options import options_of
-from gitmigrate.data.table import load_table
 from gitmigrate.errors import GitMigrateError
-from gitmigrate.schema.render import quote
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,9 @@ def data_spec(step: Step) -> DataSpec:
 
 def resolve(spec: DataSpec, conn: Any, dialect: str) -> DataSpec:
     """The spec with the live table's spelling of names, and its key found when not given."""
+    # SQLAlchemy (reflection) is loaded only when a target is read, not when a step is described
+    from gitmigrate.data.table import load_table
+
     table = load_table(conn, dialect, spec.table, spec.key or None)
     assignments = tuple((table.column(c), e) for c, e in spec.assignments)
     columns = tuple(table.column(c) for c in spec.columns)
@@ -79,6 +80,8 @@ def resolve(spec: DataSpec, conn: Any, dialect: str) -> DataSpec:
 def probe(spec: DataSpec, conn: Any, dialect: str) -> dict[str, Any]:
     """Read-only: the spec resolved on the target (`spec`), the rows its filter matches now
     (`affected_rows`), or why either could not be read (`problem`)."""
+    from gitmigrate.schema.render import quote
+
     if spec.mode == "copy" or not spec.table:
         return {}
     try:

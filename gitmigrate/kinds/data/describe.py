@@ -20,9 +20,9 @@ from gitmigrate.engine.description import (
     Description,
     Operation,
     Risk,
+    Scripts,
     verify_words,
 )
-from gitmigrate.kinds.data.scripts import data_scripts
 from gitmigrate.schema.lock_levels import blocking, lock_level
 
 _CHUNKS = (
@@ -85,7 +85,7 @@ def describe_data(step: Step, dialect: str, note: Mapping[str, Any]) -> Descript
         live_problem=live.get("problem"),
         affected_rows=live.get("affected_rows"),
         probe=lambda conn, on: probe(declared, conn, on),
-        render=lambda: data_scripts(step, spec, dialect),
+        render=lambda: _render(step, spec, dialect),
     )
 
 
@@ -192,3 +192,11 @@ def _expressions(step: Step, dialect: str) -> tuple[tuple[str, str], ...]:
             )
         )
     return tuple(found)
+
+
+def _render(step: Step, spec: DataSpec, dialect: str) -> Scripts:
+    # the scripts quote names with SQLAlchemy's preparer: loaded when a plan writes them,
+    # never by the pre-push hook, which describes steps but writes no script
+    from gitmigrate.kinds.data.scripts import data_scripts
+
+    return data_scripts(step, spec, dialect)

@@ -13,10 +13,11 @@ from gitmigrate.engine.description import (
     Description,
     Operation,
     Risk,
+    Scripts,
     verify_words,
 )
 from gitmigrate.errors import GitMigrateError
-from gitmigrate.kinds.sql.scripts import sql_backup_name, sql_scripts
+from gitmigrate.kinds.sql.naming import sql_backup_name
 from gitmigrate.schema.lock_levels import blocking, lock_level
 
 _TRANSACTIONAL = ("sqlite", "postgresql")
@@ -67,7 +68,7 @@ def describe_sql(step: Step, dialect: str, note: Mapping[str, Any]) -> Descripti
         risks=_risks(step, dialect, transactional, forward, has_verify),
         follow_ups=() if has_verify else ("has no verify.sql: add one so success is checked.",),
         sides=("up.sql", "down.sql") if has_down or "up.sql" in step.files else None,
-        render=lambda: sql_scripts(step, forward, dialect),
+        render=lambda: _render(step, forward, dialect),
     )
 
 
@@ -153,3 +154,11 @@ def _risks(
         out.append(Risk("low", "no verify.sql: success is not checked after apply",
                         "add a verify.sql whose first column is true when the step worked"))  # fmt: skip
     return tuple(out)
+
+
+def _render(step: Step, forward: tuple[Operation, ...], dialect: str) -> Scripts:
+    # the scripts quote names with SQLAlchemy's preparer: loaded when a plan writes them,
+    # never by the pre-push hook, which describes steps but writes no script
+    from gitmigrate.kinds.sql.scripts import sql_scripts
+
+    return sql_scripts(step, forward, dialect)

@@ -8,17 +8,15 @@ every table the step destroys data of (`CREATE TABLE ... AS SELECT *`) before it
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from gitmigrate.core.model import Step
-from gitmigrate.data.naming import backup_table_name
 from gitmigrate.engine.description import Operation, Script, Scripts, script_head
+from gitmigrate.kinds.sql.naming import sql_backup_name
 from gitmigrate.schema.render import quote
 from gitmigrate.sql.parse import split_statements
 
 _NEEDS_TABLE = ("ALTER TABLE", "DROP TABLE", "TRUNCATE", "INSERT", "UPDATE", "DELETE")
-_LIMIT = 60
 
 
 def sql_scripts(step: Step, forward: tuple[Operation, ...], dialect: str) -> Scripts:
@@ -148,13 +146,3 @@ def _spelling(name: str, sql: str, dialect: str) -> str:
 def _ident(name: str, dialect: str, sql: str | None = None) -> str:
     spelled = _spelling(name, sql, dialect) if sql is not None else name
     return ".".join(quote(p, dialect) for p in spelled.split("."))
-
-
-def sql_backup_name(step_id: str, table: str) -> str:
-    """`gitmigrate_bk_<migration>_<NNN>_<table>`, cut with a hash past 60 characters."""
-    stem = re.sub(r"[^a-z0-9]+", "_", table.lower()).strip("_") or "t"
-    name = f"{backup_table_name(step_id)}_{stem}"
-    if len(name) <= _LIMIT:
-        return name
-    digest = hashlib.sha1(f"{step_id}\0{table}".encode()).hexdigest()[:8]
-    return f"{name[: _LIMIT - 9]}_{digest}"
