@@ -1,8 +1,11 @@
 """What a step is, in words and data, as its kind describes it: the one value plan, review,
 the artifacts and the pre-push hook read, so none of them needs to know a kind by name.
 
-A kind builds it in `describe(step, dialect, note)`; `note` is the step note (impact, lint) plus,
-where the caller has read a live target, what the kind's `probe` found there (`note["live"]`).
+A kind builds it in `describe(step, dialect, note)`. `note` is the step note as stored in
+refs/notes/migrate (`dialect`, `impact`, `lint`: a kind uses the impact when it was written for
+`dialect` and computes its own otherwise; `impact: None` says "not needed", as the pre-push hook
+passes), plus `lenient: True` where files that do not parse must not raise (review, the hook),
+plus `live`: what the kind's `probe` read from a target (plan with `--target`).
 The scripts for `migration-scripts/` are rendered only when asked for (`scripts`), because
 the pre-push hook describes every pushed step and never writes a script.
 """
