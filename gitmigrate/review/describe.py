@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.description import DATABASE, Description, tree_description, verify_words
 from gitmigrate.errors import GitMigrateError
+
+if TYPE_CHECKING:
+    from gitmigrate.engine.kinds import Kind
 
 
 def describe_step(
@@ -18,13 +22,9 @@ def describe_step(
 ) -> Description:
     """`lenient` (review, the hook): options a kind cannot read describe the step as one
     without a rollback, naming the error, instead of raising."""
-    # the registry loads the Kind protocol and with it SQLAlchemy, which a pre-push hook
-    # answered from its cache never needs: imported here, when a step is described
-    from gitmigrate.engine.registry import available, get_kind
-
-    if step.kind not in available():
+    kind = _kind(step.kind)
+    if kind is None:
         return tree_description(step)
-    kind = get_kind(step.kind)
     if not lenient:
         return kind.describe(step, dialect, note)
     try:
@@ -40,3 +40,14 @@ def describe_step(
             verify=verify_words(step),
             verify_expected=True,
         )
+
+
+@cache
+def _kind(name: str) -> Kind | None:
+    """The installed kind of that name, once per process (finding plug-ins scans every
+    installed distribution's entry points: ~5 ms, too much to repeat per step)."""
+    # the registry loads the Kind protocol and with it SQLAlchemy, which a pre-push hook
+    # answered from its cache never needs: imported here, when a step is described
+    from gitmigrate.engine.registry import available, get_kind
+
+    return get_kind(name) if name in available() else None
