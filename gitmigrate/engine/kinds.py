@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Connection
 
 from gitmigrate.core.model import Step
+from gitmigrate.engine.description import Description
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,6 @@ class Kind(Protocol):
     def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]: ...
 
     def verify(self, step: Step, ctx: StepContext) -> list[Finding]: ...
+
+    # describing (plan, review, artifacts, the pre-push hook): words, operations, scripts
+    def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description: ...
