@@ -17,6 +17,9 @@ so importing this package stays cheap. See docs/api.md.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from gitmigrate.api._repo import RepoLike, open_repo
 from gitmigrate.api.authoring import (
     Initialised,
@@ -75,9 +78,33 @@ from gitmigrate.api.schema import (
     schema_lint,
 )
 from gitmigrate.core.authoring import SqlSource
+from gitmigrate.core.findings import LintFinding
 from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import NullReporter, Reporter
 from gitmigrate.data.options import DEFAULT_BATCH
+
+if (
+    TYPE_CHECKING
+):  # types of fields of the values above, loaded on first use (they import SQLAlchemy)
+    from gitmigrate.data.validate import RuleResult, ValidationReport
+    from gitmigrate.data.verify import TableVerification
+    from gitmigrate.engine.status import StepState, TargetStatus
+
+_LAZY_TYPES = {
+    "RuleResult": "gitmigrate.data.validate",
+    "ValidationReport": "gitmigrate.data.validate",
+    "TableVerification": "gitmigrate.data.verify",
+    "StepState": "gitmigrate.engine.status",
+    "TargetStatus": "gitmigrate.engine.status",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY_TYPES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gitmigrate.api' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "DEFAULT_BATCH",
@@ -87,6 +114,7 @@ __all__ = [
     "DataVerification",
     "Initialised",
     "InspectedSchema",
+    "LintFinding",
     "LintResult",
     "MigrationList",
     "NullReporter",
@@ -98,6 +126,7 @@ __all__ = [
     "RepoLike",
     "Reporter",
     "Review",
+    "RuleResult",
     "RunReport",
     "SchemaDiff",
     "SqlSource",
@@ -107,8 +136,12 @@ __all__ = [
     "StepAdded",
     "StepDetail",
     "StepDiff",
+    "StepState",
     "StepLog",
     "Synced",
+    "TableVerification",
+    "TargetStatus",
+    "ValidationReport",
     "VerifyReport",
     "add_data",
     "add_sql",

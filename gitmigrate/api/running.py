@@ -211,11 +211,11 @@ def status(
 
 def watch_status(
     repo: RepoLike = None, *, target: str | None = None, migration: str | None = None
-) -> TargetStatus:
+) -> StatusReport:
     """`status` without lint counts: cheap enough to poll while a run is in flight."""
     from gitmigrate.engine.status import target_status
 
-    return target_status(open_repo(repo), target, migration)
+    return StatusReport(target_status(open_repo(repo), target, migration), {})
 
 
 def verify(
