@@ -125,7 +125,7 @@ def _check_against_target(
     from gitmigrate.data.table import load_table
     from gitmigrate.engine.target import open_target
 
-    opened = open_target(config, target)
+    opened = open_target(config, target, "read")
     try:
         with opened.engine.connect() as conn:
             table = load_table(conn, opened.dialect, options.table or "", options.key or None)
