@@ -62,7 +62,10 @@ def _page(command: click.Command, ctx: click.Context, words: list[str]) -> str:
     if body and " ".join(body.split()) != _summary(command):  # more than the NAME line says
         out.append(".SH DESCRIPTION")
         out += _paragraphs(body)
-    options = [r for p in command.get_params(ctx) if (r := p.get_help_record(ctx))]
+    options = [r for p in command.params if (r := p.get_help_record(ctx))]
+    if command.add_help_option and ctx.help_option_names:
+        # not command.get_params(): click caches the help option of the first context it saw
+        options.append((", ".join(ctx.help_option_names), "Show this message and exit."))
     if options:
         out.append(".SH OPTIONS")
         for opts, text in options:
