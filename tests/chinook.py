@@ -1,4 +1,4 @@
-"""Load the Chinook sample database (../shared/datasets/chinook) into a test database.
+"""Load the Chinook sample database (fixtures/chinook, MIT) into a test database.
 
 The upstream scripts create and switch to their own database first; those lines are dropped so
 the tables land in the fresh database the test made. Each script runs through its driver's
@@ -12,10 +12,9 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import make_url
 
-DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "chinook"
+DATASET = Path(__file__).resolve().parents[1] / "fixtures" / "chinook"
 SCRIPTS = {
     "sqlite": "Chinook_Sqlite.sql",
     "postgresql": "Chinook_PostgreSql.sql",
@@ -44,8 +43,6 @@ _DATABASE_LINES = re.compile(
 
 def chinook_script(dialect: str) -> str:
     path = DATASET / SCRIPTS[dialect]
-    if not path.exists():
-        pytest.skip(f"the Chinook dataset is not at {DATASET} (clone beside shared/)")
     return _DATABASE_LINES.sub("", path.read_text(encoding="utf-8-sig"))
 
 

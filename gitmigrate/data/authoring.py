@@ -15,6 +15,7 @@ from gitmigrate.core.authoring import commit_step, current_migration_name, resol
 from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
+from gitmigrate.data.copy_check import check_copy_source
 from gitmigrate.data.keyset import escape_colons
 from gitmigrate.data.options import DataOptions
 from gitmigrate.data.transform import load_transform, parse_spec
@@ -49,6 +50,7 @@ def add_data_step(
         files[Path(options.transform or "").name.split(":")[0]] = body
     else:
         _check_copy(options)
+        check_copy_source(config, options)  # the source answers, its tables and keys fit
     for option, path in (check_files or {}).items():
         stored = f"{option.replace('_', '-')}{path.suffix}"
         files[stored] = _rules_file(path)
@@ -125,7 +127,7 @@ def _check_against_target(
     from gitmigrate.data.table import load_table
     from gitmigrate.engine.target import open_target
 
-    opened = open_target(config, target)
+    opened = open_target(config, target, "read")
     try:
         with opened.engine.connect() as conn:
             table = load_table(conn, opened.dialect, options.table or "", options.key or None)

@@ -27,10 +27,10 @@ def plan_copy(source: Connection, target: Connection, spec: CopySpec, *, step_id
     """The plan of a copy; reads both databases and changes neither."""
     src, dst = dialect_of(source), dialect_of(target)
     src_schema, dst_schema = reflect_schema(source), reflect_schema(target)
-    tables = _source_tables(src_schema, spec.tables)
-    mapping = _mapping(src_schema, spec.mapping, tables)
+    tables = source_tables(src_schema, spec.tables)
+    mapping = mapped_names(src_schema, spec.mapping, tables)
     where = check_where(spec.where, src, tables)
-    keys = {t.name: _key(t, spec.keys) for t in tables}
+    keys = {t.name: key_of(t, spec.keys) for t in tables}
     ordered = fk_order(tables)
     copied = {t.name.lower(): mapping.get(t.name, t.name) for t in tables}
 
@@ -89,7 +89,7 @@ def plan_copy(source: Connection, target: Connection, spec: CopySpec, *, step_id
     )
 
 
-def _source_tables(schema: Schema, wanted: tuple[str, ...] | None) -> list[Table]:
+def source_tables(schema: Schema, wanted: tuple[str, ...] | None) -> list[Table]:
     if wanted is None:
         if not schema.tables:
             raise UsageError("the source database has no tables to copy", "check the --from URL")
@@ -107,7 +107,7 @@ def _source_tables(schema: Schema, wanted: tuple[str, ...] | None) -> list[Table
     return found
 
 
-def _mapping(schema: Schema, mapping: Mapping[str, str], tables: list[Table]) -> dict[str, str]:
+def mapped_names(schema: Schema, mapping: Mapping[str, str], tables: list[Table]) -> dict[str, str]:
     out: dict[str, str] = {}
     names = {t.name.lower(): t.name for t in tables}
     for old, new in mapping.items():
@@ -121,7 +121,7 @@ def _mapping(schema: Schema, mapping: Mapping[str, str], tables: list[Table]) ->
     return out
 
 
-def _key(table: Table, keys: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+def key_of(table: Table, keys: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The chunk key: the one given, else the primary key, else a unique NOT NULL key."""
     given = next((v for k, v in keys.items() if k.lower() == table.name.lower()), None)
     nullable = {c.name for c in table.columns if c.nullable}

@@ -30,7 +30,7 @@ def source_connection(options: DataOptions, ctx: StepContext) -> Iterator[Connec
         raise UsageError("a copy step needs the project configuration", "run it through the engine")
     target = ctx.config.target(options.source)
     url = target.resolve_url()
-    engine = create_target_engine(url, base_dir=ctx.config.root)
+    engine = create_target_engine(url, base_dir=ctx.config.root, access="write")
     try:
         check_connection(engine, target.name if target.name != "(url)" else redact_url(url))
         with engine.connect() as conn:

@@ -27,7 +27,7 @@ def validate_target(
     rules = load_rules(rules_path)
     if threshold is not None:
         rules = rules.with_threshold(threshold)
-    target = open_target(config, target_name)
+    target = open_target(config, target_name, "read")
     try:
         with target.engine.connect() as conn:
             check_rules_against_schema(conn, rules)

@@ -36,7 +36,7 @@ def open_database(spec: str, repo_dir: Path | None) -> Iterator[tuple[str, Engin
             ) from exc
         config = load_config(repo)
         url, shown, base = config.target(spec).resolve_url(), spec, repo.root
-    engine = create_target_engine(url, base_dir=base)
+    engine = create_target_engine(url, base_dir=base, access="read")
     try:
         check_connection(engine, shown)
         yield shown, engine

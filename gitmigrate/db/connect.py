@@ -7,7 +7,8 @@ it), few connections, and error messages that name the target without leaking it
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -17,7 +18,18 @@ from sqlalchemy.pool import NullPool
 from gitmigrate.db.url import dialect_name, redact_url
 from gitmigrate.errors import TargetError, UsageError
 
+# What a command may do to a SQLite file: "read" opens an existing file read-only, "write" opens an
+# existing file read-write, "create" (apply) creates it and its directory, "preview" (a dry run)
+# opens an existing file read-write (its transactions are rolled back). Only "create" makes a
+# file: where apply would create one, i.e. for any path in a dry run and for the project's own
+# database under `.gitmigrate/` in every command, an empty in-memory database stands in for a
+# missing file (status on a fresh project: all pending). Servers ignore it.
+Access = Literal["read", "write", "create", "preview"]
+
 APPLICATION_NAME = "git-migrate"
+PROJECT_DIR = (
+    ".gitmigrate"  # the tool's own files in a project, the default dev database among them
+)
 SQLITE_BUSY_TIMEOUT_S = 30.0
 CONNECT_TIMEOUT_S = 10
 
@@ -39,8 +51,13 @@ def supports_transactional_ddl(dialect: str) -> bool:
     return dialect in ("sqlite", "postgresql")
 
 
-def create_target_engine(url: str, *, base_dir: Path | None = None) -> Engine:
-    """Build an engine for `url`; relative SQLite paths resolve against `base_dir` (the repo)."""
+def create_target_engine(
+    url: str, *, base_dir: Path | None = None, access: Access = "create"
+) -> Engine:
+    """Build an engine for `url`; relative SQLite paths resolve against `base_dir` (the repo).
+
+    Only `access="create"` may create a SQLite file: a mistyped path given to a reading command
+    must fail ("no such database"), not leave an empty database behind."""
     dialect = dialect_name(url)
     try:
         sa_url = make_url(url)
@@ -53,7 +70,7 @@ def create_target_engine(url: str, *, base_dir: Path | None = None) -> Engine:
     kwargs: dict[str, Any] = {}
     connect_args: dict[str, Any] = {}
     if dialect == "sqlite":
-        sa_url = _resolve_sqlite_path(sa_url, base_dir)
+        sa_url = _resolve_sqlite_path(sa_url, base_dir, access)
         connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_S
         if not _is_sqlite_memory(sa_url):
             kwargs["poolclass"] = NullPool  # file: a fresh connection is cheap, no stale state
@@ -91,13 +108,29 @@ def check_connection(engine: Engine, target_name: str) -> None:
         ) from exc
 
 
-def _resolve_sqlite_path(sa_url: URL, base_dir: Path | None) -> URL:
-    """Make a relative file path absolute (against the repo) and create its directory."""
+def _resolve_sqlite_path(sa_url: URL, base_dir: Path | None, access: Access) -> URL:
+    """Make a relative file path absolute (against the repo); create its directory only when
+    the command may create the database, else require the file and (to read) open it read-only."""
     if _is_sqlite_memory(sa_url) or sa_url.query.get("uri") == "true":
         return sa_url
     path = Path(sa_url.database or "")
     if not path.is_absolute():
         path = (base_dir or Path.cwd()) / path
+    if access != "create" and not path.exists() and _stands_empty(path, base_dir, access):
+        return sa_url.set(database=":memory:")
+    if access in ("read", "write"):
+        if not path.is_file():
+            raise TargetError(
+                f"no such database: the SQLite file {path} does not exist",
+                "check the path in the URL; only `git migrate apply` creates a SQLite database",
+            )
+        if access == "write":  # the lock file is named after the plain path: keep it plain
+            return sa_url.set(database=str(path))
+        # SQLite's URI form with mode=ro never creates the file, even if it vanished meanwhile
+        uri = f"file:{quote(str(path), safe='/:')}"
+        return sa_url.set(database=uri).update_query_dict({"mode": "ro", "uri": "true"})
+    if access == "preview":
+        return sa_url.set(database=str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -106,6 +139,13 @@ def _resolve_sqlite_path(sa_url: URL, base_dir: Path | None) -> URL:
             "check the path in the URL and the directory's permissions",
         ) from exc
     return sa_url.set(database=str(path))
+
+
+def _stands_empty(path: Path, base_dir: Path | None, access: Access) -> bool:
+    """Whether a missing SQLite file reads as the empty database `apply` would create."""
+    if access == "preview":
+        return True
+    return base_dir is not None and path.is_relative_to(base_dir / PROJECT_DIR)
 
 
 def _is_sqlite_memory(sa_url: URL) -> bool:

@@ -79,7 +79,7 @@ def apply(
     reporter = reporter or NullReporter()
     config = load_config(repo)
     scope = cut_at(steps_in_scope(repo, config, options.migration), options.to)
-    target = open_target(config, options.target)
+    target = open_target(config, options.target, "preview" if options.dry_run else "create")
     command = "resume" if resuming else "apply"
     recorder = RunRecorder(repo, target.name, command, dry_run=options.dry_run)
     ledger = Ledger(target.engine)

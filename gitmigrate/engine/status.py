@@ -59,7 +59,7 @@ def target_status(
 ) -> TargetStatus:
     config = load_config(repo)
     scope = steps_in_scope(repo, config, migration)
-    target = open_target(config, target_name)
+    target = open_target(config, target_name, "read")
     try:
         rows = Ledger(target.engine).rows()
     finally:

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from gitmigrate.core.config import ProjectConfig
-from gitmigrate.db.connect import check_connection, create_target_engine, supports_transactional_ddl
+from gitmigrate.db.connect import (
+    Access,
+    check_connection,
+    create_target_engine,
+    supports_transactional_ddl,
+)
 from gitmigrate.db.url import dialect_name, redact_url
 
 
@@ -22,10 +27,12 @@ class DatabaseTarget:
         return supports_transactional_ddl(self.dialect)
 
 
-def open_target(config: ProjectConfig, name_or_url: str | None) -> DatabaseTarget:
+def open_target(
+    config: ProjectConfig, name_or_url: str | None, access: Access = "write"
+) -> DatabaseTarget:
     target = config.target(name_or_url)
     url = target.resolve_url()
     display = target.name if target.name != "(url)" else redact_url(url)
-    engine = create_target_engine(url, base_dir=config.root)
+    engine = create_target_engine(url, base_dir=config.root, access=access)
     check_connection(engine, display)
     return DatabaseTarget(name=display, dialect=dialect_name(url), engine=engine)

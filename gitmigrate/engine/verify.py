@@ -35,7 +35,7 @@ def verify(repo: GitRepo, target_name: str | None, migration: str | None = None)
     result = VerifyResult(status.target)
     for line in status.drift:
         result.findings.append((line.split(":", 1)[0], Finding("error", "drift", line)))
-    target = open_target(config, target_name)
+    target = open_target(config, target_name, "read")
     try:
         rows = Ledger(target.engine).rows()
         _notes_drift(repo, scope, rows, status.target, result)

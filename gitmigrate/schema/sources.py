@@ -22,7 +22,7 @@ from gitmigrate.core.catalog import load_migrations
 from gitmigrate.core.config import is_initialised, load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
-from gitmigrate.db.connect import check_connection, create_target_engine
+from gitmigrate.db.connect import Access, check_connection, create_target_engine
 from gitmigrate.db.url import redact_url
 from gitmigrate.engine.plan import merge_order
 from gitmigrate.errors import UsageError
@@ -55,9 +55,11 @@ def load_schema(
     return reflect_url(target.resolve_url(), repo=repo, display=target.name)
 
 
-def reflect_url(url: str, *, repo: GitRepo | None, display: str) -> Schema:
-    """Reflect a live database (relative SQLite paths resolve against the repository)."""
-    engine = create_target_engine(url, base_dir=repo.root if repo is not None else None)
+def reflect_url(url: str, *, repo: GitRepo | None, display: str, access: Access = "read") -> Schema:
+    """Reflect a live database (relative SQLite paths resolve against the repository); a
+    user's database is only read, a scratch one (`access="create"`) may not exist yet."""
+    base = repo.root if repo is not None else None
+    engine = create_target_engine(url, base_dir=base, access=access)
     try:
         check_connection(engine, display)
         with engine.connect() as conn:
@@ -72,7 +74,7 @@ def schema_from_sql(
     """Run a DDL script in a scratch database of `dialect` and reflect the result."""
     with scratch_database(dialect, server_url) as url:
         load_sql(url, sql, origin=origin)
-        schema = reflect_url(url, repo=None, display=f"scratch {dialect} database")
+        schema = reflect_url(url, repo=None, display=f"scratch {dialect} database", access="create")
     _check_references(schema, origin)
     return schema
 
@@ -178,7 +180,9 @@ def replayed_schema(
             except UnicodeDecodeError as exc:
                 raise UsageError(f"{origin} is not UTF-8", "re-save the file as UTF-8") from exc
             load_sql(url, sql, origin=origin)
-        return reflect_url(url, repo=None, display=f"scratch {for_dialect} database")
+        return reflect_url(
+            url, repo=None, display=f"scratch {for_dialect} database", access="create"
+        )
 
 
 def replay_steps(repo: GitRepo) -> list[Step]:

@@ -67,7 +67,10 @@ def no_data_reason() -> str | None:
     folder = conformance_dir()
     if (folder / "sqldef").is_dir() and (folder / "migra").is_dir():
         return None
-    return f"conformance cases not found in {folder}; set GITMIGRATE_CONFORMANCE_DIR"
+    return (
+        f"the peers' conformance cases are not part of this repository and not in {folder} "
+        "(CI has them in ../shared/conformance; or set GITMIGRATE_CONFORMANCE_DIR)"
+    )
 
 
 # ---------------------------------------------------------------- summary

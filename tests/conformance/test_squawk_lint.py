@@ -22,7 +22,9 @@ from gitmigrate.lint.registry import squawk_ids
 _DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 ROOT = Path(os.environ.get("GITMIGRATE_CONFORMANCE_DIR") or _DEFAULT) / "lint" / "squawk"
 pytestmark = pytest.mark.skipif(
-    not (ROOT / "observed.tsv").is_file(), reason=f"conformance data not found at {ROOT}"
+    not (ROOT / "observed.tsv").is_file(),
+    reason=f"the peers' lint cases are not part of this repository and not in {ROOT} "
+    "(CI has them in ../shared/conformance; or set GITMIGRATE_CONFORMANCE_DIR)",
 )
 
 

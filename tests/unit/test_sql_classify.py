@@ -11,7 +11,7 @@ import pytest
 from gitmigrate.errors import SqlParseError
 from gitmigrate.sql import Statement, StatementInfo, classify, classify_script, validate_sql
 
-CHINOOK = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "chinook"
+CHINOOK = Path(__file__).resolve().parents[2] / "fixtures" / "chinook"
 Chinook = tuple[str, str, list[tuple[Statement, StatementInfo]]]  # dialect, text, classified
 CHINOOK_FILES = {
     "sqlite": "Chinook_Sqlite.sql",
@@ -168,8 +168,6 @@ def test_classify_script_reports_tokenizer_errors() -> None:
 def chinook(request: pytest.FixtureRequest) -> Chinook:
     dialect: str = request.param
     path = CHINOOK / CHINOOK_FILES[dialect]
-    if not path.is_file():
-        pytest.skip(f"shared Chinook dataset not found at {path}")
     sql = path.read_text(encoding="utf-8")
     return dialect, sql, classify_script(sql, dialect)
 

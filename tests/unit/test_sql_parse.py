@@ -17,7 +17,7 @@ from gitmigrate.sql import (
     validate_sql,
 )
 
-CHINOOK = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "chinook"
+CHINOOK = Path(__file__).resolve().parents[2] / "fixtures" / "chinook"
 
 
 def texts(sql: str, dialect: str) -> list[str]:
@@ -265,8 +265,6 @@ def test_mysql_delimiter_is_refused() -> None:
 
 def test_chinook_postgresql_script_stops_at_its_psql_line() -> None:
     path = CHINOOK / "Chinook_PostgreSql.sql"
-    if not path.is_file():
-        pytest.skip(f"shared Chinook dataset not found at {path}")
     sql = path.read_text(encoding="utf-8")
     with pytest.raises(SqlParseError) as info:
         validate_sql(sql, "postgresql", file=path.name)

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "fetch": "push_fetch:fetch",
     "review": "review:review",
     "hook": "hook:hook",
+    "help": "help:help_command",
 }
 
 
