@@ -5,7 +5,7 @@ return values whose `to_json()` is what `--json` prints."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.api._repo import RepoLike, open_repo
@@ -131,10 +131,12 @@ def apply(
     allow: frozenset[str] | set[str] | tuple[str, ...] = (),
     progress: Progress = None,
     confirm: Confirm | None = None,
+    dry_run_chunks: int | None = None,
 ) -> RunReport:
     """Apply pending steps to `target` in order, each recorded in its ledger. `progress`: a
     Reporter or a callable taking a ProgressEvent. Destructive steps need `yes=True` or a
-    `confirm` callable that says yes."""
+    `confirm` callable that says yes. `dry_run_chunks`: how many chunks of a data step a dry
+    run executes (rolled back) and extrapolates its estimate from (default 3)."""
     from gitmigrate.engine.apply import ApplyOptions
     from gitmigrate.engine.apply import apply as engine_apply
 
@@ -143,6 +145,8 @@ def apply(
         rollback_on_failure=rollback_on_failure, lock_timeout=lock_timeout,
         allow=frozenset(allow),
     )  # fmt: skip
+    if dry_run_chunks is not None:
+        options = replace(options, dry_run_chunks=dry_run_chunks)
     return RunReport(engine_apply(open_repo(repo), options, as_reporter(progress), confirm))
 
 

@@ -26,6 +26,14 @@ from gitmigrate.cli.progress import confirm_if_tty
     show_default=True,
     help="On failure undo only the failed step, or everything this run applied.",
 )
+@click.option(
+    "--dry-run-chunks",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="With --dry-run: chunks of a data step to run (rolled back) and estimate from"
+    " (default 3).",
+)
 @run_options
 @click.pass_context
 def apply(
@@ -35,6 +43,7 @@ def apply(
     to: str | None,
     allow: tuple[str, ...],
     rollback_on_failure: str,
+    dry_run_chunks: int | None,
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -52,6 +61,7 @@ def apply(
         rollback_on_failure=rollback_on_failure,
         lock_timeout=lock_timeout,
         allow=allow,
+        dry_run_chunks=dry_run_chunks,
         progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
         confirm=confirm_if_tty(),
     )

@@ -68,9 +68,7 @@ def render_result(report: api.RunReport, as_json: bool, verb: str) -> None:
             )
         for run in result.runs:
             if not run.previewed:
-                output.warn(
-                    f"{run.step.id}: not executed in the dry run: it cannot run inside a rolled-back transaction on this target (DDL that commits implicitly, or a `transaction = false` step)"
-                )
+                output.warn(f"{run.step.id}: not executed in the dry run: {run.not_previewed}")
         output.info(
             f"dry run: {len(result.runs)} step(s) would {verb} on {result.target}; nothing was changed"
         )

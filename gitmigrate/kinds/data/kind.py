@@ -17,6 +17,7 @@ from gitmigrate.data.options import DataOptions, options_of
 from gitmigrate.data.table import DataTable, load_table
 from gitmigrate.data.transform import load_transform, parse_spec
 from gitmigrate.db.connect import supports_transactional_ddl
+from gitmigrate.engine.capabilities import Compensator
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.errors import StepFailedError
@@ -26,6 +27,7 @@ from gitmigrate.kinds.data.describe import describe_data
 class DataKind:
     kind = "data"
     chunked = True
+    compensator: Compensator | None = None  # chunks commit with their records: nothing to undo
 
     def analyze(self, step: Step, dialect: str) -> Impact:
         options = options_of(step.id, step.options)
