@@ -144,10 +144,14 @@ def _cleanup_source(
                 )
             condition, params = range_condition(table, after, upper)
             sql = f"DELETE FROM {table.quoted} WHERE {condition}"
-            ctx.log(f"-- on the source: {sql}")
-            result = source.execute(text(sql), params)
-            source.commit()
-            deleted += affected_rows(result)
+            if ctx.dry_run:
+                # a dry run's rolled-back transaction covers the target, never the source
+                ctx.log(f"-- on the source (dry run: not executed): {sql}")
+            else:
+                ctx.log(f"-- on the source: {sql}")
+                result = source.execute(text(sql), params)
+                source.commit()
+                deleted += affected_rows(result)
             after = upper
             position += 1
             data = {"phase": "cleanup", "plan": saved, "rows": rows, "cleaned_tables": index,

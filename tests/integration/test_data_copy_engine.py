@@ -134,6 +134,41 @@ def test_cleanup_source_moves_the_rows_range_by_range_once_verified(
         assert project.sql('SELECT count(*) FROM "PlaylistTrack"')[0][0] == ROWS["PlaylistTrack"]
 
 
+def test_a_dry_run_deep_enough_to_reach_cleanup_deletes_nothing_from_the_source(
+    tmp_path: Path, git_repo: Path
+) -> None:
+    """A dry run's rolled-back transaction covers the target only: the source's DELETEs of
+    `cleanup_source` are listed, never executed, however many chunks the dry run samples."""
+    with fresh_database_url("sqlite", tmp_path) as source_url:
+        load_chinook(source_url)
+        target_url = f"sqlite:///{tmp_path / 'target.db'}"
+        project = make_project(target_url, git_repo)
+        start_migration(project.repo, "move")
+        add_data_step(
+            project.repo,
+            summary="move everything",
+            options=DataOptions(
+                mode="copy",
+                source=source_url,
+                all_tables=True,
+                cleanup_source=True,
+                batch_size=100_000,
+            ),  # fmt: skip
+        )
+        result = project.apply(yes=True, dry_run=True, dry_run_chunks=1_000)
+        engine = create_target_engine(source_url)
+        try:
+            with engine.connect() as conn:
+                left = {
+                    t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()
+                    for t in TABLES["sqlite"]
+                }
+        finally:
+            engine.dispose()
+        assert left == {t: ROWS[t] for t in TABLES["sqlite"]}
+        assert any("DELETE FROM" in s for r in result.runs for s in r.statements)
+
+
 def test_a_table_without_a_key_is_copied_by_the_key_named_in_the_step(
     tmp_path: Path, git_repo: Path
 ) -> None:
