@@ -19,6 +19,7 @@ from gitmigrate.core.model import (
     Migration,
     Step,
 )
+from gitmigrate.engine.registry import find_kind
 from gitmigrate.errors import CorruptMetadataError, UsageError
 
 
@@ -169,15 +170,11 @@ def _options(meta: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 def _check_step(step: Step, path: str) -> None:
+    """Every step names its kind; the kind says whether its files are well formed."""
     if not step.kind:
         raise CorruptMetadataError(
             f"{path}/{STEP_FILE} has no kind", 'add `kind = "sql"` (or the step\'s kind) to it'
         )
-    if step.kind == "sql":
-        required = ["up.sql"] + ([] if step.irreversible else ["down.sql"])
-        for fname in required:
-            if fname not in step.files:
-                raise CorruptMetadataError(
-                    f"step {step.id}: {path}/{fname} is missing",
-                    f"restore it with `git checkout {step.commit or '<step commit>'} -- {path}/{fname}`",
-                )
+    kind = find_kind(step.kind)  # a kind not installed here is reported when a run needs it
+    for problem in kind.check(step) if kind is not None else ():
+        raise CorruptMetadataError(problem.message, problem.hint)

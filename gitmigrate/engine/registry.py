@@ -1,5 +1,9 @@
-"""Kind -> executor, imported lazily (so `git migrate --help` imports no database library).
-Third parties register through the entry-point group `gitmigrate.executors`."""
+"""Kind name -> the kind's object, imported lazily (so `git migrate --help` imports no database
+library). Third parties register through the entry-point group `gitmigrate.executors`:
+
+    [project.entry-points."gitmigrate.executors"]
+    counter = "my_package.counter:CounterKind"
+"""
 
 from __future__ import annotations
 
@@ -24,13 +28,26 @@ def available() -> dict[str, str]:
     return found
 
 
-def get_kind(kind: str) -> Kind:
-    spec = available().get(kind)
+def _spec(kind: str) -> str | None:
+    # built-ins first: reading the entry points scans every installed distribution
+    return BUILTIN.get(kind) or available().get(kind)
+
+
+def find_kind(kind: str) -> Kind | None:
+    """The kind of that name, None when no installed kind has it."""
+    spec = _spec(kind)
     if spec is None:
+        return None
+    module_name, _, attr = spec.partition(":")
+    factory = getattr(importlib.import_module(module_name), attr)
+    return cast(Kind, factory())
+
+
+def get_kind(kind: str) -> Kind:
+    found = find_kind(kind)
+    if found is None:
         raise UsageError(
             f"no executor for steps of kind {kind!r}",
             f"known kinds: {', '.join(sorted(available()))}; install the plug-in that provides it",
         )
-    module_name, _, attr = spec.partition(":")
-    factory = getattr(importlib.import_module(module_name), attr)
-    return cast(Kind, factory())
+    return found

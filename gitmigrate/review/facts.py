@@ -271,7 +271,7 @@ def _facts(
 
 
 def _impact(step: Step, dialect: str) -> dict[str, Any] | None:
-    from gitmigrate.core.stepmeta import sql_impact
+    from gitmigrate.kinds.sql.note import sql_impact
 
     try:
         return sql_impact(step, dialect)

@@ -7,11 +7,13 @@ import sys
 import click
 
 from gitmigrate.cli import output
+from gitmigrate.cli.commands.add_kind import KindGroup
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.authoring import SqlSource, add_sql_step
+from gitmigrate.core.authoring import SqlSource
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.errors import UsageError
+from gitmigrate.kinds.sql.authoring import add_sql_step
 
 
 def read_source(value: str | None, what: str) -> SqlSource | None:
@@ -31,9 +33,9 @@ def read_source(value: str | None, what: str) -> SqlSource | None:
         raise UsageError(f"the {what} file {value} is not UTF-8 text", "save it as UTF-8") from exc
 
 
-@click.group()
+@click.group(cls=KindGroup)
 def add() -> None:
-    """Add a step to the current migration."""
+    """Add a step to the current migration (`add KIND --option k=v` for other kinds)."""
 
 
 @add.command("sql")

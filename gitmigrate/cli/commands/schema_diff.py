@@ -97,16 +97,9 @@ def schema_diff_command(
 
 def _print_sequence(result: DiffResult) -> None:
     """--online expand/contract with --print: each planned step, SQL or data, in order."""
-    from gitmigrate.schema.expand_commit import sql_files
+    from gitmigrate.schema.expand_commit import printed
 
     total = len(result.sequence)
     for number, step in enumerate(result.sequence, 1):
         click.echo(f"-- step {number}/{total}: {step.summary} ({step.kind}, {result.dialect})")
-        if step.kind == "data":
-            o = step.options
-            click.echo(f"-- data step: set {', '.join(o['set'])} where {o['where']} "
-                       f"(table {o['table']}, key {', '.join(o.get('key', [])) or 'found at apply'}, "
-                       f"batches of {o['batch_size']})\n")  # fmt: skip
-            continue
-        up, down, verify = sql_files(step)
-        click.echo(f"{up}-- down\n{down}" + (f"-- verify\n{verify}" if verify else ""))
+        click.echo(printed(step))

@@ -1,0 +1,58 @@
+"""`git migrate add KIND --option key=value ...`: a step of any installed kind that has no
+command of its own (a plug-in kind), authored by the kind itself (`Kind.author`)."""
+
+from __future__ import annotations
+
+import click
+
+from gitmigrate.cli import output
+from gitmigrate.cli.context import repo_from
+from gitmigrate.errors import UsageError
+
+
+class KindGroup(click.Group):
+    """`add`'s subcommands: its own (`add sql`), else one generic command per installed kind."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        from gitmigrate.engine.registry import available
+
+        return kind_command(cmd_name) if cmd_name in available() else None
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"--option {text!r} is not key=value", "write e.g. --option label=v2")
+    return key.strip(), value
+
+
+def kind_command(kind: str) -> click.Command:
+    @click.command(kind)
+    @click.option("-o", "--option", "pairs", multiple=True, metavar="KEY=VALUE",
+                  help="An option of the kind (repeatable).")  # fmt: skip
+    @click.option("--irreversible", help="Why no rollback can exist.")
+    @click.option("--dialect", help="sqlite, postgresql or mysql (default: the project's).")
+    @click.option("-m", "--message", "summary", required=True, help="What the step does.")
+    @click.pass_context
+    def command(
+        ctx: click.Context,
+        pairs: tuple[str, ...],
+        irreversible: str | None,
+        dialect: str | None,
+        summary: str,
+    ) -> None:
+        from gitmigrate.engine.authoring import author_step
+
+        options = dict(_pair(p) for p in pairs)
+        step = author_step(
+            repo_from(ctx), kind, summary, options, dialect=dialect, irreversible=irreversible
+        )
+        output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
+        if step.irreversible:
+            output.warn(f"{step.id} is irreversible: {step.irreversible}")
+
+    command.help = f"Add a {kind} step (options as the {kind} kind documents them)."
+    return command
