@@ -110,3 +110,15 @@ def test_the_pre_push_hook_lets_a_plugin_step_through(
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert push.returncode == 0, push.stderr
     assert "pushed refs/notes/migrate to origin" in push.stderr  # the hook ran and let it pass
+
+
+def test_the_plugin_checks_its_steps_when_they_are_read(git_repo: Path, run: CliRunner) -> None:
+    ok(run("start", "counters", "-m", "a counter"))
+    ok(run("add", "counter", "-o", "label=first", "-o", "table=gm_first", "-m", "Count first"))
+    step_toml = git_repo / "migrations/counters/001-count-first/step.toml"
+    step_toml.write_text(step_toml.read_text().replace('label = "first"', 'label = "a b"'))
+    git(git_repo, "commit", "-qam", "edit the step by hand")
+    for command in (("log",), ("apply",)):
+        refused = run(*command)
+        assert refused.exit_code != 0, command
+        assert "counter option label is missing or not a simple name" in refused.stderr, command
