@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from gitmigrate.core.gitstore import GitRepo, parse_trailers
+from gitmigrate.core.kindlookup import step_problems
 from gitmigrate.core.model import (
     MIGRATION_FILE,
     MIGRATIONS_DIR,
@@ -19,7 +20,6 @@ from gitmigrate.core.model import (
     Migration,
     Step,
 )
-from gitmigrate.engine.registry import find_kind
 from gitmigrate.errors import CorruptMetadataError, UsageError
 
 
@@ -175,6 +175,5 @@ def _check_step(step: Step, path: str) -> None:
         raise CorruptMetadataError(
             f"{path}/{STEP_FILE} has no kind", 'add `kind = "sql"` (or the step\'s kind) to it'
         )
-    kind = find_kind(step.kind)  # a kind not installed here is reported when a run needs it
-    for problem in kind.check(step) if kind is not None else ():
+    for problem in step_problems(step):
         raise CorruptMetadataError(problem.message, problem.hint)

@@ -29,7 +29,6 @@ from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.errors import BlockedError
-from gitmigrate.schema.render import quote
 
 
 @dataclass
@@ -81,10 +80,11 @@ def cleanup(
             if not confirm(question):
                 raise BlockedError("nothing dropped: not confirmed", "nothing was changed")
         recorder = RunRecorder(repo, opened.name, "cleanup", dry_run=False)
+        preparer = opened.engine.dialect.identifier_preparer  # always quotes, as schema.render
         with target_lock(opened.engine, timeout=lock_timeout), opened.engine.begin() as conn:
             _require_complete(conn, opened, steps, migration)
             for name in result.tables:
-                conn.exec_driver_sql(f"DROP TABLE {quote(name, opened.dialect)}")
+                conn.exec_driver_sql(f"DROP TABLE {preparer.quote_identifier(name)}")
         recorder.event(
             "cleanup", None, repo.head_commit(), migration=migration, dropped=result.tables
         )

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from gitmigrate.core.config import ProjectConfig
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.kindlookup import Problem as Problem  # the step reader's, re-exported
 from gitmigrate.core.model import Step
 
 if TYPE_CHECKING:  # read-only commands (log, status) load kinds but never sqlalchemy
@@ -71,14 +72,6 @@ class Finding:
     rule: str
     message: str
     line: int | None = None  # where in the step's files, when the kind knows it
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A step whose files are not well formed: what is wrong and how to repair it."""
-
-    message: str
-    hint: str
 
 
 class RowCounts(Protocol):

@@ -1,0 +1,61 @@
+"""Kind name -> the object that implements it: the built-in table plus the entry-point group
+`gitmigrate.executors`, imported lazily (so `git migrate --help` imports no database library).
+
+The typed front is `engine/registry.py` (the Kind protocol belongs to the engine). Core uses
+this module for one question only: the step reader (`catalog.py`) lets each step's kind check
+the step's files (`StepCheck`), without core depending on the engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Protocol, cast
+
+from gitmigrate.core.model import Step
+
+BUILTIN: dict[str, str] = {
+    "sql": "gitmigrate.kinds.sql.kind:SqlKind",
+    "data": "gitmigrate.kinds.data.kind:DataKind",
+}
+ENTRY_POINT_GROUP = "gitmigrate.executors"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A step whose files are not well formed: what is wrong and how to repair it."""
+
+    message: str
+    hint: str
+
+
+class StepCheck(Protocol):
+    """The part of the Kind protocol (engine/kinds.py) that the step reader needs."""
+
+    def check(self, step: Step) -> list[Problem]: ...
+
+
+def available() -> dict[str, str]:
+    found = dict(BUILTIN)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(entry.name, entry.value)
+    return found
+
+
+def load_kind(kind: str) -> object | None:
+    """The kind of that name (an instance), None when no installed kind has it."""
+    # built-ins first: reading the entry points scans every installed distribution
+    spec = BUILTIN.get(kind) or available().get(kind)
+    if spec is None:
+        return None
+    module_name, _, attr = spec.partition(":")
+    factory = getattr(importlib.import_module(module_name), attr)
+    return cast(object, factory())
+
+
+def step_problems(step: Step) -> list[Problem]:
+    """What the step's kind finds wrong with its files; nothing for a kind not installed here
+    (a run that needs it says so)."""
+    kind = load_kind(step.kind)
+    return cast(StepCheck, kind).check(step) if kind is not None else []
