@@ -43,10 +43,16 @@ def available() -> dict[str, str]:
     return found
 
 
+_FOUND: dict[str, str] = {}  # plug-in kinds found so far: each scan reads every distribution
+
+
 def load_kind(kind: str) -> object | None:
     """The kind of that name (an instance), None when no installed kind has it."""
-    # built-ins first: reading the entry points scans every installed distribution
-    spec = BUILTIN.get(kind) or available().get(kind)
+    spec = BUILTIN.get(kind) or _FOUND.get(kind)
+    if spec is None:
+        spec = available().get(kind)
+        if spec is not None:
+            _FOUND[kind] = spec
     if spec is None:
         return None
     module_name, _, attr = spec.partition(":")
