@@ -28,7 +28,7 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.initialise import init_project
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import write_step_notes
-from gitmigrate.engine.stepnote import compute_step_note
+from gitmigrate.core.stepmeta import compute_step_note
 
 NAME = "bench"
 IDENTITY = {

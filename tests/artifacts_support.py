@@ -19,7 +19,6 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.snapshot import schema_snapshot
-from gitmigrate.engine.stepnote import compute_step_note
 from tests.engine_helpers import TARGET, Project, git, make_project
 from tests.fixtures_git import IDENTITY, make_repo
 
@@ -89,10 +88,7 @@ def add_data_step(
     """A data step directory per the data-step contract, committed like `add sql` commits."""
     config = load_config(repo)
     meta = {"kind": "data", "summary": summary, "dialect": dialect}
-    return commit_step(
-        repo, config, NAME, meta, {}, options, irreversible,
-        lambda step: compute_step_note(step, dialect),
-    )  # fmt: skip
+    return commit_step(repo, config, NAME, meta, {}, options, irreversible, dialect)
 
 
 def db_argument(url: str) -> str:

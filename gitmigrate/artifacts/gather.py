@@ -17,9 +17,9 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.core.queries import default_migration, migration_ref
+from gitmigrate.core.stepmeta import step_notes_for
 from gitmigrate.engine.estimate import EstimateModel, Work, calibrate, step_work
 from gitmigrate.engine.runlog import current_user
-from gitmigrate.engine.stepnote import step_notes_for
 from gitmigrate.engine.target import open_target
 from gitmigrate.errors import GitMigrateError, UsageError
 from gitmigrate.kinds.sql.note import sql_impact

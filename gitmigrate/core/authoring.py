@@ -4,7 +4,6 @@ command leaves no commit behind."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +22,7 @@ from gitmigrate.core.model import (
     valid_migration_name,
 )
 from gitmigrate.core.notes import write_step_notes
+from gitmigrate.core.stepmeta import compute_step_note
 from gitmigrate.errors import RepositoryStateError, UsageError
 
 
@@ -132,11 +132,11 @@ def commit_step(
     files: dict[str, bytes],
     options: dict[str, Any],
     irreversible: str | None,
-    note_of: Callable[[Step], dict[str, Any]],
+    dialect: str | None,
 ) -> Step:
-    """Commit one step directory (step.toml from `meta` + options) and write its note
-    (`note_of(step)`, the kind's: see engine/authoring.py); the note is computed first, so a
-    failure leaves no commit behind."""
+    """Commit one step directory (step.toml from `meta` + options) and write its note; the
+    note is computed first, so a failure leaves no commit behind. The step's kind authored
+    the files (engine/authoring.py) and adds its part of the note."""
     migration = load_migration(repo, name, "HEAD")
     summary = str(meta["summary"])
     kind = str(meta["kind"])
@@ -162,7 +162,7 @@ def commit_step(
         f"Migrate-Kind: {kind}\n"
         f"Migrate-Checksum: {step.checksum_algo}:{step.checksum}\n"
     )
-    note = note_of(step)
+    note = compute_step_note(step, dialect)
     commit = repo.commit_files(
         branch=migration_branch(config, name),
         message=message,

@@ -2,15 +2,16 @@
 `gitmigrate.executors`, imported lazily (so `git migrate --help` imports no database library).
 
 The typed front is `engine/registry.py` (the Kind protocol belongs to the engine). Core uses
-this module for one question only: the step reader (`catalog.py`) lets each step's kind check
-the step's files (`StepCheck`), without core depending on the engine.
+this module for two questions, without depending on the engine: the step reader (`catalog.py`)
+lets each step's kind check the step's files (`StepCheck`), and the step note (`stepmeta.py`)
+takes the kind's part from the kind (`StepNoter`).
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from gitmigrate.core.model import Step
 
@@ -33,6 +34,27 @@ class StepCheck(Protocol):
     """The part of the Kind protocol (engine/kinds.py) that the step reader needs."""
 
     def check(self, step: Step) -> list[Problem]: ...
+
+
+class RowCounts(Protocol):
+    """Row counts per table, for notes written with table statistics at hand (`schema diff`
+    from a live database); `schema.impact.TableRows` is the implementation."""
+
+    @property
+    def counts(self) -> dict[str, int]: ...
+
+    @property
+    def source(self) -> str: ...
+
+    def rows(self, tables: tuple[str, ...]) -> int | None: ...
+
+
+class StepNoter(Protocol):
+    """The part of the Kind protocol that the step note needs."""
+
+    def note(
+        self, step: Step, dialect: str | None, table_rows: RowCounts | None = None
+    ) -> dict[str, Any]: ...
 
 
 def available() -> dict[str, str]:
@@ -67,3 +89,12 @@ def step_problems(step: Step) -> list[Problem]:
     (a run that needs it says so)."""
     kind = load_kind(step.kind)
     return cast(StepCheck, kind).check(step) if kind is not None else []
+
+
+def kind_note(
+    step: Step, dialect: str | None, table_rows: RowCounts | None = None
+) -> dict[str, Any]:
+    """The kind's part of the step note (`impact`, `lint`, ...); nothing for a kind not
+    installed here."""
+    kind = load_kind(step.kind)
+    return cast(StepNoter, kind).note(step, dialect, table_rows) if kind is not None else {}

@@ -11,8 +11,8 @@ from gitmigrate.core.config import ProjectConfig, load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Migration, Step
 from gitmigrate.core.notes import read_run_events
+from gitmigrate.core.stepmeta import step_notes_for
 from gitmigrate.core.viewcache import cache_key, cached_text
-from gitmigrate.engine.stepnote import step_notes_for
 from gitmigrate.errors import UsageError
 
 

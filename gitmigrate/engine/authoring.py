@@ -16,7 +16,6 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import AuthorRequest
 from gitmigrate.engine.registry import get_kind
-from gitmigrate.engine.stepnote import compute_step_note
 from gitmigrate.errors import UsageError
 
 
@@ -47,5 +46,5 @@ def author_step(
         authored.files,
         authored.options,
         authored.irreversible,
-        lambda step: compute_step_note(step, chosen),
+        chosen,
     )

@@ -4,7 +4,7 @@ kind through this protocol; nothing outside `gitmigrate/kinds/` compares kind na
 
 The engine owns order, locking, ledger, notes, progress and signals; a kind only touches its
 target. Adding a kind means one module (or package) with a class satisfying `Kind`, registered in
-`registry.BUILTIN` or through the entry-point group `gitmigrate.executors`.
+`core/kindlookup.BUILTIN` or through the entry-point group `gitmigrate.executors`.
 
 A kind's `apply`/`rollback` are generators: each yielded Checkpoint is a point where the work so
 far may be made durable (the engine writes the ledger checkpoint in the same transaction as the
@@ -26,7 +26,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from gitmigrate.core.config import ProjectConfig
 from gitmigrate.core.gitstore import GitRepo
-from gitmigrate.core.kindlookup import Problem as Problem  # the step reader's, re-exported
+
+# the step reader's and the step note's, re-exported: core asks a kind through them
+from gitmigrate.core.kindlookup import Problem as Problem
+from gitmigrate.core.kindlookup import RowCounts as RowCounts
 from gitmigrate.core.model import Step
 
 if TYPE_CHECKING:  # read-only commands (log, status) load kinds but never sqlalchemy
@@ -72,19 +75,6 @@ class Finding:
     rule: str
     message: str
     line: int | None = None  # where in the step's files, when the kind knows it
-
-
-class RowCounts(Protocol):
-    """Row counts per table, for notes written with table statistics at hand (`schema diff`
-    from a live database); `schema.impact.TableRows` is the implementation."""
-
-    @property
-    def counts(self) -> dict[str, int]: ...
-
-    @property
-    def source(self) -> str: ...
-
-    def rows(self, tables: tuple[str, ...]) -> int | None: ...
 
 
 @dataclass(frozen=True)

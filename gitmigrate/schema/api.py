@@ -19,8 +19,8 @@ from gitmigrate.core.config import ProjectConfig, is_initialised, load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import write_step_notes
+from gitmigrate.core.stepmeta import compute_step_note
 from gitmigrate.engine.authoring import author_step
-from gitmigrate.engine.stepnote import compute_step_note
 from gitmigrate.errors import ConfigError, UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import MigrationPlan, diff_schemas
