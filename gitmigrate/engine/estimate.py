@@ -19,7 +19,7 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.engine.kinds import Work
-from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.registry import find_kind
 
 __all__ = ["Estimate", "EstimateModel", "Work", "calibrate", "estimate_steps", "step_work"]
 
@@ -122,8 +122,10 @@ def _ops(work: Work) -> str:
 
 
 def step_work(step: Step, dialect: str, rows: int | None = None) -> Work:
-    """The operations of a step, as its kind counts them (SQL: one per up.sql statement)."""
-    return get_kind(step.kind).work(step, dialect, rows)
+    """The operations of a step, as its kind counts them (SQL: one per up.sql statement); one
+    operation named after the kind when the kind is not installed here (plan still estimates)."""
+    kind = find_kind(step.kind)
+    return kind.work(step, dialect, rows) if kind is not None else Work((step.kind.upper(),), rows)
 
 
 def _rows_of(event: Mapping[str, Any]) -> int | None:
