@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from gitmigrate.core.authoring import SqlSource, add_sql_step, start_migration
+from gitmigrate.core.authoring import SqlSource, start_migration
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import create_target_engine
@@ -24,6 +24,7 @@ from gitmigrate.db.snapshot import schema_snapshot
 from gitmigrate.db.url import dialect_name
 from gitmigrate.engine.apply import ApplyOptions, RunResult, apply, resume
 from gitmigrate.engine.rollback import RollbackOptions, rollback
+from gitmigrate.kinds.sql.authoring import add_sql_step
 
 TARGET = "db"
 

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
-from gitmigrate.core.authoring import SqlSource, add_sql_step, start_migration
+from gitmigrate.core.authoring import SqlSource, start_migration
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import LEDGER_TABLE
 from gitmigrate.db.snapshot import schema_snapshot
+from gitmigrate.kinds.sql.authoring import add_sql_step
 from tests.fixtures_git import IDENTITY, make_repo
 
 MIGRATION = "trial"

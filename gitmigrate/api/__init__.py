@@ -27,8 +27,10 @@ from gitmigrate.api.authoring import (
     StepAdded,
     add_data,
     add_sql,
+    add_step,
     copy_data,
     init,
+    kinds,
     start,
 )
 from gitmigrate.api.data import DataVerification, data_validate, data_verify
@@ -145,6 +147,7 @@ __all__ = [
     "VerifyReport",
     "add_data",
     "add_sql",
+    "add_step",
     "apply",
     "cleanup",
     "copy_data",
@@ -153,6 +156,7 @@ __all__ = [
     "diff",
     "fetch",
     "init",
+    "kinds",
     "list_migrations",
     "log",
     "open_repo",

@@ -88,8 +88,9 @@ def add_sql(
 ) -> StepAdded:
     """Commit a SQL step (up, down or `irreversible`, optional verify) on the current
     migration branch, and lint it."""
-    from gitmigrate.core.authoring import add_sql_step, resolve_dialect
+    from gitmigrate.core.authoring import resolve_dialect
     from gitmigrate.core.config import load_config
+    from gitmigrate.kinds.sql.authoring import add_sql_step
     from gitmigrate.lint.engine import lint_step
 
     opened = open_repo(repo)
@@ -106,6 +107,32 @@ def add_sql(
     )
     findings = lint_step(step, resolve_dialect(load_config(opened), dialect))
     return StepAdded(step, tuple(findings))
+
+
+def add_step(
+    repo: RepoLike,
+    kind: str,
+    *,
+    summary: str,
+    options: Mapping[str, Any],
+    irreversible: str | None = None,
+    dialect: str | None = None,
+) -> StepAdded:
+    """Commit a step of any installed kind (a plug-in's too): the kind authors its files from
+    `options` (`Kind.author`), every check done before anything is committed."""
+    from gitmigrate.engine.authoring import author_step
+
+    step = author_step(
+        open_repo(repo), kind, summary, options, dialect=dialect, irreversible=irreversible
+    )
+    return StepAdded(step, ())
+
+
+def kinds() -> list[str]:
+    """The names of the installed kinds: the built-in ones and those of plug-ins."""
+    from gitmigrate.engine.registry import available
+
+    return sorted(available())
 
 
 def add_data(

@@ -66,26 +66,15 @@ class SchemaDiff:
     def sequence_blocks(self) -> list[str]:
         """Each planned step of an online diff as text: a header line, then its SQL (or, for a
         step that runs no SQL, a description of its options)."""
-        from gitmigrate.schema.expand_commit import sql_files
+        from gitmigrate.schema.expand_commit import printed
 
         result = self.result
-        blocks = []
         total = len(result.sequence)
-        for number, step in enumerate(result.sequence, 1):
-            head = f"-- step {number}/{total}: {step.summary} ({step.kind}, {result.dialect})"
-            if step.options:  # a planned backfill: options instead of SQL files
-                o = step.options
-                blocks.append(
-                    f"{head}\n-- data step: set {', '.join(o['set'])} where {o['where']} "
-                    f"(table {o['table']}, key {', '.join(o.get('key', [])) or 'found at apply'}, "
-                    f"batches of {o['batch_size']})\n"
-                )
-                continue
-            up, down, verify = sql_files(step)
-            blocks.append(
-                f"{head}\n{up}-- down\n{down}" + (f"-- verify\n{verify}" if verify else "")
-            )
-        return blocks
+        return [
+            f"-- step {number}/{total}: {step.summary} ({step.kind}, {result.dialect})\n"
+            + printed(step)
+            for number, step in enumerate(result.sequence, 1)
+        ]
 
     def to_json(self) -> dict[str, Any]:
         r = self.result

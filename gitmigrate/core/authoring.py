@@ -1,9 +1,9 @@
-"""Authoring: start a migration branch and add steps to it. Everything is validated before
-anything is committed, so a failed command leaves no commit behind."""
+"""Authoring: start a migration branch, and the one commit path of a step (its kind authors the
+files: engine/authoring.py). Everything is validated before anything is committed, so a failed
+command leaves no commit behind."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -24,8 +24,6 @@ from gitmigrate.core.model import (
 from gitmigrate.core.notes import write_step_notes
 from gitmigrate.core.stepmeta import compute_step_note
 from gitmigrate.errors import RepositoryStateError, UsageError
-
-_CONCURRENTLY = re.compile(r"\bCONCURRENTLY\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -112,7 +110,9 @@ def start_migration(
 
 
 def resolve_dialect(config: ProjectConfig, dialect: str | None) -> str:
-    """The dialect SQL is parsed for: explicit, else configured, else the default target's."""
+    """The dialect SQL is parsed for: explicit (--dialect), else `[migrate] dialect`, else the
+    default target's, else SQLite. The one resolver: authoring, lint and plan all use it."""
+    # imported here for speed: the sql package loads sqlglot, which `log`/`status` never need
     from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
 
     if dialect:
@@ -122,46 +122,6 @@ def resolve_dialect(config: ProjectConfig, dialect: str | None) -> str:
     if config.default_target and config.default_target in config.targets:
         return dialect_of_url(config.targets[config.default_target].url_template)
     return "sqlite"
-
-
-def add_sql_step(
-    repo: GitRepo,
-    *,
-    summary: str,
-    up: SqlSource,
-    down: SqlSource | None,
-    verify: SqlSource | None = None,
-    irreversible: str | None = None,
-    dialect: str | None = None,
-    options: dict[str, Any] | None = None,
-) -> Step:
-    """Validate the SQL for the dialect, then commit one step with its note."""
-    from gitmigrate.sql.parse import validate_sql
-
-    config = load_config(repo)
-    name = current_migration_name(repo, config)
-    if not summary.strip():
-        raise UsageError("a step needs a summary", "pass -m 'what this step does'")
-    if (down is None) == (irreversible is None):
-        raise UsageError(
-            "a SQL step needs exactly one of --down FILE and --irreversible REASON",
-            "give the rollback SQL, or say why no rollback can exist",
-        )
-    chosen = resolve_dialect(config, dialect)
-    files: dict[str, bytes] = {}
-    needs_autocommit = False
-    for fname, source in (("up.sql", up), ("down.sql", down), ("verify.sql", verify)):
-        if source is not None:
-            statements = validate_sql(source.text, chosen, source.origin)
-            files[fname] = source.text.encode()
-            needs_autocommit |= chosen == "postgresql" and any(
-                _CONCURRENTLY.search(s.text) for s in statements
-            )
-    if needs_autocommit:
-        # PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY inside a transaction block
-        options = {**(options or {}), "transaction": False}
-    meta: dict[str, Any] = {"kind": "sql", "summary": summary.strip(), "dialect": chosen}
-    return commit_step(repo, config, name, meta, files, options or {}, irreversible, chosen)
 
 
 def commit_step(
@@ -175,7 +135,8 @@ def commit_step(
     dialect: str | None,
 ) -> Step:
     """Commit one step directory (step.toml from `meta` + options) and write its note; the
-    note is computed first, so a failure leaves no commit behind."""
+    note is computed first, so a failure leaves no commit behind. The step's kind authored
+    the files (engine/authoring.py) and adds its part of the note."""
     migration = load_migration(repo, name, "HEAD")
     summary = str(meta["summary"])
     kind = str(meta["kind"])

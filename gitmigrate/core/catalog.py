@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitmigrate.core.gitstore import GitRepo, parse_trailers
+from gitmigrate.core.kindlookup import step_problems
 from gitmigrate.core.model import (
     MIGRATION_FILE,
     MIGRATIONS_DIR,
@@ -249,15 +250,10 @@ def _options(meta: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 def _check_step(step: Step, path: str) -> None:
+    """Every step names its kind; the kind says whether its files are well formed."""
     if not step.kind:
         raise CorruptMetadataError(
             f"{path}/{STEP_FILE} has no kind", 'add `kind = "sql"` (or the step\'s kind) to it'
         )
-    if step.kind == "sql":
-        required = ["up.sql"] + ([] if step.irreversible else ["down.sql"])
-        for fname in required:
-            if fname not in step.files:
-                raise CorruptMetadataError(
-                    f"step {step.id}: {path}/{fname} is missing",
-                    f"restore it with `git checkout {step.commit or '<step commit>'} -- {path}/{fname}`",
-                )
+    for problem in step_problems(step):
+        raise CorruptMetadataError(problem.message, problem.hint)

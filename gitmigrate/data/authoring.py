@@ -11,15 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from gitmigrate.core.authoring import commit_step, current_migration_name, resolve_dialect
-from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.data.copy_check import check_copy_source
 from gitmigrate.data.keyset import escape_colons
-from gitmigrate.data.options import DataOptions
+from gitmigrate.data.options import DataOptions, options_of
 from gitmigrate.data.transform import load_transform, parse_spec
 from gitmigrate.db.url import has_password
+from gitmigrate.engine.authoring import author_step
+from gitmigrate.engine.kinds import AuthorRequest, StepFiles
 from gitmigrate.errors import UsageError
 
 NO_BACKUP = "no before-images kept (--no-backup)"
@@ -36,12 +36,26 @@ def add_data_step(
     check_files: dict[str, Path] | None = None,
 ) -> Step:
     """Validate `options` (and the transform / rules files named on the command line) and
-    commit the step. `check_files` maps pre_checks/post_checks to local rules files."""
-    config = load_config(repo)
-    name = current_migration_name(repo, config)
-    if not summary.strip():
-        raise UsageError("a step needs a summary", "pass -m 'what this step does'")
-    chosen = resolve_dialect(config, dialect)
+    commit the step through the data kind's `author`. `check_files` maps
+    pre_checks/post_checks to local rules files."""
+    return author_step(
+        repo,
+        "data",
+        summary,
+        {"data": options, "target": target, "check_files": check_files or {}},
+        dialect=dialect,
+    )
+
+
+def author_data(request: AuthorRequest) -> StepFiles:
+    """The data kind's authoring: every check first (expressions parsed, files loaded, the
+    live target tried when given), then the files and options of the step."""
+    options = request.options.get("data")
+    if not isinstance(options, DataOptions):
+        options = options_of("(new)", dict(options or {}))
+    target = request.options.get("target")
+    check_files: dict[str, Path] = dict(request.options.get("check_files") or {})
+    config, chosen = request.config, request.dialect
     files: dict[str, bytes] = {}
     if options.mode == "set":
         _parse_expressions(options, chosen)
@@ -51,7 +65,7 @@ def add_data_step(
     else:
         _check_copy(options)
         check_copy_source(config, options)  # the source answers, its tables and keys fit
-    for option, path in (check_files or {}).items():
+    for option, path in check_files.items():
         stored = f"{option.replace('_', '-')}{path.suffix}"
         files[stored] = _rules_file(path)
         if option == "pre_checks":
@@ -59,14 +73,13 @@ def add_data_step(
         else:
             options = replace(options, post_checks=stored)
     if target is not None and options.mode != "copy":
-        options = _check_against_target(config, target, options, chosen)
+        options = _check_against_target(config, str(target), options, chosen)
     irreversible = None
     if not options.backup and options.mode != "copy":
         irreversible = NO_BACKUP
     if options.cleanup_source:
         irreversible = CLEANUP_SOURCE
-    meta: dict[str, Any] = {"kind": "data", "summary": summary.strip(), "dialect": chosen}
-    return commit_step(repo, config, name, meta, files, options.to_toml(), irreversible, chosen)
+    return StepFiles(files, options.to_toml(), irreversible, {"dialect": chosen})
 
 
 def _parse_expressions(options: DataOptions, dialect: str) -> None:

@@ -2,7 +2,9 @@
 quarantined rows, copy records) once the whole migration is applied there.
 
 Before-images are what makes a data step reversible, so they go only when the migration is
-complete on that target, after confirmation; the run notes record what was dropped.
+complete on that target, after confirmation; the run notes record what was dropped. The drop
+runs under the target's migration lock, after checking completeness again there, so a rollback
+that starts meanwhile never loses the before-images it restores from.
 """
 
 from __future__ import annotations
@@ -11,20 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 
 from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import Step
 from gitmigrate.data.naming import (
     backup_table_name,
     copy_record_table_name,
     quarantine_table_name,
 )
 from gitmigrate.db.ledger import Ledger
+from gitmigrate.db.locks import target_lock
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.runlog import RunRecorder
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.errors import BlockedError
-from gitmigrate.schema.render import quote
 
 
 @dataclass
@@ -43,6 +47,7 @@ def cleanup(
     dry_run: bool = False,
     confirm: Callable[[str], bool] | None = None,
     yes: bool = False,
+    lock_timeout: float = 60.0,
 ) -> CleanupResult:
     config = load_config(repo)
     steps = steps_in_scope(repo, config, migration)
@@ -50,20 +55,9 @@ def cleanup(
     result = CleanupResult(opened.name, migration)
     try:
         with opened.engine.connect() as conn:
-            rows = Ledger(opened.engine).rows(conn)
-            pending = [
-                s.id for s in steps if rows.get(s.id) is None or rows[s.id].status != "applied"
-            ]
-            if pending:
-                raise BlockedError(
-                    f"migration {migration} is not complete on {opened.name}: "
-                    f"{', '.join(pending[:5])}{'...' if len(pending) > 5 else ''} not applied",
-                    "apply (or roll back) it first; before-images are kept until then",
-                )
+            _require_complete(conn, opened, steps, migration)
             existing = set(inspect(conn).get_table_names())
-            for step in steps:
-                if step.kind != "data":
-                    continue
+            for step in steps:  # only data steps keep helper tables: their names say whose
                 for name in (
                     backup_table_name(step.id),
                     quarantine_table_name(step.id),
@@ -86,9 +80,11 @@ def cleanup(
             if not confirm(question):
                 raise BlockedError("nothing dropped: not confirmed", "nothing was changed")
         recorder = RunRecorder(repo, opened.name, "cleanup", dry_run=False)
-        with opened.engine.begin() as conn:
+        preparer = opened.engine.dialect.identifier_preparer  # always quotes, as schema.render
+        with target_lock(opened.engine, timeout=lock_timeout), opened.engine.begin() as conn:
+            _require_complete(conn, opened, steps, migration)
             for name in result.tables:
-                conn.exec_driver_sql(f"DROP TABLE {quote(name, opened.dialect)}")
+                conn.exec_driver_sql(f"DROP TABLE {preparer.quote_identifier(name)}")
         recorder.event(
             "cleanup", None, repo.head_commit(), migration=migration, dropped=result.tables
         )
@@ -97,3 +93,16 @@ def cleanup(
     finally:
         opened.engine.dispose()
     return result
+
+
+def _require_complete(
+    conn: Connection, opened: DatabaseTarget, steps: list[Step], migration: str
+) -> None:
+    rows = Ledger(opened.engine).rows(conn)
+    pending = [s.id for s in steps if rows.get(s.id) is None or rows[s.id].status != "applied"]
+    if pending:
+        raise BlockedError(
+            f"migration {migration} is not complete on {opened.name}: "
+            f"{', '.join(pending[:5])}{'...' if len(pending) > 5 else ''} not applied",
+            "apply (or roll back) it first; before-images are kept until then",
+        )

@@ -224,17 +224,11 @@ def _check_lint(
     planned: list[PlannedStep], dialect: str, options: ApplyOptions, reporter: Reporter
 ) -> None:
     """Lint errors block a run unless allowed (`--allow RULE`); a dry run only reports them."""
-    from gitmigrate.lint.engine import blocking, lint_step
-    from gitmigrate.lint.model import LintOptions
-
-    problems = []
-    for p in planned:
-        if p.step.kind == "sql":
-            # a rule accepted in the step itself (`allow = [...]` in step.toml, reviewed with it)
-            accepted = frozenset(str(r) for r in p.step.options.get("allow", ()))
-            lint_options = LintOptions(allow=options.allow | accepted)
-            found = blocking(lint_step(p.step, dialect, lint_options, directions=("up",)))
-            problems += [f"{p.step.id} line {f.line}: {f.rule}: {f.message}" for f in found]
+    problems = [
+        f"{p.step.id} line {f.line}: {f.rule}: {f.message}"
+        for p in planned
+        for f in get_kind(p.step.kind).lint(p.step, dialect, options.allow)
+    ]
     rules = sorted({line.split(": ")[1] for line in problems})
     if problems and options.dry_run:
         for line in problems:

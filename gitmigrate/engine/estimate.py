@@ -18,6 +18,10 @@ from typing import Any
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_run_events
+from gitmigrate.engine.kinds import Work
+from gitmigrate.engine.registry import find_kind
+
+__all__ = ["Estimate", "EstimateModel", "Work", "calibrate", "estimate_steps", "step_work"]
 
 STATIC_SECONDS_PER_STATEMENT = 0.05
 STATIC_ROWS_PER_SECOND = 20_000.0
@@ -29,15 +33,6 @@ class Estimate:
     seconds: float
     basis: str
     source: str = STATIC  # history | calibrated | static
-
-
-@dataclass(frozen=True)
-class Work:
-    """What a step does, as the estimator sees it: one operation per statement (e.g. "ALTER
-    TABLE"; a data step is one operation such as "DATA SET") and the rows, when known."""
-
-    operations: tuple[str, ...]
-    rows: int | None = None
 
 
 @dataclass
@@ -127,16 +122,10 @@ def _ops(work: Work) -> str:
 
 
 def step_work(step: Step, dialect: str, rows: int | None = None) -> Work:
-    """The operations of a step (SQL: one per up.sql statement; other kinds: one per step)."""
-    if step.kind == "sql":
-        from gitmigrate.sql.classify import classify_script
-
-        ops = tuple(
-            info.operation for _, info in classify_script(step.text("up.sql") or "", dialect)
-        )
-        return Work(ops, rows)
-    mode = str(step.options.get("mode", "")).upper()
-    return Work((f"{step.kind.upper()} {mode}".strip(),), rows)
+    """The operations of a step, as its kind counts them (SQL: one per up.sql statement); one
+    operation named after the kind when the kind is not installed here (plan still estimates)."""
+    kind = find_kind(step.kind)
+    return kind.work(step, dialect, rows) if kind is not None else Work((step.kind.upper(),), rows)
 
 
 def _rows_of(event: Mapping[str, Any]) -> int | None:

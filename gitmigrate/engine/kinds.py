@@ -1,24 +1,55 @@
-"""The executor interface. The engine owns order, locking, ledger, notes, progress and signals;
-an executor only touches its target. Adding a kind means one module plus one registry line.
+"""The kind contract: everything the rest of git-migrate knows about a step, it asks the step's
+kind through this protocol; nothing outside `gitmigrate/kinds/` compares kind names
+(tests/unit/test_no_kind_names.py holds that).
 
-An executor's `apply`/`rollback` are generators: each yielded Checkpoint is a point where the
-work so far may be made durable (the engine writes the ledger checkpoint in the same
-transaction as the work it covers) and where an interrupt may stop the run.
+The engine owns order, locking, ledger, notes, progress and signals; a kind only touches its
+target. Adding a kind means one module (or package) with a class satisfying `Kind`, registered in
+`core/kindlookup.BUILTIN` or through the entry-point group `gitmigrate.executors`.
+
+A kind's `apply`/`rollback` are generators: each yielded Checkpoint is a point where the work so
+far may be made durable (the engine writes the ledger checkpoint in the same transaction as the
+work it covers) and where an interrupt may stop the run.
+
+Optional capabilities are declared attributes, never probed with getattr:
+
+- `chunked`: the engine commits after every checkpoint, with the ledger checkpoint in the same
+  transaction (data steps); otherwise a step is one transaction where the dialect allows.
+- `compensator`: undoes the completed part of a failed step where the target could not roll it
+  back (DDL on MariaDB); None when the kind has no such undo.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sqlalchemy.engine import Connection
+from gitmigrate.core.config import ProjectConfig
+from gitmigrate.core.gitstore import GitRepo
 
+# the step reader's and the step note's, re-exported: core asks a kind through them
+from gitmigrate.core.kindlookup import Problem as Problem
+from gitmigrate.core.kindlookup import RowCounts as RowCounts
 from gitmigrate.core.model import Step
-from gitmigrate.engine.capabilities import Compensator
+from gitmigrate.engine.capabilities import Compensator as Compensator
 from gitmigrate.engine.description import Description
-from gitmigrate.engine.target import DatabaseTarget
 from gitmigrate.errors import UsageError
+
+if TYPE_CHECKING:  # read-only commands (log, status) load kinds but never sqlalchemy
+    from sqlalchemy.engine import Connection
+
+    from gitmigrate.engine.target import DatabaseTarget
+
+TargetSort = Literal["database", "tree"]
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a step does, as the estimator sees it: one operation per statement (e.g. "ALTER
+    TABLE"; a data step is one operation such as "DATA SET") and the rows, when known."""
+
+    operations: tuple[str, ...]
+    rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +79,32 @@ class Finding:
     severity: str  # "error" | "warning" | "info"
     rule: str
     message: str
+    line: int | None = None  # where in the step's files, when the kind knows it
+
+
+@dataclass(frozen=True)
+class AuthorRequest:
+    """What a command asks a kind to author: the summary, the resolved dialect and the kind's
+    own options (typed values from its command, or `key=value` strings from `add KIND`)."""
+
+    repo: GitRepo
+    config: ProjectConfig
+    migration: str
+    summary: str
+    dialect: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    irreversible: str | None = None
+
+
+@dataclass(frozen=True)
+class StepFiles:
+    """What `Kind.author` returns: the step's files (step.toml excluded), its `[options]`, why
+    it cannot be rolled back (None when it can), and further top-level step.toml keys."""
+
+    files: dict[str, bytes]
+    options: dict[str, Any] = field(default_factory=dict)
+    irreversible: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,14 +146,43 @@ class StepContext:
 
 
 class Kind(Protocol):
-    """`chunked = True` (optional attribute) asks the engine to commit after every checkpoint,
-    with the ledger checkpoint in the same transaction (data steps); otherwise a step is one
-    transaction where the dialect allows."""
+    """One sort of step. See the module docstring for the optional capabilities."""
 
-    kind: str
-    compensator: Compensator | None  # undoes statements that commit by themselves (sql)
+    name: str
+    target_sort: TargetSort  # "database": runs against a database target; "tree": files
+    chunked: bool
+    compensator: Compensator | None
 
-    def analyze(self, step: Step, dialect: str) -> Impact: ...
+    def author(self, request: AuthorRequest) -> StepFiles:
+        """Options -> the step's files, every check done (nothing is committed on error)."""
+        ...
+
+    def check(self, step: Step) -> list[Problem]:
+        """Whether the step's files are well formed (missing rollback file, ...)."""
+        ...
+
+    def note(
+        self, step: Step, dialect: str | None, table_rows: RowCounts | None = None
+    ) -> dict[str, Any]:
+        """The kind's part of the step note (`impact`, `lint`, ...): facts derivable from the
+        files, so a missing note is recomputed. Keys are only ever added over time."""
+        ...
+
+    def work(self, step: Step, dialect: str, rows: int | None = None) -> Work:
+        """The step's operations as the estimator sees them."""
+        ...
+
+    def lint(self, step: Step, dialect: str, allow: frozenset[str]) -> list[Finding]:
+        """Findings that block a run of the forward direction (none that `allow` accepts)."""
+        ...
+
+    def analyze(self, step: Step, dialect: str) -> Impact:
+        """The forward impact before a run (derived from the same code as `note`)."""
+        ...
+
+    def analyze_rollback(self, step: Step, dialect: str) -> Impact:
+        """The impact of rolling the step back, before a rollback run."""
+        ...
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]: ...
 

@@ -1,36 +1,32 @@
-"""Kind -> executor, imported lazily (so `git migrate --help` imports no database library).
-Third parties register through the entry-point group `gitmigrate.executors`."""
+"""Kind name -> the kind's object, typed as the Kind protocol. The lookup itself (the built-in
+table `BUILTIN` and the entry-point group `gitmigrate.executors`) is `core/kindlookup.py`, so
+that the step reader in core can ask a kind to check its steps. Third parties register with
+
+    [project.entry-points."gitmigrate.executors"]
+    counter = "my_package.counter:CounterKind"
+"""
 
 from __future__ import annotations
 
-import importlib
-from importlib.metadata import entry_points
 from typing import cast
 
+from gitmigrate.core.kindlookup import BUILTIN, ENTRY_POINT_GROUP, available, load_kind
 from gitmigrate.engine.kinds import Kind
 from gitmigrate.errors import UsageError
 
-BUILTIN: dict[str, str] = {
-    "sql": "gitmigrate.kinds.sql.kind:SqlKind",
-    "data": "gitmigrate.kinds.data.kind:DataKind",
-}
-ENTRY_POINT_GROUP = "gitmigrate.executors"
+__all__ = ["BUILTIN", "ENTRY_POINT_GROUP", "available", "find_kind", "get_kind"]
 
 
-def available() -> dict[str, str]:
-    found = dict(BUILTIN)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(entry.name, entry.value)
-    return found
+def find_kind(kind: str) -> Kind | None:
+    """The kind of that name, None when no installed kind has it."""
+    return cast(Kind | None, load_kind(kind))
 
 
 def get_kind(kind: str) -> Kind:
-    spec = available().get(kind)
-    if spec is None:
+    found = find_kind(kind)
+    if found is None:
         raise UsageError(
             f"no executor for steps of kind {kind!r}",
             f"known kinds: {', '.join(sorted(available()))}; install the plug-in that provides it",
         )
-    module_name, _, attr = spec.partition(":")
-    factory = getattr(importlib.import_module(module_name), attr)
-    return cast(Kind, factory())
+    return found

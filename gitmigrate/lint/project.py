@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gitmigrate.core.authoring import resolve_dialect
 from gitmigrate.core.catalog import load_migration, load_migrations
 from gitmigrate.core.config import ProjectConfig, load_config
 from gitmigrate.core.gitstore import GitRepo
@@ -16,7 +17,7 @@ from gitmigrate.core.queries import default_migration, find_step, migration_ref
 from gitmigrate.errors import UsageError
 from gitmigrate.lint.engine import TRANSACTIONAL_DDL, lint_sql, lint_step
 from gitmigrate.lint.model import LintFinding, LintOptions
-from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
+from gitmigrate.sql.dialects import normalize_dialect
 
 
 @dataclass(frozen=True)
@@ -29,17 +30,6 @@ class LintReport:
     @property
     def findings(self) -> list[LintFinding]:
         return [f for _name, found in self.files for f in found]
-
-
-def project_dialect(config: ProjectConfig, dialect: str | None) -> str:
-    """--dialect, else [migrate] dialect, else the default target's, else SQLite."""
-    if dialect:
-        return normalize_dialect(dialect)
-    if config.dialect:
-        return normalize_dialect(config.dialect)
-    if config.default_target and config.default_target in config.targets:
-        return dialect_of_url(config.targets[config.default_target].url_template)
-    return "sqlite"
 
 
 def _steps(repo: GitRepo, config: ProjectConfig, specs: tuple[str, ...]) -> list[Step]:
@@ -56,7 +46,7 @@ def lint_steps(
 ) -> LintReport:
     """Lint the named steps (default: every step of the current migration, else of HEAD)."""
     config = load_config(repo)
-    chosen = project_dialect(config, dialect)
+    chosen = resolve_dialect(config, dialect)
     files: list[tuple[str, tuple[LintFinding, ...]]] = []
     for step in _steps(repo, config, specs):
         for direction in ("up", "down"):
@@ -70,7 +60,7 @@ def file_dialect(repo: GitRepo | None, dialect: str | None) -> str:
     """For loose files: --dialect, else the project's when inside one, else SQLite."""
     if dialect or repo is None:
         return normalize_dialect(dialect or "sqlite")
-    return project_dialect(load_config(repo), None)
+    return resolve_dialect(load_config(repo), None)
 
 
 def lint_files(paths: tuple[Path, ...], dialect: str, options: LintOptions) -> LintReport:

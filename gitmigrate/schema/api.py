@@ -14,10 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gitmigrate.core.authoring import SqlSource, add_sql_step
+from gitmigrate.core.authoring import SqlSource, resolve_dialect
 from gitmigrate.core.config import ProjectConfig, is_initialised, load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
+from gitmigrate.core.notes import write_step_notes
+from gitmigrate.core.stepmeta import compute_step_note
+from gitmigrate.engine.authoring import author_step
 from gitmigrate.errors import ConfigError, UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import MigrationPlan, diff_schemas
@@ -133,8 +136,8 @@ def _expand_contract(
     if live is not None:
         from gitmigrate.schema.impact import table_rows
 
-        record_rows(repo, [s for s in steps if s.kind == "sql"], dialect,
-                    table_rows(live, repo.root))  # fmt: skip
+        sql_steps = [s for s, p in zip(steps, planned, strict=True) if p.kind == "sql"]
+        record_rows(repo, sql_steps, dialect, table_rows(live, repo.root))
     found = tuple(f for step in steps for f in lint_step(step, dialect))
     return DiffResult(up, down, (), steps[0], tuple(steps), dialect, found, tuple(planned))
 
@@ -264,13 +267,16 @@ def commit_plan(
         options = None if part.transactional else {"transaction": False}
         rendered.append((title, up, down, origin, options))
     steps = [
-        add_sql_step(
+        author_step(
             repo,
-            summary=title,
-            up=SqlSource(up, f"{origin} (up)"),
-            down=SqlSource(down, f"{origin} (down)"),
+            "sql",
+            title,
+            {
+                "up": SqlSource(up, f"{origin} (up)"),
+                "down": SqlSource(down, f"{origin} (down)"),
+                "options": options,
+            },
             dialect=dialect,
-            options=options,
         )
         for title, up, down, origin, options in rendered
     ]
@@ -280,9 +286,7 @@ def commit_plan(
 
 
 def record_rows(repo: GitRepo, steps: list[Step], dialect: str, table_rows: TableRows) -> None:
-    """Rewrite the steps' notes with the row counts (`add_sql_step` wrote them without)."""
-    from gitmigrate.core.notes import write_step_notes
-    from gitmigrate.core.stepmeta import compute_step_note
+    """Rewrite the steps' notes with the row counts (`author_step` wrote them without)."""
 
     write_step_notes(repo, {
         s.commit: compute_step_note(s, dialect, table_rows) for s in steps if s.commit
@@ -303,8 +307,6 @@ def _dialect(
         if source is not None and "://" in source:
             return dialect_of_url(source)
     if config is not None:
-        from gitmigrate.core.authoring import resolve_dialect
-
         return resolve_dialect(config, None)
     return "sqlite"
 

@@ -18,12 +18,10 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gitmigrate.core.authoring import (
-    SqlSource,
-    add_sql_step,
-)
+from gitmigrate.core.authoring import SqlSource
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
+from gitmigrate.engine.authoring import author_step
 from gitmigrate.schema.expand import ExpandContract, Move
 from gitmigrate.schema.render import is_simple_name, quote
 
@@ -200,6 +198,19 @@ def sql_files(step: PlannedStep) -> tuple[str, str, str | None]:
     return up, down, step.verify
 
 
+def printed(step: PlannedStep) -> str:
+    """What `schema diff --online --print` shows of one planned step, SQL or data."""
+    if step.kind != "sql":
+        o = step.options
+        return (
+            f"-- data step: set {', '.join(o['set'])} where {o['where']} "
+            f"(table {o['table']}, key {', '.join(o.get('key', [])) or 'found at apply'}, "
+            f"batches of {o['batch_size']})\n"
+        )
+    up, down, verify = sql_files(step)
+    return f"{up}-- down\n{down}" + (f"-- verify\n{verify}" if verify else "")
+
+
 def commit_expand_contract(
     repo: GitRepo, plan: ExpandContract, dialect: str, summary: str
 ) -> tuple[list[Step], list[PlannedStep]]:
@@ -212,24 +223,22 @@ def commit_expand_contract(
             for name, text in zip(("up", "down", "verify"), sql_files(step), strict=True):
                 if text is not None:
                     validate_sql(text, dialect, f"{step.summary} ({name})")
-    committed = []
-    for step in planned:
-        if step.kind == "data":
-            committed.append(add_data_step(repo, step.summary, step.options, dialect))
-            continue
-        up, down, verify = sql_files(step)
-        committed.append(add_sql_step(
-            repo, summary=step.summary, up=SqlSource(up, f"{step.summary} (up)"),
-            down=SqlSource(down, f"{step.summary} (down)"),
-            verify=SqlSource(verify, f"{step.summary} (verify)") if verify else None,
-            dialect=dialect, options=None if step.transactional else {"transaction": False},
-        ))  # fmt: skip
+    committed = [
+        author_step(repo, step.kind, step.summary, _author_options(step), dialect=dialect)
+        for step in planned
+    ]
     return committed, planned
 
 
-def add_data_step(repo: GitRepo, summary: str, options: dict[str, Any], dialect: str) -> Step:
-    """Commit the backfill through `data add`'s own path (validated the same way)."""
-    from gitmigrate.data.authoring import add_data_step as add
-    from gitmigrate.data.options import options_of
-
-    return add(repo, summary=summary, options=options_of("(new)", options), dialect=dialect)
+def _author_options(step: PlannedStep) -> dict[str, Any]:
+    """The options the step's kind authors it from (data: `data add`'s own, validated the
+    same way)."""
+    if step.kind != "sql":
+        return {"data": step.options}
+    up, down, verify = sql_files(step)
+    return {
+        "up": SqlSource(up, f"{step.summary} (up)"),
+        "down": SqlSource(down, f"{step.summary} (down)"),
+        "verify": SqlSource(verify, f"{step.summary} (verify)") if verify else None,
+        "options": None if step.transactional else {"transaction": False},
+    }

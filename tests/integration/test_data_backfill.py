@@ -262,6 +262,26 @@ def test_cleanup_drops_before_images_only_once_the_migration_is_complete(
     assert '"cleanup"' in project.notes_text()
 
 
+def test_cleanup_drops_before_images_under_the_target_lock(project: Project) -> None:
+    """While another run holds the target's migration lock (a rollback that will read the
+    before-images), cleanup drops nothing: it waits for the lock, then gives up."""
+    from gitmigrate.data.cleanup import cleanup
+    from gitmigrate.db.connect import create_target_engine
+    from gitmigrate.db.locks import target_lock
+    from gitmigrate.errors import LockTimeoutError
+
+    _add(project, mode="set", assignments=(("n", "n + 1"),))
+    project.apply()
+    engine = create_target_engine(project.url)
+    try:
+        with target_lock(engine, timeout=5), pytest.raises(LockTimeoutError):
+            cleanup(project.repo, "emails", target="db", yes=True, lock_timeout=0.5)
+    finally:
+        engine.dispose()
+    assert backup_table_name("emails/001") in _tables(project)
+    assert cleanup(project.repo, "emails", target="db", yes=True).dropped
+
+
 def test_pre_and_post_checks_guard_the_step(project: Project) -> None:
     before = _table(project)
     strict = project.path / "strict.toml"

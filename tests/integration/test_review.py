@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from gitmigrate.core import tomlwrite
-from gitmigrate.core.authoring import SqlSource, add_sql_step, start_migration
+from gitmigrate.core.authoring import SqlSource, start_migration
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.notes import append_run_events
+from gitmigrate.kinds.sql.authoring import add_sql_step
 from tests.fixtures_git import CliRunner, git
 
 CUSTOMER = "CREATE TABLE customer (\n  id INTEGER PRIMARY KEY,\n  email TEXT,\n  legacy TEXT\n);\n"

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from gitmigrate.core import sync
-from gitmigrate.core.authoring import SqlSource, add_sql_step, start_migration
+from gitmigrate.core.authoring import SqlSource, start_migration
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.initialise import init_project, notes_fetch_refspec
 from gitmigrate.core.notes import RUN_NOTES_REF, append_run_events, read_run_events
 from gitmigrate.errors import UsageError
+from gitmigrate.kinds.sql.authoring import add_sql_step
 from tests.fixtures_git import CliRunner, git, make_repo
 
 

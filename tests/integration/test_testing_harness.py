@@ -38,3 +38,13 @@ def test_failing_verify_is_caught(db_url: str) -> None:
     )
     with pytest.raises(ExecutorPropertyError, match="verify"):
         check_executor_properties(SqlKind(), step, db_url)
+
+
+def test_a_plugin_kind_passes_the_harness(db_url: str) -> None:
+    """The counter kind of tests/plugins, on every database: the harness a plug-in author runs."""
+    from tests.plugins.counter_kind import CounterKind
+
+    options = {"label": "first", "table": "gm_harness_counter"}
+    step = Step(migration="m", seq=1, slug="s", kind="counter", summary="s",
+                files={"step.toml": b'kind = "counter"\n'}, options=options)  # fmt: skip
+    check_executor_properties(CounterKind(), step, db_url)

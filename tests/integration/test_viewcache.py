@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitmigrate.core.authoring import SqlSource, add_sql_step, start_migration
+from gitmigrate.core.authoring import SqlSource, start_migration
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.notes import append_run_events
+from gitmigrate.kinds.sql.authoring import add_sql_step
 from tests.fixtures_git import CliRunner, git
 
 

@@ -167,8 +167,9 @@ def test_create_index_concurrently_with_a_runner_waiting_for_the_lock_does_not_d
 def _alter_project(path: Path, dialect: str, retries: int) -> Path:
     """Step 001 adds a column; `lock_timeout = 1` comes from .gitmigrate.toml, the retry count
     from the step's step.toml."""
-    from gitmigrate.core.authoring import SqlSource, add_sql_step
+    from gitmigrate.core.authoring import SqlSource
     from gitmigrate.core.gitstore import GitRepo
+    from gitmigrate.kinds.sql.authoring import add_sql_step
 
     make_project(path, dialect, [])
     config = path / ".gitmigrate.toml"

@@ -8,6 +8,7 @@ import click
 
 from gitmigrate import api
 from gitmigrate.cli import output
+from gitmigrate.cli.commands.add_kind import KindGroup
 from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import UsageError
 
@@ -29,9 +30,9 @@ def read_source(value: str | None, what: str) -> api.SqlSource | None:
         raise UsageError(f"the {what} file {value} is not UTF-8 text", "save it as UTF-8") from exc
 
 
-@click.group()
+@click.group(cls=KindGroup)
 def add() -> None:
-    """Add a step to the current migration."""
+    """Add a step to the current migration (`add KIND --option k=v` for other kinds)."""
 
 
 @add.command("sql")

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.core.model import Step
-from gitmigrate.core.stepmeta import sql_impact
 from gitmigrate.engine.description import (
     DATABASE,
     Description,
@@ -18,6 +17,7 @@ from gitmigrate.engine.description import (
 )
 from gitmigrate.errors import GitMigrateError
 from gitmigrate.kinds.sql.naming import sql_backup_name
+from gitmigrate.kinds.sql.note import sql_impact
 from gitmigrate.schema.lock_levels import blocking, lock_level
 
 _TRANSACTIONAL = ("sqlite", "postgresql")

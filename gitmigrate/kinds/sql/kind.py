@@ -1,119 +1,156 @@
-"""The SQL executor: runs a step's up.sql / down.sql statement by statement and its verify.sql.
+"""The sql kind: steps of up.sql, down.sql (or `irreversible = "reason"`) and optional verify.sql.
 
-Statements run as written (split, never re-rendered). Each statement is one checkpoint, so on a
-dialect without transactional DDL (MariaDB) the engine records progress per statement. DDL runs
-with a bounded lock wait and retries (ddl_locks.py), so it never holds the application up for
-long behind a transaction that holds its table.
+This module is the kind's face and imports nothing heavy: read-only commands (`log`, `status`)
+check every step through it without loading sqlalchemy or the linter. Its parts: authoring and
+checks here, the note and pre-run impact in note.py, running the scripts in run.py.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from typing import Any
 
+from gitmigrate.core.authoring import SqlSource
 from gitmigrate.core.model import Step
-from gitmigrate.db.connect import supports_transactional_ddl
-from gitmigrate.engine.capabilities import Compensator
 from gitmigrate.engine.description import Description
-from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
-from gitmigrate.errors import CorruptMetadataError
+from gitmigrate.engine.kinds import (
+    AuthorRequest,
+    Checkpoint,
+    Compensator,
+    Finding,
+    Impact,
+    Kind,
+    Problem,
+    RowCounts,
+    StepContext,
+    StepFiles,
+    TargetSort,
+    Work,
+)
+from gitmigrate.errors import UsageError
 from gitmigrate.kinds.sql.compensation import SqlCompensator
-from gitmigrate.kinds.sql.ddl_locks import lock_policy, run_ddl
 from gitmigrate.kinds.sql.describe import describe_sql
-from gitmigrate.sql.classify import classify, classify_script
-from gitmigrate.sql.parse import split_statements
+
+_CONCURRENTLY = re.compile(r"\bCONCURRENTLY\b", re.IGNORECASE)
+
+# The heavy parts (sqlglot, sqlalchemy) are imported inside the methods that need them, for the
+# reason in the module docstring; none of these imports is there to break a cycle.
 
 
 class SqlKind:
-    kind = "sql"
-    compensator: Compensator | None = SqlCompensator()
+    name = "sql"
+    target_sort: TargetSort = "database"
+    chunked = False
+    compensator: Compensator | None = SqlCompensator()  # undoes DDL that commits by itself
+
+    def author(self, request: AuthorRequest) -> StepFiles:
+        """Options `up`, `down`, `verify` (SqlSource or SQL text) and `options` (step.toml
+        [options]): every script is validated for the dialect before anything is committed."""
+        from gitmigrate.sql.parse import validate_sql
+
+        up, down, verify = (_source(request.options.get(k), k) for k in ("up", "down", "verify"))
+        if up is None:
+            raise UsageError("a SQL step needs its forward SQL", "pass --up FILE")
+        if (down is None) == (request.irreversible is None):
+            raise UsageError(
+                "a SQL step needs exactly one of --down FILE and --irreversible REASON",
+                "give the rollback SQL, or say why no rollback can exist",
+            )
+        options: dict[str, Any] = dict(request.options.get("options") or {})
+        files: dict[str, bytes] = {}
+        needs_autocommit = False
+        for fname, source in (("up.sql", up), ("down.sql", down), ("verify.sql", verify)):
+            if source is not None:
+                statements = validate_sql(source.text, request.dialect, source.origin)
+                files[fname] = source.text.encode()
+                needs_autocommit |= request.dialect == "postgresql" and any(
+                    _CONCURRENTLY.search(s.text) for s in statements
+                )
+        if needs_autocommit:
+            # PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY inside a transaction block
+            options["transaction"] = False
+        return StepFiles(files, options, request.irreversible, {"dialect": request.dialect})
+
+    def check(self, step: Step) -> list[Problem]:
+        required = ["up.sql"] + ([] if step.irreversible else ["down.sql"])
+        return [
+            Problem(
+                f"step {step.id}: {step.path}/{fname} is missing",
+                f"restore it with `git checkout {step.commit or '<step commit>'}"
+                f" -- {step.path}/{fname}`",
+            )
+            for fname in required
+            if fname not in step.files
+        ]
+
+    def note(
+        self, step: Step, dialect: str | None, table_rows: RowCounts | None = None
+    ) -> dict[str, Any]:
+        """`impact` per direction and the `lint` findings; nothing without a dialect."""
+        if not dialect:
+            return {}
+        from gitmigrate.kinds.sql.note import sql_impact
+        from gitmigrate.lint.engine import lint_step
+
+        return {
+            "dialect": dialect,
+            "impact": sql_impact(step, dialect, table_rows),
+            "lint": [f.to_json() for f in lint_step(step, dialect)],
+        }
+
+    def work(self, step: Step, dialect: str, rows: int | None = None) -> Work:
+        """One operation per up.sql statement."""
+        from gitmigrate.kinds.sql.note import classified
+
+        pairs = classified(step.text("up.sql") or "", dialect)
+        return Work(tuple(info.operation for _, info in pairs), rows)
+
+    def lint(self, step: Step, dialect: str, allow: frozenset[str]) -> list[Finding]:
+        from gitmigrate.lint.engine import blocking, lint_step
+        from gitmigrate.lint.model import LintOptions
+
+        # a rule accepted in the step itself (`allow = [...]` in step.toml, reviewed with it)
+        accepted = frozenset(str(r) for r in step.options.get("allow", ()))
+        found = lint_step(step, dialect, LintOptions(allow=allow | accepted), directions=("up",))
+        return [Finding("error", f.rule, f.message, f.line) for f in blocking(found)]
 
     def analyze(self, step: Step, dialect: str) -> Impact:
-        return _outside_transaction(step, analyze_script(step.text("up.sql") or "", dialect))
+        from gitmigrate.kinds.sql.note import analyze_direction
+
+        return analyze_direction(step, "up", dialect)
 
     def analyze_rollback(self, step: Step, dialect: str) -> Impact:
-        return _outside_transaction(step, analyze_script(step.text("down.sql") or "", dialect))
+        from gitmigrate.kinds.sql.note import analyze_direction
+
+        return analyze_direction(step, "down", dialect)
 
     def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
         return describe_sql(step, dialect, note)
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        yield from _run(step, _script(step, "up.sql"), ctx)
+        from gitmigrate.kinds.sql.run import run_script
+
+        yield from run_script(step, "up.sql", ctx)
 
     def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        yield from _run(step, _script(step, "down.sql"), ctx)
+        from gitmigrate.kinds.sql.run import run_script
+
+        yield from run_script(step, "down.sql", ctx)
 
     def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
-        text = step.text("verify.sql")
-        if not text:
-            return []
-        statements = split_statements(text, ctx.dialect)
-        result = None
-        for statement in statements:
-            result = ctx.execute(statement.text)
-        row = result.first() if result is not None and result.returns_rows else None
-        if row is None:
-            return [Finding("error", "verify", f"verify.sql of {step.id} returned no row")]
-        if not row[0] or str(row[0]).lower() in ("0", "false", "f"):
-            return [Finding("error", "verify", f"verify.sql of {step.id} returned {row[0]!r}")]
-        return []
+        from gitmigrate.kinds.sql.run import verify_step
+
+        return verify_step(step, ctx)
 
 
-def analyze_script(sql: str, dialect: str) -> Impact:
-    classified = classify_script(sql, dialect)
-    reasons = tuple(info.reason for _, info in classified if info.destructive and info.reason)
-    return Impact(
-        objects=tuple(sorted({o for _, info in classified for o in info.objects})),
-        destructive=any(info.destructive for _, info in classified),
-        reasons=reasons,
-        statements=len(classified),
-        previewable=supports_transactional_ddl(dialect)
-        or all(info.category in ("dml", "query") for _, info in classified),
-        details={"operations": [info.operation for _, info in classified]},
-    )
+def _source(value: object, name: str) -> SqlSource | None:
+    """A script given as SqlSource, or as SQL text (from the API or `add sql --option`)."""
+    if value is None or isinstance(value, SqlSource):
+        return value
+    if isinstance(value, str):
+        return SqlSource(value, f"{name}.sql")
+    raise UsageError(f"the {name} script must be SQL text, not {value!r}"[:200], "pass SQL")
 
 
-def _outside_transaction(step: Step, impact: Impact) -> Impact:
-    """A `transaction = false` step cannot be previewed inside a rolled-back transaction."""
-    if step.options.get("transaction", True) is False:
-        return replace(impact, previewable=False)
-    return impact
-
-
-def _script(step: Step, name: str) -> str:
-    text = step.text(name)
-    if text is None:
-        raise CorruptMetadataError(
-            f"step {step.id} has no {name}", f"restore {step.path}/{name} from the step's commit"
-        )
-    return text
-
-
-def _run(step: Step, sql: str, ctx: StepContext) -> Iterator[Checkpoint]:
-    statements = split_statements(sql, ctx.dialect)
-    total = len(statements)
-    policy = lock_policy(step, ctx.config)
-    for statement in statements[ctx.start_position :]:
-        if _waits_for_table_locks(statement.text, ctx.dialect):
-            number = statement.index + 1
-            run_ddl(
-                ctx.connection,
-                ctx.dialect,
-                policy,
-                lambda: ctx.execute(statement.text),  # noqa: B023 - called right here
-                step,
-                number,
-            )
-        else:
-            ctx.execute(statement.text)
-        yield Checkpoint(position=statement.index + 1, total=total)
-
-
-def _waits_for_table_locks(sql: str, dialect: str) -> bool:
-    """DDL that queues application queries behind it while it waits. PostgreSQL's CONCURRENTLY
-    forms take a lock that reads and writes pass, and a lock_timeout would abort them midway,
-    leaving an invalid index behind."""
-    if dialect == "sqlite" or classify(sql, dialect).category != "ddl":
-        return False
-    return not (dialect == "postgresql" and "CONCURRENTLY" in sql.upper())
+_CONTRACT: type[Kind] = SqlKind  # mypy checks that the class satisfies the protocol

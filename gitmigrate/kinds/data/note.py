@@ -1,0 +1,69 @@
+"""What a data step does, from its options, in one place: the step note's impact and the
+pre-run Impacts of apply and rollback the engine shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gitmigrate.core.model import Step
+from gitmigrate.data.naming import backup_table_name
+from gitmigrate.data.options import options_of
+from gitmigrate.db.connect import supports_transactional_ddl
+from gitmigrate.engine.kinds import Impact, RowCounts
+
+
+def data_impact(step: Step, table_rows: RowCounts | None = None) -> dict[str, Any]:
+    """What a data step touches and how it locks: rows of one chunk at a time, each chunk its
+    own short transaction; before-images unless --no-backup."""
+    options = options_of(step.id, step.options)
+    tables = [options.table] if options.table else list(options.tables) or ["(all tables)"]
+    rows = table_rows.rows((options.table.lower(),)) if table_rows and options.table else None
+    keeps = options.mode != "copy" and options.backup
+    return {
+        "mode": options.mode,
+        "objects": [t for t in tables if t],
+        "rows": rows,
+        "rows_source": table_rows.source if rows is not None and table_rows else "counted at apply",
+        "lock": "row locks of one chunk at a time (a transaction per chunk)",
+        "batch_size": options.batch_size,
+        "before_images": backup_table_name(step.id) if keeps else None,
+        "destructive": bool(step.irreversible),
+        "reason": step.irreversible,
+    }
+
+
+def analyze(step: Step, dialect: str) -> Impact:
+    options = options_of(step.id, step.options)
+    objects = (options.table,) if options.table else tuple(options.mapping or options.tables)
+    reasons: tuple[str, ...] = ()
+    if not options.backup and options.mode != "copy":
+        reasons = (f"rewrites rows of {options.table} without keeping before-images",)
+    if options.cleanup_source:
+        reasons = (*reasons, f"deletes the copied rows from {options.source} once verified")
+    # MariaDB commits DDL (the helper tables) by itself: such a step cannot be previewed
+    # inside a rolled-back transaction
+    creates_tables = options.mode == "copy" or options.backup or options.mode == "transform"
+    return Impact(
+        objects=tuple(o for o in objects if o),
+        destructive=bool(reasons),
+        reasons=reasons,
+        statements=0,
+        previewable=supports_transactional_ddl(dialect) or not creates_tables,
+        details={"mode": options.mode, "batch_size": options.batch_size},
+    )
+
+
+def analyze_rollback(step: Step, dialect: str) -> Impact:
+    options = options_of(step.id, step.options)
+    if options.mode == "copy":
+        return Impact(
+            objects=tuple(options.tables),
+            destructive=True,
+            reasons=("removes the rows the copy inserted",),
+            previewable=supports_transactional_ddl(dialect),
+        )
+    return Impact(
+        objects=(options.table or "",),
+        previewable=supports_transactional_ddl(dialect),
+        details={"restores": "before-images"},
+    )
