@@ -123,9 +123,9 @@ def _check_against_target(
     from sqlalchemy import text
 
     from gitmigrate.data.table import load_table
-    from gitmigrate.engine.target import open_target
+    from gitmigrate.engine.target import open_database_target
 
-    opened = open_target(config, target)
+    opened = open_database_target(config, target)
     try:
         with opened.engine.connect() as conn:
             table = load_table(conn, opened.dialect, options.table or "", options.key or None)

@@ -22,7 +22,7 @@ from gitmigrate.data.naming import (
 from gitmigrate.db.ledger import Ledger
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.runlog import RunRecorder
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import open_database_target
 from gitmigrate.errors import BlockedError
 from gitmigrate.schema.render import quote
 
@@ -46,7 +46,7 @@ def cleanup(
 ) -> CleanupResult:
     config = load_config(repo)
     steps = steps_in_scope(repo, config, migration)
-    opened = open_target(config, target)
+    opened = open_database_target(config, target)
     result = CleanupResult(opened.name, migration)
     try:
         with opened.engine.connect() as conn:

@@ -20,7 +20,7 @@ from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.signals import deferred_signals
 from gitmigrate.engine.stepper import DOWN, UP, Stepper, StepRun
-from gitmigrate.engine.target import DatabaseTarget, open_target
+from gitmigrate.engine.target import DatabaseTarget, open_database_target, upgrade_recorder
 from gitmigrate.errors import BlockedError, StepFailedError
 
 Confirm = Callable[[str], bool]
@@ -79,12 +79,12 @@ def apply(
     reporter = reporter or NullReporter()
     config = load_config(repo)
     scope = cut_at(steps_in_scope(repo, config, options.migration), options.to)
-    target = open_target(config, options.target)
+    target = open_database_target(config, options.target)
     command = "resume" if resuming else "apply"
     recorder = RunRecorder(repo, target.name, command, dry_run=options.dry_run)
-    ledger = Ledger(target.engine)
-    result = RunResult(target.name, recorder.run_id, options.dry_run)
     head = repo.head_commit()
+    ledger = Ledger(target.engine, on_upgrade=upgrade_recorder(recorder, head))
+    result = RunResult(target.name, recorder.run_id, options.dry_run)
     try:
         with target_lock(target.engine, timeout=options.lock_timeout), deferred_signals() as stop:
             with target.engine.connect() as conn:

@@ -27,7 +27,7 @@ from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.signals import deferred_signals
 from gitmigrate.engine.stepper import DOWN, Stepper
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import open_database_target, upgrade_recorder
 from gitmigrate.errors import BlockedError, UsageError
 
 
@@ -63,9 +63,9 @@ def rollback(
         )
     config = load_config(repo)
     scope = steps_in_scope(repo, config, options.migration)
-    target = open_target(config, options.target)
+    target = open_database_target(config, options.target)
     recorder = RunRecorder(repo, target.name, "rollback", dry_run=options.dry_run)
-    ledger = Ledger(target.engine)
+    ledger = Ledger(target.engine, on_upgrade=upgrade_recorder(recorder, repo.head_commit()))
     result = RunResult(target.name, recorder.run_id, options.dry_run)
     try:
         with target_lock(target.engine, timeout=options.lock_timeout), deferred_signals() as stop:

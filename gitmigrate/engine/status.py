@@ -11,7 +11,7 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.checks import changed_files
 from gitmigrate.engine.plan import steps_in_scope
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import open_database_target
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def target_status(
 ) -> TargetStatus:
     config = load_config(repo)
     scope = steps_in_scope(repo, config, migration)
-    target = open_target(config, target_name)
+    target = open_database_target(config, target_name)
     try:
         rows = Ledger(target.engine).rows()
     finally:

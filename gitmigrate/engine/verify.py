@@ -14,7 +14,7 @@ from gitmigrate.engine.kinds import Finding, StepContext
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.status import target_status
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import open_database_target
 
 
 @dataclass
@@ -35,7 +35,7 @@ def verify(repo: GitRepo, target_name: str | None, migration: str | None = None)
     result = VerifyResult(status.target)
     for line in status.drift:
         result.findings.append((line.split(":", 1)[0], Finding("error", "drift", line)))
-    target = open_target(config, target_name)
+    target = open_database_target(config, target_name)
     try:
         rows = Ledger(target.engine).rows()
         _notes_drift(repo, scope, rows, status.target, result)
