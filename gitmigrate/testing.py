@@ -20,6 +20,7 @@ from gitmigrate.db.connect import create_target_engine, supports_transactional_d
 from gitmigrate.db.snapshot import diff_snapshots, schema_snapshot
 from gitmigrate.db.url import dialect_name
 from gitmigrate.engine.kinds import Kind, StepContext
+from gitmigrate.engine.target import DatabaseTarget
 
 
 class ExecutorPropertyError(AssertionError):
@@ -32,7 +33,8 @@ def _context(conn: Connection, dialect: str, dry_run: bool) -> StepContext:
     def execute(sql: str) -> Any:
         return runner.exec_driver_sql(sql)
 
-    return StepContext(conn, dialect, execute, dry_run=dry_run)
+    target = DatabaseTarget("(harness)", dialect, conn.engine)
+    return StepContext(target, dialect, execute, dry_run=dry_run, session=conn)
 
 
 def check_executor_properties(executor: Kind, step: Step, url: str) -> None:

@@ -146,7 +146,7 @@ def _check_against_target(
     except UsageError:
         raise
     except Exception as exc:
-        from gitmigrate.engine.stepper import _short
+        from gitmigrate.engine.attempt import short as _short
 
         raise UsageError(
             f"the step does not run on {opened.name}: {_short(exc)}",

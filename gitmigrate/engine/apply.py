@@ -12,7 +12,9 @@ from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import NullReporter, Reporter
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.db.locks import target_lock
+from gitmigrate.engine.attempt import DRY_RUN_CHUNKS
 from gitmigrate.engine.checks import check_checksum, check_not_in_flight
+from gitmigrate.engine.chunk_preview import sampled_estimate
 from gitmigrate.engine.estimate import Estimate, estimate_steps
 from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import cut_at, steps_in_scope
@@ -36,6 +38,7 @@ class ApplyOptions:
     rollback_on_failure: str = "step"  # "step": only the failed step; "all": the whole run
     lock_timeout: float = 60.0
     allow: frozenset[str] = frozenset()  # lint rules whose errors do not block this run
+    dry_run_chunks: int = DRY_RUN_CHUNKS  # a dry run executes this many chunks of a data step
 
 
 @dataclass
@@ -116,6 +119,7 @@ def apply(
                 resume_command(options, target),
                 options.dry_run,
                 config=config,
+                dry_run_chunks=options.dry_run_chunks,
             )
             with stepper.preview():
                 _run_all(result, stepper, options, reporter)
@@ -153,6 +157,9 @@ def _run_all(
             stepper.recorder.flush()
         result.runs.append(run)
         done.append(planned)
+        sampled = sampled_estimate(run.sample) if run.sample is not None else None
+        if sampled is not None:  # a dry run's chunks measured this step on this target
+            result.estimates[step.id] = sampled
         outcome = "previewed" if options.dry_run else "applied"
         stepper.recorder.event(
             "step_applied",

@@ -10,42 +10,33 @@ MariaDB as well.
 On failure the chunk in flight is rolled back and the chunks already committed are undone by
 the executor's rollback (before-images), so the step leaves nothing behind; a step without
 before-images (irreversible) is left `needs_attention` at its checkpoint for `resume`.
+
+A dry run takes the chunk path too, through chunk_preview.py: the first chunks, rolled back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from gitmigrate.core.model import Step
-from gitmigrate.db.ledger import LedgerRow, LockLostError
-from gitmigrate.engine.kinds import Checkpoint, Kind, StepContext
+from gitmigrate.db.ledger import LockLostError
+from gitmigrate.engine.attempt import DOWN, UP, Attempt, Runner, Stop, raise_on_errors, short
+from gitmigrate.engine.chunk_preview import preview_chunked
+from gitmigrate.engine.kinds import Checkpoint, StepContext
 from gitmigrate.engine.runlog import now
 from gitmigrate.errors import BlockedError, StepFailedError
 
-if TYPE_CHECKING:
-    from gitmigrate.engine.stepper import Stepper, StepRun
-
-UP = "up"
-DOWN = "down"
 IN_FLIGHT = ("running", "needs_attention")
 
 
-def run_chunked(
-    stepper: Stepper,
-    conn: Connection,
-    step: Step,
-    executor: Kind,
-    direction: str,
-    row: LedgerRow | None,
-    execute: Callable[..., Any],
-    result: StepRun,
-) -> None:
-    from gitmigrate.engine.stepper import _raise_on_errors, _short, _Stop
-
-    ledger = stepper.ledger
+def run_chunked(runner: Runner, attempt: Attempt) -> None:
+    if runner.dry_run:
+        preview_chunked(runner, attempt)
+        return
+    step, direction, row, conn = attempt.step, attempt.direction, attempt.row, attempt.conn
+    ledger = runner.ledger
     previous = dict(row.checkpoint or {}) if row is not None else {}
     in_flight = row is not None and row.status in IN_FLIGHT
     if in_flight and previous.get("direction", UP) != direction:
@@ -65,7 +56,7 @@ def run_chunked(
         base["applied"] = previous.get("applied") if in_flight else previous.get("chunk")
     ledger.ensure(conn)
     if row is None:
-        ledger.upsert(conn, stepper._row(step, "running", 0, {**base, "chunk": {}}))
+        ledger.upsert(conn, runner.ledger_row(step, "running", 0, {**base, "chunk": {}}))
     else:
         ledger.update(
             conn,
@@ -74,11 +65,11 @@ def run_chunked(
             statements_done=start,
             checkpoint={**base, "chunk": resume},
             error=None,
-            run_id=stepper.recorder.run_id,
+            run_id=runner.recorder.run_id,
             finished_at=None,
         )
     conn.commit()
-    ctx = _context(stepper, conn, execute, start, resume, result, base.get("applied") or {})
+    ctx = chunk_context(runner, attempt, start, resume, base.get("applied") or {})
     state: dict[str, Any] = {"done": start, "last": resume}
 
     def on_checkpoint(checkpoint: Checkpoint) -> None:
@@ -92,25 +83,25 @@ def run_chunked(
         conn.commit()  # the chunk and its checkpoint, together
 
     try:
-        stepper._drive(step, executor, direction, ctx, on_checkpoint)
+        runner.drive(attempt, ctx, on_checkpoint)
         if direction == UP:
-            result.findings = executor.verify(step, ctx)
-            _raise_on_errors(step, result.findings)
-    except _Stop:
+            attempt.result.findings = attempt.kind.verify(step, ctx)
+            raise_on_errors(step, attempt.result.findings)
+    except Stop:
         conn.rollback()
-        raise stepper._interrupted(
-            step, direction, f"{state['done']} chunk(s) of it are committed and recorded"
+        raise runner.interrupted(
+            attempt, f"{state['done']} chunk(s) of it are committed and recorded"
         ) from None
     except LockLostError:
         conn.rollback()  # another run owns the target now: restore nothing, record nothing
         raise
     except Exception as exc:
         conn.rollback()
-        message = str(exc) if isinstance(exc, StepFailedError) else _short(exc)
-        stepper.ledger.fence(conn)  # only the lock holder may restore before-images
+        message = str(exc) if isinstance(exc, StepFailedError) else short(exc)
+        ledger.fence(conn)  # only the lock holder may restore before-images
         conn.rollback()
-        raise _fail(stepper, conn, step, executor, direction, state, message) from exc
-    result.details = dict(state["last"])
+        raise _fail(runner, attempt, state, message) from exc
+    attempt.result.details = dict(state["last"])
     final = "applied" if direction == UP else "rolled_back"
     ledger.update(
         conn,
@@ -123,52 +114,35 @@ def run_chunked(
     conn.commit()
 
 
-def _context(
-    stepper: Stepper,
-    conn: Connection,
-    execute: Callable[..., Any],
+def chunk_context(
+    runner: Runner,
+    attempt: Attempt,
     start: int,
     resume: dict[str, Any],
-    result: StepRun,
     applied: dict[str, Any],
 ) -> StepContext:
+    """The context of a chunked step, whose `log` adds what the kind ran through its driver."""
+    result = attempt.result
+
     def log(sql: str) -> None:
-        stepper.reporter.statement(result.step, sql)
+        runner.reporter.statement(attempt.step, sql)
         result.statements.append(sql)
 
-    return StepContext(
-        conn,
-        stepper.target.dialect,
-        execute,
-        start,
-        False,
-        stepper.stop_requested,
-        resume=resume,
-        log=log,
-        config=stepper.config,
-        applied=applied,
-    )
+    return runner.context(attempt, attempt.execute, start, resume=resume, applied=applied, log=log)
 
 
-def _fail(
-    stepper: Stepper,
-    conn: Connection,
-    step: Step,
-    executor: Kind,
-    direction: str,
-    state: dict[str, Any],
-    message: str,
-) -> StepFailedError:
+def _fail(runner: Runner, attempt: Attempt, state: dict[str, Any], message: str) -> StepFailedError:
     """Undo the committed chunks of a failed apply from their before-images; if that is not
     possible, leave the step at its checkpoint for `resume`."""
+    step, direction, conn = attempt.step, attempt.direction, attempt.conn
     done = state["done"]
-    stepper.recorder.event(
+    runner.recorder.event(
         "step_failed", step, None, direction=direction, error=message, chunks_done=done
     )
     if direction == UP and not step.irreversible:
-        undo_error = _undo(stepper, conn, step, executor, state["last"])
+        undo_error = _undo(runner, attempt, state["last"])
         if undo_error is None:
-            stepper.ledger.update(
+            runner.ledger.update(
                 conn,
                 step.id,
                 status="failed",
@@ -192,10 +166,10 @@ def _fail(
     else:
         hint = (
             f"the chunk in flight was rolled back and {done} committed chunk(s) stay recorded:"
-            f" fix the cause and run `{stepper.resume_command}` to continue from the checkpoint"
+            f" fix the cause and run `{runner.resume_command}` to continue from the checkpoint"
         )
         checkpoint = {"direction": direction, "chunk": state["last"]}
-    stepper.ledger.update(
+    runner.ledger.update(
         conn,
         step.id,
         status="needs_attention",
@@ -207,35 +181,24 @@ def _fail(
     return StepFailedError(step.id, f"step {step.id} failed ({direction}): {message}", hint)
 
 
-def _undo(
-    stepper: Stepper, conn: Connection, step: Step, executor: Kind, applied: dict[str, Any]
-) -> str | None:
-    """Run the executor's rollback over what is committed, chunk by chunk; None when done."""
-    from gitmigrate.engine.stepper import _short
-
-    ctx = StepContext(
-        conn,
-        stepper.target.dialect,
-        lambda sql, params=None: _plain_execute(conn, sql, params),
-        0,
-        False,
-        lambda: False,
-        config=stepper.config,
-        applied=applied,
+def _undo(runner: Runner, attempt: Attempt, applied: dict[str, Any]) -> str | None:
+    """Run the kind's rollback over what is committed, chunk by chunk; None when done."""
+    conn = attempt.conn
+    ctx = runner.context(
+        attempt, lambda sql, params=None: _plain_execute(conn, sql, params), applied=applied
     )
+    ctx.cancelled = lambda: False
     try:
-        for _ in executor.rollback(step, ctx):
+        for _ in attempt.kind.rollback(attempt.step, ctx):
             conn.commit()
         conn.commit()
     except Exception as exc:
         conn.rollback()
-        return _short(exc)
+        return short(exc)
     return None
 
 
 def _plain_execute(conn: Connection, sql: str, params: Any = None) -> Any:
-    from sqlalchemy import text
-
     if params is None:
         return conn.execution_options(no_parameters=True).exec_driver_sql(sql)
     return conn.execute(text(sql), params)

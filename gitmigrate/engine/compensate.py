@@ -1,7 +1,8 @@
-"""Undoing the completed statements of a failed step on a dialect without transactional DDL
-(MariaDB/MySQL commit every DDL statement). Each completed statement's inverse is derived from
-the statement itself and run newest first; a statement with no derivable inverse, or an inverse
-that fails, stops the undo and leaves the step `needs_attention` at that statement."""
+"""Undoing the completed statements of a failed step that runs without a transaction (DDL that
+commits by itself on MariaDB/MySQL, or `transaction = false`). The kind's compensator gives each
+statement's inverse (engine/capabilities.py); they run newest first. A statement with no inverse,
+or an inverse that fails, stops the undo and leaves the step `needs_attention` at that
+statement."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Connection
 
 from gitmigrate.core.model import Step
-from gitmigrate.sql.inverse import inverse_of
-from gitmigrate.sql.parse import split_statements
+from gitmigrate.engine.capabilities import Compensator
 
 
 def _nothing(number: int, inverse: str = "") -> None:
@@ -24,6 +24,7 @@ def undo_statements(
     direction: str,
     done: int,
     dialect: str,
+    compensator: Compensator | None,
     *,
     before: Callable[[int, str], None] = _nothing,
     after: Callable[[int], None] = _nothing,
@@ -35,15 +36,21 @@ def undo_statements(
     many statements are still in effect afterwards (0 when all were undone) and None, or that
     count and what stopped the undo: a resume continues after those statements.
     """
-    script = step.text("up.sql" if direction == "up" else "down.sql") or ""
-    statements = split_statements(script, dialect)[:done]
+    if not done:
+        return 0, None
+    if compensator is None:
+        return done, (
+            f"steps of kind {step.kind} cannot undo their statements; undo statements 1..{done}"
+            " by hand, or fix what made the step fail, then resume"
+        )
+    statements = compensator.statements(step, direction, dialect)[:done]
     runner = conn.execution_options(no_parameters=True)
-    for statement in reversed(statements):
-        number = statement.index + 1
-        inverse = inverse_of(statement.text, dialect)
+    for index in reversed(range(len(statements))):
+        number, statement = index + 1, statements[index]
+        inverse = compensator.inverse(statement, dialect)
         if inverse is None:
             return number, (
-                f"statement {number} has no automatic inverse ({statement.text[:60]!r}); "
+                f"statement {number} has no automatic inverse ({statement[:60]!r}); "
                 "undo it by hand, or fix what made the step fail, then resume"
             )
         before(number, inverse)

@@ -15,6 +15,9 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Connection
 
 from gitmigrate.core.model import Step
+from gitmigrate.engine.capabilities import Compensator
+from gitmigrate.engine.target import DatabaseTarget
+from gitmigrate.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -48,17 +51,20 @@ class Finding:
 
 @dataclass
 class StepContext:
-    """What the engine hands an executor for one step.
+    """What the engine hands a kind for one step.
 
+    `target` is where the step runs. A database kind reaches the connection of the step's
+    transaction through `connection` (the engine's `session`); a target without one (a tree)
+    has none, and asking for it is an error that names the step's kind as the cause.
     `execute` is the one path every statement takes, in dry runs and real runs alike, so the
     statement log of a dry run equals that of the real run. `execute(sql)` runs SQL as written;
     `execute(sql, params)` runs it as a SQLAlchemy `text()` with bound parameters (a list of
-    mappings executes many). `log` records a statement an executor ran through its driver
+    mappings executes many). `log` records a statement a kind ran through its driver
     itself (PostgreSQL COPY). `resume` is the data of the last committed checkpoint when a
     chunked step continues after an interruption.
     """
 
-    connection: Connection
+    target: DatabaseTarget
     dialect: str
     execute: Callable[..., Any]
     start_position: int = 0
@@ -66,8 +72,19 @@ class StepContext:
     cancelled: Callable[[], bool] = lambda: False
     resume: Mapping[str, Any] = field(default_factory=dict)
     log: Callable[[str], None] = lambda sql: None
-    config: Any = None  # the ProjectConfig, for executors that open a second database
+    config: Any = None  # the ProjectConfig, for kinds that open a second database
     applied: Mapping[str, Any] = field(default_factory=dict)  # rollback: how the apply ended
+    session: Connection | None = None  # the database connection of the step's transaction
+
+    @property
+    def connection(self) -> Connection:
+        if self.session is None:
+            raise UsageError(
+                f"this step needs a database connection, and its target {self.target.name}"
+                " has none",
+                "run steps of this kind against a database target",
+            )
+        return self.session
 
 
 class Kind(Protocol):
@@ -76,6 +93,7 @@ class Kind(Protocol):
     transaction where the dialect allows."""
 
     kind: str
+    compensator: Compensator | None  # undoes statements that commit by themselves (sql)
 
     def analyze(self, step: Step, dialect: str) -> Impact: ...
 

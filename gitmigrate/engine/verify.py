@@ -58,7 +58,11 @@ def verify(repo: GitRepo, target_name: str | None, migration: str | None = None)
                     continue
                 result.checked.append(step.id)
                 ctx = StepContext(
-                    conn, target.dialect, lambda sql: runner.exec_driver_sql(sql), dry_run=True
+                    target,
+                    target.dialect,
+                    lambda sql: runner.exec_driver_sql(sql),
+                    dry_run=True,
+                    session=conn,
                 )
                 tx = conn.begin()
                 try:

@@ -16,6 +16,7 @@ from gitmigrate.data.options import DataOptions, options_of
 from gitmigrate.data.table import DataTable, load_table
 from gitmigrate.data.transform import load_transform, parse_spec
 from gitmigrate.db.connect import supports_transactional_ddl
+from gitmigrate.engine.capabilities import Compensator
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.errors import StepFailedError
 
@@ -23,6 +24,7 @@ from gitmigrate.errors import StepFailedError
 class DataKind:
     kind = "data"
     chunked = True
+    compensator: Compensator | None = None  # chunks commit with their records: nothing to undo
 
     def analyze(self, step: Step, dialect: str) -> Impact:
         options = options_of(step.id, step.options)

@@ -13,8 +13,10 @@ from dataclasses import replace
 
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import supports_transactional_ddl
+from gitmigrate.engine.capabilities import Compensator
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.errors import CorruptMetadataError
+from gitmigrate.kinds.sql.compensation import SqlCompensator
 from gitmigrate.kinds.sql.ddl_locks import lock_policy, run_ddl
 from gitmigrate.sql.classify import classify, classify_script
 from gitmigrate.sql.parse import split_statements
@@ -22,6 +24,7 @@ from gitmigrate.sql.parse import split_statements
 
 class SqlKind:
     kind = "sql"
+    compensator: Compensator | None = SqlCompensator()
 
     def analyze(self, step: Step, dialect: str) -> Impact:
         return _outside_transaction(step, analyze_script(step.text("up.sql") or "", dialect))

@@ -2,9 +2,9 @@
 a transaction (MariaDB/MySQL, `transaction = false`).
 
 Such a statement commits by itself, so a crash between it and its ledger update leaves it done
-but unrecorded. The engine records "about to run statement N, schema digest D" first; on resume,
-a digest that differs from D means statement N ran (DDL is atomic on MariaDB 10.6+), an equal one
-that it did not. Only the schema is hashed, never data or counters (AUTO_INCREMENT, row counts),
+but unrecorded. The engine records "about to run statement N, schema digest D" first (the sql
+kind's compensator, compensation.py, gives it the digest); on resume, a digest that differs
+from D means statement N ran (DDL is atomic on MariaDB 10.6+), an equal one that it did not. Only the schema is hashed, never data or counters (AUTO_INCREMENT, row counts),
 so application writes between the crash and the resume do not look like the statement's effect.
 """
 

@@ -1,0 +1,42 @@
+"""Optional capabilities a kind declares on its object, typed, for the engine to call without
+knowing the language of the kind's steps.
+
+`Compensator`: for a step that runs statement by statement where each statement commits by
+itself (DDL on MariaDB/MySQL, or `transaction = false`). The engine records, before such a
+statement, a fingerprint of what the statement will change; after a crash it asks whether the
+statement ran (the fingerprint changed), and after a failure it runs the inverses of the
+statements already done, newest first. What a statement is, what it touches, how to fingerprint
+that and how to undo it is the kind's knowledge (the sql kind: gitmigrate/kinds/sql/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection
+
+from gitmigrate.core.model import Step
+
+
+class Compensator(Protocol):
+    def statements(self, step: Step, direction: str, dialect: str) -> list[str]:
+        """The step's statements in the order its apply ("up") or rollback ("down") runs them."""
+        ...
+
+    def commits_by_itself(self, statement: str, dialect: str) -> bool:
+        """Whether `statement` commits by itself, so its intent must be recorded before it."""
+        ...
+
+    def fingerprint(self, conn: Connection, statement: str, dialect: str) -> dict[str, Any]:
+        """What `statement` would change, as it is now (JSON; stored in the ledger checkpoint).
+        The caller rolls back the reads."""
+        ...
+
+    def ran(self, conn: Connection, fingerprint: Mapping[str, Any]) -> bool:
+        """Whether the statement fingerprinted before it ran has run since (it changed)."""
+        ...
+
+    def inverse(self, statement: str, dialect: str) -> str | None:
+        """The statement that undoes `statement`, or None when there is no automatic one."""
+        ...
