@@ -257,6 +257,36 @@ class GitRepo(GitProcess):
             args += ["-p", parent]
         return self._commit_tree(args, message)
 
+    def commit_inverse(self, commit: str, *, exclude: str, message: str) -> str | None:
+        """Commit on the checked-out branch the inverse of `commit`'s changes outside `exclude`
+        (a step's rollback: its own files stay). None when it changed nothing else. The tree
+        must be clean; raises UsageError when later commits changed the same lines."""
+        pathspec = ["--", ".", f":(exclude){exclude}"]
+        code, patch, err = self.run_bytes(
+            "diff", "--binary", "--full-index", f"{commit}^", commit, *pathspec
+        )
+        if code != 0:
+            raise GitCommandError(
+                f"git diff of {commit[:12]} failed: {err.decode(errors='replace').strip()}",
+                "check that the step's commit is in this repository",
+            )
+        if not patch.strip():
+            return None
+        code, _, err = self.run_bytes("apply", "-R", "--check", "--index", input=patch)
+        if code != 0:
+            raise UsageError(
+                f"the inverse of commit {commit[:12]} does not apply to the checked-out tree:"
+                f" {err.decode(errors='replace').strip().splitlines()[0]}",
+                f"later commits changed the same lines; revert them first, or revert"
+                f" {commit[:12]} by hand (`git revert {commit[:12]}`)",
+            )
+        head = self.run("rev-parse", "HEAD").strip()
+        self.run("apply", "-R", "--index", input=patch)
+        tree = self.run("write-tree").strip()
+        new = self.commit_tree(tree, [head], message)
+        self.run("update-ref", "-m", f"git-migrate: {message.splitlines()[0]}", "HEAD", new, head)
+        return new
+
     def update_ref(self, ref: str, new: str, old: str | None) -> bool:
         """Compare-and-swap: move `ref` to `new` only if it still points at `old`."""
         return self.ok("update-ref", ref, new, old or "0" * 40)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.capabilities import Compensator
-from gitmigrate.engine.target import DatabaseTarget
+from gitmigrate.engine.target import DatabaseTarget, TreeTarget
 from gitmigrate.errors import UsageError
 
 
@@ -64,7 +64,7 @@ class StepContext:
     chunked step continues after an interruption.
     """
 
-    target: DatabaseTarget
+    target: DatabaseTarget | TreeTarget
     dialect: str
     execute: Callable[..., Any]
     start_position: int = 0

@@ -1,5 +1,6 @@
 """Per-target status: what the target's ledger says about every step in scope, plus drift
-(ledger rows for steps the tree no longer has, applied steps whose files changed)."""
+(ledger rows for steps the tree no longer has, applied steps whose files changed). Tree steps
+show what their trees' ledger files say; a tree target shows its tree steps only."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.checks import changed_files
 from gitmigrate.engine.plan import steps_in_scope
-from gitmigrate.engine.target import open_database_target
+from gitmigrate.engine.target import DatabaseTarget, open_target
+from gitmigrate.engine.tree_run import TREE_DIALECT, is_tree_step, read_tree_rows
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,19 @@ def target_status(
 ) -> TargetStatus:
     config = load_config(repo)
     scope = steps_in_scope(repo, config, migration)
-    target = open_database_target(config, target_name)
-    try:
-        rows = Ledger(target.engine).rows()
-    finally:
-        target.engine.dispose()
-    status = TargetStatus(target.name, target.dialect)
+    target = open_target(config, target_name, repo)
+    trees = [s for s in scope if is_tree_step(s)]
+    if isinstance(target, DatabaseTarget):
+        try:
+            rows = Ledger(target.engine).rows()
+        finally:
+            target.close()
+        status = TargetStatus(target.name, target.dialect)
+        rows.update(read_tree_rows(repo, config, trees))  # tree steps: their trees' ledgers
+    else:  # a tree target: its tree steps only
+        scope = trees
+        rows = read_tree_rows(repo, config, trees, target.name)
+        status = TargetStatus(target.name, TREE_DIALECT)
     known = set()
     for step in scope:
         known.add(step.id)

@@ -1,0 +1,97 @@
+"""`textedit`: a tree kind written outside git-migrate, to prove the plug-in contract for tree
+targets. A step replaces one line of a text file:
+
+    # migrations/<name>/<NNN>-<slug>/step.toml
+    kind = "textedit"
+    summary = "raise the timeout"
+    [options]
+    file = "app.conf"          # relative to the tree
+    old = "timeout = 10"
+    new = "timeout = 30"
+    # target = "deployed"      # an outside tree of .gitmigrate.toml; default: the repository
+
+In the repository the step's commit makes the same change (so apply only verifies and rollback
+commits the inverse); on an outside tree apply and rollback edit the file there. Both are
+idempotent, as a tree kind's work must be. Installed in tests through the entry-point group
+`gitmigrate.executors` (a `*.dist-info/entry_points.txt` on the subprocess's path).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from gitmigrate.core.model import Step
+from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
+from gitmigrate.engine.tree_target import TreeTarget
+
+
+class TextEditKind:
+    kind = "textedit"
+    name = "textedit"
+    target_sort = "tree"
+    chunked = False
+    compensator = None
+
+    def analyze(self, step: Step, dialect: str) -> Impact:
+        file, old, new = _options(step)
+        return Impact(objects=(file,), reasons=(f"{file}: {old!r} -> {new!r}",), statements=1)
+
+    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
+        file, old, new = _options(step)
+        yield from _replace(ctx, file, old, new)
+
+    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
+        file, old, new = _options(step)
+        yield from _replace(ctx, file, new, old)
+
+    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
+        file, _, new = _options(step)
+        path = _root(ctx) / file
+        if not path.is_file():
+            return [Finding("error", "textedit", f"{file} does not exist")]
+        if new not in _lines(path.read_text(encoding="utf-8")):
+            return [Finding("error", "textedit", f"{file} has no line {new!r}")]
+        return []
+
+
+def _options(step: Step) -> tuple[str, str, str]:
+    return str(step.options["file"]), str(step.options["old"]), str(step.options["new"])
+
+
+def _root(ctx: StepContext) -> Path:
+    if not isinstance(ctx.target, TreeTarget):
+        raise TypeError("textedit steps run against a tree target")
+    return ctx.target.root
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip("\r\n") for line in text.splitlines()]
+
+
+def _replace(ctx: StepContext, file: str, old: str, new: str) -> Iterator[Checkpoint]:
+    path = _root(ctx) / file
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    stripped = _lines(text)
+    ctx.log(f"{file}: {old!r} -> {new!r}")
+    if old in stripped:
+        index = stripped.index(old)
+        ending = lines[index][len(stripped[index]) :]
+        lines[index] = new + ending
+        if not ctx.dry_run:
+            _write_atomically(path, "".join(lines))
+    elif new not in stripped:  # neither: not the file this step was written for
+        raise ValueError(f"{file} has no line {old!r}")
+    yield Checkpoint(1, 1, {"file": file})
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp, path)
