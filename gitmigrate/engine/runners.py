@@ -17,7 +17,8 @@ from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.stepper import Stepper
 from gitmigrate.engine.target import target_sort
-from gitmigrate.engine.tree_run import TREE_DIALECT, TreeRun, is_tree_step, tree_name
+from gitmigrate.engine.tree_run import TreeRun
+from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, tree_name
 from gitmigrate.errors import UsageError
 
 __all__ = ["Runners", "is_tree_step"]

@@ -13,7 +13,7 @@ from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.checks import changed_files
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.target import DatabaseTarget, open_target
-from gitmigrate.engine.tree_run import TREE_DIALECT, is_tree_step, read_tree_rows
+from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, read_tree_rows
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,7 @@
 """Running tree steps (kinds whose `target_sort` is "tree") against their tree targets, with the
 same order, lock, ledger, checkpoints, signals, dry run and audit as database steps.
 
-A tree step runs against the tree its step names (`target = "NAME"` under [options] in
-step.toml, a `path` target of `.gitmigrate.toml`), else the repository itself; a run whose
-`--target` is a tree target runs every tree step against that tree.
+Where a tree step runs: tree_steps.py.
 
 - The repository: the step's commit is its change, so `apply` only runs the kind's verify
   (a failure means the checked-out files lack the change) and `rollback` commits the inverse
@@ -24,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitmigrate.core.checksum import ALGORITHM
-from gitmigrate.core.config import REPOSITORY, TREE, ProjectConfig
+from gitmigrate.core.config import ProjectConfig
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import MIGRATIONS_DIR, Step
 from gitmigrate.core.reporter import Reporter
@@ -32,9 +30,9 @@ from gitmigrate.db.ledger import LedgerRow
 from gitmigrate.engine.attempt import DOWN, UP, StepRun, Stop, short
 from gitmigrate.engine.kinds import Checkpoint, Kind, StepContext
 from gitmigrate.engine.ledger_file import LedgerFile
-from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.runlog import RunRecorder, now
-from gitmigrate.engine.target import open_tree_target, target_sort, upgrade_recorder
+from gitmigrate.engine.target import open_tree_target, upgrade_recorder
+from gitmigrate.engine.tree_steps import tree_context, tree_name
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import (
     GitMigrateError,
@@ -42,66 +40,6 @@ from gitmigrate.errors import (
     RepositoryStateError,
     StepFailedError,
 )
-
-TREE_DIALECT = "tree"  # StepContext.dialect of a tree step: it runs no SQL
-
-
-def is_tree_step(step: Step) -> bool:
-    """True when the step's kind runs against a tree target (its `target_sort`)."""
-    return target_sort(get_kind(step.kind)) == TREE
-
-
-def tree_name(step: Step, override: str | None = None) -> str:
-    """The tree target a tree step runs against: the run's tree target, the step's, or "."."""
-    named = step.options.get("target")
-    return override or (str(named) if named else REPOSITORY)
-
-
-def tree_context(
-    target: TreeTarget,
-    *,
-    dry_run: bool,
-    cancelled: Callable[[], bool] = lambda: False,
-    start: int = 0,
-    resume: dict[str, Any] | None = None,
-    applied: dict[str, Any] | None = None,
-    config: Any = None,
-    log: Callable[[str], None] = lambda line: None,
-) -> StepContext:
-    """The StepContext of a tree step: the target (its `root` is the directory), no session;
-    `log` records what the kind changes (the lines a dry run shows)."""
-
-    def no_sql(sql: str, params: Any = None) -> Any:
-        raise StepFailedError(
-            "", f"a tree step cannot run SQL ({sql[:60]!r})", "run SQL in a database step"
-        )
-
-    return StepContext(
-        target,
-        TREE_DIALECT,
-        no_sql,
-        start,
-        dry_run,
-        cancelled,
-        resume=dict(resume or {}),
-        log=log,
-        config=config,
-        applied=dict(applied or {}),
-    )
-
-
-def read_tree_rows(
-    repo: GitRepo, config: ProjectConfig, steps: Iterable[Step], override: str | None = None
-) -> dict[str, LedgerRow]:
-    """The ledger rows of these tree steps, each from its tree's ledger file (no lock: a read)."""
-    rows: dict[str, LedgerRow] = {}
-    by_tree: dict[str, list[Step]] = {}
-    for step in steps:
-        by_tree.setdefault(tree_name(step, override), []).append(step)
-    for name, group in by_tree.items():
-        found = open_tree_target(config, repo, name).ledger().rows()
-        rows.update({s.id: found[s.id] for s in group if s.id in found})
-    return rows
 
 
 @dataclass

@@ -16,7 +16,7 @@ from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.status import target_status
 from gitmigrate.engine.target import DatabaseTarget, open_target, open_tree_target
-from gitmigrate.engine.tree_run import is_tree_step, read_tree_rows, tree_context, tree_name
+from gitmigrate.engine.tree_steps import is_tree_step, read_tree_rows, tree_context, tree_name
 
 
 @dataclass

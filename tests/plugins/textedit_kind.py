@@ -73,7 +73,7 @@ def _lines(text: str) -> list[str]:
 
 def _replace(ctx: StepContext, file: str, old: str, new: str) -> Iterator[Checkpoint]:
     path = _root(ctx) / file
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
     lines = text.splitlines(keepends=True)
     stripped = _lines(text)
     ctx.log(f"{file}: {old!r} -> {new!r}")
