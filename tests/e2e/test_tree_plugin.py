@@ -16,9 +16,9 @@ import pytest
 from gitmigrate.core.authoring import SqlSource, add_sql_step, start_migration
 from gitmigrate.core.gitstore import GitRepo
 from tests.fixtures_git import CliResult, git
+from tests.plugins.textedit_steps import CONF, textedit_step
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
-CONF = "timeout = 10\nname = shop\n"
 
 
 @pytest.fixture
@@ -47,29 +47,6 @@ def cli(tmp_path: Path, git_repo: Path):  # type: ignore[no-untyped-def]
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
-
-
-def textedit_step(repo: Path, seq: int, old: str, new: str, *, target: str | None = None) -> None:
-    """Commit a textedit step as `add` would: the step file and, for the repository, the change."""
-    step_dir = repo / f"migrations/settings/{seq:03d}-raise-timeout"
-    step_dir.mkdir(parents=True)
-    options = f'file = "app.conf"\nold = "{old}"\nnew = "{new}"\n'
-    if target:
-        options += f'target = "{target}"\n'
-    (step_dir / "step.toml").write_text(
-        f'kind = "textedit"\nsummary = "raise the timeout"\n\n[options]\n{options}'
-    )
-    if target is None:
-        conf = repo / "app.conf"
-        conf.write_text(conf.read_text().replace(old, new))
-    git(repo, "add", "-A")
-    git(
-        repo,
-        "commit",
-        "-q",
-        "-m",
-        f"textedit: raise the timeout\n\nMigrate-Step: settings/{seq:03d}\nMigrate-Kind: textedit\n",
-    )
 
 
 def events(repo: Path) -> list[dict[str, object]]:
