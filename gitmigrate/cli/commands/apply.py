@@ -15,6 +15,7 @@ from gitmigrate.cli.progress import confirm_if_tty
 from gitmigrate.engine.apply import ApplyOptions
 from gitmigrate.engine.apply import apply as engine_apply
 from gitmigrate.engine.apply import resume as engine_resume
+from gitmigrate.engine.attempt import DRY_RUN_CHUNKS
 
 
 @click.command()
@@ -28,6 +29,14 @@ from gitmigrate.engine.apply import resume as engine_resume
     show_default=True,
     help="On failure undo only the failed step, or everything this run applied.",
 )
+@click.option(
+    "--dry-run-chunks",
+    type=click.IntRange(min=1),
+    default=DRY_RUN_CHUNKS,
+    show_default=True,
+    metavar="N",
+    help="With --dry-run: chunks of a data step to run (rolled back) and estimate from.",
+)
 @run_options
 @click.pass_context
 def apply(
@@ -37,6 +46,7 @@ def apply(
     to: str | None,
     allow: tuple[str, ...],
     rollback_on_failure: str,
+    dry_run_chunks: int,
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -53,6 +63,7 @@ def apply(
         rollback_on_failure=rollback_on_failure,
         lock_timeout=lock_timeout,
         allow=frozenset(allow),
+        dry_run_chunks=dry_run_chunks,
     )
     reporter = console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress)
     result = engine_apply(repo_from(ctx), options, reporter, confirm_if_tty())

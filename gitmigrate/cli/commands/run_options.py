@@ -10,6 +10,7 @@ import click
 from gitmigrate.cli import output
 from gitmigrate.cli.progress import ConsoleReporter
 from gitmigrate.engine.apply import RunResult
+from gitmigrate.engine.stepper import NOT_UNDOABLE
 
 F = Callable[..., Any]
 
@@ -104,7 +105,7 @@ def render_result(result: RunResult, as_json: bool, verb: str) -> None:
         for run in result.runs:
             if not run.previewed:
                 output.warn(
-                    f"{run.step.id}: not executed in the dry run: it cannot run inside a rolled-back transaction on this target (DDL that commits implicitly, or a `transaction = false` step)"
+                    f"{run.step.id}: not executed in the dry run: {run.not_previewed or NOT_UNDOABLE}"
                 )
         output.info(
             f"dry run: {len(result.runs)} step(s) would {verb} on {result.target}; nothing was changed"
