@@ -23,9 +23,15 @@ from gitmigrate.errors import StepFailedError
 TREE_DIALECT = "tree"  # StepContext.dialect of a tree step: it runs no SQL
 
 
+_SORTS: dict[str, str] = {}  # kind name -> target sort: finding a kind scans entry points
+
+
 def is_tree_step(step: Step) -> bool:
     """True when the step's kind runs against a tree target (its `target_sort`)."""
-    return target_sort(get_kind(step.kind)) == TREE
+    sort = _SORTS.get(step.kind)
+    if sort is None:
+        sort = _SORTS[step.kind] = target_sort(get_kind(step.kind))
+    return sort == TREE
 
 
 def tree_name(step: Step, override: str | None = None) -> str:
