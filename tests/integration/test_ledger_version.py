@@ -9,13 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, Text, text
+from sqlalchemy.dialects import mysql
 
 from gitmigrate.db.connect import create_target_engine
-from gitmigrate.db.ledger import LEDGER_VERSION, Ledger, LedgerUpgrade, ledger_table, metadata
+from gitmigrate.db.ledger import LEDGER_VERSION, Ledger, LedgerUpgrade, UTCDateTime
 from gitmigrate.db.ledger_version import META_TABLE
 from gitmigrate.errors import EXIT_BLOCKED, LedgerVersionError
 from tests.engine_helpers import make_project
+from tests.fixtures_git import CliRunner
 from tests.integration.test_db_ledger import make_row
 
 V1_ROW = (
@@ -33,10 +35,35 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+# the ledger table exactly as version 1 created it, frozen here: later versions may change
+# `ledger_table`, never this
+V1 = MetaData()
+V1_TABLE = Table(
+    "gitmigrate_ledger",
+    V1,
+    Column("step_id", String(255), primary_key=True),
+    Column("migration", Text, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("commit", Text, nullable=False),
+    Column("checksum", Text, nullable=False),
+    Column("checksum_algo", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("statements_done", Integer, nullable=False),
+    Column("checkpoint", Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("applied_by", Text, nullable=False),
+    Column("host", Text, nullable=False),
+    Column("run_id", Text, nullable=False),
+    Column("error", Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")),
+    Column("duration_ms", BigInteger),
+)
+
+
 def make_v1_ledger(engine: Engine) -> None:
-    """The ledger table exactly as version 1 left it: the table and its rows, nothing else."""
+    """A version-1 ledger: that table and a row, no version record (and no gitmigrate_meta)."""
     with engine.begin() as conn:
-        metadata.create_all(conn, tables=[ledger_table])
+        V1.create_all(conn)
         quoted = conn.dialect.identifier_preparer.quote("commit")
         conn.execute(text(V1_ROW.format(commit=quoted)))
 
@@ -117,14 +144,23 @@ def test_apply_upgrades_an_old_ledger_and_records_the_event(db_url: str, git_rep
     assert sum(e["event"] == "ledger_upgraded" for e in events) == 1
 
 
-def test_apply_refuses_a_newer_ledger(db_url: str, git_repo: Path) -> None:
+def test_apply_and_status_refuse_a_newer_ledger(
+    db_url: str, git_repo: Path, run_cli: CliRunner
+) -> None:
     project = make_project(db_url, git_repo)
     engine = create_target_engine(db_url)
     try:
         with engine.begin() as conn:
             Ledger(engine).ensure(conn)
             conn.execute(text(f"UPDATE {META_TABLE} SET value = '7' WHERE name = 'ledger_version'"))
+            conn.execute(
+                text(f"UPDATE {META_TABLE} SET value = '2.0.0' WHERE name = 'ledger_written_by'")
+            )
     finally:
         engine.dispose()
     with pytest.raises(LedgerVersionError, match="version 7"):
         project.apply()
+    shown = run_cli("status", cwd=git_repo)
+    assert shown.exit_code == EXIT_BLOCKED
+    assert "version 7" in shown.stderr and "install git-migrate 2.0.0 or later" in shown.stderr
+    assert "Traceback" not in shown.stderr
