@@ -22,8 +22,10 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from gitmigrate.core.model import Step
+from gitmigrate.engine import kinds as contract
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.engine.tree_target import TreeTarget
 
@@ -35,9 +37,46 @@ class TextEditKind:
     chunked = False
     compensator = None
 
+    # -- authoring and description (the rest of the kind contract; the classes are looked up
+    # when called, so the module also loads where the contract has fewer of them) -----------
+
+    def author(self, request: Any) -> Any:
+        """Options file/old/new (+ target) -> the step's options. The change itself is the
+        step commit's for the repository (made by whoever commits the step)."""
+        options = {k: str(request.options[k]) for k in ("file", "old", "new")}
+        if request.options.get("target"):
+            options["target"] = str(request.options["target"])
+        return contract.StepFiles({}, options, request.irreversible)  # type: ignore[attr-defined]
+
+    def check(self, step: Step) -> list[Any]:
+        return [
+            contract.Problem(  # type: ignore[attr-defined]
+                f"step {step.id}: textedit option {key} is missing",
+                f'set {key} = "..." under [options] in {step.path}/step.toml',
+            )
+            for key in ("file", "old", "new")
+            if not isinstance(step.options.get(key), str)
+        ]
+
+    def note(self, step: Step, dialect: str | None, table_rows: Any = None) -> dict[str, Any]:
+        file, _, _ = _options(step)
+        return {"impact": {"objects": [file], "destructive": False}}
+
+    def work(self, step: Step, dialect: str, rows: int | None = None) -> Any:
+        return contract.Work(("TEXTEDIT",), None)  # type: ignore[attr-defined]
+
+    def lint(self, step: Step, dialect: str, allow: frozenset[str]) -> list[Finding]:
+        return []
+
     def analyze(self, step: Step, dialect: str) -> Impact:
         file, old, new = _options(step)
         return Impact(objects=(file,), reasons=(f"{file}: {old!r} -> {new!r}",), statements=1)
+
+    def analyze_rollback(self, step: Step, dialect: str) -> Impact:
+        file, old, new = _options(step)
+        return Impact(objects=(file,), reasons=(f"{file}: {new!r} -> {old!r}",), statements=1)
+
+    # -- running -------------------------------------------------------------------------------
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         file, old, new = _options(step)
