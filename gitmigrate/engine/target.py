@@ -142,18 +142,19 @@ def open_target(
 ) -> DatabaseTarget | TreeTarget:
     """The target a name (or URL) means, of its sort: a `url` opens the database (and checks
     it answers), a `path` the tree. `repo` is needed only for the repository's own tree."""
-    if name_or_url == REPOSITORY or (
-        name_or_url is not None
-        and "://" not in name_or_url
-        and config.targets.get(name_or_url) is not None
-        and config.targets[name_or_url].sort == TREE
+    name = name_or_url or config.default_target  # the default target may be a tree too
+    if name == REPOSITORY or (
+        name is not None
+        and "://" not in name
+        and config.targets.get(name) is not None
+        and config.targets[name].sort == TREE
     ):
         if repo is None:
             raise ConfigError(
-                f"target {name_or_url!r} is a tree; this command works on databases",
+                f"target {name!r} is a tree; this command works on databases",
                 "name a database target (one with url = ...)",
             )
-        return open_tree_target(config, repo, name_or_url)
+        return open_tree_target(config, repo, name)
     return open_database_target(config, name_or_url)
 
 

@@ -80,3 +80,12 @@ def test_a_tree_path_may_come_from_git_config(git_repo: Path, tmp_path: Path) ->
     repo.config_set("migrate.target.box.path", str(tmp_path))
     assert load_config(repo).target("box").sort == "tree"
     assert os.fspath(open_tree_target(load_config(repo), repo, "box").root) == str(tmp_path)
+
+
+def test_a_tree_may_be_the_default_target(git_repo: Path) -> None:
+    (git_repo / CONFIG_FILE).write_text(
+        '[migrate]\ndefault_target = "self"\n\n[targets.self]\npath = "."\n'
+    )
+    repo = GitRepo(git_repo)
+    target = open_target(load_config(repo), None, repo)
+    assert isinstance(target, TreeTarget) and target.repository and target.name == "self"
