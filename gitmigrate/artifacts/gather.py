@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from gitmigrate.artifacts.dataspec import DataSpec, data_spec
 from gitmigrate.artifacts.live import LiveFacts, read_live
-from gitmigrate.artifacts.locks import lock_level
-from gitmigrate.artifacts.model import LiveChecks, PlanModel, RunEvent, StatementFacts, StepFacts
+from gitmigrate.artifacts.model import LiveChecks, PlanModel, RunEvent, StepFacts
 from gitmigrate.core.authoring import resolve_dialect
 from gitmigrate.core.catalog import load_migration, load_migrations
 from gitmigrate.core.config import load_config
@@ -17,11 +15,13 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.core.queries import default_migration, migration_ref
-from gitmigrate.core.stepmeta import sql_impact, step_notes_for
+from gitmigrate.core.stepmeta import step_notes_for
+from gitmigrate.engine.description import Description
 from gitmigrate.engine.estimate import EstimateModel, Work, calibrate, step_work
 from gitmigrate.engine.runlog import current_user
 from gitmigrate.engine.target import open_database_target
 from gitmigrate.errors import GitMigrateError, UsageError
+from gitmigrate.review.describe import describe_step
 from gitmigrate.sql.dialects import normalize_dialect
 
 
@@ -51,22 +51,27 @@ def gather(repo: GitRepo, options: PlanOptions, now: datetime | None = None) -> 
             f"--dialect {options.dialect} contradicts the target {target.name} ({dialect})",
             "drop --dialect: with --target the scripts are written for the target's dialect",
         )
-    specs = {s.id: data_spec(s) for s in steps if s.kind == "data"}
     notes = step_notes_for(repo, steps, dialect)
-    statements = {s.id: _statements(s, notes[s.id], dialect, specs.get(s.id)) for s in steps}
+    described = {s.id: describe_step(s, dialect, notes[s.id]) for s in steps}
     live = LiveFacts()
     if target is not None:
         try:
-            objects = [o for sts in statements.values() for st in sts[0] for o in st.objects]
-            live = read_live(target, objects, specs)
+            objects = [o for d in described.values() for st in d.forward for o in st.objects]
+            probes = {i: d.probe for i, d in described.items() if d.probe is not None}
+            live = read_live(target, objects, probes)
         finally:
             target.engine.dispose()
+        described = {
+            s.id: describe_step(s, dialect, {**notes[s.id], "live": live.probed[s.id]})
+            if s.id in live.probed
+            else described[s.id]
+            for s in steps
+        }
     events = read_run_events(repo)
     model = calibrate(repo, _works(repo, steps, dialect, live), events)
     target_name = target.name if target else None
     facts = tuple(
-        _facts(s, notes[s.id], statements[s.id], dialect, model, live, specs, target_name)
-        for s in steps
+        _facts(s, notes[s.id], described[s.id], dialect, model, live, target_name) for s in steps
     )
     return PlanModel(
         migration=migration,
@@ -82,41 +87,6 @@ def gather(repo: GitRepo, options: PlanOptions, now: datetime | None = None) -> 
     )
 
 
-def _statements(
-    step: Step, note: dict[str, Any], dialect: str, spec: DataSpec | None
-) -> tuple[tuple[StatementFacts, ...], tuple[StatementFacts, ...]]:
-    concurrently = step.options.get("transaction", True) is False
-    if spec is not None:
-        objects = spec.tables if spec.mode == "copy" else (spec.table,)
-        reason = (
-            None if spec.backup or spec.mode == "copy" else f"irreversible: {step.irreversible}"
-        )
-        op = f"DATA {spec.mode.upper()}"
-        lock = lock_level(op, dialect)
-        fact = StatementFacts(0, op, objects, reason is not None, reason, lock)
-        return (fact,), ()
-    if step.kind != "sql":
-        return (), ()
-    impact = note.get("impact") if note.get("dialect") == dialect else None
-    impact = impact or sql_impact(step, dialect)
-
-    def convert(direction: str) -> tuple[StatementFacts, ...]:
-        return tuple(
-            StatementFacts(
-                int(s.get("line", 0)),
-                str(s.get("operation", "OTHER")),
-                tuple(s.get("objects") or ()),
-                bool(s.get("destructive")),
-                s.get("reason"),
-                str(s.get("lock") or "")
-                or lock_level(str(s.get("operation", "")), dialect, concurrently=concurrently),
-            )
-            for s in impact.get(direction, {}).get("statements", [])
-        )
-
-    return convert("up"), convert("down")
-
-
 def _works(repo: GitRepo, steps: list[Step], dialect: str, live: LiveFacts) -> dict[str, Work]:
     """Every step the repository knows (this branch and HEAD's migrations) as calibration data."""
     known = {s.commit: s for s in steps if s.commit}
@@ -125,7 +95,7 @@ def _works(repo: GitRepo, steps: list[Step], dialect: str, live: LiveFacts) -> d
     works = {}
     for commit, step in known.items():
         try:
-            works[commit] = step_work(step, dialect, live.affected.get(step.id))
+            works[commit] = step_work(step, dialect, live.affected(step.id))
         except GitMigrateError:  # a step of another dialect: no calibration data from it
             continue
     return works
@@ -134,43 +104,33 @@ def _works(repo: GitRepo, steps: list[Step], dialect: str, live: LiveFacts) -> d
 def _facts(
     step: Step,
     note: dict[str, Any],
-    statements: tuple[tuple[StatementFacts, ...], tuple[StatementFacts, ...]],
+    description: Description,
     dialect: str,
     model: EstimateModel,
     live: LiveFacts,
-    specs: dict[str, DataSpec],
     target_name: str | None,
 ) -> StepFacts:
-    up, down = statements
+    up = description.forward
     rows = {
         o: live.table_rows[o.rsplit(".", 1)[-1].lower()]
         for st in up
         for o in st.objects
         if o.rsplit(".", 1)[-1].lower() in live.table_rows
     }
-    affected = live.affected.get(step.id)
+    affected = live.affected(step.id)
     work = Work(tuple(s.operation for s in up), affected)
-    down_ops = tuple(s.operation for s in (up if step.kind == "data" else down))
+    down_ops = tuple(s.operation for s in description.backward)
     row = live.ledger.get(step.id)
-    transactional = (
-        step.kind == "sql"
-        and dialect in ("sqlite", "postgresql")
-        and step.options.get("transaction", True) is not False
-    )
     return StepFacts(
         step=step,
-        statements=up,
-        down_statements=down,
+        description=description,
+        dialect=dialect,
         lint=tuple(note.get("lint") or ()),
         estimate=model.estimate(step, work, target_name),
         rollback_estimate=model.estimate_rollback(step, Work(down_ops, affected), target_name),
-        transactional=transactional,
-        data=live.specs.get(step.id, specs.get(step.id)),
         rows=rows,
-        affected_rows=affected,
         ledger=row,
         state=(row.status if row else "pending") if target_name is not None else None,
-        live_problem=live.problems.get(step.id),
     )
 
 

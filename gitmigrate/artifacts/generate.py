@@ -36,9 +36,7 @@ class PlanResult:
 
 def artifact_files(model: PlanModel) -> dict[str, str]:
     """Relative path -> content of every artifact (pure: nothing is written)."""
-    scripts: dict[str, StepScripts] = {
-        f.step.id: step_scripts(f, model.dialect) for f in model.steps
-    }
+    scripts: dict[str, StepScripts] = {f.step.id: step_scripts(f) for f in model.steps}
     files = {
         "migration-plan.md": plan_md.render(model, scripts),
         "rollback-plan.md": rollback_md.render(model),

@@ -1,20 +1,21 @@
 """Facts read from a live target for the artifacts: its ledger, the row counts of the tables the
-steps touch, data steps' real names and keys, and the rows each data step would change.
-Read-only: nothing here writes to the target."""
+steps touch, and what each step's kind probes there (a data step: its table's real names and
+key, the rows it would change). Read-only: nothing here writes to the target."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from gitmigrate.artifacts.dataspec import DataSpec, resolve
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.target import DatabaseTarget
-from gitmigrate.errors import GitMigrateError
 from gitmigrate.schema.render import quote
+
+Probe = Callable[[Any, str], Mapping[str, Any]]
 
 
 @dataclass
@@ -22,13 +23,16 @@ class LiveFacts:
     ledger: dict[str, LedgerRow] = field(default_factory=dict)
     table_rows: dict[str, int] = field(default_factory=dict)  # lower-cased name -> rows
     table_names: dict[str, str] = field(default_factory=dict)  # lower-cased name -> real name
-    specs: dict[str, DataSpec] = field(default_factory=dict)  # step id -> resolved spec
-    affected: dict[str, int] = field(default_factory=dict)  # step id -> rows a data step changes
-    problems: dict[str, str] = field(default_factory=dict)  # step id -> why a fact is missing
+    probed: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # step id -> note["live"]
+
+    def affected(self, step_id: str) -> int | None:
+        """Rows the step changes, as its kind's probe counted them."""
+        rows = self.probed.get(step_id, {}).get("affected_rows")
+        return None if rows is None else int(rows)
 
 
 def read_live(
-    target: DatabaseTarget, objects: Iterable[str], specs: dict[str, DataSpec]
+    target: DatabaseTarget, objects: Iterable[str], probes: Mapping[str, Probe]
 ) -> LiveFacts:
     facts = LiveFacts()
     with target.engine.connect() as conn:
@@ -43,32 +47,10 @@ def read_live(
             if bare in real and bare not in facts.table_rows:
                 facts.table_names[bare] = real[bare]
                 facts.table_rows[bare] = _count(conn, real[bare], target.dialect)
-        for step_id, spec in sorted(specs.items()):
-            _data_facts(conn, target.dialect, step_id, spec, facts)
+        for step_id, probe in sorted(probes.items()):
+            facts.probed[step_id] = probe(conn, target.dialect)
             conn.rollback()
     return facts
-
-
-def _data_facts(
-    conn: Connection, dialect: str, step_id: str, spec: DataSpec, facts: LiveFacts
-) -> None:
-    if spec.mode == "copy" or not spec.table:
-        return
-    try:
-        resolved = resolve(spec, conn, dialect)
-    except GitMigrateError as exc:
-        facts.problems[step_id] = exc.message
-        return
-    facts.specs[step_id] = resolved
-    where = f" WHERE {spec.where}" if spec.where else ""
-    try:
-        count = conn.exec_driver_sql(
-            f"SELECT count(*) FROM {quote(resolved.table, dialect)}{where}"
-        ).scalar()
-    except Exception as exc:  # noqa: BLE001 - a filter that does not run is a finding
-        facts.problems[step_id] = f"its row filter does not run: {str(exc).splitlines()[0]}"
-        return
-    facts.affected[step_id] = int(count or 0)
 
 
 def _count(conn: Connection, table: str, dialect: str) -> int:

@@ -1,76 +1,19 @@
 """The facts every artifact is written from, gathered once: the migration's steps (from its
-branch), their notes (impact, lint), the run events (refs/notes/migrate-runs) and, with a
-target, its ledger and row counts. The writers only format these; they never look anything up.
+branch) with their kinds' Descriptions, their notes (impact, lint), the run events
+(refs/notes/migrate-runs) and, with a target, its ledger and row counts. The writers only
+format these; they never look anything up. A step's facts are the review's value
+(`gitmigrate.review.model.StepFacts`): one model for both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from gitmigrate.artifacts.dataspec import DataSpec
-from gitmigrate.core.model import Migration, Step
-from gitmigrate.db.ledger import LedgerRow
-from gitmigrate.engine.estimate import Estimate
+from gitmigrate.core.model import Migration
+from gitmigrate.review.model import StepFacts
 
-
-@dataclass(frozen=True)
-class StatementFacts:
-    line: int
-    operation: str
-    objects: tuple[str, ...]
-    destructive: bool
-    reason: str | None
-    lock: str
-
-
-@dataclass(frozen=True)
-class StepFacts:
-    step: Step
-    statements: tuple[StatementFacts, ...]  # of the forward change (up.sql; a data step's UPDATE)
-    down_statements: tuple[StatementFacts, ...]
-    lint: tuple[dict[str, Any], ...]
-    estimate: Estimate
-    rollback_estimate: Estimate
-    transactional: bool
-    data: DataSpec | None = None
-    rows: dict[str, int] = field(default_factory=dict)  # table -> rows now (with a target)
-    affected_rows: int | None = None  # rows a data step changes (with a target)
-    ledger: LedgerRow | None = None
-    state: str | None = None  # with a target: pending | applied | failed | running | ...
-    live_problem: str | None = None  # why a fact could not be read from the target
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return tuple(sorted({o for s in self.statements for o in s.objects}))
-
-    @property
-    def destructive(self) -> bool:
-        return any(s.destructive for s in self.statements)
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        return tuple(s.reason for s in self.statements if s.destructive and s.reason)
-
-    @property
-    def locks(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.lock for s in self.statements))
-
-    @property
-    def has_rollback(self) -> bool:
-        if self.step.irreversible:
-            return False
-        if self.data is not None:
-            return self.data.mode == "copy" or self.data.backup
-        return "down.sql" in self.step.files
-
-    @property
-    def lint_errors(self) -> tuple[dict[str, Any], ...]:
-        return tuple(f for f in self.lint if f.get("severity") == "error")
-
-    @property
-    def lint_warnings(self) -> tuple[dict[str, Any], ...]:
-        return tuple(f for f in self.lint if f.get("severity") == "warning")
+__all__ = ["LiveChecks", "PlanModel", "RunEvent", "StepFacts"]
 
 
 @dataclass(frozen=True)

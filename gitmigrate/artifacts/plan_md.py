@@ -7,7 +7,6 @@ from gitmigrate.artifacts.markdown import code, header, seconds, short, table, t
 from gitmigrate.artifacts.model import PlanModel, StepFacts
 from gitmigrate.artifacts.risks import assess
 from gitmigrate.artifacts.scripts import StepScripts
-from gitmigrate.data.naming import backup_table_name
 
 _ORDER = ("pre-check.sql", "backup.sql", "up.sql", "post-check.sql", "down.sql")
 
@@ -103,9 +102,8 @@ def _strategy(model: PlanModel) -> list[str]:
              "the run unless allowed with `--allow RULE`.",
              "- The run stops at the first failure; the failed step is rolled back, earlier steps "
              "stay applied (`--rollback-on-failure=all` undoes the whole run)."]  # fmt: skip
-    if any(f.data for f in model.steps):
-        lines.append("- Data steps run in keyset chunks; each chunk commits with its checkpoint, "
-                     "so an interrupted run resumes where it stopped (`git migrate resume`).")  # fmt: skip
+    for line in dict.fromkeys(x for f in model.steps for x in f.description.strategy):
+        lines.append(f"- {line}")
     lines += [f"- Preview: `git migrate apply --dry-run{flag}`; apply: `git migrate apply{flag}`.",
               "- By hand: `migration-scripts/run.sh up DATABASE_URL_OR_FILE` (same order, same "
               "ledger rows; see the comments in run.sh).",
@@ -136,8 +134,9 @@ def _step(facts: StepFacts, scripts: StepScripts) -> list[str]:
     if facts.state is not None:
         info.insert(2, ["state on target", facts.state])
     lines += table(["", ""], info)
-    if facts.data is not None:
-        lines += _data(facts)
+    description = facts.description
+    if description.details:
+        lines += [description.details_title, ""] + table(["", ""], description.details)
     if facts.statements:
         lines += ["Impact:", ""]
         rows = [[s.line or "", s.operation, ", ".join(s.objects), s.lock,
@@ -151,48 +150,16 @@ def _step(facts: StepFacts, scripts: StepScripts) -> list[str]:
                  f.get("message"), "yes" if f.get("allowed") else ""] for f in facts.lint]  # fmt: skip
         lines += ["Lint findings:", ""]
         lines += table(["severity", "rule", "file", "line", "message", "allowed"], rows)
-    elif step.kind == "sql":
+    elif description.lint_listed:
         lines += ["Lint findings: none.", ""]
     return lines
-
-
-def _data(facts: StepFacts) -> list[str]:
-    spec = facts.data
-    assert spec is not None
-    rows = [["mode", spec.mode], ["table", spec.table or ", ".join(spec.tables)]]
-    if spec.key:
-        rows.append(["key", ", ".join(spec.key)])
-    for column, expression in spec.assignments:
-        rows.append(["set", f"{column} = {expression}"])
-    if spec.where:
-        rows.append(["where", spec.where])
-    if spec.transform:
-        rows.append(["transform", spec.transform])
-    if spec.source:
-        rows.append(["source", spec.source])
-    for option in ("pre_checks", "post_checks"):
-        if facts.step.options.get(option):
-            rows.append([option.replace("_", "-") + " rules", str(facts.step.options[option])])
-    if spec.backup and spec.mode != "copy":
-        rows.append(["before-images", backup_table_name(facts.step.id)])
-    if facts.affected_rows is not None:
-        rows.append(["rows matching now", str(facts.affected_rows)])
-    if facts.live_problem:
-        rows.append(["on the target", facts.live_problem])
-    return ["Data step:", ""] + table(["", ""], rows)
 
 
 def _rollback_kind(facts: StepFacts) -> str:
     step = facts.step
     if step.irreversible:
         return f"none: irreversible ({step.irreversible})"
-    if facts.data is not None:
-        if facts.data.mode == "copy":
-            return "removes what it copied"
-        return f"restores before-images from {backup_table_name(step.id)}"
-    if "down.sql" in step.files:
-        return "down.sql"
-    return "by the engine (the inverse of the commit)" if step.kind != "sql" else "none"
+    return facts.description.undo
 
 
 def _risks(model: PlanModel) -> list[str]:
@@ -209,18 +176,7 @@ def _validation(model: PlanModel, scripts: dict[str, StepScripts]) -> list[str]:
     lines = ["## Validation strategy", ""]
     for f in model.steps:
         step = f.step
-        if "verify.sql" in step.files:
-            how = "verify.sql runs inside the step's transaction; a false result rolls it back"
-        elif f.data is not None:
-            rules = step.options.get("post_checks")
-            how = (
-                f"its rules file {rules} is checked after the step (by hand: "
-                "`git migrate data validate`)"
-                if rules
-                else "no rules file; compare with a copy taken before: `git migrate data verify`"
-            )
-        else:
-            how = "no verify.sql (see the risk assessment)"
+        how = f.description.validation
         if "post-check.sql" in scripts[step.id].files:
             how += f"; by hand: `migration-scripts/{step.dir_name}.post-check.sql`"
         lines.append(f"- {step.id}: {how}.")

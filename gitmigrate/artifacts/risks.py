@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gitmigrate.artifacts.locks import blocking
 from gitmigrate.artifacts.model import PlanModel, StepFacts
 
 BIG_TABLE_ROWS = 100_000
@@ -24,11 +23,11 @@ class Risk:
 def assess(model: PlanModel) -> list[Risk]:
     found: list[Risk] = []
     for facts in model.steps:
-        found += _step_risks(facts, model.dialect)
+        found += _step_risks(facts)
     return sorted(found, key=lambda r: (_ORDER[r.severity], r.step, r.risk))
 
 
-def _step_risks(facts: StepFacts, dialect: str) -> list[Risk]:
+def _step_risks(facts: StepFacts) -> list[Risk]:
     step = facts.step
     sid = step.id
     out: list[Risk] = []
@@ -55,22 +54,11 @@ def _step_risks(facts: StepFacts, dialect: str) -> list[Risk]:
         out.append(Risk("medium", sid, f"lint warning {finding.get('rule')} (line "
                         f"{finding.get('line')}): {finding.get('message', '')}",
                         str(finding.get("fix") or "review the statement")))  # fmt: skip
-    if step.kind == "sql" and not facts.transactional and facts.statements:
-        why = "`transaction = false`" if dialect != "mysql" else "MySQL/MariaDB commit DDL at once"
-        out.append(Risk("medium", sid, f"not atomic ({why}): a failure leaves it half-done",
-                        "the engine records each statement and undoes the done ones on failure "
-                        "(`git migrate resume` continues); with run.sh, finish or undo by hand"))  # fmt: skip
-    if facts.data is not None:
-        out.append(Risk("low", sid, f"data step ({facts.data.mode}) commits chunk by chunk",
-                        "interrupting is safe: `git migrate resume` continues from the last "
-                        "checkpoint"))  # fmt: skip
+    out += [Risk(r.severity, sid, r.risk, r.mitigation) for r in facts.description.risks]
     for table, rows in sorted(facts.rows.items()):
-        locks = [s.lock for s in facts.statements if table in s.objects and blocking(s.lock)]
+        locks = [s.lock for s in facts.statements if table in s.objects and s.blocking]
         if rows >= BIG_TABLE_ROWS and locks:
             out.append(Risk("medium", sid, f"{table} has {rows} rows and is locked: {locks[0]}",
                             "run it in a quiet period, with lock_timeout/statement_timeout set; "
                             "prefer an online variant (CONCURRENTLY, ALGORITHM=INPLACE)"))  # fmt: skip
-    if step.kind == "sql" and "verify.sql" not in step.files:
-        out.append(Risk("low", sid, "no verify.sql: success is not checked after apply",
-                        "add a verify.sql whose first column is true when the step worked"))  # fmt: skip
     return out

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from gitmigrate.artifacts.markdown import header, seconds, table, target_flag
 from gitmigrate.artifacts.model import PlanModel, StepFacts
-from gitmigrate.artifacts.scripts import sql_backup_name
-from gitmigrate.data.naming import backup_table_name, copy_record_table_name
 
 
 def render(model: PlanModel) -> str:
@@ -71,60 +69,21 @@ def _how(facts: StepFacts) -> str:
     step = facts.step
     if step.irreversible:
         return f"cannot be undone: {step.irreversible}"
-    spec = facts.data
-    if spec is not None:
-        if spec.mode == "copy":
-            return (f"drops the tables it created; deletes the keys recorded in "
-                    f"{copy_record_table_name(step.id)} from tables that existed")  # fmt: skip
-        return (f"writes the before-images kept in {backup_table_name(step.id)} back "
-                f"({step.dir_name}.down.sql)")  # fmt: skip
-    if "down.sql" in step.files:
-        ops = (
-            ", ".join(dict.fromkeys(s.operation for s in facts.down_statements)) or "no statements"
-        )
-        return f"{step.dir_name}.down.sql ({ops})"
-    return "the inverse of its commit (engine)" if step.kind != "sql" else "none"
+    return facts.description.undo_detail
 
 
 def _loss(facts: StepFacts) -> str:
-    step = facts.step
-    if step.irreversible:
+    if facts.step.irreversible:
         return "everything the step changed stays changed: " + "; ".join(
             facts.reasons or ("its effects",)
         )
-    losses = [s.reason for s in facts.down_statements if s.destructive and s.reason]
-    spec = facts.data
-    if spec is not None and spec.mode != "copy":
-        cols = ", ".join(spec.changed_columns) or "the changed columns"
-        return (f"writes to {cols} of {spec.table} made after the step are overwritten by the "
-                "before-images; rows inserted since keep their values")  # fmt: skip
-    if spec is not None:
-        return "rows copied in, and any change made to them since, are removed"
-    parts = []
-    if losses:
-        parts.append("; ".join(losses) + " (data written since the step is lost)")
-    if facts.destructive:
-        copies = ", ".join(
-            sql_backup_name(step.id, t.rsplit(".", 1)[-1])
-            for t in dict.fromkeys(
-                o for s in facts.statements if s.destructive for o in s.objects[:1]
-            )
-        )
-        parts.append(
-            f"the step itself {'; '.join(facts.reasons)}: the rollback restores the structure, "
-            f"not those values (copy them back from {copies} if run.sh's backup ran, or from a "
-            "backup of the target)"
-        )
-    return "; ".join(parts) or "none: the rollback does not drop data"
+    return facts.description.loss
 
 
 def _check(facts: StepFacts, model: PlanModel) -> str:
     flag = target_flag(model)
     parts = [f"`git migrate verify{flag}`", f"`git migrate schema drift{flag}`"]
-    if facts.data is not None:
-        parts.append("`git migrate data verify` against a copy taken before")
-    else:
-        parts.append("the engine compares the schema with its snapshot from before the step")
+    parts.append(facts.description.restore_check)
     return "; ".join(parts)
 
 

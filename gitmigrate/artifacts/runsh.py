@@ -104,7 +104,7 @@ def _up(facts: StepFacts, scripts: StepScripts, dialect: str) -> str:
     body.append(
         '  if [ "$state" = applied ]; then say "= $label: already applied, skipped"; return; fi'
     )
-    if step.kind not in ("sql", "data"):
+    if not scripts.on_target:
         body.append(f'  say "- $label: a {step.kind} step, nothing to run on the database"; return')
     elif not scripts.runnable:
         message = (
@@ -155,7 +155,7 @@ def _down(facts: StepFacts, scripts: StepScripts, dialect: str, model: PlanModel
     if step.irreversible:
         message = f"{step.dir_name} is irreversible ({step.irreversible}): the rollback stops here"
         body.append(f"  die {shlex.quote(message)} 3")
-    elif step.kind not in ("sql", "data"):
+    elif not scripts.on_target:
         body.append(
             f'  say "- $label: a {step.kind} step, nothing to undo on the database"; return'
         )

@@ -10,7 +10,6 @@ from collections import defaultdict
 
 from gitmigrate.artifacts.markdown import code, header, short, table, target_flag
 from gitmigrate.artifacts.model import PlanModel, RunEvent
-from gitmigrate.data.naming import backup_table_name
 
 _STEP_EVENTS = ("step_started", "step_applied", "step_failed", "rollback_started",
                 "step_rolled_back", "rollback_skipped", "interrupted")  # fmt: skip
@@ -185,12 +184,11 @@ def _recommendations(model: PlanModel) -> list[str]:
             out.append(f"{sid} is {f.state.replace('_', ' ')}: `git migrate apply{flag}`.")
         if f.ledger is not None and f.ledger.checksum != f.step.checksum:
             out.append(f"{sid} changed after it was applied: restore it, or add a new step.")
-        if f.step.kind == "sql" and "verify.sql" not in f.step.files:
-            out.append(f"{sid} has no verify.sql: add one so success is checked.")
-        if f.data is not None and f.data.backup and f.data.mode != "copy" and f.state == "applied":
-            out.append(f"{sid}: once the data is signed off, drop the before-images in "
-                       f"{backup_table_name(sid)} with `git migrate cleanup "
-                       f"{model.migration.name}{flag}` (the step is then irreversible).")  # fmt: skip
+        out += [f"{sid} {line}" for line in f.description.follow_ups]
+        if f.description.cleanup and f.state == "applied":
+            out.append(f"{sid}: once the data is signed off, {f.description.cleanup} with "
+                       f"`git migrate cleanup {model.migration.name}{flag}` (the step is then "
+                       "irreversible).")  # fmt: skip
     if model.live is not None:
         errors = [x for x in model.live.verify_findings if x[1] == "error"]
         if errors:

@@ -1,12 +1,14 @@
-"""Helpers every command shares: find the repository the user meant."""
+"""Helpers every command shares: which repository the user meant (`-C DIR`, else the current
+directory), passed to the API as is."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from gitmigrate.core.gitstore import GitRepo
 
-
-def repo_from(ctx: click.Context) -> GitRepo:
+def repo_from(ctx: click.Context) -> Path | None:
     obj = ctx.find_root().obj or {}
-    return GitRepo(obj.get("repo_dir"))
+    repo_dir: Path | None = obj.get("repo_dir")
+    return repo_dir

@@ -63,3 +63,8 @@ def info(message: str) -> None:
 
 def warn(message: str) -> None:
     err().print(f"warning: {message}", style="yellow", markup=False)
+
+
+def write(text: str) -> None:
+    """Text already formatted (Markdown, SQL) to stdout, as is."""
+    sys.stdout.write(text)

@@ -19,8 +19,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from gitmigrate.api import Step
 from gitmigrate.cli import output
-from gitmigrate.core.model import Step
 
 
 class RateColumn(ProgressColumn):

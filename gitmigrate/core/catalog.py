@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from gitmigrate.core.gitstore import GitRepo, parse_trailers
@@ -22,30 +24,155 @@ from gitmigrate.core.model import (
 from gitmigrate.errors import CorruptMetadataError, UsageError
 
 
+@dataclass(frozen=True)
+class LoadedStep:
+    """A step plus its parsed step.toml (for keys the model does not carry)."""
+
+    step: Step
+    meta: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A step (or migration.toml) that could not be read: what is wrong and how to fix it."""
+
+    path: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class TreeSteps:
+    """What `read_steps` found: the steps it could read, and a problem for each it could not."""
+
+    steps: tuple[LoadedStep, ...]
+    problems: tuple[LoadProblem, ...]
+    headers: Mapping[str, Mapping[str, Any]]  # migration name -> its migration.toml
+    header_problems: tuple[LoadProblem, ...] = ()
+    names: frozenset[str] = field(default_factory=frozenset)  # every migration directory seen
+
+
+def step_dir_of(path: str) -> str | None:
+    """`migrations/<name>/<NNN>-<slug>` for a path inside a step directory, else None."""
+    parts = path.split("/")
+    if len(parts) >= 4 and parts[0] == MIGRATIONS_DIR and STEP_DIR_RE.match(parts[2]):
+        return "/".join(parts[:3])
+    return None
+
+
+def read_steps(
+    repo: GitRepo,
+    ref: str,
+    *,
+    migrations: Collection[str] | None = None,
+    dirs: Collection[str] | None = None,
+    commits: Mapping[str, str] | None = None,
+) -> TreeSteps:
+    """Steps in `ref`'s tree (of `migrations`, all when None; limited to step `dirs`), without
+    raising: a malformed step becomes a LoadProblem and the others are still read. `apply`
+    refuses on the first problem (`load_migrations`); review and the pre-push hook name them
+    all. One `ls-tree` and one batched blob read, whatever the step count."""
+    files: dict[str, dict[str, str]] = defaultdict(dict)
+    header_shas: dict[str, str] = {}
+    names: set[str] = set()
+    for entry in repo.ls_tree(ref, MIGRATIONS_DIR + "/"):
+        parts = entry.path.split("/")
+        if migrations is not None and (len(parts) < 2 or parts[1] not in migrations):
+            continue
+        if len(parts) == 3 and parts[2] == MIGRATION_FILE:
+            header_shas[parts[1]] = entry.sha
+            names.add(parts[1])
+            continue
+        if len(parts) >= 4:
+            names.add(parts[1])
+        step_dir = step_dir_of(entry.path)
+        if step_dir and (dirs is None or step_dir in dirs):
+            files[step_dir]["/".join(parts[3:])] = entry.sha
+    blobs = repo.read_blobs(
+        [*header_shas.values(), *(s for d in files.values() for s in d.values())]
+    )
+    headers: dict[str, Mapping[str, Any]] = {}
+    header_problems = []
+    for name, sha in sorted(header_shas.items()):
+        where = f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}"
+        parsed = _toml(blobs[sha], where)
+        headers[name] = parsed if isinstance(parsed, dict) else {}
+        if isinstance(parsed, LoadProblem):
+            header_problems.append(parsed)
+    steps: list[LoadedStep] = []
+    problems: list[LoadProblem] = []
+    for step_dir in sorted(files):
+        content = {fname: blobs[sha] for fname, sha in files[step_dir].items()}
+        read = _read_step(step_dir, content, commits or {})
+        if isinstance(read, LoadedStep):
+            steps.append(read)
+        else:
+            problems.append(read)
+    steps.sort(key=lambda s: (s.step.migration, s.step.seq))
+    return TreeSteps(tuple(steps), tuple(problems), headers, tuple(header_problems),
+                     frozenset(names))  # fmt: skip
+
+
+def _read_step(
+    step_dir: str, content: dict[str, bytes], commits: Mapping[str, str]
+) -> LoadedStep | LoadProblem:
+    _, name, dir_name = step_dir.split("/")
+    match = STEP_DIR_RE.match(dir_name)
+    assert match is not None
+    where = f"{step_dir}/{STEP_FILE}"
+    if STEP_FILE not in content:
+        return LoadProblem(
+            step_dir, f"{where} is missing",
+            f"restore it with `git checkout <last good commit> -- {where}`, or add it with kind "
+            "and summary (see docs/commands/add-sql.md)",
+        )  # fmt: skip
+    meta = _toml(content[STEP_FILE], where)
+    if isinstance(meta, LoadProblem):
+        return meta
+    if not meta.get("kind"):
+        return LoadProblem(
+            step_dir, f"{where} has no kind", f'add `kind = "sql"` (or the step\'s kind) to {where}'
+        )
+    try:
+        options, irreversible = _options(meta, where), _irreversible(meta, where)
+    except CorruptMetadataError as exc:
+        return LoadProblem(step_dir, exc.message, exc.hint or "")
+    seq = int(match.group(1))
+    step = Step(
+        migration=name,
+        seq=seq,
+        slug=match.group(2),
+        kind=str(meta["kind"]),
+        summary=str(meta.get("summary", "")),
+        files=content,
+        options=options,
+        irreversible=irreversible,
+        commit=commits.get(f"{name}/{seq:03d}"),
+    )
+    return LoadedStep(step, meta)
+
+
 def load_migrations(repo: GitRepo, ref: str = "HEAD") -> dict[str, Migration]:
-    """Every migration in `ref`'s tree, keyed by name, steps in NNN order."""
+    """Every migration in `ref`'s tree, keyed by name, steps in NNN order; refuses (raises) on
+    the first step that cannot be read or is not well formed."""
     if repo.rev_parse(ref) is None:
         return {}
-    entries = repo.ls_tree(ref, MIGRATIONS_DIR + "/")
-    by_migration: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-    headers: dict[str, str] = {}
-    for entry in entries:
-        parts = entry.path.split("/")
-        if len(parts) == 3 and parts[2] == MIGRATION_FILE:
-            headers[parts[1]] = entry.sha
-        elif len(parts) >= 4:
-            by_migration[parts[1]][parts[2]]["/".join(parts[3:])] = entry.sha
-    commits = step_commits(repo, ref)
-    blobs = repo.read_blobs(
-        [
-            *headers.values(),
-            *(sha for d in by_migration.values() for f in d.values() for sha in f.values()),
-        ]
-    )
+    tree = read_steps(repo, ref, commits=step_commits(repo, ref))
+    for problem in (*tree.header_problems, *tree.problems):
+        raise CorruptMetadataError(problem.message, problem.fix)
+    by_name: dict[str, list[Step]] = defaultdict(list)
+    for loaded in tree.steps:
+        _check_step(loaded.step, loaded.step.path)
+        by_name[loaded.step.migration].append(loaded.step)
     migrations = {}
-    for name in sorted(set(headers) | set(by_migration)):
-        migrations[name] = _build_migration(
-            blobs, name, headers.get(name), by_migration.get(name, {}), commits
+    for name in sorted(tree.names):
+        header = tree.headers.get(name, {})
+        migrations[name] = Migration(
+            name=name,
+            description=str(header.get("description", "")),
+            created=str(header.get("created", "")),
+            base=str(header.get("base", "")),
+            steps=tuple(sorted(by_name.get(name, []), key=lambda s: s.seq)),
         )
     return migrations
 
@@ -78,61 +205,14 @@ def step_commits(repo: GitRepo, ref: str) -> dict[str, str]:
     return found
 
 
-def _parse_toml(data: bytes, where: str) -> dict[str, Any]:
+def _toml(data: bytes, where: str) -> dict[str, Any] | LoadProblem:
     try:
         return tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CorruptMetadataError(
-            f"{where} is not valid TOML: {exc}",
+        return LoadProblem(
+            where.rsplit("/", 1)[0], f"{where} is not valid TOML: {exc}",
             f"fix the file, or restore it with `git checkout <last good commit> -- {where}`",
-        ) from exc
-
-
-def _build_migration(
-    blobs: dict[str, bytes],
-    name: str,
-    header_sha: str | None,
-    step_dirs: dict[str, dict[str, str]],
-    commits: dict[str, str],
-) -> Migration:
-    header: dict[str, Any] = {}
-    if header_sha:
-        header = _parse_toml(blobs[header_sha], f"{MIGRATIONS_DIR}/{name}/{MIGRATION_FILE}")
-    steps = []
-    for dir_name in sorted(step_dirs):
-        match = STEP_DIR_RE.match(dir_name)
-        if not match:
-            continue
-        path = f"{MIGRATIONS_DIR}/{name}/{dir_name}"
-        file_shas = step_dirs[dir_name]
-        if STEP_FILE not in file_shas:
-            raise CorruptMetadataError(
-                f"{path}/{STEP_FILE} is missing",
-                f"restore it with `git checkout <last good commit> -- {path}/{STEP_FILE}`",
-            )
-        files = {fname: blobs[sha] for fname, sha in file_shas.items()}
-        meta = _parse_toml(files[STEP_FILE], f"{path}/{STEP_FILE}")
-        seq = int(match.group(1))
-        step = Step(
-            migration=name,
-            seq=seq,
-            slug=match.group(2),
-            kind=str(meta.get("kind", "")),
-            summary=str(meta.get("summary", "")),
-            files=files,
-            options=_options(meta, f"{path}/{STEP_FILE}"),
-            irreversible=_irreversible(meta, f"{path}/{STEP_FILE}"),
-            commit=commits.get(f"{name}/{seq:03d}"),
-        )
-        _check_step(step, path)
-        steps.append(step)
-    return Migration(
-        name=name,
-        description=str(header.get("description", "")),
-        created=str(header.get("created", "")),
-        base=str(header.get("base", "")),
-        steps=tuple(sorted(steps, key=lambda s: s.seq)),
-    )
+        )  # fmt: skip
 
 
 def _irreversible(meta: dict[str, Any], where: str) -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.capabilities import Compensator
+from gitmigrate.engine.description import Description
 from gitmigrate.engine.target import DatabaseTarget, TreeTarget
 from gitmigrate.errors import UsageError
 
@@ -102,3 +103,6 @@ class Kind(Protocol):
     def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]: ...
 
     def verify(self, step: Step, ctx: StepContext) -> list[Finding]: ...
+
+    # describing (plan, review, artifacts, the pre-push hook): words, operations, scripts
+    def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description: ...

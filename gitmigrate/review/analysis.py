@@ -1,9 +1,11 @@
-"""What one step's files say, without a database: its rollback, its verify, SQL that does not
-parse, lint findings (errors named in the step's `allow` are kept but marked allowed).
+"""What one step's files say, without a database: its kind's Description (rollback, verify,
+where it runs), SQL that does not parse, lint findings (errors named in the step's `allow` are
+kept but marked allowed).
 
-Parsing and linting need sqlglot (~200 ms to import, ~3 ms a step); their results depend only
-on the step's files and the dialect, so they are cached under `.git/gitmigrate/cache/steps/`
-by step checksum. A push of an unchanged 100-step branch then imports no parser at all.
+Describing a step loads its kind (SQLAlchemy, sqlglot: ~300 ms to import), parsing and linting
+need sqlglot (~3 ms a step); the results depend only on the step's files and the dialect, so
+they are cached under `.git/gitmigrate/cache/steps/` by step checksum. A push of an unchanged
+100-step branch then imports neither a kind nor a parser.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +23,11 @@ from gitmigrate import __version__
 from gitmigrate.core.findings import LintFinding
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
+from gitmigrate.engine.description import Description
 from gitmigrate.errors import GitMigrateError
 
-# kinds whose commit is the change: rollback is the inverse of that commit's diff (DESIGN.md)
-REPO_KINDS = frozenset({"code", "config", "api", "platform"})
 SYNTAX_RULE = "syntax-error"
-_CACHE_FORMAT = "step-analysis-1"
+_CACHE_FORMAT = "step-analysis-2"
 _KEEP = 5000
 
 
@@ -60,37 +62,6 @@ class Analysis:
         }
 
 
-def rollback_of(step: Step) -> str | None:
-    """How the step is undone, in words; None when it cannot be."""
-    if step.kind == "data":
-        from gitmigrate.data.naming import backup_table_name, copy_record_table_name
-
-        if step.options.get("backup", True) is False:
-            return None
-        if step.options.get("mode", "set") == "copy":
-            return (
-                "removes what it copied: drops the tables it created, deletes the keys recorded "
-                f"in {copy_record_table_name(step.id)} from tables that existed"
-            )
-        return f"restores the before-images (key + changed columns) kept in {backup_table_name(step.id)}"
-    if step.kind in REPO_KINDS:
-        return "the inverse of the step commit's diff"
-    return "down.sql" if "down.sql" in step.files else None
-
-
-def verify_of(step: Step) -> str | None:
-    """The step's own check after apply: verify.sql, a data step's post-checks, or None."""
-    if "verify.sql" in step.files:
-        return "verify.sql"
-    post = step.options.get("post_checks")
-    if isinstance(post, str) and post in step.files:
-        return post
-    verify = step.options.get("verify")
-    if isinstance(verify, str) and verify:
-        return f"verify command: {verify}"
-    return None
-
-
 def _cache_path(repo: GitRepo, step: Step, dialect: str) -> Path:
     key = hashlib.sha256(
         "\n".join([__version__, _CACHE_FORMAT, step.checksum, dialect]).encode()
@@ -108,12 +79,13 @@ def _from_json(doc: dict[str, Any]) -> Analysis:
     )
 
 
-def _store(path: Path, analysis: Analysis) -> None:
+def _store(path: Path, description: Description, analysis: Analysis) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        doc = {**analysis.to_json(), "description": description.review_json()}
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(analysis.to_json(), out, separators=(",", ":"))
+            json.dump(doc, out, separators=(",", ":"))
         os.replace(tmp, path)
         entries = list(path.parent.glob("*.json"))
         if len(entries) > _KEEP:
@@ -124,23 +96,30 @@ def _store(path: Path, analysis: Analysis) -> None:
         pass  # a cache that cannot be written only costs speed
 
 
-def analyse(repo: GitRepo, step: Step, dialect: str, allow: frozenset[str]) -> Analysis:
-    """The step's parse problems and lint findings, from the cache when the files are known.
+def examine(
+    repo: GitRepo,
+    step: Step,
+    dialect: str,
+    allow: frozenset[str],
+    describe: Callable[[], Description],
+) -> tuple[Description, Analysis]:
+    """The step's Description (as the review keeps it) and its parse problems and lint
+    findings, from the cache when the files are known; `describe` asks the kind otherwise.
 
     `allow` comes from step.toml, so the step checksum (the cache key) already covers it."""
-    if not any(name.endswith(".sql") for name in step.files) and step.kind != "data":
-        return Analysis()
     path = _cache_path(repo, step, dialect)
     try:
-        return _from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return Description.from_review_json(doc["description"]), _from_json(doc)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         pass
-    analysis = _compute(step, dialect, allow)
-    _store(path, analysis)
-    return analysis
+    description = describe()
+    analysis = _compute(step, dialect, allow, description) if description.analysed else Analysis()
+    _store(path, description, analysis)
+    return description, analysis
 
 
-def _compute(step: Step, dialect: str, allow: frozenset[str]) -> Analysis:
+def _compute(step: Step, dialect: str, allow: frozenset[str], description: Description) -> Analysis:
     from gitmigrate.lint.engine import lint_step
     from gitmigrate.lint.model import LintOptions
     from gitmigrate.lint.registry import resolve
@@ -160,7 +139,7 @@ def _compute(step: Step, dialect: str, allow: frozenset[str]) -> Analysis:
         for f in found
         if f.rule == SYNTAX_RULE
     ]
-    parse += _verify_problems(step, dialect) + _data_expression_problems(step, dialect)
+    parse += _verify_problems(step, dialect) + _expression_problems(step, dialect, description)
     lint = tuple(
         Finding(f.rule, f.severity, f.line, f.column, f.statement, f.message, f.fix, f.file,
                 f.allowed)
@@ -185,29 +164,13 @@ def _verify_problems(step: Step, dialect: str) -> list[ParseProblem]:
     return []
 
 
-def _quoted(name: str, dialect: str) -> str:
-    """Quoted for the parser only (this text is validated, never executed): SQLAlchemy's
-    preparer would cost its ~200 ms import in the hook."""
-    mark = "`" if dialect == "mysql" else '"'
-    return mark + name.replace(mark, mark * 2) + mark
-
-
-def _data_expression_problems(step: Step, dialect: str) -> list[ParseProblem]:
-    """A data step's `set` items and `where` filter, checked as the UPDATE they become."""
+def _expression_problems(step: Step, dialect: str, description: Description) -> list[ParseProblem]:
+    """SQL a kind builds from the step's options (a data step's `set` items and `where`
+    filter, as the statements they become), checked as written."""
     from gitmigrate.sql.parse import validate_sql
 
-    options = step.options
-    sets, where, table = options.get("set"), options.get("where"), options.get("table")
-    if step.kind != "data" or not isinstance(table, str) or not (sets or where):
-        return []
-    items = [str(s) for s in sets] if isinstance(sets, list) else []
     problems = []
-    for label, sql in [
-        *((f"[options] set item {i + 1} ({item!r})", f"UPDATE {_quoted(table, dialect)} SET {item}")
-          for i, item in enumerate(items)),
-        *(((f"[options] where ({where!r})", f"SELECT 1 FROM {_quoted(table, dialect)} WHERE {where}"),)
-          if isinstance(where, str) else ()),
-    ]:  # fmt: skip
+    for label, sql in description.expressions:
         try:
             validate_sql(sql, dialect, label)
         except GitMigrateError as exc:

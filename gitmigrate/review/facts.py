@@ -3,94 +3,23 @@ the pre-push hook's policy all read. Nothing here prints or judges."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gitmigrate.core.catalog import step_commits
+from gitmigrate.core.catalog import LoadedStep, LoadProblem, read_steps, step_commits, step_dir_of
 from gitmigrate.core.config import ProjectConfig
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import MIGRATIONS_DIR, STEP_DIR_RE, Step
+from gitmigrate.engine.description import DATABASE, TREE, Description
 from gitmigrate.errors import GitMigrateError
-from gitmigrate.review.analysis import (
-    REPO_KINDS,
-    Analysis,
-    analyse,
-    rollback_of,
-    verify_of,
-)
+from gitmigrate.review.analysis import examine
 from gitmigrate.review.applied import AppliedRecord, applied_records
-from gitmigrate.review.load import (
-    LoadedStep,
-    LoadProblem,
-    allowed_rules,
-    load_tree_steps,
-    step_dir_of,
-)
-from gitmigrate.review.secrets import SecretFinding, scan_files
+from gitmigrate.review.describe import describe_step
+from gitmigrate.review.model import StepFacts
+from gitmigrate.review.secrets import scan_files
 
-
-@dataclass(frozen=True)
-class StepFacts:
-    step: Step
-    meta: Mapping[str, Any]
-    dialect: str
-    rollback: str | None
-    verify: str | None
-    analysis: Analysis
-    allow: frozenset[str]
-    secrets: tuple[SecretFinding, ...]
-    applied: tuple[AppliedRecord, ...]
-    impact: Mapping[str, Any] | None = None
-
-    @property
-    def changed_since_applied(self) -> list[AppliedRecord]:
-        return [r for r in self.applied if r.checksum != self.step.checksum]
-
-    def destructive(self) -> list[dict[str, Any]]:
-        """Statements (or data-step operations) that lose data, up direction first."""
-        found: list[dict[str, Any]] = []
-        for direction in ("up", "down"):
-            part = (self.impact or {}).get(direction) or {}
-            for statement in part.get("statements", []):
-                if statement.get("destructive"):
-                    found.append({"direction": direction, **statement})
-        options = self.step.options
-        if self.step.kind == "data":
-            table = str(options.get("table", "?"))
-            if options.get("backup", True) is False and options.get("mode", "set") != "copy":
-                found.append({"direction": "up", "operation": "UPDATE", "objects": [table],
-                              "reason": "rows changed without before-images (backup = false)"})  # fmt: skip
-            if options.get("cleanup_source"):
-                found.append({"direction": "up", "operation": "DELETE",
-                              "objects": [str(options.get("source", "source"))],
-                              "reason": "copied rows are deleted from the source (cleanup_source)"})  # fmt: skip
-        return found
-
-    def to_json(self) -> dict[str, Any]:
-        step = self.step
-        return {
-            "id": step.id,
-            "path": step.path,
-            "kind": step.kind,
-            "summary": step.summary,
-            "commit": step.commit,
-            "checksum": step.checksum,
-            "dialect": self.dialect,
-            "files": sorted(step.files),
-            "options": dict(step.options),
-            "irreversible": step.irreversible,
-            "rollback": self.rollback,
-            "verify": self.verify,
-            "allow": sorted(self.allow),
-            "parse_errors": [p.to_json() for p in self.analysis.parse],
-            "lint": [f.to_json() for f in self.analysis.lint],
-            "allow_error": self.analysis.allow_error,
-            "destructive": self.destructive(),
-            "secrets": [s.to_json() for s in self.secrets],
-            "applied": [r.to_json() for r in self.applied],
-            "changed_since_applied": [r.to_json() for r in self.changed_since_applied],
-        }
+__all__ = ["ReviewFacts", "StepFacts", "gather", "gather_review", "raw_project_dialect"]
 
 
 @dataclass(frozen=True)
@@ -179,7 +108,7 @@ def gather(
     if migration is not None and dirs is not None:
         dirs = {d for d in dirs if d.startswith(f"{MIGRATIONS_DIR}/{migration}/")}
     names = None if migration is None else [migration]
-    tree = load_tree_steps(repo, head, migrations=names, dirs=dirs)
+    tree = read_steps(repo, head, migrations=names, dirs=dirs)
     if dirs is not None:
         present = {s.step.path for s in tree.steps} | {p.path for p in tree.problems}
         removed_dirs = dirs - present
@@ -190,17 +119,30 @@ def gather(
     facts = []
     for loaded in tree.steps:
         step = loaded.step
-        commit = commits.get(step.id)
-        if commit is None and (with_impact or step.kind == "config"):
-            # committed by hand, without a Migrate-Step trailer: the last commit touching it
-            commit = repo.run("log", "-1", "--format=%H", head, "--", step.path).strip() or None
-        if commit:
-            step = replace(step, commit=commit)
         declared = loaded.meta.get("dialect")
         chosen = str(declared) if declared else dialect
         if with_impact:  # the review compares with the notes, which hold canonical names
             chosen = _canonical(chosen)
-        facts.append(_facts(repo, LoadedStep(step, loaded.meta), chosen, records, notes))
+        allow = allowed_rules(loaded)
+        cached, analysis = examine(repo, step, chosen, allow, _describer(step, chosen))
+        commit = commits.get(step.id)
+        if commit is None and (with_impact or cached.runs_in == TREE):
+            # committed by hand, without a Migrate-Step trailer: the last commit touching it
+            commit = repo.run("log", "-1", "--format=%H", head, "--", step.path).strip() or None
+        if commit:
+            step = replace(step, commit=commit)
+        if notes is not None and cached.runs_in == DATABASE:
+            description = describe_step(step, chosen, _note(notes, step, chosen), lenient=True)
+        else:
+            description = cached
+        secrets = scan_files(step.files, step.path, full=description.runs_in == TREE)
+        if description.runs_in == TREE and step.commit:
+            secrets += scan_files(_commit_files(repo, step.commit, step.path + "/"), "", full=True)
+        facts.append(StepFacts(
+            step=step, description=description, dialect=chosen, meta=loaded.meta,
+            analysis=analysis, allow=allow, secrets=tuple(secrets),
+            applied=tuple(records.get(step.id, ())),
+        ))  # fmt: skip
     removed = tuple(
         RemovedStep(_step_id(d), d, tuple(records.get(_step_id(d), ())))
         for d in sorted(removed_dirs)
@@ -236,47 +178,30 @@ def _notes(repo: GitRepo, commits: list[str | None]) -> dict[str, dict[str, Any]
     return read_step_notes(repo, [c for c in commits if c])
 
 
-def _facts(
-    repo: GitRepo,
-    loaded: LoadedStep,
-    dialect: str,
-    records: Mapping[str, list[AppliedRecord]],
-    notes: Mapping[str, dict[str, Any]] | None,
-) -> StepFacts:
-    step = loaded.step
-    allow = allowed_rules(loaded)
-    full = step.kind == "config"
-    secrets = scan_files(step.files, step.path, full=full)
-    if full and step.commit:
-        secrets += scan_files(_commit_files(repo, step.commit, step.path + "/"), "", full=True)
-    impact = None
-    if notes is not None and (step.kind not in REPO_KINDS):
-        note = notes.get(step.commit or "")
-        if note and note.get("checksum") == step.checksum and note.get("dialect") == dialect:
-            impact = note.get("impact")
-        elif any(n in step.files for n in ("up.sql", "down.sql")):
-            impact = _impact(step, dialect)
-    return StepFacts(
-        step=step,
-        meta=loaded.meta,
-        dialect=dialect,
-        rollback=rollback_of(step),
-        verify=verify_of(step),
-        analysis=analyse(repo, step, dialect, allow),
-        allow=allow,
-        secrets=tuple(secrets),
-        applied=tuple(records.get(step.id, ())),
-        impact=impact,
-    )
+def _describer(step: Step, dialect: str) -> Callable[[], Description]:
+    """The kind's Description without impact (the hook never shows one), for the cache."""
+    return lambda: describe_step(step, dialect, {"dialect": dialect, "impact": None}, lenient=True)
 
 
-def _impact(step: Step, dialect: str) -> dict[str, Any] | None:
-    from gitmigrate.core.stepmeta import sql_impact
+def _note(notes: Mapping[str, dict[str, Any]], step: Step, dialect: str) -> dict[str, Any]:
+    """The step note when it was written for these files and this dialect; otherwise the kind
+    computes what it needs (leniently: SQL that does not parse is a parse error, not a crash)."""
+    note = notes.get(step.commit or "")
+    if note and note.get("checksum") == step.checksum and note.get("dialect") == dialect:
+        return {"dialect": dialect, "impact": note.get("impact")}
+    return {"dialect": dialect}
 
-    try:
-        return sql_impact(step, dialect)
-    except GitMigrateError:
-        return None  # SQL that does not parse: reported as a parse error instead
+
+def allowed_rules(loaded: LoadedStep) -> frozenset[str]:
+    """Lint rules whose errors this step accepts: `allow = [...]` in step.toml (top level, or
+    under [options])."""
+    found: set[str] = set()
+    for source in (loaded.meta.get("allow"), loaded.step.options.get("allow")):
+        if isinstance(source, str):
+            found.add(source)
+        elif isinstance(source, list):
+            found.update(str(item) for item in source)
+    return frozenset(found)
 
 
 def gather_review(repo: GitRepo, spec: str | None) -> ReviewFacts:

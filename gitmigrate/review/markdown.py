@@ -44,21 +44,24 @@ def _step_section(facts: StepFacts) -> list[str]:
         f"`{step.path}` · commit `{(step.commit or 'uncommitted')[:12]}` · checksum `{step.checksum[:12]}`"
     )
     out.append("")
-    if step.kind == "data":
+    description = facts.description
+    sides = description.sides
+    if description.show_options:
         out += ["[options]", "```toml"]
         out += [f"{k} = {_toml_value(v)}" for k, v in step.options.items()]
         out += ["```", ""]
         rollback = facts.rollback or f"none: irreversible ({step.irreversible})"
         out += [f"**Rollback:** {rollback}", ""]
-    elif "up.sql" in step.files or "down.sql" in step.files:
+    elif sides is not None:
+        forward, backward = sides
         down_head = (
-            "down.sql"
-            if "down.sql" in step.files
+            backward
+            if backward in step.files
             else f"no rollback: {html.escape(step.irreversible or 'none given')}"
         )
         out += [
-            "<table><tr><th>up.sql</th><th>" + down_head + "</th></tr>",
-            f"<tr><td>\n\n{_code(step.text('up.sql'))}\n\n</td><td>\n\n{_code(step.text('down.sql'))}\n\n</td></tr></table>",
+            f"<table><tr><th>{forward}</th><th>" + down_head + "</th></tr>",
+            f"<tr><td>\n\n{_code(step.text(forward))}\n\n</td><td>\n\n{_code(step.text(backward))}\n\n</td></tr></table>",
             "",
         ]
     else:
@@ -109,12 +112,12 @@ def render_markdown(facts: ReviewFacts) -> str:
     )
     out += _list("Missing verifies", [
         f"{f.step.id}: no verify.sql or post-checks: nothing checks the result after apply"
-        for f in steps if f.verify is None and f.step.kind not in ("code", "config", "api", "platform")
+        for f in steps if f.verify is None and f.description.verify_expected
     ])  # fmt: skip
     out += _list("Destructive operations (down: what a rollback loses)", [
         f"{f.step.id} ({d['direction']}): {d.get('operation', '?')} {', '.join(d.get('objects', []))}"
         f"{' line ' + str(d['line']) if d.get('line') else ''}: {d.get('reason') or 'loses data'}"
-        for f in steps for d in f.destructive()
+        for f in steps for d in f.destructive_items
     ])  # fmt: skip
     out += _list("Lint findings", [
         f"{x.file}:{x.line}:{x.column} {x.severity}{' (allowed)' if x.allowed else ''} "
@@ -137,7 +140,7 @@ def render_markdown(facts: ReviewFacts) -> str:
 
 def _destroys(facts: StepFacts) -> str:
     """The table cell: does applying the step lose data (a rollback that drops is expected)."""
-    return "**yes**" if any(d["direction"] == "up" for d in facts.destructive()) else "no"
+    return "**yes**" if any(d["direction"] == "up" for d in facts.destructive_items) else "no"
 
 
 def _list(title: str, items: list[str]) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gitmigrate.engine.description import TREE
 from gitmigrate.review.facts import ReviewFacts, StepFacts
 
 
@@ -20,30 +21,15 @@ class Problem:
         return {"step": self.step, "check": self.check, "message": self.message, "fix": self.fix}
 
 
-def _rollback_fix(facts: StepFacts) -> str:
-    step = facts.step
-    if step.kind == "data":
-        return (
-            f"set backup = true under [options] in {step.path}/step.toml, or state why no "
-            'rollback can exist: irreversible = "no before-images kept (--no-backup)"'
-        )
-    return (
-        f"add {step.path}/down.sql, or state why no rollback can exist with "
-        f'irreversible = "reason" in {step.path}/step.toml'
-    )
-
-
 def step_problems(facts: StepFacts) -> list[Problem]:
     step = facts.step
     sid = step.id
     found: list[Problem] = []
+    description = facts.description
     if facts.rollback is None and not step.irreversible:
-        what = (
-            "keeps no before-images (backup = false)" if step.kind == "data" else "has no down.sql"
-        )
         found.append(Problem(sid, "rollback",
-                             f"step {sid} ({step.path}) {what} and no irreversible reason",
-                             _rollback_fix(facts)))  # fmt: skip
+                             f"step {sid} ({step.path}) {description.rollback_missing} and no "
+                             "irreversible reason", description.rollback_fix))  # fmt: skip
     for p in facts.analysis.parse:
         found.append(Problem(sid, "parse", f"{p.file}:{p.line}:{p.column}: SQL does not parse: {p.detail}",
                              "fix the statement at that position"))  # fmt: skip
@@ -65,7 +51,7 @@ def step_problems(facts: StepFacts) -> list[Problem]:
             "add a new step for the change, or roll the step back there first",
         ))  # fmt: skip
     for secret in facts.secrets:
-        where = "a config step" if step.kind == "config" else f"step {sid}"
+        where = f"a {step.kind} step" if description.runs_in == TREE else f"step {sid}"
         found.append(Problem(
             sid, "secret", f"{secret.file}:{secret.line}: {secret.kind} in {where}",
             "write ${VAR} instead and export VAR where the step runs; rewrite the commit "

@@ -6,23 +6,21 @@ import sys
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.authoring import SqlSource, add_sql_step
-from gitmigrate.core.gitstore import GitRepo
-from gitmigrate.core.model import Step
 from gitmigrate.errors import UsageError
 
 
-def read_source(value: str | None, what: str) -> SqlSource | None:
+def read_source(value: str | None, what: str) -> api.SqlSource | None:
     """FILE or '-' (stdin) -> text with its origin, with a clear error for unreadable files."""
     if value is None:
         return None
     if value == "-":
-        return SqlSource(sys.stdin.read(), "<stdin>")
+        return api.SqlSource(sys.stdin.read(), "<stdin>")
     try:
         with open(value, encoding="utf-8-sig") as handle:
-            return SqlSource(handle.read(), value)
+            return api.SqlSource(handle.read(), value)
     except OSError as exc:
         raise UsageError(
             f"cannot read the {what} file {value}: {exc.strerror}", "check the path"
@@ -60,9 +58,8 @@ def add_sql(
         )
     up = read_source(up_file, "up")
     assert up is not None  # --up is required
-    repo = repo_from(ctx)
-    step = add_sql_step(
-        repo,
+    added = api.add_sql(
+        repo_from(ctx),
         summary=summary,
         up=up,
         down=read_source(down_file, "down"),
@@ -70,17 +67,14 @@ def add_sql(
         irreversible=irreversible,
         dialect=dialect,
     )
+    step = added.step
     output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
-    _show_lint(repo, step, dialect)
+    show_findings(added.findings)
 
 
-def _show_lint(repo: GitRepo, step: Step, dialect: str | None) -> None:
+def show_findings(findings: tuple[api.LintFinding, ...]) -> None:
     """Lint findings are recorded in the step note; show them now, when they are cheap to fix."""
-    from gitmigrate.core.authoring import resolve_dialect
-    from gitmigrate.core.config import load_config
-    from gitmigrate.lint.engine import lint_step
-
-    for finding in lint_step(step, resolve_dialect(load_config(repo), dialect)):
+    for finding in findings:
         output.warn(
             f"lint {finding.severity} {finding.rule} at {finding.file}:{finding.line}: "
             f"{finding.message} -- {finding.fix}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli.commands.run_options import (
     console_reporter,
     render_result,
@@ -12,10 +13,6 @@ from gitmigrate.cli.commands.run_options import (
 )
 from gitmigrate.cli.context import repo_from
 from gitmigrate.cli.progress import confirm_if_tty
-from gitmigrate.engine.apply import ApplyOptions
-from gitmigrate.engine.apply import apply as engine_apply
-from gitmigrate.engine.apply import resume as engine_resume
-from gitmigrate.engine.attempt import DRY_RUN_CHUNKS
 
 
 @click.command()
@@ -32,10 +29,10 @@ from gitmigrate.engine.attempt import DRY_RUN_CHUNKS
 @click.option(
     "--dry-run-chunks",
     type=click.IntRange(min=1),
-    default=DRY_RUN_CHUNKS,
-    show_default=True,
+    default=None,
     metavar="N",
-    help="With --dry-run: chunks of a data step to run (rolled back) and estimate from.",
+    help="With --dry-run: chunks of a data step to run (rolled back) and estimate from"
+    " (default 3).",
 )
 @run_options
 @click.pass_context
@@ -46,7 +43,7 @@ def apply(
     to: str | None,
     allow: tuple[str, ...],
     rollback_on_failure: str,
-    dry_run_chunks: int,
+    dry_run_chunks: int | None,
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -54,7 +51,8 @@ def apply(
     lock_timeout: float,
 ) -> None:
     """Apply pending steps to a target, in order, each recorded in the target's ledger."""
-    options = ApplyOptions(
+    result = api.apply(
+        repo_from(ctx),
         target=target,
         migration=migration,
         to=to,
@@ -62,11 +60,11 @@ def apply(
         yes=yes,
         rollback_on_failure=rollback_on_failure,
         lock_timeout=lock_timeout,
-        allow=frozenset(allow),
+        allow=allow,
         dry_run_chunks=dry_run_chunks,
+        progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
+        confirm=confirm_if_tty(),
     )
-    reporter = console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress)
-    result = engine_apply(repo_from(ctx), options, reporter, confirm_if_tty())
     render_result(result, as_json, "apply")
 
 
@@ -89,15 +87,16 @@ def resume(
     lock_timeout: float,
 ) -> None:
     """Continue an interrupted or failed run from its last checkpoint."""
-    options = ApplyOptions(
+    result = api.resume(
+        repo_from(ctx),
         target=target,
         migration=migration,
         to=to,
         dry_run=dry_run,
         yes=yes,
         lock_timeout=lock_timeout,
-        allow=frozenset(allow),
+        allow=allow,
+        progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
+        confirm=confirm_if_tty(),
     )
-    reporter = console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress)
-    result = engine_resume(repo_from(ctx), options, reporter, confirm_if_tty())
     render_result(result, as_json, "apply")

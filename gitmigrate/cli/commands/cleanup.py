@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 from gitmigrate.cli.progress import confirm_if_tty
@@ -20,11 +21,9 @@ def cleanup(
 ) -> None:
     """Drop the before-images, quarantine and copy-record tables of MIGRATION's data steps
     once every step of it is applied on the target (after that they cannot be rolled back)."""
-    from gitmigrate.data.cleanup import cleanup as run_cleanup
-
-    result = run_cleanup(
+    result = api.cleanup(
         repo_from(ctx), migration, target=target, dry_run=dry_run, confirm=confirm_if_tty(), yes=yes
-    )
+    ).result
     if not result.tables:
         output.info(f"{migration} keeps no helper tables on {result.target}")
         return

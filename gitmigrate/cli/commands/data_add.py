@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.data.options import DEFAULT_BATCH, DataOptions, split_assignment
-from gitmigrate.errors import UsageError
 
 _RULES = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -39,7 +38,7 @@ _RULES = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=DEFAULT_BATCH,
+    default=api.DEFAULT_BATCH,
     show_default=True,
     help="Rows per chunk (one transaction each).",
 )
@@ -87,37 +86,24 @@ def data_add_command(
 ) -> None:
     """Add a data step: a backfill (--set) or a transform, applied in keyset chunks with a
     checkpoint per chunk and before-images for rollback."""
-    from gitmigrate.data.authoring import add_data_step
-
-    if bool(assignments) == bool(transform):
-        raise UsageError(
-            "say how rows change",
-            "pass --set 'COL = EXPR' (repeatable) or --transform FILE.py:FUNCTION",
-        )
-    if columns and not transform:
-        raise UsageError("--columns goes with --transform", "drop --columns, or use --transform")
-    options = DataOptions(
-        mode="set" if assignments else "transform",
+    step = api.add_data(
+        repo_from(ctx),
+        summary=summary,
         table=table,
-        key=key,
-        assignments=tuple(split_assignment(a) for a in assignments),
+        set=assignments,
+        transform=transform,
+        columns=columns,
         where=where,
+        key=key,
         batch_size=batch_size,
         backup=not no_backup,
         max_rows_per_second=max_rows_per_second,
         sleep_between_batches=sleep_between_batches,
-        transform=transform,
-        columns=columns,
-    )
-    checks = {k: v for k, v in (("pre_checks", pre_checks), ("post_checks", post_checks)) if v}
-    step = add_data_step(
-        repo_from(ctx),
-        summary=summary,
-        options=options,
-        dialect=dialect,
+        pre_checks=pre_checks,
+        post_checks=post_checks,
         target=target,
-        check_files=checks,
-    )
+        dialect=dialect,
+    ).step
     output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
     if step.irreversible:
         output.warn(f"{step.id} is irreversible: {step.irreversible}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.data.options import DEFAULT_BATCH, DataOptions
 from gitmigrate.errors import UsageError
 
 
@@ -44,7 +44,7 @@ def _mapping(
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=DEFAULT_BATCH,
+    default=api.DEFAULT_BATCH,
     show_default=True,
     help="Rows per chunk (one target transaction each).",
 )
@@ -69,27 +69,18 @@ def data_copy_command(
     summary: str | None,
 ) -> None:
     """Add a copy step: tables in foreign-key order, types mapped, keys and sequences kept."""
-    from gitmigrate.data.authoring import add_data_step
-
-    options = DataOptions(
-        mode="copy",
+    step = api.copy_data(
+        repo_from(ctx),
         source=source,
         tables=tables,
         all_tables=all_tables,
-        mapping=_mapping(mapping) or None,
-        keys={t: tuple(c.split(",")) for t, c in _mapping(keys, "--key", "TABLE:COL[,COL]").items()}
-        or None,
+        mapping=_mapping(mapping),
+        keys={t: c.split(",") for t, c in _mapping(keys, "--key", "TABLE:COL[,COL]").items()},
         where=where,
         batch_size=batch_size,
         cleanup_source=cleanup_source,
-    )
-    what = ", ".join(tables) if tables else "all tables"
-    step = add_data_step(
-        repo_from(ctx),
-        summary=summary
-        or f"copy {what} from {source.split('://')[0] if '://' in source else source}",
-        options=options,
-    )
+        summary=summary,
+    ).step
     output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
     where_to = f" --target {destination}" if destination else ""
     output.info(f"apply it with: git migrate apply{where_to}")

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.config import DEFAULT_BRANCH_PREFIX, ProjectConfig, load_config
-from gitmigrate.errors import EXIT_BLOCKED, GitMigrateError
-
-if TYPE_CHECKING:
-    from gitmigrate.data.validate import RuleResult, ValidationReport
+from gitmigrate.errors import EXIT_BLOCKED
 
 
 @click.command("validate")
@@ -37,29 +33,18 @@ def data_validate_command(
 ) -> None:
     """Check a target's data against a rules file (exit 3 when violations exceed the
     threshold)."""
-    from gitmigrate.data.validate_target import validate_target
-
-    config = _config(ctx, target)
-    report = validate_target(config, target, rules_path, threshold=threshold, sample=sample)
+    report = api.data_validate(
+        repo_from(ctx), rules=rules_path, target=target, threshold=threshold, sample=sample
+    )
     if as_json:
         output.print_json(report.to_json())
     else:
         _render(report)
     if not report.passed:
-        sys.exit(EXIT_BLOCKED)
+        ctx.exit(EXIT_BLOCKED)
 
 
-def _config(ctx: click.Context, target: str | None) -> ProjectConfig:
-    """A URL target needs no project: outside one, a bare configuration serves."""
-    try:
-        return load_config(repo_from(ctx))
-    except GitMigrateError:
-        if target is None or "://" not in target:
-            raise
-        return ProjectConfig(Path.cwd(), None, None, DEFAULT_BRANCH_PREFIX)
-
-
-def _render(report: ValidationReport) -> None:
+def _render(report: api.ValidationReport) -> None:
     output.info(f"{report.origin} on {report.target} ({report.dialect})")
     label = max((len(r.check.label) for r in report.results), default=0)
     rule = max((len(r.rule.describe()) for r in report.results), default=0)
@@ -89,7 +74,7 @@ def _render(report: ValidationReport) -> None:
     output.info(summary)
 
 
-def _more(result: RuleResult) -> None:
+def _more(result: api.RuleResult) -> None:
     hidden = result.violations - len(result.sample)
     if result.sample and hidden > 0:
         output.info(f"{'':13}... and {hidden} more")

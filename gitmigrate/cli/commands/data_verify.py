@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
+from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import EXIT_FAILED
-
-if TYPE_CHECKING:
-    from gitmigrate.data.verify import TableVerification
 
 
 @click.command("verify")
@@ -64,28 +62,21 @@ def data_verify_command(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Compare tables across databases by per-segment checksums; exit 1 when they differ."""
-    from gitmigrate.data.verify_run import parse_key, parse_tables, verify_tables
-
-    repo_dir = (ctx.find_root().obj or {}).get("repo_dir")
-    source_name, target_name, results = verify_tables(
-        source, target, parse_tables(tables, mapping), repo_dir=repo_dir, key=parse_key(key),
+    verified = api.data_verify(
+        repo_from(ctx), source=source, target=target, tables=tables, mapping=mapping, key=key,
         segment_rows=segment_rows, max_differences=max_differences,
     )  # fmt: skip
-    equal = all(r.equal for r in results)
     if as_json:
-        output.print_json(
-            {"source": source_name, "target": target_name, "equal": equal,
-             "tables": [r.to_json() for r in results]}
-        )  # fmt: skip
+        output.print_json(verified.to_json())
     else:
-        output.info(f"verify {source_name} -> {target_name}")
-        for result in results:
+        output.info(f"verify {verified.source} -> {verified.target}")
+        for result in verified.tables:
             _render(result)
-    if not equal:
-        sys.exit(EXIT_FAILED)
+    if not verified.equal:
+        ctx.exit(EXIT_FAILED)
 
 
-def _render(r: TableVerification) -> None:
+def _render(r: api.TableVerification) -> None:
     verdict = "EQUAL" if r.equal else "DIFFERENT"
     output.info(
         f"{r.source_table} -> {r.target_table}: {r.source_rows} / {r.target_rows} rows, "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.queries import step_diff
 
 
 @click.command()
@@ -15,17 +15,10 @@ from gitmigrate.core.queries import step_diff
 @click.pass_context
 def diff(ctx: click.Context, from_step: str | None, to_step: str | None, as_json: bool) -> None:
     """The git diff of step files between two steps (default: the last step's change)."""
-    text = step_diff(repo_from(ctx), from_step, to_step)
+    found = api.diff(repo_from(ctx), from_step, to_step)
     if as_json:
-        from unidiff.patch import PatchSet
-
         from gitmigrate.cli import output
 
-        output.print_json(
-            [
-                {"path": f.path, "added": f.added, "removed": f.removed, "patch": str(f)}
-                for f in PatchSet(text)
-            ]
-        )
+        output.print_json(found.to_json())
         return
-    click.echo(text, nl=False)
+    click.echo(found.text, nl=False)

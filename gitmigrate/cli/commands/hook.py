@@ -7,9 +7,9 @@ import sys
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import EXIT_FAILED
-from gitmigrate.hooks.prepush import HookReport, run_pre_push
 
 
 @click.group(hidden=True)
@@ -24,17 +24,18 @@ def hook() -> None:
 def pre_push(ctx: click.Context, remote: str | None, url: str | None) -> None:
     """Check pushed migration branches (git's pre-push lines on stdin); exit 1 to block."""
     stdin = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
-    report = run_pre_push(repo_from(ctx), remote or url, stdin, os.environ)
-    _render(report)
-    if report.blocked:
-        sys.exit(EXIT_FAILED)  # what git needs to refuse the push
+    checked = api.pre_push(repo_from(ctx), remote or url, stdin, os.environ)
+    _render(checked)
+    if checked.blocked:
+        ctx.exit(EXIT_FAILED)  # what git needs to refuse the push
 
 
 def say(text: str = "") -> None:
     click.echo(text, err=True)  # git shows a hook's stderr to the user
 
 
-def _render(report: HookReport) -> None:
+def _render(checked: api.PrePushReport) -> None:
+    report = checked.report
     for check in report.checked:
         if not check.problems:
             continue

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.initialise import init_project
 
 
 @click.command()
@@ -18,7 +18,7 @@ from gitmigrate.core.initialise import init_project
 @click.pass_context
 def init(ctx: click.Context, hooks: bool) -> None:
     """Prepare this repository: .gitmigrate.toml, notes refspecs, ignore rules (idempotent)."""
-    result = init_project(repo_from(ctx), hooks=hooks)
+    result = api.init(repo_from(ctx), hooks=hooks)
     for change in result.changes:
         output.info(f"- {change}")
     output.info("git-migrate is ready" if result.changes else "already initialised; nothing to do")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.queries import list_migrations
 
 
 @click.command("list")
@@ -14,11 +14,11 @@ from gitmigrate.core.queries import list_migrations
 @click.pass_context
 def list_command(ctx: click.Context, as_json: bool) -> None:
     """List migrations: on their branches and merged into HEAD."""
-    rows = list_migrations(repo_from(ctx))
+    migrations = api.list_migrations(repo_from(ctx))
     if as_json:
-        output.print_json(rows)
+        output.print_json(migrations.to_json())
         return
-    if not rows:
+    if not migrations.rows:
         output.info("no migrations yet; start one with `git migrate start NAME`")
         return
     output.table(
@@ -32,6 +32,6 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
                 "yes" if r["in_head"] else "no",
                 r["description"],
             ]
-            for r in rows
+            for r in migrations.rows
         ],
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.queries import step_views, step_views_json_text
 
 
 @click.command()
@@ -15,11 +15,10 @@ from gitmigrate.core.queries import step_views, step_views_json_text
 @click.pass_context
 def log(ctx: click.Context, name: str | None, as_json: bool) -> None:
     """Steps of a migration (default: the current one; outside a branch: all in HEAD)."""
-    repo = repo_from(ctx)
+    steps = api.log(repo_from(ctx), name)
     if as_json:
-        output.print_json_text(step_views_json_text(repo, name))
+        output.print_json_text(steps.json_text())
         return
-    views = step_views(repo, name)
     output.table(
         None,
         ["step", "kind", "summary", "commit", "last event"],
@@ -31,7 +30,7 @@ def log(ctx: click.Context, name: str | None, as_json: bool) -> None:
                 (v.step.commit or "-")[:12],
                 _last_event(v.events),
             ]
-            for v in views
+            for v in steps.views
         ],
     )
 

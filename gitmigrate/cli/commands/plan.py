@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 
@@ -34,33 +35,12 @@ def plan(
     as_json: bool,
 ) -> None:
     """Write the migration plan, rollback plan, validation report and runnable scripts."""
-    from gitmigrate.artifacts.gather import PlanOptions
-    from gitmigrate.artifacts.generate import generate
-
-    repo = repo_from(ctx)
-    out = output_dir.absolute() if output_dir is not None else None
-    result = generate(repo, PlanOptions(name=name, target=target, dialect=dialect), out)
-    model = result.model
+    report = api.plan(repo_from(ctx), name, output=output_dir, target=target, dialect=dialect)
     if as_json:
-        output.print_json(
-            {
-                "migration": model.migration.name,
-                "target": model.target,
-                "dialect": model.dialect,
-                "output": str(result.output_dir),
-                "written": [str(p) for p in result.written],
-                "removed": [str(p) for p in result.removed],
-                "estimates": {
-                    f.step.id: {
-                        "seconds": round(f.estimate.seconds, 3),
-                        "source": f.estimate.source,
-                        "basis": f.estimate.basis,
-                    }
-                    for f in model.steps
-                },
-            }
-        )
+        output.print_json(report.to_json())
         return
+    result = report.result
+    model = result.model
     for path in result.written:
         output.info(_shown(path))
     for path in result.removed:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core import sync
 
 
 @click.command()
@@ -15,7 +15,7 @@ from gitmigrate.core import sync
 @click.pass_context
 def push(ctx: click.Context, remote: str | None, name: str | None) -> None:
     """Push migration branch(es) and notes together (atomic), merging the remote's notes first."""
-    result = sync.push(repo_from(ctx), remote, name)
+    result = api.push(repo_from(ctx), remote, name).result
     output.info(f"pushed {', '.join(result.pushed) or 'notes'} and notes to {result.remote}")
 
 
@@ -24,6 +24,6 @@ def push(ctx: click.Context, remote: str | None, name: str | None) -> None:
 @click.pass_context
 def fetch(ctx: click.Context, remote: str | None) -> None:
     """Fetch branches and notes, merging the remote's notes into the local ones."""
-    result = sync.fetch(repo_from(ctx), remote)
+    result = api.fetch(repo_from(ctx), remote).result
     merged = ", ".join(result.merged) or "nothing new"
     output.info(f"fetched from {result.remote}; merged notes: {merged}")

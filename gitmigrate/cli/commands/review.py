@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.review.facts import gather_review
 
 
 @click.command()
@@ -23,14 +21,8 @@ def review(ctx: click.Context, range_spec: str | None, fmt: str) -> None:
     steps, missing verifies, steps changed after being applied, and what the pre-push hook
     would refuse. RANGE: a migration name, migrate/NAME or BASE..migrate/NAME (default: the
     checked-out migration branch against its base)."""
-    facts = gather_review(repo_from(ctx), range_spec)
+    found = api.review(repo_from(ctx), range_spec)
     if fmt == "json":
-        from gitmigrate.review.policy import blocking_problems
-
-        output.print_json(
-            {**facts.to_json(), "blocking": [p.to_json() for p in blocking_problems(facts)]}
-        )
+        output.print_json(found.to_json())
         return
-    from gitmigrate.review.markdown import render_markdown
-
-    sys.stdout.write(render_markdown(facts))
+    output.write(found.markdown())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli.commands.run_options import (
     console_reporter,
     render_result,
@@ -12,8 +13,6 @@ from gitmigrate.cli.commands.run_options import (
 )
 from gitmigrate.cli.context import repo_from
 from gitmigrate.cli.progress import confirm_if_tty
-from gitmigrate.engine.rollback import RollbackOptions
-from gitmigrate.engine.rollback import rollback as engine_rollback
 
 
 @click.command()
@@ -39,7 +38,8 @@ def rollback(
     lock_timeout: float,
 ) -> None:
     """Run rollbacks newest first; each is recorded as a commit on the migration branch."""
-    options = RollbackOptions(
+    result = api.rollback(
+        repo_from(ctx),
         target=target,
         migration=migration,
         to=to,
@@ -49,7 +49,7 @@ def rollback(
         yes=yes,
         force=force,
         lock_timeout=lock_timeout,
+        progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
+        confirm=confirm_if_tty(),
     )
-    reporter = console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress)
-    result = engine_rollback(repo_from(ctx), options, reporter, confirm_if_tty())
     render_result(result, as_json, "roll back")

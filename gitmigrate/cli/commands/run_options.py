@@ -7,10 +7,9 @@ from typing import Any
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.progress import ConsoleReporter
-from gitmigrate.engine.apply import RunResult
-from gitmigrate.engine.stepper import NOT_UNDOABLE
 
 F = Callable[..., Any]
 
@@ -51,46 +50,11 @@ def console_reporter(*, dry_run: bool, as_json: bool, no_progress: bool) -> Cons
     )
 
 
-def render_result(result: RunResult, as_json: bool, verb: str) -> None:
+def render_result(report: api.RunReport, as_json: bool, verb: str) -> None:
     if as_json:
-        output.print_json(
-            {
-                "target": result.target,
-                "run": result.run_id,
-                "dry_run": result.dry_run,
-                "up_to_date": result.up_to_date,
-                "steps": [
-                    {
-                        "step": run.step.id,
-                        "direction": run.direction,
-                        "seconds": round(run.seconds, 4),
-                        "statements": run.statements,
-                        "previewed": run.previewed,
-                        "schema_differences": run.schema_differences,
-                        "estimate_seconds": (
-                            result.estimates[run.step.id].seconds
-                            if run.step.id in result.estimates
-                            else None
-                        ),
-                        "impact": next(
-                            (
-                                {
-                                    "destructive": p.impact.destructive,
-                                    "reasons": list(p.impact.reasons),
-                                    "objects": list(p.impact.objects),
-                                    "previewable": p.impact.previewable,
-                                }
-                                for p in result.planned
-                                if p.step.id == run.step.id
-                            ),
-                            None,
-                        ),
-                    }
-                    for run in result.runs
-                ],
-            }
-        )
+        output.print_json(report.to_json())
         return
+    result = report.result
     if result.up_to_date:
         output.info(f"{result.target}: up to date, nothing to {verb}")
         return
@@ -104,9 +68,7 @@ def render_result(result: RunResult, as_json: bool, verb: str) -> None:
             )
         for run in result.runs:
             if not run.previewed:
-                output.warn(
-                    f"{run.step.id}: not executed in the dry run: {run.not_previewed or NOT_UNDOABLE}"
-                )
+                output.warn(f"{run.step.id}: not executed in the dry run: {run.not_previewed}")
         output.info(
             f"dry run: {len(result.runs)} step(s) would {verb} on {result.target}; nothing was changed"
         )

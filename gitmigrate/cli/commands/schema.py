@@ -9,10 +9,10 @@ end of this module (see `_SUBCOMMAND_MODULES`) so `git migrate schema --help` li
 from __future__ import annotations
 
 import importlib
-import sys
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import EXIT_FAILED
@@ -42,15 +42,12 @@ def schema() -> None:
 @click.pass_context
 def inspect(ctx: click.Context, target: str | None, fmt: str) -> None:
     """The live schema of a target, normalized."""
-    from gitmigrate.schema.describe import schema_json, schema_sql
-    from gitmigrate.schema.live import inspect_target
-
-    found = inspect_target(repo_from(ctx), target)
+    found = api.schema_inspect(repo_from(ctx), target=target)
     if fmt == "json":
-        output.print_json({"target": found.target, "schema": schema_json(found.schema)})
+        output.print_json(found.to_json())
     else:
-        click.echo(f"-- schema of {found.target} ({found.schema.dialect})")
-        click.echo(schema_sql(found.schema), nl=False)
+        click.echo(f"-- schema of {found.target} ({found.dialect})")
+        click.echo(found.sql(), nl=False)
 
 
 @schema.command()
@@ -60,9 +57,7 @@ def inspect(ctx: click.Context, target: str | None, fmt: str) -> None:
 def drift(ctx: click.Context, target: str | None, as_json: bool) -> None:
     """Differences between a target's live schema and what its applied steps produce
     (exit 1 when there is drift)."""
-    from gitmigrate.schema.live import schema_drift
-
-    report = schema_drift(repo_from(ctx), target)
+    report = api.schema_drift(repo_from(ctx), target=target)
     if as_json:
         output.print_json(report.to_json())
     else:
@@ -76,7 +71,7 @@ def drift(ctx: click.Context, target: str | None, as_json: bool) -> None:
             f"{len(report.applied)} applied step(s)"
         )
     if not report.clean:
-        sys.exit(EXIT_FAILED)
+        ctx.exit(EXIT_FAILED)
 
 
 def _attach(module: str, attribute: str) -> None:

@@ -3,16 +3,13 @@ up.sql turns the source schema into DESIRED and whose down.sql is its exact inve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
+from gitmigrate.cli.commands.add import show_findings
 from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import UsageError
-
-if TYPE_CHECKING:
-    from gitmigrate.schema.api import DiffResult
 
 
 def parse_renames(values: tuple[str, ...]) -> dict[str, str]:
@@ -66,12 +63,11 @@ def schema_diff_command(
     online: bool,
 ) -> None:  # fmt: skip
     """Generate the DDL from the current schema to DESIRED and commit it as a step."""
-    from gitmigrate.schema.api import schema_diff, script
-
-    result = schema_diff(
+    diff = api.schema_diff(
         repo_from(ctx), to=to, from_=from_, target=target, dialect=dialect,
         renames=parse_renames(renames), online=online, print_only=print_only, summary=summary,
     )  # fmt: skip
+    result = diff.result
     for pair in result.rename_candidates:
         old, new = pair.split(":", 1)
         output.warn(f"{old} -> {new} looks like a rename; it is a drop and an add unless you "
@@ -79,34 +75,14 @@ def schema_diff_command(
     if result.is_empty:
         output.info("schemas already match")
         return
-    if print_only and result.sequence:
-        _print_sequence(result)
+    if print_only and result.sequence:  # --online: each planned step, SQL or data, in order
+        for block in diff.sequence_blocks():
+            click.echo(block)
     elif print_only:
-        click.echo(f"-- up ({result.dialect})\n{script(result.up)}")
-        click.echo(f"-- down ({result.dialect})\n{script(result.down)}", nl=False)
+        click.echo(f"-- up ({result.dialect})\n{diff.up_script()}")
+        click.echo(f"-- down ({result.dialect})\n{diff.down_script()}", nl=False)
     else:
-        click.echo(script(result.up), nl=False)
+        click.echo(diff.up_script(), nl=False)
         for step in result.steps:
             output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
-    for finding in result.findings:  # as `add sql` shows them: cheapest to fix now
-        output.warn(
-            f"lint {finding.severity} {finding.rule} at {finding.file}:{finding.line}: "
-            f"{finding.message} -- {finding.fix}"
-        )
-
-
-def _print_sequence(result: DiffResult) -> None:
-    """--online expand/contract with --print: each planned step, SQL or data, in order."""
-    from gitmigrate.schema.expand_commit import sql_files
-
-    total = len(result.sequence)
-    for number, step in enumerate(result.sequence, 1):
-        click.echo(f"-- step {number}/{total}: {step.summary} ({step.kind}, {result.dialect})")
-        if step.kind == "data":
-            o = step.options
-            click.echo(f"-- data step: set {', '.join(o['set'])} where {o['where']} "
-                       f"(table {o['table']}, key {', '.join(o.get('key', [])) or 'found at apply'}, "
-                       f"batches of {o['batch_size']})\n")  # fmt: skip
-            continue
-        up, down, verify = sql_files(step)
-        click.echo(f"{up}-- down\n{down}" + (f"-- verify\n{verify}" if verify else ""))
+    show_findings(result.findings)  # as `add sql` shows them: cheapest to fix now

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.config import config_path
-from gitmigrate.core.gitstore import GitRepo
-from gitmigrate.errors import EXIT_BLOCKED, GitMigrateError
-from gitmigrate.lint.model import LintOptions
-from gitmigrate.lint.project import LintReport, file_dialect, lint_files, lint_steps
+from gitmigrate.errors import EXIT_BLOCKED
 
 
 @click.command("lint")
@@ -44,36 +40,20 @@ def schema_lint_command(
 
     Exit 3 when an error finding is not allowed with --allow.
     """
-    options = LintOptions(pg_version, not no_transaction, frozenset(include),
-                          frozenset(exclude), frozenset(allow))  # fmt: skip
-    if files:
-        report = lint_files(files, file_dialect(_repo_or_none(ctx), dialect), options)
-    else:
-        report = lint_steps(repo_from(ctx), steps, dialect, options)
-    _render(report, as_json)
-    if any(f.blocking for f in report.findings):
-        sys.exit(EXIT_BLOCKED)
+    result = api.schema_lint(
+        repo_from(ctx), steps=steps, files=files, dialect=dialect, allow=allow, include=include,
+        exclude=exclude, pg_version=pg_version, transaction=not no_transaction,
+    )  # fmt: skip
+    _render(result, as_json)
+    if result.blocking:
+        ctx.exit(EXIT_BLOCKED)
 
 
-def _repo_or_none(ctx: click.Context) -> GitRepo | None:
-    """Loose files may be linted outside a repository (then without the project's dialect)."""
-    try:
-        repo = repo_from(ctx)
-    except GitMigrateError:
-        return None
-    return repo if config_path(repo).is_file() else None
-
-
-def _render(report: LintReport, as_json: bool) -> None:
-    findings = report.findings
+def _render(result: api.LintResult, as_json: bool) -> None:
     if as_json:
-        output.print_json({
-            "dialect": report.dialect,
-            "files": [name for name, _found in report.files],
-            "findings": [f.to_json() for f in findings],
-            "blocking": sum(f.blocking for f in findings),
-        })  # fmt: skip
+        output.print_json(result.to_json())
         return
+    report, findings = result.report, result.findings
     for name, found in report.files:
         for f in found:
             allowed = " (allowed)" if f.allowed else ""
@@ -84,7 +64,7 @@ def _render(report: LintReport, as_json: bool) -> None:
             output.info(f"    fix: {f.fix}")
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
-    blocking = sum(f.blocking for f in findings)
+    blocking = result.blocking
     output.info(
         f"lint ({report.dialect}): {len(report.files)} file(s), {errors} error(s), "
         f"{warnings} warning(s), {blocking} blocking"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from rich.syntax import Syntax
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.queries import StepView, find_step, step_views
 
 
 @click.command()
@@ -16,21 +16,14 @@ from gitmigrate.core.queries import StepView, find_step, step_views
 @click.pass_context
 def show(ctx: click.Context, step_spec: str, as_json: bool) -> None:
     """One step: files, checksum, note and run events (STEP = N, NAME/NNN or a commit)."""
-    repo = repo_from(ctx)
-    step = find_step(repo, step_spec)
-    view = next(v for v in step_views(repo, step.migration) if v.step.id == step.id)
+    detail = api.show(repo_from(ctx), step_spec)
     if as_json:
-        output.print_json(
-            {
-                **view.to_json(),
-                "files": {k: v.decode(errors="replace") for k, v in step.files.items()},
-            }
-        )
+        output.print_json(detail.to_json())
         return
-    _render(view)
+    _render(detail)
 
 
-def _render(view: StepView) -> None:
+def _render(view: api.StepDetail) -> None:
     step = view.step
     output.info(f"step {step.id}: {step.summary}")
     output.info(f"kind {step.kind}  commit {step.commit or '-'}  checksum {step.checksum[:16]}")

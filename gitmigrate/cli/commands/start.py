@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.core.authoring import start_migration
 
 
 @click.command()
@@ -16,5 +16,6 @@ from gitmigrate.core.authoring import start_migration
 @click.pass_context
 def start(ctx: click.Context, name: str, from_ref: str, description: str) -> None:
     """Create and check out the migration branch NAME with its start commit."""
-    migration = start_migration(repo_from(ctx), name, from_ref=from_ref, description=description)
+    started = api.start(repo_from(ctx), name, from_ref=from_ref, description=description)
+    migration = started.migration
     output.info(f"started migration {migration.name} on a new branch (base {migration.base[:12]})")

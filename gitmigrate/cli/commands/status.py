@@ -6,9 +6,9 @@ import time
 
 import click
 
+from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
-from gitmigrate.engine.status import TargetStatus, target_status
 
 
 @click.command()
@@ -29,27 +29,22 @@ def status(
     as_json: bool,
 ) -> None:
     """Per step: applied, pending, failed, in flight (with checkpoint), and drift."""
-    repo = repo_from(ctx)
     if not watch:
-        from gitmigrate.core.queries import lint_counts
-
-        current = target_status(repo, target, name)
-        _render(current, lint_counts(repo, name, current.dialect), as_json)
+        _render(api.status(repo_from(ctx), target=target, migration=name), as_json)
         return
+    repo = api.open_repo(repo_from(ctx))
     previous: tuple[float, int] | None = None
     while True:
-        current = target_status(repo, target, name)
+        current = api.watch_status(repo, target=target, migration=name)
         previous = _render_watch(current, previous)
         time.sleep(interval)
 
 
-def _render(status: TargetStatus, lint: dict[str, dict[str, int] | None], as_json: bool) -> None:
+def _render(report: api.StatusReport, as_json: bool) -> None:
     if as_json:
-        data = status.to_json()
-        for step in data["steps"]:
-            step["lint"] = lint.get(step["step_id"])
-        output.print_json(data)
+        output.print_json(report.to_json())
         return
+    status, lint = report.status, report.lint
     output.table(
         f"{status.target} ({status.dialect})",
         ["step", "summary", "state", "lint", "when", "by", "detail"],
@@ -88,7 +83,10 @@ def _lint_cell(counts: dict[str, int] | None) -> str:
     return " ".join(cells)
 
 
-def _render_watch(status: TargetStatus, previous: tuple[float, int] | None) -> tuple[float, int]:
+def _render_watch(
+    report: api.StatusReport, previous: tuple[float, int] | None
+) -> tuple[float, int]:
+    status = report.status
     running = next((s for s in status.steps if s.state == "running"), None)
     done = status.count("applied")
     position = running.statements_done if running else 0

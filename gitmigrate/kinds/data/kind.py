@@ -5,8 +5,9 @@ gitmigrate/engine/chunked.py), so each chunk and its record are durable together
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.data.backfill import ChunkPlan, quarantine_statements, set_chunks, transform_chunks
@@ -17,8 +18,10 @@ from gitmigrate.data.table import DataTable, load_table
 from gitmigrate.data.transform import load_transform, parse_spec
 from gitmigrate.db.connect import supports_transactional_ddl
 from gitmigrate.engine.capabilities import Compensator
+from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.errors import StepFailedError
+from gitmigrate.kinds.data.describe import describe_data
 
 
 class DataKind:
@@ -60,6 +63,9 @@ class DataKind:
             previewable=supports_transactional_ddl(dialect),
             details={"restores": "before-images"},
         )
+
+    def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
+        return describe_data(step, dialect, note)
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         options = options_of(step.id, step.options)

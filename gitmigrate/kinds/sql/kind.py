@@ -8,16 +8,19 @@ long behind a transaction that holds its table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import supports_transactional_ddl
 from gitmigrate.engine.capabilities import Compensator
+from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.errors import CorruptMetadataError
 from gitmigrate.kinds.sql.compensation import SqlCompensator
 from gitmigrate.kinds.sql.ddl_locks import lock_policy, run_ddl
+from gitmigrate.kinds.sql.describe import describe_sql
 from gitmigrate.sql.classify import classify, classify_script
 from gitmigrate.sql.parse import split_statements
 
@@ -31,6 +34,9 @@ class SqlKind:
 
     def analyze_rollback(self, step: Step, dialect: str) -> Impact:
         return _outside_transaction(step, analyze_script(step.text("down.sql") or "", dialect))
+
+    def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
+        return describe_sql(step, dialect, note)
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         yield from _run(step, _script(step, "up.sql"), ctx)

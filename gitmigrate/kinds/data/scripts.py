@@ -6,15 +6,11 @@ and copy (another database) cannot be written as SQL: their script says so and r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from gitmigrate.artifacts.dataspec import DataSpec
-from gitmigrate.artifacts.model import StepFacts
+from gitmigrate.core.model import Step
 from gitmigrate.data.naming import backup_table_name
+from gitmigrate.data.spec import DataSpec
+from gitmigrate.engine.description import Script, Scripts, script_head
 from gitmigrate.schema.render import quote
-
-if TYPE_CHECKING:
-    from gitmigrate.artifacts.scripts import StepScripts
 
 _SCALE_NOTE = (
     "-- One UPDATE of every matching row: right for small and medium tables. For large ones use\n"
@@ -23,15 +19,10 @@ _SCALE_NOTE = (
 )
 
 
-def data_scripts(facts: StepFacts, dialect: str) -> StepScripts:
-    from gitmigrate.artifacts.scripts import StepScripts, head
-
-    spec = facts.data
-    assert spec is not None
-    step = facts.step
+def data_scripts(step: Step, spec: DataSpec, dialect: str) -> Scripts:
     if not spec.sql_expressible:
         text = (
-            head(facts, f"not expressible as SQL (mode {spec.mode})")
+            script_head(step, f"not expressible as SQL (mode {spec.mode})")
             + f"-- A data step of mode {spec.mode} runs "
             + (
                 "Python code on every row"
@@ -42,50 +33,57 @@ def data_scripts(facts: StepFacts, dialect: str) -> StepScripts:
             + f"-- Apply it with: git migrate apply --migration {step.migration} --to {step.seq:03d}\n"
             + "-- run.sh stops before this step and says so.\n"
         )
-        return StepScripts({"up.sql": text}, runnable=False)
+        return Scripts((Script("up", "up.sql", text),), runnable=False)
     table = quote(spec.table, dialect)
     where = f" WHERE {spec.where}" if spec.where else ""
     assignments = ", ".join(f"{quote(c, dialect)} = {e}" for c, e in spec.assignments)
     files = {
-        "pre-check.sql": head(facts, "pre-check: the rows the step changes")
+        "pre-check.sql": script_head(step, "pre-check: the rows the step changes")
         + f"SELECT count(*) AS rows_to_change FROM {table}{where};\n",
-        "up.sql": head(facts, "the change")
+        "up.sql": script_head(step, "the change")
         + _SCALE_NOTE
         + f"UPDATE {table} SET {assignments}{where};\n",
     }
     if not spec.key:
         files["up.sql"] = (
-            head(facts, "no key known")
+            script_head(step, "no key known")
             + f"-- {spec.table} has no key in step.toml; generate with --target to find it.\n"
         )
-        return StepScripts(files, runnable=False)
+        return _scripts(files, runnable=False, statements=0)
     if spec.backup:
         backup = quote(backup_table_name(step.id), dialect)
         columns = ", ".join(quote(c, dialect) for c in (*spec.key, *_changed(spec)))
         keys = ", ".join(quote(c, dialect) for c in spec.key)
         index = quote(f"{backup_table_name(step.id)}_key"[:60], dialect)  # as the engine names it
         files["backup.sql"] = (
-            head(facts, "before-images (key + changed columns), as the engine keeps them")
+            script_head(step, "before-images (key + changed columns), as the engine keeps them")
             + f"DROP TABLE IF EXISTS {backup};\n"
             + f"CREATE TABLE {backup} AS SELECT {columns} FROM {table}{where};\n"
             + f"CREATE UNIQUE INDEX {index} ON {backup} ({keys});\n"
         )
         files["post-check.sql"] = (
-            head(facts, "post-check: every row with a before-image is still there")
+            script_head(step, "post-check: every row with a before-image is still there")
             + f"SELECT count(*) = 0 AS ok FROM {backup} b WHERE NOT EXISTS "
             + f"(SELECT 1 FROM {table} t WHERE {_join(spec, dialect, 't', 'b')});\n"
         )
         files["down.sql"] = (
-            head(facts, "rollback: write the before-images back, then drop them")
+            script_head(step, "rollback: write the before-images back, then drop them")
             + _restore(spec, backup, dialect)
             + f"DROP TABLE {backup};\n"
         )
     else:
         files["post-check.sql"] = (
-            head(facts, "post-check: the table is readable")
+            script_head(step, "post-check: the table is readable")
             + f"SELECT count(*) >= 0 AS ok FROM {table};\n"
         )
-    return StepScripts(files, runnable=True, statements=1)
+    return _scripts(files, runnable=True, statements=1)
+
+
+def _scripts(files: dict[str, str], *, runnable: bool, statements: int) -> Scripts:
+    found = tuple(
+        Script(suffix.removesuffix(".sql"), suffix, text) for suffix, text in files.items()
+    )
+    return Scripts(found, runnable=runnable, statements=statements)
 
 
 def _changed(spec: DataSpec) -> tuple[str, ...]:

@@ -1,7 +1,9 @@
-"""A data step's options read for the artifacts: which table, which key, which columns change.
+"""A data step's options read for plan and review: which table, which key, which columns
+change.
 
 Names are as written in step.toml until `resolve` matches them against a live target (its
 real spelling and, when step.toml names none, its primary key), as the executor does at apply.
+`probe` reads those facts, and the rows the step would change, from a live target.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from gitmigrate.core.model import Step
+from gitmigrate.data.options import options_of
+from gitmigrate.errors import GitMigrateError
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,6 @@ class DataSpec:
 
 def data_spec(step: Step) -> DataSpec:
     """The step's options, parsed by the data package's own reader (one reading for both)."""
-    from gitmigrate.data.options import options_of
-
     options = options_of(step.id, step.options)
     return DataSpec(
         mode=options.mode,
@@ -59,6 +61,7 @@ def data_spec(step: Step) -> DataSpec:
 
 def resolve(spec: DataSpec, conn: Any, dialect: str) -> DataSpec:
     """The spec with the live table's spelling of names, and its key found when not given."""
+    # SQLAlchemy (reflection) is loaded only when a target is read, not when a step is described
     from gitmigrate.data.table import load_table
 
     table = load_table(conn, dialect, spec.table, spec.key or None)
@@ -72,3 +75,27 @@ def resolve(spec: DataSpec, conn: Any, dialect: str) -> DataSpec:
         columns=columns,
         key_resolved=True,
     )
+
+
+def probe(spec: DataSpec, conn: Any, dialect: str) -> dict[str, Any]:
+    """Read-only: the spec resolved on the target (`spec`), the rows its filter matches now
+    (`affected_rows`), or why either could not be read (`problem`)."""
+    from gitmigrate.schema.render import quote
+
+    if spec.mode == "copy" or not spec.table:
+        return {}
+    try:
+        resolved = resolve(spec, conn, dialect)
+    except GitMigrateError as exc:
+        return {"problem": exc.message}
+    where = f" WHERE {spec.where}" if spec.where else ""
+    try:
+        count = conn.exec_driver_sql(
+            f"SELECT count(*) FROM {quote(resolved.table, dialect)}{where}"
+        ).scalar()
+    except Exception as exc:  # noqa: BLE001 - a filter that does not run is a finding
+        return {
+            "spec": resolved,
+            "problem": f"its row filter does not run: {str(exc).splitlines()[0]}",
+        }
+    return {"spec": resolved, "affected_rows": int(count or 0)}

@@ -1,0 +1,198 @@
+"""Schemas: inspect a target, diff two schemas into a step, lint SQL, detect drift."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gitmigrate.api._repo import RepoLike, open_repo
+from gitmigrate.errors import GitMigrateError
+
+if TYPE_CHECKING:
+    from gitmigrate.core.findings import LintFinding
+    from gitmigrate.core.gitstore import GitRepo
+    from gitmigrate.lint.project import LintReport
+    from gitmigrate.schema.api import DiffResult
+    from gitmigrate.schema.live import DriftReport, Inspected
+
+
+@dataclass(frozen=True)
+class InspectedSchema:
+    inspected: Inspected
+
+    @property
+    def target(self) -> str:
+        return self.inspected.target
+
+    @property
+    def dialect(self) -> str:
+        return self.inspected.schema.dialect
+
+    def sql(self) -> str:
+        """CREATE statements in the target's dialect."""
+        from gitmigrate.schema.describe import schema_sql
+
+        return schema_sql(self.inspected.schema)
+
+    def to_json(self) -> dict[str, Any]:
+        from gitmigrate.schema.describe import schema_json
+
+        return {"target": self.target, "schema": schema_json(self.inspected.schema)}
+
+
+@dataclass(frozen=True)
+class SchemaDiff:
+    """The DDL from one schema to another and the step(s) committed for it (none with
+    `print_only`); `sequence` is the planned expand/contract steps of an online diff."""
+
+    result: DiffResult
+
+    @property
+    def is_empty(self) -> bool:
+        return self.result.is_empty
+
+    def up_script(self) -> str:
+        from gitmigrate.schema.api import script
+
+        return script(self.result.up)
+
+    def down_script(self) -> str:
+        from gitmigrate.schema.api import script
+
+        return script(self.result.down)
+
+    def sequence_blocks(self) -> list[str]:
+        """Each planned step of an online diff as text: a header line, then its SQL (or, for a
+        step that runs no SQL, a description of its options)."""
+        from gitmigrate.schema.expand_commit import sql_files
+
+        result = self.result
+        blocks = []
+        total = len(result.sequence)
+        for number, step in enumerate(result.sequence, 1):
+            head = f"-- step {number}/{total}: {step.summary} ({step.kind}, {result.dialect})"
+            if step.options:  # a planned backfill: options instead of SQL files
+                o = step.options
+                blocks.append(
+                    f"{head}\n-- data step: set {', '.join(o['set'])} where {o['where']} "
+                    f"(table {o['table']}, key {', '.join(o.get('key', [])) or 'found at apply'}, "
+                    f"batches of {o['batch_size']})\n"
+                )
+                continue
+            up, down, verify = sql_files(step)
+            blocks.append(
+                f"{head}\n{up}-- down\n{down}" + (f"-- verify\n{verify}" if verify else "")
+            )
+        return blocks
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "dialect": r.dialect,
+            "up": r.up,
+            "down": r.down,
+            "rename_candidates": list(r.rename_candidates),
+            "steps": [{"step": s.id, "summary": s.summary, "commit": s.commit} for s in r.steps],
+            "findings": [f.to_json() for f in r.findings],
+        }
+
+
+@dataclass(frozen=True)
+class LintResult:
+    report: LintReport
+
+    @property
+    def dialect(self) -> str:
+        return self.report.dialect
+
+    @property
+    def findings(self) -> list[LintFinding]:
+        return self.report.findings
+
+    @property
+    def blocking(self) -> int:
+        """Error findings not allowed: any of them blocks apply (exit 3 on the CLI)."""
+        return sum(f.blocking for f in self.report.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        findings = self.report.findings
+        return {
+            "dialect": self.report.dialect,
+            "files": [name for name, _found in self.report.files],
+            "findings": [f.to_json() for f in findings],
+            "blocking": self.blocking,
+        }
+
+
+def schema_inspect(repo: RepoLike = None, *, target: str | None = None) -> InspectedSchema:
+    """The live schema of a target, normalized."""
+    from gitmigrate.schema.live import inspect_target
+
+    return InspectedSchema(inspect_target(open_repo(repo), target))
+
+
+def schema_drift(repo: RepoLike = None, *, target: str | None = None) -> DriftReport:
+    """Differences between a target's live schema and what its applied steps produce."""
+    from gitmigrate.schema.live import schema_drift as drift
+
+    return drift(open_repo(repo), target)
+
+
+def schema_diff(
+    repo: RepoLike,
+    *,
+    to: str,
+    from_: str | None = None,
+    target: str | None = None,
+    dialect: str | None = None,
+    renames: Mapping[str, str] | None = None,
+    online: bool = False,
+    print_only: bool = False,
+    summary: str | None = None,
+) -> SchemaDiff:
+    """Diff the current schema (`target`'s live one, or `from_`) to `to` and commit the DDL
+    as a step whose down is its exact inverse (`print_only`: commit nothing)."""
+    from gitmigrate.schema.api import schema_diff as diff
+
+    return SchemaDiff(
+        diff(open_repo(repo), to=to, from_=from_, target=target, dialect=dialect,
+             renames=dict(renames or {}), online=online, print_only=print_only, summary=summary)
+    )  # fmt: skip
+
+
+def schema_lint(
+    repo: RepoLike = None,
+    *,
+    steps: Sequence[str] = (),
+    files: Sequence[Path] = (),
+    dialect: str | None = None,
+    allow: Sequence[str] = (),
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    pg_version: int = 15,
+    transaction: bool = True,
+) -> LintResult:
+    """Lint SQL steps (default: the current migration's), or loose `files`, for locking and
+    breaking changes. Files may be linted outside a repository (without its dialect)."""
+    from gitmigrate.lint.model import LintOptions
+    from gitmigrate.lint.project import file_dialect, lint_files, lint_steps
+
+    options = LintOptions(pg_version, transaction, frozenset(include), frozenset(exclude),
+                          frozenset(allow))  # fmt: skip
+    if files:
+        return LintResult(
+            lint_files(tuple(files), file_dialect(_repo_or_none(repo), dialect), options)
+        )
+    return LintResult(lint_steps(open_repo(repo), tuple(steps), dialect, options))
+
+
+def _repo_or_none(repo: RepoLike) -> GitRepo | None:
+    from gitmigrate.core.config import config_path
+
+    try:
+        opened = open_repo(repo)
+    except GitMigrateError:
+        return None
+    return opened if config_path(opened).is_file() else None
