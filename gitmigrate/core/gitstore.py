@@ -281,9 +281,15 @@ class GitRepo(GitProcess):
                 f" {commit[:12]} by hand (`git revert {commit[:12]}`)",
             )
         head = self.run("rev-parse", "HEAD").strip()
-        self.run("apply", "-R", "--index", input=patch)
-        tree = self.run("write-tree").strip()
+        # the commit first, in a private index: if it cannot be written (no identity), the
+        # work tree and the index are still untouched
+        with tempfile.TemporaryDirectory(prefix="gitmigrate-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            self.run("read-tree", head, env=env)
+            self.run("apply", "-R", "--cached", input=patch, env=env)
+            tree = self.run("write-tree", env=env).strip()
         new = self.commit_tree(tree, [head], message)
+        self.run("apply", "-R", "--index", input=patch)
         self.run("update-ref", "-m", f"git-migrate: {message.splitlines()[0]}", "HEAD", new, head)
         return new
 

@@ -13,7 +13,7 @@ from gitmigrate.engine.apply import ApplyOptions, apply
 from gitmigrate.engine.registry import BUILTIN
 from gitmigrate.engine.rollback import RollbackOptions, rollback
 from gitmigrate.engine.status import target_status
-from gitmigrate.errors import UsageError
+from gitmigrate.errors import RepositoryStateError, UsageError
 from tests.fixtures_git import git
 from tests.plugins.textedit_steps import CONF, textedit_step
 
@@ -60,3 +60,18 @@ def test_an_inverse_that_no_longer_applies_is_refused_and_recorded(repo: GitRepo
     assert repo.head_commit() == head and not repo.dirty_paths()
     state = target_status(repo, ".").steps[0]
     assert state.state == "applied" and "does not apply" in (state.error or "")
+
+
+def test_a_rollback_commit_git_cannot_write_changes_nothing(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apply(repo, ApplyOptions(target="."))
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var)
+    git(repo.root, "config", "user.useConfigOnly", "true")  # no identity guessed from the host
+    head = repo.head_commit()
+    with pytest.raises(RepositoryStateError, match="who you are"):
+        rollback(repo, RollbackOptions(target=".", all=True))
+    assert repo.head_commit() == head and not repo.dirty_paths()  # index and files untouched
+    assert (repo.root / "app.conf").read_text() == CONF.replace("10", "30")
+    assert target_status(repo, ".").steps[0].state == "applied"
