@@ -82,6 +82,15 @@ def test_a_tree_step_on_the_repository(cli, git_repo: Path) -> None:  # type: ig
     assert any(e["event"] == "step_applied" and e["target"] == "." for e in events(git_repo))
     assert not git(git_repo, "status", "--porcelain", "--untracked-files=no").strip()
 
+    planned = cli("plan")  # plan and review ask the kind (describe), never its name
+    assert planned.exit_code == 0, planned.stderr
+    plan_md = (git_repo / "docs/plan-outputs/settings/migration-plan.md").read_text()
+    assert "verify checks that app.conf has the line 'timeout = 30'" in plan_md
+    reviewed = cli("review")
+    assert reviewed.exit_code == 0, reviewed.stderr
+    assert "puts 'timeout = 10' back" in reviewed.stdout
+    git(git_repo, "clean", "-fdq", "docs")
+
     status = cli("status", "--target", ".", "--json")
     assert status.exit_code == 0, status.stderr
     assert [s["state"] for s in json.loads(status.stdout)["steps"]] == ["applied"]

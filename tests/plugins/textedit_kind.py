@@ -26,6 +26,7 @@ from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine import kinds as contract
+from gitmigrate.engine.description import TREE, Description, Operation
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.engine.tree_target import TreeTarget
 
@@ -61,6 +62,23 @@ class TextEditKind:
     def note(self, step: Step, dialect: str | None, table_rows: Any = None) -> dict[str, Any]:
         file, _, _ = _options(step)
         return {"impact": {"objects": [file], "destructive": False}}
+
+    def describe(self, step: Step, dialect: str | None, note: dict[str, Any]) -> Description:
+        file, old, new = _options(step)
+        where = f" of the tree {step.options['target']}" if step.options.get("target") else ""
+        return Description(
+            kind=self.name,
+            what=f"replaces the line {old!r} of {file}{where} with {new!r}",
+            runs_in=TREE,
+            forward=(Operation(1, "TEXTEDIT", (file,), False, None, "none"),),
+            backward=(Operation(1, "TEXTEDIT", (file,), False, None, "none"),),
+            rollback=f"puts {old!r} back (in the repository: the inverse of the step commit)",
+            undo="the inverse edit",
+            undo_detail=f"{file}: {new!r} -> {old!r}",
+            verify=f"{file} has the line {new!r}",
+            validation=f"verify checks that {file} has the line {new!r}",
+            show_options=True,
+        )
 
     def work(self, step: Step, dialect: str, rows: int | None = None) -> Any:
         return contract.Work(("TEXTEDIT",), None)  # type: ignore[attr-defined]
