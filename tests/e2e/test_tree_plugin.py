@@ -15,6 +15,7 @@ import pytest
 
 from gitmigrate.core.authoring import SqlSource, add_sql_step, start_migration
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.hooks.install import install_pre_push
 from tests.fixtures_git import CliResult, git
 from tests.plugins.textedit_steps import CONF, textedit_step
 
@@ -35,6 +36,12 @@ def cli(tmp_path: Path, git_repo: Path):  # type: ignore[no-untyped-def]
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(PLUGINS)])}
 
+    class Cli:
+        pythonpath = env["PYTHONPATH"]
+
+        def __call__(self, *args: str) -> CliResult:
+            return run(*args)
+
     def run(*args: str) -> CliResult:
         proc = subprocess.run(
             [sys.executable, "-m", "gitmigrate", *args],
@@ -46,7 +53,7 @@ def cli(tmp_path: Path, git_repo: Path):  # type: ignore[no-untyped-def]
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
-    return run
+    return Cli()
 
 
 def events(repo: Path) -> list[dict[str, object]]:
@@ -169,3 +176,30 @@ def test_tree_steps_on_an_outside_tree_run_beside_database_steps(
     assert subjects == ["rollback: items", "rollback: raise the timeout"]  # empty record commits
     status = json.loads(cli("status", "--json").stdout)
     assert [s["state"] for s in status["steps"]] == ["rolled_back", "rolled_back"]
+
+
+def test_the_pre_push_hook_passes_a_tree_step(cli, git_repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    install_pre_push(GitRepo(git_repo))
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
+    git(git_repo, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    (git_repo / "app.conf").write_text(CONF)
+    git(git_repo, "add", "app.conf")
+    git(git_repo, "commit", "-q", "-m", "config")
+    start_migration(GitRepo(git_repo), "settings")
+    textedit_step(git_repo, 1, "timeout = 10", "timeout = 30")
+    env = {**os.environ, "PYTHONPATH": cli.pythonpath}
+    pushed = subprocess.run(
+        ["git", "push", "origin", "migrate/settings"],
+        cwd=git_repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert pushed.returncode == 0, pushed.stderr
+    assert "Traceback" not in pushed.stderr
+    # the hook described the step through the plug-in (not the fallback for unknown kinds)
+    cached = (git_repo / ".git/gitmigrate/cache/steps").glob("*.json")
+    assert any("replaces the line 'timeout = 10'" in p.read_text() for p in cached)
+    remote = git(tmp_path / "remote.git", "for-each-ref", "--format=%(refname)")
+    assert "refs/heads/migrate/settings" in remote
