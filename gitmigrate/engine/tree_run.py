@@ -160,13 +160,15 @@ class TreeRun:
             except (InterruptedRunError, StepFailedError) as exc:
                 if self.dry_run or isinstance(exc, InterruptedRunError):
                     raise
-                self._failed(target, ledger, step, kind, direction, row, ctx, str(exc), recorder)
+                self._failed(
+                    target, ledger, step, kind, direction, row, result, exc.message, recorder
+                )
                 raise
             except Exception as exc:
                 if self.dry_run:
                     raise
                 message = exc.message if isinstance(exc, GitMigrateError) else short(exc)
-                self._failed(target, ledger, step, kind, direction, row, ctx, message, recorder)
+                self._failed(target, ledger, step, kind, direction, row, result, message, recorder)
                 if isinstance(exc, GitMigrateError):
                     raise  # its own message and hint (a rollback commit that does not apply)
                 raise StepFailedError(
@@ -327,17 +329,21 @@ class TreeRun:
         kind: Kind,
         direction: str,
         row: LedgerRow | None,
-        ctx: StepContext,
+        result: StepRun,
         message: str,
         recorder: RunRecorder,
     ) -> None:
-        """Undo a failed apply on an outside tree with the kind's rollback; record the end."""
+        """Undo a failed apply on an outside tree with the kind's rollback; record the end. A
+        rollback that failed after changing files (a checkpoint passed) needs attention."""
         status, undo = "failed", "complete"
         if direction == DOWN:
             status = row.status if row is not None else "applied"
+            if result.details and not target.repository:
+                status, undo = "needs_attention", "the rollback stopped part way"
         elif not target.repository:
+            fresh = tree_context(target, dry_run=False, config=self.config)
             try:
-                self._drive(None, step, kind, DOWN, ctx, StepRun(step, DOWN))
+                self._drive(None, step, kind, DOWN, fresh, StepRun(step, DOWN))
             except Exception as exc:  # noqa: BLE001 - the undo's failure is the state to record
                 status, undo = "needs_attention", f"undoing it failed: {short(exc)}"
         ledger.update(

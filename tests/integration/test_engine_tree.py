@@ -57,6 +57,8 @@ class Stamp:
     def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         root = Path(getattr(ctx.target, "root"))  # noqa: B009
         for index, name in enumerate(FILES, 1):
+            if index == 2 and step.options.get("fail_rollback"):
+                raise OSError("disk full")
             path = root / name
             path.write_text(path.read_text().removesuffix("stamped\n"))
             yield Checkpoint(index, len(FILES))
@@ -89,10 +91,11 @@ def project(git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return project
 
 
-def add_stamp(project: Project, *, fail_verify: bool = False) -> None:
+def add_stamp(project: Project, *, fail_verify: bool = False, fail_rollback: bool = False) -> None:
     step_dir = project.path / "migrations/stamps/001-stamp"
     step_dir.mkdir(parents=True)
     extra = "fail_verify = true\n" if fail_verify else ""
+    extra += "fail_rollback = true\n" if fail_rollback else ""
     (step_dir / "step.toml").write_text(f'kind = "stamp"\nsummary = "stamp"\n[options]\n{extra}')
     project.git("add", "-A")
     project.git(
@@ -176,3 +179,14 @@ def test_apply_upgrades_an_old_ledger_file_with_an_event(project: Project) -> No
     rollback(project.repo, RollbackOptions(target="deployed", all=True))
     assert contents(project) == [f"{n}\n" for n in FILES]
     assert target_status(project.repo, "deployed").steps[0].state == "rolled_back"
+
+
+def test_a_rollback_that_stops_part_way_needs_attention(project: Project) -> None:
+    add_stamp(project, fail_rollback=True)
+    apply(project.repo, ApplyOptions(target="deployed"))
+    with pytest.raises(StepFailedError, match="disk full"):
+        rollback(project.repo, RollbackOptions(target="deployed", all=True))
+    assert contents(project) == ["a.txt\n", "b.txt\nstamped\n", "c.txt\nstamped\n"]
+    state = target_status(project.repo, "deployed").steps[0]
+    assert state.state == "needs_attention"
+    assert "disk full" in (state.error or "") and "part way" in (state.error or "")
