@@ -18,7 +18,7 @@ from gitmigrate.engine.kinds import StepContext
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.target import open_tree_target, target_sort
 from gitmigrate.engine.tree_target import TreeTarget
-from gitmigrate.errors import StepFailedError
+from gitmigrate.errors import StepFailedError, TargetError
 
 TREE_DIALECT = "tree"  # StepContext.dialect of a tree step: it runs no SQL
 
@@ -74,14 +74,27 @@ def tree_context(
 
 
 def read_tree_rows(
-    repo: GitRepo, config: ProjectConfig, steps: Iterable[Step], override: str | None = None
+    repo: GitRepo,
+    config: ProjectConfig,
+    steps: Iterable[Step],
+    override: str | None = None,
+    *,
+    unreachable: dict[str, str] | None = None,
 ) -> dict[str, LedgerRow]:
-    """The ledger rows of these tree steps, each from its tree's ledger file (no lock: a read)."""
+    """The ledger rows of these tree steps, each from its tree's ledger file (no lock: a read).
+    With `unreachable`, a tree that cannot be opened here (a deployed directory on another
+    machine) is not an error: its steps map to the reason there instead."""
     rows: dict[str, LedgerRow] = {}
     by_tree: dict[str, list[Step]] = {}
     for step in steps:
         by_tree.setdefault(tree_name(step, override), []).append(step)
     for name, group in by_tree.items():
-        found = open_tree_target(config, repo, name).ledger().rows()
+        try:
+            found = open_tree_target(config, repo, name).ledger().rows()
+        except TargetError as exc:
+            if unreachable is None:
+                raise
+            unreachable.update({s.id: exc.message for s in group})
+            continue
         rows.update({s.id: found[s.id] for s in group if s.id in found})
     return rows

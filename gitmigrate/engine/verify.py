@@ -47,10 +47,16 @@ def verify(repo: GitRepo, target_name: str | None, migration: str | None = None)
         scope = [s for s in scope if s.id in trees]
     try:
         rows = Ledger(database.engine).rows() if database else {}
-        rows.update(read_tree_rows(repo, config, (s for s in scope if s.id in trees), override))
+        unreachable: dict[str, str] = {}
+        tree_steps = (s for s in scope if s.id in trees)
+        lenient = unreachable if database is not None else None  # a tree target must open
+        rows.update(read_tree_rows(repo, config, tree_steps, override, unreachable=lenient))
+        for step_id, reason in unreachable.items():
+            message = f"{step_id}: not verified, its tree is not reachable here: {reason}"
+            result.findings.append((step_id, Finding("warning", "unreachable", message)))
         _notes_drift(
             repo,
-            scope,
+            [s for s in scope if s.id not in unreachable],
             rows,
             lambda s: tree_name(s, override) if s.id in trees else status.target,
             result,

@@ -20,7 +20,14 @@ from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.engine.registry import BUILTIN
 from gitmigrate.engine.rollback import RollbackOptions, rollback
 from gitmigrate.engine.status import target_status
-from gitmigrate.errors import BlockedError, InterruptedRunError, LockTimeoutError, StepFailedError
+from gitmigrate.engine.verify import verify
+from gitmigrate.errors import (
+    BlockedError,
+    InterruptedRunError,
+    LockTimeoutError,
+    StepFailedError,
+    TargetError,
+)
 from tests.engine_helpers import Project
 from tests.fixtures_git import git
 
@@ -91,11 +98,14 @@ def project(git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return project
 
 
-def add_stamp(project: Project, *, fail_verify: bool = False, fail_rollback: bool = False) -> None:
+def add_stamp(
+    project: Project, *, fail_verify: bool = False, fail_rollback: bool = False, tree: str = ""
+) -> None:
     step_dir = project.path / "migrations/stamps/001-stamp"
     step_dir.mkdir(parents=True)
     extra = "fail_verify = true\n" if fail_verify else ""
     extra += "fail_rollback = true\n" if fail_rollback else ""
+    extra += f'target = "{tree}"\n' if tree else ""
     (step_dir / "step.toml").write_text(f'kind = "stamp"\nsummary = "stamp"\n[options]\n{extra}')
     project.git("add", "-A")
     project.git(
@@ -190,3 +200,16 @@ def test_a_rollback_that_stops_part_way_needs_attention(project: Project) -> Non
     state = target_status(project.repo, "deployed").steps[0]
     assert state.state == "needs_attention"
     assert "disk full" in (state.error or "") and "part way" in (state.error or "")
+
+
+def test_a_tree_this_machine_cannot_reach_does_not_break_status(project: Project) -> None:
+    add_stamp(project, tree="deployed")  # the step names its tree
+    apply(project.repo, ApplyOptions(target="dev"))  # the database target's run
+    assert target_status(project.repo, "dev").steps[0].state == "applied"
+    deployed(project).rename(deployed(project).with_name("elsewhere"))  # on the deploy host
+    state = target_status(project.repo, "dev").steps[0]  # the database target's view
+    assert state.state == "unreachable" and "not a directory" in (state.error or "")
+    checked = verify(project.repo, "dev")
+    assert checked.ok and [f.rule for _, f in checked.findings] == ["unreachable"]
+    with pytest.raises(TargetError, match="not a directory"):
+        target_status(project.repo, "deployed")  # named itself, it must be there
