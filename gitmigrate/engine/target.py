@@ -26,6 +26,7 @@ from gitmigrate.db.connect import check_connection, create_target_engine, suppor
 from gitmigrate.db.ledger import Ledger, LedgerRow, LedgerUpgrade
 from gitmigrate.db.locks import target_lock
 from gitmigrate.db.url import dialect_name, redact_url
+from gitmigrate.engine.ledger_file import LedgerFile
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.tree_target import TreeTarget, outside_target, repository_target
 from gitmigrate.errors import ConfigError
@@ -209,3 +210,8 @@ def upgrade_recorder(recorder: RunRecorder, anchor: str | None) -> Callable[[Led
         )
 
     return record
+
+
+# both sorts satisfy the protocols the engine's shared parts use (mypy checks these lines)
+_TARGETS: tuple[type[Target], ...] = (DatabaseTarget, TreeTarget)
+_LEDGERS: tuple[type[TargetLedger], ...] = (DatabaseLedger, LedgerFile)
