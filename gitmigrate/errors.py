@@ -7,7 +7,8 @@ GitMigrateError                 exit 1
 ├── ConfigError                 exit 2
 ├── SqlParseError               exit 3  (carries file, line, column)
 ├── BlockedError                exit 3  (validation / lint / checksum refused the run)
-│   └── ChecksumMismatchError
+│   ├── ChecksumMismatchError
+│   └── LedgerVersionError      (the target's ledger is newer than this git-migrate)
 ├── TargetError                 exit 1  (unreachable database, missing driver, bad credentials)
 ├── LockTimeoutError            exit 1
 ├── StepFailedError             exit 1  (a step failed and was rolled back)
@@ -79,6 +80,15 @@ class ChecksumMismatchError(BlockedError):
         super().__init__(message, hint)
         self.step_id = step_id
         self.file = file
+
+
+class LedgerVersionError(BlockedError):
+    """The ledger was written by a newer git-migrate: reading it could misread its rows."""
+
+    def __init__(self, message: str, hint: str, *, version: int, required: str | None) -> None:
+        super().__init__(message, hint)
+        self.version = version
+        self.required = required  # the git-migrate version that wrote it, if recorded
 
 
 class TargetError(GitMigrateError):

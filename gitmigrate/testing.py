@@ -7,10 +7,15 @@
 1. planning (analyze) and a dry run change nothing;
 2. apply, then verify, is clean;
 3. apply, then rollback, returns the target to its starting schema.
+
+Tree kinds (`target_sort = "tree"`): `check_tree_kind_properties(kind, step, tree)`, the same
+three properties on a directory, comparing the bytes of every file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -21,6 +26,8 @@ from gitmigrate.db.snapshot import diff_snapshots, schema_snapshot
 from gitmigrate.db.url import dialect_name
 from gitmigrate.engine.kinds import Kind, StepContext
 from gitmigrate.engine.target import DatabaseTarget
+from gitmigrate.engine.tree_steps import TREE_DIALECT, tree_context
+from gitmigrate.engine.tree_target import STATE_FILES, outside_target
 
 
 class ExecutorPropertyError(AssertionError):
@@ -74,5 +81,57 @@ def check_executor_properties(executor: Kind, step: Step, url: str) -> None:
 
 def _same(before: dict[str, Any], after: dict[str, Any], what: str) -> None:
     differences = diff_snapshots(before, after)
+    if differences:
+        raise ExecutorPropertyError(f"{what}: " + "; ".join(differences[:5]))
+
+
+# -- tree kinds (target_sort = "tree") --------------------------------------------------------
+
+
+def check_tree_kind_properties(kind: Kind, step: Step, tree: Path) -> None:
+    """The three properties of a tree kind on the directory `tree` (a scratch copy: it is
+    changed and changed back), compared byte for byte, every file included:
+
+        from gitmigrate.testing import check_tree_kind_properties
+        check_tree_kind_properties(MyKind(), step, tmp_path / "tree")
+    """
+    target = outside_target("(harness)", tree.resolve())
+    before = tree_bytes(tree)
+    kind.analyze(step, TREE_DIALECT)
+    _drain(kind.apply(step, tree_context(target, dry_run=True)))
+    _same_bytes(before, tree_bytes(tree), "planning and a dry run must change nothing")
+    _drain(kind.apply(step, tree_context(target, dry_run=False)))
+    errors = [
+        f for f in kind.verify(step, tree_context(target, dry_run=True)) if f.severity == "error"
+    ]
+    if errors:
+        raise ExecutorPropertyError(f"apply then verify must be clean: {errors[0].message}")
+    _drain(kind.rollback(step, tree_context(target, dry_run=False)))
+    _same_bytes(before, tree_bytes(tree), "apply then rollback must restore every file")
+
+
+def tree_bytes(tree: Path) -> dict[str, bytes]:
+    """Every file under `tree` (git-migrate's own ledger and lock files aside), by path."""
+    return {
+        path.relative_to(tree).as_posix(): path.read_bytes()
+        for path in sorted(tree.rglob("*"))
+        if path.is_file() and path.name not in STATE_FILES
+    }
+
+
+def _drain(work: Iterable[object]) -> None:
+    for _ in work:
+        pass
+
+
+def _same_bytes(before: dict[str, bytes], after: dict[str, bytes], what: str) -> None:
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(p for p in set(before) & set(after) if before[p] != after[p])
+    differences = (
+        [f"{p} appeared" for p in added]
+        + [f"{p} disappeared" for p in removed]
+        + [f"{p} differs" for p in changed]
+    )
     if differences:
         raise ExecutorPropertyError(f"{what}: " + "; ".join(differences[:5]))

@@ -19,7 +19,7 @@ from gitmigrate.core.stepmeta import step_notes_for
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.estimate import EstimateModel, Work, calibrate, step_work
 from gitmigrate.engine.runlog import current_user
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import open_database_target
 from gitmigrate.errors import GitMigrateError, UsageError
 from gitmigrate.review.describe import describe_step
 from gitmigrate.sql.dialects import normalize_dialect
@@ -44,7 +44,7 @@ def gather(repo: GitRepo, options: PlanOptions, now: datetime | None = None) -> 
     ref = migration_ref(repo, config, name)
     migration = load_migration(repo, name, ref)
     steps = list(migration.steps)
-    target = open_target(config, options.target) if options.target else None
+    target = open_database_target(config, options.target) if options.target else None
     dialect = target.dialect if target else resolve_dialect(config, options.dialect)
     if target and options.dialect and normalize_dialect(options.dialect) != dialect:
         raise UsageError(

@@ -15,8 +15,14 @@ target is resolved, so secrets never land in git, notes, logs or artifacts.
     [targets.prod]
     url = "postgresql+psycopg://app:${PROD_DB_PASSWORD}@db.internal/app"
 
+    [targets.deployed]                # a tree target: a directory, not a database
+    path = "/srv/app/config"          # relative to the repository root; "." is the repository
+
+A target is a database (`url`) or a tree (`path`), never both. Tree kinds run against the
+repository itself (".") unless their step names another tree target.
+
 Per-user overrides: `git config migrate.branchPrefix`, `migrate.defaultTarget`,
-`migrate.target.<name>.url`.
+`migrate.target.<name>.url`, `migrate.target.<name>.path`.
 """
 
 from __future__ import annotations
@@ -36,24 +42,54 @@ DEFAULT_BRANCH_PREFIX = "migrate/"
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+DATABASE = "database"
+TREE = "tree"
+REPOSITORY = "."  # the tree target that is the repository's own work tree
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
-    url_template: str
+    url_template: str = ""
+    path: str | None = None  # set for a tree target: relative to the repository root
+
+    @property
+    def sort(self) -> str:
+        """`database` (a URL) or `tree` (a directory)."""
+        return TREE if self.path is not None else DATABASE
+
+    def resolve_path(self, root: Path) -> Path:
+        """The tree's directory (`${VAR}` filled from the environment)."""
+        if self.path is None:
+            raise ConfigError(
+                f"target {self.name!r} is a database (url), not a tree",
+                'give a tree target (path = "...") or leave it out for the repository',
+            )
+        return (root / _fill(self.name, self.path)).resolve()
 
     def resolve_url(self) -> str:
         """The URL with `${VAR}` filled from the environment (never stored anywhere)."""
+        if self.path is not None:
+            raise ConfigError(
+                f"target {self.name!r} is a tree (path = {self.path!r}), not a database",
+                "name a database target (one with url = ...) for this command",
+            )
+        return _fill(self.name, self.url_template)
 
-        def fill(match: re.Match[str]) -> str:
-            var = match.group(1)
-            if var not in os.environ:
-                raise ConfigError(
-                    f"target {self.name!r} needs the environment variable {var}",
-                    f"export {var}=... before running git-migrate",
-                )
-            return os.environ[var]
 
-        return _VAR_RE.sub(fill, self.url_template)
+def _fill(name: str, template: str) -> str:
+    """`${VAR}` filled from the environment (never stored anywhere)."""
+
+    def fill(match: re.Match[str]) -> str:
+        var = match.group(1)
+        if var not in os.environ:
+            raise ConfigError(
+                f"target {name!r} needs the environment variable {var}",
+                f"export {var}=... before running git-migrate",
+            )
+        return os.environ[var]
+
+    return _VAR_RE.sub(fill, template)
 
 
 @dataclass(frozen=True)
@@ -118,20 +154,16 @@ def _from_document(repo: GitRepo, data: dict[str, Any]) -> ProjectConfig:
             f"{CONFIG_FILE}: [migrate] and [targets.*] must be tables",
             "see docs/configuration.md for the layout",
         )
-    targets: dict[str, Target] = {}
-    for name, spec in raw_targets.items():
-        if not isinstance(spec, dict) or not isinstance(spec.get("url"), str):
-            raise ConfigError(
-                f"{CONFIG_FILE}: target {name!r} has no url",
-                f'add `url = "..."` under [targets.{name}]',
-            )
-        targets[name] = Target(name=name, url_template=spec["url"])
+    targets = {name: _target(name, spec) for name, spec in raw_targets.items()}
     # one git call for every per-user setting; git lower-cases section and key names
     user = repo.config_get_regexp(r"^migrate\.")
     for key, value in user.items():
         if key.startswith("migrate.target.") and key.endswith(".url"):
             name = key[len("migrate.target.") : -len(".url")]
             targets[name] = Target(name=name, url_template=value)
+        elif key.startswith("migrate.target.") and key.endswith(".path"):
+            name = key[len("migrate.target.") : -len(".path")]
+            targets[name] = _target(name, {"path": value})
     default = user.get("migrate.defaulttarget") or section.get("default_target")
     prefix = (
         user.get("migrate.branchprefix") or section.get("branch_prefix") or DEFAULT_BRANCH_PREFIX
@@ -146,6 +178,42 @@ def _from_document(repo: GitRepo, data: dict[str, Any]) -> ProjectConfig:
         lock_timeout=lock_timeout_setting(section.get("lock_timeout"), f"{CONFIG_FILE} [migrate]"),
         lock_retries=lock_retries_setting(section.get("lock_retries"), f"{CONFIG_FILE} [migrate]"),
     )
+
+
+def _target(name: str, spec: object) -> Target:
+    """One [targets.NAME] table: `url` (a database) or `path` (a tree), exactly one of them."""
+    where = f"{CONFIG_FILE}: target {name!r}"
+    if not isinstance(spec, dict):
+        raise ConfigError(
+            f"{where} must be a table", f'write [targets.{name}] with url = "..." or path = "..."'
+        )
+    url, path = spec.get("url"), spec.get("path")
+    if url is not None and path is not None:
+        raise ConfigError(
+            f"{where} has both url and path",
+            "a target is a database (url) or a tree (path): keep one of them",
+        )
+    if url is None and path is None:
+        raise ConfigError(
+            f"{where} has no url",
+            f'add `url = "..."` under [targets.{name}] (a database)'
+            ' or `path = "..."` (a tree: "." is the repository)',
+        )
+    if path is not None:
+        if not isinstance(path, str) or not path.strip():
+            raise ConfigError(
+                f"{where}: path must be a non-empty string, not {path!r}",
+                f'write path = "." (the repository) or a directory under [targets.{name}]',
+            )
+        if "://" in path:
+            raise ConfigError(
+                f"{where}: path {path!r} looks like a URL",
+                f'write it as url = "{path}" for a database, or give a directory',
+            )
+        return Target(name=name, path=path)
+    if not isinstance(url, str):
+        raise ConfigError(f"{where}: url must be a string, not {url!r}", 'write url = "..."')
+    return Target(name=name, url_template=url)
 
 
 def lock_timeout_setting(value: object, where: str) -> float | None:

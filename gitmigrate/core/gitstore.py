@@ -1,4 +1,4 @@
-"""The only module that runs git: a thin, typed wrapper over GitPython.
+"""The repository as git-migrate uses it, over gitproc.py (which runs git) and GitPython.
 
 Commits are written with plumbing (`write-tree`, `commit-tree`, `update-ref`) through a
 temporary index, so a user's staged work is never swept into a step commit and no hook or
@@ -9,23 +9,16 @@ costs one process, not a thousand.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from gitmigrate.errors import (
-    GitMigrateError,
-    NotARepositoryError,
-    RepositoryStateError,
-    UsageError,
-)
+from gitmigrate.core.gitproc import GitCommandError, GitProcess
+from gitmigrate.errors import RepositoryStateError, UsageError
 
-_ENV_TO_STRIP = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE")
+__all__ = ["GitCommandError", "GitRepo", "LogEntry", "TreeEntry", "parse_trailers"]
 
 
 @dataclass(frozen=True)
@@ -46,114 +39,8 @@ class LogEntry:
     trailers: Mapping[str, str]
 
 
-def _clean_env() -> dict[str, str]:
-    """The environment without a hook's GIT_DIR/GIT_INDEX_FILE/GIT_WORK_TREE."""
-    return {k: v for k, v in os.environ.items() if k not in _ENV_TO_STRIP}
-
-
-class GitCommandError(GitMigrateError):
-    """A git command failed in a way the caller did not expect."""
-
-
-class GitRepo:
-    """A non-bare repository with a work tree, found from `path` upwards."""
-
-    def __init__(self, path: Path | str | None = None) -> None:
-        start = Path(path) if path is not None else Path.cwd()
-        # Found with one `rev-parse` rather than GitPython, whose import alone costs ~100 ms
-        # on every command; GitPython is loaded only when a single blob is read.
-        try:
-            proc = subprocess.run(
-                [
-                    "git",
-                    "rev-parse",
-                    "--is-bare-repository",
-                    "--absolute-git-dir",
-                    "--show-toplevel",
-                ],
-                cwd=start,
-                capture_output=True,
-                env=_clean_env(),
-                check=False,
-            )
-        except (FileNotFoundError, NotADirectoryError) as exc:
-            raise NotARepositoryError(
-                f"{start} does not exist or is not a directory", "check the path"
-            ) from exc
-        lines = proc.stdout.decode(errors="replace").splitlines()
-        if not lines:
-            raise NotARepositoryError(
-                f"{start} is not inside a git repository",
-                "run `git init` first, or cd into your project",
-            )
-        if lines[0] == "true" or len(lines) < 3:
-            where = "is a bare repository" if lines[0] == "true" else "is not in a work tree"
-            raise RepositoryStateError(
-                f"{start} {where}; git-migrate needs a work tree",
-                "clone it (`git clone <bare> <dir>`) and run the command in the clone"
-                if lines[0] == "true"
-                else "cd into the work tree of the repository",
-            )
-        self.git_dir = Path(lines[1])
-        self.root = Path(lines[2])
-        self._gitpython: Any = None
-
-    # -- running git --------------------------------------------------------------------
-
-    def run(
-        self,
-        *args: str,
-        input: str | bytes | None = None,
-        env: Mapping[str, str] | None = None,
-        check: bool = True,
-    ) -> str:
-        """Run `git args...` in the work tree and return stdout (text, trailing newline kept)."""
-        code, stdout, stderr = self.run_bytes(*args, input=input, env=env)
-        if check and code != 0:
-            raise GitCommandError(
-                f"git {' '.join(args[:3])} failed: {stderr.decode(errors='replace').strip()}",
-                "see the git message above; your repository was not changed by git-migrate",
-            )
-        return stdout.decode(errors="replace")
-
-    def run_bytes(
-        self,
-        *args: str,
-        input: str | bytes | None = None,
-        env: Mapping[str, str] | None = None,
-    ) -> tuple[int, bytes, bytes]:
-        """(exit code, stdout, stderr) of `git args...`.
-
-        stdin and stderr go through temporary files so that stdout, the only pipe, is read in
-        one go: no select loop, no deadlock however large the input or the output.
-        """
-        full_env = _clean_env()
-        full_env.update(env or {})
-        data = input.encode() if isinstance(input, str) else input
-        with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as stdin:
-            if data:
-                stdin.write(data)
-                stdin.seek(0)
-            proc = subprocess.run(
-                ["git", *args],
-                cwd=self.root,
-                stdin=stdin,
-                stdout=subprocess.PIPE,
-                stderr=err,
-                env=full_env,
-                check=False,
-            )
-            err.seek(0)
-            return proc.returncode, proc.stdout, err.read()
-
-    def ok(self, *args: str) -> bool:
-        """True when `git args...` exits 0 (for questions such as "does this ref exist")."""
-        return (
-            subprocess.run(
-                ["git", *args], cwd=self.root, capture_output=True, env=_clean_env(), check=False
-            ).returncode
-            == 0
-        )
+class GitRepo(GitProcess):
+    """The repository as git-migrate uses it: refs, config, objects, commits and log."""
 
     # -- refs and state -----------------------------------------------------------------
 
@@ -369,6 +256,42 @@ class GitRepo:
         for parent in parents:
             args += ["-p", parent]
         return self._commit_tree(args, message)
+
+    def commit_inverse(self, commit: str, *, exclude: str, message: str) -> str | None:
+        """Commit on the checked-out branch the inverse of `commit`'s changes outside `exclude`
+        (a step's rollback: its own files stay). None when it changed nothing else. The tree
+        must be clean; raises UsageError when later commits changed the same lines."""
+        pathspec = ["--", ".", f":(exclude){exclude}"]
+        code, patch, err = self.run_bytes(
+            "diff", "--binary", "--full-index", f"{commit}^", commit, *pathspec
+        )
+        if code != 0:
+            raise GitCommandError(
+                f"git diff of {commit[:12]} failed: {err.decode(errors='replace').strip()}",
+                "check that the step's commit is in this repository",
+            )
+        if not patch.strip():
+            return None
+        code, _, err = self.run_bytes("apply", "-R", "--check", "--index", input=patch)
+        if code != 0:
+            raise UsageError(
+                f"the inverse of commit {commit[:12]} does not apply to the checked-out tree:"
+                f" {err.decode(errors='replace').strip().splitlines()[0]}",
+                f"later commits changed the same lines; revert them first, or revert"
+                f" {commit[:12]} by hand (`git revert {commit[:12]}`)",
+            )
+        head = self.run("rev-parse", "HEAD").strip()
+        # the commit first, in a private index: if it cannot be written (no identity), the
+        # work tree and the index are still untouched
+        with tempfile.TemporaryDirectory(prefix="gitmigrate-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            self.run("read-tree", head, env=env)
+            self.run("apply", "-R", "--cached", input=patch, env=env)
+            tree = self.run("write-tree", env=env).strip()
+        new = self.commit_tree(tree, [head], message)
+        self.run("apply", "-R", "--index", input=patch)
+        self.run("update-ref", "-m", f"git-migrate: {message.splitlines()[0]}", "HEAD", new, head)
+        return new
 
     def update_ref(self, ref: str, new: str, old: str | None) -> bool:
         """Compare-and-swap: move `ref` to `new` only if it still points at `old`."""

@@ -138,9 +138,9 @@ def _check_against_target(
     from sqlalchemy import text
 
     from gitmigrate.data.table import load_table
-    from gitmigrate.engine.target import open_target
+    from gitmigrate.engine.target import open_database_target
 
-    opened = open_target(config, target, "read")
+    opened = open_database_target(config, target, "read")
     try:
         with opened.engine.connect() as conn:
             table = load_table(conn, opened.dialect, options.table or "", options.key or None)

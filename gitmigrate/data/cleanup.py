@@ -27,7 +27,7 @@ from gitmigrate.db.ledger import Ledger
 from gitmigrate.db.locks import target_lock
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.runlog import RunRecorder
-from gitmigrate.engine.target import DatabaseTarget, open_target
+from gitmigrate.engine.target import DatabaseTarget, open_database_target
 from gitmigrate.errors import BlockedError
 
 
@@ -51,7 +51,7 @@ def cleanup(
 ) -> CleanupResult:
     config = load_config(repo)
     steps = steps_in_scope(repo, config, migration)
-    opened = open_target(config, target)
+    opened = open_database_target(config, target)
     result = CleanupResult(opened.name, migration)
     try:
         with opened.engine.connect() as conn:

@@ -12,7 +12,7 @@ from pathlib import Path
 from gitmigrate.core.config import ProjectConfig
 from gitmigrate.data.rules import load_rules
 from gitmigrate.data.validate import ValidationReport, check_rules_against_schema, validate
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import open_database_target
 
 
 def validate_target(
@@ -27,7 +27,7 @@ def validate_target(
     rules = load_rules(rules_path)
     if threshold is not None:
         rules = rules.with_threshold(threshold)
-    target = open_target(config, target_name, "read")
+    target = open_database_target(config, target_name, "read")
     try:
         with target.engine.connect() as conn:
             check_rules_against_schema(conn, rules)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,13 +35,28 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from gitmigrate.db import lockrow
+from gitmigrate.db.ledger_version import (
+    LEDGER_VERSION,
+    STATUSES,
+    LedgerUpgrade,
+    require_status_allowed,
+    table_version,
+    upgrade_table,
+)
 from gitmigrate.db.lockrow import LockLostError
 from gitmigrate.errors import CorruptMetadataError
 
-__all__ = ["LEDGER_TABLE", "Ledger", "LedgerRow", "LockLostError"]
+__all__ = [
+    "LEDGER_TABLE",
+    "LEDGER_VERSION",
+    "STATUSES",
+    "Ledger",
+    "LedgerRow",
+    "LedgerUpgrade",
+    "LockLostError",
+]
 
 LEDGER_TABLE = "gitmigrate_ledger"
-STATUSES = ("running", "applied", "failed", "rolled_back", "needs_attention")
 _HINT = (
     f"the ledger table {LEDGER_TABLE} was edited by hand; "
     "restore the row or run `git migrate verify`"
@@ -135,15 +151,46 @@ class Ledger:
 
     Fencing: while this process holds the target lock on the same engine (db/locks.py), every
     write first checks, in the caller's transaction, that the lock's epoch is still the one
-    this run claimed, and raises LockLostError if another run took the lock over since."""
+    this run claimed, and raises LockLostError if another run took the lock over since.
+
+    Versioned (db/ledger_version.py): reading a ledger newer than this tool raises
+    LedgerVersionError; `ensure` upgrades an older one and calls `on_upgrade` once, so the
+    caller records the event in the run notes."""
 
     table = ledger_table
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, on_upgrade: Callable[[LedgerUpgrade], None] | None = None
+    ) -> None:
         self.engine = engine
+        self.on_upgrade = on_upgrade
+        self._version: int | None = None  # known once ensure() or rows() has read it
 
-    def ensure(self, conn: Connection) -> None:
+    def ensure(self, conn: Connection) -> LedgerUpgrade | None:
+        """Create the ledger, or upgrade an older one in place; returns the upgrade done."""
+        if self._version == LEDGER_VERSION:  # read or written already by this object
+            metadata.create_all(conn, tables=[ledger_table], checkfirst=True)
+            self._claim_epoch(conn)
+            return None
+        had = self.exists(conn)
+        had_rows = had and conn.execute(select(ledger_table.c.step_id).limit(1)).first() is not None
         metadata.create_all(conn, tables=[ledger_table], checkfirst=True)
+        self._claim_epoch(conn)
+        if had:
+            self.fence(conn)
+        upgrade = upgrade_table(conn, had_rows)
+        self._version = LEDGER_VERSION
+        if upgrade is not None and self.on_upgrade is not None:
+            self.on_upgrade(upgrade)
+        return upgrade
+
+    def version(self, conn: Connection) -> int:
+        """The ledger's version (refusing a newer one); a missing ledger is current."""
+        if self._version is None:
+            self._version = table_version(conn, self.exists(conn))
+        return self._version
+
+    def _claim_epoch(self, conn: Connection) -> None:
         handle = self.lock
         if handle is not None and handle.epoch is None and handle.dialect != "sqlite":
             # the lock was taken on a database without git-migrate tables: claim the epoch now
@@ -173,6 +220,7 @@ class Ledger:
                 return self.rows(own)
         if not self.exists(conn):
             return {}
+        self._version = table_version(conn, True)
         result = conn.execute(select(ledger_table).order_by(ledger_table.c.step_id))
         # fetch everything before judging a row: a corrupt-row error raised mid-iteration would
         # keep the cursor (and on SQLite its read lock) alive as long as the exception lives
@@ -188,6 +236,7 @@ class Ledger:
 
     def upsert(self, conn: Connection, row: LedgerRow) -> None:
         values = _to_db(dataclasses.asdict(row))
+        require_status_allowed(row.status, self.version(conn))
         self.fence(conn)
         present = conn.execute(
             select(ledger_table.c.step_id).where(ledger_table.c.step_id == row.step_id)
@@ -206,6 +255,8 @@ class Ledger:
             raise ValueError(f"cannot update ledger column(s) {', '.join(unknown)}")
         if not fields:
             return
+        if "status" in fields:
+            require_status_allowed(str(fields["status"]), self.version(conn))
         self.fence(conn)
         result = conn.execute(
             update(ledger_table).where(ledger_table.c.step_id == step_id).values(_to_db(fields))

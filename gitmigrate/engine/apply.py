@@ -4,6 +4,7 @@ and one audit event trail per step, stopping at the first failure."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from gitmigrate.core.config import load_config
@@ -20,9 +21,11 @@ from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import cut_at, steps_in_scope
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.runlog import RunRecorder
+from gitmigrate.engine.runners import Runners, is_tree_step
 from gitmigrate.engine.signals import deferred_signals
 from gitmigrate.engine.stepper import DOWN, UP, Stepper, StepRun
-from gitmigrate.engine.target import DatabaseTarget, open_target
+from gitmigrate.engine.target import DatabaseTarget, TreeTarget, open_target, upgrade_recorder
+from gitmigrate.engine.tree_run import TreeRun
 from gitmigrate.errors import BlockedError, StepFailedError
 
 Confirm = Callable[[str], bool]
@@ -62,7 +65,7 @@ class RunResult:
         return not self.planned
 
 
-def resume_command(options: ApplyOptions, target: DatabaseTarget) -> str:
+def resume_command(options: ApplyOptions, target: DatabaseTarget | TreeTarget) -> str:
     parts = ["git migrate resume"]
     if options.target:
         parts.append(f"--target {target.name if '://' not in options.target else '<url>'}")
@@ -79,29 +82,69 @@ def apply(
     *,
     resuming: bool = False,
 ) -> RunResult:
+    """Database steps run against the database target, tree steps against their trees, in
+    step order; a run whose target is a tree runs only tree steps."""
     reporter = reporter or NullReporter()
     config = load_config(repo)
     scope = cut_at(steps_in_scope(repo, config, options.migration), options.to)
-    target = open_target(config, options.target, "preview" if options.dry_run else "create")
+    target = open_target(config, options.target, repo, "preview" if options.dry_run else "create")
+    database = target if isinstance(target, DatabaseTarget) else None
+    if database is None:
+        scope = [s for s in scope if is_tree_step(s)]
     command = "resume" if resuming else "apply"
     recorder = RunRecorder(repo, target.name, command, dry_run=options.dry_run)
-    ledger = Ledger(target.engine)
-    result = RunResult(target.name, recorder.run_id, options.dry_run)
     head = repo.head_commit()
+    ledger = (
+        Ledger(database.engine, on_upgrade=upgrade_recorder(recorder, head)) if database else None
+    )
+    result = RunResult(target.name, recorder.run_id, options.dry_run)
     try:
-        with target_lock(target.engine, timeout=options.lock_timeout), deferred_signals() as stop:
-            with target.engine.connect() as conn:
-                rows = ledger.rows(conn)
-            result.planned = _pending(repo, scope, rows, target.dialect, resuming)
+        with ExitStack() as stack:
+            if database is not None:
+                stack.enter_context(target_lock(database.engine, timeout=options.lock_timeout))
+            stop = stack.enter_context(deferred_signals())
+            tree = stack.enter_context(
+                TreeRun(
+                    repo,
+                    config,
+                    reporter,
+                    recorder,
+                    stop,
+                    resume_command(options, target),
+                    options.dry_run,
+                    options.lock_timeout,
+                    override=None if database else target.name,
+                )
+            )
+            stepper = None
+            rows: dict[str, LedgerRow] = {}
+            if database is not None and ledger is not None:
+                with database.engine.connect() as conn:
+                    rows = ledger.rows(conn)
+                stepper = Stepper(
+                    database,
+                    ledger,
+                    reporter,
+                    recorder,
+                    stop,
+                    resume_command(options, target),
+                    options.dry_run,
+                    config=config,
+                    dry_run_chunks=options.dry_run_chunks,
+                )
+            rows.update(tree.open(s for s in scope if is_tree_step(s)))
+            runners = Runners(stepper, tree)
+            result.planned = _pending(repo, scope, rows, runners, resuming)
             if not result.planned:
                 return result
             result.estimates = estimate_steps(
                 repo, [(p.step, p.impact.statements) for p in result.planned]
             )
-            _check_lint(result.planned, target.dialect, options, reporter)
+            if database is not None:
+                _check_lint(result.planned, database.dialect, options, reporter)
             _confirm_destructive(result.planned, options, confirm)
-            if not options.dry_run:
-                with target.engine.begin() as conn:
+            if not options.dry_run and database is not None and ledger is not None:
+                with database.engine.begin() as conn:
                     ledger.ensure(conn)
             recorder.event(
                 "run_started",
@@ -110,58 +153,42 @@ def apply(
                 steps=[p.step.id for p in result.planned],
                 dry_run=options.dry_run or None,
             )
-            stepper = Stepper(
-                target,
-                ledger,
-                reporter,
-                recorder,
-                stop,
-                resume_command(options, target),
-                options.dry_run,
-                config=config,
-                dry_run_chunks=options.dry_run_chunks,
-            )
-            with stepper.preview():
-                _run_all(result, stepper, options, reporter)
+            with runners.preview():
+                _run_all(result, runners, options, reporter)
             recorder.event("run_finished", None, head, applied=len(result.runs))
     finally:
         recorder.flush()
-        target.engine.dispose()
+        target.close()
     return result
 
 
 def _run_all(
-    result: RunResult, stepper: Stepper, options: ApplyOptions, reporter: Reporter
+    result: RunResult, runners: Runners, options: ApplyOptions, reporter: Reporter
 ) -> None:
     done: list[PlannedStep] = []
     for index, planned in enumerate(result.planned):
         step = planned.step
+        recorder = runners.recorder(step)
         reporter.step_started(
             step, index + 1, len(result.planned), "dry run" if options.dry_run else "apply"
         )
-        stepper.recorder.event("step_started", step, None, direction=UP, checksum=step.checksum)
+        recorder.event("step_started", step, None, direction=UP, checksum=step.checksum)
         try:
-            run = stepper.run(
-                step,
-                get_kind(step.kind),
-                UP,
-                planned.row,
-                previewable=planned.impact.previewable,
-            )
+            run = runners.run(step, UP, planned.row, previewable=planned.impact.previewable)
         except StepFailedError:
             reporter.step_finished(step, "failed", 0.0)
             if options.rollback_on_failure == "all" and not options.dry_run:
-                _undo_run(done, stepper, reporter)
+                _undo_run(done, runners, reporter)
             raise
         finally:
-            stepper.recorder.flush()
+            runners.flush()
         result.runs.append(run)
         done.append(planned)
         sampled = sampled_estimate(run.sample) if run.sample is not None else None
         if sampled is not None:  # a dry run's chunks measured this step on this target
             result.estimates[step.id] = sampled
         outcome = "previewed" if options.dry_run else "applied"
-        stepper.recorder.event(
+        recorder.event(
             "step_applied",
             step,
             None,
@@ -182,18 +209,17 @@ def _counts(run: StepRun) -> dict[str, object]:
     return counts
 
 
-def _undo_run(done: list[PlannedStep], stepper: Stepper, reporter: Reporter) -> None:
+def _undo_run(done: list[PlannedStep], runners: Runners, reporter: Reporter) -> None:
     """--rollback-on-failure=all: take back what this run applied, newest first."""
-    with stepper.target.engine.connect() as conn:
-        rows = stepper.ledger.rows(conn)
+    rows = runners.rows()
     for planned in reversed(done):
         step = planned.step
         if step.irreversible:
             reporter.note(f"cannot roll back {step.id}: irreversible ({step.irreversible})")
             continue
         reporter.step_started(step, 1, 1, "rollback")
-        run = stepper.run(step, get_kind(step.kind), DOWN, rows.get(step.id))
-        stepper.recorder.event(
+        run = runners.run(step, DOWN, rows.get(step.id))
+        runners.recorder(step).event(
             "step_rolled_back",
             step,
             None,
@@ -204,7 +230,7 @@ def _undo_run(done: list[PlannedStep], stepper: Stepper, reporter: Reporter) -> 
 
 
 def _pending(
-    repo: GitRepo, scope: list[Step], rows: dict[str, LedgerRow], dialect: str, resuming: bool
+    repo: GitRepo, scope: list[Step], rows: dict[str, LedgerRow], runners: Runners, resuming: bool
 ) -> list[PlannedStep]:
     planned = []
     for step in scope:
@@ -216,7 +242,7 @@ def _pending(
         if row is not None:
             check_not_in_flight(step, row, resuming=resuming)
         executor = get_kind(step.kind)
-        planned.append(PlannedStep(step, row, executor.analyze(step, dialect)))
+        planned.append(PlannedStep(step, row, executor.analyze(step, runners.dialect(step))))
     return planned
 
 

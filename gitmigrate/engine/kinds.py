@@ -38,7 +38,7 @@ from gitmigrate.errors import UsageError
 if TYPE_CHECKING:  # read-only commands (log, status) load kinds but never sqlalchemy
     from sqlalchemy.engine import Connection
 
-    from gitmigrate.engine.target import DatabaseTarget
+    from gitmigrate.engine.target import DatabaseTarget, TreeTarget
 
 TargetSort = Literal["database", "tree"]
 
@@ -122,7 +122,7 @@ class StepContext:
     chunked step continues after an interruption.
     """
 
-    target: DatabaseTarget
+    target: DatabaseTarget | TreeTarget
     dialect: str
     execute: Callable[..., Any]
     start_position: int = 0

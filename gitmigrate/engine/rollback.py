@@ -3,6 +3,7 @@ each undo as a commit on the migration branch so `git log` shows what was undone
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from gitmigrate.core.authoring import migration_branch
@@ -25,9 +26,11 @@ from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.runlog import RunRecorder
+from gitmigrate.engine.runners import Runners, is_tree_step
 from gitmigrate.engine.signals import deferred_signals
 from gitmigrate.engine.stepper import DOWN, Stepper
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import DatabaseTarget, open_target, upgrade_recorder
+from gitmigrate.engine.tree_run import TreeRun
 from gitmigrate.errors import BlockedError, UsageError
 
 
@@ -63,40 +66,69 @@ def rollback(
         )
     config = load_config(repo)
     scope = steps_in_scope(repo, config, options.migration)
-    target = open_target(config, options.target)
+    target = open_target(config, options.target, repo)
+    database = target if isinstance(target, DatabaseTarget) else None
+    if database is None:
+        scope = [s for s in scope if is_tree_step(s)]
     recorder = RunRecorder(repo, target.name, "rollback", dry_run=options.dry_run)
-    ledger = Ledger(target.engine)
+    head = repo.head_commit()
+    ledger = (
+        Ledger(database.engine, on_upgrade=upgrade_recorder(recorder, head)) if database else None
+    )
     result = RunResult(target.name, recorder.run_id, options.dry_run)
+    resume = resume_command(ApplyOptions(target=options.target), target)
     try:
-        with target_lock(target.engine, timeout=options.lock_timeout), deferred_signals() as stop:
-            with target.engine.connect() as conn:
-                rows = ledger.rows(conn)
+        with ExitStack() as stack:
+            if database is not None:
+                stack.enter_context(target_lock(database.engine, timeout=options.lock_timeout))
+            stop = stack.enter_context(deferred_signals())
+            tree = stack.enter_context(
+                TreeRun(
+                    repo,
+                    config,
+                    reporter,
+                    recorder,
+                    stop,
+                    resume,
+                    options.dry_run,
+                    options.lock_timeout,
+                    override=None if database else target.name,
+                )
+            )
+            stepper = None
+            rows: dict[str, LedgerRow] = {}
+            if database is not None and ledger is not None:
+                with database.engine.connect() as conn:
+                    rows = ledger.rows(conn)
+                stepper = Stepper(
+                    database,
+                    ledger,
+                    reporter,
+                    recorder,
+                    stop,
+                    resume,
+                    options.dry_run,
+                    config=config,
+                )
+            rows.update(tree.open(s for s in scope if is_tree_step(s)))
+            runners = Runners(stepper, tree)
             chosen = _choose(scope, rows, options)
             for step in chosen:
                 check_checksum(repo, step, rows[step.id])
             _check_irreversible(chosen, options)
+            tree.check_rollback(s for s in chosen if is_tree_step(s) and not s.irreversible)
             result.planned = [
-                PlannedStep(s, rows[s.id], _rollback_impact(s, target.dialect)) for s in chosen
+                PlannedStep(s, rows[s.id], _rollback_impact(s, runners.dialect(s))) for s in chosen
             ]
             _confirm(result.planned, options, confirm)
-            stepper = Stepper(
-                target,
-                ledger,
-                reporter,
-                recorder,
-                stop,
-                resume_command(ApplyOptions(target=options.target), target),
-                options.dry_run,
-                config=config,
-            )
-            with stepper.preview():
+            with runners.preview():
                 for index, planned in enumerate(result.planned):
                     _roll_back_one(
-                        repo, config, stepper, planned, index, len(result.planned), result, options
+                        repo, config, runners, planned, index, len(result.planned), result, options
                     )
     finally:
         recorder.flush()
-        target.engine.dispose()
+        target.close()
     return result
 
 
@@ -136,11 +168,9 @@ def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:
 
 
 def _rollback_impact(step: Step, dialect: str) -> Impact:
-    executor = get_kind(step.kind)
-    analyze = getattr(executor, "analyze_rollback", None)
     if step.irreversible:
         return Impact(reasons=("irreversible: skipped",))
-    return analyze(step, dialect) if analyze else Impact()
+    return get_kind(step.kind).analyze_rollback(step, dialect)
 
 
 def _confirm(planned: list[PlannedStep], options: RollbackOptions, confirm: Confirm | None) -> None:
@@ -162,7 +192,7 @@ def _confirm(planned: list[PlannedStep], options: RollbackOptions, confirm: Conf
 def _roll_back_one(
     repo: GitRepo,
     config: ProjectConfig,
-    stepper: Stepper,
+    runners: Runners,
     planned: PlannedStep,
     index: int,
     total: int,
@@ -170,42 +200,46 @@ def _roll_back_one(
     options: RollbackOptions,
 ) -> None:
     step = planned.step
-    stepper.reporter.step_started(
+    reporter, recorder = runners.tree.reporter, runners.recorder(step)
+    reporter.step_started(
         step, index + 1, total, "dry run rollback" if options.dry_run else "rollback"
     )
     if step.irreversible:
         if not options.dry_run:
-            with stepper.target.engine.begin() as conn:
-                stepper.ledger.delete(conn, step.id)
-            stepper.recorder.event("rollback_skipped", step, None, reason=step.irreversible)
-            record_rollback_commit(repo, config, step, stepper.recorder, skipped=True)
-        stepper.reporter.step_finished(step, "skipped (irreversible)", 0.0)
+            runners.forget(step)
+            recorder.event("rollback_skipped", step, None, reason=step.irreversible)
+            record_rollback_commit(repo, config, step, recorder, skipped=True)
+        reporter.step_finished(step, "skipped (irreversible)", 0.0)
         return
-    stepper.recorder.event("rollback_started", step, None)
+    recorder.event("rollback_started", step, None)
     try:
-        run = stepper.run(
-            step, get_kind(step.kind), DOWN, planned.row, previewable=planned.impact.previewable
-        )
+        run = runners.run(step, DOWN, planned.row, previewable=planned.impact.previewable)
     finally:
-        stepper.recorder.flush()
+        runners.flush()
     result.runs.append(run)
     if options.dry_run:
-        stepper.reporter.step_finished(step, "previewed", run.seconds)
+        reporter.step_finished(step, "previewed", run.seconds)
         return
-    stepper.recorder.event(
+    recorder.event(
         "step_rolled_back",
         step,
         None,
         duration_ms=int(run.seconds * 1000),
         schema_differences=run.schema_differences or None,
+        inverse_commit=run.details.get("inverse_commit"),
     )
-    record_rollback_commit(repo, config, step, stepper.recorder, skipped=False)
-    stepper.recorder.flush()
+    # a tree step's inverse commit on its own migration branch already records the rollback
+    inverse_on_branch = run.details.get("inverse_commit") and repo.current_branch() == (
+        migration_branch(config, step.migration)
+    )
+    if not inverse_on_branch:
+        record_rollback_commit(repo, config, step, recorder, skipped=False)
+    runners.flush()
     for difference in run.schema_differences:
-        stepper.reporter.note(
+        reporter.note(
             f"after rolling back {step.id} the schema differs from before it: {difference}"
         )
-    stepper.reporter.step_finished(step, "rolled back", run.seconds)
+    reporter.step_finished(step, "rolled back", run.seconds)
 
 
 def record_rollback_commit(

@@ -1,5 +1,6 @@
 """Per-target status: what the target's ledger says about every step in scope, plus drift
-(ledger rows for steps the tree no longer has, applied steps whose files changed)."""
+(ledger rows for steps the tree no longer has, applied steps whose files changed). Tree steps
+show what their trees' ledger files say; a tree target shows its tree steps only."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.checks import changed_files
 from gitmigrate.engine.plan import steps_in_scope
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import DatabaseTarget, open_target
+from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, read_tree_rows
 
 
 @dataclass(frozen=True)
 class StepState:
     step_id: str
     summary: str
-    state: str  # pending | applied | failed | running | needs_attention | rolled_back
+    # pending | applied | failed | running | needs_attention | rolled_back | skipped | abandoned;
+    # unreachable: a tree step whose tree this machine cannot open (the error says why)
+    state: str
     applied_at: str | None = None
     applied_by: str | None = None
     checkpoint: dict[str, Any] | None = None
@@ -59,12 +63,21 @@ def target_status(
 ) -> TargetStatus:
     config = load_config(repo)
     scope = steps_in_scope(repo, config, migration)
-    target = open_target(config, target_name, "read")
-    try:
-        rows = Ledger(target.engine).rows()
-    finally:
-        target.engine.dispose()
-    status = TargetStatus(target.name, target.dialect)
+    target = open_target(config, target_name, repo, "read")
+    trees = [s for s in scope if is_tree_step(s)]
+    unreachable: dict[str, str] = {}
+    if isinstance(target, DatabaseTarget):
+        try:
+            rows = Ledger(target.engine).rows()
+        finally:
+            target.close()
+        status = TargetStatus(target.name, target.dialect)
+        # tree steps: their trees' ledgers, where this machine reaches them
+        rows.update(read_tree_rows(repo, config, trees, unreachable=unreachable))
+    else:  # a tree target: its tree steps only
+        scope = trees
+        rows = read_tree_rows(repo, config, trees, target.name)
+        status = TargetStatus(target.name, TREE_DIALECT)
     known = set()
     for step in scope:
         known.add(step.id)
@@ -77,14 +90,14 @@ def target_status(
             StepState(
                 step_id=step.id,
                 summary=step.summary,
-                state=_state(row),
+                state="unreachable" if step.id in unreachable else _state(row),
                 applied_at=row.finished_at.isoformat() if row and row.finished_at else None,
                 applied_by=row.applied_by if row else None,
                 checkpoint={k: v for k, v in (row.checkpoint or {}).items() if k != "schema_before"}
                 if row
                 else None,
                 statements_done=row.statements_done if row else 0,
-                error=row.error if row else None,
+                error=row.error if row else unreachable.get(step.id),
                 changed=changed,
             )
         )

@@ -76,7 +76,7 @@ class Stepper(Runner):
                 return conn.execute(text(sql), params)
 
             attempt = Attempt(step, kind, direction, row, conn, execute, result)
-            if getattr(kind, "chunked", False):
+            if kind.chunked:
                 run_chunked(self, attempt)
             elif transactional:
                 run_transactional(self, attempt)

@@ -13,7 +13,7 @@ from typing import Any
 from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger
-from gitmigrate.engine.target import open_target
+from gitmigrate.engine.target import open_database_target
 from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
@@ -51,7 +51,7 @@ class DriftReport:
 
 def inspect_target(repo: GitRepo, target_name: str | None) -> Inspected:
     """The live schema of a target (default: the project's default target)."""
-    target = open_target(load_config(repo), target_name, "read")
+    target = open_database_target(load_config(repo), target_name, "read")
     try:
         with target.engine.connect() as conn:
             return Inspected(target.name, reflect_schema(conn))
@@ -62,7 +62,7 @@ def inspect_target(repo: GitRepo, target_name: str | None) -> Inspected:
 def schema_drift(repo: GitRepo, target_name: str | None) -> DriftReport:
     """Compare the target's live schema with the schema its applied steps produce."""
     config = load_config(repo)
-    target = open_target(config, target_name, "read")
+    target = open_database_target(config, target_name, "read")
     try:
         with target.engine.connect() as conn:
             live = reflect_schema(conn)

@@ -4,35 +4,41 @@ As in Alembic's `ops.py`, an operation that destroys something keeps the whole o
 (`DropTable` holds the `Table`, `DropColumn` the `Column`), so its reverse can rebuild it and the
 rollback of a generated step is the inverse of its plan, operation by operation. Rendering to
 DDL is elsewhere (`render.py`): the plan is dialect-neutral data.
+
+This module holds the table operations; the base and the generic operations are in
+ops_base.py, those of views, enums, extensions and sequences in ops_objects.py, all re-exported
+here so that `ops.X` names every operation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from gitmigrate.schema.model import (
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Index,
     PrimaryKey,
-    Sequence,
     Table,
     UniqueConstraint,
-    View,
 )
-
-
-class Operation:
-    """Base of every operation: frozen data with `reverse()` and the objects it touches."""
-
-    def reverse(self) -> Operation:
-        raise NotImplementedError
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        raise NotImplementedError
+from gitmigrate.schema.ops_base import Composite, Operation, Statement
+from gitmigrate.schema.ops_objects import (
+    AddEnumValue,
+    AlterSequence,
+    CreateEnum,
+    CreateExtension,
+    CreateSequence,
+    CreateView,
+    DropEnum,
+    DropExtension,
+    DropSequence,
+    DropView,
+    EnumUsage,
+    ReplaceEnum,
+    unowned,
+)
 
 
 @dataclass(frozen=True)
@@ -271,201 +277,40 @@ class DropPrimaryKey(_TableOp):
         return AddPrimaryKey(self.table, self.primary_key)
 
 
-@dataclass(frozen=True)
-class CreateView(Operation):
-    view: View
-
-    def reverse(self) -> Operation:
-        return DropView(self.view)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.view.name,)
-
-
-@dataclass(frozen=True)
-class DropView(Operation):
-    view: View
-
-    def reverse(self) -> Operation:
-        return CreateView(self.view)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.view.name,)
-
-
-@dataclass(frozen=True)
-class CreateEnum(Operation):
-    enum: Enum
-
-    def reverse(self) -> Operation:
-        return DropEnum(self.enum)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.enum.name,)
-
-
-@dataclass(frozen=True)
-class DropEnum(Operation):
-    enum: Enum
-
-    def reverse(self) -> Operation:
-        return CreateEnum(self.enum)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.enum.name,)
-
-
-@dataclass(frozen=True)
-class EnumUsage:
-    """A column whose type is an enum: recreating the type must convert it."""
-
-    table: str
-    column: Column
-
-
-@dataclass(frozen=True)
-class ReplaceEnum(Operation):
-    """Recreate an enum type with other values (PostgreSQL cannot drop or reorder values):
-    rename the old type away, create the new one, convert every column using it, drop the old."""
-
-    old: Enum
-    new: Enum
-    usages: tuple[EnumUsage, ...] = ()
-
-    def reverse(self) -> Operation:
-        return ReplaceEnum(self.new, self.old, self.usages)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.new.name, *(f"{u.table}.{u.column.name}" for u in self.usages))
-
-
-@dataclass(frozen=True)
-class AddEnumValue(Operation):
-    """`ALTER TYPE ... ADD VALUE`. PostgreSQL cannot remove an enum value, so the reverse is not
-    an ALTER: it recreates the type without the value (`ReplaceEnum`), which fails, as it
-    should, while a row still holds the value."""
-
-    old: Enum
-    new: Enum
-    value: str
-    usages: tuple[EnumUsage, ...] = ()
-
-    def reverse(self) -> Operation:
-        return ReplaceEnum(self.new, self.old, self.usages)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.new.name,)
-
-    @property
-    def before(self) -> str | None:
-        """The existing value the new one goes before (None: it goes last)."""
-        values = self.new.values
-        following = values[values.index(self.value) + 1 :]
-        return next((v for v in following if v in self.old.values), None)
-
-
-@dataclass(frozen=True)
-class CreateExtension(Operation):
-    """PostgreSQL CREATE EXTENSION (its types, functions and operators come with it)."""
-
-    name: str
-
-    def reverse(self) -> Operation:
-        return DropExtension(self.name)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.name,)
-
-
-@dataclass(frozen=True)
-class DropExtension(Operation):
-    name: str
-
-    def reverse(self) -> Operation:
-        return CreateExtension(self.name)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.name,)
-
-
-@dataclass(frozen=True)
-class CreateSequence(Operation):
-    sequence: Sequence
-
-    def reverse(self) -> Operation:
-        return DropSequence(self.sequence)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.sequence.name,)
-
-
-@dataclass(frozen=True)
-class DropSequence(Operation):
-    sequence: Sequence
-
-    def reverse(self) -> Operation:
-        return CreateSequence(self.sequence)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.sequence.name,)
-
-
-@dataclass(frozen=True)
-class AlterSequence(Operation):
-    """Start, increment or OWNED BY of an existing sequence."""
-
-    old: Sequence
-    new: Sequence
-
-    def reverse(self) -> Operation:
-        return AlterSequence(self.new, self.old)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return (self.new.name,)
-
-
-def unowned(sequence: Sequence) -> Sequence:
-    return replace(sequence, owned_by=None)
-
-
-@dataclass(frozen=True)
-class Statement(Operation):
-    """A statement the plan cannot describe as a schema object (a data copy); only ever part
-    of a `Composite`, which says how it is undone."""
-
-    sql: str
-
-    def reverse(self) -> Operation:
-        raise NotImplementedError("a Statement is undone by the Composite holding it")
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return ()
-
-
-@dataclass(frozen=True)
-class Composite(Operation):
-    """Operations done together whose undo is not their reverses one by one: expand/contract
-    drops an old column, and its undo brings it back nullable, copies the values back from
-    the new column, then restores NOT NULL and the default."""
-
-    parts: tuple[Operation, ...]
-    undo: tuple[Operation, ...]
-
-    def reverse(self) -> Operation:
-        return Composite(self.undo, self.parts)
-
-    @property
-    def objects(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(o for p in self.parts for o in p.objects))
+__all__ = [
+    "AddCheck",
+    "AddColumn",
+    "AddEnumValue",
+    "AddForeignKey",
+    "AddPrimaryKey",
+    "AddUnique",
+    "AlterColumn",
+    "AlterSequence",
+    "Composite",
+    "CreateEnum",
+    "CreateExtension",
+    "CreateIndex",
+    "CreateSequence",
+    "CreateTable",
+    "CreateView",
+    "DropCheck",
+    "DropColumn",
+    "DropEnum",
+    "DropExtension",
+    "DropForeignKey",
+    "DropIndex",
+    "DropPrimaryKey",
+    "DropSequence",
+    "DropTable",
+    "DropUnique",
+    "DropView",
+    "EnumUsage",
+    "Operation",
+    "RebuildTable",
+    "RenameColumn",
+    "RenameTable",
+    "ReplaceEnum",
+    "SetTableComment",
+    "Statement",
+    "unowned",
+]

@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitmigrate.core.catalog import _build_migration
+from gitmigrate.core.catalog import LoadProblem, _check_step, _read_step, _toml
 from gitmigrate.core.config import CONFIG_FILE, load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.notes import RUN_NOTES_REF, _parse_json_note
-from gitmigrate.errors import GitMigrateError
+from gitmigrate.errors import CorruptMetadataError, GitMigrateError
 from tests.fixtures_git import make_repo
 
 FULL = os.environ.get("GITMIGRATE_RELIABILITY_FULL") == "1"
@@ -108,12 +108,18 @@ def _accepts_or_explains(call: Any, *where: str) -> None:
 @FUZZ
 @given(step_toml=texts, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
 def test_step_toml_never_leaks_an_exception(step_toml: str, encoding: str) -> None:
-    blobs = {"s": step_toml.encode(encoding, errors="surrogatepass"), "u": b"SELECT 1;", "d": b""}
-    files = {"step.toml": "s", "up.sql": "u", "down.sql": "d"}
+    content = {
+        "step.toml": step_toml.encode(encoding, errors="surrogatepass"),
+        "up.sql": b"SELECT 1;",
+        "down.sql": b"",
+    }
 
     def parse() -> None:
-        migration = _build_migration(blobs, "fuzz", None, {"001-x": files}, {})
-        for step in migration.steps:  # what every command reads from a parsed step
+        read = _read_step("migrations/fuzz/001-x", content, {})
+        if isinstance(read, LoadProblem):  # what load_migrations raises for it
+            raise CorruptMetadataError(read.message, read.fix)
+        _check_step(read.step, read.step.path)
+        for step in (read.step,):  # what every command reads from a parsed step
             assert isinstance(step.kind, str) and isinstance(step.summary, str)
             assert isinstance(step.options, dict)
             assert all(isinstance(rule, str) for rule in step.options.get("allow", []))
@@ -128,8 +134,14 @@ def test_step_toml_never_leaks_an_exception(step_toml: str, encoding: str) -> No
     header=st.one_of(st.text(max_size=200), documents(["name", "description", "created", "base"]))
 )
 def test_migration_toml_never_leaks_an_exception(header: str) -> None:
-    blobs = {"h": header.encode("utf-8", errors="surrogatepass")}
-    _accepts_or_explains(lambda: _build_migration(blobs, "fuzz", "h", {}, {}), "migration.toml")
+    where = "migrations/fuzz/migration.toml"
+
+    def parse() -> None:
+        parsed = _toml(header.encode("utf-8", errors="surrogatepass"), where)
+        if isinstance(parsed, LoadProblem):  # what load_migrations raises for it
+            raise CorruptMetadataError(parsed.message, parsed.fix)
+
+    _accepts_or_explains(parse, "migration.toml")
 
 
 # -- notes JSON ----------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "gitmigrate"
 SCANNED = ("core", "engine", "cli", "api", "api.py", "artifacts", "review", "hooks")
 
 
-
 def _modules() -> list[Path]:
     found: list[Path] = []
     for name in SCANNED:

@@ -1,0 +1,83 @@
+"""The runners of one run, by sort of target: database steps through the Stepper (under the
+database lock), tree steps through TreeRun (under each tree's lock file). apply, resume and
+rollback walk their steps in order and hand each to `Runners.run`; only where a step's ledger
+lives differs (DESIGN.md "Two sorts of target")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from gitmigrate.core.config import TREE
+from gitmigrate.core.model import Step
+from gitmigrate.db.ledger import LedgerRow
+from gitmigrate.engine.attempt import StepRun
+from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.runlog import RunRecorder
+from gitmigrate.engine.stepper import Stepper
+from gitmigrate.engine.target import target_sort
+from gitmigrate.engine.tree_run import TreeRun
+from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, tree_name
+from gitmigrate.errors import UsageError
+
+__all__ = ["Runners", "is_tree_step"]
+
+
+@dataclass
+class Runners:
+    stepper: Stepper | None  # None when the run's target is a tree
+    tree: TreeRun
+
+    def run(
+        self, step: Step, direction: str, row: LedgerRow | None, *, previewable: bool = True
+    ) -> StepRun:
+        kind = get_kind(step.kind)
+        if target_sort(kind) == TREE:
+            return self.tree.run(step, kind, direction, row)
+        if self.stepper is None:  # pragma: no cover - a tree run's scope holds tree steps only
+            raise UsageError(f"step {step.id} needs a database target", "pass --target NAME")
+        return self.stepper.run(step, kind, direction, row, previewable=previewable)
+
+    def recorder(self, step: Step) -> RunRecorder:
+        """The recorder whose events name the step's target."""
+        if is_tree_step(step):
+            name = tree_name(step, self.tree.override)
+            if name in self.tree.recorders:
+                return self.tree.recorders[name]
+        return self.tree.recorder
+
+    def dialect(self, step: Step) -> str:
+        if is_tree_step(step) or self.stepper is None:
+            return TREE_DIALECT
+        return self.stepper.target.dialect
+
+    def rows(self) -> dict[str, LedgerRow]:
+        """Every ledger row of the run's targets as they are now."""
+        rows: dict[str, LedgerRow] = {}
+        if self.stepper is not None:
+            with self.stepper.target.engine.connect() as conn:
+                rows.update(self.stepper.ledger.rows(conn))
+        for ledger in self.tree.ledgers.values():
+            rows.update(ledger.rows())
+        return rows
+
+    def forget(self, step: Step) -> None:
+        """Drop the step's ledger row (an irreversible step rolled back with --force)."""
+        if is_tree_step(step):
+            self.tree.ledgers[tree_name(step, self.tree.override)].delete(step.id)
+        elif self.stepper is not None:
+            with self.stepper.target.engine.begin() as conn:
+                self.stepper.ledger.delete(conn, step.id)
+
+    def flush(self) -> None:
+        self.tree.recorder.flush()
+        self.tree.flush()
+
+    @contextmanager
+    def preview(self) -> Iterator[None]:
+        if self.stepper is None:
+            yield
+            return
+        with self.stepper.preview():
+            yield
