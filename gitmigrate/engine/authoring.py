@@ -47,4 +47,5 @@ def author_step(
         authored.options,
         authored.irreversible,
         chosen,
+        project_files=authored.project_files,
     )
