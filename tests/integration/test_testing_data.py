@@ -127,3 +127,10 @@ def test_the_row_checksums_see_one_changed_value(sqlite_url: str) -> None:
         engine.dispose()
     assert before["customer"][0] == after["customer"][0] == ROWS
     assert before["customer"][1] != after["customer"][1]
+
+
+def test_every_built_in_kind_has_a_harness_test() -> None:
+    """sql: test_testing_harness.py; data: this file. A new built-in kind adds its own."""
+    from gitmigrate.core.kindlookup import BUILTIN
+
+    assert set(BUILTIN) == {"sql", "data"}, "run gitmigrate.testing against the new kind"
