@@ -13,6 +13,10 @@ from gitmigrate.errors import BlockedError, ChecksumMismatchError
 
 APPLIED = "applied"
 IN_FLIGHT = ("running", "needs_attention")
+# rows whose step left effects on the target (or is half-done): they speak for the step id
+# whatever its files are now, and a change of files is a checksum mismatch; a row of any other
+# status (failed, rolled back, abandoned) is history once the step's files changed
+PROTECTED = (APPLIED, "skipped", *IN_FLIGHT)
 
 
 _DIFF_LINES = 60  # an error message, not a review: the hint names the full `git diff`
@@ -66,10 +70,30 @@ def _text(content: bytes | None) -> list[str]:
     return canonical(content).decode("utf-8", errors="replace").split("\n")
 
 
-def check_checksum(repo: GitRepo, step: Step, row: LedgerRow) -> None:
+def same_files(step: Step, row: LedgerRow) -> bool:
+    """The row was written for the step's current files (a digest of another algorithm
+    cannot be compared, so it counts as the same: never a false mismatch)."""
     if row.checksum_algo != ALGORITHM:
-        return  # another algorithm's digest cannot be compared; never a false mismatch
-    if row.checksum == step.checksum or row.checksum == step_checksum(step.files):
+        return True
+    return row.checksum == step.checksum or row.checksum == step_checksum(step.files)
+
+
+def current_row(step: Step, row: LedgerRow | None) -> LedgerRow | None:
+    """The ledger row that speaks for `step` as it is now. A failed (rolled back, abandoned)
+    step replaced by another with the same id (`git reset`, a fixed step) is a new step: its old
+    row is history, so this returns None and the step is pending; see `previous_row`."""
+    if row is None or row.status in PROTECTED or same_files(step, row):
+        return row
+    return None
+
+
+def previous_row(step: Step, row: LedgerRow | None) -> LedgerRow | None:
+    """The history row of a replaced step (None when the row is current or absent)."""
+    return row if row is not None and current_row(step, row) is None else None
+
+
+def check_checksum(repo: GitRepo, step: Step, row: LedgerRow) -> None:
+    if same_files(step, row):
         return
     files = changed_files(repo, step, row.commit)
     which = ", ".join(files) if files else "its files"
