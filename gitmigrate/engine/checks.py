@@ -1,5 +1,6 @@
 """Refusing unsafe runs: an applied step whose files changed (checksum mismatch, as Flyway's
-validate), and a step left half-done by a crash on a dialect without transactional DDL."""
+validate), a step left half-done by a crash on a dialect without transactional DDL, and a step
+its kind says cannot run on the target (a SQL step written for another dialect)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from gitmigrate.core.checksum import ALGORITHM, canonical, file_checksum, step_c
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.db.ledger import LedgerRow
+from gitmigrate.engine.registry import get_kind
 from gitmigrate.errors import BlockedError, ChecksumMismatchError
 
 APPLIED = "applied"
@@ -125,3 +127,11 @@ def check_not_in_flight(step: Step, row: LedgerRow, *, resuming: bool) -> None:
             f"step {step.id} needs attention: {row.error}",
             "fix the cause named above, then run `git migrate resume`",
         )
+
+
+def check_target(step: Step, dialect: str) -> None:
+    """Refuse, before anything runs, a step whose kind says it cannot run on a target of
+    `dialect` (tree steps get engine/tree_steps.TREE_DIALECT)."""
+    problems = get_kind(step.kind).check_target(step, dialect)
+    if problems:
+        raise BlockedError("; ".join(p.message for p in problems), problems[0].hint)
