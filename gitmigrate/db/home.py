@@ -30,14 +30,13 @@ _HOME: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 _COPIES: dict[tuple[str, str], Table] = {}  # (table name, schema) -> the qualified copy
 
 
-def home_schema(conn: Connection) -> str:
-    """The schema (MariaDB: database) of git-migrate's tables on `conn`'s target."""
+def home_schema(conn: Connection) -> str | None:
+    """The schema (MariaDB: database) of git-migrate's tables on `conn`'s target; None where
+    there is none to name (a MariaDB URL without a database: the session's default it is)."""
     engine = conn.engine
-    found = _HOME.get(engine)
-    if found is None:
-        found = _discover(conn)
-        _HOME[engine] = found
-    return found
+    if engine not in _HOME:
+        _HOME[engine] = _discover(conn) or ""
+    return _HOME[engine] or None
 
 
 def _discover(conn: Connection) -> str:
@@ -67,6 +66,8 @@ def _discover(conn: Connection) -> str:
 def qualified(table: Table, conn: Connection) -> Table:
     """`table` (defined without a schema) named in the home schema of `conn`'s target."""
     schema = home_schema(conn)
+    if schema is None:
+        return table
     key = (table.name, schema)
     copy = _COPIES.get(key)
     if copy is None:
@@ -78,7 +79,10 @@ def qualified(table: Table, conn: Connection) -> Table:
 def qualified_name(conn: Connection, name: str) -> str:
     """`schema.name`, quoted for the dialect, for SQL text."""
     prepare = conn.dialect.identifier_preparer
-    return f"{prepare.quote_schema(home_schema(conn))}.{prepare.quote(name)}"
+    schema = home_schema(conn)
+    if schema is None:
+        return prepare.quote(name)
+    return f"{prepare.quote_schema(schema)}.{prepare.quote(name)}"
 
 
 def has_table(conn: Connection, name: str) -> bool:
@@ -95,5 +99,5 @@ def reset_session(conn: Connection) -> None:
         runner.exec_driver_sql("RESET search_path")
     elif dialect in ("mysql", "mariadb"):
         home = home_schema(conn)
-        if home:
+        if home is not None:
             runner.exec_driver_sql(f"USE {conn.dialect.identifier_preparer.quote(home)}")
