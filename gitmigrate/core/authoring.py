@@ -115,9 +115,9 @@ def resolve_dialect(config: ProjectConfig, dialect: str | None) -> str:
     """The dialect SQL is parsed for: explicit (--dialect), else `[migrate] dialect`, else the
     default target's, else SQLite. The one resolver: authoring, lint and plan all use it."""
     # imported here for speed: the sql package loads sqlglot, which `log`/`status` never need
-    from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
+    from gitmigrate.sql.dialects import ANY_DIALECT, dialect_of_url, normalize_dialect
 
-    if dialect:
+    if dialect and dialect.strip().lower() != ANY_DIALECT:  # "any": notes use the project's
         return normalize_dialect(dialect)
     if config.dialect:
         return normalize_dialect(config.dialect)

@@ -164,6 +164,11 @@ class Kind(Protocol):
         """Whether the step's files are well formed (missing rollback file, ...)."""
         ...
 
+    def check_target(self, step: Step, dialect: str) -> list[Problem]:
+        """Whether the step can run on a target of `dialect` (a SQL step written for another
+        dialect cannot); asked for every step before a run starts. Tree steps get "tree"."""
+        ...
+
     def note(
         self, step: Step, dialect: str | None, table_rows: RowCounts | None = None
     ) -> dict[str, Any]:

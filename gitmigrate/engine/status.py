@@ -10,7 +10,7 @@ from typing import Any
 from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger, LedgerRow
-from gitmigrate.engine.checks import changed_files
+from gitmigrate.engine.checks import changed_files, current_row, previous_row
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, read_tree_rows
@@ -29,6 +29,9 @@ class StepState:
     statements_done: int = 0
     error: str | None = None
     changed: tuple[str, ...] = ()
+    # the ledger row of a step with the same id whose files were replaced since it failed
+    # (or was rolled back, abandoned): history, not this step's state
+    previous: dict[str, Any] | None = None
 
 
 @dataclass
@@ -58,6 +61,16 @@ def _state(row: LedgerRow | None) -> str:
     return "pending" if row is None else row.status
 
 
+def _history(row: LedgerRow) -> dict[str, Any]:
+    return {
+        "status": row.status,
+        "error": row.error,
+        "checksum": row.checksum,
+        "commit": row.commit,
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+    }
+
+
 def target_status(
     repo: GitRepo, target_name: str | None, migration: str | None = None
 ) -> TargetStatus:
@@ -81,7 +94,8 @@ def target_status(
     known = set()
     for step in scope:
         known.add(step.id)
-        row = rows.get(step.id)
+        row = current_row(step, rows.get(step.id))
+        previous = previous_row(step, rows.get(step.id))
         changed: tuple[str, ...] = ()
         if row is not None and row.status == "applied" and row.checksum != step.checksum:
             changed = tuple(changed_files(repo, step, row.commit)) or ("(files)",)
@@ -99,6 +113,7 @@ def target_status(
                 statements_done=row.statements_done if row else 0,
                 error=row.error if row else unreachable.get(step.id),
                 changed=changed,
+                previous=_history(previous) if previous is not None else None,
             )
         )
     prefixes = {s.migration for s in scope}

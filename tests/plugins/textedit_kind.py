@@ -77,6 +77,9 @@ class TextEditKind:
             if not isinstance(step.options.get(key), str)
         ]
 
+    def check_target(self, step: Step, dialect: str) -> list[Any]:
+        return []  # a tree step runs no SQL
+
     def note(self, step: Step, dialect: str | None, table_rows: Any = None) -> dict[str, Any]:
         file, _, _ = _options(step)
         return {"impact": {"objects": [file], "destructive": False}}
