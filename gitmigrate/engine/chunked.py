@@ -39,21 +39,26 @@ def run_chunked(runner: Runner, attempt: Attempt) -> None:
     ledger = runner.ledger
     previous = dict(row.checkpoint or {}) if row is not None else {}
     in_flight = row is not None and row.status in IN_FLIGHT
-    if in_flight and previous.get("direction", UP) != direction:
-        other = "rolled back" if direction == UP else "applied"
+    # an apply left in flight (SIGINT, kill) is rolled back from its committed chunks: the
+    # restore starts over from the before-images, which the apply's chunks wrote with them
+    undoing_apply = in_flight and direction == DOWN and previous.get("direction", UP) == UP
+    if in_flight and direction == UP and previous.get("direction", UP) != direction:
         raise BlockedError(
-            f"step {step.id} was being {other} when it stopped ({row.statements_done if row else 0}"
-            " chunk(s) recorded)",
-            "finish that first: `git migrate rollback` for an interrupted rollback, "
-            "`git migrate resume` for an interrupted apply",
+            f"step {step.id} was being rolled back when it stopped"
+            f" ({row.statements_done if row else 0} chunk(s) recorded)",
+            "finish that first: `git migrate rollback --steps 1` continues the rollback",
         )
-    resume: dict[str, Any] = dict(previous.get("chunk") or {}) if in_flight else {}
-    start = row.statements_done if in_flight and row is not None else 0
+    if undoing_apply and row is not None and row.statements_done == 0:
+        _nothing_committed(runner, attempt)  # no chunk of the apply committed: nothing to undo
+        return
+    continuing = in_flight and not undoing_apply
+    resume: dict[str, Any] = dict(previous.get("chunk") or {}) if continuing else {}
+    start = row.statements_done if continuing and row is not None else 0
     base: dict[str, Any] = {"direction": direction}
     if (
         direction == DOWN
     ):  # what the apply recorded (a copy's plan) outlives the rollback's progress
-        base["applied"] = previous.get("applied") if in_flight else previous.get("chunk")
+        base["applied"] = previous.get("applied") if continuing else previous.get("chunk")
     ledger.ensure(conn)
     if row is None:
         ledger.upsert(conn, runner.ledger_row(step, "running", 0, {**base, "chunk": {}}))
@@ -112,6 +117,21 @@ def run_chunked(runner: Runner, attempt: Attempt) -> None:
         checkpoint={"chunk": state["last"]},
     )
     conn.commit()
+
+
+def _nothing_committed(runner: Runner, attempt: Attempt) -> None:
+    """Roll back an apply that stopped before its first chunk committed: record it only."""
+    runner.ledger.update(
+        attempt.conn,
+        attempt.step.id,
+        status="rolled_back",
+        statements_done=0,
+        checkpoint=None,
+        error=None,
+        run_id=runner.recorder.run_id,
+        finished_at=now(),
+    )
+    attempt.conn.commit()
 
 
 def chunk_context(

@@ -115,6 +115,7 @@ def rollback(
             chosen = _choose(scope, rows, options)
             for step in chosen:
                 check_checksum(repo, step, rows[step.id])
+            _check_in_flight(chosen, rows, resume)
             _check_irreversible(chosen, options)
             tree.check_rollback(s for s in chosen if is_tree_step(s) and not s.irreversible)
             result.planned = [
@@ -151,10 +152,23 @@ def _choose(scope: list[Step], rows: dict[str, LedgerRow], options: RollbackOpti
 
 
 def _undoable(row: LedgerRow) -> bool:
-    """Applied, stuck, or a chunked rollback that was interrupted and must be finished."""
-    if row.status in ("applied", "needs_attention"):
-        return True
-    return row.status == "running" and (row.checkpoint or {}).get("direction") == "down"
+    """Applied, stuck, or left in flight by an interrupted apply or rollback: a step in flight
+    is newer than every applied step, so it is the first to undo, never skipped."""
+    return row.status in ("applied", "needs_attention", "running")
+
+
+def _check_in_flight(chosen: list[Step], rows: dict[str, LedgerRow], resume: str) -> None:
+    """A step interrupted mid-apply is rolled back from its recorded chunks; a step without
+    chunks has no record of how far it got, so the rollback is refused with the reason."""
+    for step in chosen:
+        row = rows[step.id]
+        interrupted_apply = (row.checkpoint or {}).get("direction", "up") == "up"
+        if row.status == "running" and interrupted_apply and not get_kind(step.kind).chunked:
+            raise BlockedError(
+                f"step {step.id} was interrupted while it was applied"
+                f" ({row.statements_done} statement(s) done); its down script expects it whole",
+                f"finish it with `{resume}`, then roll back",
+            )
 
 
 def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:

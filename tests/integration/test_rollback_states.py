@@ -1,0 +1,93 @@
+"""Issue 12 defects 1, 2 and 5: states a rollback used to skip, loop in, or misrecord.
+
+1. a data step left in flight by SIGINT is rolled back first (its committed chunks restored),
+   never skipped in favour of the step before it, which would drop its table;
+2. a data step that fails before its first chunk is simply `failed` (nothing to restore), and
+   a rollback through steps whose before-images `cleanup` dropped is refused up front;
+5. `rollback --force` of an irreversible step records it `skipped`: apply does not re-run it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitmigrate.core.reporter import NullReporter
+from gitmigrate.data.authoring import add_data_step
+from gitmigrate.data.options import DataOptions
+from gitmigrate.engine.apply import ApplyOptions, apply
+from gitmigrate.errors import InterruptedRunError
+from tests.engine_helpers import Project, make_project
+
+ROWS = 1_200
+
+
+@pytest.fixture
+def project(db_url: str, git_repo: Path) -> Project:
+    """Migration `orders`: step 001 creates and fills the table (SQL), data steps follow."""
+    project = make_project(db_url, git_repo)
+    project.start("orders")
+    values = ", ".join(f"({i}, {i % 7})" for i in range(1, ROWS + 1))
+    project.step(
+        "create item",
+        "CREATE TABLE item (id INT PRIMARY KEY, n INT NOT NULL);\n"
+        f"INSERT INTO item (id, n) VALUES {values};\n",
+        "DROP TABLE item;\n",
+    )
+    return project
+
+
+def _data(project: Project, summary: str, **fields: Any) -> None:
+    options = {"table": "item", "batch_size": 200, "mode": "set", **fields}
+    add_data_step(project.repo, summary=summary, options=DataOptions(**options))
+
+
+def _items(project: Project) -> list[tuple[Any, ...]]:
+    return project.sql("SELECT id, n FROM item ORDER BY id")
+
+
+class _StopAfterTwoChunks(NullReporter):
+    def progress(self, step: Any, position: int, total: int | None) -> None:
+        if position == 400:  # rows: after the second chunk of 200
+            os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C would
+
+
+def _interrupt_step_002(project: Project) -> list[tuple[Any, ...]]:
+    project.apply(to="001")
+    before = _items(project)
+    _data(project, "bump", assignments=(("n", "n + 100"),))
+    with pytest.raises(InterruptedRunError, match="2 chunk"):
+        apply(project.repo, ApplyOptions(target="db", yes=True), _StopAfterTwoChunks())
+    row = project.ledger()["orders/002"]
+    assert (row.status, row.statements_done) == ("running", 2)
+    assert _items(project) != before
+    return before
+
+
+# --- defect 1 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", [{"steps": 1}, {"to": "001"}])
+def test_rollback_undoes_the_interrupted_data_step_not_the_one_before(
+    project: Project, how: dict[str, Any]
+) -> None:
+    before = _interrupt_step_002(project)
+    result = project.rollback(yes=True, **how)
+    assert [p.step.id for p in result.planned] == ["orders/002"]
+    assert _items(project) == before  # the committed chunks restored, the table still there
+    ledger = project.ledger()
+    assert ledger["orders/001"].status == "applied"
+    assert ledger["orders/002"].status == "rolled_back"
+    project.apply()  # and the step runs again from the start, exactly once
+    assert _items(project) == [(i, n + 100) for i, n in before]
+
+
+def test_rollback_all_starts_with_the_interrupted_step(project: Project) -> None:
+    _interrupt_step_002(project)
+    result = project.rollback(all=True, yes=True)
+    assert [p.step.id for p in result.planned] == ["orders/002", "orders/001"]
+    assert {r.status for r in project.ledger().values()} == {"rolled_back"}
