@@ -25,6 +25,7 @@ from gitmigrate.engine.checks import check_checksum
 from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.repair import SKIPPED_REASON, decision_record
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.runners import Runners, is_tree_step
 from gitmigrate.engine.signals import deferred_signals
@@ -43,7 +44,7 @@ class RollbackOptions:
     all: bool = False
     dry_run: bool = False
     yes: bool = False
-    force: bool = False  # skip irreversible steps (their effects stay; the ledger forgets them)
+    force: bool = False  # skip irreversible steps: their effects stay, recorded `skipped`
     lock_timeout: float = 60.0
 
 
@@ -220,10 +221,10 @@ def _roll_back_one(
     )
     if step.irreversible:
         if not options.dry_run:
-            runners.forget(step)
+            runners.skip(step, decision_record("skipped", recorder, step.irreversible))
             recorder.event("rollback_skipped", step, None, reason=step.irreversible)
             record_rollback_commit(repo, config, step, recorder, skipped=True)
-        reporter.step_finished(step, "skipped (irreversible)", 0.0)
+        reporter.step_finished(step, f"skipped ({SKIPPED_REASON})", 0.0)
         return
     recorder.event("rollback_started", step, None)
     try:

@@ -12,6 +12,7 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.checks import changed_files
 from gitmigrate.engine.plan import steps_in_scope
+from gitmigrate.engine.repair import decision_note
 from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, read_tree_rows
 
@@ -29,6 +30,7 @@ class StepState:
     statements_done: int = 0
     error: str | None = None
     changed: tuple[str, ...] = ()
+    note: str | None = None  # a skipped or decided step: why, and the command that changes it
 
 
 @dataclass
@@ -99,6 +101,7 @@ def target_status(
                 statements_done=row.statements_done if row else 0,
                 error=row.error if row else unreachable.get(step.id),
                 changed=changed,
+                note=decision_note(step.id, row),
             )
         )
     prefixes = {s.migration for s in scope}

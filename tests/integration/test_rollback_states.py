@@ -20,6 +20,7 @@ from gitmigrate.core.reporter import NullReporter
 from gitmigrate.data.authoring import add_data_step
 from gitmigrate.data.options import DataOptions
 from gitmigrate.engine.apply import ApplyOptions, apply
+from gitmigrate.engine.status import target_status
 from gitmigrate.errors import InterruptedRunError
 from tests.engine_helpers import Project, make_project
 
@@ -91,3 +92,18 @@ def test_rollback_all_starts_with_the_interrupted_step(project: Project) -> None
     result = project.rollback(all=True, yes=True)
     assert [p.step.id for p in result.planned] == ["orders/002", "orders/001"]
     assert {r.status for r in project.ledger().values()} == {"rolled_back"}
+
+
+# --- defect 5 ------------------------------------------------------------------------------------
+
+
+def test_a_forced_rollback_of_an_irreversible_step_records_it_skipped(project: Project) -> None:
+    project.step("drop n", "ALTER TABLE item DROP COLUMN n;", irreversible="drops a column")
+    project.apply(yes=True)
+    project.rollback(steps=1, yes=True, force=True)
+    row = project.ledger()["orders/002"]
+    assert row.status == "skipped"
+    assert project.apply().up_to_date  # not re-run unasked: its column is already gone
+    state = {s.step_id: s for s in target_status(project.repo, "db").steps}["orders/002"]
+    assert state.state == "skipped"
+    assert "repair orders/002 --rerun" in (state.note or "")

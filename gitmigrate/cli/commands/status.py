@@ -56,7 +56,8 @@ def _render(report: api.StatusReport, as_json: bool) -> None:
                 _lint_cell(lint.get(s.step_id)),
                 s.applied_at or "",
                 s.applied_by or "",
-                s.error
+                s.note
+                or s.error
                 or (f"{s.statements_done} statement(s) done" if s.state == "running" else ""),
             ]
             for s in status.steps
