@@ -159,6 +159,23 @@ def _fail(runner: Runner, attempt: Attempt, state: dict[str, Any], message: str)
     runner.recorder.event(
         "step_failed", step, None, direction=direction, error=message, chunks_done=done
     )
+    if direction == UP and done == 0:
+        # no chunk committed: nothing to restore (the table may not even exist), just failed
+        runner.ledger.update(
+            conn,
+            step.id,
+            status="failed",
+            statements_done=0,
+            checkpoint=None,
+            error=message,
+            finished_at=now(),
+        )
+        conn.commit()
+        return StepFailedError(
+            step.id,
+            f"step {step.id} failed before its first chunk committed: {message}",
+            "nothing of it was kept; fix the step and run the command again",
+        )
     if direction == UP and not step.irreversible:
         undo_error = _undo(runner, attempt, state["last"])
         if undo_error is None:

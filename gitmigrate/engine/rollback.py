@@ -117,10 +117,12 @@ def rollback(
             for step in chosen:
                 check_checksum(repo, step, rows[step.id])
             _check_in_flight(chosen, rows, resume)
+            _check_cleaned(chosen, rows, options)
             _check_irreversible(chosen, options)
             tree.check_rollback(s for s in chosen if is_tree_step(s) and not s.irreversible)
             result.planned = [
-                PlannedStep(s, rows[s.id], _rollback_impact(s, runners.dialect(s))) for s in chosen
+                PlannedStep(s, rows[s.id], _rollback_impact(s, rows[s.id], runners.dialect(s)))
+                for s in chosen
             ]
             _confirm(result.planned, options, confirm)
             with runners.preview():
@@ -182,14 +184,47 @@ def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:
         )
 
 
-def _rollback_impact(step: Step, dialect: str) -> Impact:
+def _cleaned(row: LedgerRow | None) -> list[str]:
+    """The helper tables (before-images) `cleanup` dropped for this step, if any."""
+    return list((row.checkpoint or {}).get("cleaned") or []) if row is not None else []
+
+
+def _check_cleaned(
+    chosen: list[Step], rows: dict[str, LedgerRow], options: RollbackOptions
+) -> None:
+    """Checked before anything runs: a step whose before-images are gone cannot be rolled
+    back, so a rollback through it would stop halfway."""
+    cleaned = [s for s in chosen if _cleaned(rows[s.id]) and not s.irreversible]
+    if not cleaned or options.force:
+        return
+    names = ", ".join(s.id for s in cleaned)
+    raise BlockedError(
+        f"cannot roll back {names}: `git migrate cleanup` dropped the before-images"
+        f" ({', '.join(t for s in cleaned for t in _cleaned(rows[s.id]))})",
+        f"roll back less (`--to {cleaned[0].id}` keeps it applied), or pass --force to skip"
+        " such steps, leaving their changes (recorded as skipped)",
+    )
+
+
+def _skipped_reason(step: Step, row: LedgerRow | None) -> str | None:
+    """Why a forced rollback passes over this step (its effects stay), None to run it."""
+    if step.irreversible:
+        return step.irreversible
+    if _cleaned(row):
+        return "its before-images were dropped by cleanup"
+    return None
+
+
+def _rollback_impact(step: Step, row: LedgerRow | None, dialect: str) -> Impact:
     if step.irreversible:
         return Impact(reasons=("irreversible: skipped",))
+    if _cleaned(row):
+        return Impact(reasons=("before-images dropped by cleanup: skipped",))
     return get_kind(step.kind).analyze_rollback(step, dialect)
 
 
 def _confirm(planned: list[PlannedStep], options: RollbackOptions, confirm: Confirm | None) -> None:
-    risky = [p for p in planned if p.impact.destructive and not p.step.irreversible]
+    risky = [p for p in planned if p.impact.destructive and _skipped_reason(p.step, p.row) is None]
     if not risky or options.yes or options.dry_run:
         return
     lines = [f"{p.step.id}: {'; '.join(p.impact.reasons)}" for p in risky]
@@ -219,10 +254,11 @@ def _roll_back_one(
     reporter.step_started(
         step, index + 1, total, "dry run rollback" if options.dry_run else "rollback"
     )
-    if step.irreversible:
+    skipped = _skipped_reason(step, planned.row)
+    if skipped is not None:
         if not options.dry_run:
-            runners.skip(step, decision_record("skipped", recorder, step.irreversible))
-            recorder.event("rollback_skipped", step, None, reason=step.irreversible)
+            runners.skip(step, decision_record("skipped", recorder, skipped))
+            recorder.event("rollback_skipped", step, None, reason=skipped)
             record_rollback_commit(repo, config, step, recorder, skipped=True)
         reporter.step_finished(step, f"skipped ({SKIPPED_REASON})", 0.0)
         return

@@ -18,10 +18,11 @@ import pytest
 
 from gitmigrate.core.reporter import NullReporter
 from gitmigrate.data.authoring import add_data_step
+from gitmigrate.data.cleanup import cleanup
 from gitmigrate.data.options import DataOptions
 from gitmigrate.engine.apply import ApplyOptions, apply
 from gitmigrate.engine.status import target_status
-from gitmigrate.errors import InterruptedRunError
+from gitmigrate.errors import BlockedError, InterruptedRunError, StepFailedError
 from tests.engine_helpers import Project, make_project
 
 ROWS = 1_200
@@ -92,6 +93,46 @@ def test_rollback_all_starts_with_the_interrupted_step(project: Project) -> None
     result = project.rollback(all=True, yes=True)
     assert [p.step.id for p in result.planned] == ["orders/002", "orders/001"]
     assert {r.status for r in project.ledger().values()} == {"rolled_back"}
+
+
+# --- defect 2 ------------------------------------------------------------------------------------
+
+
+def test_a_data_step_on_a_missing_table_fails_plainly_and_leaves_no_loop(
+    project: Project,
+) -> None:
+    project.apply()
+    _data(project, "nosuch", table="nosuch", assignments=(("v", "1"),))
+    with pytest.raises(StepFailedError) as failed:
+        project.apply()
+    assert "restoring the before-images" not in str(failed.value)
+    row = project.ledger()["orders/002"]
+    assert (row.status, row.statements_done) == ("failed", 0)
+    # nothing of it to undo: rolling back one step is the step before it, and that works
+    result = project.rollback(steps=1, yes=True)
+    assert [p.step.id for p in result.planned] == ["orders/001"]
+
+
+def test_a_rollback_through_cleaned_steps_is_refused_before_it_starts(
+    project: Project,
+) -> None:
+    _data(project, "bump", assignments=(("n", "n + 1"),))
+    project.step("later", "CREATE TABLE later (id INT PRIMARY KEY);", "DROP TABLE later;")
+    project.apply()
+    assert cleanup(project.repo, "orders", target="db", yes=True).dropped
+    ledger = project.ledger()
+    with pytest.raises(BlockedError, match="orders/002") as refused:
+        project.rollback(all=True, yes=True)
+    assert "cleanup" in str(refused.value) and "--to" in refused.value.hint
+    assert project.ledger() == ledger  # refused before anything ran: 003 is still applied
+    # --force skips it as an irreversible step: its effects stay, recorded as skipped
+    project.rollback(to="001", yes=True, force=True)
+    statuses = {k: r.status for k, r in project.ledger().items()}
+    assert statuses == {
+        "orders/001": "applied",
+        "orders/002": "skipped",
+        "orders/003": "rolled_back",
+    }
 
 
 # --- defect 5 ------------------------------------------------------------------------------------
