@@ -51,6 +51,8 @@ class TargetStatus:
             "pending": self.count("pending") + self.count("rolled_back"),
             "failed": self.count("failed"),
             "in_flight": self.count("running") + self.count("needs_attention"),
+            "skipped": self.count("skipped"),
+            "abandoned": self.count("abandoned"),
             "drift": self.drift,
             "steps": [s.__dict__ for s in self.steps],
         }
