@@ -241,6 +241,8 @@ def _pending(
             continue
         if row is not None and _decided_not_to_run(step, row):
             continue
+        if row is not None and row.status == "abandoned":
+            row = None  # a replaced step runs afresh: its new checksum is recorded
         if row is not None:
             check_not_in_flight(step, row, resuming=resuming)
         executor = get_kind(step.kind)
