@@ -9,7 +9,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from gitmigrate.core.authoring import start_migration
+from gitmigrate.core.gitstore import GitRepo
+from tests.e2e.test_tree_plugin import cli  # noqa: F401 - the fixture: CLI with the plug-in
 from tests.fixtures_git import CliResult, CliRunner, git
+from tests.plugins.textedit_steps import CONF
 
 
 def ok(result: CliResult) -> CliResult:
@@ -110,3 +114,38 @@ def test_repair_rerun_of_a_skipped_step_needs_confirmation(
     assert _state(run, "drop/001")["state"] == "pending"
     with sqlite3.connect(db) as conn:
         assert [r[1] for r in conn.execute("PRAGMA table_info(customer)")] == ["id"]
+
+
+def test_a_forced_rollback_of_an_irreversible_tree_step_records_it_skipped(
+    cli: Any,  # noqa: F811 - the imported fixture
+    git_repo: Path,
+    tmp_path: Path,
+) -> None:
+    """Defect 5 on a tree target (the textedit plug-in): its ledger file records `skipped`."""
+    deployed = tmp_path / "deployed"
+    deployed.mkdir()
+    (deployed / "app.conf").write_bytes(CONF.encode())
+    config = git_repo / ".gitmigrate.toml"
+    config.write_text(config.read_text() + f'\n[targets.deployed]\npath = "{deployed}"\n')
+    git(git_repo, "commit", "-q", "-am", "the deployed tree")
+    start_migration(GitRepo(git_repo), "settings")
+    step_dir = git_repo / "migrations/settings/001-raise-timeout"
+    step_dir.mkdir(parents=True)
+    (step_dir / "step.toml").write_text(
+        'kind = "textedit"\nsummary = "raise the timeout"\nirreversible = "clients cache it"\n\n'
+        '[options]\nfile = "app.conf"\nold = "timeout = 10"\nnew = "timeout = 30"\n'
+        'target = "deployed"\n'
+    )
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-q", "-m",
+        "textedit: raise the timeout\n\nMigrate-Step: settings/001\nMigrate-Kind: textedit\n")  # fmt: skip
+    assert cli("apply", "--target", "deployed").exit_code == 0
+    rolled = cli("rollback", "--all", "--force", "--yes", "--target", "deployed")
+    assert rolled.exit_code == 0, rolled.stderr
+    ledger = json.loads((deployed / ".gitmigrate-ledger.json").read_text())
+    assert [r["status"] for r in ledger["rows"]] == ["skipped"]
+    assert "timeout = 30" in (deployed / "app.conf").read_text()  # its effect stays
+    again = cli("apply", "--target", "deployed")
+    assert again.exit_code == 0 and "up to date" in again.stdout.lower(), again.stdout
+    step = json.loads(cli("status", "--json", "--target", "deployed").stdout)["steps"][0]
+    assert step["state"] == "skipped" and "repair settings/001 --rerun" in step["note"]
