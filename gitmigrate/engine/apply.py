@@ -244,12 +244,25 @@ def _pending(
             check_checksum(repo, step, row)
         if row is not None and row.status == "applied":
             continue
+        if row is not None and _decided_not_to_run(step, row):
+            continue
+        if row is not None and row.status == "abandoned":
+            row = None  # a replaced step runs afresh: its new checksum is recorded
         if row is not None:
             check_not_in_flight(step, row, resuming=resuming)
         check_target(step, runners.dialect(step))
         executor = get_kind(step.kind)
         planned.append(PlannedStep(step, row, executor.analyze(step, runners.dialect(step))))
     return planned
+
+
+def _decided_not_to_run(step: Step, row: LedgerRow) -> bool:
+    """`skipped` (a forced rollback left its effects) never runs again unasked; `abandoned`
+    (repair --abandon) holds only for the files it was decided on, so a replaced step with
+    the same id runs."""
+    if row.status == "skipped":
+        return True
+    return row.status == "abandoned" and row.checksum == step.checksum
 
 
 def _check_lint(

@@ -12,6 +12,7 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.checks import changed_files, current_row, previous_row
 from gitmigrate.engine.plan import steps_in_scope
+from gitmigrate.engine.repair import decision_note
 from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, read_tree_rows
 
@@ -32,6 +33,7 @@ class StepState:
     # the ledger row of a step with the same id whose files were replaced since it failed
     # (or was rolled back, abandoned): history, not this step's state
     previous: dict[str, Any] | None = None
+    note: str | None = None  # a skipped or decided step: why, and the command that changes it
 
 
 @dataclass
@@ -52,6 +54,8 @@ class TargetStatus:
             "pending": self.count("pending") + self.count("rolled_back"),
             "failed": self.count("failed"),
             "in_flight": self.count("running") + self.count("needs_attention"),
+            "skipped": self.count("skipped"),
+            "abandoned": self.count("abandoned"),
             "drift": self.drift,
             "steps": [s.__dict__ for s in self.steps],
         }
@@ -114,6 +118,7 @@ def target_status(
                 error=row.error if row else unreachable.get(step.id),
                 changed=changed,
                 previous=_history(previous) if previous is not None else None,
+                note=decision_note(step.id, row),
             )
         )
     prefixes = {s.migration for s in scope}

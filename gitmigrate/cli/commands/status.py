@@ -66,6 +66,12 @@ def _render(report: api.StatusReport, as_json: bool) -> None:
     output.info(
         f"applied {j['applied']}, pending {j['pending']}, failed {j['failed']}, in flight {j['in_flight']}"
     )
+    extra = ", ".join(f"{state} {j[state]}" for state in ("skipped", "abandoned") if j[state])
+    if extra:
+        output.info(extra)
+    for s in status.steps:
+        if s.note:  # a skipped or decided step: why, and the command that changes it
+            output.info(f"{s.step_id}: {s.note}")
     for line in status.drift:
         output.warn(f"drift: {line}")
 
