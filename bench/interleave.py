@@ -60,9 +60,10 @@ def main() -> None:
     parser.add_argument("old")
     parser.add_argument("new")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("bench", nargs=argparse.REMAINDER, help="-- SCRIPT [ARGS...]")
-    args = parser.parse_args()
-    bench = args.bench[1:] if args.bench[:1] == ["--"] else args.bench
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    bench = argv[split + 1 :]
     if not bench:
         parser.error("name the benchmark after --, e.g. -- bench/log_bench.py")
     series: dict[str, dict[str, list[float]]] = {"old": defaultdict(list), "new": defaultdict(list)}
