@@ -22,13 +22,14 @@ from gitmigrate.errors import InterruptedRunError
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class Interrupted(BaseException):
-    """A signal outside the deferred window. A BaseException, as KeyboardInterrupt, so that no
+class Interrupted(SystemExit):
+    """A signal outside the deferred window (or a second one inside it). Not an Exception, so no
     `except Exception` on the way mistakes it for a failure; not a KeyboardInterrupt, which click
-    would turn into a bare `Abort`."""
+    would turn into a bare `Abort`; a SystemExit with code 130, which psycopg answers by
+    cancelling the query in flight, and which exits 130 even if nothing caught it."""
 
     def __init__(self, signal_name: str) -> None:
-        super().__init__(signal_name)
+        super().__init__(130)
         self.signal_name = signal_name
 
 

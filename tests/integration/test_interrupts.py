@@ -156,3 +156,40 @@ def test_sigterm_mid_data_step_exits_130_and_apply_points_to_resume(
     assert resumed.returncode == 0, resumed.stderr
     assert _query(url, "SELECT n, COUNT(*) FROM item GROUP BY n") == [(1, ROWS)]
     assert _query(url, "SELECT status FROM gitmigrate_ledger") == [("applied",)]
+
+
+@pytest.mark.parametrize(
+    "dialect",
+    [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ],
+)
+def test_a_second_ctrl_c_still_ends_with_130_a_hint_and_a_resumable_step(
+    dialect: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The user insists: the second SIGINT lands wherever it lands (inside a chunk, or after
+    the engine has stopped); the outcome is the same and `resume` finishes the step."""
+    url = request.getfixturevalue("sqlite_url" if dialect == "sqlite" else "postgres_url")
+    repo = _project(tmp_path / "repo")
+    env = cli_env(tmp_path / "home")
+    _fill(url)
+    proc = start_cli(repo, env, "apply", "--yes", "--no-progress", "--target", url)
+    try:
+        deadline = time.monotonic() + 60
+        while _chunks_done(url) < 1 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.01)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    lines = _assert_interrupted(proc.returncode, stderr)
+    assert "resume" in stderr, lines
+    resumed = run_cli(repo, env, "resume", "--yes", "--no-progress", "--target", url)
+    assert resumed.returncode == 0, resumed.stderr
+    assert _query(url, "SELECT n, COUNT(*) FROM item GROUP BY n") == [(1, ROWS)]
