@@ -1,11 +1,11 @@
 """How a program that runs git-migrate's commands ends on SIGINT/SIGTERM as the CLI does: exit
 130 with `error: interrupted …` and a hint (see gitmigrate/engine/signals.py).
 
-    interrupts_raise()          # first thing in main(): signals raise Interrupted
-    try:
-        ...
-    except Interrupted as exc:
-        error = interrupted_outside_run(exc.signal_name)   # message and hint
+    with interrupts_raise():        # around main(): signals raise Interrupted
+        try:
+            ...
+        except Interrupted as exc:
+            error = interrupted_outside_run(exc.signal_name)   # message and hint
 """
 
 from __future__ import annotations

@@ -52,7 +52,11 @@ def _end_ctrl_c_echo() -> None:
 
 
 def main() -> None:
-    interrupts_raise()
+    with interrupts_raise():
+        _main()
+
+
+def _main() -> None:
     code: object = 0
     try:
         # without standalone mode click *returns* the code of `ctx.exit(n)` instead of exiting

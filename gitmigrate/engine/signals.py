@@ -2,7 +2,7 @@
 
 During a run (`deferred_signals`) a signal only sets a flag: the engine finishes the current
 statement or chunk, records its checkpoint and raises InterruptedRunError naming `git migrate
-resume`. Outside that window (`interrupts_raise`, installed by the CLI before anything else) a
+resume`. Outside that window (`interrupts_raise`, around everything the CLI does) a
 signal raises `Interrupted` at once, for SIGTERM as for SIGINT, so that neither Python's default
 SIGTERM action (exit 143) nor click's Ctrl-C handling (a bare "Aborted" after a blank line)
 decides the outcome; `interrupted_outside_run` then says what the interrupt left behind.
@@ -56,11 +56,21 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signal.Signals(signum).name)
 
 
-def interrupts_raise() -> None:
-    """Make SIGINT and SIGTERM raise Interrupted (the CLI's first act; never the library's)."""
-    if threading.current_thread() is threading.main_thread():
-        for sig in SIGNALS:
-            signal.signal(sig, _raise_interrupted)
+@contextmanager
+def interrupts_raise() -> Iterator[None]:
+    """While the CLI runs a command (never the library on its own): SIGINT and SIGTERM raise
+    Interrupted. The previous handlers come back after, for a caller in the same process (the
+    tests run `main()` inside pytest, whose SIGTERM must still end it)."""
+    _progress.started, _progress.resume = False, None
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def interrupted_outside_run(signal_name: str) -> InterruptedRunError:
