@@ -1,5 +1,6 @@
 """The `git migrate` command line: a thin layer over the library. One error boundary here turns
-GitMigrateError into a one-line message and the exit code of DESIGN.md; Ctrl-C exits 130."""
+GitMigrateError into a one-line message and the exit code of DESIGN.md. Every interrupt (SIGINT
+or SIGTERM, before a run or during one) ends here as `error: interrupted …` with a hint, exit 130."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 
 from gitmigrate import __version__
+from gitmigrate.api.interrupts import Interrupted, interrupted_outside_run, interrupts_raise
 from gitmigrate.cli.commands import LazyGroup
 from gitmigrate.errors import EXIT_FAILED, EXIT_INTERRUPTED, GitMigrateError
 
@@ -37,7 +39,24 @@ def _report_crash() -> str:
     return path
 
 
+def _show(exc: GitMigrateError) -> None:
+    click.echo(f"error: {exc.message}", err=True)
+    if exc.hint:
+        click.echo(f"  hint: {exc.hint}", err=True)
+
+
+def _end_ctrl_c_echo() -> None:
+    """A terminal echoes ^C without a newline; the message starts on a line of its own."""
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+
+
 def main() -> None:
+    with interrupts_raise():
+        _main()
+
+
+def _main() -> None:
     code: object = 0
     try:
         # without standalone mode click *returns* the code of `ctx.exit(n)` instead of exiting
@@ -49,17 +68,16 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("interrupted", err=True)
+            _show(interrupted_outside_run("SIGINT"))
             sys.exit(EXIT_INTERRUPTED)
         click.echo("aborted", err=True)
         sys.exit(EXIT_FAILED)
     except GitMigrateError as exc:
-        click.echo(f"error: {exc.message}", err=True)
-        if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
+        _show(exc)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        _end_ctrl_c_echo()
+        _show(interrupted_outside_run(getattr(exc, "signal_name", "SIGINT")))
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - the one place that catches everything
         path = _report_crash()

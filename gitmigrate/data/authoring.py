@@ -72,14 +72,18 @@ def author_data(request: AuthorRequest) -> StepFiles:
             options = replace(options, pre_checks=stored)
         else:
             options = replace(options, post_checks=stored)
+    triggers: dict[str, list[str]] = {}
     if target is not None and options.mode != "copy":
-        options = _check_against_target(config, str(target), options, chosen)
+        options, triggers = _check_against_target(config, str(target), options, chosen)
     irreversible = None
     if not options.backup and options.mode != "copy":
         irreversible = NO_BACKUP
     if options.cleanup_source:
         irreversible = CLEANUP_SOURCE
-    return StepFiles(files, options.to_toml(), irreversible, {"dialect": chosen})
+    toml = options.to_toml()
+    if triggers:  # seen on the target: the note and plan say what its rollback cannot restore
+        toml["update_triggers"] = triggers
+    return StepFiles(files, toml, irreversible, {"dialect": chosen})
 
 
 def _parse_expressions(options: DataOptions, dialect: str) -> None:
@@ -133,11 +137,13 @@ def _check_copy(options: DataOptions) -> None:
 
 def _check_against_target(
     config: Any, target: str, options: DataOptions, dialect: str
-) -> DataOptions:
-    """Resolve the table and its key on the live target and try each expression there."""
+) -> tuple[DataOptions, dict[str, list[str]]]:
+    """Resolve the table and its key on the live target and try each expression there; the
+    table's UPDATE triggers, by name, with the columns they set."""
     from sqlalchemy import text
 
     from gitmigrate.data.table import load_table
+    from gitmigrate.data.triggers import as_record, update_triggers
     from gitmigrate.engine.target import open_database_target
 
     opened = open_database_target(config, target, "read")
@@ -158,6 +164,7 @@ def _check_against_target(
                 )
             for column in options.columns:
                 table.column(column)
+            triggers = as_record(update_triggers(conn, opened.dialect, table.name))
     except UsageError:
         raise
     except Exception as exc:
@@ -169,4 +176,4 @@ def _check_against_target(
         ) from exc
     finally:
         opened.engine.dispose()
-    return replace(options, table=table.name, key=table.key)
+    return replace(options, table=table.name, key=table.key), triggers

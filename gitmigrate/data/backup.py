@@ -73,9 +73,16 @@ def backup_exists(ctx: StepContext, name: str) -> bool:
 
 
 def restore_chunks(
-    ctx: StepContext, table: DataTable, backup: DataTable, batch: int
+    ctx: StepContext,
+    table: DataTable,
+    backup: DataTable,
+    batch: int,
+    silence: tuple[list[str], list[str]] = ([], []),
 ) -> Iterator[Checkpoint]:
-    """Restore the before-images in key order, one checkpoint per chunk, then drop them."""
+    """Restore the before-images in key order, one checkpoint per chunk, then drop them.
+    `silence`: statements run before and after each chunk's UPDATE, inside its transaction,
+    that keep the table's UPDATE triggers from firing again (data/triggers.py)."""
+    off, on = silence
     resume = dict(ctx.resume)
     if resume.get("phase") == "dropped":
         return
@@ -94,7 +101,11 @@ def restore_chunks(
         if upper is None:
             break
         condition, params = range_condition(backup, after, upper, alias="b.")
+        for sql in off:
+            ctx.execute(sql)
         result = ctx.execute(restore_statement(table, backup, condition), params)
+        for sql in on:
+            ctx.execute(sql)
         rows += affected_rows(result)
         chunks += 1
         after = upper

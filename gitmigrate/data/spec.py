@@ -98,4 +98,11 @@ def probe(spec: DataSpec, conn: Any, dialect: str) -> dict[str, Any]:
             "spec": resolved,
             "problem": f"its row filter does not run: {str(exc).splitlines()[0]}",
         }
-    return {"spec": resolved, "affected_rows": int(count or 0)}
+    from gitmigrate.data.triggers import as_record, restore_silences, update_triggers
+
+    triggers = as_record(update_triggers(conn, dialect, resolved.table or ""))
+    found: dict[str, Any] = {"spec": resolved, "affected_rows": int(count or 0)}
+    if triggers:  # and whether a rollback here could switch them off (PostgreSQL: the owner)
+        found["update_triggers"] = triggers
+        found["triggers_silenced"] = restore_silences(conn, dialect, resolved.table or "")
+    return found

@@ -107,7 +107,7 @@ def apply(
         with ExitStack() as stack:
             if database is not None:
                 stack.enter_context(target_lock(database.engine, timeout=options.lock_timeout))
-            stop = stack.enter_context(deferred_signals())
+            stop = stack.enter_context(deferred_signals(resume_command(options, target)))
             tree = stack.enter_context(
                 TreeRun(
                     repo,

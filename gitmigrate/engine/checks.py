@@ -117,6 +117,12 @@ def check_checksum(repo: GitRepo, step: Step, row: LedgerRow) -> None:
 
 def check_not_in_flight(step: Step, row: LedgerRow, *, resuming: bool) -> None:
     if row.status == "running" and not resuming:
+        if get_kind(step.kind).chunked:  # on every dialect: each chunk commits with its record
+            raise BlockedError(
+                f"step {step.id} was interrupted with {row.statements_done} chunk(s) committed"
+                " and recorded; `apply` does not start it over",
+                "run `git migrate resume` to continue it from its checkpoint",
+            )
         raise BlockedError(
             f"step {step.id} was interrupted after {row.statements_done} statement(s) "
             f"on a target without transactional DDL",

@@ -82,7 +82,7 @@ def rollback(
         with ExitStack() as stack:
             if database is not None:
                 stack.enter_context(target_lock(database.engine, timeout=options.lock_timeout))
-            stop = stack.enter_context(deferred_signals())
+            stop = stack.enter_context(deferred_signals(resume))
             tree = stack.enter_context(
                 TreeRun(
                     repo,

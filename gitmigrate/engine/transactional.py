@@ -16,6 +16,7 @@ from gitmigrate.engine.attempt import (
     short,
 )
 from gitmigrate.engine.runlog import now
+from gitmigrate.engine.signals import Interrupted
 from gitmigrate.errors import StepFailedError
 
 
@@ -57,7 +58,7 @@ def run_transactional(runner: Runner, attempt: Attempt) -> None:
                 run_id=runner.recorder.run_id,
             )
         tx.commit()
-    except Stop:
+    except (Stop, Interrupted):  # Interrupted: a second signal, inside a statement
         tx.rollback()
         raise runner.interrupted(attempt, "nothing of the step was kept") from None
     except BaseException as exc:

@@ -23,6 +23,7 @@ from gitmigrate.engine.description import (
     Scripts,
     verify_words,
 )
+from gitmigrate.kinds.data.trigger_words import not_exact, rollback_words
 from gitmigrate.schema.lock_levels import blocking, lock_level
 
 _CHUNKS = (
@@ -44,7 +45,7 @@ def describe_data(step: Step, dialect: str, note: Mapping[str, Any]) -> Descript
         runs_in=DATABASE,
         forward=(operation,),
         backward=(operation,),  # a rollback rewrites the same rows
-        rollback=_rollback(step, options.mode, options.backup),
+        rollback=_rollback(step, options.mode, options.backup, rollback_words(step, dialect, live)),
         rollback_missing="keeps no before-images (backup = false)",
         rollback_fix=(
             f"set backup = true under [options] in {step.path}/step.toml, or state why no "
@@ -58,6 +59,7 @@ def describe_data(step: Step, dialect: str, note: Mapping[str, Any]) -> Descript
             f"{copy_record_table_name(step.id)} from tables that existed"
             if declared.mode == "copy"
             else f"writes the before-images kept in {backup} back ({step.dir_name}.down.sql)"
+            + rollback_words(step, dialect, live)
         ),
         loss=_loss(spec),
         restore_check="`git migrate data verify` against a copy taken before",
@@ -77,6 +79,7 @@ def describe_data(step: Step, dialect: str, note: Mapping[str, Any]) -> Descript
                 f"data step ({spec.mode}) commits chunk by chunk",
                 "interrupting is safe: `git migrate resume` continues from the last checkpoint",
             ),
+            *_trigger_risks(step, dialect, live),
         ),  # fmt: skip
         cleanup=f"drop the before-images in {backup}"
         if spec.backup and spec.mode != "copy"
@@ -89,6 +92,21 @@ def describe_data(step: Step, dialect: str, note: Mapping[str, Any]) -> Descript
     )
 
 
+def _trigger_risks(step: Step, dialect: str, live: Mapping[str, Any]) -> tuple[Risk, ...]:
+    missing = not_exact(step, dialect, live)
+    if not missing or not step.options.get("backup", True):
+        return ()
+    columns = ", ".join(missing["columns"]) or "the columns they set"
+    return (
+        Risk(
+            "medium",
+            f"rollback not exact for {columns}: UPDATE trigger(s)"
+            f" {', '.join(missing['triggers'])} fire again as the before-images are written back",
+            "after a rollback, set those columns by hand if their values matter",
+        ),
+    )
+
+
 def _operation(step: Step, spec: DataSpec, dialect: str) -> Operation:
     objects = spec.tables if spec.mode == "copy" else (spec.table,)
     reason = None if spec.backup or spec.mode == "copy" else f"irreversible: {step.irreversible}"
@@ -97,7 +115,7 @@ def _operation(step: Step, spec: DataSpec, dialect: str) -> Operation:
     return Operation(0, name, objects, reason is not None, reason, lock, blocking(lock))
 
 
-def _rollback(step: Step, mode: str, backup: bool) -> str | None:
+def _rollback(step: Step, mode: str, backup: bool, triggers: str) -> str | None:
     if not backup:
         return None
     if mode == "copy":
@@ -107,6 +125,7 @@ def _rollback(step: Step, mode: str, backup: bool) -> str | None:
         )
     return (
         f"restores the before-images (key + changed columns) kept in {backup_table_name(step.id)}"
+        + triggers
     )
 
 

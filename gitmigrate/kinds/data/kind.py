@@ -58,7 +58,7 @@ class DataKind:
     ) -> dict[str, Any]:
         from gitmigrate.kinds.data.note import data_impact
 
-        return {"dialect": dialect, "impact": data_impact(step, table_rows)}
+        return {"dialect": dialect, "impact": data_impact(step, table_rows, dialect)}
 
     def work(self, step: Step, dialect: str, rows: int | None = None) -> Work:
         """One operation per step, e.g. "DATA SET"."""

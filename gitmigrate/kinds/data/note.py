@@ -10,11 +10,15 @@ from gitmigrate.data.naming import backup_table_name
 from gitmigrate.data.options import options_of
 from gitmigrate.db.connect import supports_transactional_ddl
 from gitmigrate.engine.kinds import Impact, RowCounts
+from gitmigrate.kinds.data.trigger_words import known_triggers, not_exact
 
 
-def data_impact(step: Step, table_rows: RowCounts | None = None) -> dict[str, Any]:
+def data_impact(
+    step: Step, table_rows: RowCounts | None = None, dialect: str | None = None
+) -> dict[str, Any]:
     """What a data step touches and how it locks: rows of one chunk at a time, each chunk its
-    own short transaction; before-images unless --no-backup."""
+    own short transaction; before-images unless --no-backup; the table's UPDATE triggers and,
+    on MariaDB, the columns they set, which its rollback cannot restore exactly."""
     options = options_of(step.id, step.options)
     tables = [options.table] if options.table else list(options.tables) or ["(all tables)"]
     rows = table_rows.rows((options.table.lower(),)) if table_rows and options.table else None
@@ -29,7 +33,19 @@ def data_impact(step: Step, table_rows: RowCounts | None = None) -> dict[str, An
         "before_images": backup_table_name(step.id) if keeps else None,
         "destructive": bool(step.irreversible),
         "reason": step.irreversible,
+        **_triggers(step, dialect, keeps),
     }
+
+
+def _triggers(step: Step, dialect: str | None, keeps: bool) -> dict[str, Any]:
+    triggers = known_triggers(step)
+    if not triggers or not keeps:
+        return {}
+    found: dict[str, Any] = {"update_triggers": triggers}
+    missing = not_exact(step, dialect or "", None)
+    if missing:
+        found["rollback_not_exact"] = missing
+    return found
 
 
 def analyze(step: Step, dialect: str) -> Impact:
@@ -62,8 +78,9 @@ def analyze_rollback(step: Step, dialect: str) -> Impact:
             reasons=("removes the rows the copy inserted",),
             previewable=supports_transactional_ddl(dialect),
         )
+    missing = not_exact(step, dialect)
     return Impact(
         objects=(options.table or "",),
         previewable=supports_transactional_ddl(dialect),
-        details={"restores": "before-images"},
+        details={"restores": "before-images", **({"not_exact": missing} if missing else {})},
     )

@@ -5,16 +5,25 @@ gitmigrate/engine/chunked.py), so each chunk and its record are durable together
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
+
+from sqlalchemy import inspect
 
 from gitmigrate.core.model import Step
 from gitmigrate.data.backfill import ChunkPlan, quarantine_statements, set_chunks, transform_chunks
-from gitmigrate.data.backup import backup_shape, create_backup_statements, restore_chunks
+from gitmigrate.data.backup import (
+    backup_exists,
+    backup_shape,
+    create_backup_statements,
+    restore_chunks,
+)
 from gitmigrate.data.naming import backup_table_name, quarantine_table_name
 from gitmigrate.data.options import DataOptions, options_of
 from gitmigrate.data.table import DataTable, load_table
 from gitmigrate.data.transform import load_transform, parse_spec
+from gitmigrate.data.triggers import as_record, silencing, trigger_columns, update_triggers
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
 from gitmigrate.errors import StepFailedError
 
@@ -31,13 +40,19 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
     if fresh:
         _run_checks(step, options.pre_checks, ctx, "pre-check")
     changed = _changed_columns(options, table)
-    plan = _plan(step, options, table, changed)
+    triggers = update_triggers(ctx.connection, ctx.dialect, table.name)
+    # what an UPDATE trigger sets changes with the rows: its before-images are kept as well
+    plan = _plan(step, options, table, changed, trigger_columns(triggers, table.columns))
+    if plan.backup is not None and not fresh:  # resuming: the shape the backup was made with
+        kept = tuple(c for c in plan.backup.columns if c not in table.key)
+        plan = replace(plan, backup=_kept(ctx, table, plan.backup.name, kept))
+    record = {"update_triggers": as_record(triggers)} if triggers else {}
     if options.mode == "set":
         if fresh and plan.backup is not None:
             for sql in create_backup_statements(table, plan.backup):
                 ctx.execute(sql)
         assignments = [(table.column(c), e) for c, e in options.assignments]
-        yield from set_chunks(ctx, plan, assignments)
+        yield from _recorded(set_chunks(ctx, plan, assignments), record)
         return
     transform = _transform(step, options, ctx)
     quarantine = DataTable(quarantine_table_name(step.id), ctx.dialect, (), ())
@@ -47,7 +62,14 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
             statements += create_backup_statements(table, plan.backup)
         for sql in statements:
             ctx.execute(sql)
-    yield from transform_chunks(ctx, plan, transform, changed, quarantine)
+    yield from _recorded(transform_chunks(ctx, plan, transform, changed, quarantine), record)
+
+
+def _recorded(chunks: Iterator[Checkpoint], record: Mapping[str, object]) -> Iterator[Checkpoint]:
+    """Each checkpoint carries the table's UPDATE triggers, so the ledger shows what a
+    rollback will switch off (or, on MariaDB, cannot)."""
+    for checkpoint in chunks:
+        yield Checkpoint(checkpoint.position, checkpoint.total, {**checkpoint.data, **record})
 
 
 def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
@@ -58,8 +80,12 @@ def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         yield from copy_rollback(step, options, ctx)
         return
     table = load_table(ctx.connection, ctx.dialect, options.table or "", options.key)
-    backup = backup_shape(table, backup_table_name(step.id), _changed_columns(options, table))
-    yield from restore_chunks(ctx, table, backup, options.batch_size)
+    backup = _kept(ctx, table, backup_table_name(step.id), _changed_columns(options, table))
+    before, after, firing = silencing(ctx.connection, ctx.dialect, table.name)
+    yield from _recorded(
+        restore_chunks(ctx, table, backup, options.batch_size, (before, after)),
+        {"triggers_left_firing": firing} if firing else {},
+    )
     if options.mode == "transform" and ctx.resume.get("phase") != "dropped":
         quarantine = DataTable(quarantine_table_name(step.id), ctx.dialect, (), ())
         ctx.execute(f"DROP TABLE IF EXISTS {quarantine.quoted}")
@@ -79,8 +105,23 @@ def _changed_columns(options: DataOptions, table: DataTable) -> tuple[str, ...]:
     return declared or tuple(c for c in table.columns if c not in table.key)
 
 
+def _kept(ctx: StepContext, table: DataTable, name: str, changed: tuple[str, ...]) -> DataTable:
+    """The before-images' shape as the table holding them has it (it may keep columns an
+    UPDATE trigger sets beside the changed ones), else as the options say."""
+    if backup_exists(ctx, name):
+        kept = tuple(c["name"] for c in inspect(ctx.connection).get_columns(name))
+        by_name = {c.lower(): c for c in table.columns}
+        extra = tuple(by_name[c.lower()] for c in kept if c.lower() in by_name)
+        return backup_shape(table, name, tuple(c for c in extra if c not in table.key))
+    return backup_shape(table, name, changed)
+
+
 def _plan(
-    step: Step, options: DataOptions, table: DataTable, changed: tuple[str, ...]
+    step: Step,
+    options: DataOptions,
+    table: DataTable,
+    changed: tuple[str, ...],
+    by_triggers: tuple[str, ...] = (),
 ) -> ChunkPlan:
     if set(changed) & set(table.key):
         raise StepFailedError(
@@ -89,7 +130,9 @@ def _plan(
             f" of {table.name}, which it is chunked by",
             "chunk by another unique NOT NULL key (--key), or change keys with a SQL step",
         )
-    backup = backup_shape(table, backup_table_name(step.id), changed) if options.backup else None
+    name = backup_table_name(step.id)
+    kept = changed + tuple(c for c in by_triggers if c not in changed and c not in table.key)
+    backup = backup_shape(table, name, kept) if options.backup else None
     return ChunkPlan(
         table,
         options.where,

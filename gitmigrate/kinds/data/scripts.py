@@ -10,6 +10,7 @@ from gitmigrate.core.model import Step
 from gitmigrate.data.naming import backup_table_name
 from gitmigrate.data.spec import DataSpec
 from gitmigrate.engine.description import Script, Scripts, script_head
+from gitmigrate.kinds.data.trigger_words import known_triggers
 from gitmigrate.schema.render import quote
 
 _SCALE_NOTE = (
@@ -51,8 +52,10 @@ def data_scripts(step: Step, spec: DataSpec, dialect: str) -> Scripts:
         )
         return _scripts(files, runnable=False, statements=0)
     if spec.backup:
+        triggers = known_triggers(step)
+        kept = _changed(spec, triggers)
         backup = quote(backup_table_name(step.id), dialect)
-        columns = ", ".join(quote(c, dialect) for c in (*spec.key, *_changed(spec)))
+        columns = ", ".join(quote(c, dialect) for c in (*spec.key, *kept))
         keys = ", ".join(quote(c, dialect) for c in spec.key)
         index = quote(f"{backup_table_name(step.id)}_key"[:60], dialect)  # as the engine names it
         files["backup.sql"] = (
@@ -66,9 +69,12 @@ def data_scripts(step: Step, spec: DataSpec, dialect: str) -> Scripts:
             + f"SELECT count(*) = 0 AS ok FROM {backup} b WHERE NOT EXISTS "
             + f"(SELECT 1 FROM {table} t WHERE {_join(spec, dialect, 't', 'b')});\n"
         )
+        off, on = _silence(spec, triggers, dialect)
         files["down.sql"] = (
             script_head(step, "rollback: write the before-images back, then drop them")
-            + _restore(spec, backup, dialect)
+            + off
+            + _restore(spec, backup, dialect, kept)
+            + on
             + f"DROP TABLE {backup};\n"
         )
     else:
@@ -86,8 +92,40 @@ def _scripts(files: dict[str, str], *, runnable: bool, statements: int) -> Scrip
     return Scripts(found, runnable=runnable, statements=statements)
 
 
-def _changed(spec: DataSpec) -> tuple[str, ...]:
-    return tuple(c for c in spec.changed_columns if c not in spec.key)
+def _changed(spec: DataSpec, triggers: dict[str, list[str]]) -> tuple[str, ...]:
+    """The changed columns, then those the table's UPDATE triggers set (kept as the engine
+    keeps them, see data/triggers.py)."""
+    by_triggers = [c for cols in triggers.values() for c in cols]
+    return tuple(
+        dict.fromkeys(c for c in (*spec.changed_columns, *by_triggers) if c not in spec.key)
+    )
+
+
+def _silence(spec: DataSpec, triggers: dict[str, list[str]], dialect: str) -> tuple[str, str]:
+    """Around the restoring UPDATE: what keeps the table's UPDATE triggers from firing again,
+    or the words for why nothing can."""
+    if not triggers:
+        return "", ""
+    table = quote(spec.table, dialect)
+    names = [quote(n, dialect) for n in sorted(triggers)]
+    if dialect == "postgresql":
+        return (
+            "-- run in one transaction: others never see the triggers off (the owner may do this)\n"
+            + "".join(f"ALTER TABLE {table} DISABLE TRIGGER {n};\n" for n in names),
+            "".join(f"ALTER TABLE {table} ENABLE TRIGGER {n};\n" for n in names),
+        )
+    listed = ", ".join(sorted(triggers))
+    if dialect == "sqlite":
+        return (
+            f"-- the UPDATE trigger(s) {listed} would fire again: drop them here and create them\n"
+            "-- again after the UPDATE from `SELECT sql FROM sqlite_master WHERE type = 'trigger'`\n"
+            "-- (`git migrate rollback` does this inside its transaction)\n",
+            "",
+        )
+    return (
+        f"-- not exact: the UPDATE trigger(s) {listed} fire again and set their columns anew\n",
+        "",
+    )
 
 
 def _join(spec: DataSpec, dialect: str, left: str, right: str) -> str:
@@ -96,10 +134,10 @@ def _join(spec: DataSpec, dialect: str, left: str, right: str) -> str:
     )
 
 
-def _restore(spec: DataSpec, backup: str, dialect: str) -> str:
+def _restore(spec: DataSpec, backup: str, dialect: str, kept: tuple[str, ...]) -> str:
     """UPDATE ... FROM the backup, in each dialect's own syntax."""
     table = quote(spec.table, dialect)
-    cols = [quote(c, dialect) for c in _changed(spec)]
+    cols = [quote(c, dialect) for c in kept]
     if dialect == "postgresql":
         sets = ", ".join(f"{c} = b.{c}" for c in cols)
         return f"UPDATE {table} AS t SET {sets} FROM {backup} AS b WHERE {_join(spec, dialect, 't', 'b')};\n"
