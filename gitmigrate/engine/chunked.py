@@ -26,6 +26,7 @@ from gitmigrate.engine.attempt import DOWN, UP, Attempt, Runner, Stop, raise_on_
 from gitmigrate.engine.chunk_preview import preview_chunked
 from gitmigrate.engine.kinds import Checkpoint, StepContext
 from gitmigrate.engine.runlog import now
+from gitmigrate.engine.signals import Interrupted
 from gitmigrate.errors import BlockedError, StepFailedError
 
 IN_FLIGHT = ("running", "needs_attention")
@@ -92,7 +93,7 @@ def run_chunked(runner: Runner, attempt: Attempt) -> None:
         if direction == UP:
             attempt.result.findings = attempt.kind.verify(step, ctx)
             raise_on_errors(step, attempt.result.findings)
-    except Stop:
+    except (Stop, Interrupted):  # Interrupted: a second signal, inside a statement
         conn.rollback()
         raise runner.interrupted(
             attempt, f"{state['done']} chunk(s) of it are committed and recorded"

@@ -28,6 +28,7 @@ from gitmigrate.engine.compensate import undo_statements
 from gitmigrate.engine.crashpoint import crash_point
 from gitmigrate.engine.kinds import Checkpoint
 from gitmigrate.engine.runlog import now
+from gitmigrate.engine.signals import Interrupted
 from gitmigrate.errors import StepFailedError
 
 INTENT = "intent"  # checkpoint key: the statement about to run and its fingerprint before it
@@ -92,7 +93,7 @@ def run_stepwise(runner: Runner, attempt: Attempt) -> None:
             if result.previewed:  # a dry run that could not execute cannot judge it
                 result.findings = findings
                 raise_on_errors(step, result.findings)
-    except Stop:
+    except (Stop, Interrupted):  # Interrupted: a second signal, inside a statement
         raise runner.interrupted(attempt, f"{done} statement(s) of it are recorded") from None
     except Exception as exc:
         if dry_run:
