@@ -21,92 +21,171 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.api._repo import RepoLike, open_repo
-from gitmigrate.api.authoring import (
-    Initialised,
-    Started,
-    StepAdded,
-    add_data,
-    add_sql,
-    add_step,
-    copy_data,
-    init,
-    kinds,
-    start,
-)
-from gitmigrate.api.data import DataVerification, data_validate, data_verify
-from gitmigrate.api.planning import (
-    PlanReport,
-    PrePushReport,
-    Review,
-    Synced,
-    fetch,
-    plan,
-    pre_push,
-    push,
-    review,
-)
-from gitmigrate.api.progress import CallbackReporter, Progress, ProgressCallback, ProgressEvent
-from gitmigrate.api.reading import (
-    MigrationList,
-    StepDetail,
-    StepDiff,
-    StepLog,
-    diff,
-    list_migrations,
-    log,
-    show,
-)
-from gitmigrate.api.repairing import RepairReport, repair
-from gitmigrate.api.running import (
-    CleanupReport,
-    Confirm,
-    RunReport,
-    StatusReport,
-    VerifyReport,
-    apply,
-    cleanup,
-    resume,
-    rollback,
-    status,
-    verify,
-    watch_status,
-)
-from gitmigrate.api.schema import (
-    InspectedSchema,
-    LintResult,
-    SchemaDiff,
-    schema_diff,
-    schema_drift,
-    schema_inspect,
-    schema_lint,
-)
-from gitmigrate.core.authoring import SqlSource
-from gitmigrate.core.findings import LintFinding
-from gitmigrate.core.model import Step
-from gitmigrate.core.reporter import NullReporter, Reporter
-from gitmigrate.data.options import DEFAULT_BATCH
 
-if (
-    TYPE_CHECKING
-):  # types of fields of the values above, loaded on first use (they import SQLAlchemy)
+if TYPE_CHECKING:  # every name below is loaded on first use, so importing the API stays cheap
+    from gitmigrate.api.authoring import (
+        Initialised,
+        Started,
+        StepAdded,
+        add_data,
+        add_sql,
+        add_step,
+        copy_data,
+        init,
+        kinds,
+        start,
+    )
+    from gitmigrate.api.data import DataVerification, data_validate, data_verify
+    from gitmigrate.api.planning import (
+        PlanReport,
+        PrePushReport,
+        Review,
+        Synced,
+        fetch,
+        plan,
+        pre_push,
+        push,
+        review,
+    )
+    from gitmigrate.api.progress import CallbackReporter, Progress, ProgressCallback, ProgressEvent
+    from gitmigrate.api.reading import (
+        MigrationList,
+        StepDetail,
+        StepDiff,
+        StepLog,
+        diff,
+        list_migrations,
+        log,
+        show,
+    )
+    from gitmigrate.api.repairing import RepairReport, repair
+    from gitmigrate.api.running import (
+        CleanupReport,
+        Confirm,
+        RunReport,
+        StatusReport,
+        VerifyReport,
+        apply,
+        cleanup,
+        resume,
+        rollback,
+        status,
+        verify,
+        watch_status,
+    )
+    from gitmigrate.api.schema import (
+        InspectedSchema,
+        LintResult,
+        SchemaDiff,
+        schema_diff,
+        schema_drift,
+        schema_inspect,
+        schema_lint,
+    )
+    from gitmigrate.core.authoring import SqlSource
+    from gitmigrate.core.findings import LintFinding
+    from gitmigrate.core.model import Step
+    from gitmigrate.core.reporter import NullReporter, Reporter
+    from gitmigrate.data.options import DEFAULT_BATCH
     from gitmigrate.data.validate import RuleResult, ValidationReport
     from gitmigrate.data.verify import TableVerification
     from gitmigrate.engine.status import StepState, TargetStatus
 
-_LAZY_TYPES = {
+_LAZY = {
+    "CallbackReporter": "gitmigrate.api.progress",
+    "CleanupReport": "gitmigrate.api.running",
+    "Confirm": "gitmigrate.api.running",
+    "DEFAULT_BATCH": "gitmigrate.data.options",
+    "DataVerification": "gitmigrate.api.data",
+    "Initialised": "gitmigrate.api.authoring",
+    "InspectedSchema": "gitmigrate.api.schema",
+    "LintFinding": "gitmigrate.core.findings",
+    "LintResult": "gitmigrate.api.schema",
+    "MigrationList": "gitmigrate.api.reading",
+    "NullReporter": "gitmigrate.core.reporter",
+    "PlanReport": "gitmigrate.api.planning",
+    "PrePushReport": "gitmigrate.api.planning",
+    "Progress": "gitmigrate.api.progress",
+    "ProgressCallback": "gitmigrate.api.progress",
+    "ProgressEvent": "gitmigrate.api.progress",
+    "RepairReport": "gitmigrate.api.repairing",
+    "Reporter": "gitmigrate.core.reporter",
+    "Review": "gitmigrate.api.planning",
     "RuleResult": "gitmigrate.data.validate",
-    "ValidationReport": "gitmigrate.data.validate",
-    "TableVerification": "gitmigrate.data.verify",
+    "RunReport": "gitmigrate.api.running",
+    "SchemaDiff": "gitmigrate.api.schema",
+    "SqlSource": "gitmigrate.core.authoring",
+    "Started": "gitmigrate.api.authoring",
+    "StatusReport": "gitmigrate.api.running",
+    "Step": "gitmigrate.core.model",
+    "StepAdded": "gitmigrate.api.authoring",
+    "StepDetail": "gitmigrate.api.reading",
+    "StepDiff": "gitmigrate.api.reading",
+    "StepLog": "gitmigrate.api.reading",
     "StepState": "gitmigrate.engine.status",
+    "Synced": "gitmigrate.api.planning",
+    "TableVerification": "gitmigrate.data.verify",
     "TargetStatus": "gitmigrate.engine.status",
+    "ValidationReport": "gitmigrate.data.validate",
+    "VerifyReport": "gitmigrate.api.running",
+    "add_data": "gitmigrate.api.authoring",
+    "add_sql": "gitmigrate.api.authoring",
+    "add_step": "gitmigrate.api.authoring",
+    "apply": "gitmigrate.api.running",
+    "cleanup": "gitmigrate.api.running",
+    "copy_data": "gitmigrate.api.authoring",
+    "data_validate": "gitmigrate.api.data",
+    "data_verify": "gitmigrate.api.data",
+    "diff": "gitmigrate.api.reading",
+    "fetch": "gitmigrate.api.planning",
+    "init": "gitmigrate.api.authoring",
+    "kinds": "gitmigrate.api.authoring",
+    "list_migrations": "gitmigrate.api.reading",
+    "log": "gitmigrate.api.reading",
+    "plan": "gitmigrate.api.planning",
+    "pre_push": "gitmigrate.api.planning",
+    "push": "gitmigrate.api.planning",
+    "repair": "gitmigrate.api.repairing",
+    "resume": "gitmigrate.api.running",
+    "review": "gitmigrate.api.planning",
+    "rollback": "gitmigrate.api.running",
+    "schema_diff": "gitmigrate.api.schema",
+    "schema_drift": "gitmigrate.api.schema",
+    "schema_inspect": "gitmigrate.api.schema",
+    "schema_lint": "gitmigrate.api.schema",
+    "show": "gitmigrate.api.reading",
+    "start": "gitmigrate.api.authoring",
+    "status": "gitmigrate.api.running",
+    "verify": "gitmigrate.api.running",
+    "watch_status": "gitmigrate.api.running",
 }
+
+_SUBMODULES = frozenset(
+    {
+        "authoring",
+        "data",
+        "interrupts",
+        "planning",
+        "progress",
+        "reading",
+        "repairing",
+        "running",
+        "schema",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY_TYPES.get(name)
+    """The API's names, each imported from its module on first use (PEP 562): a command that
+    calls one function loads only what that function needs."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'gitmigrate.api' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

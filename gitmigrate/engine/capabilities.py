@@ -12,11 +12,12 @@ that and how to undo it is the kind's knowledge (the sql kind: gitmigrate/kinds/
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gitmigrate.core.model import Step
+
+if TYPE_CHECKING:  # kinds declare this capability; reading commands never load sqlalchemy
+    from sqlalchemy.engine import Connection
 
 
 class Compensator(Protocol):

@@ -28,7 +28,6 @@ from gitmigrate.engine.kinds import (
     TargetSort,
     Work,
 )
-from gitmigrate.kinds.data.describe import describe_data
 
 # The heavy parts (sqlalchemy) are imported inside the methods that need them, for the reason
 # in the module docstring; none of these imports is there to break a cycle.
@@ -79,6 +78,8 @@ class DataKind:
         return analyze_rollback(step, dialect)
 
     def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
+        from gitmigrate.kinds.data.describe import describe_data
+
         return describe_data(step, dialect, note)
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:

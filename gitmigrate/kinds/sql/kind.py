@@ -30,7 +30,6 @@ from gitmigrate.engine.kinds import (
 )
 from gitmigrate.errors import UsageError
 from gitmigrate.kinds.sql.compensation import SqlCompensator
-from gitmigrate.kinds.sql.describe import describe_sql
 
 _CONCURRENTLY = re.compile(r"\bCONCURRENTLY\b", re.IGNORECASE)
 
@@ -137,6 +136,8 @@ class SqlKind:
         return analyze_direction(step, "down", dialect)
 
     def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
+        from gitmigrate.kinds.sql.describe import describe_sql
+
         return describe_sql(step, dialect, note)
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
