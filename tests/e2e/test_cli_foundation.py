@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,28 @@ def test_read_commands_do_not_import_database_drivers(git_repo: Path) -> None:
     ).stdout
     for name in ("init", "start", "add", "list", "status", "log", "show", "diff", "push", "fetch"):
         assert f"\n  {name} " in helped
+
+
+def test_reading_steps_of_every_built_in_kind_loads_no_database_or_sql_library(
+    git_repo: Path,
+) -> None:
+    """`log` asks each step's kind to check it: the kind classes, the API package and the
+    capabilities they declare must not pull in SQLAlchemy or sqlglot (they did once, tripling
+    a cold `log --json` on 1,000 steps)."""
+    import subprocess
+    import sys
+
+    from gitmigrate import api
+
+    api.start(git_repo, "kinds")
+    api.add_sql(git_repo, summary="t", up="CREATE TABLE t (v INTEGER);", down="DROP TABLE t;")
+    api.add_data(git_repo, summary="fill t", table="t", set=["v = 1"])
+    shutil.rmtree(git_repo / ".git" / "gitmigrate" / "cache", ignore_errors=True)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gitmigrate", "log", "--json"],
+        cwd=git_repo, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert [s["id"] for s in json.loads(proc.stdout)] == ["kinds/001", "kinds/002"]
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()}
+    assert not imported & {"sqlalchemy", "sqlglot", "psycopg", "pymysql"}
