@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
 from gitmigrate.db.url import dialect_name, redact_url
+from gitmigrate.db.url import supports_transactional_ddl as supports_transactional_ddl
 from gitmigrate.errors import TargetError, UsageError
 
 # What a command may do to a SQLite file: "read" opens an existing file read-only, "write" opens an
@@ -44,11 +45,6 @@ _EXTRAS = {
     "postgresql": ("postgres", "postgresql+psycopg://"),
     "mysql": ("mysql", "mysql+pymysql://"),
 }
-
-
-def supports_transactional_ddl(dialect: str) -> bool:
-    """Whether a failed step's DDL can be rolled back with its transaction (MySQL commits DDL)."""
-    return dialect in ("sqlite", "postgresql")
 
 
 def create_target_engine(

@@ -76,3 +76,9 @@ def has_password(url: str) -> bool:
     """True when `url` carries a literal password (a `${VAR}` reference is not one)."""
     bare = _ENV_REFERENCE.sub("", url)
     return redact_url(bare).replace(":***@", ":@") != bare
+
+
+def supports_transactional_ddl(dialect: str) -> bool:
+    """Whether a failed step's DDL can be rolled back with its transaction (MySQL commits DDL).
+    Here, not in connect.py, so that kinds can say it without loading SQLAlchemy."""
+    return dialect in ("sqlite", "postgresql")

@@ -8,7 +8,7 @@ from typing import Any
 from gitmigrate.core.model import Step
 from gitmigrate.data.naming import backup_table_name
 from gitmigrate.data.options import options_of
-from gitmigrate.db.connect import supports_transactional_ddl
+from gitmigrate.db.url import supports_transactional_ddl
 from gitmigrate.engine.kinds import Impact, RowCounts
 from gitmigrate.kinds.data.trigger_words import known_triggers, not_exact
 

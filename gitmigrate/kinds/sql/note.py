@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from gitmigrate.core.model import Step
-from gitmigrate.db.connect import supports_transactional_ddl
+from gitmigrate.db.url import supports_transactional_ddl
 from gitmigrate.engine.kinds import Impact, RowCounts
 from gitmigrate.schema.impact import TableRows, estimate_seconds
 from gitmigrate.sql.classify import StatementInfo, classify_script
