@@ -56,6 +56,7 @@ from gitmigrate.api.reading import (
     log,
     show,
 )
+from gitmigrate.api.repairing import RepairReport, repair
 from gitmigrate.api.running import (
     CleanupReport,
     Confirm,
@@ -127,6 +128,7 @@ __all__ = [
     "ProgressEvent",
     "RepoLike",
     "Reporter",
+    "RepairReport",
     "Review",
     "RuleResult",
     "RunReport",
@@ -163,6 +165,7 @@ __all__ = [
     "plan",
     "pre_push",
     "push",
+    "repair",
     "resume",
     "review",
     "rollback",

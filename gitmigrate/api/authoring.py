@@ -57,8 +57,13 @@ class StepAdded:
 def init(repo: RepoLike = None, *, hooks: bool = False) -> Initialised:
     """Prepare a repository: .gitmigrate.toml, notes refspecs, ignore rules (idempotent)."""
     from gitmigrate.core.initialise import init_project
+    from gitmigrate.hooks.install import install_pre_push_report
 
-    return Initialised(tuple(init_project(open_repo(repo), hooks=hooks).changes))
+    opened = open_repo(repo)
+    changes = init_project(opened).changes
+    if hooks:
+        changes += install_pre_push_report(opened)
+    return Initialised(tuple(changes))
 
 
 def start(repo: RepoLike, name: str, *, from_ref: str = "HEAD", description: str = "") -> Started:

@@ -205,12 +205,15 @@ def status(
     repo: RepoLike = None, *, target: str | None = None, migration: str | None = None
 ) -> StatusReport:
     """Each step's state on `target`, drift, and lint counts."""
+    from gitmigrate.core.config import load_config
     from gitmigrate.core.queries import lint_counts
+    from gitmigrate.engine.plan import steps_in_scope
     from gitmigrate.engine.status import target_status
 
     opened = open_repo(repo)
     current = target_status(opened, target, migration)
-    return StatusReport(current, lint_counts(opened, migration, current.dialect))
+    steps = steps_in_scope(opened, load_config(opened), migration)
+    return StatusReport(current, lint_counts(opened, steps, current.dialect))
 
 
 def watch_status(

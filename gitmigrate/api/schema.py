@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from gitmigrate.core.findings import LintFinding
     from gitmigrate.core.gitstore import GitRepo
     from gitmigrate.lint.project import LintReport
-    from gitmigrate.schema.api import DiffResult
+    from gitmigrate.schema.api import DiffResult, StepScript
     from gitmigrate.schema.live import DriftReport, Inspected
 
 
@@ -45,9 +45,11 @@ class InspectedSchema:
 @dataclass(frozen=True)
 class SchemaDiff:
     """The DDL from one schema to another and the step(s) committed for it (none with
-    `print_only`); `sequence` is the planned expand/contract steps of an online diff."""
+    `print_only`); `sequence` is the planned expand/contract steps of an online diff.
+    `findings`: lint findings of the steps, or of the scripts they would hold (`print_only`)."""
 
     result: DiffResult
+    findings: tuple[LintFinding, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -84,7 +86,7 @@ class SchemaDiff:
             "down": r.down,
             "rename_candidates": list(r.rename_candidates),
             "steps": [{"step": s.id, "summary": s.summary, "commit": s.commit} for s in r.steps],
-            "findings": [f.to_json() for f in r.findings],
+            "findings": [f.to_json() for f in self.findings],
         }
 
 
@@ -143,12 +145,39 @@ def schema_diff(
 ) -> SchemaDiff:
     """Diff the current schema (`target`'s live one, or `from_`) to `to` and commit the DDL
     as a step whose down is its exact inverse (`print_only`: commit nothing)."""
+    from gitmigrate.lint.engine import lint_step
     from gitmigrate.schema.api import schema_diff as diff
 
-    return SchemaDiff(
-        diff(open_repo(repo), to=to, from_=from_, target=target, dialect=dialect,
-             renames=dict(renames or {}), online=online, print_only=print_only, summary=summary)
-    )  # fmt: skip
+    result = diff(open_repo(repo), to=to, from_=from_, target=target, dialect=dialect,
+                  renames=dict(renames or {}), online=online, print_only=print_only,
+                  summary=summary)  # fmt: skip
+    if result.steps:
+        found = tuple(f for step in result.steps for f in lint_step(step, result.dialect))
+    else:
+        labels = list(result.script_labels) or None
+        found = lint_parts(list(result.scripts), result.dialect, labels)
+    return SchemaDiff(result, found)
+
+
+def lint_parts(
+    parts: list[StepScript], dialect: str, labels: list[str] | None = None
+) -> tuple[LintFinding, ...]:
+    """Lint the scripts of planned steps as the engine would run them (--print: no step yet).
+    Files are named `<up>`/`<down>`, or `<up LABEL>` with one label per part."""
+    from gitmigrate.lint.engine import DOWN_EXEMPT, TRANSACTIONAL_DDL, lint_sql
+    from gitmigrate.lint.model import LintOptions
+    from gitmigrate.schema.api import script
+
+    found: list[LintFinding] = []
+    for number, part in enumerate(parts, 1):
+        wrapped = part.transactional and dialect in TRANSACTIONAL_DDL
+        options = LintOptions(assume_in_transaction=wrapped)
+        name = f" {labels[number - 1]}" if labels else "" if len(parts) == 1 else f" part {number}"
+        found += lint_sql(script(part.up), dialect, options=options, file=f"<up{name}>")
+        if part.down:
+            down = LintOptions(assume_in_transaction=wrapped, exclude=DOWN_EXEMPT)
+            found += lint_sql(script(part.down), dialect, options=down, file=f"<down{name}>")
+    return tuple(found)
 
 
 def schema_lint(

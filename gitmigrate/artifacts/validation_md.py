@@ -12,7 +12,8 @@ from gitmigrate.artifacts.markdown import code, header, short, table, target_fla
 from gitmigrate.artifacts.model import PlanModel, RunEvent
 
 _STEP_EVENTS = ("step_started", "step_applied", "step_failed", "rollback_started",
-                "step_rolled_back", "rollback_skipped", "interrupted")  # fmt: skip
+                "step_rolled_back", "rollback_skipped", "interrupted",
+                "step_repaired")  # fmt: skip
 
 
 def render(model: PlanModel) -> str:
@@ -82,6 +83,9 @@ def _per_step(model: PlanModel) -> list[str]:
             continue
         duration = e.get("duration_ms")
         detail = e.get("error") or e.get("reason") or ""
+        if e.get("event") == "step_repaired":  # an operator's decision (`git migrate repair`)
+            detail = (f"decision --{e.get('decision')} by {e.get('user')}: {e.get('previous')}"
+                      f" -> {e.get('status')}" + (f" ({e.get('reason')})" if e.get("reason") else ""))  # fmt: skip
         if e.get("schema_differences"):
             detail = "schema differs after rollback: " + "; ".join(e.get("schema_differences"))
         counts = ", ".join(f"{k} {e.get(k)}" for k in ("statements", "rows", "chunks",
@@ -180,6 +184,9 @@ def _recommendations(model: PlanModel) -> list[str]:
         if f.state in ("failed", "running", "needs_attention"):
             out.append(f"{sid} is {f.state}: see `git migrate status{flag}`, fix the cause, then "
                        f"`git migrate resume{flag}`.")  # fmt: skip
+        elif f.state in ("skipped", "abandoned"):
+            out.append(f"{sid} is {f.state} (its effects, if any, stay): `git migrate repair "
+                       f"{sid} --rerun{flag}` to run it again.")  # fmt: skip
         elif f.state in ("pending", "rolled_back"):
             out.append(f"{sid} is {f.state.replace('_', ' ')}: `git migrate apply{flag}`.")
         if f.ledger is not None and f.ledger.checksum != f.step.checksum:

@@ -4,8 +4,10 @@ command leaves no commit behind."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 from gitmigrate.core import tomlwrite
@@ -113,9 +115,9 @@ def resolve_dialect(config: ProjectConfig, dialect: str | None) -> str:
     """The dialect SQL is parsed for: explicit (--dialect), else `[migrate] dialect`, else the
     default target's, else SQLite. The one resolver: authoring, lint and plan all use it."""
     # imported here for speed: the sql package loads sqlglot, which `log`/`status` never need
-    from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
+    from gitmigrate.sql.dialects import ANY_DIALECT, dialect_of_url, normalize_dialect
 
-    if dialect:
+    if dialect and dialect.strip().lower() != ANY_DIALECT:  # "any": notes use the project's
         return normalize_dialect(dialect)
     if config.dialect:
         return normalize_dialect(config.dialect)
@@ -133,10 +135,15 @@ def commit_step(
     options: dict[str, Any],
     irreversible: str | None,
     dialect: str | None,
+    *,
+    project_files: Mapping[str, bytes | None] | None = None,
 ) -> Step:
     """Commit one step directory (step.toml from `meta` + options) and write its note; the
     note is computed first, so a failure leaves no commit behind. The step's kind authored
-    the files (engine/authoring.py) and adds its part of the note."""
+    the files (engine/authoring.py) and adds its part of the note. `project_files` (path from
+    the repository root -> bytes, None deletes) change in the same commit: the change of a
+    code or config step is its commit."""
+    changes = _project_changes(str(meta["kind"]), project_files or {})
     migration = load_migration(repo, name, "HEAD")
     summary = str(meta["summary"])
     kind = str(meta["kind"])
@@ -167,6 +174,29 @@ def commit_step(
         branch=migration_branch(config, name),
         message=message,
         files={f"{step.path}/{fname}": body for fname, body in files.items()},
+        project_files=changes,
     )
     write_step_notes(repo, {commit: note})
     return replace(step, commit=commit)
+
+
+def _project_changes(kind: str, changes: Mapping[str, bytes | None]) -> dict[str, bytes | None]:
+    """The project files a kind changes, as clean repository-relative paths: never outside the
+    repository, in .git, or under migrations/ (steps are written only as step files)."""
+    out: dict[str, bytes | None] = {}
+    for raw, content in changes.items():
+        path = PurePosixPath(raw.replace("\\", "/"))
+        parts = path.parts
+        if (
+            not parts
+            or path.is_absolute()
+            or ".." in parts
+            or parts[0] in (".git", MIGRATIONS_DIR)
+            or str(path) == "."
+        ):
+            raise UsageError(
+                f"the {kind} kind changes {raw!r}, which is not a project file",
+                "a step may change files inside the repository, outside .git and migrations/",
+            )
+        out[path.as_posix()] = content
+    return out

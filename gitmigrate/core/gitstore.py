@@ -172,18 +172,27 @@ class GitRepo(GitProcess):
         message: str,
         files: Mapping[str, bytes],
         allow_empty: bool = False,
+        project_files: Mapping[str, bytes | None] | None = None,
     ) -> str:
         """Write `files` (repo-relative path -> content) into the work tree and commit exactly
-        them on `branch` (the checked-out branch or any other), leaving other staged work alone."""
+        them on `branch` (the checked-out branch or any other), leaving other staged work alone.
+
+        `project_files` (path -> new content, None to delete) are files the step changes in the
+        same commit. On the checked-out branch each must be clean (refused otherwise, before
+        anything is written), and the work tree and index are brought to the commit once it
+        exists, so the checked-out files are the committed ones."""
         ref = f"refs/heads/{branch}"
         parent = self.ref_value(ref)
         checked_out = self.current_branch() == branch
+        changes = dict(project_files or {})
+        if checked_out and changes:
+            self._require_clean(list(changes))
         if checked_out:
             for rel, content in files.items():
                 target = self.root / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-        tree = self._tree_with(parent, files)
+        tree = self._tree_with(parent, {**files, **changes})
         if (
             not allow_empty
             and parent
@@ -207,13 +216,40 @@ class GitRepo(GitProcess):
         )
         if checked_out and files:
             self.run("add", "--", *files.keys())
+        if checked_out and changes:
+            self._check_out_files(changes)
         return commit
 
-    def _tree_with(self, parent: str | None, files: Mapping[str, bytes]) -> str:
+    def _require_clean(self, paths: list[str]) -> None:
+        """Refuse to commit over local changes to `paths` (modified, staged or untracked)."""
+        out = self.run("status", "--porcelain", "--untracked-files=all", "--", *paths)
+        dirty = sorted({line[3:] for line in out.splitlines() if line.strip()})
+        if dirty:
+            raise RepositoryStateError(
+                f"the step changes {', '.join(dirty)}, which has uncommitted changes",
+                "commit or stash them (`git stash`), then add the step again",
+            )
+
+    def _check_out_files(self, changes: Mapping[str, bytes | None]) -> None:
+        """The work tree and the index of `changes`' paths as in the new commit."""
+        for rel, content in changes.items():
+            path = self.root / rel
+            if content is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+        self.run("update-index", "--add", "--remove", "--", *changes.keys())
+
+    def _tree_with(self, parent: str | None, changes: Mapping[str, bytes | None]) -> str:
+        files = {rel: content for rel, content in changes.items() if content is not None}
+        removed = [rel for rel, content in changes.items() if content is None]
         with tempfile.TemporaryDirectory(prefix="gitmigrate-index-") as tmp:
             env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
             if parent:
                 self.run("read-tree", parent, env=env)
+            if removed:
+                self.run("update-index", "--force-remove", "--", *removed, env=env)
             if files:
                 entries: list[tuple[str, Path]] = []
                 for rel, content in files.items():
@@ -226,11 +262,18 @@ class GitRepo(GitProcess):
                     "--stdin-paths",
                     input="\n".join(str(p) for _, p in entries),
                 ).split()
+                executable = self._executable(files, env) if parent else set()
                 index_info = "".join(
-                    f"100644 {sha}\t{rel}\n" for (rel, _), sha in zip(entries, shas, strict=True)
+                    f"{'100755' if rel in executable else '100644'} {sha}\t{rel}\n"
+                    for (rel, _), sha in zip(entries, shas, strict=True)
                 )
                 self.run("update-index", "--add", "--index-info", input=index_info, env=env)
             return self.run("write-tree", env=env).strip()
+
+    def _executable(self, files: Mapping[str, bytes], env: dict[str, str]) -> set[str]:
+        """Which of `files` are executable in the index `env` names: a changed file keeps it."""
+        out = self.run("ls-files", "-s", "--", *files.keys(), env=env)
+        return {line.split("\t", 1)[1] for line in out.splitlines() if line.startswith("100755")}
 
     def _commit_tree(self, args: list[str], message: str) -> str:
         try:

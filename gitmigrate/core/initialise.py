@@ -2,14 +2,13 @@
 
 Remote notes are fetched into `refs/notes/remotes/<remote>/migrate*`, never straight onto the
 local notes refs: a forced fetch onto them would throw local notes away. `git migrate fetch`
-merges them in. With `hooks=True` the pre-push hook is installed as well
-(`gitmigrate.hooks.install`), never overwriting someone else's hook without a backup.
+merges them in. The pre-push hook is installed by the API's `init(hooks=True)` through
+`gitmigrate.hooks.install` (a layer above core), never overwriting someone else's hook without a backup.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from gitmigrate.core.config import CONFIG_FILE, config_path, default_config_text
 from gitmigrate.core.gitstore import GitRepo
@@ -27,7 +26,7 @@ class InitResult:
     changes: list[str] = field(default_factory=list)
 
 
-def init_project(repo: GitRepo, *, hooks: bool = False) -> InitResult:
+def init_project(repo: GitRepo) -> InitResult:
     changes: list[str] = []
     path = config_path(repo)
     created = not path.exists()
@@ -48,29 +47,4 @@ def init_project(repo: GitRepo, *, hooks: bool = False) -> InitResult:
     for remote in repo.remotes():
         if repo.config_add_once(f"remote.{remote}.fetch", notes_fetch_refspec(remote)):
             changes.append(f"remote {remote}: fetch notes into refs/notes/remotes/{remote}/")
-    if hooks:
-        changes += _install_hooks(repo)
     return InitResult(created_config=created, changes=changes)
-
-
-def _install_hooks(repo: GitRepo) -> list[str]:
-    from gitmigrate.hooks.install import install_pre_push
-
-    done = install_pre_push(repo)
-    where = _shown(repo, done.path)
-    if done.action == "unchanged":
-        return []
-    if done.action == "replaced" and done.backup is not None:
-        return [
-            f"kept your existing pre-push hook as {_shown(repo, done.backup)} (it no longer runs; "
-            "call it from the new hook, or use pre-commit to run both)",
-            f"installed the git-migrate pre-push hook: {where}",
-        ]
-    return [f"{done.action} the git-migrate pre-push hook: {where}"]
-
-
-def _shown(repo: GitRepo, path: Path) -> str:
-    try:
-        return str(path.relative_to(repo.root))
-    except ValueError:
-        return str(path)

@@ -168,13 +168,11 @@ def step_diff(repo: GitRepo, from_spec: str | None, to_spec: str | None) -> str:
 
 
 def lint_counts(
-    repo: GitRepo, migration: str | None, dialect: str | None
+    repo: GitRepo, steps: list[Step], dialect: str | None
 ) -> dict[str, dict[str, int] | None]:
-    """Per step in scope: its lint findings by severity, from the step notes (recomputed where
-    a note is missing); None for steps without SQL, which are not linted."""
-    from gitmigrate.engine.plan import steps_in_scope
-
-    steps = steps_in_scope(repo, load_config(repo), migration)
+    """Per step (the caller's scope, `engine.plan.steps_in_scope`): its lint findings by severity,
+    from the step notes (recomputed where a note is missing); None for steps without SQL, which
+    are not linted."""
     counts: dict[str, dict[str, int] | None] = {}
     for step_id, note in step_notes_for(repo, steps, dialect).items():
         found = note.get("lint")

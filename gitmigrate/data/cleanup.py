@@ -85,6 +85,7 @@ def cleanup(
             _require_complete(conn, opened, steps, migration)
             for name in result.tables:
                 conn.exec_driver_sql(f"DROP TABLE {preparer.quote_identifier(name)}")
+            _mark_cleaned(conn, Ledger(opened.engine), steps, result.tables)
         recorder.event(
             "cleanup", None, repo.head_commit(), migration=migration, dropped=result.tables
         )
@@ -93,6 +94,25 @@ def cleanup(
     finally:
         opened.engine.dispose()
     return result
+
+
+def _mark_cleaned(conn: Connection, ledger: Ledger, steps: list[Step], dropped: list[str]) -> None:
+    """Record on each step's ledger row which of its helper tables are gone, so a rollback
+    through it is refused before it starts instead of failing halfway (issue 12)."""
+    rows = ledger.rows(conn)
+    for step in steps:
+        names = [
+            n
+            for n in (
+                backup_table_name(step.id),
+                quarantine_table_name(step.id),
+                copy_record_table_name(step.id),
+            )
+            if n in dropped
+        ]
+        if names and step.id in rows:
+            checkpoint = {**(rows[step.id].checkpoint or {}), "cleaned": names}
+            ledger.update(conn, step.id, checkpoint=checkpoint)
 
 
 def _require_complete(

@@ -27,7 +27,6 @@ from sqlalchemy import (
     Text,
     delete,
     insert,
-    inspect,
     select,
     update,
 )
@@ -35,6 +34,8 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from gitmigrate.db import lockrow
+from gitmigrate.db.home import LEDGER_TABLE as HOME_LEDGER_TABLE
+from gitmigrate.db.home import has_table, qualified
 from gitmigrate.db.ledger_version import (
     LEDGER_VERSION,
     STATUSES,
@@ -56,7 +57,7 @@ __all__ = [
     "LockLostError",
 ]
 
-LEDGER_TABLE = "gitmigrate_ledger"
+LEDGER_TABLE = HOME_LEDGER_TABLE
 _HINT = (
     f"the ledger table {LEDGER_TABLE} was edited by hand; "
     "restore the row or run `git migrate verify`"
@@ -157,7 +158,7 @@ class Ledger:
     LedgerVersionError; `ensure` upgrades an older one and calls `on_upgrade` once, so the
     caller records the event in the run notes."""
 
-    table = ledger_table
+    table = ledger_table  # unqualified: each statement names it in the target's home schema
 
     def __init__(
         self, engine: Engine, on_upgrade: Callable[[LedgerUpgrade], None] | None = None
@@ -169,12 +170,13 @@ class Ledger:
     def ensure(self, conn: Connection) -> LedgerUpgrade | None:
         """Create the ledger, or upgrade an older one in place; returns the upgrade done."""
         if self._version == LEDGER_VERSION:  # read or written already by this object
-            metadata.create_all(conn, tables=[ledger_table], checkfirst=True)
+            _table(conn).create(conn, checkfirst=True)
             self._claim_epoch(conn)
             return None
         had = self.exists(conn)
-        had_rows = had and conn.execute(select(ledger_table.c.step_id).limit(1)).first() is not None
-        metadata.create_all(conn, tables=[ledger_table], checkfirst=True)
+        table = _table(conn)
+        had_rows = had and conn.execute(select(table.c.step_id).limit(1)).first() is not None
+        _table(conn).create(conn, checkfirst=True)
         self._claim_epoch(conn)
         if had:
             self.fence(conn)
@@ -212,7 +214,7 @@ class Ledger:
         lockrow.fence(conn, self.lock)
 
     def exists(self, conn: Connection) -> bool:
-        return inspect(conn).has_table(LEDGER_TABLE)
+        return has_table(conn, LEDGER_TABLE)
 
     def rows(self, conn: Connection | None = None) -> dict[str, LedgerRow]:
         if conn is None:
@@ -221,7 +223,8 @@ class Ledger:
         if not self.exists(conn):
             return {}
         self._version = table_version(conn, True)
-        result = conn.execute(select(ledger_table).order_by(ledger_table.c.step_id))
+        table = _table(conn)
+        result = conn.execute(select(table).order_by(table.c.step_id))
         # fetch everything before judging a row: a corrupt-row error raised mid-iteration would
         # keep the cursor (and on SQLite its read lock) alive as long as the exception lives
         mappings = result.mappings().all()
@@ -230,7 +233,8 @@ class Ledger:
     def get(self, conn: Connection, step_id: str) -> LedgerRow | None:
         if not self.exists(conn):
             return None
-        found = conn.execute(select(ledger_table).where(ledger_table.c.step_id == step_id))
+        table = _table(conn)
+        found = conn.execute(select(table).where(table.c.step_id == step_id))
         mapping = found.mappings().first()
         return None if mapping is None else _from_db(dict(mapping))
 
@@ -238,16 +242,15 @@ class Ledger:
         values = _to_db(dataclasses.asdict(row))
         require_status_allowed(row.status, self.version(conn))
         self.fence(conn)
+        table = _table(conn)
         present = conn.execute(
-            select(ledger_table.c.step_id).where(ledger_table.c.step_id == row.step_id)
+            select(table.c.step_id).where(table.c.step_id == row.step_id)
         ).first()
         if present is None:
-            conn.execute(insert(ledger_table).values(values))
+            conn.execute(insert(table).values(values))
         else:
             del values["step_id"]
-            conn.execute(
-                update(ledger_table).where(ledger_table.c.step_id == row.step_id).values(values)
-            )
+            conn.execute(update(table).where(table.c.step_id == row.step_id).values(values))
 
     def update(self, conn: Connection, step_id: str, **fields: Any) -> None:
         unknown = sorted(name for name in fields if name not in _FIELDS or name == "step_id")
@@ -258,8 +261,9 @@ class Ledger:
         if "status" in fields:
             require_status_allowed(str(fields["status"]), self.version(conn))
         self.fence(conn)
+        table = _table(conn)
         result = conn.execute(
-            update(ledger_table).where(ledger_table.c.step_id == step_id).values(_to_db(fields))
+            update(table).where(table.c.step_id == step_id).values(_to_db(fields))
         )
         if result.rowcount == 0:
             raise CorruptMetadataError(
@@ -269,7 +273,14 @@ class Ledger:
 
     def delete(self, conn: Connection, step_id: str) -> None:
         self.fence(conn)
-        conn.execute(delete(ledger_table).where(ledger_table.c.step_id == step_id))
+        table = _table(conn)
+        conn.execute(delete(table).where(table.c.step_id == step_id))
+
+
+def _table(conn: Connection) -> Table:
+    """The ledger table named in the target's home schema (db/home.py): a step that changed
+    the session's search path or default database cannot hide it."""
+    return qualified(ledger_table, conn)
 
 
 def _to_db(values: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, MetaData, String, Table, Text, insert, select, update
 
 from gitmigrate import __version__
+from gitmigrate.db.home import has_table, qualified
 from gitmigrate.errors import CorruptMetadataError, LedgerVersionError
 
 LEDGER_VERSION = 2
@@ -80,13 +81,12 @@ def require_status_allowed(status: str, version: int) -> None:
 def read_table_version(conn: Connection) -> tuple[int | None, str | None]:
     """(version, the git-migrate that wrote it); version None when nothing is recorded
     (a version-1 table, or no ledger at all)."""
-    if not conn.dialect.has_table(conn, META_TABLE):
+    if not has_table(conn, META_TABLE):
         return (None, None)
+    table = qualified(meta_table, conn)
     found = dict(
         conn.execute(
-            select(meta_table.c.name, meta_table.c.value).where(
-                meta_table.c.name.in_([_VERSION_KEY, _WRITER_KEY])
-            )
+            select(table.c.name, table.c.value).where(table.c.name.in_([_VERSION_KEY, _WRITER_KEY]))
         ).all()
     )
     raw = found.get(_VERSION_KEY)
@@ -113,7 +113,7 @@ def table_version(conn: Connection, has_ledger: bool) -> int:
 def upgrade_table(conn: Connection, had_rows: bool) -> LedgerUpgrade | None:
     """Bring the ledger table to LEDGER_VERSION; the caller created the tables and holds the
     lock. Returns the upgrade done, None when the ledger was current or new."""
-    meta_metadata.create_all(conn, tables=[meta_table], checkfirst=True)
+    qualified(meta_table, conn).create(conn, checkfirst=True)
     version, writer = read_table_version(conn)
     if version is not None:
         check_readable(version, writer, f"table {META_TABLE}")
@@ -130,10 +130,11 @@ def upgrade_table(conn: Connection, had_rows: bool) -> LedgerUpgrade | None:
 
 
 def _write(conn: Connection, name: str, value: str, *, exists: bool) -> None:
+    table = qualified(meta_table, conn)
     if exists:
-        conn.execute(update(meta_table).where(meta_table.c.name == name).values(value=value))
+        conn.execute(update(table).where(table.c.name == name).values(value=value))
     else:
-        conn.execute(insert(meta_table).values(name=name, value=value))
+        conn.execute(insert(table).values(name=name, value=value))
 
 
 def _table_1_to_2(conn: Connection) -> None:

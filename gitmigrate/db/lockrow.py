@@ -33,11 +33,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    inspect,
     text,
 )
 from sqlalchemy.exc import DBAPIError
 
+from gitmigrate.db.home import has_table, qualified, qualified_name
 from gitmigrate.errors import GitMigrateError
 
 LOCK_TABLE = "gitmigrate_lock"
@@ -115,13 +115,13 @@ def ensure_lock_table(conn: Connection) -> None:
     nested = conn.dialect.name == "postgresql" and not autocommit and conn.in_transaction()
     savepoint = conn.begin_nested() if nested else None
     try:
-        lock_metadata.create_all(conn, tables=[lock_table], checkfirst=True)
+        qualified(lock_table, conn).create(conn, checkfirst=True)
     except DBAPIError:
         if savepoint is not None:
             savepoint.rollback()
         else:
             conn.rollback()
-        if not inspect(conn).has_table(LOCK_TABLE):
+        if not has_table(conn, LOCK_TABLE):
             raise
         return
     if savepoint is not None:
@@ -129,7 +129,7 @@ def ensure_lock_table(conn: Connection) -> None:
 
 
 def lock_table_exists(conn: Connection) -> bool:
-    return inspect(conn).has_table(LOCK_TABLE)
+    return has_table(conn, LOCK_TABLE)
 
 
 def claim(conn: Connection, handle: LockHandle, lease: float | None = None) -> bool:
@@ -157,7 +157,7 @@ def claim(conn: Connection, handle: LockHandle, lease: float | None = None) -> b
     }
     updated = conn.execute(
         text(
-            f"UPDATE {LOCK_TABLE} SET epoch = epoch + 1, holder = :holder, kind = :kind,"
+            f"UPDATE {_name(conn)} SET epoch = epoch + 1, holder = :holder, kind = :kind,"
             f" acquired_at = {now}, expires_at = {expires}"
             f" WHERE name = :name AND (holder IS NULL OR {free})"
         ),
@@ -165,12 +165,12 @@ def claim(conn: Connection, handle: LockHandle, lease: float | None = None) -> b
     )
     if updated.rowcount == 0:
         exists = conn.execute(
-            text(f"SELECT 1 FROM {LOCK_TABLE} WHERE name = :name"), {"name": handle.name}
+            text(f"SELECT 1 FROM {_name(conn)} WHERE name = :name"), {"name": handle.name}
         ).first()
         if exists is not None:
             return False
         insert = text(
-            f"INSERT INTO {LOCK_TABLE} (name, epoch, holder, kind, acquired_at,"
+            f"INSERT INTO {_name(conn)} (name, epoch, holder, kind, acquired_at,"
             f" expires_at) VALUES (:name, 1, :holder, :kind, {now}, {expires})"
         )
         autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
@@ -184,7 +184,7 @@ def claim(conn: Connection, handle: LockHandle, lease: float | None = None) -> b
         if savepoint is not None:
             savepoint.commit()
     epoch = conn.execute(
-        text(f"SELECT epoch FROM {LOCK_TABLE} WHERE name = :name AND holder = :holder"),
+        text(f"SELECT epoch FROM {_name(conn)} WHERE name = :name AND holder = :holder"),
         {"name": handle.name, "holder": handle.holder},
     ).scalar()
     if epoch is None:
@@ -198,7 +198,7 @@ def renew(conn: Connection, handle: LockHandle, lease: float) -> bool:
     now = server_now(handle.dialect)
     result = conn.execute(
         text(
-            f"UPDATE {LOCK_TABLE} SET expires_at = {now} + :lease"
+            f"UPDATE {_name(conn)} SET expires_at = {now} + :lease"
             " WHERE name = :name AND epoch = :epoch AND holder = :holder"
         ),
         {"lease": lease, "name": handle.name, "epoch": handle.epoch, "holder": handle.holder},
@@ -212,7 +212,7 @@ def release(conn: Connection, handle: LockHandle) -> None:
         return
     conn.execute(
         text(
-            f"UPDATE {LOCK_TABLE} SET holder = NULL, expires_at = NULL"
+            f"UPDATE {_name(conn)} SET holder = NULL, expires_at = NULL"
             " WHERE name = :name AND epoch = :epoch AND holder = :holder"
         ),
         {"name": handle.name, "epoch": handle.epoch, "holder": handle.holder},
@@ -224,7 +224,7 @@ def describe_holder(conn: Connection, handle: LockHandle) -> str:
     now = server_now(handle.dialect)
     row = conn.execute(
         text(
-            f"SELECT holder, kind, expires_at - {now} FROM {LOCK_TABLE}"
+            f"SELECT holder, kind, expires_at - {now} FROM {_name(conn)}"
             " WHERE name = :name AND holder IS NOT NULL"
         ),
         {"name": handle.name},
@@ -248,7 +248,7 @@ def fence(conn: Connection, handle: LockHandle | None) -> None:
     elif handle.dialect in ("mysql", "mariadb"):
         lock = " LOCK IN SHARE MODE"
     current = conn.execute(
-        text(f"SELECT epoch FROM {LOCK_TABLE} WHERE name = :name{lock}"), {"name": handle.name}
+        text(f"SELECT epoch FROM {_name(conn)} WHERE name = :name{lock}"), {"name": handle.name}
     ).scalar()
     if current is None or int(current) != handle.epoch:
         handle.lost.set()
@@ -258,6 +258,12 @@ def fence(conn: Connection, handle: LockHandle | None) -> None:
             " was refused and it stops",
             "run `git migrate status` to see what the other run did, then run the command again",
         )
+
+
+def _name(conn: Connection) -> str:
+    """The lock table named in the target's home schema (db/home.py), for SQL text: a step that
+    changed the session's search path or default database cannot hide it."""
+    return qualified_name(conn, LOCK_TABLE)
 
 
 def _user() -> str:

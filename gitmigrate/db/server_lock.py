@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from gitmigrate.db import lockrow
+from gitmigrate.db.home import LEDGER_TABLE, has_table
 from gitmigrate.db.lockrow import LEASE, SESSION, LockHandle
 from gitmigrate.db.url import redact_url
 from gitmigrate.errors import ConfigError, LockTimeoutError, TargetError
@@ -23,7 +24,6 @@ from gitmigrate.errors import ConfigError, LockTimeoutError, TargetError
 POLL_INTERVAL_S = 0.2
 DEFAULT_LEASE_S = 30.0
 _MYSQL_LOCK_NAME_MAX = 64
-_LEDGER_TABLE = "gitmigrate_ledger"  # ledger.py imports lockrow; importing it here would cycle
 
 
 def lease_seconds() -> float:
@@ -203,8 +203,7 @@ def _session_lock(
     def acquire() -> bool:
         if not lock.acquire(conn):
             return False
-        tables = inspect(conn)
-        if tables.has_table(lockrow.LOCK_TABLE) or tables.has_table(_LEDGER_TABLE):
+        if has_table(conn, lockrow.LOCK_TABLE) or has_table(conn, LEDGER_TABLE):
             lockrow.ensure_lock_table(conn)
             if not lockrow.claim(conn, handle):  # a lease holder (through a pooler) has it
                 lock.release(conn)

@@ -14,7 +14,12 @@ from gitmigrate.core.reporter import NullReporter, Reporter
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.db.locks import target_lock
 from gitmigrate.engine.attempt import DRY_RUN_CHUNKS
-from gitmigrate.engine.checks import check_checksum, check_not_in_flight
+from gitmigrate.engine.checks import (
+    check_checksum,
+    check_not_in_flight,
+    check_target,
+    current_row,
+)
 from gitmigrate.engine.chunk_preview import sampled_estimate
 from gitmigrate.engine.estimate import Estimate, estimate_steps
 from gitmigrate.engine.kinds import Impact
@@ -234,16 +239,30 @@ def _pending(
 ) -> list[PlannedStep]:
     planned = []
     for step in scope:
-        row = rows.get(step.id)
+        row = current_row(step, rows.get(step.id))  # None: a replaced step's row is history
         if row is not None and row.status in ("applied", "running", "needs_attention"):
             check_checksum(repo, step, row)
         if row is not None and row.status == "applied":
             continue
+        if row is not None and _decided_not_to_run(step, row):
+            continue
+        if row is not None and row.status == "abandoned":
+            row = None  # a replaced step runs afresh: its new checksum is recorded
         if row is not None:
             check_not_in_flight(step, row, resuming=resuming)
+        check_target(step, runners.dialect(step))
         executor = get_kind(step.kind)
         planned.append(PlannedStep(step, row, executor.analyze(step, runners.dialect(step))))
     return planned
+
+
+def _decided_not_to_run(step: Step, row: LedgerRow) -> bool:
+    """`skipped` (a forced rollback left its effects) never runs again unasked; `abandoned`
+    (repair --abandon) holds only for the files it was decided on, so a replaced step with
+    the same id runs."""
+    if row.status == "skipped":
+        return True
+    return row.status == "abandoned" and row.checksum == step.checksum
 
 
 def _check_lint(

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from gitmigrate.core.checksum import ALGORITHM
 from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import Reporter
+from gitmigrate.db.home import reset_session
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.db.snapshot import diff_snapshots, schema_snapshot
 from gitmigrate.engine.kinds import Checkpoint, Finding, Kind, StepContext
@@ -133,6 +134,9 @@ class Runner:
                     self.reporter.progress(step, checkpoint.position, checkpoint.total)
                 if self.stop_requested():
                     raise Stop
+            # the step's SQL may have moved the session's search path or default database:
+            # its verify, and anything else on this connection, see the defaults again
+            reset_session(attempt.conn)
         finally:
             if isinstance(steps, Generator):
                 steps.close()

@@ -33,9 +33,15 @@ def author_step(
     name = current_migration_name(repo, config)
     if not summary.strip():
         raise UsageError("a step needs a summary", "pass -m 'what this step does'")
+    # imported here for speed, as in resolve_dialect: the sql package loads sqlglot
+    from gitmigrate.sql.dialects import ANY_DIALECT
+
     chosen = resolve_dialect(config, dialect)
     found = get_kind(kind)
-    request = AuthorRequest(repo, config, name, summary.strip(), chosen, options, irreversible)
+    # `--dialect any`: the kind validates for every dialect (and records the claim); the note
+    # and lint use the project's
+    claimed = ANY_DIALECT if dialect and dialect.strip().lower() == ANY_DIALECT else chosen
+    request = AuthorRequest(repo, config, name, summary.strip(), claimed, options, irreversible)
     authored = found.author(request)
     meta: dict[str, Any] = {"kind": found.name, "summary": summary.strip(), **authored.meta}
     return commit_step(
@@ -47,4 +53,5 @@ def author_step(
         authored.options,
         authored.irreversible,
         chosen,
+        project_files=authored.project_files,
     )

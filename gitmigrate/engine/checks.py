@@ -1,5 +1,6 @@
 """Refusing unsafe runs: an applied step whose files changed (checksum mismatch, as Flyway's
-validate), and a step left half-done by a crash on a dialect without transactional DDL."""
+validate), a step left half-done by a crash on a dialect without transactional DDL, and a step
+its kind says cannot run on the target (a SQL step written for another dialect)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from gitmigrate.core.checksum import ALGORITHM, canonical, file_checksum, step_c
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.db.ledger import LedgerRow
+from gitmigrate.engine.registry import get_kind
 from gitmigrate.errors import BlockedError, ChecksumMismatchError
 
 APPLIED = "applied"
 IN_FLIGHT = ("running", "needs_attention")
+# rows whose step left effects on the target (or is half-done): they speak for the step id
+# whatever its files are now, and a change of files is a checksum mismatch; a row of any other
+# status (failed, rolled back, abandoned) is history once the step's files changed
+PROTECTED = (APPLIED, "skipped", *IN_FLIGHT)
 
 
 _DIFF_LINES = 60  # an error message, not a review: the hint names the full `git diff`
@@ -66,10 +72,30 @@ def _text(content: bytes | None) -> list[str]:
     return canonical(content).decode("utf-8", errors="replace").split("\n")
 
 
-def check_checksum(repo: GitRepo, step: Step, row: LedgerRow) -> None:
+def same_files(step: Step, row: LedgerRow) -> bool:
+    """The row was written for the step's current files (a digest of another algorithm
+    cannot be compared, so it counts as the same: never a false mismatch)."""
     if row.checksum_algo != ALGORITHM:
-        return  # another algorithm's digest cannot be compared; never a false mismatch
-    if row.checksum == step.checksum or row.checksum == step_checksum(step.files):
+        return True
+    return row.checksum == step.checksum or row.checksum == step_checksum(step.files)
+
+
+def current_row(step: Step, row: LedgerRow | None) -> LedgerRow | None:
+    """The ledger row that speaks for `step` as it is now. A failed (rolled back, abandoned)
+    step replaced by another with the same id (`git reset`, a fixed step) is a new step: its old
+    row is history, so this returns None and the step is pending; see `previous_row`."""
+    if row is None or row.status in PROTECTED or same_files(step, row):
+        return row
+    return None
+
+
+def previous_row(step: Step, row: LedgerRow | None) -> LedgerRow | None:
+    """The history row of a replaced step (None when the row is current or absent)."""
+    return row if row is not None and current_row(step, row) is None else None
+
+
+def check_checksum(repo: GitRepo, step: Step, row: LedgerRow) -> None:
+    if same_files(step, row):
         return
     files = changed_files(repo, step, row.commit)
     which = ", ".join(files) if files else "its files"
@@ -101,3 +127,11 @@ def check_not_in_flight(step: Step, row: LedgerRow, *, resuming: bool) -> None:
             f"step {step.id} needs attention: {row.error}",
             "fix the cause named above, then run `git migrate resume`",
         )
+
+
+def check_target(step: Step, dialect: str) -> None:
+    """Refuse, before anything runs, a step whose kind says it cannot run on a target of
+    `dialect` (tree steps get engine/tree_steps.TREE_DIALECT)."""
+    problems = get_kind(step.kind).check_target(step, dialect)
+    if problems:
+        raise BlockedError("; ".join(p.message for p in problems), problems[0].hint)

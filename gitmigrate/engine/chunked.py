@@ -39,21 +39,26 @@ def run_chunked(runner: Runner, attempt: Attempt) -> None:
     ledger = runner.ledger
     previous = dict(row.checkpoint or {}) if row is not None else {}
     in_flight = row is not None and row.status in IN_FLIGHT
-    if in_flight and previous.get("direction", UP) != direction:
-        other = "rolled back" if direction == UP else "applied"
+    # an apply left in flight (SIGINT, kill) is rolled back from its committed chunks: the
+    # restore starts over from the before-images, which the apply's chunks wrote with them
+    undoing_apply = in_flight and direction == DOWN and previous.get("direction", UP) == UP
+    if in_flight and direction == UP and previous.get("direction", UP) != direction:
         raise BlockedError(
-            f"step {step.id} was being {other} when it stopped ({row.statements_done if row else 0}"
-            " chunk(s) recorded)",
-            "finish that first: `git migrate rollback` for an interrupted rollback, "
-            "`git migrate resume` for an interrupted apply",
+            f"step {step.id} was being rolled back when it stopped"
+            f" ({row.statements_done if row else 0} chunk(s) recorded)",
+            "finish that first: `git migrate rollback --steps 1` continues the rollback",
         )
-    resume: dict[str, Any] = dict(previous.get("chunk") or {}) if in_flight else {}
-    start = row.statements_done if in_flight and row is not None else 0
+    if undoing_apply and row is not None and row.statements_done == 0:
+        _nothing_committed(runner, attempt)  # no chunk of the apply committed: nothing to undo
+        return
+    continuing = in_flight and not undoing_apply
+    resume: dict[str, Any] = dict(previous.get("chunk") or {}) if continuing else {}
+    start = row.statements_done if continuing and row is not None else 0
     base: dict[str, Any] = {"direction": direction}
     if (
         direction == DOWN
     ):  # what the apply recorded (a copy's plan) outlives the rollback's progress
-        base["applied"] = previous.get("applied") if in_flight else previous.get("chunk")
+        base["applied"] = previous.get("applied") if continuing else previous.get("chunk")
     ledger.ensure(conn)
     if row is None:
         ledger.upsert(conn, runner.ledger_row(step, "running", 0, {**base, "chunk": {}}))
@@ -114,6 +119,21 @@ def run_chunked(runner: Runner, attempt: Attempt) -> None:
     conn.commit()
 
 
+def _nothing_committed(runner: Runner, attempt: Attempt) -> None:
+    """Roll back an apply that stopped before its first chunk committed: record it only."""
+    runner.ledger.update(
+        attempt.conn,
+        attempt.step.id,
+        status="rolled_back",
+        statements_done=0,
+        checkpoint=None,
+        error=None,
+        run_id=runner.recorder.run_id,
+        finished_at=now(),
+    )
+    attempt.conn.commit()
+
+
 def chunk_context(
     runner: Runner,
     attempt: Attempt,
@@ -139,6 +159,23 @@ def _fail(runner: Runner, attempt: Attempt, state: dict[str, Any], message: str)
     runner.recorder.event(
         "step_failed", step, None, direction=direction, error=message, chunks_done=done
     )
+    if direction == UP and done == 0:
+        # no chunk committed: nothing to restore (the table may not even exist), just failed
+        runner.ledger.update(
+            conn,
+            step.id,
+            status="failed",
+            statements_done=0,
+            checkpoint=None,
+            error=message,
+            finished_at=now(),
+        )
+        conn.commit()
+        return StepFailedError(
+            step.id,
+            f"step {step.id} failed before its first chunk committed: {message}",
+            "nothing of it was kept; fix the step and run the command again",
+        )
     if direction == UP and not step.irreversible:
         undo_error = _undo(runner, attempt, state["last"])
         if undo_error is None:

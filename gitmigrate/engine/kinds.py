@@ -99,12 +99,15 @@ class AuthorRequest:
 @dataclass(frozen=True)
 class StepFiles:
     """What `Kind.author` returns: the step's files (step.toml excluded), its `[options]`, why
-    it cannot be rolled back (None when it can), and further top-level step.toml keys."""
+    it cannot be rolled back (None when it can), further top-level step.toml keys, and the
+    project files the step changes (path relative to the repository root -> new bytes, None
+    to delete): a code or config step's change itself, committed in the step's commit."""
 
     files: dict[str, bytes]
     options: dict[str, Any] = field(default_factory=dict)
     irreversible: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    project_files: dict[str, bytes | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -159,6 +162,11 @@ class Kind(Protocol):
 
     def check(self, step: Step) -> list[Problem]:
         """Whether the step's files are well formed (missing rollback file, ...)."""
+        ...
+
+    def check_target(self, step: Step, dialect: str) -> list[Problem]:
+        """Whether the step can run on a target of `dialect` (a SQL step written for another
+        dialect cannot); asked for every step before a run starts. Tree steps get "tree"."""
         ...
 
     def note(

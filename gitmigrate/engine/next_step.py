@@ -24,7 +24,7 @@ STATES: dict[str, str] = {
     "changed": "applied, but its files changed since (checksum mismatch)",
     "gone": "applied on the target, but the step is no longer in this tree",
     "skipped": "an irreversible step that `rollback --force` skipped: its effects stay",
-    "abandoned": "an operator gave up on it with `repair --abandon`; its effects stay as they are",
+    "abandoned": "an operator gave it up with `repair --abandon`; apply skips it",
     "unreachable": "a tree step whose tree this machine cannot open",
 }
 
@@ -75,23 +75,24 @@ def step_next(
     changed: Sequence[str] = (),
     commit: str | None = None,
     path: str | None = None,
+    old_path: str | None = None,
 ) -> NextStep:
     """The way out of one step's state (`state` as the ledger says, `changed` when an applied
     step's files differ from what was applied)."""
     if state == "applied" and changed:
-        accept = scope.command("repair", step_id, "--resolved")
         if commit and path:
             return NextStep(
                 f"git checkout {commit[:12]} -- {shlex.quote(path)}",
                 f"{', '.join(changed)} changed since {step_id} was applied: restore the applied"
-                f" version and commit it (put a new change in a new step), or accept the files"
-                f" as they are with `{accept}`",
+                f" version and commit it; put the new change in a new step (or roll the step"
+                f" back with its applied files first, then edit it)",
             )
         return NextStep(
-            scope.command("repair", step_id, "--abandon"),
+            None,
             f"{step_id} was replaced by another step with the same number after it was applied:"
-            f" give the applied one up (its effects stay) so the new one can run, or bring the"
-            f" applied version back and roll it back first",
+            f" restore the applied step's directory (`git checkout {(commit or '')[:12]} --"
+            f" {old_path or 'its directory'}`), give the new one the next free number"
+            f" (`git mv`), commit, and apply; there is no single command for this",
         )
     if state in ("pending", "rolled_back"):
         return NextStep(scope.command("apply"), "apply the pending steps")
@@ -145,12 +146,13 @@ def step_next(
 
 
 def gone_next(scope: Scope, step_id: str, commit: str | None) -> NextStep:
-    """A step applied on the target whose files this tree no longer has."""
-    where = f"git cherry-pick {commit[:12]}" if commit else "bring its commit back"
+    """A step applied on the target whose files this tree no longer has (a reset branch)."""
+    if not commit:
+        return NextStep(None, f"{step_id} is applied on the target but gone from this tree")
     return NextStep(
-        scope.command("repair", step_id, "--abandon"),
-        f"{step_id} is applied on the target but gone from this tree: to undo it, {where} and"
-        f" roll it back; to keep its effects and forget the step, abandon it",
+        f"git cherry-pick {commit[:12]}",
+        f"{step_id} is applied on the target but gone from this tree: bring its commit back,"
+        f" then `{scope.command('rollback')}` can undo it (or keep it)",
     )
 
 
@@ -165,6 +167,8 @@ def target_next(states: Sequence[tuple[str, NextStep]]) -> NextStep | None:
     for wanted in _PRIORITY:
         for state, step in states:
             if (state == "rolled_back" and wanted == "pending") or state == wanted:
-                if step.command is not None:
+                if step.command is not None or state == "changed":
+                    # a replaced applied step has no single command: say so rather than
+                    # name `apply`, which its checksum would refuse
                     return step
     return None

@@ -25,6 +25,7 @@ from gitmigrate.engine.checks import check_checksum
 from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.repair import SKIPPED_REASON, decision_record
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.runners import Runners, is_tree_step
 from gitmigrate.engine.signals import deferred_signals
@@ -43,7 +44,7 @@ class RollbackOptions:
     all: bool = False
     dry_run: bool = False
     yes: bool = False
-    force: bool = False  # skip irreversible steps (their effects stay; the ledger forgets them)
+    force: bool = False  # skip irreversible steps: their effects stay, recorded `skipped`
     lock_timeout: float = 60.0
 
 
@@ -115,10 +116,13 @@ def rollback(
             chosen = _choose(scope, rows, options)
             for step in chosen:
                 check_checksum(repo, step, rows[step.id])
+            _check_in_flight(chosen, rows, resume)
+            _check_cleaned(chosen, rows, options)
             _check_irreversible(chosen, options)
             tree.check_rollback(s for s in chosen if is_tree_step(s) and not s.irreversible)
             result.planned = [
-                PlannedStep(s, rows[s.id], _rollback_impact(s, runners.dialect(s))) for s in chosen
+                PlannedStep(s, rows[s.id], _rollback_impact(s, rows[s.id], runners.dialect(s)))
+                for s in chosen
             ]
             _confirm(result.planned, options, confirm)
             with runners.preview():
@@ -151,10 +155,23 @@ def _choose(scope: list[Step], rows: dict[str, LedgerRow], options: RollbackOpti
 
 
 def _undoable(row: LedgerRow) -> bool:
-    """Applied, stuck, or a chunked rollback that was interrupted and must be finished."""
-    if row.status in ("applied", "needs_attention"):
-        return True
-    return row.status == "running" and (row.checkpoint or {}).get("direction") == "down"
+    """Applied, stuck, or left in flight by an interrupted apply or rollback: a step in flight
+    is newer than every applied step, so it is the first to undo, never skipped."""
+    return row.status in ("applied", "needs_attention", "running")
+
+
+def _check_in_flight(chosen: list[Step], rows: dict[str, LedgerRow], resume: str) -> None:
+    """A step interrupted mid-apply is rolled back from its recorded chunks; a step without
+    chunks has no record of how far it got, so the rollback is refused with the reason."""
+    for step in chosen:
+        row = rows[step.id]
+        interrupted_apply = (row.checkpoint or {}).get("direction", "up") == "up"
+        if row.status == "running" and interrupted_apply and not get_kind(step.kind).chunked:
+            raise BlockedError(
+                f"step {step.id} was interrupted while it was applied"
+                f" ({row.statements_done} statement(s) done); its down script expects it whole",
+                f"finish it with `{resume}`, then roll back",
+            )
 
 
 def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:
@@ -167,14 +184,47 @@ def _check_irreversible(chosen: list[Step], options: RollbackOptions) -> None:
         )
 
 
-def _rollback_impact(step: Step, dialect: str) -> Impact:
+def _cleaned(row: LedgerRow | None) -> list[str]:
+    """The helper tables (before-images) `cleanup` dropped for this step, if any."""
+    return list((row.checkpoint or {}).get("cleaned") or []) if row is not None else []
+
+
+def _check_cleaned(
+    chosen: list[Step], rows: dict[str, LedgerRow], options: RollbackOptions
+) -> None:
+    """Checked before anything runs: a step whose before-images are gone cannot be rolled
+    back, so a rollback through it would stop halfway."""
+    cleaned = [s for s in chosen if _cleaned(rows[s.id]) and not s.irreversible]
+    if not cleaned or options.force:
+        return
+    names = ", ".join(s.id for s in cleaned)
+    raise BlockedError(
+        f"cannot roll back {names}: `git migrate cleanup` dropped the before-images"
+        f" ({', '.join(t for s in cleaned for t in _cleaned(rows[s.id]))})",
+        f"roll back less (`--to {cleaned[0].id}` keeps it applied), or pass --force to skip"
+        " such steps, leaving their changes (recorded as skipped)",
+    )
+
+
+def _skipped_reason(step: Step, row: LedgerRow | None) -> str | None:
+    """Why a forced rollback passes over this step (its effects stay), None to run it."""
+    if step.irreversible:
+        return step.irreversible
+    if _cleaned(row):
+        return "its before-images were dropped by cleanup"
+    return None
+
+
+def _rollback_impact(step: Step, row: LedgerRow | None, dialect: str) -> Impact:
     if step.irreversible:
         return Impact(reasons=("irreversible: skipped",))
+    if _cleaned(row):
+        return Impact(reasons=("before-images dropped by cleanup: skipped",))
     return get_kind(step.kind).analyze_rollback(step, dialect)
 
 
 def _confirm(planned: list[PlannedStep], options: RollbackOptions, confirm: Confirm | None) -> None:
-    risky = [p for p in planned if p.impact.destructive and not p.step.irreversible]
+    risky = [p for p in planned if p.impact.destructive and _skipped_reason(p.step, p.row) is None]
     if not risky or options.yes or options.dry_run:
         return
     lines = [f"{p.step.id}: {'; '.join(p.impact.reasons)}" for p in risky]
@@ -204,12 +254,13 @@ def _roll_back_one(
     reporter.step_started(
         step, index + 1, total, "dry run rollback" if options.dry_run else "rollback"
     )
-    if step.irreversible:
+    skipped = _skipped_reason(step, planned.row)
+    if skipped is not None:
         if not options.dry_run:
-            runners.forget(step)
-            recorder.event("rollback_skipped", step, None, reason=step.irreversible)
+            runners.skip(step, decision_record("skipped", recorder, skipped))
+            recorder.event("rollback_skipped", step, None, reason=skipped)
             record_rollback_commit(repo, config, step, recorder, skipped=True)
-        reporter.step_finished(step, "skipped (irreversible)", 0.0)
+        reporter.step_finished(step, f"skipped ({SKIPPED_REASON})", 0.0)
         return
     recorder.event("rollback_started", step, None)
     try:

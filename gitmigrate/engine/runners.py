@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from gitmigrate.core.config import TREE
 from gitmigrate.core.model import Step
 from gitmigrate.db.ledger import LedgerRow
 from gitmigrate.engine.attempt import StepRun
 from gitmigrate.engine.registry import get_kind
-from gitmigrate.engine.runlog import RunRecorder
+from gitmigrate.engine.runlog import RunRecorder, now
 from gitmigrate.engine.stepper import Stepper
 from gitmigrate.engine.target import target_sort
 from gitmigrate.engine.tree_run import TreeRun
@@ -62,13 +63,23 @@ class Runners:
             rows.update(ledger.rows())
         return rows
 
-    def forget(self, step: Step) -> None:
-        """Drop the step's ledger row (an irreversible step rolled back with --force)."""
+    def skip(self, step: Step, decision: dict[str, Any]) -> None:
+        """Record the step `skipped` (an irreversible step rolled back with --force: its
+        effects stay, so apply must not run it again unasked); needs ledger version 2."""
+        fields: dict[str, Any] = {
+            "status": "skipped",
+            "checkpoint": {"decision": decision},
+            "error": None,
+            "finished_at": now(),
+        }
         if is_tree_step(step):
-            self.tree.ledgers[tree_name(step, self.tree.override)].delete(step.id)
+            ledger = self.tree.ledgers[tree_name(step, self.tree.override)]
+            ledger.ensure()
+            ledger.update(step.id, **fields)
         elif self.stepper is not None:
             with self.stepper.target.engine.begin() as conn:
-                self.stepper.ledger.delete(conn, step.id)
+                self.stepper.ledger.ensure(conn)
+                self.stepper.ledger.update(conn, step.id, **fields)
 
     def flush(self) -> None:
         self.tree.recorder.flush()

@@ -9,10 +9,12 @@ from typing import Any
 
 from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import MIGRATIONS_DIR, Step
 from gitmigrate.db.ledger import Ledger, LedgerRow
-from gitmigrate.engine.checks import changed_files
+from gitmigrate.engine.checks import changed_files, current_row, previous_row
 from gitmigrate.engine.next_step import NextStep, Scope, gone_next, step_next, target_next
 from gitmigrate.engine.plan import steps_in_scope
+from gitmigrate.engine.repair import decision_note
 from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, read_tree_rows
 from gitmigrate.errors import GitMigrateError
@@ -34,6 +36,10 @@ class StepState:
     # the command that leaves this state (None: nothing to run) and what to do before it
     next: str | None = None
     next_why: str = ""
+    # the ledger row of a step with the same id whose files were replaced since it failed
+    # (or was rolled back, abandoned): history, not this step's state
+    previous: dict[str, Any] | None = None
+    note: str | None = None  # a skipped or decided step: why, and the command that changes it
 
 
 @dataclass
@@ -56,6 +62,8 @@ class TargetStatus:
             "pending": self.count("pending") + self.count("rolled_back"),
             "failed": self.count("failed"),
             "in_flight": self.count("running") + self.count("needs_attention"),
+            "skipped": self.count("skipped"),
+            "abandoned": self.count("abandoned"),
             "drift": self.drift,
             "next": self.next.command if self.next else None,
             "next_why": self.next.why if self.next else None,
@@ -71,8 +79,29 @@ def _has_path(repo: GitRepo, commit: str, path: str) -> bool:
         return False
 
 
+def _old_path(repo: GitRepo, commit: str, step: Step) -> str | None:
+    """The directory the applied step had at its commit (a replaced step's differs)."""
+    prefix = f"{MIGRATIONS_DIR}/{step.migration}/{step.id.rsplit('/', 1)[1]}-"
+    try:
+        entries = repo.ls_tree(commit, f"{MIGRATIONS_DIR}/{step.migration}")
+    except GitMigrateError:
+        return None
+    found = {e.path.split("/")[2] for e in entries if e.path.startswith(prefix)}
+    return f"{MIGRATIONS_DIR}/{step.migration}/{sorted(found)[0]}" if found else None
+
+
 def _state(row: LedgerRow | None) -> str:
     return "pending" if row is None else row.status
+
+
+def _history(row: LedgerRow) -> dict[str, Any]:
+    return {
+        "status": row.status,
+        "error": row.error,
+        "checksum": row.checksum,
+        "commit": row.commit,
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+    }
 
 
 def target_status(
@@ -100,7 +129,8 @@ def target_status(
     states: list[tuple[str, NextStep]] = []
     for step in scope:
         known.add(step.id)
-        row = rows.get(step.id)
+        row = current_row(step, rows.get(step.id))
+        previous = previous_row(step, rows.get(step.id))
         changed: tuple[str, ...] = ()
         if row is not None and row.status == "applied" and row.checksum != step.checksum:
             changed = tuple(changed_files(repo, step, row.commit)) or ("(files)",)
@@ -115,6 +145,7 @@ def target_status(
             changed=changed,
             commit=row.commit if row else None,
             path=step.path if changed and row and _has_path(repo, row.commit, step.path) else None,
+            old_path=_old_path(repo, row.commit, step) if changed and row else None,
         )
         states.append(("changed" if changed else state, out))
         status.steps.append(
@@ -132,6 +163,8 @@ def target_status(
                 changed=changed,
                 next=out.command,
                 next_why=out.why,
+                previous=_history(previous) if previous is not None else None,
+                note=decision_note(step.id, row),
             )
         )
     prefixes = {s.migration for s in scope}

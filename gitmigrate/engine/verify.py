@@ -11,6 +11,7 @@ from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.notes import read_run_events
 from gitmigrate.db.ledger import Ledger, LedgerRow
+from gitmigrate.engine.checks import current_row
 from gitmigrate.engine.kinds import Finding, StepContext
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.registry import get_kind
@@ -61,7 +62,7 @@ def verify(repo: GitRepo, target_name: str | None, migration: str | None = None)
             lambda s: tree_name(s, override) if s.id in trees else status.target,
             result,
         )
-        applied = [s for s in scope if _is_applied(s, rows.get(s.id), result)]
+        applied = [s for s in scope if _is_applied(s, current_row(s, rows.get(s.id)), result)]
         result.checked = [s.id for s in applied]
         for step in (s for s in applied if s.id in trees):
             tree = open_tree_target(config, repo, tree_name(step, override))

@@ -87,3 +87,25 @@ def install_pre_push(repo: GitRepo, python: str | None = None) -> HookInstall:
     path.write_text(text, encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return HookInstall(path, action, backup)
+
+
+def install_pre_push_report(repo: GitRepo) -> list[str]:
+    """Install the hook and say what changed, in the words `git migrate init` prints."""
+    done = install_pre_push(repo)
+    where = _shown(repo, done.path)
+    if done.action == "unchanged":
+        return []
+    if done.action == "replaced" and done.backup is not None:
+        return [
+            f"kept your existing pre-push hook as {_shown(repo, done.backup)} (it no longer runs; "
+            "call it from the new hook, or use pre-commit to run both)",
+            f"installed the git-migrate pre-push hook: {where}",
+        ]
+    return [f"{done.action} the git-migrate pre-push hook: {where}"]
+
+
+def _shown(repo: GitRepo, path: Path) -> str:
+    try:
+        return str(path.relative_to(repo.root))
+    except ValueError:
+        return str(path)

@@ -28,7 +28,6 @@ from gitmigrate.schema.model import Schema
 from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
 
 if TYPE_CHECKING:
-    from gitmigrate.lint.model import LintFinding
     from gitmigrate.schema.expand import ExpandContract
     from gitmigrate.schema.expand_commit import PlannedStep
     from gitmigrate.schema.impact import TableRows
@@ -42,7 +41,10 @@ class DiffResult:
     step: Step | None  # the (first) step committed; None with print_only or an empty diff
     steps: tuple[Step, ...] = field(default=())  # all of them (online: one per CONCURRENTLY)
     dialect: str = "sqlite"
-    findings: tuple[LintFinding, ...] = ()  # lint findings of the generated scripts
+    # with print_only: the scripts as the steps would hold them (one label each when named),
+    # which the API lints for display (gitmigrate/api/schema.py) as it lints committed steps
+    scripts: tuple[StepScript, ...] = ()
+    script_labels: tuple[str, ...] = ()
     # --online expand/contract: the planned sequence (SQL and data steps), in order
     sequence: tuple[PlannedStep, ...] = ()
 
@@ -96,8 +98,8 @@ def schema_diff(
     if plan.is_empty:
         return DiffResult(up, down, plan.rename_candidates, None, (), chosen)
     if print_only:
-        found = lint_parts(plan_steps(plan, chosen), chosen)
-        return DiffResult(up, down, plan.rename_candidates, None, (), chosen, found)
+        planned = tuple(plan_steps(plan, chosen))
+        return DiffResult(up, down, plan.rename_candidates, None, (), chosen, scripts=planned)
     live = _live_url(repo, config, target_url, from_)
     stats = None
     if live is not None:
@@ -105,10 +107,7 @@ def schema_diff(
 
         stats = table_rows(live, repo.root)
     steps = commit_plan(repo, plan, chosen, summary or f"schema diff to {to}", stats)
-    from gitmigrate.lint.engine import lint_step
-
-    found = tuple(f for step in steps for f in lint_step(step, chosen))
-    return DiffResult(up, down, plan.rename_candidates, steps[0], tuple(steps), chosen, found)
+    return DiffResult(up, down, plan.rename_candidates, steps[0], tuple(steps), chosen)
 
 
 def _expand_contract(
@@ -120,7 +119,6 @@ def _expand_contract(
     summary: str,
 ) -> DiffResult:
     """A column rename or type change with --online: the expand/contract sequence."""
-    from gitmigrate.lint.engine import lint_step
     from gitmigrate.schema.expand_commit import commit_expand_contract, expand_contract_steps
 
     planned = expand_contract_steps(plan, dialect)
@@ -128,38 +126,17 @@ def _expand_contract(
     up = [s for p in sql for s in p.up]
     down = [s for p in reversed(sql) for s in p.down]
     if print_only:
-        parts = [StepScript(list(p.up), list(p.down), p.transactional) for p in sql]
-        labels = [f"step {n}" for n, p in enumerate(planned, 1) if p.kind == "sql"]
-        found = lint_parts(parts, dialect, labels)
-        return DiffResult(up, down, (), None, (), dialect, found, tuple(planned))
+        parts = tuple(StepScript(list(p.up), list(p.down), p.transactional) for p in sql)
+        labels = tuple(f"step {n}" for n, p in enumerate(planned, 1) if p.kind == "sql")
+        return DiffResult(up, down, (), None, (), dialect, sequence=tuple(planned), scripts=parts,
+                          script_labels=labels)  # fmt: skip
     steps, planned = commit_expand_contract(repo, plan, dialect, summary)
     if live is not None:
         from gitmigrate.schema.impact import table_rows
 
         sql_steps = [s for s, p in zip(steps, planned, strict=True) if p.kind == "sql"]
         record_rows(repo, sql_steps, dialect, table_rows(live, repo.root))
-    found = tuple(f for step in steps for f in lint_step(step, dialect))
-    return DiffResult(up, down, (), steps[0], tuple(steps), dialect, found, tuple(planned))
-
-
-def lint_parts(
-    parts: list[StepScript], dialect: str, labels: list[str] | None = None
-) -> tuple[LintFinding, ...]:
-    """Lint the scripts of planned steps as the engine would run them (--print: no step yet).
-    Files are named `<up>`/`<down>`, or `<up LABEL>` with one label per part."""
-    from gitmigrate.lint.engine import DOWN_EXEMPT, TRANSACTIONAL_DDL, lint_sql
-    from gitmigrate.lint.model import LintOptions
-
-    found: list[LintFinding] = []
-    for number, part in enumerate(parts, 1):
-        wrapped = part.transactional and dialect in TRANSACTIONAL_DDL
-        options = LintOptions(assume_in_transaction=wrapped)
-        name = f" {labels[number - 1]}" if labels else "" if len(parts) == 1 else f" part {number}"
-        found += lint_sql(script(part.up), dialect, options=options, file=f"<up{name}>")
-        if part.down:
-            down = LintOptions(assume_in_transaction=wrapped, exclude=DOWN_EXEMPT)
-            found += lint_sql(script(part.down), dialect, options=down, file=f"<down{name}>")
-    return tuple(found)
+    return DiffResult(up, down, (), steps[0], tuple(steps), dialect, sequence=tuple(planned))
 
 
 def _live_url(

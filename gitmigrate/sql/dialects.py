@@ -11,6 +11,9 @@ import difflib
 from gitmigrate.errors import UsageError
 
 DIALECTS: tuple[str, ...] = ("sqlite", "postgresql", "mysql")
+# a SQL step's claim (`dialect = "any"` in step.toml) that its SQL runs on every dialect;
+# it is checked against each, when written and again against the target when applied
+ANY_DIALECT = "any"
 
 _ALIASES: dict[str, str] = {
     "sqlite": "sqlite",

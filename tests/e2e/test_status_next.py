@@ -54,7 +54,8 @@ def follow(run_cli: CliRunner, repo: Path, command: str) -> CliResult:
     words = command.split()
     if words[0] == "git" and words[1] != "migrate":
         git(repo, *words[1:])
-        git(repo, "commit", "-q", "-m", "restore the applied version")
+        if words[1] == "checkout":
+            git(repo, "commit", "-q", "-m", "restore the applied version")
         return CliResult(0, "", "")
     return (
         run_cli(*words[2:], "-y")
@@ -105,14 +106,14 @@ def test_changed_names_the_restore(project: Path, run_cli: CliRunner) -> None:
     assert report["next"].startswith("git checkout ") and report["next"].endswith(
         " -- migrations/m/001-table"
     )
-    assert "repair m/001 --resolved" in report["next_why"]
+    assert "restore the applied version" in report["next_why"]
     ok(follow(run_cli, project, report["next"]))
     report = status(run_cli)
     assert report["next"] is None and report["drift"] == []
     ok(run_cli("apply", "-y"))
 
 
-def test_gone_names_abandon_or_cherry_pick(project: Path, run_cli: CliRunner) -> None:
+def test_gone_names_the_cherry_pick(project: Path, run_cli: CliRunner) -> None:
     add_sql(
         run_cli,
         project,
@@ -124,8 +125,11 @@ def test_gone_names_abandon_or_cherry_pick(project: Path, run_cli: CliRunner) ->
     gone = git(project, "rev-parse", "HEAD").strip()
     git(project, "reset", "-q", "--hard", "HEAD~1")
     report = status(run_cli)
-    assert report["next"] == "git migrate repair m/002 --abandon"
-    assert f"git cherry-pick {gone[:12]}" in report["next_why"]
+    assert report["next"] == f"git cherry-pick {gone[:12]}"
+    ok(follow(run_cli, project, report["next"]))
+    assert status(run_cli)["next"] is None
+    ok(run_cli("rollback", "--steps", "1", "-y"))
+    assert status(run_cli)["next"] == "git migrate apply"
 
 
 def test_rolled_back_names_apply(project: Path, run_cli: CliRunner) -> None:
@@ -192,9 +196,7 @@ def test_data_step_on_a_missing_table_names_rollback(project: Path, run_cli: Cli
     report = status(run_cli)
     state = step(report, "m/002")["state"]
     assert report["next"] is not None
-    if state == "needs_attention":
-        assert report["next"] == "git migrate rollback --steps 1"
-        if follow(run_cli, project, report["next"]).exit_code != 0:
-            pytest.xfail("issue 12 defect 2: the rollback of a data step on a missing table fails")
-    else:  # the fix of defect 2: a failure before any chunk is simply failed
-        assert state == "failed" and report["next"] == "git migrate apply"
+    # issue 12 defect 2 fixed: a failure before any chunk committed is simply failed
+    assert state == "failed" and report["next"] == "git migrate apply"
+    ok(run_cli("repair", "m/002", "--abandon"))
+    assert status(run_cli)["next"] is None

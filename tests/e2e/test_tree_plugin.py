@@ -129,6 +129,46 @@ def test_a_tree_step_on_the_repository(cli, git_repo: Path) -> None:  # type: ig
     assert again.exit_code == 1 and "revert the rollback commit" in again.stderr
 
 
+def test_a_tree_step_added_through_the_cli(cli, git_repo: Path) -> None:  # type: ignore[no-untyped-def]
+    """`add textedit` commits the edit of app.conf in the step's own commit (a project file of
+    StepFiles), the checked-out file included; apply verifies it, rollback commits the inverse."""
+    (git_repo / "app.conf").write_bytes(b"timeout = 10\r\nname = shop\n")
+    git(git_repo, "add", "app.conf")
+    git(git_repo, "commit", "-q", "-m", "config")
+    start_migration(GitRepo(git_repo), "settings")
+    add = ("add", "textedit", "-o", "file=app.conf", "-o", "old=timeout = 10",
+           "-o", "new=timeout = 30", "-m", "raise the timeout")  # fmt: skip
+
+    head = git(git_repo, "rev-parse", "HEAD").strip()
+    (git_repo / "app.conf").write_bytes(b"timeout = 10\r\nname = mine\n")  # a local edit
+    dirty = cli(*add)
+    assert dirty.exit_code != 0 and "uncommitted changes" in dirty.stderr, dirty.stderr
+    assert git(git_repo, "rev-parse", "HEAD").strip() == head
+    assert (git_repo / "app.conf").read_bytes() == b"timeout = 10\r\nname = mine\n"
+    git(git_repo, "checkout", "--", "app.conf")
+
+    added = cli(*add)
+    assert added.exit_code == 0, added.stderr
+    changed = git(git_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert changed == ["app.conf", "migrations/settings/001-raise-the-timeout/step.toml"]
+    assert "Migrate-Step: settings/001" in git(git_repo, "log", "-1", "--format=%B")
+    committed = b"timeout = 30\r\nname = shop\n"  # the line ending kept
+    assert (git_repo / "app.conf").read_bytes() == committed
+    assert not git(git_repo, "status", "--porcelain").strip()  # work tree and index match
+
+    assert cli("apply", "--target", ".").exit_code == 0
+    assert cli("verify", "--target", ".").exit_code == 0
+    step_commit = git(git_repo, "rev-parse", "HEAD").strip()
+    rolled = cli("rollback", "--target", ".", "--steps", "1")
+    assert rolled.exit_code == 0, rolled.stderr
+    assert (git_repo / "app.conf").read_bytes() == b"timeout = 10\r\nname = shop\n"
+    assert git(git_repo, "rev-parse", "HEAD~1").strip() == step_commit  # the inverse commit
+    assert "Migrate-Rollback: settings/001" in git(git_repo, "log", "-1", "--format=%B")
+    assert not git(git_repo, "status", "--porcelain").strip()
+    status = json.loads(cli("status", "--target", ".", "--json").stdout)
+    assert [s["state"] for s in status["steps"]] == ["rolled_back"]
+
+
 def test_tree_steps_on_an_outside_tree_run_beside_database_steps(
     cli, git_repo: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

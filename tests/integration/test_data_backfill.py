@@ -257,8 +257,8 @@ def test_cleanup_drops_before_images_only_once_the_migration_is_complete(
         cleanup(project.repo, "emails", target="db")
     assert cleanup(project.repo, "emails", target="db", yes=True).dropped
     assert not {backup_table_name("emails/001"), backup_table_name("emails/002")} & _tables(project)
-    with pytest.raises(StepFailedError, match="are gone"):
-        project.rollback(all=True, yes=True)
+    with pytest.raises(BlockedError, match="cleanup. dropped the before-images"):
+        project.rollback(all=True, yes=True)  # refused before it starts (issue 12 defect 2)
     assert '"cleanup"' in project.notes_text()
 
 

@@ -8,15 +8,17 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gitmigrate.core.authoring import start_migration
 from gitmigrate.core.model import Step
 from gitmigrate.engine.apply import ApplyOptions, apply, resume
-from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
+from gitmigrate.engine.description import Description, tree_description
+from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, Problem, StepContext, Work
 from gitmigrate.engine.registry import BUILTIN
 from gitmigrate.engine.rollback import RollbackOptions, rollback
 from gitmigrate.engine.status import target_status
@@ -45,7 +47,28 @@ class Stamp:
     interrupt_after: int | None = None
     seen_starts: list[int] = []
 
+    def check(self, step: Step) -> list[Problem]:
+        return []
+
+    def check_target(self, step: Step, dialect: str) -> list[Problem]:
+        return []
+
+    def note(self, step: Step, dialect: str | None, table_rows: object = None) -> dict[str, Any]:
+        return {"impact": {"objects": list(FILES)}}
+
+    def work(self, step: Step, dialect: str, rows: int | None = None) -> Work:
+        return Work(("STAMP",), rows)
+
+    def lint(self, step: Step, dialect: str, allow: frozenset[str]) -> list[Finding]:
+        return []
+
+    def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
+        return tree_description(step)
+
     def analyze(self, step: Step, dialect: str) -> Impact:
+        return Impact(objects=FILES)
+
+    def analyze_rollback(self, step: Step, dialect: str) -> Impact:
         return Impact(objects=FILES)
 
     def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:

@@ -67,6 +67,49 @@ def test_commit_files_on_another_branch_does_not_touch_the_work_tree(git_repo: P
     assert repo.dirty_paths() == []
 
 
+def test_project_files_change_in_the_same_commit_and_in_the_work_tree(git_repo: Path) -> None:
+    """A step's project files: changed, created and deleted in the step commit, the checked-out
+    files and the index brought to it (status clean), an executable file staying executable."""
+    repo = GitRepo(git_repo)
+    (git_repo / "run.sh").write_text("echo 1\n")
+    (git_repo / "old.txt").write_text("gone soon\n")
+    git(git_repo, "add", "run.sh", "old.txt")
+    git(git_repo, "update-index", "--chmod=+x", "run.sh")
+    git(git_repo, "commit", "-q", "-m", "files")
+    git(git_repo, "checkout", "-q", "--", ".")
+    commit = repo.commit_files(
+        branch="main",
+        message="step",
+        files={"migrations/m/001-s/step.toml": b'kind = "x"\n'},
+        project_files={"run.sh": b"echo 2\n", "new/conf.ini": b"a = 1\n", "old.txt": None},
+    )
+    shown = git(git_repo, "show", "--name-status", "--format=", commit).split("\n")
+    assert sorted(line for line in shown if line) == [
+        "A\tmigrations/m/001-s/step.toml", "A\tnew/conf.ini", "D\told.txt", "M\trun.sh",
+    ]  # fmt: skip
+    assert (git_repo / "run.sh").read_text() == "echo 2\n"
+    assert (git_repo / "new" / "conf.ini").read_text() == "a = 1\n"
+    assert not (git_repo / "old.txt").exists()
+    assert git(git_repo, "ls-tree", commit, "run.sh").startswith("100755")
+    assert not git(git_repo, "status", "--porcelain").strip()
+
+
+def test_project_files_with_local_changes_are_refused(git_repo: Path) -> None:
+    repo = GitRepo(git_repo)
+    head = repo.head_commit()
+    (git_repo / "README.md").write_text("# my edit\n")
+    (git_repo / "notes.txt").write_text("untracked\n")
+    for path in ("README.md", "notes.txt"):
+        with pytest.raises(RepositoryStateError, match=f"{path}, which has uncommitted changes"):
+            repo.commit_files(
+                branch="main", message="x", files={"m/step.toml": b"x"},
+                project_files={path: b"theirs\n"},
+            )  # fmt: skip
+    assert repo.head_commit() == head
+    assert (git_repo / "README.md").read_text() == "# my edit\n"
+    assert not (git_repo / "m").exists()
+
+
 def test_commit_files_refuses_an_identical_tree(git_repo: Path) -> None:
     repo = GitRepo(git_repo)
     with pytest.raises(UsageError, match="nothing to commit"):

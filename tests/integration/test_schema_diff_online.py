@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from gitmigrate import api
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.db.connect import create_target_engine
@@ -282,10 +283,10 @@ def test_online_set_not_null_validates_a_check_first(
         BEFORE.replace("email VARCHAR(100)", "email VARCHAR(100) NOT NULL")
     )
     assert run_cli("start", "online").exit_code == 0
-    result = schema_diff(
+    diff = api.schema_diff(  # the API lints the committed steps, as the CLI shows them
         GitRepo(git_repo), to="after.sql", target=postgres_url, online=True, summary="Email"
     )
-    add, finish = result.steps
+    add, finish = diff.result.steps
     assert (add.text("up.sql") or "").splitlines()[2] == (
         'ALTER TABLE "users" ADD CONSTRAINT "users_email_not_null" CHECK ("email" IS NOT NULL) '
         "NOT VALID;"
@@ -297,7 +298,7 @@ def test_online_set_not_null_validates_a_check_first(
         'ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL',
         'ALTER TABLE "users" DROP CONSTRAINT "users_email_not_null";\n',
     ]
-    assert not [f for f in result.findings if f.blocking]
+    assert diff.findings and not [f for f in diff.findings if f.blocking]
     applied = run_cli("apply", "--target", postgres_url)
     assert applied.exit_code == 0, applied.stderr
     wanted = load_schema("after.sql", repo=None, dialect="postgresql", server_url=postgres_url)

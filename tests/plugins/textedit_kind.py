@@ -29,6 +29,7 @@ from gitmigrate.engine import kinds as contract
 from gitmigrate.engine.description import TREE, Description, Operation
 from gitmigrate.engine.kinds import Checkpoint, Finding, Impact, StepContext
 from gitmigrate.engine.tree_target import TreeTarget
+from gitmigrate.errors import UsageError
 
 
 class TextEditKind:
@@ -42,12 +43,29 @@ class TextEditKind:
     # when called, so the module also loads where the contract has fewer of them) -----------
 
     def author(self, request: Any) -> Any:
-        """Options file/old/new (+ target) -> the step's options. The change itself is the
-        step commit's for the repository (made by whoever commits the step)."""
+        """Options file/old/new (+ target) -> the step's options. For the repository the edit
+        itself is a project file of the step: committed in the step's commit (its apply then
+        only verifies; its rollback commits the inverse). An outside tree is edited by apply."""
+        missing = [k for k in ("file", "old", "new") if not request.options.get(k)]
+        if missing:
+            raise UsageError(
+                f"textedit needs the option(s) {', '.join(missing)}",
+                "pass --option file=PATH --option old=LINE --option new=LINE",
+            )
         options = {k: str(request.options[k]) for k in ("file", "old", "new")}
         if request.options.get("target"):
             options["target"] = str(request.options["target"])
-        return contract.StepFiles({}, options, request.irreversible)  # type: ignore[attr-defined]
+            return contract.StepFiles({}, options, request.irreversible)  # type: ignore[attr-defined]
+        file, old, new = options["file"], options["old"], options["new"]
+        path = Path(request.repo.root) / file
+        if not path.is_file():
+            raise UsageError(f"{file} does not exist", "give a file of the repository")
+        edited = _edited(path.read_bytes().decode("utf-8"), old, new)
+        if edited is None:
+            raise UsageError(f"{file} has no line {old!r}", "give a line the file has, exactly")
+        return contract.StepFiles(  # type: ignore[attr-defined]
+            {}, options, request.irreversible, project_files={file: edited.encode("utf-8")}
+        )
 
     def check(self, step: Step) -> list[Any]:
         return [
@@ -58,6 +76,9 @@ class TextEditKind:
             for key in ("file", "old", "new")
             if not isinstance(step.options.get(key), str)
         ]
+
+    def check_target(self, step: Step, dialect: str) -> list[Any]:
+        return []  # a tree step runs no SQL
 
     def note(self, step: Step, dialect: str | None, table_rows: Any = None) -> dict[str, Any]:
         file, _, _ = _options(step)
@@ -128,19 +149,27 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip("\r\n") for line in text.splitlines()]
 
 
+def _edited(text: str, old: str, new: str) -> str | None:
+    """`text` with its first line `old` replaced by `new` (its line ending kept); None when
+    it has no such line."""
+    lines = text.splitlines(keepends=True)
+    stripped = _lines(text)
+    if old not in stripped:
+        return None
+    index = stripped.index(old)
+    lines[index] = new + lines[index][len(stripped[index]) :]
+    return "".join(lines)
+
+
 def _replace(ctx: StepContext, file: str, old: str, new: str) -> Iterator[Checkpoint]:
     path = _root(ctx) / file
     text = path.read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
-    lines = text.splitlines(keepends=True)
-    stripped = _lines(text)
     ctx.log(f"{file}: {old!r} -> {new!r}")
-    if old in stripped:
-        index = stripped.index(old)
-        ending = lines[index][len(stripped[index]) :]
-        lines[index] = new + ending
+    edited = _edited(text, old, new)
+    if edited is not None:
         if not ctx.dry_run:
-            _write_atomically(path, "".join(lines))
-    elif new not in stripped:  # neither: not the file this step was written for
+            _write_atomically(path, edited)
+    elif new not in _lines(text):  # neither: not the file this step was written for
         raise ValueError(f"{file} has no line {old!r}")
     yield Checkpoint(1, 1, {"file": file})
 

@@ -52,8 +52,19 @@ def test_derived_states() -> None:
         scope, "m/001", "applied", changed=("up.sql",), commit="a" * 40, path="migrations/m/001-x"
     )
     assert changed.command == f"git checkout {'a' * 12} -- migrations/m/001-x"
-    replaced = step_next(scope, "m/001", "applied", changed=("up.sql",), commit="a" * 40)
-    assert replaced.command == "git migrate repair m/001 --abandon --migration m --target prod"
+    replaced = step_next(
+        scope,
+        "m/001",
+        "applied",
+        changed=("up.sql",),
+        commit="a" * 40,
+        old_path="migrations/m/001-y",
+    )
+    assert replaced.command is None and "migrations/m/001-y" in replaced.why
+    assert (
+        target_next([("changed", replaced), ("pending", step_next(scope, "m/2", "pending"))])
+        is replaced
+    )
     assert step_next(scope, "m/001", "applied").command is None
 
 

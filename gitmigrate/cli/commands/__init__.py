@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "schema": "schema:schema",
     "data": "data:data",
     "cleanup": "cleanup:cleanup",
+    "repair": "repair:repair",
     "push": "push_fetch:push",
     "fetch": "push_fetch:fetch",
     "review": "review:review",

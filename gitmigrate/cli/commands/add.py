@@ -40,7 +40,10 @@ def add() -> None:
 @click.option("--down", "down_file", help="Rollback SQL file.")
 @click.option("--verify", "verify_file", help="SQL that must return a truthy row after apply.")
 @click.option("--irreversible", help="Why no rollback can exist (instead of --down).")
-@click.option("--dialect", help="sqlite, postgresql or mysql (default: the project's).")
+@click.option(
+    "--dialect",
+    help="sqlite, postgresql, mysql, or any for portable SQL (default: the project's).",
+)
 @click.option("-m", "--message", "summary", required=True, help="What the step does.")
 @click.pass_context
 def add_sql(

@@ -85,4 +85,4 @@ def schema_diff_command(
         click.echo(diff.up_script(), nl=False)
         for step in result.steps:
             output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
-    show_findings(result.findings)  # as `add sql` shows them: cheapest to fix now
+    show_findings(diff.findings)  # as `add sql` shows them: cheapest to fix now

@@ -66,9 +66,17 @@ def _render(report: api.StatusReport, as_json: bool) -> None:
     output.info(
         f"applied {j['applied']}, pending {j['pending']}, failed {j['failed']}, in flight {j['in_flight']}"
     )
+    extra = ", ".join(f"{state} {j[state]}" for state in ("skipped", "abandoned") if j[state])
+    if extra:
+        output.info(extra)
+    for s in status.steps:
+        if s.note:  # a skipped or decided step: why, and the command that changes it
+            output.info(f"{s.step_id}: {s.note}")
     for line in status.drift:
         output.warn(f"drift: {line}")
     for s in status.steps:
+        if s.note:
+            continue  # said above
         if s.state not in ("applied", "pending", "rolled_back") or s.changed:
             output.info(
                 f"{s.step_id} ({s.state}): {s.next_why}" + (f": {s.next}" if s.next else "")

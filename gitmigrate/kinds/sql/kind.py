@@ -46,9 +46,12 @@ class SqlKind:
 
     def author(self, request: AuthorRequest) -> StepFiles:
         """Options `up`, `down`, `verify` (SqlSource or SQL text) and `options` (step.toml
-        [options]): every script is validated for the dialect before anything is committed."""
+        [options]): every script is validated for the dialect before anything is committed;
+        dialect "any" (portable SQL) for every dialect."""
+        from gitmigrate.sql.dialects import ANY_DIALECT, DIALECTS
         from gitmigrate.sql.parse import validate_sql
 
+        dialects = DIALECTS if request.dialect == ANY_DIALECT else (request.dialect,)
         up, down, verify = (_source(request.options.get(k), k) for k in ("up", "down", "verify"))
         if up is None:
             raise UsageError("a SQL step needs its forward SQL", "pass --up FILE")
@@ -62,11 +65,12 @@ class SqlKind:
         needs_autocommit = False
         for fname, source in (("up.sql", up), ("down.sql", down), ("verify.sql", verify)):
             if source is not None:
-                statements = validate_sql(source.text, request.dialect, source.origin)
+                for dialect in dialects:
+                    statements = validate_sql(source.text, dialect, source.origin)
+                    needs_autocommit |= dialect == "postgresql" and any(
+                        _CONCURRENTLY.search(s.text) for s in statements
+                    )
                 files[fname] = source.text.encode()
-                needs_autocommit |= request.dialect == "postgresql" and any(
-                    _CONCURRENTLY.search(s.text) for s in statements
-                )
         if needs_autocommit:
             # PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY inside a transaction block
             options["transaction"] = False
@@ -83,6 +87,13 @@ class SqlKind:
             for fname in required
             if fname not in step.files
         ]
+
+    def check_target(self, step: Step, dialect: str) -> list[Problem]:
+        """A step written for another dialect than the target's is refused before a run; one
+        that says `dialect = "any"` must parse for the target's (kinds/sql/dialect_check.py)."""
+        from gitmigrate.kinds.sql.dialect_check import target_problems
+
+        return target_problems(step, dialect)
 
     def note(
         self, step: Step, dialect: str | None, table_rows: RowCounts | None = None
