@@ -202,11 +202,16 @@ class Project:
         self.refresh()
 
     def reload_tree(self) -> None:
-        """After a `git checkout COMMIT -- STEP`: the step files are the applied version again."""
+        """After `git checkout COMMIT -- STEP` or a reset: the step files as the tree has them
+        (an edit is a comment; a failing step is failing again where its fix was undone)."""
         for spec in self.tree:
             up = self.step_dir(spec) / "up.sql"
-            if up.exists() and spec.kind not in ("failing",):
-                spec.up = up.read_text()
+            if not up.exists():
+                continue
+            spec.up = up.read_text()
+            if spec.kind == "failing":
+                spec.failing = "nosuch_" in spec.up
+                spec.replay = () if spec.failing else (spec.up,)
         self.refresh()
 
     def refresh(self) -> None:
@@ -268,7 +273,7 @@ class Project:
         with engine.begin() as conn:
             for spec in specs:
                 for statement in spec.replay:
-                    for part in (p for p in statement.split(";") if p.strip()):
+                    for part in (p for p in statement.split(";") if _code(p)):
                         conn.execute(text(part))
             names = [n for n in inspect(conn).get_table_names()]
             result = {
@@ -296,6 +301,11 @@ class Project:
     def close(self) -> None:
         for engine in self._engines.values():
             engine.dispose()
+
+
+def _code(part: str) -> bool:
+    """Whether a piece of SQL holds more than blank lines and comments."""
+    return any(line.strip() and not line.strip().startswith("--") for line in part.splitlines())
 
 
 _FAILED = re.compile(r"step (\S+) failed")

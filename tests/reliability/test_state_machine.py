@@ -15,7 +15,8 @@ are recorded with their defect number and the data check stops for that run, rat
 every other defect (1-5, 10, fixed with `repair`) fails the test if it comes back. The model and the machine's
 findings are in tests/reliability/state_machine_model.py.
 
-CI: a few dozen rules per dialect (each one a process start); GITMIGRATE_RELIABILITY_FULL=1
+CI: about a hundred rules per dialect (each one a process start, ~2 min for both);
+GITMIGRATE_RELIABILITY_FULL=1
 runs many more and prints the rules, kills, distinct states and findings it saw.
 """
 
@@ -180,9 +181,12 @@ class UserSession(RuleBasedStateMachine):
     def reset_last_step(self, data: st.DataObject) -> None:
         if not self.p.tree:
             return
-        git(self.p.repo, "reset", "-q", "--hard", "HEAD~1")
+        # back to before the commit that added the last step (later edits go with it)
+        added = git(self.p.repo, "log", "--diff-filter=A", "--format=%H", "-1", "--",
+                    str(self.p.step_dir(self.p.tree[-1]).relative_to(self.p.repo))).strip()  # fmt: skip
+        git(self.p.repo, "reset", "-q", "--hard", f"{added}~1")
         self.p.gone.append(self.p.tree.pop())
-        self.p.refresh()
+        self.p.reload_tree()
         STATS["resets"] += 1
 
     # --- running --------------------------------------------------------------------------------
@@ -323,7 +327,7 @@ class UserSession(RuleBasedStateMachine):
 
 def _settings() -> settings:
     return settings(
-        max_examples=int(os.environ.get("GITMIGRATE_SM_EXAMPLES", 12 if FULL else 3)),
+        max_examples=int(os.environ.get("GITMIGRATE_SM_EXAMPLES", 25 if FULL else 5)),
         stateful_step_count=int(os.environ.get("GITMIGRATE_SM_STEPS", 30 if FULL else 20)),
         deadline=None,
         derandomize=False,
