@@ -305,6 +305,7 @@ class UserSession(RuleBasedStateMachine):
         if any(status in ("running", "needs_attention") for status, _ in ledger.values()):
             return  # a step in flight: its committed chunks are there by design
         replays: list[Spec] = []
+        skipped: set[str] = set()
         for step_id in sorted(ledger):
             status, checksum = ledger[step_id]
             if status not in ("applied", "skipped"):
@@ -314,6 +315,12 @@ class UserSession(RuleBasedStateMachine):
                 self.known(3, f"the ledger holds a checksum of {step_id} no version had", "")
                 return
             replays.append(spec)
+            if status == "skipped":
+                skipped.add(step_id)
+        # a skipped step's effects stay, unless the user rolled back the step that made its
+        # table (`rollback --all --force`): then they went with the table, as asked
+        made = {s.table for s in replays if s.kind in ("table", "copy")}
+        replays = [s for s in replays if s.step_id not in skipped or s.table in made]
         gone = [s.step_id for s in replays if s.step_id not in {t.step_id for t in self.p.tree}]
         try:
             expected = self.p.replay(replays)
