@@ -9,12 +9,15 @@ from typing import Any
 
 from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import MIGRATIONS_DIR, Step
 from gitmigrate.db.ledger import Ledger, LedgerRow
 from gitmigrate.engine.checks import changed_files, current_row, previous_row
+from gitmigrate.engine.next_step import NextStep, Scope, gone_next, step_next, target_next
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.repair import decision_note
 from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.engine.tree_steps import TREE_DIALECT, is_tree_step, read_tree_rows
+from gitmigrate.errors import GitMigrateError
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class StepState:
     statements_done: int = 0
     error: str | None = None
     changed: tuple[str, ...] = ()
+    # the command that leaves this state (None: nothing to run) and what to do before it
+    next: str | None = None
+    next_why: str = ""
     # the ledger row of a step with the same id whose files were replaced since it failed
     # (or was rolled back, abandoned): history, not this step's state
     previous: dict[str, Any] | None = None
@@ -42,6 +48,8 @@ class TargetStatus:
     dialect: str
     steps: list[StepState] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
+    # the single command to run next for the whole target (None: nothing to do)
+    next: NextStep | None = None
 
     def count(self, state: str) -> int:
         return sum(1 for s in self.steps if s.state == state)
@@ -57,8 +65,29 @@ class TargetStatus:
             "skipped": self.count("skipped"),
             "abandoned": self.count("abandoned"),
             "drift": self.drift,
+            "next": self.next.command if self.next else None,
+            "next_why": self.next.why if self.next else None,
             "steps": [s.__dict__ for s in self.steps],
         }
+
+
+def _has_path(repo: GitRepo, commit: str, path: str) -> bool:
+    """Whether the applied commit has the step's directory (else the step was replaced)."""
+    try:
+        return bool(repo.ls_tree(commit, path))
+    except GitMigrateError:
+        return False
+
+
+def _old_path(repo: GitRepo, commit: str, step: Step) -> str | None:
+    """The directory the applied step had at its commit (a replaced step's differs)."""
+    prefix = f"{MIGRATIONS_DIR}/{step.migration}/{step.id.rsplit('/', 1)[1]}-"
+    try:
+        entries = repo.ls_tree(commit, f"{MIGRATIONS_DIR}/{step.migration}")
+    except GitMigrateError:
+        return None
+    found = {e.path.split("/")[2] for e in entries if e.path.startswith(prefix)}
+    return f"{MIGRATIONS_DIR}/{step.migration}/{sorted(found)[0]}" if found else None
 
 
 def _state(row: LedgerRow | None) -> str:
@@ -96,6 +125,8 @@ def target_status(
         rows = read_tree_rows(repo, config, trees, target.name)
         status = TargetStatus(target.name, TREE_DIALECT)
     known = set()
+    way_out = Scope(migration, target_name)
+    states: list[tuple[str, NextStep]] = []
     for step in scope:
         known.add(step.id)
         row = current_row(step, rows.get(step.id))
@@ -104,11 +135,24 @@ def target_status(
         if row is not None and row.status == "applied" and row.checksum != step.checksum:
             changed = tuple(changed_files(repo, step, row.commit)) or ("(files)",)
             status.drift.append(f"{step.id}: applied, but {', '.join(changed)} changed since")
+        state = "unreachable" if step.id in unreachable else _state(row)
+        out = step_next(
+            way_out,
+            step.id,
+            state,
+            checkpoint=row.checkpoint if row else None,
+            error=row.error if row else unreachable.get(step.id),
+            changed=changed,
+            commit=row.commit if row else None,
+            path=step.path if changed and row and _has_path(repo, row.commit, step.path) else None,
+            old_path=_old_path(repo, row.commit, step) if changed and row else None,
+        )
+        states.append(("changed" if changed else state, out))
         status.steps.append(
             StepState(
                 step_id=step.id,
                 summary=step.summary,
-                state="unreachable" if step.id in unreachable else _state(row),
+                state=state,
                 applied_at=row.finished_at.isoformat() if row and row.finished_at else None,
                 applied_by=row.applied_by if row else None,
                 checkpoint={k: v for k, v in (row.checkpoint or {}).items() if k != "schema_before"}
@@ -117,6 +161,8 @@ def target_status(
                 statements_done=row.statements_done if row else 0,
                 error=row.error if row else unreachable.get(step.id),
                 changed=changed,
+                next=out.command,
+                next_why=out.why,
                 previous=_history(previous) if previous is not None else None,
                 note=decision_note(step.id, row),
             )
@@ -125,4 +171,6 @@ def target_status(
     for step_id, row in rows.items():
         if step_id not in known and row.migration in prefixes and row.status == "applied":
             status.drift.append(f"{step_id}: applied on the target but not in this tree")
+            states.append(("gone", gone_next(way_out, step_id, row.commit)))
+    status.next = target_next(states)
     return status

@@ -74,6 +74,17 @@ def _render(report: api.StatusReport, as_json: bool) -> None:
             output.info(f"{s.step_id}: {s.note}")
     for line in status.drift:
         output.warn(f"drift: {line}")
+    for s in status.steps:
+        if s.note:
+            continue  # said above
+        if s.state not in ("applied", "pending", "rolled_back") or s.changed:
+            output.info(
+                f"{s.step_id} ({s.state}): {s.next_why}" + (f": {s.next}" if s.next else "")
+            )
+    if status.next is not None:
+        output.info(f"next: {status.next.command}")
+    else:
+        output.info("next: nothing to do")
 
 
 def _lint_cell(counts: dict[str, int] | None) -> str:
