@@ -118,6 +118,7 @@ def rollback(
                 check_checksum(repo, step, rows[step.id])
             _check_in_flight(chosen, rows, resume)
             _check_cleaned(chosen, rows, options)
+            _check_gone(scope, chosen, rows)
             _check_irreversible(chosen, options)
             tree.check_rollback(s for s in chosen if is_tree_step(s) and not s.irreversible)
             result.planned = [
@@ -204,6 +205,32 @@ def _check_cleaned(
         f"roll back less (`--to {cleaned[0].id}` keeps it applied), or pass --force to skip"
         " such steps, leaving their changes (recorded as skipped)",
     )
+
+
+def _check_gone(scope: list[Step], chosen: list[Step], rows: dict[str, LedgerRow]) -> None:
+    """Checked before anything runs: a step the target has applied but the tree no longer holds
+    (a reset or revert took it out) sits above the steps chosen; undoing those beneath it could
+    take its changes with them (dropping the table it filled), and it cannot be rolled back."""
+    present = {s.id for s in scope}
+    lowest: dict[str, int] = {}
+    for step in chosen:
+        lowest[step.migration] = min(step.seq, lowest.get(step.migration, step.seq))
+    gone = sorted(
+        row.step_id
+        for row in rows.values()
+        if row.step_id not in present
+        and row.status in ("applied", "running", "needs_attention")
+        and row.migration in lowest
+        and row.seq > lowest[row.migration]
+    )
+    if gone:
+        commits = " ".join(rows[g].commit[:12] for g in gone)
+        raise BlockedError(
+            f"step {', '.join(gone)} is applied on this target but no longer in the tree; rolling"
+            f" back beneath it could lose its changes",
+            f"bring it back (`git cherry-pick {commits}`) and roll it back first, or roll back"
+            " only the steps above it",
+        )
 
 
 def _skipped_reason(step: Step, row: LedgerRow | None) -> str | None:

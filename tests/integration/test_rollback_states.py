@@ -257,3 +257,21 @@ def test_resolved_by_hand_counts_as_applied_and_rerun_asks_first(project: Projec
     assert _items(project) == [(i, n + 100) for i, n in before]
     with pytest.raises(BlockedError, match="is applied"):
         _repair(project, "002", "resolved")
+
+
+def test_a_rollback_beneath_an_applied_step_gone_from_the_tree_is_refused(
+    project: Project,
+) -> None:
+    """Found by the state machine: after `git reset --hard HEAD~1` took out step 002 (applied,
+    it changed rows of 001's table), `rollback --steps 1` rolled back 001 and dropped the table
+    with 002's changes, while the ledger still said 002 was applied."""
+    _data(project, "bump", assignments=(("n", "n + 100"),))
+    project.apply()
+    before = _items(project)
+    assert before[0][1] >= 100
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    with pytest.raises(BlockedError, match="orders/002 is applied .* no longer in the tree") as exc:
+        project.rollback(steps=1, yes=True)
+    assert "git cherry-pick" in (exc.value.hint or "")
+    assert _items(project) == before  # nothing was rolled back
+    assert target_status(project.repo, "db").steps[0].state == "applied"

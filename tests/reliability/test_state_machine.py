@@ -12,9 +12,9 @@ its ledger holds as applied (or skipped: their effects stay), so nothing was dro
 user did not ask to drop. `follow_next` runs the command `next` names and accepts only the
 failure the user wrote into a step (a failing step fails again until it is fixed).
 
-Issue 12 defects whose fixes are not merged yet (STILL_OPEN in the model: 7, the interrupt
-messages; 9) are recorded with their number and stop the data check for that run instead of
-failing; every other defect (1-5 and 10, merged with `repair`) fails the test if it comes back.
+Every issue 12 defect it can reach (1-5, 7 and 10) and what it found itself ("gone": a rollback
+beneath an applied step that a reset took out of the tree) fails the test if it comes back;
+STILL_OPEN in the model lists findings tolerated while their fix is pending (none now).
 The model (steps, checksums, replay) is tests/reliability/state_machine_model.py.
 
 CI: 5 examples of up to 20 rules per dialect, about 2 minutes for both (each rule starts a
