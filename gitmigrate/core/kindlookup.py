@@ -70,6 +70,9 @@ def available() -> dict[str, str]:
 _FOUND: dict[str, str] = {}  # plug-in kinds found so far: each scan reads every distribution
 
 
+_LOADED: dict[str, object] = {}  # spec -> its one instance: kinds hold no state between calls
+
+
 def load_kind(kind: str) -> object | None:
     """The kind of that name (an instance), None when no installed kind has it."""
     spec = BUILTIN.get(kind) or _FOUND.get(kind)
@@ -79,9 +82,13 @@ def load_kind(kind: str) -> object | None:
             _FOUND[kind] = spec
     if spec is None:
         return None
+    loaded = _LOADED.get(spec)
+    if loaded is not None:
+        return loaded
     module_name, _, attr = spec.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
-    return cast(object, factory())
+    loaded = _LOADED[spec] = cast(object, factory())
+    return loaded
 
 
 def step_problems(step: Step) -> list[Problem]:
