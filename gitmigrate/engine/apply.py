@@ -4,15 +4,13 @@ and one audit event trail per step, stopping at the first failure."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from gitmigrate.core.config import load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import NullReporter, Reporter
-from gitmigrate.db.ledger import Ledger, LedgerRow
-from gitmigrate.db.locks import target_lock
+from gitmigrate.db.ledger import LedgerRow
 from gitmigrate.engine.attempt import DRY_RUN_CHUNKS
 from gitmigrate.engine.checks import (
     check_checksum,
@@ -25,12 +23,11 @@ from gitmigrate.engine.estimate import Estimate, estimate_steps
 from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import cut_at, steps_in_scope
 from gitmigrate.engine.registry import get_kind
+from gitmigrate.engine.run_session import run_session
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.runners import Runners, is_tree_step
-from gitmigrate.engine.signals import deferred_signals
-from gitmigrate.engine.stepper import DOWN, UP, Stepper, StepRun
-from gitmigrate.engine.target import DatabaseTarget, TreeTarget, open_target, upgrade_recorder
-from gitmigrate.engine.tree_run import TreeRun
+from gitmigrate.engine.stepper import DOWN, UP, StepRun
+from gitmigrate.engine.target import DatabaseTarget, TreeTarget, open_target
 from gitmigrate.errors import BlockedError, StepFailedError
 
 Confirm = Callable[[str], bool]
@@ -99,46 +96,14 @@ def apply(
     command = "resume" if resuming else "apply"
     recorder = RunRecorder(repo, target.name, command, dry_run=options.dry_run)
     head = repo.head_commit()
-    ledger = (
-        Ledger(database.engine, on_upgrade=upgrade_recorder(recorder, head)) if database else None
-    )
     result = RunResult(target.name, recorder.run_id, options.dry_run)
     try:
-        with ExitStack() as stack:
-            if database is not None:
-                stack.enter_context(target_lock(database.engine, timeout=options.lock_timeout))
-            stop = stack.enter_context(deferred_signals(resume_command(options, target)))
-            tree = stack.enter_context(
-                TreeRun(
-                    repo,
-                    config,
-                    reporter,
-                    recorder,
-                    stop,
-                    resume_command(options, target),
-                    options.dry_run,
-                    options.lock_timeout,
-                    override=None if database else target.name,
-                )
-            )
-            stepper = None
-            rows: dict[str, LedgerRow] = {}
-            if database is not None and ledger is not None:
-                with database.engine.connect() as conn:
-                    rows = ledger.rows(conn)
-                stepper = Stepper(
-                    database,
-                    ledger,
-                    reporter,
-                    recorder,
-                    stop,
-                    resume_command(options, target),
-                    options.dry_run,
-                    config=config,
-                    dry_run_chunks=options.dry_run_chunks,
-                )
-            rows.update(tree.open(s for s in scope if is_tree_step(s)))
-            runners = Runners(stepper, tree)
+        with run_session(
+            repo, config, target, scope, recorder, reporter,
+            resume=resume_command(options, target), dry_run=options.dry_run,
+            lock_timeout=options.lock_timeout, dry_run_chunks=options.dry_run_chunks,
+        ) as session:  # fmt: skip
+            runners, rows, ledger = session.runners, session.rows, session.ledger
             result.planned = _pending(repo, scope, rows, runners, resuming)
             if not result.planned:
                 return result

@@ -162,16 +162,7 @@ def _fail(runner: Runner, attempt: Attempt, state: dict[str, Any], message: str)
     )
     if direction == UP and done == 0:
         # no chunk committed: nothing to restore (the table may not even exist), just failed
-        runner.ledger.update(
-            conn,
-            step.id,
-            status="failed",
-            statements_done=0,
-            checkpoint=None,
-            error=message,
-            finished_at=now(),
-        )
-        conn.commit()
+        _record_failed(runner, conn, step.id, message)
         return StepFailedError(
             step.id,
             f"step {step.id} failed before its first chunk committed: {message}",
@@ -180,16 +171,7 @@ def _fail(runner: Runner, attempt: Attempt, state: dict[str, Any], message: str)
     if direction == UP and not step.irreversible:
         undo_error = _undo(runner, attempt, state["last"])
         if undo_error is None:
-            runner.ledger.update(
-                conn,
-                step.id,
-                status="failed",
-                statements_done=0,
-                checkpoint=None,
-                error=message,
-                finished_at=now(),
-            )
-            conn.commit()
+            _record_failed(runner, conn, step.id, message)
             return StepFailedError(
                 step.id,
                 f"step {step.id} failed after {done} committed chunk(s): {message}",
@@ -240,3 +222,17 @@ def _plain_execute(conn: Connection, sql: str, params: Any = None) -> Any:
     if params is None:
         return conn.execution_options(no_parameters=True).exec_driver_sql(sql)
     return conn.execute(text(sql), params)
+
+
+def _record_failed(runner: Runner, conn: Connection, step_id: str, message: str) -> None:
+    """The step failed and nothing of it is left applied: the next apply runs it afresh."""
+    runner.ledger.update(
+        conn,
+        step_id,
+        status="failed",
+        statements_done=0,
+        checkpoint=None,
+        error=message,
+        finished_at=now(),
+    )
+    conn.commit()

@@ -3,7 +3,6 @@ each undo as a commit on the migration branch so `git log` shows what was undone
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from dataclasses import dataclass
 
 from gitmigrate.core.authoring import migration_branch
@@ -12,8 +11,7 @@ from gitmigrate.core.config import ProjectConfig, load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import NullReporter, Reporter
-from gitmigrate.db.ledger import Ledger, LedgerRow
-from gitmigrate.db.locks import target_lock
+from gitmigrate.db.ledger import LedgerRow
 from gitmigrate.engine.apply import (
     ApplyOptions,
     Confirm,
@@ -26,12 +24,11 @@ from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import steps_in_scope
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.repair import SKIPPED_REASON, decision_record
+from gitmigrate.engine.run_session import run_session
 from gitmigrate.engine.runlog import RunRecorder
 from gitmigrate.engine.runners import Runners, is_tree_step
-from gitmigrate.engine.signals import deferred_signals
-from gitmigrate.engine.stepper import DOWN, Stepper
-from gitmigrate.engine.target import DatabaseTarget, open_target, upgrade_recorder
-from gitmigrate.engine.tree_run import TreeRun
+from gitmigrate.engine.stepper import DOWN
+from gitmigrate.engine.target import DatabaseTarget, open_target
 from gitmigrate.errors import BlockedError, UsageError
 
 
@@ -72,47 +69,14 @@ def rollback(
     if database is None:
         scope = [s for s in scope if is_tree_step(s)]
     recorder = RunRecorder(repo, target.name, "rollback", dry_run=options.dry_run)
-    head = repo.head_commit()
-    ledger = (
-        Ledger(database.engine, on_upgrade=upgrade_recorder(recorder, head)) if database else None
-    )
     result = RunResult(target.name, recorder.run_id, options.dry_run)
     resume = resume_command(ApplyOptions(target=options.target), target)
     try:
-        with ExitStack() as stack:
-            if database is not None:
-                stack.enter_context(target_lock(database.engine, timeout=options.lock_timeout))
-            stop = stack.enter_context(deferred_signals(resume))
-            tree = stack.enter_context(
-                TreeRun(
-                    repo,
-                    config,
-                    reporter,
-                    recorder,
-                    stop,
-                    resume,
-                    options.dry_run,
-                    options.lock_timeout,
-                    override=None if database else target.name,
-                )
-            )
-            stepper = None
-            rows: dict[str, LedgerRow] = {}
-            if database is not None and ledger is not None:
-                with database.engine.connect() as conn:
-                    rows = ledger.rows(conn)
-                stepper = Stepper(
-                    database,
-                    ledger,
-                    reporter,
-                    recorder,
-                    stop,
-                    resume,
-                    options.dry_run,
-                    config=config,
-                )
-            rows.update(tree.open(s for s in scope if is_tree_step(s)))
-            runners = Runners(stepper, tree)
+        with run_session(
+            repo, config, target, scope, recorder, reporter,
+            resume=resume, dry_run=options.dry_run, lock_timeout=options.lock_timeout,
+        ) as session:  # fmt: skip
+            runners, rows, tree = session.runners, session.rows, session.tree
             chosen = _choose(scope, rows, options)
             for step in chosen:
                 check_checksum(repo, step, rows[step.id])
