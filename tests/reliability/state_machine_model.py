@@ -79,7 +79,7 @@ class Spec:
         return ["add", "sql", "--up", str(up), "--down", str(down), "-m", self.summary]
 
     def fix(self) -> None:
-        """The failing statement removed: the step now only bumps v."""
+        """The failing statement removed: the step now only bumps v (its down takes it back)."""
         self.up = f"UPDATE {self.table} SET v = v + 1 WHERE id > 0;\n"
         self.replay = (self.up,)
         self.failing = False
@@ -164,7 +164,10 @@ class Project:
                 f"UPDATE {table} SET v = v + 1 WHERE id > 0;\n"
                 f"INSERT INTO nosuch_{number} (id) VALUES (1);\n"
             )
-            return Spec(kind, number, table, up, "SELECT 1;\n", failing=True)
+            # the down undoes the UPDATE: a failing step never commits, but once fixed (same
+            # down.sql) it applies, and its rollback must take its effect back out
+            down = f"UPDATE {table} SET v = v - 1 WHERE id > 0;\n"
+            return Spec(kind, number, table, up, down, failing=True)
         key = 100 + int(number)
         up = f"INSERT INTO {table} (id, v) VALUES ({key}, {key});\n"
         down = f"DELETE FROM {table} WHERE id = {key};\n"
