@@ -144,24 +144,7 @@ class Runner:
     def ledger_row(
         self, step: Step, status: str, statements: int, checkpoint: dict[str, Any] | None
     ) -> LedgerRow:
-        return LedgerRow(
-            step_id=step.id,
-            migration=step.migration,
-            seq=step.seq,
-            commit=step.commit or "",
-            checksum=step.checksum,
-            checksum_algo=ALGORITHM,
-            status=status,
-            statements_done=statements,
-            checkpoint=checkpoint,
-            started_at=now(),
-            finished_at=now() if status == "applied" else None,
-            applied_by=self.recorder.user,
-            host=self.recorder.host,
-            run_id=self.recorder.run_id,
-            error=None,
-            duration_ms=None,
-        )
+        return new_ledger_row(step, status, statements, checkpoint, self.recorder)
 
     def record_failure(self, attempt: Attempt, message: str, status: str) -> None:
         if self.dry_run:
@@ -213,3 +196,31 @@ def short(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
     return text[:500]
+
+
+def new_ledger_row(
+    step: Step,
+    status: str,
+    statements: int,
+    checkpoint: dict[str, Any] | None,
+    recorder: RunRecorder,
+) -> LedgerRow:
+    """The row a run writes when it starts a step (or records one outright), on any target."""
+    return LedgerRow(
+        step_id=step.id,
+        migration=step.migration,
+        seq=step.seq,
+        commit=step.commit or "",
+        checksum=step.checksum,
+        checksum_algo=ALGORITHM,
+        status=status,
+        statements_done=statements,
+        checkpoint=checkpoint,
+        started_at=now(),
+        finished_at=now() if status == "applied" else None,
+        applied_by=recorder.user,
+        host=recorder.host,
+        run_id=recorder.run_id,
+        error=None,
+        duration_ms=None,
+    )

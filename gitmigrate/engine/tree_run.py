@@ -21,13 +21,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from gitmigrate.core.checksum import ALGORITHM
 from gitmigrate.core.config import ProjectConfig
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import MIGRATIONS_DIR, Step
 from gitmigrate.core.reporter import Reporter
 from gitmigrate.db.ledger import LedgerRow
-from gitmigrate.engine.attempt import DOWN, UP, StepRun, Stop, short
+from gitmigrate.engine.attempt import DOWN, UP, StepRun, Stop, new_ledger_row, short
 from gitmigrate.engine.kinds import Checkpoint, Kind, StepContext
 from gitmigrate.engine.ledger_file import LedgerFile
 from gitmigrate.engine.runlog import RunRecorder, now
@@ -289,26 +288,7 @@ class TreeRun:
     ) -> None:
         checkpoint = {"direction": direction}
         if row is None:
-            ledger.upsert(
-                LedgerRow(
-                    step_id=step.id,
-                    migration=step.migration,
-                    seq=step.seq,
-                    commit=step.commit or "",
-                    checksum=step.checksum,
-                    checksum_algo=ALGORITHM,
-                    status="running",
-                    statements_done=start,
-                    checkpoint=checkpoint,
-                    started_at=now(),
-                    finished_at=None,
-                    applied_by=recorder.user,
-                    host=recorder.host,
-                    run_id=recorder.run_id,
-                    error=None,
-                    duration_ms=None,
-                )
-            )
+            ledger.upsert(new_ledger_row(step, "running", start, checkpoint, recorder))
             return
         fields: dict[str, Any] = {
             "status": "running",
