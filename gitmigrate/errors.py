@@ -5,6 +5,7 @@ GitMigrateError                 exit 1
 ├── NotARepositoryError         exit 2
 ├── RepositoryStateError        exit 2  (dirty tree, detached HEAD, not initialised ...)
 ├── ConfigError                 exit 2
+├── FileFormatError             exit 2  (a config file that does not parse: file:line:col)
 ├── SqlParseError               exit 3  (carries file, line, column)
 ├── BlockedError                exit 3  (validation / lint / checksum refused the run)
 │   ├── ChecksumMismatchError
@@ -64,6 +65,21 @@ class SqlParseError(GitMigrateError):
         super().__init__(
             f"{file}:{line}:{column}: SQL does not parse: {detail}",
             "fix the statement at that position and run the command again",
+        )
+        self.file = file
+        self.line = line
+        self.column = column
+        self.detail = detail
+
+
+class FileFormatError(UsageError):
+    """A structured file (YAML, JSON, TOML, INI, .env) that does not parse, located precisely
+    (file:line:col, 1-based) so an editor can jump to it."""
+
+    def __init__(self, file: str, line: int, column: int, detail: str, hint: str = "") -> None:
+        super().__init__(
+            f"{file}:{line}:{column}: {detail}",
+            hint or "fix the file at that position and run the command again",
         )
         self.file = file
         self.line = line
