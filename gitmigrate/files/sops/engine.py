@@ -1,0 +1,261 @@
+"""encrypt / decrypt / rotate / re-key a document's text. Each scans the text with its format's
+store, computes the new literal of every leaf (and comment), replaces them in place and writes
+the sops block after the data: every byte outside those spans stays as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import replace
+from typing import Any
+
+from gitmigrate.errors import UsageError
+from gitmigrate.files.document import Span
+from gitmigrate.files.keypath import KeyPath
+from gitmigrate.files.sops import cipher, keys, mac
+from gitmigrate.files.sops.keys import Identities, Recipients
+from gitmigrate.files.sops.metadata import AgeKey, Metadata, PgpKey, now_text
+from gitmigrate.files.sops.stores import store_for
+from gitmigrate.files.sops.tree import Scanned, replace_spans, should_encrypt
+
+
+def scan(text: str, format: str, name: str) -> Scanned:
+    scanned: Scanned = store_for(format).scan(text, name)
+    return scanned
+
+
+def is_encrypted(text: str, format: str, name: str = "<text>") -> bool:
+    return scan(text, format, name).meta is not None
+
+
+def metadata_of(scanned: Scanned, name: str) -> Metadata:
+    if scanned.meta is None:
+        raise UsageError(f"{name} is not encrypted (it has no sops block)", _ENCRYPT_HINT)
+    return Metadata.from_dict(scanned.meta, name)
+
+
+def encrypt_text(
+    text: str,
+    format: str,
+    name: str,
+    recipients: Recipients,
+    *,
+    encrypted_regex: str | None = None,
+    unencrypted_suffix: str = "_unencrypted",
+    now: dt.datetime | None = None,
+) -> str:
+    scanned = scan(text, format, name)
+    if scanned.meta is not None:
+        raise UsageError(f"{name} is already encrypted", "rotate it, or decrypt it first")
+    _refuse_sops_keys(scanned, format, name)
+    rule = (
+        ("encrypted_regex", encrypted_regex)
+        if encrypted_regex
+        else ("unencrypted_suffix", unencrypted_suffix)
+    )
+    data_key = os.urandom(32)
+    age, pgp = keys.wrap(data_key, recipients)
+    values = [(leaf.value, should_encrypt(leaf.path, rule)) for leaf in scanned.leaves]
+    return _write(text, format, scanned, values, data_key, rule, age, pgp, now, encrypt=True)
+
+
+def decrypt_text(text: str, format: str, name: str, identities: Identities) -> str:
+    scanned = scan(text, format, name)
+    meta = metadata_of(scanned, name)
+    data_key = keys.unwrap(meta, identities, name)
+    values = _plain_values(scanned, meta, data_key, name)
+    edits = _edits(format, scanned, values)
+    edits += _comment_edits(format, scanned, data_key, decrypt=True)
+    if scanned.meta_span:
+        edits.append((scanned.meta_span, ""))
+    return replace_spans(text, edits)
+
+
+def decrypted_data(text: str, format: str, name: str, identities: Identities) -> dict[KeyPath, Any]:
+    """Every leaf's plaintext value by key path (MAC checked), for diff and review."""
+    scanned = scan(text, format, name)
+    meta = metadata_of(scanned, name)
+    data_key = keys.unwrap(meta, identities, name)
+    values = _plain_values(scanned, meta, data_key, name)
+    return {leaf.path: value for leaf, (value, _) in zip(scanned.leaves, values, strict=True)}
+
+
+def rotate_text(
+    text: str, format: str, name: str, identities: Identities, *, now: dt.datetime | None = None
+) -> str:
+    """A new data key for the same recipients; every value encrypted again with it."""
+    scanned = scan(text, format, name)
+    meta = metadata_of(scanned, name)
+    old_key = keys.unwrap(meta, identities, name)
+    values = _plain_values(scanned, meta, old_key, name)
+    new_key = os.urandom(32)
+    age, pgp = keys.wrap(new_key, keys.recipients_of_meta(meta))
+    plain = _decrypted_comments(scanned, old_key)
+    return _write(
+        text,
+        format,
+        scanned,
+        values,
+        new_key,
+        meta.rule,
+        age,
+        pgp,
+        now,
+        encrypt=True,
+        comments=plain,
+        keep=meta,
+    )
+
+
+def update_keys(
+    text: str,
+    format: str,
+    name: str,
+    identities: Identities,
+    recipients: Recipients,
+    *,
+    now: dt.datetime | None = None,
+) -> str:
+    """The same data key wrapped for `recipients` (values untouched; only the sops block
+    changes), as `sops updatekeys` does."""
+    scanned = scan(text, format, name)
+    meta = metadata_of(scanned, name)
+    data_key = keys.unwrap(meta, identities, name)
+    _plain_values(scanned, meta, data_key, name)  # refuse a tampered file before re-keying it
+    age, pgp = keys.wrap(data_key, recipients)
+    new_meta = meta.with_keys(age, pgp)
+    edits: list[tuple[Span, str]] = []
+    if scanned.meta_span:
+        edits.append((scanned.meta_span, ""))
+    body = replace_spans(text, edits)
+    return str(store_for(format).append_meta(body, new_meta.to_dict()))
+
+
+def recipients_of(text: str, format: str, name: str) -> Recipients:
+    return keys.recipients_of_meta(metadata_of(scan(text, format, name), name))
+
+
+def encrypted_paths(text: str, format: str, name: str) -> list[KeyPath]:
+    """The key paths whose values are encrypted (readable without a key)."""
+    scanned = scan(text, format, name)
+    return [leaf.path for leaf in scanned.leaves if cipher.is_encrypted_value(leaf.value)]
+
+
+def _refuse_sops_keys(scanned: Scanned, format: str, name: str) -> None:
+    if format == "env" and any(str(leaf.path[0]).startswith("sops_") for leaf in scanned.leaves):
+        raise UsageError(f"{name}: a variable starts with sops_", "SOPS reserves that prefix")
+
+
+def _plain_values(
+    scanned: Scanned, meta: Metadata, data_key: bytes, name: str
+) -> list[tuple[Any, bool]]:
+    """(plaintext, was encrypted) per leaf, the MAC checked over them."""
+    out: list[tuple[Any, bool]] = []
+    for leaf in scanned.leaves:
+        encrypted = should_encrypt(leaf.path, meta.rule) and meta.rule[0] not in (
+            "unencrypted_comment_regex",
+            "encrypted_comment_regex",
+        )
+        if cipher.is_encrypted_value(leaf.value):
+            out.append((cipher.decrypt(leaf.value, data_key, cipher.aad_of(leaf.path)), True))
+        elif encrypted and leaf.value not in ("", None):
+            raise UsageError(
+                f"MAC mismatch: {name} has a clear-text value where an encrypted one belongs",
+                "encrypt the file again from its plaintext",
+            )
+        else:
+            out.append((leaf.value, False))
+    expected = mac.compute(out, mac_only_encrypted=meta.mac_only_encrypted)
+    mac.check(expected, meta.mac, data_key, meta.lastmodified, name)
+    return out
+
+
+def _write(
+    text: str,
+    format: str,
+    scanned: Scanned,
+    values: list[tuple[Any, bool]],
+    data_key: bytes,
+    rule: tuple[str, str],
+    age: tuple[AgeKey, ...],
+    pgp: tuple[PgpKey, ...],
+    now: dt.datetime | None,
+    *,
+    encrypt: bool,
+    comments: list[str] | None = None,
+    keep: Metadata | None = None,
+) -> str:
+    store = store_for(format)
+    leaves = scanned.leaves
+
+    sealed: list[tuple[Any, bool]] = []
+    for leaf, (value, enc) in zip(leaves, values, strict=True):
+        if enc and value is not None:
+            sealed.append((cipher.encrypt(value, data_key, cipher.aad_of(leaf.path)), True))
+        else:
+            sealed.append((value, False))
+    edits = _edits(format, scanned, sealed)
+    texts = comments if comments is not None else [slot.text for slot in scanned.comments]
+    for slot, plain in zip(scanned.comments, texts, strict=True):
+        if plain.strip() and not cipher.is_encrypted_value(plain.strip()):
+            sealed_comment = cipher.encrypt(cipher.Comment(plain), data_key, slot.aad)
+            edits.append((slot.span, store.comment(sealed_comment)))
+    if scanned.meta_span:
+        edits.append((scanned.meta_span, ""))
+    body = replace_spans(text, edits)
+    lastmodified = now_text(now)
+    digest = mac.compute(values)
+    meta = Metadata(
+        lastmodified=lastmodified,
+        mac=mac.seal(digest, data_key, lastmodified),
+        age=age,
+        pgp=pgp,
+        rule=rule,
+    )
+    if keep is not None:
+        meta = replace(meta, other=keep.other)
+    return str(store.append_meta(body, meta.to_dict()))
+
+
+def _edits(format: str, scanned: Scanned, values: list[tuple[Any, bool]]) -> list[tuple[Span, str]]:
+    """New literals for the leaves whose value changes form (encrypted <-> plaintext)."""
+    store = store_for(format)
+    return [
+        (leaf.span, store.literal(value, leaf))
+        for leaf, (value, changed) in zip(scanned.leaves, values, strict=True)
+        if changed
+    ]
+
+
+def _comment_edits(
+    format: str, scanned: Scanned, data_key: bytes, *, decrypt: bool
+) -> list[tuple[Span, str]]:
+    store = store_for(format)
+    edits: list[tuple[Span, str]] = []
+    for slot, plain in zip(scanned.comments, _decrypted_comments(scanned, data_key), strict=True):
+        if plain != slot.text:
+            edits.append((slot.span, store.comment(plain)))
+    return edits
+
+
+def _decrypted_comments(scanned: Scanned, data_key: bytes) -> list[str]:
+    """Each comment's text, decrypted when it is an ENC comment (tried under the path SOPS
+    gives it, then the other containers: GCM tells the right one); a comment that does not
+    decrypt is kept as it is, as SOPS does."""
+    out: list[str] = []
+    for slot in scanned.comments:
+        text = slot.text.strip()
+        plain = slot.text
+        if cipher.is_encrypted_value(text):
+            for aad in (slot.aad, *slot.others):
+                try:
+                    value = cipher.decrypt(text, data_key, aad)
+                except UsageError:
+                    continue
+                plain = value.text if isinstance(value, cipher.Comment) else str(value)
+                break
+        out.append(plain)
+    return out
+
+
+_ENCRYPT_HINT = "encrypt it first: git migrate config secrets encrypt FILE"
