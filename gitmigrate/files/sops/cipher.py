@@ -19,6 +19,7 @@ from gitmigrate.errors import UsageError
 
 ENC_RE = re.compile(r"^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
 NONCE_BYTES = 32
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def type_of(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
-        return "int"
+        return "int" if _INT64[0] <= value <= _INT64[1] else "float"
     if isinstance(value, float):
         return "float"
     if isinstance(value, dt.datetime | dt.date):
@@ -77,6 +78,14 @@ def to_bytes(value: Any) -> bytes:
     if value is None:
         return b""
     return str(value).encode()
+
+
+def mac_bytes(value: Any) -> bytes:
+    """The bytes a value adds to the MAC: as `to_bytes`, except that an integer past int64 is
+    hashed as SOPS sees it (a float: Go's shortest digits), so SOPS checks the same MAC."""
+    if isinstance(value, int) and not isinstance(value, bool) and type_of(value) == "float":
+        return format_float(float(value)).encode()
+    return to_bytes(value)
 
 
 def format_float(value: float) -> str:
@@ -118,6 +127,8 @@ def from_bytes(plain: bytes, kind: str) -> Any:
     if kind == "int":
         return int(text)
     if kind == "float":
+        if re.fullmatch(r"-?\d+", text) and not _INT64[0] <= int(text) <= _INT64[1]:
+            return int(text)  # an integer past int64, written exactly (SOPS reads a float)
         return float(text.replace("+Inf", "inf").replace("-Inf", "-inf"))
     if kind == "bool":
         if text in ("1", "t", "T", "TRUE", "true", "True"):

@@ -60,9 +60,21 @@ def encrypt_text(
 
 
 def decrypt_text(text: str, format: str, name: str, identities: Identities) -> str:
+    """The plaintext document (sops block removed), the MAC checked."""
     scanned = scan(text, format, name)
     meta = metadata_of(scanned, name)
-    data_key = keys.unwrap(meta, identities, name)
+    return _decrypt(text, format, name, scanned, meta, keys.unwrap(meta, identities, name))
+
+
+def decrypt_with_data_key(text: str, format: str, name: str, data_key: bytes) -> str:
+    """As decrypt_text with the data key itself (tests against the published vectors)."""
+    scanned = scan(text, format, name)
+    return _decrypt(text, format, name, scanned, metadata_of(scanned, name), data_key)
+
+
+def _decrypt(
+    text: str, format: str, name: str, scanned: Scanned, meta: Metadata, data_key: bytes
+) -> str:
     values = _plain_values(scanned, meta, data_key, name)
     edits = _edits(format, scanned, values)
     edits += _comment_edits(format, scanned, data_key, decrypt=True)

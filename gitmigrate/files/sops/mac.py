@@ -22,7 +22,7 @@ def compute(leaves: Iterable[tuple[Any, bool]], *, mac_only_encrypted: bool = Fa
     for value, encrypted in leaves:
         if value is None or (mac_only_encrypted and not encrypted):
             continue
-        digest.update(cipher.to_bytes(value))
+        digest.update(cipher.mac_bytes(value))
     return digest.hexdigest().upper()
 
 

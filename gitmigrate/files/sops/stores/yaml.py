@@ -57,13 +57,13 @@ class _Walker:
         self.anchors: list[tuple[int, int, KeyPath]] = []  # (line, column, parent) per entry
         self.seen: set[int] = set()
 
-    def entry(self, key_node: Any, value_node: Any, parent: KeyPath) -> None:
+    def entry(self, key_node: Any, value_node: Any, parent: KeyPath, flow: bool = False) -> None:
         if not isinstance(key_node.value, str) or key_node.tag != _TAG + "str":
             where = format_key(parent) if parent else "the root"
             raise UsageError(f"{self.name}: a key under {where} is not a string", _KEYS_HINT)
         mark = key_node.start_mark
         self.anchors.append((mark.line, mark.column, parent))
-        self.node(value_node, (*parent, key_node.value), mark.column, False)
+        self.node(value_node, (*parent, key_node.value), mark.column, flow)
 
     def node(self, node: Any, path: KeyPath, indent: int, flow: bool) -> None:
         from ruamel.yaml.nodes import MappingNode, SequenceNode
@@ -77,7 +77,7 @@ class _Walker:
         inner_flow = flow or bool(getattr(node, "flow_style", False))
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
-                self.entry(key_node, value_node, path)
+                self.entry(key_node, value_node, path, inner_flow)
         elif isinstance(node, SequenceNode):
             for index, item in enumerate(node.value):
                 mark = item.start_mark
@@ -147,35 +147,43 @@ def _plain(node: Any) -> Any:
 
 
 _COMMENT = re.compile(r"^([ \t]*)#(.*?)\r?$", re.M)
+_INLINE = re.compile(r"[ \t]+#([^\r\n]*)")
 
 
 def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[CommentSlot]:
-    """Whole-line comments outside block scalars and the sops block. SOPS (yaml.v3) gives a
-    comment the path of the mapping of the entry it precedes at its column, else of the entry
-    before it at its column, else the root."""
+    """Whole-line comments outside block scalars and the sops block, and comments after a
+    value on its line. SOPS (yaml.v3) gives a line comment the path of the mapping of the entry
+    it precedes at its column, else of the last entry before it at its column, else the root;
+    a comment after a value gets that value's mapping."""
     inside = [leaf.span for leaf in walker.leaves]
     if meta_span:
         inside.append(meta_span)
     containers = sorted({cipher.comment_aad(parent) for _, _, parent in walker.anchors} | {":"})
-    slots: list[CommentSlot] = []
+    found: list[tuple[int, str, Span, KeyPath]] = []
     for match in _COMMENT.finditer(text):
         at = match.start(2) - 1
         if any(span.start <= at < span.end for span in inside):
             continue
         line = text.count("\n", 0, at)
         column = len(match.group(1).expandtabs())
-        after = [p for ln, c, p in walker.anchors if ln > line and c == column]
+        following = [(ln, c, p) for ln, c, p in walker.anchors if ln > line]
         before = [p for ln, c, p in walker.anchors if ln < line and c == column]
-        parent = after[0] if after else (before[-1] if before else ())
+        if following and following[0][1] == column:
+            parent = following[0][2]
+        else:
+            parent = before[-1] if before else ()
+        end = match.end(2)
+        found.append((at, match.group(2), Span(match.start(2), end), parent))
+    for leaf in walker.leaves:
+        inline = _INLINE.match(text, leaf.span.end)
+        if inline and not (meta_span and meta_span.start <= leaf.span.end < meta_span.end):
+            span = Span(inline.start(1), inline.end(1))
+            found.append((span.start, inline.group(1), span, leaf.path[:-1]))
+    found.sort(key=lambda item: item[0])
+    slots = []
+    for _, body, span, parent in found:
         aad = cipher.comment_aad(parent)
-        slots.append(
-            CommentSlot(
-                match.group(2),
-                Span(match.start(2), match.end(2) - (1 if match.group(0).endswith("\r") else 0)),
-                aad,
-                tuple(c for c in containers if c != aad),
-            )
-        )
+        slots.append(CommentSlot(body, span, aad, tuple(c for c in containers if c != aad)))
     return slots
 
 
