@@ -47,7 +47,6 @@ def encrypt_text(
     scanned = scan(text, format, name)
     if scanned.meta is not None:
         raise UsageError(f"{name} is already encrypted", "rotate it, or decrypt it first")
-    _refuse_sops_keys(scanned, format, name)
     rule = (
         ("encrypted_regex", encrypted_regex)
         if encrypted_regex
@@ -153,11 +152,6 @@ def encrypted_paths(text: str, format: str, name: str) -> list[KeyPath]:
     return [leaf.path for leaf in scanned.leaves if cipher.is_encrypted_value(leaf.value)]
 
 
-def _refuse_sops_keys(scanned: Scanned, format: str, name: str) -> None:
-    if format == "env" and any(str(leaf.path[0]).startswith("sops_") for leaf in scanned.leaves):
-        raise UsageError(f"{name}: a variable starts with sops_", "SOPS reserves that prefix")
-
-
 def _plain_values(
     scanned: Scanned, meta: Metadata, data_key: bytes, name: str
 ) -> list[tuple[Any, bool]]:
@@ -202,7 +196,7 @@ def _write(
 
     sealed: list[tuple[Any, bool]] = []
     for leaf, (value, enc) in zip(leaves, values, strict=True):
-        if enc and value is not None:
+        if enc and value not in (None, ""):
             sealed.append((cipher.encrypt(value, data_key, cipher.aad_of(leaf.path)), True))
         else:
             sealed.append((value, False))
