@@ -303,3 +303,40 @@ def test_sops_bad_input_is_located(age_key: tuple[Recipients, Identities]) -> No
         encrypt_text("a: &x 1\nb: *x\n", "yaml", "x.yaml", age_key[0])
     with pytest.raises(UsageError, match="already encrypted"):  # sops_ names SOPS's variables
         encrypt_text("sops_x=1\n", "env", "x.env", age_key[0])
+
+
+def test_sops_ini_values_read_as_go_ini_does(age_key: tuple[Recipients, Identities]) -> None:
+    """Backticks and quotes around a value are not part of it; `;`/`#` start an inline comment
+    (encrypted like a comment line), and values come back quoted the way go-ini writes them."""
+    plain = '[s]\nv = `a;b`\nw = " padded "\nx = 1 ; note\ny = """two\nlines"""\n'
+    encrypted = encrypt_text(plain, "ini", "x.ini", age_key[0])
+    assert "note" not in encrypted and re.search(
+        r"^x = ENC\[.*\] ; ENC\[.*comment\]$", encrypted, re.M
+    )
+    data = decrypted_data(encrypted, "ini", "x.ini", age_key[1])
+    assert data == {
+        ("s", "v"): "a;b",
+        ("s", "w"): " padded ",
+        ("s", "x"): "1",
+        ("s", "y"): "two\nlines",
+    }
+    assert decrypt_text(encrypted, "ini", "x.ini", age_key[1]) == plain
+
+
+def test_sops_yaml_list_item_comments_from_sops(age_key: tuple[Recipients, Identities]) -> None:
+    """SOPS writes a comment inside a list as an item `- ENC[…,type:comment]`; it is no value
+    (not in the MAC, no index) and decrypts back to a comment line."""
+    from gitmigrate.files.sops import cipher, engine, mac
+    from gitmigrate.files.sops.metadata import Metadata
+
+    key = b"k" * 32
+    comment = cipher.encrypt(cipher.Comment(" first"), key, "list:")
+    item = cipher.encrypt("a", key, "list:")
+    stamp = "2026-01-01T00:00:00Z"
+    block = Metadata(stamp, mac.seal(mac.compute([("a", True)]), key, stamp), ()).to_dict()
+    block["age"] = [{"recipient": "age1x", "enc": "unused"}]
+    text = f"list:\n    - {comment}\n    - {item}\nsops:\n    mac: {block['mac']}\n"
+    text += f"    lastmodified: '{stamp}'\n    age:\n        - recipient: age1x\n          enc: x\n"
+    assert (
+        engine.decrypt_with_data_key(text, "yaml", "x.yaml", key) == "list:\n    # first\n    - a\n"
+    )

@@ -205,7 +205,7 @@ def _write(
     for slot, plain in zip(scanned.comments, texts, strict=True):
         if plain.strip() and not cipher.is_encrypted_value(plain.strip()):
             sealed_comment = cipher.encrypt(cipher.Comment(plain), data_key, slot.aad)
-            edits.append((slot.span, store.comment(sealed_comment)))
+            edits.append((slot.span, slot.marker + store.comment(sealed_comment)))
     if scanned.meta_span:
         edits.append((scanned.meta_span, ""))
     body = replace_spans(text, edits)
@@ -240,7 +240,7 @@ def _comment_edits(
     edits: list[tuple[Span, str]] = []
     for slot, plain in zip(scanned.comments, _decrypted_comments(scanned, data_key), strict=True):
         if plain != slot.text:
-            edits.append((slot.span, store.comment(plain)))
+            edits.append((slot.span, slot.marker + store.comment(plain)))
     return edits
 
 

@@ -29,6 +29,7 @@ class CommentSlot:
     span: Span  # the text after the marker (what is replaced)
     aad: str  # the path SOPS would give it
     others: tuple[str, ...] = ()  # other paths it may have been given (tried on decrypt)
+    marker: str = ""  # written before the text: "#" where SOPS wrote the comment as a list item
 
 
 @dataclass

@@ -56,17 +56,13 @@ def scan(text: str, name: str) -> Scanned:
             line = text.count("\n", 0, start) + 1
             raise FileFormatError(name, line, 1, "expected [section], key = value or a comment")
         _attach(pending, section, comments)
-        key, value = entry.group(1), entry.group(2)
+        key = entry.group(1)
+        value, span, inline, index = _read_value(text, lines, index, start + entry.start(2), name)
         if section == "sops" and meta_start is not None and meta_end == len(text):
-            if value.startswith('"""'):
-                parts = [value[3:]]
-                while not parts[-1].endswith('"""') and index < len(lines):
-                    parts.append(lines[index][1].rstrip("\r\n"))
-                    index += 1
-                value = "\n".join(parts)[:-3]
             flat[key] = value.replace("\\n", "\n")
             continue
-        span = Span(start + entry.start(2), start + entry.end(2))
+        if inline is not None:
+            comments.append(CommentSlot(inline[0], inline[1], cipher.comment_aad((section,))))
         leaves.append(Leaf((section, key), value, span))
     _attach(pending, section, comments)
     meta = unflatten(flat) if flat else None
@@ -74,6 +70,42 @@ def scan(text: str, name: str) -> Scanned:
     if meta_start is not None:
         meta_span = Span(_blank_before(text, meta_start), meta_end)
     return Scanned(leaves, comments, meta, meta_span)
+
+
+def _read_value(
+    text: str, lines: list[tuple[int, str]], index: int, at: int, name: str
+) -> tuple[str, Span, tuple[str, Span] | None, int]:
+    """A value as go-ini reads it: in triple double quotes (may span lines), in backticks, else
+    up to an inline `#`/`;` comment, without surrounding quotes. Returns the value, its
+    literal's span, the inline comment (text, span) and the index of the next line."""
+    end = len(text)
+    for match in re.finditer(r"\r?\n", text[at:]):
+        end = at + match.start()
+        break
+    rest = text[at:end]
+    if rest.startswith('"""'):
+        close = text.find('"""', at + 3)
+        if close == -1:
+            line = text.count("\n", 0, at) + 1
+            raise FileFormatError(name, line, 1, 'a """ value is never closed')
+        while index < len(lines) and lines[index][0] < close + 3:
+            index += 1
+        return text[at + 3 : close], Span(at, close + 3), None, index
+    if rest.startswith("`") and rest.rfind("`") > 0:
+        close = rest.rfind("`")
+        return rest[1:close], Span(at, at + close + 1), None, index
+    inline = None
+    marker = min((i for i in (rest.find("#"), rest.find(";")) if i >= 0), default=-1)
+    if marker >= 0:
+        comment = _COMMENT.match(rest[marker:])
+        assert comment is not None
+        inline = (comment.group(1), Span(at + marker + comment.start(1), at + marker + comment.end(1)))
+        rest = rest[:marker]
+    literal = rest.rstrip()
+    value = literal
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    return value, Span(at, at + len(literal)), inline, index
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -104,7 +136,16 @@ def _blank_before(text: str, at: int) -> int:
 
 
 def literal(value: Any, leaf: Leaf) -> str:
-    return value if isinstance(value, str) else cipher.to_bytes(value).decode()
+    """As go-ini writes a value: triple double quotes around newlines or backticks, backticks
+    around `#`/`;`, double quotes around surrounding spaces."""
+    text = value if isinstance(value, str) else cipher.to_bytes(value).decode()
+    if "\n" in text or "`" in text:
+        return f'"""{text}"""'
+    if "#" in text or ";" in text:
+        return f"`{text}`"
+    if text != text.strip():
+        return f'"{text}"'
+    return text
 
 
 def comment(text: str) -> str:

@@ -54,6 +54,7 @@ class _Walker:
         self.text = text
         self.name = name
         self.leaves: list[Leaf] = []
+        self.item_comments: list[CommentSlot] = []  # comments SOPS wrote as list items
         self.anchors: list[tuple[int, int, KeyPath]] = []  # (line, column, parent) per entry
         self.seen: set[int] = set()
 
@@ -79,18 +80,37 @@ class _Walker:
             for key_node, value_node in node.value:
                 self.entry(key_node, value_node, path, inner_flow)
         elif isinstance(node, SequenceNode):
-            for index, item in enumerate(node.value):
+            index = 0
+            for item in node.value:
                 mark = item.start_mark
                 line_text = self.text[mark.index - mark.column : mark.index]
                 dash = line_text.rfind("-")
                 column = dash if dash >= 0 and not inner_flow else mark.column
+                if _is_comment_item(item) and dash >= 0 and not inner_flow:
+                    self.seen.add(id(item))
+                    start = mark.index - mark.column + dash
+                    span = Span(start, item.end_mark.index)
+                    aad = cipher.comment_aad(path)
+                    self.item_comments.append(CommentSlot(item.value, span, aad, marker="#"))
+                    continue
                 self.anchors.append((mark.line, column, path))
                 self.node(item, (*path, index), column, inner_flow)
+                index += 1
         else:
             start, end = node.start_mark.index, node.end_mark.index
             if node.style in ("|", ">"):
                 end = _block_end(self.text, start, end)
             self.leaves.append(Leaf(path, _value(node), Span(start, end), inner_flow, indent))
+
+
+def _is_comment_item(node: Any) -> bool:
+    """SOPS writes a comment inside a list as an item `- ENC[…,type:comment]`."""
+    value = getattr(node, "value", None)
+    return (
+        isinstance(value, str)
+        and cipher.ENC_RE.match(value) is not None
+        and value.endswith(",type:comment]")
+    )
 
 
 def _block_end(text: str, start: int, end: int) -> int:
@@ -179,11 +199,12 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
         if inline and not (meta_span and meta_span.start <= leaf.span.end < meta_span.end):
             span = Span(inline.start(1), inline.end(1))
             found.append((span.start, inline.group(1), span, leaf.path[:-1]))
-    found.sort(key=lambda item: item[0])
     slots = []
     for _, body, span, parent in found:
         aad = cipher.comment_aad(parent)
         slots.append(CommentSlot(body, span, aad, tuple(c for c in containers if c != aad)))
+    slots += walker.item_comments
+    slots.sort(key=lambda slot: slot.span.start)
     return slots
 
 
