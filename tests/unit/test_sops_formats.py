@@ -142,6 +142,23 @@ def test_sops_crlf_and_tabs_are_kept(age_key: tuple[Recipients, Identities]) -> 
     assert decrypt_text(encrypted, "ini", "x.ini", age_key[1]) == plain
 
 
+@pytest.mark.parametrize("format", sorted(CANONICAL))
+def test_sops_crlf_files_stay_crlf(format: str, age_key: tuple[Recipients, Identities]) -> None:
+    plain = CANONICAL[format].replace("\n", "\r\n")
+    encrypted = encrypt_text(plain, format, f"x.{format}", age_key[0])
+    assert "\r\r" not in encrypted and encrypted.count("\n") == encrypted.count("\r\n")
+    assert decrypt_text(encrypted, format, f"x.{format}", age_key[1]) == plain
+
+
+def test_sops_toml_comments_are_encrypted(age_key: tuple[Recipients, Identities]) -> None:
+    plain = CANONICAL["toml"]
+    encrypted = encrypt_text(plain, "toml", "x.toml", age_key[0])
+    assert "the app" not in encrypted and "inline comment" not in encrypted
+    assert encrypted.startswith("#ENC[AES256_GCM,") and "  #ENC[AES256_GCM," in encrypted
+    assert '\n[[sops.age]]\nrecipient = "age1' in encrypted
+    assert 'enc = """\n-----BEGIN AGE ENCRYPTED FILE-----\n' in encrypted
+
+
 def test_sops_yaml_flow_style_values_are_quoted(age_key: tuple[Recipients, Identities]) -> None:
     plain = "flow: {a: 1, b: [x, z]}\n"
     encrypted = encrypt_text(plain, "yaml", "x.yaml", age_key[0])

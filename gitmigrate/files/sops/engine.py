@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
 from typing import Any
 
 from gitmigrate.errors import UsageError
@@ -55,7 +54,7 @@ def encrypt_text(
     data_key = os.urandom(32)
     age, pgp = keys.wrap(data_key, recipients)
     values = [(leaf.value, should_encrypt(leaf.path, rule)) for leaf in scanned.leaves]
-    return _write(text, format, scanned, values, data_key, rule, age, pgp, now, encrypt=True)
+    return _write(text, format, scanned, values, data_key, rule, age, pgp, now)
 
 
 def decrypt_text(text: str, format: str, name: str, identities: Identities) -> str:
@@ -97,6 +96,12 @@ def rotate_text(
     """A new data key for the same recipients; every value encrypted again with it."""
     scanned = scan(text, format, name)
     meta = metadata_of(scanned, name)
+    if meta.other:
+        raise UsageError(
+            f"{name} also has cloud (KMS/Vault) keys or key groups, which git-migrate cannot "
+            "wrap a new data key for",
+            "rotate it with `sops rotate`, or drop those keys with update-keys first",
+        )
     old_key = keys.unwrap(meta, identities, name)
     values = _plain_values(scanned, meta, old_key, name)
     new_key = os.urandom(32)
@@ -112,9 +117,7 @@ def rotate_text(
         age,
         pgp,
         now,
-        encrypt=True,
         comments=plain,
-        keep=meta,
     )
 
 
@@ -187,9 +190,7 @@ def _write(
     pgp: tuple[PgpKey, ...],
     now: dt.datetime | None,
     *,
-    encrypt: bool,
     comments: list[str] | None = None,
-    keep: Metadata | None = None,
 ) -> str:
     store = store_for(format)
     leaves = scanned.leaves
@@ -218,8 +219,6 @@ def _write(
         pgp=pgp,
         rule=rule,
     )
-    if keep is not None:
-        meta = replace(meta, other=keep.other)
     return str(store.append_meta(body, meta.to_dict()))
 
 

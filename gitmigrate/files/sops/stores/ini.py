@@ -99,7 +99,10 @@ def _read_value(
     if marker >= 0:
         comment = _COMMENT.match(rest[marker:])
         assert comment is not None
-        inline = (comment.group(1), Span(at + marker + comment.start(1), at + marker + comment.end(1)))
+        inline = (
+            comment.group(1),
+            Span(at + marker + comment.start(1), at + marker + comment.end(1)),
+        )
         rest = rest[:marker]
     literal = rest.rstrip()
     value = literal

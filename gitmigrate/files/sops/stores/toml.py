@@ -14,7 +14,7 @@ from gitmigrate.errors import FileFormatError, UsageError
 from gitmigrate.files.document import Span
 from gitmigrate.files.keypath import KeyPath
 from gitmigrate.files.sops import cipher
-from gitmigrate.files.sops.tree import Leaf, Scanned
+from gitmigrate.files.sops.tree import CommentSlot, Leaf, Scanned
 
 _MARK = re.compile(r"(\"\"\"|'''|\"|')@@sops-leaf-(\d+)@@\1")
 _HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]*?)[ \t]*\]\]?", re.M)
@@ -41,7 +41,7 @@ def scan(text: str, name: str) -> Scanned:
         container[key] = f"@@sops-leaf-{index}@@"
     marked = tomlkit.dumps(doc)
     leaves = _locate(text, marked, found, literals, name)
-    return Scanned(leaves, [], meta, meta_span)
+    return Scanned(leaves, _comments(text, leaves, meta_span), meta, meta_span)
 
 
 def _walk(
@@ -88,6 +88,41 @@ def _locate(
     return leaves
 
 
+def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[CommentSlot]:
+    """Every `#` comment outside a value (values are the leaves' spans; quoted keys are
+    skipped), with the path of the table of the value after it, as SOPS does for YAML."""
+    skip = sorted([leaf.span for leaf in leaves] + ([meta_span] if meta_span else []),
+                  key=lambda span: span.start)  # fmt: skip
+    containers = sorted({cipher.comment_aad(leaf.path[:-1]) for leaf in leaves} | {":"})
+    slots: list[CommentSlot] = []
+    at, next_skip = 0, 0
+    while at < len(text):
+        while next_skip < len(skip) and skip[next_skip].end <= at:
+            next_skip += 1
+        if next_skip < len(skip) and skip[next_skip].start <= at:
+            at = skip[next_skip].end
+            continue
+        char = text[at]
+        if char in "\"'":
+            close = text.find(char, at + 1)
+            at = close + 1 if close > at else len(text)
+        elif char == "#":
+            end = len(text)
+            for stop in ("\r\n", "\n"):
+                found = text.find(stop, at)
+                end = found if found != -1 and found < end else end
+            after = [leaf for leaf in leaves if leaf.span.start > at]
+            before = [leaf for leaf in leaves if leaf.span.end <= at]
+            parent = after[0].path[:-1] if after else (before[-1].path[:-1] if before else ())
+            aad = cipher.comment_aad(parent)
+            others = tuple(c for c in containers if c != aad)
+            slots.append(CommentSlot(text[at + 1 : end], Span(at + 1, end), aad, others))
+            at = end
+        else:
+            at += 1
+    return slots
+
+
 def _typed(item: Any) -> Any:
     value = item.unwrap()
     if isinstance(value, dt.time):
@@ -131,10 +166,29 @@ def comment(text: str) -> str:
 
 
 def append_meta(text: str, block: dict[str, Any]) -> str:
-    import tomlkit
-
+    """`[sops]` with its scalar fields, then `[[sops.age]]` / `[[sops.pgp]]` tables; armored
+    keys as multi-line strings."""
     newline = "\r\n" if "\r\n" in text else "\n"
     if text and not text.endswith("\n"):
         text += newline
-    rendered = tomlkit.dumps({"sops": block})
-    return text + newline + rendered.replace("\n", newline)
+    lines = ["", "[sops]"]
+    lists = {key: value for key, value in block.items() if isinstance(value, list)}
+    lines += [f"{key} = {_meta_value(value)}" for key, value in block.items() if key not in lists]
+    for key, entries in lists.items():
+        for entry in entries:
+            lines += ["", f"[[sops.{key}]]"]
+            lines += [f"{sub} = {_meta_value(value)}" for sub, value in entry.items()]
+    return text + "\n".join(lines).replace("\n", newline) + newline
+
+
+def _meta_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    text = str(value)
+    if "\n" in text and '"""' not in text and "\\" not in text:
+        return '"""\n' + text + '"""'
+    return json.dumps(text, ensure_ascii=False)

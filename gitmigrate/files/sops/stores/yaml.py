@@ -259,9 +259,10 @@ def comment(text: str) -> str:
 
 
 def append_meta(text: str, block: dict[str, Any]) -> str:
+    newline = "\r\n" if "\r\n" in text else "\n"
     if text and not text.endswith("\n"):
-        text += "\n"
-    return text + "sops:\n" + _emit(block, 4)
+        text += newline
+    return text + ("sops:\n" + _emit(block, 4)).replace("\n", newline)
 
 
 def _emit(value: dict[str, Any], indent: int) -> str:
