@@ -21,6 +21,7 @@ class Leaf:
     span: Span  # the literal (quotes included) to replace
     flow: bool = False  # inside a YAML flow collection: an ENC string must be quoted
     indent: int = 0  # column of the entry (for block scalars)
+    newline: str = "\n"  # the document's line ending (for block scalars)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class _Walker:
     def __init__(self, text: str, name: str) -> None:
         self.text = text
         self.name = name
+        self.newline = "\r\n" if "\r\n" in text else "\n"
         self.leaves: list[Leaf] = []
         self.item_comments: list[CommentSlot] = []  # comments SOPS wrote as list items
         self.anchors: list[tuple[int, int, KeyPath]] = []  # (line, column, parent) per entry
@@ -100,7 +101,8 @@ class _Walker:
             start, end = node.start_mark.index, node.end_mark.index
             if node.style in ("|", ">"):
                 end = _block_end(self.text, start, end)
-            self.leaves.append(Leaf(path, _value(node), Span(start, end), inner_flow, indent))
+            leaf = Leaf(path, _value(node), Span(start, end), inner_flow, indent, self.newline)
+            self.leaves.append(leaf)
 
 
 def _is_comment_item(node: Any) -> bool:
@@ -250,7 +252,7 @@ def _string(text: str, leaf: Leaf) -> str:
         pad = " " * (leaf.indent + 2)
         chomp = "|" if text.endswith("\n") else "|-"
         body = lines[:-1] if text.endswith("\n") else lines
-        return chomp + "".join("\n" + (pad + line if line else "") for line in body)
+        return chomp + "".join(leaf.newline + (pad + line if line else "") for line in body)
     return json.dumps(text, ensure_ascii=False)
 
 
