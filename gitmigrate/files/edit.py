@@ -360,7 +360,14 @@ def _is_header(doc: Document, node: Node) -> bool:
 
 def _insert_line(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
     """INI and .env: `key = value` after the section's (the file's) last entry."""
-    literal = render_scalar(value, doc.format)
+    if doc.format == "env" or parent.path:
+        if isinstance(value, dict | list):
+            raise UsageError(
+                f"{doc.name}: {'.env' if doc.format == 'env' else 'INI'} values are strings; "
+                f"{key} cannot hold a table or list",
+                "give a KEY (.env) or SECTION.KEY (INI) and a string value",
+            )
+        literal = render_scalar(value, doc.format)
     if doc.format == "env":
         line = f"{key}={literal}\n"
         entries = [n.entry.end for n in doc.nodes.values() if n.path]
