@@ -357,3 +357,17 @@ def test_sops_yaml_list_item_comments_from_sops(age_key: tuple[Recipients, Ident
     assert (
         engine.decrypt_with_data_key(text, "yaml", "x.yaml", key) == "list:\n    # first\n    - a\n"
     )
+
+
+@pytest.mark.parametrize("format", ["yaml", "json", "toml"])
+def test_sops_store_spans_agree_with_the_document_layer(format: str) -> None:
+    """The SOPS stores read values where files.document's parsers put them (INI and .env
+    differ on purpose: SOPS reads them as go-ini and its own dotenv reader do)."""
+    from gitmigrate.files.document import loads
+    from gitmigrate.files.sops import engine
+
+    text = CANONICAL[format]
+    document = loads(text, format, f"x.{format}")
+    spans = {node.path: node.span for node in document.nodes.values() if node.is_leaf}
+    leaves = engine.scan(text, format, f"x.{format}").leaves
+    assert leaves and {leaf.path: leaf.span for leaf in leaves} == spans

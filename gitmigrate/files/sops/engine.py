@@ -10,12 +10,13 @@ from typing import Any
 
 from gitmigrate.errors import UsageError
 from gitmigrate.files.document import Span
+from gitmigrate.files.edit import replace_spans
 from gitmigrate.files.keypath import KeyPath
 from gitmigrate.files.sops import cipher, keys, mac
 from gitmigrate.files.sops.keys import Identities, Recipients
 from gitmigrate.files.sops.metadata import AgeKey, Metadata, PgpKey, now_text
 from gitmigrate.files.sops.stores import store_for
-from gitmigrate.files.sops.tree import Scanned, replace_spans, should_encrypt
+from gitmigrate.files.sops.tree import Scanned, should_encrypt
 
 
 def scan(text: str, format: str, name: str) -> Scanned:

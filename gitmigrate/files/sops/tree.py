@@ -6,7 +6,6 @@ replace the old ones in place so every other byte of the file stays as it was.""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,20 +38,6 @@ class Scanned:
     comments: list[CommentSlot] = field(default_factory=list)
     meta: dict[str, Any] | None = None  # the sops block, unflattened
     meta_span: Span | None = None  # the text to remove to drop it
-
-
-def replace_spans(text: str, edits: Sequence[tuple[Span, str]]) -> str:
-    """Apply non-overlapping replacements (the same contract as files.edit.replace_spans)."""
-    out: list[str] = []
-    at = 0
-    for span, new in sorted(edits, key=lambda edit: edit[0].start):
-        if span.start < at:
-            raise ValueError("overlapping edits")
-        out.append(text[at : span.start])
-        out.append(new)
-        at = span.end
-    out.append(text[at:])
-    return "".join(out)
 
 
 def should_encrypt(path: KeyPath, rule: tuple[str, str]) -> bool:
