@@ -53,9 +53,9 @@ CANONICAL = {
     ),
     "ini": (
         "; settings\n[db]\nuser = admin\npassword = s3cret-pass\n\n"
-        "[public]\nhost_unencrypted = example.org\nport = 5432\n"
+        "[public]\nhost_unencrypted = example.org\nport = 5432\n\n"
     ),
-    "env": "# settings\nDB_USER=admin\nDB_PASSWORD=s3cret-pass\nEMPTY=\nMULTI=a\\nb\n",
+    "env": "# settings\nDB_USER=admin\nDB_PASSWORD=s3cret-pass\nEMPTY=\nMULTI=a\\nb\n\n",
     "toml": (
         "# the app\n"
         'title = "app"  # inline comment\n'
@@ -74,6 +74,7 @@ CANONICAL = {
         "\n"
         "[public]\n"
         'host_unencrypted = "example.org"\n'
+        "\n"
     ),
 }
 SECRETS = ("s3cret-pass", "admin")

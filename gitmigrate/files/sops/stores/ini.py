@@ -78,10 +78,8 @@ def _read_value(
     """A value as go-ini reads it: in triple double quotes (may span lines), in backticks, else
     up to an inline `#`/`;` comment, without surrounding quotes. Returns the value, its
     literal's span, the inline comment (text, span) and the index of the next line."""
-    end = len(text)
-    for match in re.finditer(r"\r?\n", text[at:]):
-        end = at + match.start()
-        break
+    end = text.find("\n", at)
+    end = len(text) if end == -1 else end - (text[end - 1] == "\r")
     rest = text[at:end]
     if rest.startswith('"""'):
         close = text.find('"""', at + 3)
@@ -129,13 +127,11 @@ def _attach(pending: list[tuple[str, Span]], section: str, out: list[CommentSlot
 
 
 def _blank_before(text: str, at: int) -> int:
-    """Start of the blank lines before the [sops] header (written with it)."""
-    while at > 0:
-        previous = text.rfind("\n", 0, at - 1) + 1
-        if text[previous:at].strip():
-            break
-        at = previous
-    return at
+    """Start of the one blank line written before the [sops] header, if it is there."""
+    if at == 0:
+        return at
+    previous = text.rfind("\n", 0, at - 1) + 1
+    return at if text[previous:at].strip() else previous
 
 
 def literal(value: Any, leaf: Leaf) -> str:

@@ -5,6 +5,7 @@ against the original, so a value's literal is located exactly without a second T
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -93,7 +94,8 @@ def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[Com
     skipped), with the path of the table of the value after it, as SOPS does for YAML."""
     skip = sorted([leaf.span for leaf in leaves] + ([meta_span] if meta_span else []),
                   key=lambda span: span.start)  # fmt: skip
-    containers = sorted({cipher.comment_aad(leaf.path[:-1]) for leaf in leaves} | {":"})
+    containers = tuple(sorted({cipher.comment_aad(leaf.path[:-1]) for leaf in leaves} | {":"}))
+    leaf_starts = [leaf.span.start for leaf in leaves]
     slots: list[CommentSlot] = []
     at, next_skip = 0, 0
     while at < len(text):
@@ -107,16 +109,12 @@ def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[Com
             close = text.find(char, at + 1)
             at = close + 1 if close > at else len(text)
         elif char == "#":
-            end = len(text)
-            for stop in ("\r\n", "\n"):
-                found = text.find(stop, at)
-                end = found if found != -1 and found < end else end
-            after = [leaf for leaf in leaves if leaf.span.start > at]
-            before = [leaf for leaf in leaves if leaf.span.end <= at]
-            parent = after[0].path[:-1] if after else (before[-1].path[:-1] if before else ())
-            aad = cipher.comment_aad(parent)
-            others = tuple(c for c in containers if c != aad)
-            slots.append(CommentSlot(text[at + 1 : end], Span(at + 1, end), aad, others))
+            end = text.find("\n", at)
+            end = len(text) if end == -1 else end - (text[end - 1] == "\r")
+            after = bisect.bisect_right(leaf_starts, at)
+            near = leaves[after] if after < len(leaves) else (leaves[-1] if leaves else None)
+            aad = cipher.comment_aad(near.path[:-1] if near else ())
+            slots.append(CommentSlot(text[at + 1 : end], Span(at + 1, end), aad, containers))
             at = end
         else:
             at += 1
@@ -139,8 +137,9 @@ def _meta_span(text: str, name: str) -> Span | None:
             if not later.group(1).startswith("sops."):
                 raise UsageError(f"{name}: a table after [sops]", "keep the [sops] table last")
         start = header.start()
-        while start > 0 and not text[text.rfind("\n", 0, start - 1) + 1 : start].strip():
-            start = text.rfind("\n", 0, start - 1) + 1
+        previous = text.rfind("\n", 0, start - 1) + 1 if start else 0
+        if start and not text[previous:start].strip():
+            start = previous  # the one blank line written before [sops]
         return Span(start, len(text))
     return None
 

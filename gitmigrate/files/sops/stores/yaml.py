@@ -4,6 +4,7 @@ with the path of the mapping they sit in."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -177,34 +178,45 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
     value on its line. SOPS (yaml.v3) gives a line comment the path of the mapping of the entry
     it precedes at its column, else of the last entry before it at its column, else the root;
     a comment after a value gets that value's mapping."""
-    inside = [leaf.span for leaf in walker.leaves]
-    if meta_span:
-        inside.append(meta_span)
-    containers = sorted({cipher.comment_aad(parent) for _, _, parent in walker.anchors} | {":"})
+    inside = sorted(
+        [leaf.span for leaf in walker.leaves] + ([meta_span] if meta_span else []),
+        key=lambda span: span.start,
+    )
+    starts = [span.start for span in inside]
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    anchors = sorted(walker.anchors, key=lambda anchor: anchor[0])
+    anchor_lines = [anchor[0] for anchor in anchors]
+    by_column: dict[int, tuple[list[int], list[KeyPath]]] = {}
+    for line_no, column, parent in anchors:
+        lines, parents = by_column.setdefault(column, ([], []))
+        lines.append(line_no)
+        parents.append(parent)
+    containers = tuple(sorted({cipher.comment_aad(p) for _, _, p in anchors} | {":"}))
     found: list[tuple[int, str, Span, KeyPath]] = []
     for match in _COMMENT.finditer(text):
         at = match.start(2) - 1
-        if any(span.start <= at < span.end for span in inside):
+        index = bisect.bisect_right(starts, at) - 1
+        if index >= 0 and at < inside[index].end:
             continue
-        line = text.count("\n", 0, at)
+        line = bisect.bisect_right(line_starts, at) - 1
         column = len(match.group(1).expandtabs())
-        following = [(ln, c, p) for ln, c, p in walker.anchors if ln > line]
-        before = [p for ln, c, p in walker.anchors if ln < line and c == column]
-        if following and following[0][1] == column:
-            parent = following[0][2]
+        after = bisect.bisect_right(anchor_lines, line)
+        if after < len(anchors) and anchors[after][1] == column:
+            parent = anchors[after][2]
         else:
-            parent = before[-1] if before else ()
-        end = match.end(2)
-        found.append((at, match.group(2), Span(match.start(2), end), parent))
+            lines, parents = by_column.get(column, ([], []))
+            before = bisect.bisect_left(lines, line) - 1
+            parent = parents[before] if before >= 0 else ()
+        found.append((at, match.group(2), Span(match.start(2), match.end(2)), parent))
     for leaf in walker.leaves:
         inline = _INLINE.match(text, leaf.span.end)
         if inline and not (meta_span and meta_span.start <= leaf.span.end < meta_span.end):
             span = Span(inline.start(1), inline.end(1))
             found.append((span.start, inline.group(1), span, leaf.path[:-1]))
-    slots = []
-    for _, body, span, parent in found:
-        aad = cipher.comment_aad(parent)
-        slots.append(CommentSlot(body, span, aad, tuple(c for c in containers if c != aad)))
+    slots = [
+        CommentSlot(body, span, cipher.comment_aad(parent), containers)
+        for _, body, span, parent in found
+    ]
     slots += walker.item_comments
     slots.sort(key=lambda slot: slot.span.start)
     return slots
