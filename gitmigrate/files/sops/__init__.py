@@ -11,7 +11,7 @@ extension (SOPS cannot read it). Values are replaced in place: every other line 
     creation_rules.py  .sops.yaml creation_rules
     tree.py            leaves and comments a store reads; the encryption rule
     stores/            one reader/writer per format
-    engine.py          encrypt / decrypt / rotate / update_keys
+    engine.py          encrypt / decrypt / rotate / update_keys / reencrypt (after an edit)
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from gitmigrate.files.sops.engine import (
     encrypted_paths,
     is_encrypted,
     recipients_of,
+    reencrypt_text,
     rotate_text,
     update_keys,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "is_encrypted",
     "recipients_for",
     "recipients_of",
+    "reencrypt_text",
     "rotate_text",
     "update_keys",
 ]

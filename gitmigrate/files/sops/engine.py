@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from typing import Any
 
 from gitmigrate.errors import UsageError
@@ -14,7 +15,7 @@ from gitmigrate.files.edit import replace_spans
 from gitmigrate.files.keypath import KeyPath
 from gitmigrate.files.sops import cipher, keys, mac
 from gitmigrate.files.sops.keys import Identities, Recipients
-from gitmigrate.files.sops.metadata import AgeKey, Metadata, PgpKey, now_text
+from gitmigrate.files.sops.metadata import SOPS_VERSION, Metadata, now_text
 from gitmigrate.files.sops.stores import store_for
 from gitmigrate.files.sops.tree import Scanned, should_encrypt
 
@@ -55,7 +56,8 @@ def encrypt_text(
     data_key = os.urandom(32)
     age, pgp = keys.wrap(data_key, recipients)
     values = [(leaf.value, should_encrypt(leaf.path, rule)) for leaf in scanned.leaves]
-    return _write(text, format, scanned, values, data_key, rule, age, pgp, now)
+    template = Metadata("", "", age, pgp, rule)
+    return _write(text, format, scanned, values, data_key, template, now)
 
 
 def decrypt_text(text: str, format: str, name: str, identities: Identities) -> str:
@@ -114,9 +116,7 @@ def rotate_text(
         scanned,
         values,
         new_key,
-        meta.rule,
-        age,
-        pgp,
+        Metadata("", "", age, pgp, meta.rule),
         now,
         comments=plain,
     )
@@ -144,6 +144,45 @@ def update_keys(
         edits.append((scanned.meta_span, ""))
     body = replace_spans(text, edits)
     return str(store_for(format).append_meta(body, new_meta.to_dict()))
+
+
+def reencrypt_text(
+    text: str,
+    format: str,
+    name: str,
+    identities: Identities,
+    previous: str,
+    *,
+    now: dt.datetime | None = None,
+) -> str:
+    """Encrypt an edited plaintext `text` as the next version of `previous` (its encrypted
+    form): the same data key, recipients and rule, and every value and comment that did not
+    change keeps its ciphertext, so the diff shows the changed lines and the sops block only
+    (what SOPS's editor does with its nonce cache)."""
+    scanned = scan(text, format, name)
+    if scanned.meta is not None:
+        raise UsageError(f"{name}: the edited text is still encrypted", "give its plaintext")
+    old = scan(previous, format, name)
+    meta = metadata_of(old, name)
+    data_key = keys.unwrap(meta, identities, name)
+    reuse: Reuse = {}
+    for leaf, (value, _) in zip(old.leaves, _plain_values(old, meta, data_key, name), strict=True):
+        if cipher.is_encrypted_value(leaf.value):
+            aad = cipher.aad_of(leaf.path)
+            reuse[(aad, cipher.type_of(value), cipher.to_bytes(value))] = leaf.value
+    for slot, plain in zip(old.comments, _decrypted_comments(old, data_key), strict=True):
+        if cipher.is_encrypted_value(slot.text.strip()) and _opens(slot.text, data_key, slot.aad):
+            reuse[(slot.aad, "comment", plain.encode())] = slot.text.strip()
+    values = [(leaf.value, should_encrypt(leaf.path, meta.rule)) for leaf in scanned.leaves]
+    return _write(text, format, scanned, values, data_key, meta, now, reuse=reuse)
+
+
+def _opens(text: str, data_key: bytes, aad: str) -> bool:
+    try:
+        cipher.decrypt(text.strip(), data_key, aad)
+    except UsageError:
+        return False
+    return True
 
 
 def recipients_of(text: str, format: str, name: str) -> Recipients:
@@ -180,45 +219,53 @@ def _plain_values(
     return out
 
 
+Reuse = dict[tuple[str, str, bytes], str]  # (AAD, type, plaintext) -> its ENC[...] text
+
+
 def _write(
     text: str,
     format: str,
     scanned: Scanned,
     values: list[tuple[Any, bool]],
     data_key: bytes,
-    rule: tuple[str, str],
-    age: tuple[AgeKey, ...],
-    pgp: tuple[PgpKey, ...],
+    template: Metadata,
     now: dt.datetime | None,
     *,
     comments: list[str] | None = None,
+    reuse: Reuse | None = None,
 ) -> str:
+    """Encrypt the leaves flagged in `values` (and every comment) in place and append the sops
+    block: `template`'s keys and rule, a new lastmodified and MAC. A value found in `reuse`
+    keeps its old ciphertext, so an unchanged value is an unchanged line."""
     store = store_for(format)
-    leaves = scanned.leaves
+    reuse = reuse or {}
+
+    def seal(value: Any, aad: str) -> str:
+        found = reuse.get((aad, cipher.type_of(value), cipher.to_bytes(value)))
+        return found if found is not None else cipher.encrypt(value, data_key, aad)
 
     sealed: list[tuple[Any, bool]] = []
-    for leaf, (value, enc) in zip(leaves, values, strict=True):
+    for leaf, (value, enc) in zip(scanned.leaves, values, strict=True):
         if enc and value not in (None, ""):
-            sealed.append((cipher.encrypt(value, data_key, cipher.aad_of(leaf.path)), True))
+            sealed.append((seal(value, cipher.aad_of(leaf.path)), True))
         else:
             sealed.append((value, False))
     edits = _edits(format, scanned, sealed)
     texts = comments if comments is not None else [slot.text for slot in scanned.comments]
     for slot, plain in zip(scanned.comments, texts, strict=True):
         if plain.strip() and not cipher.is_encrypted_value(plain.strip()):
-            sealed_comment = cipher.encrypt(cipher.Comment(plain), data_key, slot.aad)
+            sealed_comment = seal(cipher.Comment(plain), slot.aad)
             edits.append((slot.span, slot.marker + store.comment(sealed_comment)))
     if scanned.meta_span:
         edits.append((scanned.meta_span, ""))
     body = replace_spans(text, edits)
     lastmodified = now_text(now)
-    digest = mac.compute(values)
-    meta = Metadata(
+    digest = mac.compute(values, mac_only_encrypted=template.mac_only_encrypted)
+    meta = replace(
+        template,
         lastmodified=lastmodified,
         mac=mac.seal(digest, data_key, lastmodified),
-        age=age,
-        pgp=pgp,
-        rule=rule,
+        version=SOPS_VERSION,
     )
     return str(store.append_meta(body, meta.to_dict()))
 
