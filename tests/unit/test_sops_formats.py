@@ -318,6 +318,10 @@ def test_sops_bad_input_is_located(age_key: tuple[Recipients, Identities]) -> No
         encrypt_text('{\n  "a": nope\n}\n', "json", "x.json", age_key[0])
     with pytest.raises(FileFormatError, match=r"x.yaml:"):
         encrypt_text("a: [1\n", "yaml", "x.yaml", age_key[0])
+    with pytest.raises(FileFormatError, match=r"x.yaml:2:1: a second YAML document"):
+        encrypt_text("a: 1\n---\nb: 2\n", "yaml", "x.yaml", age_key[0])
+    with pytest.raises(UsageError, match="flow-style"):
+        encrypt_text("{a: 1}\n", "yaml", "x.yaml", age_key[0])
     with pytest.raises(UsageError, match="alias"):
         encrypt_text("a: &x 1\nb: *x\n", "yaml", "x.yaml", age_key[0])
     with pytest.raises(UsageError, match="already encrypted"):  # sops_ names SOPS's variables

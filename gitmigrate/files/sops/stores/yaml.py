@@ -29,11 +29,21 @@ def scan(text: str, name: str) -> Scanned:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise FileFormatError(name, line, col, str(exc.problem or exc.context)) from None
+        detail = str(exc.problem or exc.context)
+        if "another document" in detail:
+            raise FileFormatError(
+                name, line, col, "a second YAML document", "encrypt one document per file"
+            ) from None
+        raise FileFormatError(name, line, col, detail) from None
     if root is None:
         return Scanned(leaves=[])
     if not isinstance(root, MappingNode):
         raise UsageError(f"{name}: the document is not a mapping", "SOPS encrypts mappings only")
+    if root.flow_style:
+        raise UsageError(
+            f"{name}: the document is a flow-style mapping ({{...}})",
+            "write its top level in block style (key: value lines); SOPS appends a block",
+        )
     walker = _Walker(text, name)
     meta: dict[str, Any] | None = None
     meta_span: Span | None = None
