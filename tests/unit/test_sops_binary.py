@@ -191,10 +191,21 @@ def test_sops_binary_reads_our_comments_in_place(keyring: dict[str, str], tmp_pa
     assert "ENC[" not in done.stdout
 
 
-def test_sops_binary_reads_our_encrypted_regex(keyring: dict[str, str], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("rule", "mac_only"),
+    [
+        (("encrypted_regex", "^password$"), False),
+        (("encrypted_regex", "^password$"), True),
+        (("unencrypted_regex", "^user$"), False),
+        (("encrypted_suffix", "word"), False),
+    ],
+)
+def test_sops_binary_reads_our_value_rules(
+    rule: tuple[str, str], mac_only: bool, keyring: dict[str, str], tmp_path: Path
+) -> None:
     plain = SAMPLES["yaml"]
     encrypted = encrypt_text(
-        plain, "yaml", "x.yaml", _recipients(keyring, "age"), encrypted_regex="^password$"
+        plain, "yaml", "x.yaml", _recipients(keyring, "age"), rule=rule, mac_only_encrypted=mac_only
     )
     assert "  user: admin" in encrypted and "s3cret" not in encrypted
     path = tmp_path / "enc.yaml"

@@ -403,3 +403,44 @@ def test_sops_reencrypt_after_an_edit_changes_only_that_line(
     assert len(data_lines) == 1, [new_lines[n] for n in data_lines]
     assert recipients_of(second, format, name) == age_key[0]
     assert decrypt_text(second, format, name, age_key[1]) == edited
+
+
+def test_sops_creation_rule_gives_the_value_rule(tmp_path: Path) -> None:
+    from gitmigrate.errors import ConfigError
+    from gitmigrate.files.sops import CreationRule, creation_rule_for
+
+    (tmp_path / ".sops.yaml").write_text(
+        "creation_rules:\n"
+        "  - path_regex: secrets/\n"
+        "    encrypted_regex: ^(password|token)$\n"
+        "    mac_only_encrypted: true\n"
+        "    age: age1a\n"
+        "  - path_regex: both\n"
+        "    encrypted_regex: x\n"
+        "    unencrypted_suffix: _clear\n"
+        "    age: age1b\n"
+    )
+    assert creation_rule_for(tmp_path, "secrets/app.yaml") == CreationRule(
+        Recipients(age=("age1a",)), ("encrypted_regex", "^(password|token)$"), True
+    )
+    assert creation_rule_for(tmp_path, "other.yaml") is None
+    with pytest.raises(ConfigError, match="sets 2 of"):
+        creation_rule_for(tmp_path, "both.yaml")
+
+
+def test_sops_any_value_rule_and_mac_only(age_key: tuple[Recipients, Identities]) -> None:
+    plain = CANONICAL["yaml"]
+    encrypted = encrypt_text(
+        plain,
+        "yaml",
+        "x.yaml",
+        age_key[0],
+        rule=("unencrypted_regex", "^(name|port)$"),
+        mac_only_encrypted=True,
+    )
+    assert "name: app\n" in encrypted and "  port: 5432\n" in encrypted
+    assert "    mac_only_encrypted: true\n" in encrypted
+    assert "    unencrypted_regex: ^(name|port)$\n" in encrypted
+    assert decrypt_text(encrypted, "yaml", "x.yaml", age_key[1]) == plain
+    with pytest.raises(UsageError, match="not supported"):
+        encrypt_text(plain, "yaml", "x.yaml", age_key[0], rule=("encrypted_comment_regex", "x"))

@@ -16,7 +16,7 @@ extension (SOPS cannot read it). Values are replaced in place: every other line 
 
 from __future__ import annotations
 
-from gitmigrate.files.sops.creation_rules import recipients_for
+from gitmigrate.files.sops.creation_rules import CreationRule, creation_rule_for, recipients_for
 from gitmigrate.files.sops.engine import (
     decrypt_text,
     decrypted_data,
@@ -31,6 +31,8 @@ from gitmigrate.files.sops.engine import (
 from gitmigrate.files.sops.keys import Identities, Recipients
 
 __all__ = [
+    "CreationRule",
+    "creation_rule_for",
     "Identities",
     "Recipients",
     "decrypt_text",

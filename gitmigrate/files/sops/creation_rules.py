@@ -1,24 +1,40 @@
 """`.sops.yaml` creation rules as SOPS reads them: the first rule whose `path_regex` matches the
-file (a rule without one matches every file) gives the recipients: `age` and `pgp` as
-comma-separated strings or lists, or `key_groups` with a single group."""
+file (a rule without one matches every file) gives the recipients (`age` and `pgp` as
+comma-separated strings or lists, or `key_groups` with a single group) and which values to
+encrypt (`encrypted_regex`, `unencrypted_suffix`, ... and `mac_only_encrypted`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gitmigrate.errors import ConfigError, UsageError
 from gitmigrate.files.sops.keys import Recipients
+from gitmigrate.files.sops.metadata import RULE_FIELDS
+
+
+@dataclass(frozen=True)
+class CreationRule:
+    recipients: Recipients
+    rule: tuple[str, str] | None = None  # e.g. ("encrypted_regex", "^password$")
+    mac_only_encrypted: bool = False
+
+
+def creation_rule_for(repo_root: Path, file: str) -> CreationRule | None:
+    """The first `.sops.yaml` creation rule matching `file` (relative to the repository root),
+    from the nearest .sops.yaml between the file's folder and the root; None when none does."""
+    config = _find_config(repo_root, file)
+    return None if config is None else _match(config, repo_root, file)
 
 
 def recipients_for(repo_root: Path, file: str, fallback: Recipients | None) -> Recipients:
-    """Who `file` (relative to the repository root) is encrypted to."""
-    config = _find_config(repo_root, file)
-    if config is not None:
-        found = _match(config, repo_root, file)
-        if found is not None:
-            return found
+    """Who `file` (relative to the repository root) is encrypted to: the matching creation
+    rule's keys, else `fallback` (the environment's keys in .gitmigrate.toml)."""
+    found = creation_rule_for(repo_root, file)
+    if found is not None and found.recipients:
+        return found.recipients
     if fallback:
         return fallback
     raise UsageError(
@@ -42,7 +58,7 @@ def _find_config(repo_root: Path, file: str) -> Path | None:
         folder = folder.parent
 
 
-def _match(config: Path, repo_root: Path, file: str) -> Recipients | None:
+def _match(config: Path, repo_root: Path, file: str) -> CreationRule | None:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -60,7 +76,17 @@ def _match(config: Path, repo_root: Path, file: str) -> Recipients | None:
         pattern = rule.get("path_regex")
         if pattern and not re.search(str(pattern), relative):
             continue
-        return _recipients(rule, config)
+        fields = [(f, str(rule[f])) for f in RULE_FIELDS if rule.get(f) not in (None, "")]
+        if len(fields) > 1:
+            raise ConfigError(
+                f"{config}: a creation rule sets {len(fields)} of {', '.join(RULE_FIELDS)}",
+                "SOPS allows one of them per rule",
+            )
+        return CreationRule(
+            _recipients(rule, config),
+            fields[0] if fields else None,
+            rule.get("mac_only_encrypted") is True,
+        )
     return None
 
 

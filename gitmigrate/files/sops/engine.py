@@ -15,7 +15,7 @@ from gitmigrate.files.edit import replace_spans
 from gitmigrate.files.keypath import KeyPath
 from gitmigrate.files.sops import cipher, keys, mac
 from gitmigrate.files.sops.keys import Identities, Recipients
-from gitmigrate.files.sops.metadata import SOPS_VERSION, Metadata, now_text
+from gitmigrate.files.sops.metadata import RULE_FIELDS, SOPS_VERSION, Metadata, now_text
 from gitmigrate.files.sops.stores import store_for
 from gitmigrate.files.sops.tree import Scanned, should_encrypt
 
@@ -44,19 +44,30 @@ def encrypt_text(
     encrypted_regex: str | None = None,
     unencrypted_suffix: str = "_unencrypted",
     now: dt.datetime | None = None,
+    rule: tuple[str, str] | None = None,
+    mac_only_encrypted: bool = False,
 ) -> str:
+    """Encrypt every value (the `_unencrypted` keys and what `encrypted_regex` leaves out
+    aside) and every comment; `rule` is any one SOPS value rule, e.g. a creation rule's
+    ("unencrypted_regex", "^public$"), and overrides the two keyword shortcuts."""
     scanned = scan(text, format, name)
     if scanned.meta is not None:
         raise UsageError(f"{name} is already encrypted", "rotate it, or decrypt it first")
-    rule = (
-        ("encrypted_regex", encrypted_regex)
-        if encrypted_regex
-        else ("unencrypted_suffix", unencrypted_suffix)
-    )
+    if rule is None:
+        rule = (
+            ("encrypted_regex", encrypted_regex)
+            if encrypted_regex
+            else ("unencrypted_suffix", unencrypted_suffix)
+        )
+    if rule[0] not in RULE_FIELDS[:4]:
+        raise UsageError(
+            f"the SOPS rule {rule[0]} is not supported for encryption",
+            f"use one of {', '.join(RULE_FIELDS[:4])}",
+        )
     data_key = os.urandom(32)
     age, pgp = keys.wrap(data_key, recipients)
     values = [(leaf.value, should_encrypt(leaf.path, rule)) for leaf in scanned.leaves]
-    template = Metadata("", "", age, pgp, rule)
+    template = Metadata("", "", age, pgp, rule, mac_only_encrypted=mac_only_encrypted)
     return _write(text, format, scanned, values, data_key, template, now)
 
 
