@@ -265,3 +265,56 @@ def test_sops_binary_reads_a_reencrypted_edit(
     )
     assert done.returncode == 0, done.stderr
     assert _data(done.stdout, format) == _data(edited, format)
+
+
+@pytest.fixture(scope="module")
+def ssh_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """An ed25519 SSH key pair (no passphrase) in a temp dir: (public key line, private file)."""
+    if not shutil.which("ssh-keygen"):
+        pytest.skip("ssh-keygen is missing: cannot make an SSH key")
+    folder = tmp_path_factory.mktemp("ssh")
+    private = folder / "id_ed25519"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", str(private)],
+        check=True,
+        capture_output=True,
+    )
+    public = " ".join(private.with_suffix(".pub").read_text().split()[:2])
+    return public, private
+
+
+def test_sops_binary_ssh_recipients_both_ways(
+    ssh_key: tuple[str, Path], keyring: dict[str, str], tmp_path: Path
+) -> None:
+    """age to an SSH ed25519 key: sops -d reads ours, we read sops -e's."""
+    public, private = ssh_key
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    env["SOPS_AGE_SSH_PRIVATE_KEY_FILE"] = str(private)
+    plain = SAMPLES["json"]
+    ours = encrypt_text(plain, "json", "x.json", Recipients(age=(public,)))
+    path = tmp_path / "ours.json"
+    path.write_text(ours, encoding="utf-8")
+    done = subprocess.run(
+        [str(SOPS), "-d", str(path)], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == json.loads(plain)
+    (tmp_path / "plain.json").write_text(plain, encoding="utf-8")
+    made = subprocess.run(
+        [str(SOPS), "-e", "--age", public, str(tmp_path / "plain.json")],
+        env=env, cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    identities = Identities.from_environment(env)
+    assert json.loads(decrypt_text(made.stdout, "json", "x.json", identities)) == json.loads(plain)
+
+
+def test_sops_age_key_command(keyring: dict[str, str], tmp_path: Path) -> None:
+    key_file = keyring["SOPS_AGE_KEY_FILE"]
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SOPS_AGE_KEY_CMD": f"cat {key_file}"}
+    encrypted = encrypt_text("a: secret\n", "yaml", "x.yaml", _recipients(keyring, "age"))
+    assert decrypt_text(encrypted, "yaml", "x.yaml", Identities.from_environment(env)) == (
+        "a: secret\n"
+    )
+    with pytest.raises(UsageError, match="SOPS_AGE_KEY_CMD failed"):
+        Identities.from_environment({**env, "SOPS_AGE_KEY_CMD": "false"})

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import base64
 import os
+import shlex
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gitmigrate.errors import UsageError
 from gitmigrate.files.sops.metadata import AgeKey, Metadata, PgpKey, now_text
@@ -35,32 +37,59 @@ class Recipients:
 
 @dataclass(frozen=True)
 class Identities:
-    """What can unwrap a data key: age secret keys (held only in memory) and the environment
-    gpg runs in (GNUPGHOME)."""
+    """What can unwrap a data key: age secret keys and SSH private keys (held only in memory)
+    and the environment gpg runs in (GNUPGHOME)."""
 
     age: tuple[str, ...] = field(default=(), repr=False)
     gpg_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    ssh: tuple[bytes, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Identities:
-        """As SOPS reads them: SOPS_AGE_KEY (several per line), SOPS_AGE_KEY_FILE, else
-        <user config dir>/sops/age/keys.txt; gpg with the environment's GNUPGHOME."""
+        """As SOPS reads them: SOPS_AGE_KEY (several per line), SOPS_AGE_KEY_FILE,
+        SOPS_AGE_KEY_CMD (its output), <user config dir>/sops/age/keys.txt; SSH keys from
+        SOPS_AGE_SSH_PRIVATE_KEY_FILE, else ~/.ssh/id_ed25519 and ~/.ssh/id_rsa; gpg with the
+        environment's GNUPGHOME."""
         env = dict(os.environ if env is None else env)
         lines: list[str] = []
         if env.get("SOPS_AGE_KEY"):
             lines += env["SOPS_AGE_KEY"].splitlines()
+        home = Path(env.get("HOME", "~")).expanduser()
         files = []
         if env.get("SOPS_AGE_KEY_FILE"):
             files.append(Path(env["SOPS_AGE_KEY_FILE"]).expanduser())
-        config = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")) / ".config")
-        files.append(Path(config).expanduser() / "sops" / "age" / "keys.txt")
+        if env.get("SOPS_AGE_KEY_CMD"):
+            lines += _key_command(env["SOPS_AGE_KEY_CMD"], env).splitlines()
+        config = Path(env.get("XDG_CONFIG_HOME") or home / ".config").expanduser()
+        files.append(config / "sops" / "age" / "keys.txt")
         for path in files:
             if path.is_file():
                 lines += path.read_text(encoding="utf-8").splitlines()
         keys = tuple(
             line.strip() for line in lines if line.strip().upper().startswith("AGE-SECRET-KEY-")
         )
-        return cls(age=keys, gpg_env=env)
+        ssh_files = (
+            [Path(env["SOPS_AGE_SSH_PRIVATE_KEY_FILE"]).expanduser()]
+            if env.get("SOPS_AGE_SSH_PRIVATE_KEY_FILE")
+            else [home / ".ssh" / "id_ed25519", home / ".ssh" / "id_rsa"]
+        )
+        ssh = tuple(path.read_bytes() for path in ssh_files if path.is_file())
+        return cls(age=keys, gpg_env=env, ssh=ssh)
+
+
+def _key_command(command: str, env: Mapping[str, str]) -> str:
+    """SOPS_AGE_KEY_CMD: a command printing identities (e.g. from a password manager)."""
+    try:
+        done = subprocess.run(
+            shlex.split(command), capture_output=True, env=dict(env), check=False, timeout=120
+        )
+    except (OSError, ValueError):
+        done = None
+    if done is None or done.returncode != 0:
+        raise UsageError(
+            "SOPS_AGE_KEY_CMD failed", "fix the command, or set SOPS_AGE_KEY_FILE instead"
+        )
+    return done.stdout.decode("utf-8", "replace")
 
 
 def wrap(data_key: bytes, recipients: Recipients) -> tuple[tuple[AgeKey, ...], tuple[PgpKey, ...]]:
@@ -80,9 +109,9 @@ def unwrap(meta: Metadata, identities: Identities, name: str) -> bytes:
             f"{name} uses SOPS key groups (Shamir), which git-migrate does not read",
             "decrypt it with sops, or re-encrypt it without key_groups",
         )
-    if meta.age and identities.age:
+    if meta.age and (identities.age or identities.ssh):
         for entry in meta.age:
-            key = _age_decrypt(entry.enc, identities.age)
+            key = _age_decrypt(entry.enc, identities.age, identities.ssh)
             if key is not None:
                 return _checked(key, name)
     for pgp_entry in meta.pgp:
@@ -114,7 +143,10 @@ def _age_encrypt(data_key: bytes, recipient: str) -> str:
     import pyrage
 
     try:
-        target = pyrage.x25519.Recipient.from_str(recipient)
+        if recipient.startswith(("ssh-ed25519 ", "ssh-rsa ")):
+            target: Any = pyrage.ssh.Recipient.from_str(recipient)
+        else:
+            target = pyrage.x25519.Recipient.from_str(recipient)
     except Exception:
         raise UsageError(
             f"{recipient!r} is not an age recipient", "an age recipient looks like age1…"
@@ -122,15 +154,22 @@ def _age_encrypt(data_key: bytes, recipient: str) -> str:
     return armor(pyrage.encrypt(data_key, [target]))
 
 
-def _age_decrypt(enc: str, secrets: tuple[str, ...]) -> bytes | None:
+def _age_decrypt(
+    enc: str, secrets: tuple[str, ...], ssh_keys: tuple[bytes, ...] = ()
+) -> bytes | None:
     import pyrage
 
-    identities = []
+    identities: list[Any] = []
     for secret in secrets:
         try:
             identities.append(pyrage.x25519.Identity.from_str(secret))
         except Exception:
             continue
+    for pem in ssh_keys:
+        try:
+            identities.append(pyrage.ssh.Identity.from_buffer(pem))
+        except Exception:
+            continue  # passphrase-protected or not an ed25519/RSA key
     if not identities:
         return None
     try:
