@@ -18,9 +18,7 @@ from gitmigrate.files.sops import Identities, cipher, decrypt_text, engine, keys
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "fixtures" / "config" / "sops"
-SHARED = ROOT.parent / "shared" / "conformance" / "sops"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/conformance/sops")
+SHARED = ROOT.parent / "shared" / "conformance" / "sops"  # ../shared from the checkout
 KEY_FILE = SHARED / "pgp" / "sops_functional_tests_key.asc"
 
 # path, format, data key (hex), plaintext after decryption

@@ -4,6 +4,10 @@ data key wrapped for each recipient (age via pyrage, PGP via gpg). Files we writ
 `sops -d`, and files `sops -e` wrote decrypt here, for YAML, JSON, INI and .env; TOML is our
 extension (SOPS cannot read it). Values are replaced in place: every other line stays as it was.
 
+Comments are encrypted as SOPS does (YAML, INI, .env; TOML too). Not supported: key groups
+(Shamir), cloud KMS keys (kept as read by update_keys, refused by rotate), the comment-regex
+rules for encryption, several YAML documents per file, YAML aliases, age passphrase files.
+
     cipher.py          one value <-> ENC[...]; the type field; Go's number/time text
     mac.py             the MAC over the leaves
     metadata.py        the sops block; INI/.env flattening

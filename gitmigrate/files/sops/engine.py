@@ -89,7 +89,7 @@ def _decrypt(
 ) -> str:
     values = _plain_values(scanned, meta, data_key, name)
     edits = _edits(format, scanned, values)
-    edits += _comment_edits(format, scanned, data_key, decrypt=True)
+    edits += _comment_edits(format, scanned, data_key)
     if scanned.meta_span:
         edits.append((scanned.meta_span, ""))
     return replace_spans(text, edits)
@@ -175,6 +175,11 @@ def reencrypt_text(
         raise UsageError(f"{name}: the edited text is still encrypted", "give its plaintext")
     old = scan(previous, format, name)
     meta = metadata_of(old, name)
+    if meta.rule[0] not in RULE_FIELDS[:4]:
+        raise UsageError(
+            f"{name} uses the SOPS rule {meta.rule[0]}, which git-migrate does not encrypt with",
+            "edit it with `sops edit`",
+        )
     data_key = keys.unwrap(meta, identities, name)
     reuse: Reuse = {}
     for leaf, (value, _) in zip(old.leaves, _plain_values(old, meta, data_key, name), strict=True):
@@ -291,9 +296,7 @@ def _edits(format: str, scanned: Scanned, values: list[tuple[Any, bool]]) -> lis
     ]
 
 
-def _comment_edits(
-    format: str, scanned: Scanned, data_key: bytes, *, decrypt: bool
-) -> list[tuple[Span, str]]:
+def _comment_edits(format: str, scanned: Scanned, data_key: bytes) -> list[tuple[Span, str]]:
     store = store_for(format)
     edits: list[tuple[Span, str]] = []
     for slot, plain in zip(scanned.comments, _decrypted_comments(scanned, data_key), strict=True):
