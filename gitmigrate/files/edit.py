@@ -195,6 +195,12 @@ def _insert(doc: Document, path: KeyPath, value: Any) -> list[Edit]:
             )
     for part in reversed(tail):
         value = {part: value}
+    if doc.format == "yaml" and doc.text.startswith("*", parent.span.start) and parent.path:
+        raise UsageError(
+            f"{format_key(parent.path)} in {doc.name} is an alias "
+            f"({doc.text[parent.span.start : parent.span.end]}); its keys live at the anchor",
+            "set the key under the anchored value, or replace the alias with a value",
+        )
     if isinstance(parent.value, list):
         if head != len(parent.value):
             raise UsageError(
@@ -501,6 +507,8 @@ _MISSING = object()
 
 
 def _expected(value: Any, fmt: str) -> Any:
+    if isinstance(value, dict) and fmt == "ini":
+        return {k: _expected(v, fmt) for k, v in value.items()}
     if fmt in ("ini", "env"):
         if value is None:
             return ""

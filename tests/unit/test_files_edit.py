@@ -49,6 +49,8 @@ def changed_value(value: Any) -> Any:
         return value + 1
     if isinstance(value, dt.datetime | dt.date):
         return value + dt.timedelta(days=1)
+    if isinstance(value, dt.time):
+        return value.replace(hour=(value.hour + 1) % 24)
     if value is None:
         return "now set"
     if "\n" not in value:
