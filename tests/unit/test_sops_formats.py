@@ -444,3 +444,12 @@ def test_sops_any_value_rule_and_mac_only(age_key: tuple[Recipients, Identities]
     assert decrypt_text(encrypted, "yaml", "x.yaml", age_key[1]) == plain
     with pytest.raises(UsageError, match="not supported"):
         encrypt_text(plain, "yaml", "x.yaml", age_key[0], rule=("encrypted_comment_regex", "x"))
+
+
+def test_sops_toml_multi_line_strings_come_back_multi_line(
+    age_key: tuple[Recipients, Identities],
+) -> None:
+    plain = 'key = """\n-----BEGIN KEY-----\nabc\n-----END KEY-----\n"""\nother = "a\\\\b"\n'
+    encrypted = encrypt_text(plain, "toml", "x.toml", age_key[0])
+    assert "BEGIN KEY" not in encrypted and encrypted.startswith('key = "ENC[AES256_GCM,')
+    assert decrypt_text(encrypted, "toml", "x.toml", age_key[1]) == plain

@@ -1,7 +1,6 @@
 """TOML (our extension: SOPS has no TOML store). Values typed as in YAML, the metadata as a
-`[sops]` table (with `[[sops.age]]` / `[[sops.pgp]]`) after the data. Spans come from tomlkit:
-each leaf is swapped for a marker, the document dumped, and the text between markers matched
-against the original, so a value's literal is located exactly without a second TOML parser."""
+`[sops]` table (with `[[sops.age]]` / `[[sops.pgp]]`) after the data; the values' spans come
+from the document layer's TOML parser (files.toml_parse)."""
 
 from __future__ import annotations
 
@@ -11,9 +10,8 @@ import json
 import re
 from typing import Any
 
-from gitmigrate.errors import FileFormatError, UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.files.document import Span
-from gitmigrate.files.keypath import KeyPath
 from gitmigrate.files.sops import cipher
 from gitmigrate.files.sops.tree import CommentSlot, Leaf, Scanned
 
@@ -22,71 +20,20 @@ _HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]*?)[ \t]*\]\]?", re.M)
 
 
 def scan(text: str, name: str) -> Scanned:
-    import tomlkit
-    from tomlkit.exceptions import ParseError
+    from gitmigrate.files.document import loads
 
-    try:
-        doc = tomlkit.parse(text)
-    except ParseError as exc:
-        raise FileFormatError(name, exc.line, exc.col, str(exc).split(" at line")[0]) from None
+    document = loads(text, "toml", name)
     meta_span = _meta_span(text, name)
-    meta: dict[str, Any] | None = None
-    if "sops" in doc:
-        meta = doc["sops"].unwrap()
-    found: list[tuple[KeyPath, Any, Any, Any]] = []  # path, container, key, item
-    for key in list(doc.keys()):
-        if key != "sops":
-            _walk(doc, key, (key,), found)
-    literals = [item.as_string() for _, _, _, item in found]
-    for index, (_, container, key, _item) in enumerate(found):
-        container[key] = f"@@sops-leaf-{index}@@"
-    marked = tomlkit.dumps(doc)
-    leaves = _locate(text, marked, found, literals, name)
-    return Scanned(leaves, _comments(text, leaves, meta_span), meta, meta_span)
-
-
-def _walk(
-    container: Any, key: Any, path: KeyPath, out: list[tuple[KeyPath, Any, Any, Any]]
-) -> None:
-    from tomlkit.items import AoT, Array, InlineTable, Table
-
-    item = container[key] if isinstance(container, list) else container.item(key)
-    if isinstance(item, Table | InlineTable):
-        for sub in list(item.keys()):
-            _walk(item, sub, (*path, sub), out)
-    elif isinstance(item, AoT | Array):
-        for index in range(len(item)):
-            _walk(item, index, (*path, index), out)
-    else:
-        out.append((path, container, key, item))
-
-
-def _locate(
-    text: str,
-    marked: str,
-    found: list[tuple[KeyPath, Any, Any, Any]],
-    literals: list[str],
-    name: str,
-) -> list[Leaf]:
-    leaves: list[Leaf] = []
-    at = 0
-    previous = 0
-    for match in _MARK.finditer(marked):
-        index = int(match.group(2))
-        between = marked[previous : match.start()]
-        literal = literals[index]
-        if not text.startswith(between, at) or not text.startswith(literal, at + len(between)):
-            raise UsageError(
-                f"{name}: cannot place the value of {found[index][0]} in the text",
-                "report this file to git-migrate; meanwhile reformat that value",
-            )
-        start = at + len(between)
-        at = start + len(literal)
-        previous = match.end()
-        path, _, _, item = found[index]
-        leaves.append(Leaf(path, _typed(item), Span(start, at)))
+    raw_meta = document.data.get("sops") if isinstance(document.data, dict) else None
+    meta = raw_meta if isinstance(raw_meta, dict) else None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    leaves = [
+        Leaf(node.path, _typed(node.value), node.span, newline=newline)
+        for node in document.nodes.values()
+        if node.path and node.path[0] != "sops" and not isinstance(node.value, dict | list)
+    ]
     leaves.sort(key=lambda leaf: leaf.span.start)
-    return leaves
+    return Scanned(leaves, _comments(text, leaves, meta_span), meta, meta_span)
 
 
 def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[CommentSlot]:
@@ -121,11 +68,8 @@ def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[Com
     return slots
 
 
-def _typed(item: Any) -> Any:
-    value = item.unwrap()
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    return value
+def _typed(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.time) else value
 
 
 def _meta_span(text: str, name: str) -> Span | None:
@@ -157,7 +101,11 @@ def literal(value: Any, leaf: Leaf) -> str:
         return text if re.search(r"[.eE]", text) else text + ".0"
     if isinstance(value, dt.date):
         return cipher.format_time(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    text = str(value)
+    multi_line = "\n" in text and leaf.newline == "\n" and '"""' not in text
+    if multi_line and not re.search(r'[\\\x00-\x08\x0b-\x1f\x7f]|"$', text):
+        return '"""\n' + text + '"""'  # the newline after the opening quotes is not part of it
+    return json.dumps(text, ensure_ascii=False)
 
 
 def comment(text: str) -> str:
