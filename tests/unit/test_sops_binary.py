@@ -22,6 +22,8 @@ from gitmigrate.files.sops import (
     decrypt_text,
     encrypt_text,
     reencrypt_text,
+    rotate_text,
+    update_keys,
 )
 
 SOPS = Path(sys.executable).parent / "sops"
@@ -318,3 +320,25 @@ def test_sops_age_key_command(keyring: dict[str, str], tmp_path: Path) -> None:
     )
     with pytest.raises(UsageError, match="SOPS_AGE_KEY_CMD failed"):
         Identities.from_environment({**env, "SOPS_AGE_KEY_CMD": "false"})
+
+
+def test_sops_binary_reads_rotated_and_rekeyed_files(
+    keyring: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rotate_text and update_keys (age -> age + PGP) run gpg in the identities' GNUPGHOME, and
+    sops -d reads each result with either key."""
+    monkeypatch.delenv("GNUPGHOME", raising=False)
+    env = {k: v for k, v in keyring.items() if k not in ("AGE_RECIPIENT", "PGP_FP")}
+    identities = Identities.from_environment(env)
+    plain = SAMPLES["env"]
+    first = encrypt_text(plain, "env", "x.env", _recipients(keyring, "age"))
+    rotated = rotate_text(first, "env", "x.env", identities)
+    both = Recipients(age=(keyring["AGE_RECIPIENT"],), pgp=(keyring["PGP_FP"],))
+    rekeyed = update_keys(rotated, "env", "x.env", identities, both)
+    for text, name in ((rotated, "rotated.env"), (rekeyed, "rekeyed.env")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        done = _sops(["-d", str(tmp_path / name)], keyring, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert _data(done.stdout, "env") == _data(plain, "env")
+    pgp_only = {k: v for k, v in env.items() if k != "SOPS_AGE_KEY_FILE"}
+    assert decrypt_text(rekeyed, "env", "x.env", Identities.from_environment(pgp_only)) == plain

@@ -119,7 +119,7 @@ def rotate_text(
     old_key = keys.unwrap(meta, identities, name)
     values = _plain_values(scanned, meta, old_key, name)
     new_key = os.urandom(32)
-    age, pgp = keys.wrap(new_key, keys.recipients_of_meta(meta))
+    age, pgp = keys.wrap(new_key, keys.recipients_of_meta(meta), identities.gpg_env)
     plain = _decrypted_comments(scanned, old_key)
     return _write(
         text,
@@ -148,7 +148,7 @@ def update_keys(
     meta = metadata_of(scanned, name)
     data_key = keys.unwrap(meta, identities, name)
     _plain_values(scanned, meta, data_key, name)  # refuse a tampered file before re-keying it
-    age, pgp = keys.wrap(data_key, recipients)
+    age, pgp = keys.wrap(data_key, recipients, identities.gpg_env)
     new_meta = meta.with_keys(age, pgp)
     edits: list[tuple[Span, str]] = []
     if scanned.meta_span:

@@ -92,13 +92,17 @@ def _key_command(command: str, env: Mapping[str, str]) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def wrap(data_key: bytes, recipients: Recipients) -> tuple[tuple[AgeKey, ...], tuple[PgpKey, ...]]:
-    """One encrypted copy of the data key per recipient."""
+def wrap(
+    data_key: bytes, recipients: Recipients, gpg_env: Mapping[str, str] | None = None
+) -> tuple[tuple[AgeKey, ...], tuple[PgpKey, ...]]:
+    """One encrypted copy of the data key per recipient (gpg runs in `gpg_env`, else in this
+    process's environment: its GNUPGHOME holds the recipients' public keys)."""
     if not recipients:
         raise UsageError("no recipients to encrypt to", _RECIPIENT_HINT)
     age = tuple(AgeKey(r, _age_encrypt(data_key, r)) for r in recipients.age)
     created = now_text()
-    pgp = tuple(PgpKey(fp, _pgp_encrypt(data_key, fp), created) for fp in recipients.pgp)
+    env = gpg_env or os.environ
+    pgp = tuple(PgpKey(fp, _pgp_encrypt(data_key, fp, env), created) for fp in recipients.pgp)
     return age, pgp
 
 
@@ -210,11 +214,9 @@ def _gpg(
         raise UsageError("gpg is not installed", "install GnuPG to use PGP keys") from None
 
 
-def _pgp_encrypt(data_key: bytes, fingerprint: str) -> str:
+def _pgp_encrypt(data_key: bytes, fingerprint: str, env: Mapping[str, str]) -> str:
     done = _gpg(
-        ["--trust-model", "always", "--armor", "--encrypt", "-r", fingerprint],
-        data_key,
-        os.environ,
+        ["--trust-model", "always", "--armor", "--encrypt", "-r", fingerprint], data_key, env
     )
     if done.returncode != 0:
         raise UsageError(
