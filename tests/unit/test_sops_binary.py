@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def _data(text: str, format: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def keyring(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """An age identity file and a GNUPGHOME with a fresh RSA key, both in temp dirs."""
     import pyrage
 
@@ -112,7 +113,8 @@ def keyring(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     fingerprint = next(line.split(":")[9] for line in listed.splitlines() if line[:4] == "fpr:")
-    return {**env, "AGE_RECIPIENT": str(identity.to_public()), "PGP_FP": fingerprint}
+    yield {**env, "AGE_RECIPIENT": str(identity.to_public()), "PGP_FP": fingerprint}
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False, capture_output=True)
 
 
 def _recipients(keyring: dict[str, str], kind: str) -> Recipients:

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -257,7 +258,7 @@ def test_sops_vector_recipients_are_read() -> None:
 
 
 @pytest.fixture(scope="module")
-def test_key_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def test_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A throw-away GNUPGHOME holding SOPS's published functional-test keys."""
     if not KEY_FILE.is_file():
         pytest.skip(f"{KEY_FILE} is absent: the PGP vector tests need SOPS's test key")
@@ -270,7 +271,8 @@ def test_key_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         check=True,
         capture_output=True,
     )
-    return env
+    yield env
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False, capture_output=True)
 
 
 @pytest.mark.parametrize(("path", "format", "key", "expected"), CASES, ids=[c[0] for c in CASES])
