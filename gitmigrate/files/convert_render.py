@@ -1,0 +1,383 @@
+"""The canonical layout of each format, rendered from convert's neutral model: one Renderer per
+format, each recording a Loss (with the nearest form written) for what its format cannot hold.
+
+Layouts: YAML block style, 2-space indent, lists indented under their key, multi-line strings
+as literal blocks; JSON as `json.dumps(indent=2, ensure_ascii=False)`; TOML with a table's
+plain keys first, `[table]` / `[[array]]` headers, inline arrays; INI `key = value` in
+`[section]`s, continuation lines indented by 4 spaces; .env `KEY=value`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from typing import Any
+
+from gitmigrate.files.convert import Loss, Model, Notes
+from gitmigrate.files.keypath import KeyPath
+
+
+class Renderer:
+    format = ""
+    markers = "#"  # comment markers the format has ("" for none)
+    comment_reason = "the format cannot hold a comment there"
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.lines: list[str] = []
+        self.losses: list[Loss] = []
+        self.emitted: set[KeyPath] = set()
+        self.placed_after: set[KeyPath] = set()
+
+    def render(self) -> str:
+        for path, anchor in self.model.aliases.items():
+            self.lose(path, f"alias *{anchor} written out in full: the target has no anchors")
+        self.body(self.model.data)
+        self.notes_lines(self.model.footer, "", ())
+        for path, notes in self.model.notes.items():
+            dropped = (path not in self.emitted and any(notes.before)) or (
+                notes.after is not None and path not in self.placed_after
+            )
+            if dropped:
+                self.lose(path, f"comment dropped: {self.comment_reason}")
+        self.losses.sort(key=lambda loss: _order(self.model.data, loss.path))
+        return "".join(line + "\n" for line in self.lines)
+
+    def body(self, data: Any) -> None:
+        raise NotImplementedError
+
+    def lose(self, path: KeyPath, reason: str) -> None:
+        loss = Loss(path, reason)
+        if loss not in self.losses:
+            self.losses.append(loss)
+
+    def before(self, path: KeyPath, indent: str) -> None:
+        """The blank and comment lines before `path`'s entry (once)."""
+        if path in self.emitted:
+            return
+        self.emitted.add(path)
+        notes = self.model.notes.get(path)
+        if notes is not None:
+            self.notes_lines(notes.before, indent, path)
+
+    def notes_lines(self, notes: list[str | None], indent: str, path: KeyPath) -> None:
+        for note in notes:
+            if note is None:
+                self.lines.append("")
+            elif self.markers:
+                self.lines.append(indent + self.comment(note, path))
+
+    def after(self, path: KeyPath) -> str:
+        """The trailing comment of `path`'s line, with its spacing ("" when none)."""
+        notes = self.model.notes.get(path)
+        if notes is None or notes.after is None or not self.markers:
+            return ""
+        self.placed_after.add(path)
+        gap, body = notes.after
+        return gap + self.comment(body, path)
+
+    def comment(self, body: str, path: KeyPath) -> str:
+        if body[:1] not in self.markers:
+            self.lose(path, f"comment marker {body[:1]!r} written as {self.markers[0]!r}")
+            return self.markers[0] + body[1:]
+        return body
+
+    def notes(self, path: KeyPath) -> Notes | None:
+        return self.model.notes.get(path)
+
+    def text_of(self, value: Any, path: KeyPath, why: str) -> str:
+        """A scalar as the text a string-only format holds, with the loss of its type."""
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, dt.datetime | dt.date | dt.time):
+            text = iso(value)
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        else:
+            text = str(value)
+        kind = _type_name(value)
+        self.lose(path, f"{kind} written as the text {text!r}: {why}")
+        return text
+
+
+class YamlRenderer(Renderer):
+    format = "yaml"
+    comment_reason = "YAML cannot hold a comment there"
+
+    def body(self, data: Any) -> None:
+        if isinstance(data, dict) and data:
+            self.mapping(data, (), "")
+        elif isinstance(data, list) and data:
+            self.sequence(data, (), "")
+        else:
+            head, rest = self.scalar(data, (), "")
+            self.lines.append(head + self.after(()))
+            self.lines.extend(rest)
+
+    def mapping(self, data: dict[Any, Any], path: KeyPath, pad: str) -> None:
+        for key, value in data.items():
+            here = (*path, key)
+            self.before(here, pad)
+            name = self.key(key)
+            if isinstance(value, dict) and value:
+                self.lines.append(f"{pad}{name}:{self.after(here)}")
+                self.mapping(value, here, pad + "  ")
+            elif isinstance(value, list) and value:
+                self.lines.append(f"{pad}{name}:{self.after(here)}")
+                self.sequence(value, here, pad + "  ")
+            else:
+                head, rest = self.scalar(value, here, pad + "  ")
+                self.lines.append(f"{pad}{name}: {head}{self.after(here)}")
+                self.lines.extend(rest)
+
+    def sequence(self, data: list[Any], path: KeyPath, pad: str) -> None:
+        for index, value in enumerate(data):
+            here = (*path, index)
+            self.before(here, pad)
+            if isinstance(value, dict | list) and value:
+                first = (*here, next(iter(value)) if isinstance(value, dict) else 0)
+                self.before(first, pad)
+                start = len(self.lines)
+                if isinstance(value, dict):
+                    self.mapping(value, here, pad + "  ")
+                else:
+                    self.sequence(value, here, pad + "  ")
+                self.lines[start] = pad + "- " + self.lines[start][len(pad) + 2 :]
+            else:
+                head, rest = self.scalar(value, here, pad + "  ")
+                self.lines.append(f"{pad}- {head}{self.after(here)}")
+                self.lines.extend(rest)
+
+    def key(self, key: Any) -> str:
+        if isinstance(key, str):
+            return key if _yaml_plain(key) and key != "<<" else _double(key)
+        return self.scalar(key, (), "")[0]
+
+    def scalar(self, value: Any, path: KeyPath, pad: str) -> tuple[str, list[str]]:
+        """The head text (after `key: `) and the lines of a block scalar."""
+        if value is None:
+            return "null", []
+        if isinstance(value, bool):
+            return ("true" if value else "false"), []
+        if isinstance(value, int):
+            return str(value), []
+        if isinstance(value, float):
+            return _float(value, ".inf", ".nan"), []
+        if isinstance(value, dt.time):
+            self.lose(path, "time written as a string: YAML has no time type")
+            return _double(iso(value)), []
+        if isinstance(value, dt.date):
+            return iso(value), []
+        if isinstance(value, dict):
+            return "{}", []
+        if isinstance(value, list):
+            return "[]", []
+        text = str(value)
+        if _yaml_plain(text):
+            return text, []
+        if _literal_ok(text):
+            body = text.rstrip("\n")
+            tail = len(text) - len(body)
+            chomp = "-" if tail == 0 else ("" if tail == 1 else "+")
+            rest = [pad + line if line else "" for line in body.split("\n")]
+            rest.extend([""] * max(0, tail - 1))
+            return "|" + chomp, rest
+        return _double(text), []
+
+
+class JsonRenderer(Renderer):
+    format = "json"
+    markers = ""
+    comment_reason = "JSON has no comments"
+
+    def body(self, data: Any) -> None:
+        self.lines.append(self.value(data, (), ""))
+
+    def value(self, value: Any, path: KeyPath, pad: str) -> str:
+        if isinstance(value, dict) and value:
+            inner = pad + "  "
+            parts = []
+            for index, (key, item) in enumerate(value.items()):
+                here = (*path, key)
+                self.pending_before(here)
+                if not isinstance(key, str):
+                    self.lose(here, f"{_type_name(key)} key written as text: JSON keys are strings")
+                name = json.dumps(str(key), ensure_ascii=False)
+                comma = "," if index < len(value) - 1 else ""
+                parts.append(
+                    self.blank_lines(here)
+                    + f"{inner}{name}: "
+                    + self.value(item, here, inner)
+                    + comma
+                )
+            return "{\n" + "\n".join(parts) + "\n" + pad + "}"
+        if isinstance(value, list) and value:
+            inner = pad + "  "
+            parts = []
+            for index, item in enumerate(value):
+                here = (*path, index)
+                self.pending_before(here)
+                comma = "," if index < len(value) - 1 else ""
+                parts.append(self.blank_lines(here) + inner + self.value(item, here, inner) + comma)
+            return "[\n" + "\n".join(parts) + "\n" + pad + "]"
+        return self.scalar(value, path)
+
+    def pending_before(self, path: KeyPath) -> None:
+        if not self._has_comment(path):
+            self.emitted.add(path)  # blank lines are kept; comments are reported as dropped
+
+    def _has_comment(self, path: KeyPath) -> bool:
+        notes = self.notes(path)
+        return notes is not None and any(notes.before)
+
+    def blank_lines(self, path: KeyPath) -> str:
+        notes = self.notes(path)
+        if notes is None:
+            return ""
+        return "\n" * sum(1 for note in notes.before if note is None)
+
+    def scalar(self, value: Any, path: KeyPath) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if math.isfinite(value):
+                return repr(value)
+            self.lose(path, f"{value} written as null: JSON has no infinity or NaN")
+            return "null"
+        if isinstance(value, dict):
+            return "{}"
+        if isinstance(value, list):
+            return "[]"
+        if isinstance(value, dt.date | dt.time):
+            text = iso(value)
+            self.lose(
+                path, f"{_type_name(value)} written as the string {text!r}: JSON has no dates"
+            )
+            return json.dumps(text)
+        return json.dumps(str(value), ensure_ascii=False)
+
+
+def iso(value: dt.date | dt.time) -> str:
+    text = value.isoformat()
+    offset = value.utcoffset() if isinstance(value, dt.datetime | dt.time) else None
+    if offset is not None and offset == dt.timedelta(0) and text.endswith("+00:00"):
+        text = text[:-6] + "Z"
+    return text
+
+
+def _float(value: float, inf: str, nan: str) -> str:
+    if math.isnan(value):
+        return nan
+    if math.isinf(value):
+        return inf if value > 0 else "-" + inf.lstrip("+")
+    return repr(value)
+
+
+_YAML_RESERVED = re.compile(
+    r"(~|null|true|false|yes|no|on|off|y|n|\.inf|\.nan|[-+]?\.?[0-9].*|[-+.].*)",
+    re.IGNORECASE,
+)
+_YAML_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
+
+
+def _yaml_plain(text: str) -> bool:
+    """True when `text` reads back as this same string without quotes."""
+    return bool(
+        text
+        and text[0] not in _YAML_FIRST
+        and text[-1] not in " \t:"
+        and ": " not in text
+        and " #" not in text
+        and "\t" not in text
+        and not _YAML_RESERVED.fullmatch(text)
+        and all(ch.isprintable() for ch in text)
+        and "\ufeff" not in text
+    )
+
+
+def _literal_ok(text: str) -> bool:
+    """True when a literal block scalar (`|`) holds `text` exactly."""
+    body = text.rstrip("\n")
+    return bool(
+        "\n" in text
+        and body
+        and body[0] not in " \t"
+        and "\r" not in text
+        and all(ch.isprintable() or ch in "\n\t" for ch in text)
+        and not any(line[:1] in (" ", "\t") for line in body.split("\n")[:1])
+    )
+
+
+def _double(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif not ch.isprintable() or ch == "\ufeff":
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, dt.datetime):
+        return "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, dt.time):
+        return "time"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return "string"
+
+
+def _order(data: Any, path: KeyPath) -> tuple[int, ...]:
+    """A sort key following document order (unknown parts last)."""
+    out = []
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            out.append(list(data).index(part))
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            out.append(part)
+            data = data[part]
+        else:
+            out.append(1 << 30)
+            data = None
+    return tuple(out)
+
+
+def renderers() -> dict[str, type[Renderer]]:
+    from gitmigrate.files.convert_flat import EnvRenderer, IniRenderer
+    from gitmigrate.files.convert_toml import TomlRenderer
+
+    return {
+        "yaml": YamlRenderer,
+        "json": JsonRenderer,
+        "toml": TomlRenderer,
+        "ini": IniRenderer,
+        "env": EnvRenderer,
+    }

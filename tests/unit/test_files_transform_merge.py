@@ -1,0 +1,100 @@
+"""merge_layers: later wins, maps deep-merge, lists replace unless !append / __merge__ says
+otherwise, and every value remembers the file and line each layer gave it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gitmigrate.errors import UsageError
+from gitmigrate.files.document import Document, load
+from gitmigrate.files.keypath import parse_key
+from gitmigrate.files.merge import Origin, explain, merge_layers, render
+
+LAYERS = Path(__file__).resolve().parents[2] / "fixtures" / "config" / "layers"
+
+
+def _layers(*names: str) -> list[Document]:
+    return [load(LAYERS / name, name=name) for name in names]
+
+
+def test_later_wins_maps_deep_merge_lists_replace_and_yaml_tags() -> None:
+    merged = merge_layers(_layers("base.yaml", "prod.yaml"))
+    assert merged.data == {
+        "app": {
+            "name": "shop",
+            "replicas": 4,
+            "hosts": ["a.internal", "b.internal", "c.internal"],
+        },
+        "database": {"host": "db.prod.internal", "port": 5432, "pool": {"min": 1, "max": 5}},
+        "features": ["search", "checkout"],
+    }
+
+
+def test_toml_and_json_merge_tables_append_and_delete_relative_to_their_table() -> None:
+    merged = merge_layers(_layers("base.yaml", "prod.yaml", "prod-extra.toml", "prod-extra.json"))
+    assert merged.data == {
+        "app": {"name": "shop", "hosts": ["a.internal", "b.internal", "c.internal", "d.internal"]},
+        "database": {"host": "db.prod.internal", "port": 5432, "pool": {"max": 20}},
+        "features": ["search", "checkout", "recommendations"],
+    }
+    assert "__merge__" not in render(merged.data, "json")
+
+
+def test_explain_gives_each_layer_file_and_line_oldest_first() -> None:
+    merged = merge_layers(_layers("base.yaml", "prod.yaml", "prod-extra.toml"))
+    assert explain(merged, parse_key("database.host")) == (
+        Origin("base.yaml", 10, "localhost", "set"),
+        Origin("prod.yaml", 8, "db.prod.internal", "set"),
+    )
+    assert explain(merged, parse_key("app.hosts[2]")) == (
+        Origin("prod.yaml", 5, "c.internal", "append"),
+    )
+    assert explain(merged, parse_key("app.debug")) == (
+        Origin("base.yaml", 8, True, "set"),
+        Origin("prod.yaml", 6, None, "delete"),
+    )
+    pool_min = explain(merged, parse_key("database.pool.min"))
+    assert [(o.file, o.line, o.action) for o in pool_min] == [
+        ("base.yaml", 13, "set"),
+        ("prod-extra.toml", 2, "delete"),
+    ]
+    features = explain(merged, ("features",))
+    assert [(o.file, o.action) for o in features] == [
+        ("base.yaml", "set"),
+        ("prod.yaml", "set"),
+        ("prod-extra.toml", "append"),
+    ]
+    # the list replaced by prod.yaml forgets base.yaml's items; the appended one is its own
+    assert [o.file for o in explain(merged, ("features", 0))] == ["prod.yaml"]
+    assert [o.file for o in explain(merged, ("features", 2))] == ["prod-extra.toml"]
+
+
+def test_explain_of_an_unknown_key_names_the_keys_there() -> None:
+    merged = merge_layers(_layers("base.yaml"))
+    with pytest.raises(UsageError, match=r"no layer sets app\.nme") as caught:
+        explain(merged, parse_key("app.nme"))
+    assert "app.name" in str(caught.value)
+
+
+def test_a_bad_merge_table_is_an_error_at_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('a = 1\n__merge__ = { apend = ["a"] }\n')
+    with pytest.raises(UsageError, match=r"bad\.toml:2: __merge__ has unknown entry 'apend'"):
+        merge_layers([load(bad, name="bad.toml")])
+    scalar = tmp_path / "scalar.yaml"
+    scalar.write_text("a: !append 1\n")
+    with pytest.raises(
+        UsageError, match=r"scalar\.yaml:1: a is marked to append but is not a list"
+    ):
+        merge_layers([load(scalar, name="scalar.yaml"), load(scalar, name="scalar.yaml")])
+
+
+def test_render_writes_the_merged_data_in_each_format() -> None:
+    merged = merge_layers(_layers("base.yaml", "prod.yaml"))
+    text = render(merged.data, "toml")
+    assert text.startswith('features = ["search", "checkout"]\n[app]\nname = "shop"\n')
+    with pytest.raises(UsageError, match="cannot be converted to env"):
+        render(merged.data, "env")
+    assert "app__hosts=" in render(merged.data, "env", lossy=True)

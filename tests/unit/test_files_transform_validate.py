@@ -1,0 +1,76 @@
+"""validate: JSON Schema Draft 2020-12, each problem at its key path, file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gitmigrate.errors import UsageError
+from gitmigrate.files.merge import Origin
+from gitmigrate.files.validate import SchemaProblem, load_schema, validate
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "fixtures" / "config" / "schema"
+
+
+def test_a_valid_schema_loads_and_valid_data_has_no_problems() -> None:
+    schema = load_schema(SCHEMAS / "app.schema.json")
+    data = {
+        "app": {"name": "shop", "replicas": 2, "hosts": ["a.internal"]},
+        "database": {"host": "h", "port": 5432},
+        "released": dt.date(2024, 1, 2),
+    }
+    assert validate(data, schema) == []
+
+
+def test_each_problem_names_path_and_the_origin_file_and_line() -> None:
+    schema = load_schema(SCHEMAS / "app.schema.json")
+    data = {"app": {"name": 7, "replicas": 4}, "database": {"host": "h"}, "released": "soon"}
+    origins = {
+        ("app",): (Origin("base.yaml", 1, {}, "set"),),
+        ("app", "name"): (Origin("base.yaml", 2, "x", "set"), Origin("prod.yaml", 3, 7, "set")),
+        ("app", "replicas"): (Origin("prod.yaml", 4, 4, "set"),),
+        ("database",): (Origin("base.yaml", 8, {}, "set"),),
+        ("released",): (Origin("prod.yaml", 9, "soon", "set"),),
+    }
+    problems = validate(data, schema, origins)
+    assert [(p.path, p.file, p.line) for p in problems] == [
+        (("app", "name"), "prod.yaml", 3),
+        (("app", "replicas"), "prod.yaml", 4),
+        (("database",), "base.yaml", 8),
+        (("released",), "prod.yaml", 9),
+    ]
+    assert "7 is not of type 'string'" in problems[0].message
+    assert "4 is greater than the maximum of 3" in problems[1].message
+    assert "'port' is a required property" in problems[2].message
+    assert str(problems[1]) == "prod.yaml:4: app.replicas: 4 is greater than the maximum of 3"
+
+
+def test_without_origins_or_document_the_file_is_unknown() -> None:
+    problems = validate({"app": {"name": "x"}}, load_schema(SCHEMAS / "app.schema.json"))
+    assert problems == [SchemaProblem((), "'database' is a required property", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("not-a-schema.json", "is not a valid Draft 2020-12 schema: at "),
+        ("not-json.json", "not-json.json:5:3: the schema is not JSON"),
+        ("list.json", "its top level is a list"),
+        ("missing.json", "does not exist"),
+    ],
+)
+def test_a_schema_that_is_not_a_schema_is_a_clear_error(name: str, words: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        load_schema(SCHEMAS / name)
+    assert words in str(caught.value)
+
+
+def test_not_a_schema_names_the_bad_keyword(tmp_path: Path) -> None:
+    bad = tmp_path / "s.json"
+    bad.write_text('{"properties": {"port": {"minimum": "zero"}}}')
+    with pytest.raises(
+        UsageError, match=r"at properties\.port\.minimum: 'zero' is not of type 'number'"
+    ):
+        load_schema(bad)
