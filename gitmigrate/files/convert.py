@@ -57,6 +57,8 @@ class Model:
     notes: dict[KeyPath, Notes] = field(default_factory=dict)
     footer: list[str | None] = field(default_factory=list)  # after the last entry
     aliases: dict[KeyPath, str] = field(default_factory=dict)  # YAML alias paths -> anchor name
+    anchors: dict[KeyPath, str] = field(default_factory=dict)  # YAML anchor paths -> name
+    tags: dict[KeyPath, str] = field(default_factory=dict)  # YAML non-standard tags
     source: str = "yaml"
     ordered: bool = True  # the key order is the user's (a moved key is a loss)
 
@@ -162,7 +164,8 @@ def model_of(doc: Document) -> Model:
                 body,
             )
     if doc.format == "yaml":
-        model.aliases = yaml_marks(text, doc.name).aliases
+        marks = yaml_marks(text, doc.name)
+        model.aliases, model.anchors, model.tags = marks.aliases, marks.anchors, marks.tags
     return model
 
 

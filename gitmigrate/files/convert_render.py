@@ -32,8 +32,12 @@ class Renderer:
         self.placed_after: set[KeyPath] = set()
 
     def render(self) -> str:
+        for path, anchor in self.model.anchors.items():
+            self.lose(path, f"anchor &{anchor} dropped: the target has no anchors")
         for path, anchor in self.model.aliases.items():
             self.lose(path, f"alias *{anchor} written out in full: the target has no anchors")
+        for path, tag in self.model.tags.items():
+            self.lose(path, f"tag {tag} dropped: the target has no tags")
         self.body(self.model.data)
         self.notes_lines(self.model.footer, "", ())
         for path, notes in self.model.notes.items():
@@ -165,11 +169,13 @@ class YamlRenderer(Renderer):
             return str(value), []
         if isinstance(value, float):
             return _float(value, ".inf", ".nan"), []
-        if isinstance(value, dt.time):
-            self.lose(path, "time written as a string: YAML has no time type")
-            return _double(iso(value)), []
-        if isinstance(value, dt.date):
-            return iso(value), []
+        if isinstance(value, dt.date | dt.time):
+            text = iso(value)
+            self.lose(
+                path,
+                f"{_type_name(value)} written as the string {text!r}: YAML's core schema has no dates",
+            )
+            return (text if _yaml_plain(text) else _double(text)), []
         if isinstance(value, dict):
             return "{}", []
         if isinstance(value, list):
@@ -279,9 +285,14 @@ def _float(value: float, inf: str, nan: str) -> str:
     return repr(value)
 
 
+# what YAML 1.2's core schema reads as something other than a string, plus the YAML 1.1
+# booleans (yes/no/on/off) that older readers still take as booleans
 _YAML_RESERVED = re.compile(
-    r"(~|null|true|false|yes|no|on|off|y|n|\.inf|\.nan|[-+]?\.?[0-9].*|[-+.].*)",
-    re.IGNORECASE,
+    r"~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
+    r"|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+    r"|(?i:yes|no|on|off|y|n)"
 )
 _YAML_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
 

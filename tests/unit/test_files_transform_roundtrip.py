@@ -1,0 +1,79 @@
+"""Round trips A -> B -> A for each ordered pair of the five formats, on fixtures with comments,
+anchors, unicode, big integers, dates and multi-line strings: the original bytes come back,
+or the conversion reported each loss exactly (fixtures/config/roundtrip/losses.json), and
+every value that came back different sits under a reported loss."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gitmigrate.errors import UsageError
+from gitmigrate.files.convert import convert
+from gitmigrate.files.diff import diff_data
+from gitmigrate.files.document import load, loads
+from gitmigrate.files.formats import FORMATS, SUFFIX_OF
+
+ROUNDTRIP = Path(__file__).resolve().parents[2] / "fixtures" / "config" / "roundtrip"
+EXPECTED = json.loads((ROUNDTRIP / "losses.json").read_text(encoding="utf-8"))
+PAIRS = [(a, b) for a in FORMATS for b in FORMATS if a != b]
+
+
+def _round_trip(a: str, b: str) -> tuple[str, str, list[str], list[str]]:
+    original = load(ROUNDTRIP / f"app{SUFFIX_OF[a]}", name=f"app{SUFFIX_OF[a]}")
+    there = convert(original, b, lossy=True)
+    middle = loads(there.text, b, f"app{SUFFIX_OF[b]}")
+    back = convert(middle, a, lossy=True)
+    return (
+        original.text,
+        back.text,
+        [str(loss) for loss in there.losses],
+        [str(loss) for loss in back.losses],
+    )
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS, ids=[f"{a}-{b}-{a}" for a, b in PAIRS])
+def test_round_trip_is_byte_identical_or_reports_each_loss(a: str, b: str) -> None:
+    original, back, there_losses, back_losses = _round_trip(a, b)
+    expected = EXPECTED[f"{a}>{b}"]
+    assert (there_losses, back_losses) == (expected["there"], expected["back"])
+    if not there_losses and not back_losses:
+        assert back == original
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS, ids=[f"{a}-{b}-{a}" for a, b in PAIRS])
+def test_every_difference_after_the_round_trip_is_a_reported_loss(a: str, b: str) -> None:
+    original = load(ROUNDTRIP / f"app{SUFFIX_OF[a]}")
+    there = convert(original, b, lossy=True)
+    returned = loads(convert(loads(there.text, b), a, lossy=True).text, a)
+    lost = [loss.path for loss in there.losses]
+    for change in diff_data(original.data, returned.data):
+        covered = any(
+            change.path[: len(path)] == path or path[: len(change.path)] == change.path
+            for path in lost
+        )
+        assert covered, f"{change} is not reported as a loss of {a} -> {b}"
+    if not any("comment" in str(loss) for loss in there.losses):
+        assert [c.text for c in returned.comments] == [c.text for c in original.comments]
+
+
+def test_without_lossy_the_losses_are_a_usage_error_naming_each_key_path() -> None:
+    doc = load(ROUNDTRIP / "app.yaml")
+    with pytest.raises(UsageError) as caught:
+        convert(doc, "toml")
+    message = str(caught.value)
+    assert "order_base: integer outside 64 bits" in message
+    assert "defaults: anchor &defaults dropped" in message
+    assert "server.limits: alias *defaults written out in full" in message
+    assert "--lossy" in message
+
+
+def test_lossless_pairs_exist_for_every_source_format() -> None:
+    clean = {
+        a
+        for a, b in PAIRS
+        if not EXPECTED[f"{a}>{b}"]["there"] and not EXPECTED[f"{a}>{b}"]["back"]
+    }
+    assert clean >= {"json", "toml", "ini", "env"}
