@@ -10,6 +10,7 @@ plain keys first, `[table]` / `[[array]]` headers, inline arrays; INI `key = val
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -169,13 +170,11 @@ class YamlRenderer(Renderer):
             return str(value), []
         if isinstance(value, float):
             return _float(value, ".inf", ".nan"), []
-        if isinstance(value, dt.date | dt.time):
-            text = iso(value)
-            self.lose(
-                path,
-                f"{_type_name(value)} written as the string {text!r}: YAML's core schema has no dates",
-            )
-            return (text if _yaml_plain(text) else _double(text)), []
+        if isinstance(value, dt.time):
+            self.lose(path, "time written as a string: YAML has no time of day")
+            return _double(iso(value)), []
+        if isinstance(value, dt.date):
+            return iso(value), []
         if isinstance(value, dict):
             return "{}", []
         if isinstance(value, list):
@@ -285,15 +284,8 @@ def _float(value: float, inf: str, nan: str) -> str:
     return repr(value)
 
 
-# what YAML 1.2's core schema reads as something other than a string, plus the YAML 1.1
-# booleans (yes/no/on/off) that older readers still take as booleans
-_YAML_RESERVED = re.compile(
-    r"~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
-    r"|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
-    r"|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
-    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
-    r"|(?i:yes|no|on|off|y|n)"
-)
+# the YAML 1.1 booleans older readers still take as booleans: quoted although 1.2 reads text
+_YAML_11_BOOL = re.compile(r"(?i:yes|no|on|off|y|n)")
 _YAML_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
 
 
@@ -306,10 +298,22 @@ def _yaml_plain(text: str) -> bool:
         and ": " not in text
         and " #" not in text
         and "\t" not in text
-        and not _YAML_RESERVED.fullmatch(text)
+        and not _YAML_11_BOOL.fullmatch(text)
+        and _yaml_reads_text(text)
         and all(ch.isprintable() for ch in text)
         and "\ufeff" not in text
     )
+
+
+@functools.cache
+def _yaml_reads_text(text: str) -> bool:
+    """True when the YAML reader (ruamel.yaml's resolver, as the YAML parser uses it) reads the
+    plain scalar `text` as a string: not a number, boolean, null or timestamp."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import ScalarNode
+
+    resolver = YAML(typ="safe", pure=True).resolver
+    return bool(resolver.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str")
 
 
 def _literal_ok(text: str) -> bool:
