@@ -54,6 +54,7 @@ def merge_layers(docs: Sequence[Document]) -> Merged:
         state.doc = doc
         state.marks = marks
         data = state.merge(data, layer, (), ())
+        data = state.delete_unvisited(data)
     if data is _MISSING or data is _DELETED:
         data = {}
     origins = {
@@ -102,10 +103,28 @@ class _State:
         self.origins: dict[KeyPath, list[Origin]] = {}
         self.doc: Document | None = None
         self.marks: dict[KeyPath, tuple[str, int | None]] = {}
+        self.visited: set[KeyPath] = set()
+
+    def delete_unvisited(self, data: Any) -> Any:
+        """Deletes naming keys the layer does not write (`__merge__.delete = ["a.b"]` in a layer
+        without `a.b`): removed from the result, recorded at the line that asked."""
+        for path, (action, line) in self.marks.items():
+            if action != "delete" or path in self.visited:
+                continue
+            parent = data
+            for part in path[:-1]:
+                parent = parent.get(part) if isinstance(parent, dict) else None
+            if isinstance(parent, dict) and path[-1] in parent:
+                del parent[path[-1]]
+                self._forget_below(path)
+                self._record(path, path, None, "delete", line)
+        self.visited = set()
+        return data
 
     def merge(self, base: Any, over: Any, path: KeyPath, source: KeyPath) -> Any:
         """`over` (at `source` in the current layer) laid on `base` (at `path` in the result)."""
         mark, mark_line = self.marks.get(source, (None, None))
+        self.visited.add(source)
         if mark == "delete":
             self._forget_below(path)
             self._record(path, source, None, "delete", mark_line)

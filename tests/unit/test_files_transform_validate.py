@@ -74,3 +74,33 @@ def test_not_a_schema_names_the_bad_keyword(tmp_path: Path) -> None:
         UsageError, match=r"at properties\.port\.minimum: 'zero' is not of type 'number'"
     ):
         load_schema(bad)
+
+
+def test_a_document_locates_problems_at_their_line(tmp_path: Path) -> None:
+    from gitmigrate.files.document import load
+
+    config = tmp_path / "app.yaml"
+    config.write_text(
+        "app:\n  name: shop\n  hosts:\n    - ok.internal\n    - 'not a host!'\ndatabase:\n  host: h\n  port: '5432'\n"
+    )
+    doc = load(config, name="config/app.yaml")
+    problems = validate(doc.data, load_schema(SCHEMAS / "app.schema.json"), doc=doc)
+    assert [str(p) for p in problems] == [
+        "config/app.yaml:5: app.hosts[1]: 'not a host!' does not match '^[a-z0-9.-]+$'",
+        "config/app.yaml:8: database.port: '5432' is not of type 'integer'",
+    ]
+
+
+def test_merged_layers_locate_problems_in_the_layer_that_gave_the_value() -> None:
+    from gitmigrate.files.document import load
+    from gitmigrate.files.merge import merge_layers
+
+    layers = SCHEMAS.parent / "layers"
+    merged = merge_layers(
+        [load(layers / n, name=n) for n in ("base.yaml", "prod.yaml", "prod-extra.toml")]
+    )
+    problems = validate(merged.data, load_schema(SCHEMAS / "app.schema.json"), merged.origins)
+    assert [str(p) for p in problems] == [
+        "prod.yaml:3: app.replicas: 4 is greater than the maximum of 3",
+        "prod-extra.toml:6: database.pool.max: 20 is greater than the maximum of 10",
+    ]
