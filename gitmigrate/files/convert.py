@@ -126,7 +126,7 @@ def model_of(doc: Document) -> Model:
     for path, node in doc.nodes.items():
         if not path:
             continue
-        first = line_at(node.entry.start) if node.entry.end > node.entry.start else node.line
+        first = line_at(node.key.start if node.key is not None else node.span.start)
         entry_at.setdefault(first, []).append(path)
         if node.is_leaf and node.span.end > node.span.start:
             inside.update(range(line_at(node.span.start) + 1, line_at(node.span.end - 1) + 1))
@@ -146,7 +146,8 @@ def model_of(doc: Document) -> Model:
             pending.append(None)
         elif number in entry_at:
             start = entry_at[number][0]
-            model.notes.setdefault(start, Notes()).before.extend(pending)
+            if pending:
+                model.notes.setdefault(start, Notes()).before.extend(pending)
             pending = []
     model.footer = pending
 

@@ -92,6 +92,10 @@ class Renderer:
     def notes(self, path: KeyPath) -> Notes | None:
         return self.model.notes.get(path)
 
+    def has_comment(self, path: KeyPath) -> bool:
+        notes = self.model.notes.get(path)
+        return notes is not None and (any(notes.before) or notes.after is not None)
+
     def text_of(self, value: Any, path: KeyPath, why: str) -> str:
         """A scalar as the text a string-only format holds, with the loss of its type."""
         if isinstance(value, bool):
@@ -129,7 +133,7 @@ class YamlRenderer(Renderer):
             if isinstance(value, dict) and value:
                 self.lines.append(f"{pad}{name}:{self.after(here)}")
                 self.mapping(value, here, pad + "  ")
-            elif isinstance(value, list) and value:
+            elif isinstance(value, list) and value and not self.flow(value, here):
                 self.lines.append(f"{pad}{name}:{self.after(here)}")
                 self.sequence(value, here, pad + "  ")
             else:
@@ -155,6 +159,16 @@ class YamlRenderer(Renderer):
                 self.lines.append(f"{pad}- {head}{self.after(here)}")
                 self.lines.extend(rest)
 
+    def flow(self, value: list[Any], path: KeyPath) -> bool:
+        """Lists of one-line scalars are written `[a, b]` (as TOML writes its arrays), unless an
+        item carries a comment."""
+        return all(
+            not isinstance(item, dict | list)
+            and not (isinstance(item, str) and "\n" in item)
+            and not self.has_comment((*path, index))
+            for index, item in enumerate(value)
+        )
+
     def key(self, key: Any) -> str:
         if isinstance(key, str):
             return key if _yaml_plain(key) and key != "<<" else _double(key)
@@ -178,9 +192,12 @@ class YamlRenderer(Renderer):
         if isinstance(value, dict):
             return "{}", []
         if isinstance(value, list):
-            return "[]", []
+            items = [self.scalar(item, (*path, i), pad)[0] for i, item in enumerate(value)]
+            return "[" + ", ".join(items) + "]", []
         text = str(value)
-        if _yaml_plain(text):
+        if _yaml_plain(text) and not (
+            path and isinstance(path[-1], int) and _FLOW_SPECIAL.search(text)
+        ):
             return text, []
         if _literal_ok(text):
             body = text.rstrip("\n")
@@ -286,6 +303,7 @@ def _float(value: float, inf: str, nan: str) -> str:
 
 # the YAML 1.1 booleans older readers still take as booleans: quoted although 1.2 reads text
 _YAML_11_BOOL = re.compile(r"(?i:yes|no|on|off|y|n)")
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}]")
 _YAML_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
 
 

@@ -110,5 +110,5 @@ def test_env_quotes_what_needs_it() -> None:
 
 
 def test_crlf_documents_convert_to_crlf() -> None:
-    out = render_model(Model({"a": 1, "b": [1]}), "yaml", "\r\n")
-    assert out.text == "a: 1\r\nb:\r\n  - 1\r\n"
+    out = render_model(Model({"a": 1, "b": [1], "c": [{"x": 1}]}), "yaml", "\r\n")
+    assert out.text == "a: 1\r\nb: [1]\r\nc:\r\n  - x: 1\r\n"
