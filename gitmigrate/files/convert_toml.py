@@ -52,7 +52,8 @@ class TomlRenderer(Renderer):
             header = self.header(here)
             self.before(here, "")
             if _is_table(value):
-                if _has_plain(value) or self._noted(here):
+                notes = self.notes(here)
+                if _has_plain(value) or (notes is not None and notes.after is not None):
                     self.lines.append(f"[{header}]{self.after(here)}")
                 self.table(value, here)
             else:

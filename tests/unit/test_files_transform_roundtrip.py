@@ -77,3 +77,22 @@ def test_lossless_pairs_exist_for_every_source_format() -> None:
         if not EXPECTED[f"{a}>{b}"]["there"] and not EXPECTED[f"{a}>{b}"]["back"]
     }
     assert clean >= {"json", "toml", "ini", "env"}
+
+
+def test_yaml_without_anchors_round_trips_through_toml_byte_identical() -> None:
+    original = load(ROUNDTRIP / "services.yaml")
+    there = convert(original, "toml")
+    assert there.losses == ()
+    assert '[[backends]]\nname = "api"  # the public API\n' in there.text
+    back = convert(loads(there.text, "toml"), "yaml")
+    assert back.losses == ()
+    assert back.text == original.text
+
+
+def test_crlf_line_endings_survive_the_round_trip(tmp_path: Path) -> None:
+    source = (ROUNDTRIP / "services.yaml").read_text(encoding="utf-8")
+    original = loads(source.replace("\n", "\r\n"), "yaml", "services.yaml")
+    there = convert(original, "json", lossy=True)
+    assert "\r\n" in there.text and "\n" not in there.text.replace("\r\n", "")
+    toml = convert(original, "toml")
+    assert convert(loads(toml.text, "toml"), "yaml").text == original.text
