@@ -57,7 +57,8 @@ class IniRenderer(Renderer):
                 path,
                 f"key {key!r} cannot be written as is: INI keys cannot hold '=', ':' or edge spaces",
             )
-        self.before(path, "")
+        for depth in range(2, len(path) + 1):  # a flattened table's comments go first
+            self.before(path[:depth], "")
         lines = value.strip().split("\n")
         head = f"{key} = {lines[0]}" if lines[0] else f"{key} ="
         self.lines.append(head + self.after_own_line(path, ""))
@@ -96,7 +97,8 @@ class EnvRenderer(Renderer):
                 value = self.text_of(value, path, ".env values are strings")
             if not _NAME.fullmatch(key):
                 self.lose(path, f"name {key!r} is not a shell variable name")
-            self.before(path, "")
+            for depth in range(1, len(path) + 1):  # a flattened table's comments go first
+                self.before(path[:depth], "")
             self.lines.append(f"{key}={_env_value(value)}{self.after(path)}")
 
 
