@@ -98,3 +98,52 @@ def test_render_writes_the_merged_data_in_each_format() -> None:
     with pytest.raises(UsageError, match="cannot be converted to env"):
         render(merged.data, "env")
     assert "app__hosts=" in render(merged.data, "env", lossy=True)
+
+
+def test_env_and_ini_layers_override_by_key_with_their_lines(tmp_path: Path) -> None:
+    (tmp_path / "base.env").write_text("# shared\nDB_HOST=localhost\nDB_PORT=5432\n")
+    (tmp_path / "prod.env").write_text("DB_HOST=db.prod\n")
+    merged = merge_layers([load(tmp_path / "base.env"), load(tmp_path / "prod.env")])
+    assert merged.data == {"DB_HOST": "db.prod", "DB_PORT": "5432"}
+    assert [(Path(o.file).name, o.line) for o in explain(merged, ("DB_HOST",))] == [
+        ("base.env", 2),
+        ("prod.env", 1),
+    ]
+    (tmp_path / "a.ini").write_text("[db]\nhost = h\nport = 1\n")
+    (tmp_path / "b.ini").write_text("[db]\nport = 2\n")
+    merged = merge_layers([load(tmp_path / "a.ini"), load(tmp_path / "b.ini")])
+    assert merged.data == {"db": {"host": "h", "port": "2"}}
+    assert explain(merged, ("db", "port"))[-1].line == 2
+
+
+def test_a_delete_tag_on_any_value_and_a_later_layer_setting_it_again(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("a: {x: 1}\nb: [1]\n")
+    (tmp_path / "b.yaml").write_text("a: !delete {}\nb: !delete\n")
+    (tmp_path / "c.yaml").write_text("b: [2]\n")
+    docs = [load(tmp_path / n, name=n) for n in ("a.yaml", "b.yaml", "c.yaml")]
+    merged = merge_layers(docs)
+    assert merged.data == {"b": [2]}
+    assert [o.action for o in explain(merged, ("a",))] == ["set", "delete"]
+    assert [o.action for o in explain(merged, ("b",))] == ["set", "delete", "set"]
+    with pytest.raises(UsageError):
+        explain(merged, ("a", "x"))
+
+
+def test_merging_leaves_the_layers_data_unchanged() -> None:
+    docs = _layers("base.yaml", "prod.yaml", "prod-extra.toml", "prod-extra.json")
+    before = [repr(doc.data) for doc in docs]
+    merge_layers(docs)
+    assert [repr(doc.data) for doc in docs] == before
+
+
+def test_json_merge_table_lines_are_where_each_action_is_written() -> None:
+    merged = merge_layers(_layers("base.yaml", "prod.yaml", "prod-extra.toml", "prod-extra.json"))
+    replicas = explain(merged, parse_key("app.replicas"))
+    assert [(o.file, o.line, o.action) for o in replicas] == [
+        ("base.yaml", 4, "set"),
+        ("prod.yaml", 3, "set"),
+        ("prod-extra.json", 5, "delete"),
+    ]
+    assert [(o.file, o.line) for o in explain(merged, parse_key("app.hosts[3]"))] == [
+        ("prod-extra.json", 4)
+    ]

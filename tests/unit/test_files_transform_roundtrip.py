@@ -100,3 +100,24 @@ def test_crlf_line_endings_survive_the_round_trip(tmp_path: Path) -> None:
     assert "\r\n" in there.text and "\n" not in there.text.replace("\r\n", "")
     toml = convert(original, "toml")
     assert convert(loads(toml.text, "toml"), "yaml").text == original.text
+
+
+def test_ini_semicolon_comments_are_reported_when_the_target_has_only_hash(tmp_path: Path) -> None:
+    doc = loads("; the app\n[app]\nname = x\n", "ini", "app.ini")
+    out = convert(doc, "yaml", lossy=True)
+    assert out.text == "# the app\napp:\n  name: x\n"
+    assert [str(loss) for loss in out.losses] == ["app: comment marker ';' written as '#'"]
+
+
+def test_a_lossless_conversion_needs_no_flag() -> None:
+    out = convert(load(ROUNDTRIP / "app.env"), "toml")
+    assert out.losses == ()
+    assert out.text.startswith('# Application settings.\nAPP_NAME = "Zoë shop ☕"\n')
+    assert 'DATABASE_URL = "postgres://db.internal:5432/shop"  # the primary\n' in out.text
+
+
+def test_same_format_is_the_text_unchanged_and_unknown_format_is_an_error() -> None:
+    doc = load(ROUNDTRIP / "app.yaml")
+    assert convert(doc, "yaml").text == doc.text
+    with pytest.raises(UsageError, match="unknown format 'xml'"):
+        convert(doc, "xml")
