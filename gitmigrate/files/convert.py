@@ -61,6 +61,8 @@ class Model:
     tags: dict[KeyPath, str] = field(default_factory=dict)  # YAML non-standard tags
     source: str = "yaml"
     ordered: bool = True  # the key order is the user's (a moved key is a loss)
+    styled: bool = False  # read from a document: `one_line` says which containers were one-line
+    one_line: set[KeyPath] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,10 @@ def convert(doc: Document, to: str, *, lossy: bool = False) -> Conversion:
         raise UsageError(f"unknown format {to!r}", f"use one of {', '.join(FORMATS)}")
     if to == doc.format:
         return Conversion(doc.text, ())
-    return _finish(render_model(model_of(doc), to, doc.newline), doc.name, to, lossy)
+    result = render_model(model_of(doc), to, doc.newline)
+    if doc.text and not doc.text.endswith("\n") and result.text.endswith(doc.newline):
+        result = Conversion(result.text[: -len(doc.newline)], result.losses)  # no final newline
+    return _finish(result, doc.name, to, lossy)
 
 
 def render_data(data: Any, format: str, *, lossy: bool = False) -> Conversion:
@@ -114,7 +119,7 @@ def _finish(result: Conversion, name: str, to: str, lossy: bool) -> Conversion:
 def model_of(doc: Document) -> Model:
     """The neutral model of `doc`: its data, and the comments and blank lines around each entry
     (a full-line comment belongs to the entry after it; a trailing one to its line's entry)."""
-    model = Model(data=doc.data, source=doc.format)
+    model = Model(data=doc.data, source=doc.format, styled=True)
     text = doc.text
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
@@ -128,6 +133,9 @@ def model_of(doc: Document) -> Model:
             continue
         first = line_at(node.key.start if node.key is not None else node.span.start)
         entry_at.setdefault(first, []).append(path)
+        literal = text[node.span.start : node.span.end]
+        if not node.is_leaf and node.value and node.flow and literal and "\n" not in literal:
+            model.one_line.add(path)
         if node.is_leaf and node.span.end > node.span.start:
             inside.update(range(line_at(node.span.start) + 1, line_at(node.span.end - 1) + 1))
     full = {c.line: text[c.span.start : c.span.end] for c in doc.comments if not c.inline}
@@ -175,7 +183,7 @@ def _inline_owner(
 ) -> KeyPath | None:
     keyed = [p for p in starting if doc.nodes[p].key is not None]
     if keyed:
-        return keyed[-1]
+        return min(keyed, key=len)  # `a: {b: 1}  # c` is a's comment, `- b: 1  # c` is b's
     if starting:
         return starting[-1]
     ending = [

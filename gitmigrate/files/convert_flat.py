@@ -96,7 +96,12 @@ class EnvRenderer(Renderer):
             if not isinstance(value, str):
                 value = self.text_of(value, path, ".env values are strings")
             if not _NAME.fullmatch(key):
-                self.lose(path, f"name {key!r} is not a shell variable name")
+                name = re.sub(r"[^A-Za-z0-9_.-]", "_", key)
+                name = name if _NAME.fullmatch(name) else "_" + name
+                self.lose(
+                    path, f"name {key!r} written as {name}: .env names are letters, digits, _ . -"
+                )
+                key = name
             for depth in range(1, len(path) + 1):  # a flattened table's comments go first
                 self.before(path[:depth], "")
             self.lines.append(f"{key}={_env_value(value)}{self.after(path)}")

@@ -92,6 +92,10 @@ class Renderer:
     def notes(self, path: KeyPath) -> Notes | None:
         return self.model.notes.get(path)
 
+    def one_line(self, path: KeyPath) -> bool | None:
+        """Whether the source wrote this container on one line; None for plain data."""
+        return (path in self.model.one_line) if self.model.styled else None
+
     def has_comment(self, path: KeyPath) -> bool:
         notes = self.model.notes.get(path)
         return notes is not None and (any(notes.before) or notes.after is not None)
@@ -130,7 +134,7 @@ class YamlRenderer(Renderer):
             here = (*path, key)
             self.before(here, pad)
             name = self.key(key)
-            if isinstance(value, dict) and value:
+            if isinstance(value, dict) and value and not self.flow(value, here):
                 self.lines.append(f"{pad}{name}:{self.after(here)}")
                 self.mapping(value, here, pad + "  ")
             elif isinstance(value, list) and value and not self.flow(value, here):
@@ -145,7 +149,7 @@ class YamlRenderer(Renderer):
         for index, value in enumerate(data):
             here = (*path, index)
             self.before(here, pad)
-            if isinstance(value, dict | list) and value:
+            if isinstance(value, dict | list) and value and not self.flow(value, here):
                 first = (*here, next(iter(value)) if isinstance(value, dict) else 0)
                 self.before(first, pad)
                 start = len(self.lines)
@@ -159,22 +163,29 @@ class YamlRenderer(Renderer):
                 self.lines.append(f"{pad}- {head}{self.after(here)}")
                 self.lines.extend(rest)
 
-    def flow(self, value: list[Any], path: KeyPath) -> bool:
-        """Lists of one-line scalars are written `[a, b]` (as TOML writes its arrays), unless an
-        item carries a comment."""
-        return all(
-            not isinstance(item, dict | list)
-            and not (isinstance(item, str) and "\n" in item)
-            and not self.has_comment((*path, index))
-            for index, item in enumerate(value)
+    def flow(self, value: dict[Any, Any] | list[Any], path: KeyPath) -> bool:
+        """Flow style (`[a, b]`, `{a: 1}`) for what the source wrote on one line; for plain data,
+        lists of one-line scalars (as TOML writes its arrays). Never when an item has a comment."""
+        items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+        if any(self.has_comment((*path, k)) for k, _ in items):
+            return False
+        said = self.one_line(path)
+        if said is not None:
+            return said
+        return isinstance(value, list) and all(
+            not isinstance(item, dict | list) and not (isinstance(item, str) and "\n" in item)
+            for _, item in items
         )
 
-    def key(self, key: Any) -> str:
+    def key(self, key: Any, flow: bool = False) -> str:
         if isinstance(key, str):
-            return key if _yaml_plain(key) and key != "<<" else _double(key)
-        return self.scalar(key, (), "")[0]
+            plain = _yaml_plain(key) and key != "<<" and not (flow and _FLOW_SPECIAL.search(key))
+            return key if plain else _double(key)
+        return self.scalar(key, (), "", flow)[0]
 
-    def scalar(self, value: Any, path: KeyPath, pad: str) -> tuple[str, list[str]]:
+    def scalar(
+        self, value: Any, path: KeyPath, pad: str, flow: bool = False
+    ) -> tuple[str, list[str]]:
         """The head text (after `key: `) and the lines of a block scalar."""
         if value is None:
             return "null", []
@@ -190,16 +201,18 @@ class YamlRenderer(Renderer):
         if isinstance(value, dt.date):
             return iso(value), []
         if isinstance(value, dict):
-            return "{}", []
+            pairs = [
+                f"{self.key(k, True)}: {self.scalar(v, (*path, k), pad, True)[0]}"
+                for k, v in value.items()
+            ]
+            return "{" + ", ".join(pairs) + "}", []
         if isinstance(value, list):
-            items = [self.scalar(item, (*path, i), pad)[0] for i, item in enumerate(value)]
+            items = [self.scalar(item, (*path, i), pad, True)[0] for i, item in enumerate(value)]
             return "[" + ", ".join(items) + "]", []
         text = str(value)
-        if _yaml_plain(text) and not (
-            path and isinstance(path[-1], int) and _FLOW_SPECIAL.search(text)
-        ):
+        if _yaml_plain(text) and not (flow and _FLOW_SPECIAL.search(text)):
             return text, []
-        if _literal_ok(text):
+        if _literal_ok(text) and not flow:
             body = text.rstrip("\n")
             tail = len(text) - len(body)
             chomp = "-" if tail == 0 else ("" if tail == 1 else "+")
@@ -218,6 +231,8 @@ class JsonRenderer(Renderer):
         self.lines.append(self.value(data, (), ""))
 
     def value(self, value: Any, path: KeyPath, pad: str) -> str:
+        if isinstance(value, dict | list) and value and self.one_line(path):
+            return self.inline(value, path)
         if isinstance(value, dict) and value:
             inner = pad + "  "
             parts = []
@@ -244,6 +259,26 @@ class JsonRenderer(Renderer):
                 comma = "," if index < len(value) - 1 else ""
                 parts.append(self.blank_lines(here) + inner + self.value(item, here, inner) + comma)
             return "[\n" + "\n".join(parts) + "\n" + pad + "]"
+        return self.scalar(value, path)
+
+    def inline(self, value: Any, path: KeyPath) -> str:
+        """A container on one line, as json.dumps writes it without indent."""
+        if isinstance(value, dict):
+            pairs = []
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    self.lose(
+                        (*path, key),
+                        f"{_type_name(key)} key written as text: JSON keys are strings",
+                    )
+                pairs.append(
+                    json.dumps(str(key), ensure_ascii=False)
+                    + ": "
+                    + self.inline(item, (*path, key))
+                )
+            return "{" + ", ".join(pairs) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(self.inline(v, (*path, i)) for i, v in enumerate(value)) + "]"
         return self.scalar(value, path)
 
     def pending_before(self, path: KeyPath) -> None:

@@ -34,7 +34,7 @@ class TomlRenderer(Renderer):
         tables = []
         for key, value in data.items():
             here = (*path, key)
-            if _is_table(value) or _is_table_array(value):
+            if self.is_section(value, here):
                 seen_table = True
                 tables.append((key, value))
                 continue
@@ -53,7 +53,7 @@ class TomlRenderer(Renderer):
             self.before(here, "")
             if _is_table(value):
                 notes = self.notes(here)
-                if _has_plain(value) or (notes is not None and notes.after is not None):
+                if self.has_plain(value, here) or (notes is not None and notes.after is not None):
                     self.lines.append(f"[{header}]{self.after(here)}")
                 self.table(value, here)
             else:
@@ -61,6 +61,13 @@ class TomlRenderer(Renderer):
                     self.before((*here, index), "")
                     self.lines.append(f"[[{header}]]{self.after((*here, index))}")
                     self.table(item, (*here, index))
+
+    def is_section(self, value: Any, path: KeyPath) -> bool:
+        """Written under a `[header]` / `[[header]]` rather than as `key = value`."""
+        return (_is_table(value) or _is_table_array(value)) and not self.one_line(path)
+
+    def has_plain(self, value: dict[Any, Any], path: KeyPath) -> bool:
+        return any(not self.is_section(v, (*path, k)) for k, v in value.items())
 
     def _noted(self, path: KeyPath) -> bool:
         notes = self.notes(path)
@@ -105,8 +112,10 @@ class TomlRenderer(Renderer):
         return _string(str(value))
 
     def array(self, value: list[Any], path: KeyPath, pad: str) -> str:
+        if not value:
+            return "[]"
         noted = [i for i in range(len(value)) if self._noted((*path, i))]
-        if not noted:
+        if not noted and self.one_line(path) is not False:
             texts = [self.value(item, (*path, i), pad) for i, item in enumerate(value)]
             return "[" + ", ".join(t for t in texts if t is not None) + "]"
         inner = pad + "  "
@@ -130,10 +139,6 @@ def _is_table(value: Any) -> bool:
 
 def _is_table_array(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(_is_table(item) for item in value)
-
-
-def _has_plain(value: dict[Any, Any]) -> bool:
-    return any(not (_is_table(v) or _is_table_array(v)) for v in value.values())
 
 
 def _escape(text: str, multiline: bool) -> str:

@@ -121,3 +121,38 @@ def test_same_format_is_the_text_unchanged_and_unknown_format_is_an_error() -> N
     assert convert(doc, "yaml").text == doc.text
     with pytest.raises(UsageError, match="unknown format 'xml'"):
         convert(doc, "xml")
+
+
+def test_one_line_containers_stay_one_line_through_yaml_and_toml() -> None:
+    text = (
+        "{\n"
+        '  "limits": {"rps": 100.5, "burst": 10},\n'
+        '  "ciphers": ["A", "B, C"],\n'
+        '  "hosts": [\n    "a",\n    "b"\n  ],\n'
+        '  "empty": [],\n'
+        '  "db": {\n    "url": "x"\n  }\n'
+        "}"
+    )
+    doc = loads(text, "json", "app.json")
+    yaml = convert(doc, "yaml")
+    assert yaml.text == (
+        'limits: {rps: 100.5, burst: 10}\nciphers: [A, "B, C"]\nhosts:\n  - a\n  - b\n'
+        "empty: []\ndb:\n  url: x"
+    )
+    toml = convert(doc, "toml")
+    assert toml.text == (
+        'limits = { rps = 100.5, burst = 10 }\nciphers = ["A", "B, C"]\n'
+        'hosts = [\n  "a",\n  "b",\n]\nempty = []\n[db]\nurl = "x"'
+    )
+    for middle, converted in (("yaml", yaml), ("toml", toml)):
+        assert convert(loads(converted.text, middle), "json").text == text
+
+
+def test_env_names_that_cannot_be_variables_are_renamed_and_reported() -> None:
+    doc = loads('{"a b": "1", "9x": "2"}\n', "json", "v.json")
+    out = convert(doc, "env", lossy=True)
+    assert out.text == "a_b=1\n_9x=2\n"
+    assert [str(loss) for loss in out.losses] == [
+        "\"a b\": name 'a b' written as a_b: .env names are letters, digits, _ . -",
+        "9x: name '9x' written as _9x: .env names are letters, digits, _ . -",
+    ]
