@@ -59,10 +59,12 @@ class Model:
     aliases: dict[KeyPath, str] = field(default_factory=dict)  # YAML alias paths -> anchor name
     anchors: dict[KeyPath, str] = field(default_factory=dict)  # YAML anchor paths -> name
     tags: dict[KeyPath, str] = field(default_factory=dict)  # YAML non-standard tags
+    merges: dict[KeyPath, str] = field(default_factory=dict)  # YAML `<<: *name` merge keys
     source: str = "yaml"
     ordered: bool = True  # the key order is the user's (a moved key is a loss)
     styled: bool = False  # read from a document: `one_line` says which containers were one-line
     one_line: set[KeyPath] = field(default_factory=set)
+    single: set[KeyPath] = field(default_factory=set)  # strings the source wrote in '...'
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class YamlMarks:
     tags: dict[KeyPath, str]  # non-standard tags: !append, !delete, !custom
     anchors: dict[KeyPath, str]
     aliases: dict[KeyPath, str]
+    merges: dict[KeyPath, str] = field(default_factory=dict)  # `<<: *name` merge keys
 
 
 def convert(doc: Document, to: str, *, lossy: bool = False) -> Conversion:
@@ -136,6 +139,8 @@ def model_of(doc: Document) -> Model:
         literal = text[node.span.start : node.span.end]
         if not node.is_leaf and node.value and node.flow and literal and "\n" not in literal:
             model.one_line.add(path)
+        if isinstance(node.value, str) and literal.startswith("'") and doc.format != "ini":
+            model.single.add(path)
         if node.is_leaf and node.span.end > node.span.start:
             inside.update(range(line_at(node.span.start) + 1, line_at(node.span.end - 1) + 1))
     full = {c.line: text[c.span.start : c.span.end] for c in doc.comments if not c.inline}
@@ -175,6 +180,7 @@ def model_of(doc: Document) -> Model:
     if doc.format == "yaml":
         marks = yaml_marks(text, doc.name)
         model.aliases, model.anchors, model.tags = marks.aliases, marks.anchors, marks.tags
+        model.merges = marks.merges
     return model
 
 
@@ -220,6 +226,12 @@ def yaml_marks(text: str, name: str) -> YamlMarks:
         if tag and not tag.startswith("tag:yaml.org,2002:"):
             marks.tags[path] = tag
         if isinstance(value, dict):
+            for entry in getattr(value, "merge", None) or ():
+                merged = (
+                    entry[1] if isinstance(entry, tuple) else entry
+                )  # ruamel < 0.19: (pos, map)
+                name = getattr(getattr(merged, "anchor", None), "value", None)
+                marks.merges[path] = name or "?"
             for key, item in value.items():
                 walk(item, (*path, key))
         elif isinstance(value, list):

@@ -104,7 +104,9 @@ class EnvRenderer(Renderer):
                 key = name
             for depth in range(1, len(path) + 1):  # a flattened table's comments go first
                 self.before(path[:depth], "")
-            self.lines.append(f"{key}={_env_value(value)}{self.after(path)}")
+            single = path in self.model.single and "'" not in value and "\n" not in value
+            text = f"'{value}'" if single else _env_value(value)
+            self.lines.append(f"{key}={text}{self.after(path)}")
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")

@@ -37,6 +37,10 @@ class Renderer:
             self.lose(path, f"anchor &{anchor} dropped: the target has no anchors")
         for path, anchor in self.model.aliases.items():
             self.lose(path, f"alias *{anchor} written out in full: the target has no anchors")
+        for path, anchor in self.model.merges.items():
+            self.lose(
+                path, f"merge key <<: *{anchor} written out in full: the target has no anchors"
+            )
         for path, tag in self.model.tags.items():
             self.lose(path, f"tag {tag} dropped: the target has no tags")
         self.body(self.model.data)
@@ -210,9 +214,13 @@ class YamlRenderer(Renderer):
             items = [self.scalar(item, (*path, i), pad, True)[0] for i, item in enumerate(value)]
             return "[" + ", ".join(items) + "]", []
         text = str(value)
+        if path in self.model.single and "\n" not in text and text.isprintable():
+            return "'" + text.replace("'", "''") + "'", []
         if _yaml_plain(text) and not (flow and _FLOW_SPECIAL.search(text)):
             return text, []
-        if _literal_ok(text) and not flow:
+        notes = self.notes(path)
+        trailing = notes is not None and notes.after is not None  # kept on the `"..."` line
+        if _literal_ok(text) and not flow and not trailing:
             body = text.rstrip("\n")
             tail = len(text) - len(body)
             chomp = "-" if tail == 0 else ("" if tail == 1 else "+")

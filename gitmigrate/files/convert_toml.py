@@ -109,7 +109,10 @@ class TomlRenderer(Renderer):
             return "{ " + ", ".join(items) + " }" if items else "{}"
         if isinstance(value, list):
             return self.array(value, path, pad)
-        return _string(str(value))
+        text = str(value)
+        if path in self.model.single and "'" not in text and text.isprintable():
+            return "'" + text + "'"  # a literal string, as the source quoted it
+        return _string(text)
 
     def array(self, value: list[Any], path: KeyPath, pad: str) -> str:
         if not value:

@@ -112,7 +112,9 @@ def test_ini_semicolon_comments_are_reported_when_the_target_has_only_hash(tmp_p
 def test_a_lossless_conversion_needs_no_flag() -> None:
     out = convert(load(ROUNDTRIP / "app.env"), "toml")
     assert out.losses == ()
-    assert out.text.startswith('# Application settings.\nAPP_NAME = "Zoë shop ☕"\n')
+    assert out.text.startswith(
+        "# Application settings.\nAPP_NAME = 'Zoë shop ☕'\n"
+    )  # single stays single
     assert 'DATABASE_URL = "postgres://db.internal:5432/shop"  # the primary\n' in out.text
 
 
