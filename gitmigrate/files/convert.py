@@ -137,7 +137,7 @@ def model_of(doc: Document) -> Model:
         first = line_at(node.key.start if node.key is not None else node.span.start)
         entry_at.setdefault(first, []).append(path)
         literal = text[node.span.start : node.span.end]
-        if not node.is_leaf and node.value and node.flow and literal and "\n" not in literal:
+        if isinstance(node.value, dict | list) and node.flow and literal and "\n" not in literal:
             model.one_line.add(path)
         if isinstance(node.value, str) and literal.startswith("'") and doc.format != "ini":
             model.single.add(path)

@@ -34,7 +34,7 @@ class TomlRenderer(Renderer):
         tables = []
         for key, value in data.items():
             here = (*path, key)
-            if self.is_section(value, here):
+            if self.is_section(value, here) or (value == {} and seen_table):  # `[empty]`
                 seen_table = True
                 tables.append((key, value))
                 continue
@@ -51,9 +51,13 @@ class TomlRenderer(Renderer):
             here = (*path, key)
             header = self.header(here)
             self.before(here, "")
-            if _is_table(value):
+            if isinstance(value, dict):
                 notes = self.notes(here)
-                if self.has_plain(value, here) or (notes is not None and notes.after is not None):
+                if (
+                    not value
+                    or self.has_plain(value, here)
+                    or (notes is not None and notes.after is not None)
+                ):
                     self.lines.append(f"[{header}]{self.after(here)}")
                 self.table(value, here)
             else:

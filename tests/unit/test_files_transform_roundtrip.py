@@ -158,3 +158,12 @@ def test_env_names_that_cannot_be_variables_are_renamed_and_reported() -> None:
         "\"a b\": name 'a b' written as a_b: .env names are letters, digits, _ . -",
         "9x: name '9x' written as _9x: .env names are letters, digits, _ . -",
     ]
+
+
+def test_empty_tables_keep_their_place() -> None:
+    toml = "[a]\nx = 1\n[b]\n"
+    as_yaml = convert(loads(toml, "toml"), "yaml")
+    assert as_yaml.text == "a:\n  x: 1\nb: {}\n"
+    assert convert(loads(as_yaml.text, "yaml"), "toml").text == toml
+    yaml = "a: {}\nb:\n  c: 1\n"
+    assert convert(loads(yaml, "yaml"), "toml").text == "a = {}\n[b]\nc = 1\n"
