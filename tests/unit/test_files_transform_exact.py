@@ -21,7 +21,7 @@ SOURCES = sorted(
         *CONFIG.glob("layers/*.*"),
         *CONFIG.glob("roundtrip/*.*"),
     ]
-    if not p.name.startswith(".")
+    if p.suffix in (".yaml", ".json", ".toml", ".ini", ".env") and p.name != "losses.json"
 )
 CASES = [(path, to) for path in SOURCES for to in FORMATS if to != format_of(path)]
 
