@@ -21,7 +21,7 @@ SOURCES = sorted(
         *CONFIG.glob("layers/*.*"),
         *CONFIG.glob("roundtrip/*.*"),
     ]
-    if p.suffix in (".yaml", ".json", ".toml", ".ini", ".env") and p.name != "losses.json"
+    if p.suffix in (".yaml", ".json", ".toml", ".ini", ".env")
 )
 CASES = [(path, to) for path in SOURCES for to in FORMATS if to != format_of(path)]
 
