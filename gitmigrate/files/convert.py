@@ -178,10 +178,28 @@ def model_of(doc: Document) -> Model:
                 body,
             )
     if doc.format == "yaml":
-        marks = yaml_marks(text, doc.name)
+        marks = document_marks(doc)
         model.aliases, model.anchors, model.tags = marks.aliases, marks.anchors, marks.tags
         model.merges = marks.merges
     return model
+
+
+def document_marks(doc: Document) -> YamlMarks:
+    """The tags, anchors and aliases of a YAML Document, from its nodes (an alias node's literal
+    is `*name`); merge keys (`<<: *a`) have no node, so a text holding `<<` is read again."""
+    marks = YamlMarks({}, {}, {})
+    for path, node in doc.nodes.items():
+        literal = doc.text[node.span.start : node.span.end]
+        if literal.startswith("*"):
+            marks.aliases[path] = literal[1:]
+            continue
+        if node.anchor:
+            marks.anchors[path] = node.anchor
+        if node.tag and not node.tag.startswith("tag:yaml.org,2002:"):
+            marks.tags[path] = node.tag
+    if "<<" in doc.text:
+        marks.merges.update(yaml_marks(doc.text, doc.name).merges)
+    return marks
 
 
 def _inline_owner(

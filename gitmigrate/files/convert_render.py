@@ -29,6 +29,7 @@ class Renderer:
         self.model = model
         self.lines: list[str] = []
         self.losses: list[Loss] = []
+        self._seen_losses: set[Loss] = set()
         self.emitted: set[KeyPath] = set()
         self.placed_after: set[KeyPath] = set()
 
@@ -51,7 +52,8 @@ class Renderer:
             )
             if dropped:
                 self.lose(path, f"comment dropped: {self.comment_reason}")
-        self.losses.sort(key=lambda loss: _order(self.model.data, loss.path))
+        positions = _positions(self.model.data)
+        self.losses.sort(key=lambda loss: _order(positions, loss.path, self.model.data))
         return "".join(line + "\n" for line in self.lines)
 
     def body(self, data: Any) -> None:
@@ -59,7 +61,8 @@ class Renderer:
 
     def lose(self, path: KeyPath, reason: str) -> None:
         loss = Loss(path, reason)
-        if loss not in self.losses:
+        if loss not in self._seen_losses:
+            self._seen_losses.add(loss)
             self.losses.append(loss)
 
     def before(self, path: KeyPath, indent: str) -> None:
@@ -430,12 +433,28 @@ def _type_name(value: Any) -> str:
     return "string"
 
 
-def _order(data: Any, path: KeyPath) -> tuple[int, ...]:
+def _positions(data: Any) -> dict[int, dict[Any, int]]:
+    """Each mapping's key -> its index, by the mapping's id (for sorting losses)."""
+    out: dict[int, dict[Any, int]] = {}
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            out[id(value)] = {key: index for index, key in enumerate(value)}
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return out
+
+
+def _order(
+    positions: dict[int, dict[Any, int]], path: KeyPath, data: Any = None
+) -> tuple[int, ...]:
     """A sort key following document order (unknown parts last)."""
     out = []
     for part in path:
         if isinstance(data, dict) and part in data:
-            out.append(list(data).index(part))
+            out.append(positions[id(data)][part])
             data = data[part]
         elif isinstance(data, list) and isinstance(part, int) and part < len(data):
             out.append(part)

@@ -199,9 +199,9 @@ def _strip_marks(doc: Document) -> tuple[Any, Marks]:
     """The layer's data without its merge markers, and the marks: path -> ("append" | "delete",
     the line that says so)."""
     if doc.format == "yaml":
-        from gitmigrate.files.convert import yaml_marks
+        from gitmigrate.files.convert import document_marks
 
-        tags = yaml_marks(doc.text, doc.name).tags
+        tags = document_marks(doc).tags
         marks: Marks = {
             path: (tag[1:], doc.line_of(path))
             for path, tag in tags.items()
