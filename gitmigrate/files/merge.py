@@ -158,7 +158,7 @@ class _State:
         self, path: KeyPath, source: KeyPath, value: Any, action: Action, line: int | None = None
     ) -> None:
         assert self.doc is not None
-        origin = Origin(self.doc.name, self.doc.line_of(source) or line, value, action)
+        origin = Origin(self.doc.name, line or _line_near(self.doc, source), value, action)
         self.origins.setdefault(path, []).append(origin)
 
     def _record_tree(self, path: KeyPath, source: KeyPath, value: Any, action: Action) -> None:
@@ -179,6 +179,16 @@ class _State:
         assert self.doc is not None
         line = self.doc.line_of(source)
         return f"{self.doc.name}:{line}" if line else self.doc.name
+
+
+def _line_near(doc: Document, path: KeyPath) -> int | None:
+    """The line of `path`, or of its nearest ancestor written in the file (a value under a YAML
+    alias or merge key has no node of its own: the alias is where the layer gave it)."""
+    for depth in range(len(path), -1, -1):
+        line = doc.line_of(path[:depth])
+        if line is not None:
+            return line
+    return None
 
 
 def _exists(data: Any, path: KeyPath) -> bool:

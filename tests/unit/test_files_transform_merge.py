@@ -147,3 +147,15 @@ def test_json_merge_table_lines_are_where_each_action_is_written() -> None:
     assert [(o.file, o.line) for o in explain(merged, parse_key("app.hosts[3]"))] == [
         ("prod-extra.json", 4)
     ]
+
+
+def test_values_under_an_alias_or_merge_key_are_located_at_the_alias(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "defaults: &d\n  timeout: 30\nserver:\n  <<: *d\n  port: 1\nworker:\n  limits: *d\n"
+    )
+    merged = merge_layers([load(tmp_path / "a.yaml", name="a.yaml")])
+    assert merged.data["worker"] == {"limits": {"timeout": 30}}
+    assert [(o.file, o.line) for o in explain(merged, parse_key("worker.limits.timeout"))] == [
+        ("a.yaml", 7)
+    ]
+    assert explain(merged, parse_key("server.timeout"))[0].line in (3, 4)
