@@ -158,4 +158,4 @@ def test_values_under_an_alias_or_merge_key_are_located_at_the_alias(tmp_path: P
     assert [(o.file, o.line) for o in explain(merged, parse_key("worker.limits.timeout"))] == [
         ("a.yaml", 7)
     ]
-    assert explain(merged, parse_key("server.timeout"))[0].line in (3, 4)
+    assert explain(merged, parse_key("server.timeout"))[0].line == 3
