@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from gitmigrate.files.convert import Model
 from gitmigrate.files.convert_render import Renderer, _type_name
 from gitmigrate.files.keypath import KeyPath
 
@@ -19,6 +20,11 @@ class IniRenderer(Renderer):
     format = "ini"
     markers = "#;"
     comment_reason = "INI cannot hold a comment there"
+
+    def __init__(self, model: Model) -> None:
+        super().__init__(model)
+        self.sections: set[str] = set()
+        self.keys: set[str] = set()
 
     def body(self, data: Any) -> None:
         if not isinstance(data, dict):
@@ -32,8 +38,19 @@ class IniRenderer(Renderer):
                     f"{_type_name(section)} outside any section left out: INI keeps keys in sections",
                 )
                 continue
+            title = re.sub(r"[\[\]\r\n]", "_", str(name)).strip() or "_"
+            if title != name:
+                self.lose(
+                    here,
+                    f"section {name!r} written as [{title}]: INI section names cannot hold brackets",
+                )
+            if title in self.sections:
+                self.lose(here, f"section left out: [{title}] is already written")
+                continue
+            self.sections.add(title)
+            self.keys = set()
             self.before(here, "")
-            self.lines.append(f"[{name}]{self.after_own_line(here, '')}")
+            self.lines.append(f"[{title}]{self.after_own_line(here, '')}")
             for key, path, value in _flatten(section, here):
                 if len(path) > 2:
                     self.lose(
@@ -52,11 +69,21 @@ class IniRenderer(Renderer):
             self.lose(
                 path, "leading/trailing spaces or empty lines of the value dropped: INI strips them"
             )
-        if "=" in key or ":" in key or key != key.strip() or key.startswith("["):
+        elif any(line != line.strip() for line in value.split("\n")):
+            self.lose(path, "spaces at the edges of the value's lines dropped: INI strips them")
+        safe = re.sub(r"[=:\r\n]", "_", key).strip() or "_"
+        safe = "_" + safe if safe[0] in "#;[" else safe
+        if safe != key:
             self.lose(
                 path,
-                f"key {key!r} cannot be written as is: INI keys cannot hold '=', ':' or edge spaces",
+                f"key {key!r} written as {safe!r}: INI keys cannot hold '=' or ':', edge spaces, "
+                "or start with '#', ';' or '['",
             )
+        if safe in self.keys:
+            self.lose(path, f"left out: the key {safe!r} is already in its section")
+            return
+        self.keys.add(safe)
+        key = safe
         for depth in range(2, len(path) + 1):  # a flattened table's comments go first
             self.before(path[:depth], "")
         lines = value.strip().split("\n")

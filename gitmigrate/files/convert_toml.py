@@ -91,7 +91,10 @@ class TomlRenderer(Renderer):
     def value(self, value: Any, path: KeyPath, pad: str) -> str | None:
         """The inline text of `value`; None when TOML cannot hold it (left out, reported)."""
         if value is None:
-            self.lose(path, "null left out: TOML has no null")
+            if path and isinstance(path[-1], int):  # the items after it move up: say so at the list
+                self.lose(path[:-1], f"null item [{path[-1]}] left out: TOML has no null")
+            else:
+                self.lose(path, "null left out: TOML has no null")
             return None
         if isinstance(value, bool):
             return "true" if value else "false"

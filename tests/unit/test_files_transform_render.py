@@ -70,7 +70,7 @@ def test_toml_losses_name_each_key_path() -> None:
         "none: null left out: TOML has no null",
         "late: moved before the sub-tables: TOML writes a table's plain keys first",
         "ok: moved before the sub-tables: TOML writes a table's plain keys first",
-        "ok[1]: null left out: TOML has no null",
+        "ok: null item [1] left out: TOML has no null",
     ]
     assert tomllib.loads(out.text) == {"big": str(2**70), "late": 2, "ok": [1], "t": {"x": 1}}
     # merged data has no order of the user's to keep: only the real losses count
@@ -112,3 +112,15 @@ def test_env_quotes_what_needs_it() -> None:
 def test_crlf_documents_convert_to_crlf() -> None:
     out = render_model(Model({"a": 1, "b": [1], "c": [{"x": 1}]}), "yaml", "\r\n")
     assert out.text == "a: 1\r\nb: [1]\r\nc:\r\n  - x: 1\r\n"
+
+
+def test_ini_keys_and_sections_that_cannot_be_written_are_renamed_and_reported() -> None:
+    data = {"[s]": {"a=b": "1", "#h": "2", "a_b": "3"}}
+    out = render_data(data, "ini", lossy=True)
+    assert out.text == "[_s_]\na_b = 1\n_#h = 2\n"
+    assert [str(loss) for loss in out.losses] == [
+        "\"[s]\": section '[s]' written as [_s_]: INI section names cannot hold brackets",
+        "\"[s]\".a=b: key 'a=b' written as 'a_b': INI keys cannot hold '=' or ':', edge spaces, or start with '#', ';' or '['",
+        "\"[s]\".#h: key '#h' written as '_#h': INI keys cannot hold '=' or ':', edge spaces, or start with '#', ';' or '['",
+        "\"[s]\".a_b: left out: the key 'a_b' is already in its section",
+    ]
