@@ -237,6 +237,8 @@ def _child_nodes(doc: Document, path: KeyPath) -> list[Node]:
 def _insert_yaml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
     children = _child_nodes(doc, parent.path)
     name = render_key(key, "yaml")
+    if parent.flow and doc.text[parent.span.start] != "{":  # YAML's `[k: v]` pair
+        return [(parent.span, _yaml_flow({**parent.value, key: value}))]
     if parent.flow:
         literal = f"{name}: {_yaml_flow(value) if isinstance(value, dict | list) else render_scalar(value, 'yaml')}"
         if children:
@@ -432,11 +434,13 @@ _INSERTERS = {
 
 def _entry_spans(doc: Document, node: Node) -> list[Span]:
     """The node's entry and its descendants' entries outside it (TOML sub-tables), merged."""
-    spans = [node.entry] + [
-        n.entry
-        for p, n in doc.nodes.items()
-        if len(p) > len(node.path) and p[: len(node.path)] == node.path
-    ]
+    spans = [node.entry]
+    if doc.format == "toml":  # elsewhere a node's entry holds its descendants
+        spans += [
+            n.entry
+            for p, n in doc.nodes.items()
+            if len(p) > len(node.path) and p[: len(node.path)] == node.path
+        ]
     merged: list[Span] = []
     for span in sorted((s for s in spans if s.end > s.start), key=lambda s: (s.start, s.end)):
         if merged and span.start <= merged[-1].end:
@@ -449,10 +453,14 @@ def _entry_spans(doc: Document, node: Node) -> list[Span]:
 def _empty_container(doc: Document, parent: Node, only: Node) -> list[Edit]:
     """Removing the last child: `{}` / `[]` instead of a key with nothing under it."""
     empty = "{}" if isinstance(parent.value, dict) else "[]"
+    if parent.flow and doc.text[parent.span.start] not in "{[":  # YAML's `[k: v]` pair
+        return [(parent.span, empty)]
     if parent.flow:
         return [(Span(parent.span.start + 1, parent.span.end - 1), "")]
-    if doc.format != "yaml" or parent.key is None:
+    if doc.format != "yaml":
         return [(span, "") for span in _entry_spans(doc, only)]
+    if parent.key is None:  # `- k: v` -> `- {}`
+        return [(only.entry, empty)]
     end = only.entry.end
     while end > only.entry.start and doc.text[end - 1] in "\r\n":
         end -= 1
