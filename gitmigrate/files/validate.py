@@ -39,7 +39,6 @@ def load_schema(path: str | Path) -> dict[str, Any]:
     """Read a JSON Schema; a file that is not JSON, or not a valid Draft 2020-12 schema, is a
     UsageError naming the spot (checked now, not when the first config fails to validate)."""
     from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
 
     path = Path(path)
     try:
@@ -64,14 +63,17 @@ def load_schema(path: str | Path) -> dict[str, Any]:
             f"{path} is not a JSON Schema: its top level is a {type(schema).__name__}, not an object",
             'start the schema with {"$schema": "https://json-schema.org/draft/2020-12/schema", ...}',
         )
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        where = format_key(tuple(exc.absolute_path)) if exc.absolute_path else "(root)"
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    errors = sorted(meta.iter_errors(schema), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        listed = "; ".join(
+            f"at {format_key(tuple(e.absolute_path)) if e.absolute_path else '(root)'}: {e.message}"
+            for e in errors[:5]
+        )
         raise UsageError(
-            f"{path} is not a valid Draft 2020-12 schema: at {where}: {exc.message}",
+            f"{path} is not a valid Draft 2020-12 schema: {listed}",
             "fix the schema (https://json-schema.org/draft/2020-12/json-schema-validation)",
-        ) from None
+        )
     return schema
 
 
