@@ -65,6 +65,7 @@ class Model:
     styled: bool = False  # read from a document: `one_line` says which containers were one-line
     one_line: set[KeyPath] = field(default_factory=set)
     single: set[KeyPath] = field(default_factory=set)  # strings the source wrote in '...'
+    escaped: set[KeyPath] = field(default_factory=set)  # strings written with \\u escapes
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ def model_of(doc: Document) -> Model:
             model.one_line.add(path)
         if isinstance(node.value, str) and literal.startswith("'") and doc.format != "ini":
             model.single.add(path)
+        if isinstance(node.value, str) and ("\\u" in literal or "\\U" in literal):
+            model.escaped.add(path)  # `"Gr\\u00fc\\u00df"` as JSON's ensure_ascii writes it
         if node.is_leaf and node.span.end > node.span.start:
             inside.update(range(line_at(node.span.start) + 1, line_at(node.span.end - 1) + 1))
     full = {c.line: text[c.span.start : c.span.end] for c in doc.comments if not c.inline}

@@ -108,4 +108,4 @@ class JsonRenderer(Renderer):
                 path, f"{_type_name(value)} written as the string {text!r}: JSON has no dates"
             )
             return json.dumps(text)
-        return json.dumps(str(value), ensure_ascii=False)
+        return json.dumps(str(value), ensure_ascii=path in self.model.escaped)

@@ -68,7 +68,11 @@ class TomlRenderer(Renderer):
 
     def is_section(self, value: Any, path: KeyPath) -> bool:
         """Written under a `[header]` / `[[header]]` rather than as `key = value`."""
-        return (_is_table(value) or _is_table_array(value)) and not self.one_line(path)
+        if self.one_line(path):
+            return False
+        if _is_table_array(value):  # tables the source wrote one-line stay inline tables
+            return not all(self.one_line((*path, i)) for i in range(len(value)))
+        return _is_table(value)
 
     def has_plain(self, value: dict[Any, Any], path: KeyPath) -> bool:
         return any(not self.is_section(v, (*path, k)) for k, v in value.items())
@@ -117,6 +121,8 @@ class TomlRenderer(Renderer):
         if isinstance(value, list):
             return self.array(value, path, pad)
         text = str(value)
+        if path in self.model.escaped:
+            return _basic(text, ascii=True)
         if path in self.model.single and "'" not in text and text.isprintable():
             return "'" + text + "'"  # a literal string, as the source quoted it
         return _string(text)
@@ -151,7 +157,7 @@ def _is_table_array(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(_is_table(item) for item in value)
 
 
-def _escape(text: str, multiline: bool) -> str:
+def _escape(text: str, multiline: bool, ascii: bool = False) -> str:
     out = []
     for ch in text:
         if ch == "\\":
@@ -166,13 +172,15 @@ def _escape(text: str, multiline: bool) -> str:
             out.append({"\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f"}[ch])
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
             out.append(f"\\u{ord(ch):04X}")
+        elif ascii and ord(ch) > 0x7E:
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         else:
             out.append(ch)
     return "".join(out)
 
 
-def _basic(text: str) -> str:
-    return '"' + _escape(text, False) + '"'
+def _basic(text: str, ascii: bool = False) -> str:
+    return '"' + _escape(text, False, ascii) + '"'
 
 
 def _string(text: str) -> str:

@@ -108,6 +108,8 @@ class YamlRenderer(Renderer):
             items = [self.scalar(item, (*path, i), pad, True)[0] for i, item in enumerate(value)]
             return "[" + ", ".join(items) + "]", []
         text = str(value)
+        if path in self.model.escaped:
+            return _double(text, ascii=True), []
         if path in self.model.single and "\n" not in text and text.isprintable():
             return "'" + text.replace("'", "''") + "'", []
         if _yaml_plain(text) and not (flow and _FLOW_SPECIAL.search(text)):
@@ -170,7 +172,7 @@ def _literal_ok(text: str) -> bool:
     )
 
 
-def _double(text: str) -> str:
+def _double(text: str, ascii: bool = False) -> str:
     out = []
     for ch in text:
         if ch in '"\\':
@@ -181,7 +183,7 @@ def _double(text: str) -> str:
             out.append("\\t")
         elif ch == "\r":
             out.append("\\r")
-        elif not ch.isprintable() or ch == "\ufeff":
+        elif not ch.isprintable() or ch == "\ufeff" or (ascii and ord(ch) > 0x7E):
             out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         else:
             out.append(ch)

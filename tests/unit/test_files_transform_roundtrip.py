@@ -167,3 +167,19 @@ def test_empty_tables_keep_their_place() -> None:
     assert convert(loads(as_yaml.text, "yaml"), "toml").text == toml
     yaml = "a: {}\nb:\n  c: 1\n"
     assert convert(loads(yaml, "yaml"), "toml").text == "a = {}\n[b]\nc = 1\n"
+
+
+def test_escaped_unicode_and_one_line_tables_in_lists_survive_yaml_and_toml() -> None:
+    text = (
+        "{\n"
+        '  "greeting": "Gr\\u00fc\\u00df Gott \\u2014 \\u4f60\\u597d",\n'
+        '  "plain": "Grüß",\n'
+        '  "items": [\n    {"id": 1, "tags": []},\n    {"id": 2, "tags": ["x"]}\n  ]\n'
+        "}\n"
+    )
+    doc = loads(text, "json")
+    for middle in ("yaml", "toml"):
+        there = convert(doc, middle)
+        assert "\\u00fc" in there.text and "Grüß" in there.text
+        assert convert(loads(there.text, middle), "json").text == text
+    assert "items = [\n  { id = 1, tags = [] },\n" in convert(doc, "toml").text
