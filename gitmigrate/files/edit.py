@@ -337,6 +337,14 @@ def _insert_json(doc: Document, parent: Node, key: str, value: Any) -> list[Edit
 
 
 def _insert_toml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
+    if (
+        isinstance(value, dict)
+        and value
+        and not parent.flow
+        and (not parent.path or _is_header(doc, parent))
+        and not any(isinstance(part, int) for part in parent.path)
+    ):
+        return _append_toml_table(doc, parent, key, value)
     literal = render_value(value, "toml", 0)
     if parent.flow:
         name = render_key(key, "toml")
@@ -383,6 +391,23 @@ def _insert_toml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit
         ]
         pos = max(root_entries) if root_entries else region.end
     return _at_line_end(doc, pos, f"{name} = {literal}\n")
+
+
+def _append_toml_table(doc: Document, parent: Node, key: str, value: dict[str, Any]) -> list[Edit]:
+    """A new table under the root or a [header] table: a `[parent.key]` header (and headers
+    for the tables inside it) after the parent's last table, as TOML is usually written."""
+    from gitmigrate.files.render import render_toml_table
+
+    path = (*(str(part) for part in parent.path), key)
+    ends = [
+        n.entry.end
+        for p, n in doc.nodes.items()
+        if p and p[: len(parent.path)] == parent.path and n.entry.end > n.entry.start
+    ]
+    at = max(ends) if ends else len(doc.text)
+    lead = "\n" if doc.text[at - 1 : at] not in ("\n", "") else ""
+    blank = "\n" if at > 0 else ""
+    return [(Span(at, at), lead + blank + render_toml_table(path, value))]
 
 
 def _is_header(doc: Document, node: Node) -> bool:

@@ -254,3 +254,20 @@ def test_yaml_block_values_keep_the_comment_and_anchor_on_the_key_line() -> None
     assert "\nc: &x s # anchored\nd:" in edit.set_value(doc, ("c",), "s")
     assert edit.unset(doc, ("a", "b")).startswith("a: {}  # note\nc:")
     assert edit.set_value(doc, ("d",), [2]).endswith("d: !append\n  - 2\n")
+
+
+def test_toml_new_tables_are_written_with_headers() -> None:
+    doc = doc_of("app.toml")
+    sops = {"age": [{"recipient": "age1x"}], "mac": "ENC[x]", "version": "3.9"}
+    text = edit.set_value(doc, ("sops",), sops)
+    assert text == doc.text + (
+        '\n[sops]\nage = [{ recipient = "age1x" }]\nmac = "ENC[x]"\nversion = "3.9"\n'
+    )
+    text = edit.set_value(doc, ("database", "replica", "pool"), {"n": {"m": 1}, "size": 2})
+    assert (
+        '[database.replica]\nhost = "replica.internal"\n\n[database.replica.pool]\nsize = 2\n'
+        in text
+    )
+    assert "\n[database.replica.pool.n]\nm = 1\n\n[[workers]]" in text
+    assert loads(text, "toml").data["database"]["replica"]["pool"] == {"n": {"m": 1}, "size": 2}
+    assert edit.set_value(loads("", "toml"), ("t",), {"a": 1}) == "[t]\na = 1\n"
