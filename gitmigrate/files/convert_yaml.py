@@ -77,7 +77,7 @@ class YamlRenderer(Renderer):
 
     def key(self, key: Any, flow: bool = False) -> str:
         if isinstance(key, str):
-            plain = _yaml_plain(key) and key != "<<" and not (flow and _FLOW_SPECIAL.search(key))
+            plain = _yaml_plain(key, as_key=True) and not (flow and _FLOW_SPECIAL.search(key))
             return key if plain else _double(key)
         return self.scalar(key, (), "", flow)[0]
 
@@ -132,8 +132,24 @@ _FLOW_SPECIAL = re.compile(r"[,\[\]{}]")
 _YAML_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
 
 
-def _yaml_plain(text: str) -> bool:
-    """True when `text` reads back as this same string without quotes."""
+def _yaml_plain(text: str, as_key: bool = False) -> bool:
+    """True when `text` reads back as this same string without quotes. A key reads back as its
+    text whatever it looks like (`80:` is the key "80"), but null- and boolean-like keys stay
+    quoted for other readers, and `<<` is the merge key."""
+    if as_key and text != "<<" and _yaml_plain_syntax(text):
+        return not _yaml_reads_scalar_word(text)
+    return _yaml_plain_syntax(text) and not _YAML_11_BOOL.fullmatch(text) and _yaml_reads_text(text)
+
+
+_KEY_WORDS = re.compile(r"~|(?i:null|true|false|yes|no|on|off|y|n)|[-+]?\.(?i:inf|nan)")
+
+
+def _yaml_reads_scalar_word(text: str) -> bool:
+    return bool(_KEY_WORDS.fullmatch(text)) or _YAML_11_BOOL.fullmatch(text) is not None
+
+
+def _yaml_plain_syntax(text: str) -> bool:
+    """No character or sequence that ends or changes a plain scalar."""
     return bool(
         text
         and text[0] not in _YAML_FIRST
@@ -141,8 +157,6 @@ def _yaml_plain(text: str) -> bool:
         and ": " not in text
         and " #" not in text
         and "\t" not in text
-        and not _YAML_11_BOOL.fullmatch(text)
-        and _yaml_reads_text(text)
         and all(ch.isprintable() for ch in text)
         and "\ufeff" not in text
     )

@@ -183,3 +183,10 @@ def test_escaped_unicode_and_one_line_tables_in_lists_survive_yaml_and_toml() ->
         assert "\\u00fc" in there.text and "Grüß" in there.text
         assert convert(loads(there.text, middle), "json").text == text
     assert "items = [\n  { id = 1, tags = [] },\n" in convert(doc, "toml").text
+
+
+def test_number_like_yaml_keys_stay_plain_through_toml() -> None:
+    yaml = 'ports:\n  80: http\n  443: https\n  "true": x\n'
+    toml = convert(loads(yaml, "yaml"), "toml")
+    assert toml.text == '[ports]\n80 = "http"\n443 = "https"\ntrue = "x"\n'
+    assert convert(loads(toml.text, "toml"), "yaml").text == yaml
