@@ -62,7 +62,7 @@ def unset(doc: Document, path: KeyPath, *, verify: bool = True) -> str:
     if len(siblings) == 1 and parent.path and doc.format != "toml":
         edits = _empty_container(doc, parent, node)
     else:
-        edits = [(span, "") for span in _entry_spans(doc, node)]
+        edits = [(span, "") for span in _blank_line_too(doc, _entry_spans(doc, node))]
     if doc.format == "yaml":
         _refuse_used_anchors(doc, path, [span for span, _ in edits])
     text = replace_spans(doc.text, edits)
@@ -483,6 +483,30 @@ def _entry_spans(doc: Document, node: Node) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+def _blank_line_too(doc: Document, spans: list[Span]) -> list[Span]:
+    """A removed TOML [table] between two blank lines takes one of them along, so the tables
+    around it stay one blank line apart."""
+    if doc.format != "toml":
+        return spans
+    out = []
+    for span in spans:
+        text = doc.text
+        header = text.startswith("[", span.start)
+        above = span.start == 0 or text[: span.start].endswith(("\n\n", "\n\r\n"))
+        for blank in ("\r\n", "\n"):
+            if header and above and text.startswith(blank, span.end):
+                span = Span(span.start, span.end + len(blank))
+                break
+            if header and above and span.end == len(text) and span.start > 0:  # the last table
+                span = Span(span.start - len(doc.newline), span.end)
+                break
+        if out and span.start <= out[-1].end:  # they touch or overlap now: one removal
+            previous = out.pop()
+            span = Span(previous.start, max(previous.end, span.end))
+        out.append(span)
+    return out
 
 
 def _empty_container(doc: Document, parent: Node, only: Node) -> list[Edit]:
