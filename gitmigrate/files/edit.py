@@ -490,7 +490,7 @@ def _blank_line_too(doc: Document, spans: list[Span]) -> list[Span]:
     around it stay one blank line apart."""
     if doc.format != "toml":
         return spans
-    out = []
+    out: list[Span] = []
     for span in spans:
         text = doc.text
         header = text.startswith("[", span.start)
