@@ -152,6 +152,8 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         indent = first.column - 1
         if isinstance(node.value, list):
             indent = _column(doc, doc.text.rfind("-", 0, first.span.start)) - 1
+        if isinstance(value, dict):  # `key:` over an indentless `- a` list: a map goes deeper
+            indent = max(indent, node.column - 1 + 2)
     else:
         indent = node.column - 1 + 2
     if node.key is None:  # a list item: the block starts after its dash

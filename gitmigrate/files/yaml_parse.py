@@ -271,7 +271,7 @@ class _Walker:
         for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
             line_start = self.lines.line_start(start)
             last_line_end = self.lines.line_end(max(end - 1, start))
-            if not self.text[line_start:start].strip():  # whole lines
+            if self.text[line_start:start].strip() in ("", "?"):  # whole lines (`? key` too)
                 spans.append(Span(line_start, last_line_end))
             elif index + 1 < len(starts):  # `- a: 1` then `  b: 2`: up to the next key
                 spans.append(Span(start, starts[index + 1]))

@@ -302,3 +302,10 @@ def test_toml_renames_every_place_a_key_is_written_and_tables_leave_cleanly() ->
     assert 'pool.idle = 2\n\n[[workers]]\nname = "mailer"' in text
     assert text.endswith('url = "redis://cache"\n\n[replica]\nhost = "replica.internal"\n')
     assert edit.unset(doc, ("cache",)).endswith('name = "indexer"\n')
+
+
+def test_yaml_indentless_list_replaced_by_a_map_goes_deeper() -> None:
+    doc = loads("key:\n- a\n- b\nother: 1\n", "yaml")
+    assert edit.set_value(doc, ("key",), {"x": 1}) == "key:\n  x: 1\nother: 1\n"
+    assert edit.set_value(doc, ("key",), [1, 2, 3]) == "key:\n- 1\n- 2\n- 3\nother: 1\n"
+    assert edit.set_value(doc, ("key", 2), "c") == "key:\n- a\n- b\n- c\nother: 1\n"
