@@ -226,6 +226,8 @@ class _Walker:
         return self.text.rfind("-", 0, before)
 
     def skip_properties(self, offset: int) -> int:
+        if self.text[offset : offset + 1] not in ("&", "!"):
+            return offset
         match = _PROPERTIES.match(self.text, offset)
         return match.end() if match and match.end() > offset else offset
 
