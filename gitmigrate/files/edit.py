@@ -59,7 +59,7 @@ def unset(doc: Document, path: KeyPath, *, verify: bool = True) -> str:
     node = doc.node(path)
     parent = doc.nodes[path[:-1]]
     siblings = _children(doc, parent.path)
-    if len(siblings) == 1 and parent.path and doc.format != "toml":
+    if len(siblings) == 1 and (parent.path or parent.flow) and doc.format != "toml":
         edits = _empty_container(doc, parent, node)
     else:
         edits = [(span, "") for span in _blank_line_too(doc, _entry_spans(doc, node))]

@@ -309,3 +309,8 @@ def test_yaml_indentless_list_replaced_by_a_map_goes_deeper() -> None:
     assert edit.set_value(doc, ("key",), {"x": 1}) == "key:\n  x: 1\nother: 1\n"
     assert edit.set_value(doc, ("key",), [1, 2, 3]) == "key:\n- 1\n- 2\n- 3\nother: 1\n"
     assert edit.set_value(doc, ("key", 2), "c") == "key:\n- a\n- b\n- c\nother: 1\n"
+
+
+def test_removing_the_last_member_of_a_json_document_leaves_braces() -> None:
+    assert edit.unset(loads('{\n  "a": 1\n}\n', "json"), ("a",)) == "{}\n"
+    assert edit.unset(loads("[\n  1\n]", "json"), (0,)) == "[]"
