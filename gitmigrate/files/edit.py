@@ -115,6 +115,18 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
     fmt = doc.format
     old = doc.text[node.span.start : node.span.end]
     container = isinstance(node.value, dict | list)
+    if (
+        fmt == "toml"
+        and isinstance(value, dict)
+        and value
+        and _is_header(doc, node)
+        and not any(isinstance(part, int) for part in node.path)
+    ):  # a [table] replaced by a table: the new one where the old one's header was
+        from gitmigrate.files.render import render_toml_table
+
+        first, *rest = _entry_spans(doc, node)
+        table = render_toml_table(tuple(str(part) for part in node.path), value)
+        return [(first, table), *((span, "") for span in _blank_line_too(doc, rest))]
     if fmt == "toml" and container and not node.flow:
         raise UsageError(
             f"{format_key(node.path)} is a table written with [headers]; set its keys one by one",

@@ -216,6 +216,9 @@ def test_toml_edits() -> None:
     assert "[database" not in text and "replica" not in text
     text = edit.set_value(doc, ("workers", 2), {"name": "new", "threads": 4})
     assert 'name = "indexer"\n\n[[workers]]\nname = "new"\nthreads = 4\n\n[cache.redis]' in text
+    text = edit.set_value(doc, ("database",), {"url": "x", "replica": {"host": "h2"}})
+    assert '\n[database]\nurl = "x"\n\n[database.replica]\nhost = "h2"\n\n[[workers]]\n' in text
+    assert text.startswith(doc.text[: doc.text.index("[database]")])
     with pytest.raises(UsageError):
         edit.set_value(doc, ("server",), 1)
 
