@@ -105,7 +105,26 @@ def move(doc: Document, old: KeyPath, new: KeyPath, *, verify: bool = True) -> s
         raise UsageError(f"cannot move {format_key(old)} into itself", "pick a path outside it")
     _refuse_existing(doc, new)
     removed = loads(unset(doc, old, verify=False), doc.format, doc.name)
-    return set_value(removed, new, node.value, verify=verify)
+    text = set_value(removed, new, node.value, verify=verify)
+    return _keep_literal(doc, node, text, new)
+
+
+def _keep_literal(doc: Document, node: Node, text: str, new: KeyPath) -> str:
+    """A moved scalar keeps its literal (`'8080'`, `0x1F`, `"x"`) when it means the same
+    value at its new place."""
+    literal = doc.text[node.span.start : node.span.end]
+    if not node.is_leaf or not literal or "\n" in literal or literal.startswith(("*", "|", ">")):
+        return text
+    moved = loads(text, doc.format, doc.name)
+    place = moved.nodes[new].span
+    if moved.text[place.start : place.end] == literal or place.start == place.end:
+        return text
+    kept = replace_spans(text, [(place, literal)])
+    try:
+        same = _same(loads(kept, doc.format, doc.name).get(new, _MISSING), moved.get(new))
+    except UsageError:
+        return text
+    return kept if same else text
 
 
 # -- replacing a value -------------------------------------------------------------------------
