@@ -174,8 +174,13 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         if block_node and node.key is not None:
             at, comment = _after_key(doc, node)
             return [(Span(at, node.span.end), " " + literal + comment)]
-        if node.span.start == node.span.end:
-            return [(node.span, " " + literal)]
+        if node.span.start == node.span.end:  # `key:` / `-` with nothing (or blanks) after it
+            end = node.span.end
+            while doc.text[end : end + 1] in (" ", "\t"):
+                end += 1
+            if doc.text[end : end + 1] not in ("\r", "\n", ""):
+                end = node.span.end
+            return [(Span(node.span.start, end), " " + literal)]
         return [(node.span, literal)]
     # a block container where the value was
     if block_node:
