@@ -5,6 +5,11 @@ and re-wrap lines nobody asked to change.
 
 Each edit re-parses its result and checks the value landed (`verify=False` skips that, for
 callers that parse the result anyway); a failure there is a bug of ours, not of the file.
+
+Refused with a UsageError saying what to do instead: a scalar over a TOML [table]; a key under
+a YAML alias (`*base`: its keys live at the anchor); removing an `&anchor` a `*alias` still
+uses; a new list item past the end + 1; values a format cannot hold (null in TOML, a table
+in INI/.env, blanks around an INI value).
 """
 
 from __future__ import annotations
