@@ -162,9 +162,9 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
         indent = node.column - 1 if node.key is None else _indent(doc, node.span.start)
         return [(node.span, render_value(value, fmt, indent))]
     literal = render_scalar(value, fmt, like=old)
-    if fmt == "ini" and node.span.start == node.span.end and literal:
-        before = doc.text[node.span.start - 1 : node.span.start]
-        literal = literal if before in (" ", "\t") else " " + literal
+    before = doc.text[node.span.start - 1 : node.span.start]
+    if fmt == "ini" and literal[:1] not in ("", "\n") and before in ("=", ":"):
+        literal = " " + literal  # `key =` had nothing after it
     return [(node.span, literal)]
 
 

@@ -161,7 +161,7 @@ class _Reader:
         self.pending_blank = []
         old = self.nodes[(section, key)]
         entry = Span(old.entry.start, self.lines.line_end(at))
-        span = Span(old.span.start if old.span.end > old.span.start else at, end)
+        span = Span(old.span.start, end)  # from after the delimiter, a first empty line too
         self.nodes[(section, key)] = Node(
             old.path, value, span, old.key, entry, old.line, old.column
         )

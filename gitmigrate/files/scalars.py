@@ -206,15 +206,14 @@ def _ini(value: Any, like: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    if text != text.strip():
+    lines = text.split("\n")
+    if any(line != line.strip() for line in lines) or (len(lines) > 1 and not lines[-1]):
         raise UsageError(
-            f"INI cannot hold a value that starts or ends with blanks: {text!r}",
+            f"INI cannot hold a value with blanks around a line or a final newline: {text!r}",
             "configparser strips them when it reads; drop them from the value",
         )
-    if "\n" in text:
-        indent = "    "
-        return ("\n" + indent).join(text.split("\n"))
-    return text
+    # continuation lines are indented; an empty line inside the value stays empty
+    return lines[0] + "".join("\n" + ("    " + line if line else "") for line in lines[1:])
 
 
 def _env(value: Any, like: str) -> str:

@@ -18,7 +18,7 @@ def doc_of(name: str) -> Document:
     return load(FORMATS_DIR / name)
 
 
-@pytest.mark.parametrize("name", ["app.ini", "crlf.ini"])
+@pytest.mark.parametrize("name", ["app.ini", "crlf.ini", "tricky.ini"])
 def test_ini_data_is_what_configparser_reads(name: str) -> None:
     parser = configparser.ConfigParser(interpolation=None, default_section="\0none")
     parser.optionxform = str  # type: ignore[assignment,method-assign]

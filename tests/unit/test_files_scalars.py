@@ -129,6 +129,9 @@ def test_render_scalar_refusals() -> None:
         render_scalar(math.inf, "json")
     with pytest.raises(UsageError, match="blanks"):
         render_scalar(" x", "ini")
+    with pytest.raises(UsageError, match="final newline"):
+        render_scalar("x\n", "ini")
+    assert render_scalar("\na\n\nb", "ini") == "\n    a\n\n    b"
 
 
 def test_render_key() -> None:
