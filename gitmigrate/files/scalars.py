@@ -191,7 +191,8 @@ def _toml(value: Any, like: str) -> str:
     if like.startswith("'") and "'" not in text and "\n" not in text and text.isprintable():
         return "'" + text + "'"
     if like.startswith('"""'):
-        return '"""' + _toml_basic(text)[1:-1].replace("\\n", "\n") + '"""'
+        lines = (_toml_basic(line)[1:-1] for line in text.split("\n"))
+        return '"""' + "\n".join(lines) + '"""'
     return _toml_basic(text)
 
 

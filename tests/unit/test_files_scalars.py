@@ -110,6 +110,7 @@ def test_render_scalar_reads_back(fmt: str, value: Any) -> None:
         ("toml", "new", "'old'", "'new'"),
         ("toml", "new", '"old"', '"new"'),
         ("toml", "it's", "'old'", '"it\'s"'),
+        ("toml", "a\\nb\nc", '"""x"""', '"""a\\\\nb\nc"""'),  # a backslash-n stays two characters
         ("env", "new", "'old'", "'new'"),
         ("env", "new", '"old"', '"new"'),
         ("env", "new", "old", "new"),
