@@ -624,7 +624,13 @@ def _newlines(doc: Document, text: str) -> str:
 
 
 def _check(doc: Document, text: str, path: KeyPath, value: Any) -> None:
-    after = loads(text, doc.format, doc.name)
+    try:
+        after = loads(text, doc.format, doc.name)
+    except UsageError as exc:  # the file parsed before the edit: the edit is at fault
+        raise RuntimeError(
+            f"editing {format_key(path)} in {doc.name} wrote text that does not parse "
+            f"({exc.message}); please report this"
+        ) from None
     got = after.get(path, _MISSING)
     if not _same(got, _expected(value, doc.format)):
         raise RuntimeError(

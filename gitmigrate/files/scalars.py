@@ -141,7 +141,12 @@ def _yaml_single(text: str) -> str:
 
 
 def _yaml_double(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return _escape_unprintable(json.dumps(text, ensure_ascii=False))
+
+
+def _escape_unprintable(quoted: str) -> str:
+    """JSON leaves DEL and the C1 controls raw; YAML and TOML strings may not hold them."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
 
 
 def _yaml_block(text: str, like: str) -> str:
@@ -197,8 +202,7 @@ def _toml(value: Any, like: str) -> str:
 
 
 def _toml_basic(text: str) -> str:
-    out = json.dumps(text, ensure_ascii=False)
-    return out.replace("\\/", "/")
+    return _escape_unprintable(json.dumps(text, ensure_ascii=False))
 
 
 def _ini(value: Any, like: str) -> str:

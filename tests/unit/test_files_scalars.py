@@ -66,6 +66,7 @@ VALUES: list[Any] = [
     'say "hi"',
     "multi\nline\n",
     "tab\tin",
+    "del\x7fand\x85c1",
     "Grüß 你好",
     "null",
     "-dash",
