@@ -172,7 +172,7 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     parent = doc.nodes[node.path[:-1]]
     block_node = isinstance(node.value, dict | list) and not node.flow and bool(node.value)
     if parent.flow or (node.flow and isinstance(value, dict | list)):
-        return [(node.span, _yaml_flow(value))]
+        return [(node.span, _yaml_flow(value, old))]
     if not isinstance(value, dict | list) or not value:
         literal = render_value(value, "yaml", 0) if isinstance(value, dict | list) else None
         literal = literal or render_scalar(value, "yaml", like=old)
@@ -206,13 +206,23 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     return [(Span(at, node.span.end), rendered)]
 
 
-def _yaml_flow(value: Any) -> str:
+def _yaml_flow(value: Any, like: str = "") -> str:
+    """`value` for a flow collection: containers as JSON (YAML reads it), scalars as their
+    literal, quoted when a plain one would hold a flow indicator (`a,b`, `[x]`)."""
     import json
+
+    from gitmigrate.files.scalars import escape_unprintable
+
+    if not isinstance(value, dict | list):
+        literal = render_scalar(value, "yaml", like=like)
+        if literal[:1] not in ("'", '"') and any(c in literal for c in ",[]{}"):
+            literal = render_scalar(value, "yaml", like='"' if "\n" in str(value) else "'")
+        return literal
 
     def default(item: Any) -> str:
         return str(item.isoformat())
 
-    return json.dumps(value, ensure_ascii=False, default=default)
+    return escape_unprintable(json.dumps(value, ensure_ascii=False, default=default))
 
 
 def _after_key(doc: Document, node: Node) -> tuple[int, str]:
@@ -293,7 +303,9 @@ def _insert_yaml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit
     if parent.flow and doc.text[parent.span.start] != "{":  # YAML's `[k: v]` pair
         return [(parent.span, _yaml_flow({**parent.value, key: value}))]
     if parent.flow:
-        literal = f"{name}: {_yaml_flow(value) if isinstance(value, dict | list) else render_scalar(value, 'yaml')}"
+        if any(c in name for c in ",[]{}") and name[:1] not in ("'", '"'):
+            name = render_scalar(key, "yaml", like="'")
+        literal = f"{name}: {_yaml_flow(value)}"
         if children:
             return [(Span(children[-1].span.end, children[-1].span.end), ", " + literal)]
         return [(Span(parent.span.start + 1, parent.span.start + 1), literal)]
@@ -312,10 +324,8 @@ def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
     if fmt in ("yaml", "json") and not (fmt == "yaml" and not parent.flow):
         if fmt == "json":
             literal = render_value(value, "json", items[-1].column - 1 if items else 0)
-        elif isinstance(value, dict | list):
-            literal = _yaml_flow(value)
         else:
-            literal = render_scalar(value, "yaml")
+            literal = _yaml_flow(value)
         return _flow_add(doc, parent, items, literal)
     if fmt == "toml":
         if not parent.flow:
@@ -654,7 +664,7 @@ def _expected(value: Any, fmt: str) -> Any:
     if fmt == "json":
         import json
 
-        return json.loads(_yaml_flow(value))
+        return json.loads(json.dumps(value, default=lambda item: str(item.isoformat())))
     return value
 
 

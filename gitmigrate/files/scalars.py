@@ -141,11 +141,12 @@ def _yaml_single(text: str) -> str:
 
 
 def _yaml_double(text: str) -> str:
-    return _escape_unprintable(json.dumps(text, ensure_ascii=False))
+    return escape_unprintable(json.dumps(text, ensure_ascii=False))
 
 
-def _escape_unprintable(quoted: str) -> str:
-    """JSON leaves DEL and the C1 controls raw; YAML and TOML strings may not hold them."""
+def escape_unprintable(quoted: str) -> str:
+    """JSON leaves DEL and the C1 controls raw; YAML and TOML strings may not hold them (give
+    this JSON text: it writes them as \\uXXXX, which both read)."""
     return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
 
 
@@ -202,7 +203,7 @@ def _toml(value: Any, like: str) -> str:
 
 
 def _toml_basic(text: str) -> str:
-    return _escape_unprintable(json.dumps(text, ensure_ascii=False))
+    return escape_unprintable(json.dumps(text, ensure_ascii=False))
 
 
 def _ini(value: Any, like: str) -> str:

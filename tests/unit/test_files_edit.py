@@ -25,9 +25,16 @@ def doc_of(name: str) -> Document:
     return load(FORMATS_DIR / name)
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines ending at "\n" only (str.splitlines also breaks at U+2028 and friends, which
+    YAML 1.2, TOML and JSON read as ordinary characters)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def changed_lines(old: str, new: str) -> set[int]:
     """1-based numbers of the lines of `old` that `new` changed or removed."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    a, b = split_lines(old), split_lines(new)
     out: set[int] = set()
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
@@ -40,7 +47,7 @@ def only_these_changed(old: str, new: str, allowed: set[int]) -> bool:
     """Every line of `old` outside `allowed` is in `new`, byte for byte and in order, and
     `new` has no more lines besides them than `allowed` has (difflib cannot tell which of two
     equal lines went, so this asks the question directly)."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    a, b = split_lines(old), split_lines(new)
     kept = [line for number, line in enumerate(a, start=1) if number not in allowed]
     found = iter(b)
     in_order = all(any(line == other for other in found) for line in kept)
@@ -128,7 +135,7 @@ def test_unset_every_key_changes_only_its_entry(name: str) -> None:
             if other[: len(path)] == path and sub.entry.end > sub.entry.start:
                 allowed |= lines_of(doc, sub.entry)
         if doc.format == "toml":  # a removed [table] takes a blank line next to it along
-            lines = doc.text.splitlines()
+            lines = split_lines(doc.text)
             allowed |= {
                 n
                 for line in allowed
@@ -340,3 +347,10 @@ def test_yaml_keep_block_scalars_own_their_blank_lines() -> None:
     crlf = loads("a: |+\r\n  x\r\n\r\nb: 1\r\n", "yaml")
     assert edit.set_value(crlf, ("a",), "q\n") == "a: |\r\n  q\r\nb: 1\r\n"
     assert edit.unset(crlf, ("a",)) == "b: 1\r\n"
+
+
+def test_yaml_flow_values_are_quoted_when_they_hold_flow_indicators() -> None:
+    doc = loads("a: {b: 1}\nl: [x, y]\n", "yaml")
+    assert edit.set_value(doc, ("a", "b"), "p, q") == "a: {b: 'p, q'}\nl: [x, y]\n"
+    assert edit.set_value(doc, ("l", 2), "[z]") == "a: {b: 1}\nl: [x, y, '[z]']\n"
+    assert edit.set_value(doc, ("a", "c,d"), "\x7f") == "a: {b: 1, 'c,d': \"\\u007f\"}\nl: [x, y]\n"
