@@ -175,6 +175,9 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         return [(node.span, _yaml_flow(value, old))]
     if not isinstance(value, dict | list) or not value:
         literal = render_value(value, "yaml", 0) if isinstance(value, dict | list) else None
+        if literal is None and old[:1] not in ("'", '"', "|", ">") and isinstance(value, str):
+            indent = node.column - 1 + (2 if node.key is not None else 0)
+            literal = render_value(value, "yaml", indent)  # a `|` block for several lines
         literal = literal or render_scalar(value, "yaml", like=old)
         if block_node and node.key is not None:
             at, comment = _after_key(doc, node)

@@ -358,3 +358,14 @@ def test_yaml_flow_values_are_quoted_when_they_hold_flow_indicators() -> None:
     assert edit.set_value(doc, ("a", "b"), "p, q") == "a: {b: 'p, q'}\nl: [x, y]\n"
     assert edit.set_value(doc, ("l", 2), "[z]") == "a: {b: 1}\nl: [x, y, '[z]']\n"
     assert edit.set_value(doc, ("a", "c,d"), "\x7f") == "a: {b: 1, 'c,d': \"\\u007f\"}\nl: [x, y]\n"
+
+
+def test_yaml_multi_line_values_are_written_as_blocks_where_the_old_literal_was_plain() -> None:
+    doc = loads('a: 1\nl:\n  - x\nq: "quoted"\n', "yaml")
+    two = "line one\nline two\n"
+    assert edit.set_value(doc, ("a",), two).startswith("a: |\n  line one\n  line two\nl:")
+    assert "  - |\n    line one\n    line two\nq:" in edit.set_value(doc, ("l", 0), two)
+    assert 'q: "line one\\nline two\\n"\n' in edit.set_value(doc, ("q",), two)  # stays quoted
+    assert edit.set_value(doc, ("new",), two).endswith("new: |\n  line one\n  line two\n")
+    assert edit.set_value(doc, ("a",), "x\ny").startswith("a: |-\n  x\n  y\nl:")
+    assert edit.set_value(doc, ("a",), " lead\nx").startswith('a: " lead\\nx"\n')
