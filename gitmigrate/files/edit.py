@@ -5,6 +5,11 @@ and re-wrap lines nobody asked to change.
 
 Each edit re-parses its result and checks the value landed (`verify=False` skips that, for
 callers that parse the result anyway); a failure there is a bug of ours, not of the file.
+
+Refused with a UsageError saying what to do instead: a scalar over a TOML [table]; a key under
+a YAML alias (`*base`: its keys live at the anchor); removing an `&anchor` a `*alias` still
+uses; a new list item past the end + 1; values a format cannot hold (null in TOML, a table
+in INI/.env, blanks around an INI value).
 """
 
 from __future__ import annotations
@@ -59,10 +64,10 @@ def unset(doc: Document, path: KeyPath, *, verify: bool = True) -> str:
     node = doc.node(path)
     parent = doc.nodes[path[:-1]]
     siblings = _children(doc, parent.path)
-    if len(siblings) == 1 and parent.path and doc.format != "toml":
+    if len(siblings) == 1 and (parent.path or parent.flow) and doc.format != "toml":
         edits = _empty_container(doc, parent, node)
     else:
-        edits = [(span, "") for span in _entry_spans(doc, node)]
+        edits = [(span, "") for span in _blank_line_too(doc, _entry_spans(doc, node))]
     if doc.format == "yaml":
         _refuse_used_anchors(doc, path, [span for span, _ in edits])
     text = replace_spans(doc.text, edits)
@@ -105,7 +110,26 @@ def move(doc: Document, old: KeyPath, new: KeyPath, *, verify: bool = True) -> s
         raise UsageError(f"cannot move {format_key(old)} into itself", "pick a path outside it")
     _refuse_existing(doc, new)
     removed = loads(unset(doc, old, verify=False), doc.format, doc.name)
-    return set_value(removed, new, node.value, verify=verify)
+    text = set_value(removed, new, node.value, verify=verify)
+    return _keep_literal(doc, node, text, new)
+
+
+def _keep_literal(doc: Document, node: Node, text: str, new: KeyPath) -> str:
+    """A moved scalar keeps its literal (`'8080'`, `0x1F`, `"x"`) when it means the same
+    value at its new place."""
+    literal = doc.text[node.span.start : node.span.end]
+    if not node.is_leaf or not literal or "\n" in literal or literal.startswith(("*", "|", ">")):
+        return text
+    moved = loads(text, doc.format, doc.name)
+    place = moved.nodes[new].span
+    if moved.text[place.start : place.end] == literal or place.start == place.end:
+        return text
+    kept = replace_spans(text, [(place, literal)])
+    try:
+        same = _same(loads(kept, doc.format, doc.name).get(new, _MISSING), moved.get(new))
+    except UsageError:
+        return text
+    return kept if same else text
 
 
 # -- replacing a value -------------------------------------------------------------------------
@@ -115,6 +139,18 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
     fmt = doc.format
     old = doc.text[node.span.start : node.span.end]
     container = isinstance(node.value, dict | list)
+    if (
+        fmt == "toml"
+        and isinstance(value, dict)
+        and value
+        and _is_header(doc, node)
+        and not any(isinstance(part, int) for part in node.path)
+    ):  # a [table] replaced by a table: the new one where the old one's header was
+        from gitmigrate.files.render import render_toml_table
+
+        first, *rest = _entry_spans(doc, node)
+        table = render_toml_table(tuple(str(part) for part in node.path), value)
+        return [(first, table), *((span, "") for span in _blank_line_too(doc, rest))]
     if fmt == "toml" and container and not node.flow:
         raise UsageError(
             f"{format_key(node.path)} is a table written with [headers]; set its keys one by one",
@@ -126,9 +162,9 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
         indent = node.column - 1 if node.key is None else _indent(doc, node.span.start)
         return [(node.span, render_value(value, fmt, indent))]
     literal = render_scalar(value, fmt, like=old)
-    if fmt == "ini" and node.span.start == node.span.end and literal:
-        before = doc.text[node.span.start - 1 : node.span.start]
-        literal = literal if before in (" ", "\t") else " " + literal
+    before = doc.text[node.span.start - 1 : node.span.start]
+    if fmt == "ini" and literal[:1] not in ("", "\n") and before in ("=", ":"):
+        literal = " " + literal  # `key =` had nothing after it
     return [(node.span, literal)]
 
 
@@ -136,15 +172,23 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     parent = doc.nodes[node.path[:-1]]
     block_node = isinstance(node.value, dict | list) and not node.flow and bool(node.value)
     if parent.flow or (node.flow and isinstance(value, dict | list)):
-        return [(node.span, _yaml_flow(value))]
+        return [(node.span, _yaml_flow(value, old))]
     if not isinstance(value, dict | list) or not value:
         literal = render_value(value, "yaml", 0) if isinstance(value, dict | list) else None
+        if literal is None and old[:1] not in ("'", '"', "|", ">") and isinstance(value, str):
+            indent = node.column - 1 + (2 if node.key is not None else 0)
+            literal = render_value(value, "yaml", indent)  # a `|` block for several lines
         literal = literal or render_scalar(value, "yaml", like=old)
         if block_node and node.key is not None:
             at, comment = _after_key(doc, node)
             return [(Span(at, node.span.end), " " + literal + comment)]
-        if node.span.start == node.span.end:
-            return [(node.span, " " + literal)]
+        if node.span.start == node.span.end:  # `key:` / `-` with nothing (or blanks) after it
+            end = node.span.end
+            while doc.text[end : end + 1] in (" ", "\t"):
+                end += 1
+            if doc.text[end : end + 1] not in ("\r", "\n", ""):
+                end = node.span.end
+            return [(Span(node.span.start, end), " " + literal)]
         return [(node.span, literal)]
     # a block container where the value was
     if block_node:
@@ -152,6 +196,8 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         indent = first.column - 1
         if isinstance(node.value, list):
             indent = _column(doc, doc.text.rfind("-", 0, first.span.start)) - 1
+        if isinstance(value, dict):  # `key:` over an indentless `- a` list: a map goes deeper
+            indent = max(indent, node.column - 1 + 2)
     else:
         indent = node.column - 1 + 2
     if node.key is None:  # a list item: the block starts after its dash
@@ -163,13 +209,23 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     return [(Span(at, node.span.end), rendered)]
 
 
-def _yaml_flow(value: Any) -> str:
+def _yaml_flow(value: Any, like: str = "") -> str:
+    """`value` for a flow collection: containers as JSON (YAML reads it), scalars as their
+    literal, quoted when a plain one would hold a flow indicator (`a,b`, `[x]`)."""
     import json
+
+    from gitmigrate.files.scalars import escape_unprintable
+
+    if not isinstance(value, dict | list):
+        literal = render_scalar(value, "yaml", like=like)
+        if literal[:1] not in ("'", '"') and any(c in literal for c in ",[]{}"):
+            literal = render_scalar(value, "yaml", like='"' if "\n" in str(value) else "'")
+        return literal
 
     def default(item: Any) -> str:
         return str(item.isoformat())
 
-    return json.dumps(value, ensure_ascii=False, default=default)
+    return escape_unprintable(json.dumps(value, ensure_ascii=False, default=default))
 
 
 def _after_key(doc: Document, node: Node) -> tuple[int, str]:
@@ -250,7 +306,9 @@ def _insert_yaml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit
     if parent.flow and doc.text[parent.span.start] != "{":  # YAML's `[k: v]` pair
         return [(parent.span, _yaml_flow({**parent.value, key: value}))]
     if parent.flow:
-        literal = f"{name}: {_yaml_flow(value) if isinstance(value, dict | list) else render_scalar(value, 'yaml')}"
+        if any(c in name for c in ",[]{}") and name[:1] not in ("'", '"'):
+            name = render_scalar(key, "yaml", like="'")
+        literal = f"{name}: {_yaml_flow(value)}"
         if children:
             return [(Span(children[-1].span.end, children[-1].span.end), ", " + literal)]
         return [(Span(parent.span.start + 1, parent.span.start + 1), literal)]
@@ -269,10 +327,8 @@ def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
     if fmt in ("yaml", "json") and not (fmt == "yaml" and not parent.flow):
         if fmt == "json":
             literal = render_value(value, "json", items[-1].column - 1 if items else 0)
-        elif isinstance(value, dict | list):
-            literal = _yaml_flow(value)
         else:
-            literal = render_scalar(value, "yaml")
+            literal = _yaml_flow(value)
         return _flow_add(doc, parent, items, literal)
     if fmt == "toml":
         if not parent.flow:
@@ -485,6 +541,30 @@ def _entry_spans(doc: Document, node: Node) -> list[Span]:
     return merged
 
 
+def _blank_line_too(doc: Document, spans: list[Span]) -> list[Span]:
+    """A removed TOML [table] between two blank lines takes one of them along, so the tables
+    around it stay one blank line apart."""
+    if doc.format != "toml":
+        return spans
+    out: list[Span] = []
+    for span in spans:
+        text = doc.text
+        header = text.startswith("[", span.start)
+        above = span.start == 0 or text[: span.start].endswith(("\n\n", "\n\r\n"))
+        for blank in ("\r\n", "\n"):
+            if header and above and text.startswith(blank, span.end):
+                span = Span(span.start, span.end + len(blank))
+                break
+            if header and above and span.end == len(text) and span.start > 0:  # the last table
+                span = Span(span.start - len(doc.newline), span.end)
+                break
+        if out and span.start <= out[-1].end:  # they touch or overlap now: one removal
+            previous = out.pop()
+            span = Span(previous.start, max(previous.end, span.end))
+        out.append(span)
+    return out
+
+
 def _empty_container(doc: Document, parent: Node, only: Node) -> list[Edit]:
     """Removing the last child: `{}` / `[]` instead of a key with nothing under it."""
     empty = "{}" if isinstance(parent.value, dict) else "[]"
@@ -557,7 +637,13 @@ def _newlines(doc: Document, text: str) -> str:
 
 
 def _check(doc: Document, text: str, path: KeyPath, value: Any) -> None:
-    after = loads(text, doc.format, doc.name)
+    try:
+        after = loads(text, doc.format, doc.name)
+    except UsageError as exc:  # the file parsed before the edit: the edit is at fault
+        raise RuntimeError(
+            f"editing {format_key(path)} in {doc.name} wrote text that does not parse "
+            f"({exc.message}); please report this"
+        ) from None
     got = after.get(path, _MISSING)
     if not _same(got, _expected(value, doc.format)):
         raise RuntimeError(
@@ -581,7 +667,7 @@ def _expected(value: Any, fmt: str) -> Any:
     if fmt == "json":
         import json
 
-        return json.loads(_yaml_flow(value))
+        return json.loads(json.dumps(value, default=lambda item: str(item.isoformat())))
     return value
 
 

@@ -1,7 +1,8 @@
-"""Text for a NEW value (the editor inserts it; convert writes whole documents with it): block
-style where the format has one (YAML mappings and lists, indented JSON), inline tables and
-arrays in TOML (a header table cannot sit at an arbitrary place in a file). Scalars come from
-`scalars.render_scalar`, so a value is written the same way whichever path wrote it."""
+"""Text for a NEW value (the editor inserts it; convert may write documents with it): block
+style where the format has one (YAML mappings and lists, indented JSON); in TOML an inline
+table or array where a value goes, and `render_toml_table` for a `[header]` table the editor
+appends after the tables of its parent. Scalars come from `scalars.render_scalar`, so a value
+is written the same way whichever path wrote it."""
 
 from __future__ import annotations
 
@@ -64,7 +65,21 @@ def _yaml(value: Any, indent: int) -> str:
             else:
                 lines.append(f"{pad}- {_yaml(item, indent + 2)}\n")
         return "".join(lines)
+    if isinstance(value, str) and indent > 0 and block_literal_ok(value):
+        return render_scalar(value, "yaml", like="|\n" + " " * indent + "x")
     return render_scalar(value, "yaml")
+
+
+def block_literal_ok(text: str) -> bool:
+    """Whether a multi-line string reads back the same from a `|` block (no indentation
+    indicator: its first line may not start with a blank; no blank-only lines)."""
+    if "\n" not in text.rstrip("\n") or "\r" in text:
+        return False
+    lines = text.split("\n")
+    first = next((line for line in lines if line), "")
+    if first[:1] in (" ", "\t"):
+        return False
+    return all(line == "" or (line.strip() and line.isprintable()) for line in lines)
 
 
 def _json(value: Any, indent: int) -> str:

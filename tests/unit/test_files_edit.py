@@ -25,15 +25,33 @@ def doc_of(name: str) -> Document:
     return load(FORMATS_DIR / name)
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines ending at "\n" only (str.splitlines also breaks at U+2028 and friends, which
+    YAML 1.2, TOML and JSON read as ordinary characters)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def changed_lines(old: str, new: str) -> set[int]:
     """1-based numbers of the lines of `old` that `new` changed or removed."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    a, b = split_lines(old), split_lines(new)
     out: set[int] = set()
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag in ("replace", "delete"):
             out.update(range(i1 + 1, i2 + 1))
     return out
+
+
+def only_these_changed(old: str, new: str, allowed: set[int]) -> bool:
+    """Every line of `old` outside `allowed` is in `new`, byte for byte and in order, and
+    `new` has no more lines besides them than `allowed` has (difflib cannot tell which of two
+    equal lines went, so this asks the question directly)."""
+    a, b = split_lines(old), split_lines(new)
+    kept = [line for number, line in enumerate(a, start=1) if number not in allowed]
+    found = iter(b)
+    in_order = all(any(line == other for other in found) for line in kept)
+    return in_order and len(b) - len(kept) <= len(allowed)
 
 
 def lines_of(doc: Document, span: Span) -> set[int]:
@@ -106,7 +124,7 @@ def test_unset_every_key_changes_only_its_entry(name: str) -> None:
     for path, node in doc.nodes.items():
         if not path:
             continue
-        if doc.format == "yaml" and node.anchor:
+        if doc.format == "yaml" and node.anchor and f"*{node.anchor}" in doc.text:
             with pytest.raises(UsageError, match="still uses"):
                 edit.unset(doc, path)
             continue
@@ -116,10 +134,18 @@ def test_unset_every_key_changes_only_its_entry(name: str) -> None:
         for other, sub in doc.nodes.items():
             if other[: len(path)] == path and sub.entry.end > sub.entry.start:
                 allowed |= lines_of(doc, sub.entry)
+        if doc.format == "toml":  # a removed [table] takes a blank line next to it along
+            lines = split_lines(doc.text)
+            allowed |= {
+                n
+                for line in allowed
+                for n in (line - 1, line + 1)
+                if 0 < n <= len(lines) and not lines[n - 1].strip()
+            }
         siblings = [p for p in doc.nodes if p[:-1] == path[:-1] and len(p) == len(path)]
         if len(siblings) == 1:
             allowed |= lines_of(doc, doc.nodes[path[:-1]].entry)
-        assert changed_lines(doc.text, text) <= allowed, format_key(path)
+        assert only_these_changed(doc.text, text, allowed), format_key(path)
         expected = expected_without(doc.data, path)
         parent = doc.nodes[path[:-1]]
         if doc.format == "toml" and len(siblings) == 1 and parent.entry.start == parent.entry.end:
@@ -197,6 +223,9 @@ def test_toml_edits() -> None:
     assert "[database" not in text and "replica" not in text
     text = edit.set_value(doc, ("workers", 2), {"name": "new", "threads": 4})
     assert 'name = "indexer"\n\n[[workers]]\nname = "new"\nthreads = 4\n\n[cache.redis]' in text
+    text = edit.set_value(doc, ("database",), {"url": "x", "replica": {"host": "h2"}})
+    assert '\n[database]\nurl = "x"\n\n[database.replica]\nhost = "h2"\n\n[[workers]]\n' in text
+    assert text.startswith(doc.text[: doc.text.index("[database]")])
     with pytest.raises(UsageError):
         edit.set_value(doc, ("server",), 1)
 
@@ -223,6 +252,10 @@ def test_rename_and_move() -> None:
     text = edit.move(doc, ("server", "port"), ("database", "port"))
     after = loads(text, "yaml")
     assert after.data["database"]["port"] == 8080 and "port" not in after.data["server"]
+    text = edit.move(doc, ("server", "host"), ("database", "host"))
+    assert '  note: >-\n    folded\n    text\n  host: "api.example.com"\nfeatures:' in text
+    text = edit.move(doc_of("app.toml"), ("database", "url"), ("server", "db_url"))
+    assert "\ndb_url = 'postgres://db.internal:5432/app'\n\n[database]" in text
     with pytest.raises(UsageError, match="already has"):
         edit.rename(doc, ("server", "port"), ("server", "host"))
     with pytest.raises(UsageError, match="into itself"):
@@ -271,3 +304,68 @@ def test_toml_new_tables_are_written_with_headers() -> None:
     assert "\n[database.replica.pool.n]\nm = 1\n\n[[workers]]" in text
     assert loads(text, "toml").data["database"]["replica"]["pool"] == {"n": {"m": 1}, "size": 2}
     assert edit.set_value(loads("", "toml"), ("t",), {"a": 1}) == "[t]\na = 1\n"
+
+
+def test_toml_renames_every_place_a_key_is_written_and_tables_leave_cleanly() -> None:
+    doc = doc_of("app.toml")
+    text = edit.rename(doc, ("database", "pool"), ("connections",))
+    assert "\nconnections.size = 10\nconnections.idle = 2\n" in text
+    text = edit.rename(doc, ("workers",), ("jobs",))
+    assert text.count("[[jobs]]\n") == 2 and "workers" not in text
+    text = edit.move(doc, ("database", "replica"), ("replica",))
+    assert 'pool.idle = 2\n\n[[workers]]\nname = "mailer"' in text
+    assert text.endswith('url = "redis://cache"\n\n[replica]\nhost = "replica.internal"\n')
+    assert edit.unset(doc, ("cache",)).endswith('name = "indexer"\n')
+
+
+def test_yaml_indentless_list_replaced_by_a_map_goes_deeper() -> None:
+    doc = loads("key:\n- a\n- b\nother: 1\n", "yaml")
+    assert edit.set_value(doc, ("key",), {"x": 1}) == "key:\n  x: 1\nother: 1\n"
+    assert edit.set_value(doc, ("key",), [1, 2, 3]) == "key:\n- 1\n- 2\n- 3\nother: 1\n"
+    assert edit.set_value(doc, ("key", 2), "c") == "key:\n- a\n- b\n- c\nother: 1\n"
+
+
+def test_removing_the_last_member_of_a_json_document_leaves_braces() -> None:
+    assert edit.unset(loads('{\n  "a": 1\n}\n', "json"), ("a",)) == "{}\n"
+    assert edit.unset(loads("[\n  1\n]", "json"), (0,)) == "[]"
+
+
+def test_yaml_empty_values_are_filled_without_trailing_blanks() -> None:
+    doc = loads("l:\n- 1\n- \nb:   \nc: # x\n", "yaml")
+    assert edit.set_value(doc, ("l", 1), "v") == "l:\n- 1\n- v\nb:   \nc: # x\n"
+    assert edit.set_value(doc, ("b",), "v") == "l:\n- 1\n- \nb: v\nc: # x\n"
+    assert edit.set_value(doc, ("c",), "v") == "l:\n- 1\n- \nb:   \nc: v # x\n"
+
+
+def test_yaml_keep_block_scalars_own_their_blank_lines() -> None:
+    # not a fixture file: files-transforms' round-trip tests read every fixture, and their
+    # converter doubles this value's blank line (reported to them)
+    doc = loads(
+        "folded: >\n  f\n\nkeep: |+\n  kept\n\nafter: 1\nurl: http://example.com/#anchor\n", "yaml"
+    )
+    for value in ("a\n", "a\n\n", "a", "x\ny\n", "z\n\n\n"):
+        text = edit.set_value(doc, ("keep",), value)
+        assert loads(text, "yaml").data["keep"] == value
+        assert text.endswith("after: 1\nurl: http://example.com/#anchor\n")
+    assert "keep: |+\n  a\n\nafter: 1\n" in edit.set_value(doc, ("keep",), "a\n\n")
+    crlf = loads("a: |+\r\n  x\r\n\r\nb: 1\r\n", "yaml")
+    assert edit.set_value(crlf, ("a",), "q\n") == "a: |\r\n  q\r\nb: 1\r\n"
+    assert edit.unset(crlf, ("a",)) == "b: 1\r\n"
+
+
+def test_yaml_flow_values_are_quoted_when_they_hold_flow_indicators() -> None:
+    doc = loads("a: {b: 1}\nl: [x, y]\n", "yaml")
+    assert edit.set_value(doc, ("a", "b"), "p, q") == "a: {b: 'p, q'}\nl: [x, y]\n"
+    assert edit.set_value(doc, ("l", 2), "[z]") == "a: {b: 1}\nl: [x, y, '[z]']\n"
+    assert edit.set_value(doc, ("a", "c,d"), "\x7f") == "a: {b: 1, 'c,d': \"\\u007f\"}\nl: [x, y]\n"
+
+
+def test_yaml_multi_line_values_are_written_as_blocks_where_the_old_literal_was_plain() -> None:
+    doc = loads('a: 1\nl:\n  - x\nq: "quoted"\n', "yaml")
+    two = "line one\nline two\n"
+    assert edit.set_value(doc, ("a",), two).startswith("a: |\n  line one\n  line two\nl:")
+    assert "  - |\n    line one\n    line two\nq:" in edit.set_value(doc, ("l", 0), two)
+    assert 'q: "line one\\nline two\\n"\n' in edit.set_value(doc, ("q",), two)  # stays quoted
+    assert edit.set_value(doc, ("new",), two).endswith("new: |\n  line one\n  line two\n")
+    assert edit.set_value(doc, ("a",), "x\ny").startswith("a: |-\n  x\n  y\nl:")
+    assert edit.set_value(doc, ("a",), " lead\nx").startswith('a: " lead\\nx"\n')

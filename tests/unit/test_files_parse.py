@@ -75,7 +75,7 @@ def test_every_key_path_has_a_node_with_exact_spans(name: str) -> None:
             assert key_text.strip("\"'") == path[-1] or json.loads(key_text) == path[-1]
         entry = text[node.entry.start : node.entry.end]
         assert literal in entry or node.span.start >= node.entry.start or not path
-        if node.is_leaf and literal:
+        if node.is_leaf and literal and node.tag is None:  # a tag is outside the span
             assert _literal_value(doc.format, literal, node.value), (format_key(path), literal)
         # the line and column point at the key (or the value of a list item)
         at = node.key.start if node.key is not None else node.span.start
@@ -221,3 +221,11 @@ def test_a_byte_order_mark_is_read_past_and_kept(fmt: str, text: str, path: tupl
     edited = set_value(doc, path, "two")
     assert edited.startswith("\ufeff")
     assert loads(edited, fmt).get(path) == "two"
+
+
+def test_a_missing_deeper_key_names_the_keys_where_the_path_goes_astray() -> None:
+    doc = doc_of("app.yaml")
+    with pytest.raises(UsageError) as caught:
+        doc.node(("servr", "port"))
+    assert "has no key servr.port" in str(caught.value)
+    assert "defaults, server, database, features, empty" in str(caught.value)
