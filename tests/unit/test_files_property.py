@@ -123,39 +123,63 @@ def write(
         if text is not None and fmt != "json":
             lines.append(f"{mark} {text}")
 
+    def n(name: str) -> int:  # the layout varies with the (random) key numbers
+        return int(name[1:4])
+
+    def tail(name: str) -> str:  # an inline comment on some YAML/TOML lines
+        return "  # why" if n(name) % 4 == 1 and fmt in ("yaml", "toml") else ""
+
+    def gap(name: str) -> None:  # a blank line before some entries
+        if n(name) % 5 == 2 and lines:
+            lines.append("")
+
     if fmt == "json":
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").replace("\n", newline)
+        indent: int | str = ("\t", 2, 4)[sum(n(k) for k in data) % 3]
+        text = json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+        return text.replace("\n", newline)
     note()
     if fmt == "env":
         for key, value in data.items():
+            gap(key)
             bare = re.fullmatch(r"[A-Za-z0-9_./-]+", value)
-            lines.append(f"{key}={value}" if bare else f'{key}="{value}"')
+            export = "export " if n(key) % 3 == 0 else ""
+            lines.append(f"{export}{key}={value}" if bare else f'{export}{key}="{value}"')
             note()
     elif fmt == "ini":
         for section, entries in data.items():
             if canonical and lines:
                 note()
+            gap(section)
             lines.append(f"[{section}]")
-            lines += [f"{key} = {value}" for key, value in entries.items()]
+            for key, value in entries.items():
+                lines.append(f"{key} = {value}" if n(key) % 2 else f"{key}={value}")
             if not canonical:
                 note()
     elif fmt == "toml":
         scalars = {k: v for k, v in data.items() if not isinstance(v, dict)}
-        lines += [f"{key} = {_toml_scalar(value)}" for key, value in scalars.items()]
+        lines += [f"{key} = {_toml_scalar(value)}{tail(key)}" for key, value in scalars.items()]
         for section, entries in data.items():
             if isinstance(entries, dict):
                 note()
+                gap(section)
                 lines.append(f"[{section}]")
-                lines += [f"{key} = {_toml_scalar(value)}" for key, value in entries.items()]
+                for key, value in entries.items():
+                    lines.append(f"{key} = {_toml_scalar(value)}{tail(key)}")
     else:
-        for n, (key, value) in enumerate(data.items()):
+        for m, (key, value) in enumerate(data.items()):
+            gap(key)
             if isinstance(value, dict):
-                lines.append(f"{key}:")
-                for m, (child, item) in enumerate(value.items()):
-                    style = 0 if canonical else (n + m) % 3
-                    lines.append(f"  {child}: {_yaml_scalar(item, style, canonical)}")
+                lines.append(
+                    f"{key}:"
+                )  # a comment here: test_files_property_sops_yaml_key_line_comment
+                pad = " " * (2 + 2 * (n(key) % 2))
+                for j, (child, item) in enumerate(value.items()):
+                    style = 0 if canonical else (m + j) % 3
+                    scalar = _yaml_scalar(item, style, canonical)
+                    lines.append(f"{pad}{child}: {scalar}{tail(child)}")
             else:
-                lines.append(f"{key}: {_yaml_scalar(value, 0 if canonical else n % 3, canonical)}")
+                scalar = _yaml_scalar(value, 0 if canonical else m % 3, canonical)
+                lines.append(f"{key}: {scalar}{tail(key)}")
             note()
     return newline.join(lines) + newline
 
@@ -188,7 +212,8 @@ def new_values(fmt: str) -> st.SearchStrategy[Any]:
         text = text.map(str.strip).filter(bool)
     if fmt in ("ini", "env"):
         return text
-    return st.one_of(text, st.integers(-(2**40), 2**40), st.booleans(), st.floats(allow_nan=False))
+    floats = st.floats(allow_nan=False, allow_infinity=fmt != "json")  # JSON refuses inf
+    return st.one_of(text, st.integers(-(2**40), 2**40), st.booleans(), floats)
 
 
 def _as_stored(value: Any, fmt: str) -> Any:
@@ -266,7 +291,7 @@ def edit_cases(draw: st.DrawFn, fmt: str) -> tuple[str, str, dict[str, Any], set
         after = edit.unset(doc, path)
         names = {path[-1], *(removed if isinstance(removed, dict) else ())}
         if fmt == "json" and isinstance(removed, dict):
-            names.add("  }")  # the removed object's closing line names no key
+            names.add("}")  # the removed object's closing line names no key
         value = None
     else:
         path = draw(st.sampled_from(leaves + sections))
@@ -318,8 +343,9 @@ def _round_trip(text: str, fmt: str, age_keys: tuple[Any, Any]) -> str:
 
     recipients, identities = age_keys
     encrypted = encrypt_text(text, fmt, f"x.{fmt}", recipients)
-    body = re.sub(r"ENC\[[^\]]*\]", "", encrypted.split("sops")[0])
-    for value in _strings(loads(text, fmt).data):  # no plaintext value left (keys are k000x)
+    body = re.sub(r"ENC\[[^\]]*\]", "", encrypted.split("sops")[0]).replace("export ", "")
+    hidden = _strings(loads(text, fmt).data) + re.findall(r"[#;] ([^\r\n]+)", text)
+    for value in hidden:  # no plaintext value or comment is left (keys are k000x)
         assert not set(value) - set("0123456789x") or value not in body, (value, body)
     decrypted: str = decrypt_text(encrypted, fmt, f"x.{fmt}", identities)
     return decrypted
@@ -384,6 +410,18 @@ def test_files_property_json_unset_last_key() -> None:
 
 def _sops_bug(fmt: str, text: str, age_keys: tuple[Any, Any]) -> None:
     assert _round_trip(text, fmt, age_keys) == text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sops YAML: a comment on the line of a mapping key (`a:  # why`) stays in clear text "
+    "while every other comment is encrypted (and SOPS encrypts them all)",
+)
+def test_files_property_sops_yaml_key_line_comment(age_keys: tuple[Any, Any]) -> None:
+    from gitmigrate.files.sops import encrypt_text
+
+    encrypted = encrypt_text("a:  # why\n  b: 1\n", "yaml", "x.yaml", age_keys[0])
+    assert "why" not in encrypted
 
 
 @pytest.mark.xfail(
