@@ -8,8 +8,9 @@ Case ids are `sops/<format>/<case>`; the checks per case:
                 the plaintext its README gives and to the same data as the real `sops -d`
 - decrypt-key2: the same with Key 2 alone, for the files that list Key 2 as a second recipient
 - ours-sops:    the vector's plaintext encrypted by us (to Key 1 and to a fresh age key) and
-                decrypted by the real `sops -d` (skipped without the binary)
-- sops-ours:    the plaintext encrypted by the real `sops -e` to Key 1 and decrypted by us
+                decrypted by the real `sops -d`, data and comments (skipped without the binary)
+- sops-ours:    the plaintext encrypted by the real `sops -e` to Key 1 and decrypted by us,
+                data and comments
 - tamper:       a changed clear-text value fails the MAC, a changed ciphertext fails to decrypt
 - refuse:       what SOPS refuses we refuse (`no_mac.yaml`: no MAC; `plainfile.yaml`: not encrypted)
 - encrypt-only: plaintext inputs of SOPS's tests: our encryption hides values and comments, and
@@ -395,6 +396,12 @@ def _ours_to_sops(case: Case, homes: dict[str, dict[str, str]], tmp: Path) -> No
     done = _sops(["-d", "--input-type", kind, "--output-type", kind, str(path)], env, tmp)
     assert done.returncode == 0, done.stderr
     assert _data(done.stdout, vector.format) == _data(plain, vector.format)
+    assert _comments(done.stdout) == _comments(plain)  # every comment decrypts under sops's path
+    assert "unencrypted comment" not in done.stderr
+
+
+def _comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()[:1] in ("#", ";")]
 
 
 def _sops_to_ours(case: Case, homes: dict[str, dict[str, str]], tmp: Path) -> None:
@@ -409,6 +416,7 @@ def _sops_to_ours(case: Case, homes: dict[str, dict[str, str]], tmp: Path) -> No
     assert done.returncode == 0, done.stderr
     ours = decrypt_text(done.stdout, fmt, path.name, _identities(homes["key1"]))
     assert _data(ours, vector.format) == _data(plain, vector.format)
+    assert _comments(ours) == _comments(plain)
 
 
 def _tamper(case: Case, homes: dict[str, dict[str, str]], tmp: Path) -> None:
