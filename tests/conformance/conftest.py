@@ -24,7 +24,8 @@ from tests.conformance.cases import (
 from tests.conformance.runner import Outcome, Slots, run_case
 from tests.fixtures_db import server_url
 
-_ID = re.compile(r"\[(sqldef|migra)/(postgresql|mysql|sqlite)/([^\]]+)\]$")
+# sqldef and migra cases by dialect; SOPS cases (tests/conformance/test_sops.py) by format
+_ID = re.compile(r"\[(sqldef|migra)/(postgresql|mysql|sqlite)/([^\]]+)\]$|\[(sops)/([a-z]+)/(.+)\]$")
 _DIALECT_MARKS = {"postgresql": pytest.mark.postgres, "mysql": pytest.mark.mysql}
 
 
@@ -86,7 +87,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     match = _ID.search(report.nodeid)
     if not match or "tests/conformance/" not in report.nodeid:
         return
-    key = (match.group(1), match.group(2))
+    key = (match.group(1) or match.group(4), match.group(2) or match.group(5))
     outcome = None
     if report.when == "call":
         if report.passed:
