@@ -180,7 +180,7 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         if literal is None and old[:1] not in ("'", '"', "|", ">") and isinstance(value, str):
             indent = node.column - 1 + (2 if node.key is not None else 0)
             literal = render_value(value, "yaml", indent)  # a `|` block for several lines
-        literal = literal or render_scalar(value, "yaml", like=old)
+        literal = _header_comment_kept(old, literal or render_scalar(value, "yaml", like=old))
         if block_node and node.key is not None:
             at, comment = _after_key(doc, node)
             return [(Span(at, node.span.end), " " + literal + comment)]
@@ -209,6 +209,21 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     at, comment = _after_key(doc, node)
     rendered = comment + "\n" + render_value(value, "yaml", indent).rstrip("\n")
     return [(Span(at, node.span.end), rendered)]
+
+
+def _header_comment_kept(old: str, literal: str) -> str:
+    """A comment on the header line of the block scalar replaced (`|- # note`) stays, on the
+    new header line or after the new one-line literal: it is the file's, not the value's."""
+    import re
+
+    if old[:1] not in ("|", ">"):
+        return literal
+    header = old.split("\n", 1)[0].rstrip("\r")
+    mark = re.search(r"[ \t]+#", header)
+    if mark is None:
+        return literal
+    first, newline, rest = literal.partition("\n")
+    return first + header[mark.start() :] + newline + rest
 
 
 def _after_key(doc: Document, node: Node) -> tuple[int, str]:
