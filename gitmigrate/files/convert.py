@@ -145,7 +145,10 @@ def model_of(doc: Document) -> Model:
         if isinstance(node.value, str) and ("\\u" in literal or "\\U" in literal):
             model.escaped.add(path)  # `"Gr\\u00fc\\u00df"` as JSON's ensure_ascii writes it
         if node.is_leaf and node.span.end > node.span.start:
-            inside.update(range(line_at(node.span.start) + 1, line_at(node.span.end - 1) + 1))
+            # a literal ending in a line break (a YAML `|+` block keeping blank lines) holds
+            # the line after it too: that blank line is the value's, not a separator
+            last = line_at(node.span.end - (0 if literal.endswith("\n") else 1))
+            inside.update(range(line_at(node.span.start) + 1, last + 1))
     full = {c.line: text[c.span.start : c.span.end] for c in doc.comments if not c.inline}
     inline = {c.line: c for c in doc.comments if c.inline}
 

@@ -63,14 +63,13 @@ class IniRenderer(Renderer):
         if value is None:
             self.lose(path, "null left out: INI has no null")
             return
+        blank_head = False
         if not isinstance(value, str):
             value = self.text_of(value, path, "INI values are strings")
-        elif value != value.strip() or "\n\n" in value.strip("\n") or "\r" in value:
-            self.lose(
-                path, "leading/trailing spaces or empty lines of the value dropped: INI strips them"
-            )
-        elif any(line != line.strip() for line in value.split("\n")):
-            self.lose(path, "spaces at the edges of the value's lines dropped: INI strips them")
+        else:
+            # `key =` then indented lines: configparser reads an empty first line ("\na\nb")
+            blank_head = value.startswith("\n") and value[1:] == value[1:].strip() != ""
+            self.edges(path, value[1:] if blank_head else value)
         safe = re.sub(r"[=:\r\n]", "_", key).strip() or "_"
         safe = "_" + safe if safe[0] in "#;[" else safe
         if safe != key:
@@ -86,10 +85,19 @@ class IniRenderer(Renderer):
         key = safe
         for depth in range(2, len(path) + 1):  # a flattened table's comments go first
             self.before(path[:depth], "")
-        lines = value.strip().split("\n")
+        lines = ([""] if blank_head else []) + value.strip().split("\n")
         head = f"{key} = {lines[0]}" if lines[0] else f"{key} ="
         self.lines.append(head + self.after_own_line(path, ""))
         self.lines.extend("    " + line.strip() for line in lines[1:])
+
+    def edges(self, path: KeyPath, value: str) -> None:
+        """The losses of blanks INI strips: around the value and its lines, empty lines."""
+        if value != value.strip() or "\n\n" in value.strip("\n") or "\r" in value:
+            self.lose(
+                path, "leading/trailing spaces or empty lines of the value dropped: INI strips them"
+            )
+        elif any(line != line.strip() for line in value.split("\n")):
+            self.lose(path, "spaces at the edges of the value's lines dropped: INI strips them")
 
     def after_own_line(self, path: KeyPath, indent: str) -> str:
         """INI has no trailing comments: a section header keeps it, a key's goes above it."""

@@ -114,9 +114,7 @@ class YamlRenderer(Renderer):
             return "'" + text.replace("'", "''") + "'", []
         if _yaml_plain(text) and not (flow and _FLOW_SPECIAL.search(text)):
             return text, []
-        notes = self.notes(path)
-        trailing = notes is not None and notes.after is not None  # kept on the `"..."` line
-        if _literal_ok(text) and not flow and not trailing:
+        if _literal_ok(text) and not flow:  # a trailing comment goes on the `|` header
             body = text.rstrip("\n")
             tail = len(text) - len(body)
             chomp = "-" if tail == 0 else ("" if tail == 1 else "+")

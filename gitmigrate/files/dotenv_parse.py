@@ -1,7 +1,8 @@
 """.env -> Document, read as python-dotenv and docker compose read it: `KEY=value` lines,
 an optional `export `, blanks around `=`, values unquoted (up to ` #`, trailing blanks
 dropped), single-quoted (literal) or double-quoted (`\\n`, `\\t`, `\\"`, `\\\\` escapes; both
-quotes may span lines), `#` comments on their own line or after a value.
+quotes may span lines; a line break inside them reads as "\n" in a CRLF file too, as
+python-dotenv reads a file in text mode), `#` comments on their own line or after a value.
 
 `${VAR}` is kept as written (no expansion: the file's text is what an edit writes back). A
 line that is not `KEY=value` and a key written twice are errors (dotenv would skip the first
@@ -112,6 +113,9 @@ def _value(text: str, at: int, name: str, lines: LineIndex) -> tuple[str, int]:
                 following = text[pos + 1]
                 out.append(_ESCAPES.get(following, "\\" + following))
                 pos += 2
+                continue
+            if ch == "\r" and text.startswith("\n", pos + 1):  # a CRLF line break reads as "\n"
+                pos += 1
                 continue
             out.append(ch)
             pos += 1

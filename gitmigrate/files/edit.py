@@ -19,9 +19,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from gitmigrate.errors import UsageError
-from gitmigrate.files.document import Document, LineIndex, Node, Span, loads
+from gitmigrate.files.document import Document, Node, Span, loads
+from gitmigrate.files.inserts import insert
 from gitmigrate.files.keypath import KeyPath, format_key
-from gitmigrate.files.render import is_block, render_value
+from gitmigrate.files.layout import child_paths, column_at, indent_at, is_header
+from gitmigrate.files.render import render_value, render_yaml_flow
 from gitmigrate.files.scalars import render_key, render_scalar
 
 Edit = tuple[Span, str]
@@ -49,7 +51,7 @@ def set_value(doc: Document, path: KeyPath, value: Any, *, verify: bool = True) 
     if not path:
         raise UsageError("cannot set the whole document", "name a key: a.b or a[0]")
     node = doc.nodes.get(path)
-    edits = _replace(doc, node, value) if node is not None else _insert(doc, path, value)
+    edits = _replace(doc, node, value) if node is not None else insert(doc, path, value, _replace)
     text = replace_spans(doc.text, [(span, _newlines(doc, new)) for span, new in edits])
     if verify:
         _check(doc, text, path, value)
@@ -63,7 +65,7 @@ def unset(doc: Document, path: KeyPath, *, verify: bool = True) -> str:
         raise UsageError("cannot unset the whole document", "name a key: a.b or a[0]")
     node = doc.node(path)
     parent = doc.nodes[path[:-1]]
-    siblings = _children(doc, parent.path)
+    siblings = child_paths(doc, parent.path)
     if len(siblings) == 1 and (parent.path or parent.flow) and doc.format != "toml":
         edits = _empty_container(doc, parent, node)
     else:
@@ -143,7 +145,7 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
         fmt == "toml"
         and isinstance(value, dict)
         and value
-        and _is_header(doc, node)
+        and is_header(doc, node)
         and not any(isinstance(part, int) for part in node.path)
     ):  # a [table] replaced by a table: the new one where the old one's header was
         from gitmigrate.files.render import render_toml_table
@@ -159,7 +161,7 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
     if fmt == "yaml":
         return _replace_yaml(doc, node, value, old)
     if isinstance(value, dict | list):
-        indent = node.column - 1 if node.key is None else _indent(doc, node.span.start)
+        indent = node.column - 1 if node.key is None else indent_at(doc, node.span.start)
         return [(node.span, render_value(value, fmt, indent))]
     literal = render_scalar(value, fmt, like=old)
     before = doc.text[node.span.start - 1 : node.span.start]
@@ -172,13 +174,13 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     parent = doc.nodes[node.path[:-1]]
     block_node = isinstance(node.value, dict | list) and not node.flow and bool(node.value)
     if parent.flow or (node.flow and isinstance(value, dict | list)):
-        return [(node.span, _yaml_flow(value, old))]
+        return [(node.span, render_yaml_flow(value, old))]
     if not isinstance(value, dict | list) or not value:
         literal = render_value(value, "yaml", 0) if isinstance(value, dict | list) else None
         if literal is None and old[:1] not in ("'", '"', "|", ">") and isinstance(value, str):
             indent = node.column - 1 + (2 if node.key is not None else 0)
             literal = render_value(value, "yaml", indent)  # a `|` block for several lines
-        literal = literal or render_scalar(value, "yaml", like=old)
+        literal = _header_comment_kept(old, literal or render_scalar(value, "yaml", like=old))
         if block_node and node.key is not None:
             at, comment = _after_key(doc, node)
             return [(Span(at, node.span.end), " " + literal + comment)]
@@ -195,7 +197,7 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         first = next(n for n in doc.nodes.values() if n.path[:-1] == node.path)
         indent = first.column - 1
         if isinstance(node.value, list):
-            indent = _column(doc, doc.text.rfind("-", 0, first.span.start)) - 1
+            indent = column_at(doc, doc.text.rfind("-", 0, first.span.start)) - 1
         if isinstance(value, dict):  # `key:` over an indentless `- a` list: a map goes deeper
             indent = max(indent, node.column - 1 + 2)
     else:
@@ -209,23 +211,19 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     return [(Span(at, node.span.end), rendered)]
 
 
-def _yaml_flow(value: Any, like: str = "") -> str:
-    """`value` for a flow collection: containers as JSON (YAML reads it), scalars as their
-    literal, quoted when a plain one would hold a flow indicator (`a,b`, `[x]`)."""
-    import json
+def _header_comment_kept(old: str, literal: str) -> str:
+    """A comment on the header line of the block scalar replaced (`|- # note`) stays, on the
+    new header line or after the new one-line literal: it is the file's, not the value's."""
+    import re
 
-    from gitmigrate.files.scalars import escape_unprintable
-
-    if not isinstance(value, dict | list):
-        literal = render_scalar(value, "yaml", like=like)
-        if literal[:1] not in ("'", '"') and any(c in literal for c in ",[]{}"):
-            literal = render_scalar(value, "yaml", like='"' if "\n" in str(value) else "'")
+    if old[:1] not in ("|", ">"):
         return literal
-
-    def default(item: Any) -> str:
-        return str(item.isoformat())
-
-    return escape_unprintable(json.dumps(value, ensure_ascii=False, default=default))
+    header = old.split("\n", 1)[0].rstrip("\r")
+    mark = re.search(r"[ \t]+#", header)
+    if mark is None:
+        return literal
+    first, newline, rest = literal.partition("\n")
+    return first + header[mark.start() :] + newline + rest
 
 
 def _after_key(doc: Document, node: Node) -> tuple[int, str]:
@@ -242,282 +240,6 @@ def _after_key(doc: Document, node: Node) -> tuple[int, str]:
     at = colon + 1 + (properties.end() if properties else 0)
     rest = line[at - colon - 1 :]
     return at, (rest.rstrip() if rest.strip().startswith("#") else "")
-
-
-# -- inserting a missing key --------------------------------------------------------------------
-
-
-def _insert(doc: Document, path: KeyPath, value: Any) -> list[Edit]:
-    depth = len(path) - 1
-    while depth > 0 and path[:depth] not in doc.nodes:
-        depth -= 1
-    parent = doc.nodes[path[:depth]]
-    head, tail = path[depth], path[depth + 1 :]
-    for index, part in enumerate(tail):
-        if isinstance(part, int):
-            raise UsageError(
-                f"{doc.name} has no list {format_key(path[: depth + 1 + index])} to add to",
-                "set the list as a whole: KEY '[1, 2]'",
-            )
-    for part in reversed(tail):
-        value = {part: value}
-    if doc.format == "yaml" and doc.text.startswith("*", parent.span.start) and parent.path:
-        raise UsageError(
-            f"{format_key(parent.path)} in {doc.name} is an alias "
-            f"({doc.text[parent.span.start : parent.span.end]}); its keys live at the anchor",
-            "set the key under the anchored value, or replace the alias with a value",
-        )
-    if isinstance(parent.value, list):
-        if head != len(parent.value):
-            raise UsageError(
-                f"{format_key(parent.path)} in {doc.name} has {len(parent.value)} items; "
-                f"there is no [{head}]",
-                f"a new item is [{len(parent.value)}]",
-            )
-        return _append_item(doc, parent, value)
-    if isinstance(head, int):
-        raise UsageError(f"{format_key(parent.path)} in {doc.name} is not a list", "use a key")
-    if isinstance(parent.value, dict) or (parent.value is None and not parent.path):
-        return _INSERTERS[doc.format](doc, parent, head, value)
-    if parent.value is None and doc.format == "yaml":
-        return _replace(doc, parent, {head: value})
-    raise UsageError(
-        f"{format_key(parent.path)} in {doc.name} holds a {type(parent.value).__name__}, "
-        "not a table",
-        f"unset {format_key(parent.path)} first, or set a key beside it",
-    )
-
-
-def _at_line_end(doc: Document, pos: int, line: str) -> list[Edit]:
-    """`line` (ending with a newline) inserted at `pos`, the end of an entry: at a line start
-    as it is, else on a new line of its own."""
-    if pos == 0 or doc.text[pos - 1] == "\n":
-        return [(Span(pos, pos), line)]
-    return [(Span(pos, pos), "\n" + line.rstrip("\n"))]
-
-
-def _child_nodes(doc: Document, path: KeyPath) -> list[Node]:
-    return [doc.nodes[p] for p in _children(doc, path)]
-
-
-def _insert_yaml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
-    children = _child_nodes(doc, parent.path)
-    name = render_key(key, "yaml")
-    if parent.flow and doc.text[parent.span.start] != "{":  # YAML's `[k: v]` pair
-        return [(parent.span, _yaml_flow({**parent.value, key: value}))]
-    if parent.flow:
-        if any(c in name for c in ",[]{}") and name[:1] not in ("'", '"'):
-            name = render_scalar(key, "yaml", like="'")
-        literal = f"{name}: {_yaml_flow(value)}"
-        if children:
-            return [(Span(children[-1].span.end, children[-1].span.end), ", " + literal)]
-        return [(Span(parent.span.start + 1, parent.span.start + 1), literal)]
-    indent = children[-1].column - 1 if children else 0
-    if is_block(value, "yaml"):
-        line = f"{' ' * indent}{name}:\n{render_value(value, 'yaml', indent + 2)}"
-    else:
-        line = f"{' ' * indent}{name}: {render_value(value, 'yaml', indent + 2)}\n"
-    pos = children[-1].entry.end if children else len(doc.text)
-    return _at_line_end(doc, pos, line)
-
-
-def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
-    fmt = doc.format
-    items = _child_nodes(doc, parent.path)
-    if fmt in ("yaml", "json") and not (fmt == "yaml" and not parent.flow):
-        if fmt == "json":
-            literal = render_value(value, "json", items[-1].column - 1 if items else 0)
-        else:
-            literal = _yaml_flow(value)
-        return _flow_add(doc, parent, items, literal)
-    if fmt == "toml":
-        if not parent.flow:
-            return _append_table(doc, parent, value)
-        return _flow_add(doc, parent, items, render_value(value, "toml", 0))
-    if fmt != "yaml":
-        raise UsageError(f"{fmt} files hold no lists", "set a key")
-    last = items[-1]
-    dash = doc.text.rfind("-", 0, last.span.start)
-    pad = _column(doc, dash) - 1
-    if is_block(value, "yaml"):
-        body = render_value(value, "yaml", pad + 2)[pad + 2 :]
-    else:
-        body = render_value(value, "yaml", pad + 2) + "\n"
-    return _at_line_end(doc, last.entry.end, f"{' ' * pad}- {body}")
-
-
-def _append_table(doc: Document, parent: Node, value: Any) -> list[Edit]:
-    """A new `[[name]]` table after the last one of an array of tables (and its sub-tables)."""
-    if not isinstance(value, dict) or any(isinstance(p, int) for p in parent.path):
-        raise UsageError(
-            f"{format_key(parent.path)} in {doc.name} is an array of [[tables]]; "
-            "a new item is a table at the top level of the array",
-            'give a table value: \'{"name": "x"}\', or add the [[table]] by hand',
-        )
-    header = ".".join(render_key(str(p), "toml") for p in parent.path)
-    body = "".join(
-        f"{render_key(k, 'toml')} = {render_value(v, 'toml', 0)}\n" for k, v in value.items()
-    )
-    ends = [
-        n.entry.end
-        for p, n in doc.nodes.items()
-        if p[: len(parent.path)] == parent.path and n.entry.end > n.entry.start
-    ]
-    at = max(ends)
-    lead = "\n" if doc.text[at - 1 : at] != "\n" else ""
-    return [(Span(at, at), f"{lead}\n[[{header}]]\n{body}")]
-
-
-def _flow_add(doc: Document, parent: Node, items: list[Node], literal: str) -> list[Edit]:
-    """A new last entry of a flow collection, separated as the ones before it."""
-    if not items:
-        at = parent.span.start + 1
-        return [(Span(at, at), literal)]
-    first, last = items[0], items[-1]
-    first_at = first.key.start if first.key is not None else first.span.start
-    between = doc.text[parent.span.start + 1 : first_at]
-    if "\n" in between:
-        separator = ",\n" + " " * (last.column - 1)
-    else:
-        separator = ", "
-    return [(Span(last.span.end, last.span.end), separator + literal)]
-
-
-def _insert_json(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
-    import json
-
-    items = _child_nodes(doc, parent.path)
-    indent = items[-1].column - 1 if items else _indent(doc, parent.span.start) + 2
-    literal = f"{json.dumps(key, ensure_ascii=False)}: {render_value(value, 'json', indent)}"
-    return _flow_add(doc, parent, items, literal)
-
-
-def _insert_toml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
-    if (
-        isinstance(value, dict)
-        and value
-        and not parent.flow
-        and (not parent.path or _is_header(doc, parent))
-        and not any(isinstance(part, int) for part in parent.path)
-    ):
-        return _append_toml_table(doc, parent, key, value)
-    literal = render_value(value, "toml", 0)
-    if parent.flow:
-        name = render_key(key, "toml")
-        close = parent.span.end - 1
-        at = len(doc.text[:close].rstrip())
-        items = _child_nodes(doc, parent.path)
-        return [
-            (
-                Span(at, at),
-                (", " if items else " ") + f"{name} = {literal}" + ("" if items else " "),
-            )
-        ]
-    table = parent
-    while table.path and not _is_header(doc, table) and not table.flow:
-        table = doc.nodes[table.path[:-1]]
-    relative = parent.path[len(table.path) :] + (key,)
-    name = ".".join(render_key(str(part), "toml") for part in relative)
-    if table.flow:
-        return _insert_toml(doc, table, name, value)  # pragma: no cover - dotted inline keys
-    headers = [n.entry.start for n in doc.nodes.values() if _is_header(doc, n)]
-    if table.path:
-        region = table.entry
-    else:
-        region = Span(0, min(headers) if headers else len(doc.text))
-    inside = [
-        n.entry.end
-        for p, n in doc.nodes.items()
-        if p[: len(parent.path)] == parent.path
-        and p != parent.path
-        and n.entry.end > n.entry.start
-        and region.start <= n.entry.start
-        and n.entry.end <= region.end
-        and not _is_header(doc, n)
-    ]
-    if inside:
-        pos = max(inside)
-    elif table.path:
-        pos = table.entry.end
-    else:
-        root_entries = [
-            n.entry.end
-            for n in doc.nodes.values()
-            if n.path and n.entry.end <= region.end and n.entry.end > n.entry.start
-        ]
-        pos = max(root_entries) if root_entries else region.end
-    return _at_line_end(doc, pos, f"{name} = {literal}\n")
-
-
-def _append_toml_table(doc: Document, parent: Node, key: str, value: dict[str, Any]) -> list[Edit]:
-    """A new table under the root or a [header] table: a `[parent.key]` header (and headers
-    for the tables inside it) after the parent's last table, as TOML is usually written."""
-    from gitmigrate.files.render import render_toml_table
-
-    path = (*(str(part) for part in parent.path), key)
-    ends = [
-        n.entry.end
-        for p, n in doc.nodes.items()
-        if p and p[: len(parent.path)] == parent.path and n.entry.end > n.entry.start
-    ]
-    at = max(ends) if ends else len(doc.text)
-    lead = "\n" if doc.text[at - 1 : at] not in ("\n", "") else ""
-    blank = "\n" if at > 0 else ""
-    return [(Span(at, at), lead + blank + render_toml_table(path, value))]
-
-
-def _is_header(doc: Document, node: Node) -> bool:
-    return (
-        bool(node.path)
-        and not node.flow
-        and node.span.end > node.span.start
-        and isinstance(node.value, dict)
-        and doc.text.startswith("[", node.span.start)
-    )
-
-
-def _insert_line(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
-    """INI and .env: `key = value` after the section's (the file's) last entry."""
-    if doc.format == "env" or parent.path:
-        if isinstance(value, dict | list):
-            raise UsageError(
-                f"{doc.name}: {'.env' if doc.format == 'env' else 'INI'} values are strings; "
-                f"{key} cannot hold a table or list",
-                "give a KEY (.env) or SECTION.KEY (INI) and a string value",
-            )
-        literal = render_scalar(value, doc.format)
-    if doc.format == "env":
-        line = f"{key}={literal}\n"
-        entries = [n.entry.end for n in doc.nodes.values() if n.path]
-        return _at_line_end(doc, max(entries) if entries else len(doc.text), line)
-    if not parent.path:  # a new section
-        section = key
-        if not isinstance(value, dict):
-            raise UsageError(
-                f"INI values live in sections; {key} is not a section of {doc.name}",
-                "set SECTION.KEY",
-            )
-        body = "".join(f"{k} = {render_scalar(v, 'ini')}\n" for k, v in value.items())
-        prefix = "\n" if doc.text and not doc.text.endswith("\n") else ""
-        blank = "\n" if doc.text.strip() else ""
-        at = len(doc.text)
-        return [(Span(at, at), f"{prefix}{blank}[{section}]\n{body}")]
-    items = _child_nodes(doc, parent.path)
-    delimiter = " = "
-    if items and items[-1].key is not None:
-        between = doc.text[items[-1].key.end : items[-1].span.start]
-        delimiter = between if between.strip() in ("=", ":") else " = "
-    pos = items[-1].entry.end if items else parent.entry.end
-    return _at_line_end(doc, pos, f"{key}{delimiter}{literal}\n")
-
-
-_INSERTERS = {
-    "yaml": _insert_yaml,
-    "json": _insert_json,
-    "toml": _insert_toml,
-    "ini": _insert_line,
-    "env": _insert_line,
-}
 
 
 # -- removing ------------------------------------------------------------------------------------
@@ -604,10 +326,6 @@ def _refuse_used_anchors(doc: Document, path: KeyPath, removed: list[Span]) -> N
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _children(doc: Document, path: KeyPath) -> list[KeyPath]:
-    return [p for p in doc.nodes if len(p) == len(path) + 1 and p[: len(path)] == path]
-
-
 def _refuse_existing(doc: Document, path: KeyPath) -> None:
     if doc.has(path):
         raise UsageError(
@@ -620,16 +338,6 @@ def _key_text(doc: Document, key: str, old: str) -> str:
     if doc.format == "yaml" and old[:1] in ("'", '"'):
         return render_scalar(key, "yaml", like=old)
     return render_key(key, doc.format)
-
-
-def _indent(doc: Document, offset: int) -> int:
-    start = LineIndex(doc.text).line_start(offset) if offset else 0
-    line = doc.text[start:offset]
-    return len(line) - len(line.lstrip(" \t"))
-
-
-def _column(doc: Document, offset: int) -> int:
-    return offset - doc.text.rfind("\n", 0, offset)
 
 
 def _newlines(doc: Document, text: str) -> str:

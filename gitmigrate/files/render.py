@@ -115,3 +115,22 @@ def render_toml_table(path: tuple[str, ...], value: dict[str, Any]) -> str:
     for name, table in tables.items():
         lines.append(("\n" if lines else "") + render_toml_table((*path, str(name)), table))
     return "".join(lines)
+
+
+def render_yaml_flow(value: Any, like: str = "") -> str:
+    """`value` for a flow collection: containers as JSON (YAML reads it), scalars as their
+    literal, quoted when a plain one would hold a flow indicator (`a,b`, `[x]`)."""
+    import json
+
+    from gitmigrate.files.scalars import escape_unprintable
+
+    if not isinstance(value, dict | list):
+        literal = render_scalar(value, "yaml", like=like)
+        if literal[:1] not in ("'", '"') and any(c in literal for c in ",[]{}"):
+            literal = render_scalar(value, "yaml", like='"' if "\n" in str(value) else "'")
+        return literal
+
+    def default(item: Any) -> str:
+        return str(item.isoformat())
+
+    return escape_unprintable(json.dumps(value, ensure_ascii=False, default=default))

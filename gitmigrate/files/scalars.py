@@ -147,12 +147,10 @@ def _yaml_double(text: str) -> str:
 def escape_unprintable(quoted: str) -> str:
     """JSON leaves DEL and the C1 controls raw; YAML and TOML strings may not hold them (give
     this JSON text: it writes them as \\uXXXX, or \\UXXXXXXXX past U+FFFF, which both read)."""
-    return "".join(c if c.isprintable() else _escaped(c) for c in quoted)
-
-
-def _escaped(char: str) -> str:
-    code = ord(char)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+        for c in quoted
+    )
 
 
 def _yaml_block(text: str, like: str) -> str:

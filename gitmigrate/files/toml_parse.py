@@ -6,6 +6,13 @@ A table written as a header (`[a.b]`) spans from its `[` to the end of its last 
 is its header and body lines. A table that is never written (`a` of `[a.b]` or of `a.b = 1`)
 has an empty entry: removing it means removing each of its children. `Document.mentions` holds
 every place a key path is written (headers and dotted keys), which a rename has to change.
+
+A line break inside a multi-line string reads as "\n" in a CRLF file too (TOML 1.0: "TOML
+parsers should feel free to normalize newline to whatever makes sense for their platform"),
+as tomllib reads it and as the other formats do; tomlkit keeps "\r\n". So a value does not
+change when its file's newlines do, and the sops TOML store (whose MAC covers the values read
+here) writes a multi-line value in a CRLF file as one escaped line, which every reader reads
+alike. A "\r" the file escapes (`"\r\n"`) stays a "\r".
 """
 
 from __future__ import annotations

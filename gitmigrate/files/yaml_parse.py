@@ -157,9 +157,22 @@ class _Walker:
         except Exception as exc:  # a bad !!int or !!timestamp literal
             line, column = self.lines.position(start)
             raise FileFormatError(self.name, line, column, f"invalid YAML value: {exc}") from None
-        if end > start:
-            self.opaque.append((start, end))
+        self.opaque.extend(self.literal_texts(start, end, event.style))
         return _Built(value, Span(start, end), tag=tag)
+
+    def literal_texts(self, start: int, end: int, style: str | None) -> list[tuple[int, int]]:
+        """Where a scalar's text is, for `comments` to skip: the whole literal, except a
+        comment on a block scalar's header line (`key: |- # note`), which is the file's."""
+        if end <= start:
+            return []
+        if style not in ("|", ">"):
+            return [(start, end)]
+        line_end = self.text.find("\n", start)
+        line_end = end if line_end == -1 or line_end > end else line_end
+        mark = re.search(r"[ \t]#", self.text[start:line_end])
+        if mark is None:
+            return [(start, end)]
+        return [(start, start + mark.start()), (line_end, end)]
 
     def sequence(self, event: Any) -> _Built:
         start = self.skip_properties(event.start_mark.index)

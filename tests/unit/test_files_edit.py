@@ -338,8 +338,7 @@ def test_yaml_empty_values_are_filled_without_trailing_blanks() -> None:
 
 
 def test_yaml_keep_block_scalars_own_their_blank_lines() -> None:
-    # not a fixture file: files-transforms' round-trip tests read every fixture, and their
-    # converter doubles this value's blank line (reported to them)
+    # fixtures/config/formats/tricky.yaml has a `|+` block too (convert keeps its blank line)
     doc = loads(
         "folded: >\n  f\n\nkeep: |+\n  kept\n\nafter: 1\nurl: http://example.com/#anchor\n", "yaml"
     )
