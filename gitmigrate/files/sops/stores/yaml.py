@@ -68,6 +68,11 @@ class _Walker:
         self.leaves: list[Leaf] = []
         self.item_comments: list[CommentSlot] = []  # comments SOPS wrote as list items
         self.anchors: list[tuple[int, int, KeyPath]] = []  # (line, column, parent) per entry
+        self.keys: list[Span] = []  # every key's text (a `#` in it starts no comment)
+        # (offset, container): a comment later on the line belongs to that container, as
+        # yaml.v3 attaches it for SOPS (after a key: the key's mapping; after a flow
+        # collection: the collection)
+        self.ends: list[tuple[int, KeyPath]] = []
         self.seen: set[int] = set()
 
     def entry(self, key_node: Any, value_node: Any, parent: KeyPath, flow: bool = False) -> None:
@@ -76,6 +81,8 @@ class _Walker:
             raise UsageError(f"{self.name}: a key under {where} is not a string", _KEYS_HINT)
         mark = key_node.start_mark
         self.anchors.append((mark.line, mark.column, parent))
+        self.keys.append(Span(mark.index, key_node.end_mark.index))
+        self.ends.append((key_node.end_mark.index, parent))
         self.node(value_node, (*parent, key_node.value), mark.column, flow)
 
     def node(self, node: Any, path: KeyPath, indent: int, flow: bool) -> None:
@@ -88,6 +95,8 @@ class _Walker:
             )
         self.seen.add(id(node))
         inner_flow = flow or bool(getattr(node, "flow_style", False))
+        if getattr(node, "flow_style", False) and isinstance(node, MappingNode | SequenceNode):
+            self.ends.append((node.end_mark.index, path))
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
                 self.entry(key_node, value_node, path, inner_flow)
@@ -180,19 +189,25 @@ def _plain(node: Any) -> Any:
 
 
 _COMMENT = re.compile(r"^([ \t]*)#(.*?)\r?$", re.M)
-_INLINE = re.compile(r"[ \t]+#([^\r\n]*)")
+_INLINE = re.compile(r"(?<=[ \t])#(?=([^\r\n]*))")  # lookahead: a `#` in a scalar ends none
 
 
 def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[CommentSlot]:
-    """Whole-line comments outside block scalars and the sops block, and comments after a
-    value on its line. SOPS (yaml.v3) gives a line comment the path of the mapping of the entry
-    it precedes at its column, else of the last entry before it at its column, else the root;
-    a comment after a value gets that value's mapping."""
+    """Every comment outside the scalars and the sops block: whole-line ones, and those after
+    something on their line (a value, a key, a flow collection). SOPS (yaml.v3) gives a line
+    comment the path of the mapping of the entry it precedes at its column, else of the last
+    entry before it at its column, else the root; a comment after a value or a key gets the
+    mapping holding that entry, one after a flow collection that collection."""
     inside = sorted(
-        [leaf.span for leaf in walker.leaves] + ([meta_span] if meta_span else []),
+        [leaf.span for leaf in walker.leaves] + walker.keys + ([meta_span] if meta_span else []),
         key=lambda span: span.start,
     )
     starts = [span.start for span in inside]
+
+    def in_scalar(at: int) -> bool:
+        index = bisect.bisect_right(starts, at) - 1
+        return index >= 0 and at < inside[index].end
+
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     anchors = sorted(walker.anchors, key=lambda anchor: anchor[0])
     anchor_lines = [anchor[0] for anchor in anchors]
@@ -201,13 +216,20 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
         lines, parents = by_column.setdefault(column, ([], []))
         lines.append(line_no)
         parents.append(parent)
-    containers = tuple(sorted({cipher.comment_aad(p) for _, _, p in anchors} | {":"}))
-    found: list[tuple[int, str, Span, KeyPath]] = []
+    ends = sorted(
+        [(leaf.span.end, leaf.path[:-1]) for leaf in walker.leaves] + walker.ends,
+        key=lambda end: end[0],
+    )
+    end_offsets = [end[0] for end in ends]
+    paths = {p for _, _, p in anchors} | {p for _, p in ends}
+    containers = tuple(sorted({cipher.comment_aad(p) for p in paths} | {":"}))
+    found: list[tuple[str, Span, KeyPath]] = []
+    whole: set[int] = set()
     for match in _COMMENT.finditer(text):
         at = match.start(2) - 1
-        index = bisect.bisect_right(starts, at) - 1
-        if index >= 0 and at < inside[index].end:
+        if in_scalar(at):
             continue
+        whole.add(at)
         line = bisect.bisect_right(line_starts, at) - 1
         column = len(match.group(1).expandtabs())
         after = bisect.bisect_right(anchor_lines, line)
@@ -217,15 +239,23 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
             lines, parents = by_column.get(column, ([], []))
             before = bisect.bisect_left(lines, line) - 1
             parent = parents[before] if before >= 0 else ()
-        found.append((at, match.group(2), Span(match.start(2), match.end(2)), parent))
-    for leaf in walker.leaves:
-        inline = _INLINE.match(text, leaf.span.end)
-        if inline and not (meta_span and meta_span.start <= leaf.span.end < meta_span.end):
-            span = Span(inline.start(1), inline.end(1))
-            found.append((span.start, inline.group(1), span, leaf.path[:-1]))
+        found.append((match.group(2), Span(match.start(2), match.end(2)), parent))
+    covered = -1  # a `#` inside a comment is part of it
+    for match in _INLINE.finditer(text):
+        at = match.start()
+        if at < covered or at in whole or in_scalar(at):
+            continue
+        covered = match.end(1)
+        line_start = text.rfind("\n", 0, at) + 1
+        prefix = text[line_start:at]
+        if line_start + len(prefix) - len(prefix.lstrip(" \t")) in whole:
+            continue  # part of a whole-line comment (found above)
+        before = bisect.bisect_right(end_offsets, at) - 1
+        parent = ends[before][1] if before >= 0 and ends[before][0] >= line_start else ()
+        found.append((match.group(1), Span(match.start(1), match.end(1)), parent))
     slots = [
         CommentSlot(body, span, cipher.comment_aad(parent), containers)
-        for _, body, span, parent in found
+        for body, span, parent in found
     ]
     slots += walker.item_comments
     slots.sort(key=lambda slot: slot.span.start)

