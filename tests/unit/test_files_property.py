@@ -112,8 +112,8 @@ def write(
     canonical: bool = False,
 ) -> str:
     """The document text; comments go first and between entries. `canonical`: the layout
-    a SOPS decryption writes back (YAML strings plain where they can be, else double-quoted;
-    INI comments above section headers), see the xfail tests at the end."""
+    a SOPS decryption writes back (YAML strings plain where they can be, else double-quoted),
+    see the xfail tests at the end."""
     notes = iter(comments)
     lines: list[str] = []
     mark = ";" if fmt == "ini" else "#"
@@ -150,14 +150,11 @@ def write(
             note()
     elif fmt == "ini":
         for section, entries in data.items():
-            if canonical and lines:
-                note()
             gap(section)
             lines.append(f"[{section}]")
             for key, value in entries.items():
                 lines.append(f"{key} = {value}" if n(key) % 2 else f"{key}={value}")
-            if not canonical:
-                note()
+            note()
     elif fmt == "toml":
         for key, value in data.items():
             if not isinstance(value, dict):
@@ -387,10 +384,6 @@ def test_files_property_sops_round_trip_keeps_the_data(
     """Any quoting and float notation: the decrypted document reads as the original."""
     data, comments, newline = doc.draw(documents(fmt), label="document")
     text = write(fmt, data, comments, newline)
-    if fmt == "ini":  # no comment after the last section's entries: see the xfail test below
-        lines = text.split(newline)
-        if lines[-2].startswith(";"):
-            text = newline.join(lines[:-2] + [""])
     back = _round_trip(text, fmt, age_keys)
     assert _same(loads(back, fmt, f"x.{fmt}").data, data)
 
@@ -436,13 +429,9 @@ def test_files_property_sops_yaml_key_line_comment(age_keys: tuple[Any, Any]) ->
         assert _round_trip(text, "yaml", age_keys) == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sops INI: a comment after the last section's entries is encrypted under that "
-    "section's path but read back under the appended [sops] section's, so decryption leaves it "
-    "as `; ENC[...]` (the comment is lost)",
-)
 def test_files_property_sops_ini_trailing_comment(age_keys: tuple[Any, Any]) -> None:
+    """A comment after the last section's entries comes back as text (it was encrypted under
+    that section's path and read back under the appended [sops] section's)."""
     _sops_bug("ini", "[s]\na = 1\n; note\n", age_keys)
 
 

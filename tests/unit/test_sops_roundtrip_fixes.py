@@ -105,3 +105,22 @@ def test_sops_yaml_comment_on_a_key_line_is_encrypted(
     out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
     assert _data(out, "yaml") == _data(text, "yaml")
     assert out.count("# why") == text.count("# why")
+
+
+# ---------------------------------------------------------------- 2. INI comment before [sops]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[s]\na = 1\n; note\n",
+        "; top\n[s]\na = 1\n# between\n[t]\nb = 2\n; end one\n# end two\n\n",
+    ],
+)
+def test_sops_ini_comment_after_the_last_section_decrypts(
+    text: str, age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    encrypted = _round_trip(text, "ini", age)
+    assert "note" not in _clear_text(encrypted) and "end" not in _clear_text(encrypted)
+    out = _sops_decrypt(encrypted, "ini", age[2], tmp_path)  # sops drops such a comment
+    assert _data(out, "ini") == _data(text, "ini")

@@ -46,9 +46,13 @@ def scan(text: str, name: str) -> Scanned:
         if header:
             if meta_start is not None:
                 meta_end = start
-            section = header.group(1).strip()
-            if section == "sops":
+            if header.group(1).strip() == "sops":
+                # the comments after the last section's entries stay with that section: they
+                # were encrypted under its path before the [sops] section was appended (sops
+                # itself drops such comments)
+                _attach(pending, section, comments)
                 meta_start = start
+            section = header.group(1).strip()
             _attach(pending, section, comments)
             continue
         entry = _ENTRY.match(body)
