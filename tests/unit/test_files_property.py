@@ -435,12 +435,9 @@ def test_files_property_sops_ini_trailing_comment(age_keys: tuple[Any, Any]) -> 
     _sops_bug("ini", "[s]\na = 1\n; note\n", age_keys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='sops INI: a quoted value `a = "x"` (the string \'"x"\' as files.ini_parse reads it) '
-    "decrypts to `a = x`: the data changes",
-)
 def test_files_property_sops_ini_quoted_value(age_keys: tuple[Any, Any]) -> None:
+    """A quoted value `a = "x"` (the string '"x"' as files.ini_parse reads it) decrypts to
+    the same line (it came back as `a = x`: the data changed)."""
     _sops_bug("ini", '[s]\na = "x"\n', age_keys)
 
 

@@ -124,3 +124,31 @@ def test_sops_ini_comment_after_the_last_section_decrypts(
     assert "note" not in _clear_text(encrypted) and "end" not in _clear_text(encrypted)
     out = _sops_decrypt(encrypted, "ini", age[2], tmp_path)  # sops drops such a comment
     assert _data(out, "ini") == _data(text, "ini")
+
+
+# ---------------------------------------------------------------- 3. INI values in quotes
+
+
+def test_sops_ini_quoted_values_keep_their_quotes(
+    age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    """files.ini_parse reads `a = "x"` as '"x"', go-ini as 'x' and writes it back as `a = x`:
+    such a literal is encrypted with its quotes, so both decryptions write the same line.
+    Quotes go-ini writes itself (around surrounding spaces) stay out of the value, as sops
+    encrypts it; a clear-text value is hashed as go-ini reads it, so sops checks the MAC."""
+    from gitmigrate.files.sops import decrypted_data
+
+    text = '[s]\na = "x"\nb = \'y\'\nc = " z "\npublic_unencrypted = "p"\n'
+    encrypted = _round_trip(text, "ini", age)
+    assert 'public_unencrypted = "p"' in encrypted
+    data = decrypted_data(encrypted, "ini", "x.ini", age[1])
+    assert data == {
+        ("s", "a"): '"x"',
+        ("s", "b"): "'y'",
+        ("s", "c"): " z ",
+        ("s", "public_unencrypted"): "p",
+    }
+    out = _sops_decrypt(encrypted, "ini", age[2], tmp_path)
+    expected = _data(text, "ini")  # configparser: the quotes are kept ...
+    expected["s"]["public_unencrypted"] = "p"  # ... but sops rewrites this clear-text line
+    assert _data(out, "ini") == expected

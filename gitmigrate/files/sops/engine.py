@@ -66,7 +66,7 @@ def encrypt_text(
         )
     data_key = os.urandom(32)
     age, pgp = keys.wrap(data_key, recipients)
-    values = [(leaf.value, should_encrypt(leaf.path, rule)) for leaf in scanned.leaves]
+    values = _to_encrypt(scanned, rule)
     template = Metadata("", "", age, pgp, rule, mac_only_encrypted=mac_only_encrypted)
     return _write(text, format, scanned, values, data_key, template, now)
 
@@ -189,8 +189,19 @@ def reencrypt_text(
     for slot, plain in zip(old.comments, _decrypted_comments(old, data_key), strict=True):
         if cipher.is_encrypted_value(slot.text.strip()) and _opens(slot.text, data_key, slot.aad):
             reuse[(slot.aad, "comment", plain.encode())] = slot.text.strip()
-    values = [(leaf.value, should_encrypt(leaf.path, meta.rule)) for leaf in scanned.leaves]
+    values = _to_encrypt(scanned, meta.rule)
     return _write(text, format, scanned, values, data_key, meta, now, reuse=reuse)
+
+
+def _to_encrypt(scanned: Scanned, rule: tuple[str, str]) -> list[tuple[Any, bool]]:
+    """(value, encrypt it?) per leaf of a plaintext document: a value to encrypt is taken as
+    the document layer reads it (Leaf.plaintext), one left in clear text as SOPS reads it
+    (that is what sops hashes for the MAC)."""
+    out: list[tuple[Any, bool]] = []
+    for leaf in scanned.leaves:
+        encrypt = should_encrypt(leaf.path, rule)
+        out.append((leaf.plaintext() if encrypt else leaf.value, encrypt))
+    return out
 
 
 def _opens(text: str, data_key: bytes, aad: str) -> bool:

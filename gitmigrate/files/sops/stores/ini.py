@@ -62,12 +62,18 @@ def scan(text: str, name: str) -> Scanned:
         _attach(pending, section, comments)
         key = entry.group(1)
         value, span, inline, index = _read_value(text, lines, index, start + entry.start(2), name)
+        raw = text[span.start : span.end]
         if section == "sops" and meta_start is not None and meta_end == len(text):
             flat[key] = value.replace("\\n", "\n")
             continue
         if inline is not None:
             comments.append(CommentSlot(inline[0], inline[1], cipher.comment_aad((section,))))
-        leaves.append(Leaf((section, key), value, span))
+        leaf = Leaf((section, key), value, span)
+        if raw[:1] in "\"'" and literal(value, leaf) != raw:
+            # quotes go-ini drops but would not write back (`a = "x"`): encrypt the literal
+            # with them (the string files.ini_parse reads), so the same line comes back
+            leaf = Leaf((section, key), value, span, raw=raw)
+        leaves.append(leaf)
     _attach(pending, section, comments)
     meta = unflatten(flat) if flat else None
     meta_span = None
