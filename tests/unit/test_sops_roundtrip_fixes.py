@@ -152,3 +152,31 @@ def test_sops_ini_quoted_values_keep_their_quotes(
     expected = _data(text, "ini")  # configparser: the quotes are kept ...
     expected["s"]["public_unencrypted"] = "p"  # ... but sops rewrites this clear-text line
     assert _data(out, "ini") == expected
+
+
+# ---------------------------------------------------------------- 4. quoting kept
+
+
+def test_sops_yaml_strings_come_back_in_their_quotes(
+    age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    """The ENC literal keeps the quotes of the string it replaces, so decryption writes the
+    string back in them; sops reads the quoted ENC strings as well."""
+    text = (
+        "a: 'x'\nb: \"x\"\nc: '0'\nd: \"0\"\ne: x\nf: héllo\ng: 'it''s'\nh: \"é\\u0001\"\n"
+        "i: {j: 'x', k: x}\nl:\n  - 'x'\n  - \"y\"\n"
+    )
+    encrypted = _round_trip(text, "yaml", age)
+    assert re.search(r"^a: 'ENC\[.*\]'$", encrypted, re.M)
+    assert re.search(r'^b: "ENC\[.*\]"$', encrypted, re.M)
+    assert re.search(r"^e: ENC\[.*\]$", encrypted, re.M)
+    out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
+    assert _data(out, "yaml") == _data(text, "yaml")
+
+
+def test_sops_toml_strings_come_back_in_their_quotes(
+    age: tuple[Recipients, Identities, Path],
+) -> None:
+    text = "a = 'x'\nb = \"x\"\nc = '''\nm\nn'''\nd = 'it\"s'\n[t]\ne = { f = 'g' }\n"
+    encrypted = _round_trip(text, "toml", age)
+    assert re.search(r"^a = 'ENC\[.*\]'$", encrypted, re.M)

@@ -25,6 +25,9 @@ class Leaf:
     # same bytes back (an INI value in quotes go-ini drops and would not write: `a = "x"`;
     # files.ini_parse reads it as '"x"')
     raw: str | None = None
+    # the opening quote of the literal as written (' or " or a triple one; "" when plain):
+    # an ENC value is written in the same quotes, so decryption can write them back
+    quote: str = ""
 
     def plaintext(self) -> Any:
         """The value to encrypt (and hash) for this leaf."""

@@ -28,7 +28,13 @@ def scan(text: str, name: str) -> Scanned:
     meta = raw_meta if isinstance(raw_meta, dict) else None
     newline = "\r\n" if "\r\n" in text else "\n"
     leaves = [
-        Leaf(node.path, _typed(node.value), node.span, newline=newline)
+        Leaf(
+            node.path,
+            _typed(node.value),
+            node.span,
+            newline=newline,
+            quote=_quote(text[node.span.start : node.span.start + 3]),
+        )
         for node in document.nodes.values()
         if node.path and node.path[0] != "sops" and not isinstance(node.value, dict | list)
     ]
@@ -68,6 +74,12 @@ def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[Com
     return slots
 
 
+def _quote(start: str) -> str:
+    if start in ("'''", '"""'):
+        return start
+    return start[:1] if start[:1] in ("'", '"') else ""
+
+
 def _typed(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.time) else value
 
@@ -102,6 +114,10 @@ def literal(value: Any, leaf: Leaf) -> str:
     if isinstance(value, dt.date):
         return cipher.format_time(value)
     text = str(value)
+    if leaf.quote == "'" and "'" not in text and "\n" not in text and text.isprintable():
+        return f"'{text}'"  # a literal string (an ENC one too) stays one
+    if leaf.quote == "'''" and "'''" not in text and ("\n" not in text or leaf.newline == "\n"):
+        return "'''" + ("\n" if "\n" in text else "") + text + "'''"
     multi_line = "\n" in text and leaf.newline == "\n" and '"""' not in text
     if multi_line and not re.search(r'[\\\x00-\x08\x0b-\x1f\x7f]|"$', text):
         return '"""\n' + text + '"""'  # the newline after the opening quotes is not part of it

@@ -121,7 +121,10 @@ class _Walker:
             start, end = node.start_mark.index, node.end_mark.index
             if node.style in ("|", ">"):
                 end = _block_end(self.text, start, end)
-            leaf = Leaf(path, _value(node), Span(start, end), inner_flow, indent, self.newline)
+            quote = node.style if node.style in ("'", '"') else ""
+            leaf = Leaf(
+                path, _value(node), Span(start, end), inner_flow, indent, self.newline, quote=quote
+            )
             self.leaves.append(leaf)
 
 
@@ -263,10 +266,13 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
 
 
 def literal(value: Any, leaf: Leaf) -> str:
-    """The YAML text for a leaf's new value: ENC strings plain (quoted in flow style), plaintext
-    as YAML reads it back with the same type."""
+    """The YAML text for a leaf's new value: an ENC string in the quotes of the literal it
+    replaces (plain ones plain, double-quoted in flow style), so decryption can write a string
+    back in its quotes; plaintext as YAML reads it back with the same type."""
     if isinstance(value, str) and cipher.ENC_RE.match(value):
-        return json.dumps(value) if leaf.flow else value
+        if leaf.quote == "'":
+            return f"'{value}'"
+        return json.dumps(value) if leaf.flow or leaf.quote else value
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -289,6 +295,19 @@ _RESERVED = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"}
 
 
 def _string(text: str, leaf: Leaf) -> str:
+    """A string in the quotes its ENC literal had (see `literal`): a plain ENC was a plain
+    string. In flow style a plain string's ENC is double-quoted too, so there `"` gives the
+    form SOPS-like tools write: plain for simple words, else double quotes."""
+    from gitmigrate.files.scalars import render_scalar
+
+    if leaf.quote == "'" and "\n" not in text and text.isprintable():
+        return render_scalar(text, "yaml", like="'")
+    if leaf.quote == '"' and not leaf.flow:
+        return render_scalar(text, "yaml", like='"')
+    if not leaf.flow and leaf.quote == "":
+        plain = render_scalar(text, "yaml")
+        if plain[:1] not in ("'", '"'):
+            return plain
     if _SAFE_PLAIN.fullmatch(text) and text.lower() not in _RESERVED and not text.endswith(" "):
         return text
     lines = text.split("\n")
