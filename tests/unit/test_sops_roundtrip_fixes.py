@@ -180,3 +180,28 @@ def test_sops_toml_strings_come_back_in_their_quotes(
     text = "a = 'x'\nb = \"x\"\nc = '''\nm\nn'''\nd = 'it\"s'\n[t]\ne = { f = 'g' }\n"
     encrypted = _round_trip(text, "toml", age)
     assert re.search(r"^a = 'ENC\[.*\]'$", encrypted, re.M)
+
+
+# ---------------------------------------------------------------- 5. float notation kept
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("yaml", "a: 1.0e-05\nb: 1.5e+300\nc: 0.5\nd: 1.0\ne: .5\nf: {g: 1E-5}\n"),
+        ("json", '{"a": 1e-05, "b": 1.5e+300, "c": 0.5, "d": 1.0, "e": 1e5}\n'),
+        ("toml", "a = 1e-05\nb = 1.5e+300\nc = 0.5\nd = 1.0\n"),
+    ],
+)
+def test_sops_float_comes_back_in_its_notation(
+    fmt: str, text: str, age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    """The float's own text is encrypted (Go's ParseFloat reads it); the MAC hashes the float
+    as SOPS formats it, so sops -d checks it and reads the same numbers."""
+    from gitmigrate.files.sops import decrypted_data
+
+    encrypted = _round_trip(text, fmt, age)
+    assert decrypted_data(encrypted, fmt, f"x.{fmt}", age[1])[("b",)] == 1.5e300
+    if fmt != "toml":  # sops has no TOML store
+        out = _sops_decrypt(encrypted, fmt, age[2], tmp_path)
+        assert _data(out, fmt) == _data(text, fmt)

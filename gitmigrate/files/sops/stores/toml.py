@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from gitmigrate.errors import UsageError
@@ -38,6 +39,7 @@ def scan(text: str, name: str) -> Scanned:
         for node in document.nodes.values()
         if node.path and node.path[0] != "sops" and not isinstance(node.value, dict | list)
     ]
+    leaves = [_float_text(leaf, text) for leaf in leaves]
     leaves.sort(key=lambda leaf: leaf.span.start)
     return Scanned(leaves, _comments(text, leaves, meta_span), meta, meta_span)
 
@@ -74,6 +76,15 @@ def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[Com
     return slots
 
 
+def _float_text(leaf: Leaf, text: str) -> Leaf:
+    if not isinstance(leaf.value, float):
+        return leaf
+    written = text[leaf.span.start : leaf.span.end]
+    return replace(
+        leaf, value=cipher.keep_float_text(leaf.value, written, literal(leaf.value, leaf))
+    )
+
+
 def _quote(start: str) -> str:
     if start in ("'''", '"""'):
         return start
@@ -105,6 +116,8 @@ def literal(value: Any, leaf: Leaf) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, cipher.FloatText):
+        return value.text
     if isinstance(value, float):
         text = cipher.format_float(value)
         special = {"NaN": "nan", "+Inf": "inf", "-Inf": "-inf"}

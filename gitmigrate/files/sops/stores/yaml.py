@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from gitmigrate.errors import FileFormatError, UsageError
@@ -125,6 +126,9 @@ class _Walker:
             leaf = Leaf(
                 path, _value(node), Span(start, end), inner_flow, indent, self.newline, quote=quote
             )
+            if isinstance(leaf.value, float):
+                kept = cipher.keep_float_text(leaf.value, node.value, literal(leaf.value, leaf))
+                leaf = replace(leaf, value=kept)
             self.leaves.append(leaf)
 
 
@@ -279,6 +283,8 @@ def literal(value: Any, leaf: Leaf) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, cipher.FloatText):
+        return value.text
     if isinstance(value, float):
         text = cipher.format_float(value)
         special = {"NaN": ".nan", "+Inf": ".inf", "-Inf": "-.inf"}
