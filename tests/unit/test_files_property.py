@@ -473,7 +473,9 @@ def test_files_property_sops_float_exponent(fmt: str, text: str, age_keys: tuple
 @pytest.mark.xfail(
     strict=True,
     reason="sops: a document without a final newline comes back with one (the sops block is "
-    "appended on a line of its own and removed with it)",
+    "appended on a line of its own and removed with it). Kept: tests/conformance/test_sops.py "
+    "(not ours) asserts this ending for comments.yaml (as sops -d writes it); the fix is on "
+    "branch sops-fixes-final-newline, to merge once that assertion is back == text",
 )
 @pytest.mark.parametrize(
     ("fmt", "text"),

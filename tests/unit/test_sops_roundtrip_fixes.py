@@ -205,3 +205,18 @@ def test_sops_float_comes_back_in_its_notation(
     if fmt != "toml":  # sops has no TOML store
         out = _sops_decrypt(encrypted, fmt, age[2], tmp_path)
         assert _data(out, fmt) == _data(text, fmt)
+
+
+# ---------------------------------------------------------------- 6. (part) no final newline
+
+
+def test_sops_yaml_block_without_final_newline_is_removed_whole(
+    age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    """An encrypted YAML file whose final newline was dropped (an editor) decrypts without a
+    line of the sops block left behind (`    version: ...` stayed), as sops -d reads it."""
+    text = "a: b\n# end\n"
+    encrypted = encrypt_text(text, "yaml", "x.yaml", age[0]).rstrip("\n")
+    assert decrypt_text(encrypted, "yaml", "x.yaml", age[1]) == text
+    out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
+    assert _data(out, "yaml") == _data(text, "yaml")

@@ -54,7 +54,8 @@ def scan(text: str, name: str) -> Scanned:
             meta = _plain(value_node)
             start = text.rfind("\n", 0, key_node.start_mark.index) + 1
             end = pairs[index + 1][0].start_mark.index if index + 1 < len(pairs) else len(text)
-            meta_span = Span(start, _line_start(text, end))
+            # to the end of the file even when its last line has no newline
+            meta_span = Span(start, end if end == len(text) else _line_start(text, end))
             continue
         walker.entry(key_node, value_node, ())
     comments = _comments(text, walker, meta_span)
