@@ -220,3 +220,15 @@ def test_sops_yaml_block_without_final_newline_is_removed_whole(
     assert decrypt_text(encrypted, "yaml", "x.yaml", age[1]) == text
     out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
     assert _data(out, "yaml") == _data(text, "yaml")
+
+
+def test_sops_yaml_comment_only_document_is_encrypted(
+    age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    """A YAML document of comments only (no mapping yet) has them encrypted too (they stayed
+    in clear text, under a sops block)."""
+    text = "# why\n\n  # why\n"
+    encrypted = _round_trip(text, "yaml", age)
+    assert "why" not in _clear_text(encrypted)
+    out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
+    assert out.count("# why") == 2

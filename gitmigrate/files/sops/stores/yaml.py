@@ -36,8 +36,8 @@ def scan(text: str, name: str) -> Scanned:
                 name, line, col, "a second YAML document", "encrypt one document per file"
             ) from None
         raise FileFormatError(name, line, col, detail) from None
-    if root is None:
-        return Scanned(leaves=[])
+    if root is None:  # empty, or comments only: they are encrypted all the same
+        return Scanned([], _comments(text, _Walker(text, name), None))
     if not isinstance(root, MappingNode):
         raise UsageError(f"{name}: the document is not a mapping", "SOPS encrypts mappings only")
     if root.flow_style:
