@@ -232,3 +232,15 @@ def test_sops_yaml_comment_only_document_is_encrypted(
     assert "why" not in _clear_text(encrypted)
     out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
     assert out.count("# why") == 2
+
+
+def test_sops_dotenv_with_crlf_lines_decrypts_with_sops(
+    age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    """A CRLF .env file keeps its line endings, and its sops_ lines end with LF: sops splits at
+    LF only and refused the file (`parsing time "...\\r"`)."""
+    text = "# why\r\nA=b\r\nB=c d\r\n"
+    encrypted = _round_trip(text, "env", age)
+    assert "\r\nsops_" not in encrypted.split("sops_", 1)[1]
+    out = _sops_decrypt(encrypted, "env", age[2], tmp_path)
+    assert out == "# why\nA=b\nB=c d\n"
