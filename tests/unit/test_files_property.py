@@ -470,13 +470,6 @@ def test_files_property_sops_float_exponent(fmt: str, text: str, age_keys: tuple
     _sops_bug(fmt, text, age_keys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sops: a document without a final newline comes back with one (the sops block is "
-    "appended on a line of its own and removed with it). Kept: tests/conformance/test_sops.py "
-    "(not ours) asserts this ending for comments.yaml (as sops -d writes it); the fix is on "
-    "branch sops-fixes-final-newline, to merge once that assertion is back == text",
-)
 @pytest.mark.parametrize(
     ("fmt", "text"),
     [("yaml", "a: b"), ("toml", 'a = "b"'), ("ini", "[s]\na = b"), ("env", "A=b")],
@@ -484,4 +477,6 @@ def test_files_property_sops_float_exponent(fmt: str, text: str, age_keys: tuple
 def test_files_property_sops_no_final_newline(
     fmt: str, text: str, age_keys: tuple[Any, Any]
 ) -> None:
+    """A document without a final newline comes back without one (its encrypted form ends
+    without one too)."""
     _sops_bug(fmt, text, age_keys)

@@ -214,10 +214,11 @@ def test_sops_yaml_block_without_final_newline_is_removed_whole(
     age: tuple[Recipients, Identities, Path], tmp_path: Path
 ) -> None:
     """An encrypted YAML file whose final newline was dropped (an editor) decrypts without a
-    line of the sops block left behind (`    version: ...` stayed), as sops -d reads it."""
+    line of the sops block left behind (`    version: ...` stayed), as sops -d reads it; the
+    document then ends without a newline too."""
     text = "a: b\n# end\n"
     encrypted = encrypt_text(text, "yaml", "x.yaml", age[0]).rstrip("\n")
-    assert decrypt_text(encrypted, "yaml", "x.yaml", age[1]) == text
+    assert decrypt_text(encrypted, "yaml", "x.yaml", age[1]) == text.rstrip("\n")
     out = _sops_decrypt(encrypted, "yaml", age[2], tmp_path)
     assert _data(out, "yaml") == _data(text, "yaml")
 
@@ -244,3 +245,35 @@ def test_sops_dotenv_with_crlf_lines_decrypts_with_sops(
     assert "\r\nsops_" not in encrypted.split("sops_", 1)[1]
     out = _sops_decrypt(encrypted, "env", age[2], tmp_path)
     assert out == "# why\nA=b\nB=c d\n"
+
+
+# ---------------------------------------------------------------- 6. no final newline
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("yaml", "a: b"),
+        ("yaml", "a: b\r\nc: x  # y"),
+        ("toml", 'a = "b"\n# end'),
+        ("ini", "[s]\na = b\n; end"),
+        ("env", "A=b\n# end"),
+        ("json", '{"a": 1}'),
+        ("yaml", "a: b\n"),
+    ],
+)
+def test_sops_final_newline_is_kept_as_it_was(
+    fmt: str, text: str, age: tuple[Recipients, Identities, Path], tmp_path: Path
+) -> None:
+    """The encrypted file ends with a newline exactly when the document does, so decryption
+    (and rotation) give the ending back; sops -d reads such a file."""
+    from gitmigrate.files.sops import rotate_text
+
+    encrypted = _round_trip(text, fmt, age)
+    assert encrypted.endswith("\n") == text.endswith("\n")
+    rotated = rotate_text(encrypted, fmt, f"x.{fmt}", age[1])
+    assert rotated.endswith("\n") == text.endswith("\n")
+    assert decrypt_text(rotated, fmt, f"x.{fmt}", age[1]) == text
+    if fmt != "toml":
+        out = _sops_decrypt(encrypted, fmt, age[2], tmp_path)
+        assert _data(out, fmt) == _data(text, fmt)
