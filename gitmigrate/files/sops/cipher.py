@@ -29,6 +29,37 @@ class Comment:
     text: str
 
 
+class FloatText(float):
+    """A float with the text it was written as where that is not the text a decryption would
+    write (`1e-05`, `1.5e+300`): that text is what gets encrypted, so the float comes back as
+    it was. Go's ParseFloat reads it (sops -d decrypts it) and the MAC hashes the float as
+    SOPS formats it, so sops checks the same MAC."""
+
+    text: str
+
+    def __new__(cls, text: str) -> FloatText:
+        value = super().__new__(cls, float(text))
+        value.text = text
+        return value
+
+
+# the float literals Go's strconv.ParseFloat reads as YAML, JSON and TOML mean them
+_FLOAT_TEXT = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def keep_float_text(value: Any, text: str, written: str) -> Any:
+    """`value` as a FloatText when it is a float written as `text` and a decryption would
+    write it as `written` instead; else `value` itself."""
+    if (
+        isinstance(value, float)
+        and text != written
+        and _FLOAT_TEXT.fullmatch(text)
+        and float(text) == value
+    ):
+        return FloatText(text)
+    return value
+
+
 def is_encrypted_value(value: Any) -> bool:
     return isinstance(value, str) and ENC_RE.match(value) is not None
 
@@ -69,6 +100,8 @@ def to_bytes(value: Any) -> bytes:
         return b"True" if value else b"False"
     if isinstance(value, int):
         return str(value).encode()
+    if isinstance(value, FloatText):
+        return value.text.encode()
     if isinstance(value, float):
         return format_float(value).encode()
     if isinstance(value, dt.datetime | dt.date):
@@ -84,6 +117,8 @@ def mac_bytes(value: Any) -> bytes:
     """The bytes a value adds to the MAC: as `to_bytes`, except that an integer past int64 is
     hashed as SOPS sees it (a float: Go's shortest digits), so SOPS checks the same MAC."""
     if isinstance(value, int) and not isinstance(value, bool) and type_of(value) == "float":
+        return format_float(float(value)).encode()
+    if isinstance(value, FloatText):
         return format_float(float(value)).encode()
     return to_bytes(value)
 
@@ -129,7 +164,8 @@ def from_bytes(plain: bytes, kind: str) -> Any:
     if kind == "float":
         if re.fullmatch(r"-?\d+", text) and not _INT64[0] <= int(text) <= _INT64[1]:
             return int(text)  # an integer past int64, written exactly (SOPS reads a float)
-        return float(text.replace("+Inf", "inf").replace("-Inf", "-inf"))
+        value = float(text.replace("+Inf", "inf").replace("-Inf", "-inf"))
+        return keep_float_text(value, text, format_float(value))
     if kind == "bool":
         if text in ("1", "t", "T", "TRUE", "true", "True"):
             return True

@@ -66,7 +66,7 @@ def encrypt_text(
         )
     data_key = os.urandom(32)
     age, pgp = keys.wrap(data_key, recipients)
-    values = [(leaf.value, should_encrypt(leaf.path, rule)) for leaf in scanned.leaves]
+    values = _to_encrypt(scanned, rule)
     template = Metadata("", "", age, pgp, rule, mac_only_encrypted=mac_only_encrypted)
     return _write(text, format, scanned, values, data_key, template, now)
 
@@ -92,7 +92,24 @@ def _decrypt(
     edits += _comment_edits(format, scanned, data_key)
     if scanned.meta_span:
         edits.append((scanned.meta_span, ""))
-    return replace_spans(text, edits)
+    plain = replace_spans(text, edits)
+    if scanned.meta_span and scanned.meta_span.end == len(text):
+        return _close(plain, _bare(text), format)
+    return plain
+
+
+def _bare(text: str) -> bool:
+    """A document without a final newline: its encrypted form has none either (the sops
+    block, appended on lines of its own, then ends without one), so decryption can tell."""
+    return bool(text) and not text.endswith("\n")
+
+
+def _close(text: str, bare: bool, format: str) -> str:
+    """`text` without its final newline when the document had none (JSON keeps its own
+    ending: the sops block goes inside the root object)."""
+    if not bare or format == "json" or not text.endswith("\n"):
+        return text
+    return text[:-2] if text.endswith("\r\n") else text[:-1]
 
 
 def decrypted_data(text: str, format: str, name: str, identities: Identities) -> dict[KeyPath, Any]:
@@ -154,7 +171,7 @@ def update_keys(
     if scanned.meta_span:
         edits.append((scanned.meta_span, ""))
     body = replace_spans(text, edits)
-    return str(store_for(format).append_meta(body, new_meta.to_dict()))
+    return _close(str(store_for(format).append_meta(body, new_meta.to_dict())), _bare(text), format)
 
 
 def reencrypt_text(
@@ -189,8 +206,19 @@ def reencrypt_text(
     for slot, plain in zip(old.comments, _decrypted_comments(old, data_key), strict=True):
         if cipher.is_encrypted_value(slot.text.strip()) and _opens(slot.text, data_key, slot.aad):
             reuse[(slot.aad, "comment", plain.encode())] = slot.text.strip()
-    values = [(leaf.value, should_encrypt(leaf.path, meta.rule)) for leaf in scanned.leaves]
+    values = _to_encrypt(scanned, meta.rule)
     return _write(text, format, scanned, values, data_key, meta, now, reuse=reuse)
+
+
+def _to_encrypt(scanned: Scanned, rule: tuple[str, str]) -> list[tuple[Any, bool]]:
+    """(value, encrypt it?) per leaf of a plaintext document: a value to encrypt is taken as
+    the document layer reads it (Leaf.plaintext), one left in clear text as SOPS reads it
+    (that is what sops hashes for the MAC)."""
+    out: list[tuple[Any, bool]] = []
+    for leaf in scanned.leaves:
+        encrypt = should_encrypt(leaf.path, rule)
+        out.append((leaf.plaintext() if encrypt else leaf.value, encrypt))
+    return out
 
 
 def _opens(text: str, data_key: bytes, aad: str) -> bool:
@@ -283,7 +311,7 @@ def _write(
         mac=mac.seal(digest, data_key, lastmodified),
         version=SOPS_VERSION,
     )
-    return str(store.append_meta(body, meta.to_dict()))
+    return _close(str(store.append_meta(body, meta.to_dict())), _bare(text), format)
 
 
 def _edits(format: str, scanned: Scanned, values: list[tuple[Any, bool]]) -> list[tuple[Span, str]]:

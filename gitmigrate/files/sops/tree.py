@@ -21,6 +21,17 @@ class Leaf:
     flow: bool = False  # inside a YAML flow collection: an ENC string must be quoted
     indent: int = 0  # column of the entry (for block scalars)
     newline: str = "\n"  # the document's line ending (for block scalars)
+    # the literal to encrypt instead of `value` where decrypting `value` would not write the
+    # same bytes back (an INI value in quotes go-ini drops and would not write: `a = "x"`;
+    # files.ini_parse reads it as '"x"')
+    raw: str | None = None
+    # the opening quote of the literal as written (' or " or a triple one; "" when plain):
+    # an ENC value is written in the same quotes, so decryption can write them back
+    quote: str = ""
+
+    def plaintext(self) -> Any:
+        """The value to encrypt (and hash) for this leaf."""
+        return self.value if self.raw is None else self.raw
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,9 @@ def append_meta(text: str, block: dict[str, Any]) -> str:
     if text and not text.endswith("\n"):
         text += newline
     lines = [f"sops_{key}={_escape(value)}" for key, value in flatten(block).items()]
-    return text + newline.join(lines) + newline
+    # "\n" even in a CRLF file: sops splits lines at "\n" only, and a "\r" left at the end
+    # of sops_lastmodified makes it refuse the file
+    return text + "\n".join(lines) + "\n"
 
 
 _ORDER = "SOPS writes its sops_ variables last; restore the file from git"

@@ -46,9 +46,13 @@ def scan(text: str, name: str) -> Scanned:
         if header:
             if meta_start is not None:
                 meta_end = start
-            section = header.group(1).strip()
-            if section == "sops":
+            if header.group(1).strip() == "sops":
+                # the comments after the last section's entries stay with that section: they
+                # were encrypted under its path before the [sops] section was appended (sops
+                # itself drops such comments)
+                _attach(pending, section, comments)
                 meta_start = start
+            section = header.group(1).strip()
             _attach(pending, section, comments)
             continue
         entry = _ENTRY.match(body)
@@ -58,12 +62,18 @@ def scan(text: str, name: str) -> Scanned:
         _attach(pending, section, comments)
         key = entry.group(1)
         value, span, inline, index = _read_value(text, lines, index, start + entry.start(2), name)
+        raw = text[span.start : span.end]
         if section == "sops" and meta_start is not None and meta_end == len(text):
             flat[key] = value.replace("\\n", "\n")
             continue
         if inline is not None:
             comments.append(CommentSlot(inline[0], inline[1], cipher.comment_aad((section,))))
-        leaves.append(Leaf((section, key), value, span))
+        leaf = Leaf((section, key), value, span)
+        if raw[:1] in "\"'" and literal(value, leaf) != raw:
+            # quotes go-ini drops but would not write back (`a = "x"`): encrypt the literal
+            # with them (the string files.ini_parse reads), so the same line comes back
+            leaf = Leaf((section, key), value, span, raw=raw)
+        leaves.append(leaf)
     _attach(pending, section, comments)
     meta = unflatten(flat) if flat else None
     meta_span = None

@@ -20,7 +20,7 @@ def scan(text: str, name: str) -> Scanned:
     if not isinstance(document.data, dict):
         raise UsageError(f"{name}: the document is not a JSON object", "SOPS encrypts objects only")
     leaves = [
-        Leaf(node.path, node.value, node.span)
+        Leaf(node.path, _float_text(node.value, text[node.span.start : node.span.end]), node.span)
         for node in document.nodes.values()
         if node.path and node.path[0] != "sops" and not isinstance(node.value, dict | list)
     ]
@@ -31,6 +31,12 @@ def scan(text: str, name: str) -> Scanned:
     return Scanned(leaves, [], meta, sops.entry)  # the member with one separator
 
 
+def _float_text(value: Any, written: str) -> Any:
+    if isinstance(value, float) and not isinstance(value, bool):
+        return cipher.keep_float_text(value, written, cipher.format_float(value))
+    return value
+
+
 def literal(value: Any, leaf: Leaf) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -38,6 +44,8 @@ def literal(value: Any, leaf: Leaf) -> str:
         return "null"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, cipher.FloatText):
+        return value.text
     if isinstance(value, float):
         return cipher.format_float(value)
     if isinstance(value, str):

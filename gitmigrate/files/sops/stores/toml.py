@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from gitmigrate.errors import UsageError
@@ -28,10 +29,17 @@ def scan(text: str, name: str) -> Scanned:
     meta = raw_meta if isinstance(raw_meta, dict) else None
     newline = "\r\n" if "\r\n" in text else "\n"
     leaves = [
-        Leaf(node.path, _typed(node.value), node.span, newline=newline)
+        Leaf(
+            node.path,
+            _typed(node.value),
+            node.span,
+            newline=newline,
+            quote=_quote(text[node.span.start : node.span.start + 3]),
+        )
         for node in document.nodes.values()
         if node.path and node.path[0] != "sops" and not isinstance(node.value, dict | list)
     ]
+    leaves = [_float_text(leaf, text) for leaf in leaves]
     leaves.sort(key=lambda leaf: leaf.span.start)
     return Scanned(leaves, _comments(text, leaves, meta_span), meta, meta_span)
 
@@ -68,6 +76,21 @@ def _comments(text: str, leaves: list[Leaf], meta_span: Span | None) -> list[Com
     return slots
 
 
+def _float_text(leaf: Leaf, text: str) -> Leaf:
+    if not isinstance(leaf.value, float):
+        return leaf
+    written = text[leaf.span.start : leaf.span.end]
+    return replace(
+        leaf, value=cipher.keep_float_text(leaf.value, written, literal(leaf.value, leaf))
+    )
+
+
+def _quote(start: str) -> str:
+    if start in ("'''", '"""'):
+        return start
+    return start[:1] if start[:1] in ("'", '"') else ""
+
+
 def _typed(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.time) else value
 
@@ -93,6 +116,8 @@ def literal(value: Any, leaf: Leaf) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, cipher.FloatText):
+        return value.text
     if isinstance(value, float):
         text = cipher.format_float(value)
         special = {"NaN": "nan", "+Inf": "inf", "-Inf": "-inf"}
@@ -102,6 +127,10 @@ def literal(value: Any, leaf: Leaf) -> str:
     if isinstance(value, dt.date):
         return cipher.format_time(value)
     text = str(value)
+    if leaf.quote == "'" and "'" not in text and "\n" not in text and text.isprintable():
+        return f"'{text}'"  # a literal string (an ENC one too) stays one
+    if leaf.quote == "'''" and "'''" not in text and ("\n" not in text or leaf.newline == "\n"):
+        return "'''" + ("\n" if "\n" in text else "") + text + "'''"
     multi_line = "\n" in text and leaf.newline == "\n" and '"""' not in text
     if multi_line and not re.search(r'[\\\x00-\x08\x0b-\x1f\x7f]|"$', text):
         return '"""\n' + text + '"""'  # the newline after the opening quotes is not part of it

@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from gitmigrate.errors import FileFormatError, UsageError
@@ -35,8 +36,8 @@ def scan(text: str, name: str) -> Scanned:
                 name, line, col, "a second YAML document", "encrypt one document per file"
             ) from None
         raise FileFormatError(name, line, col, detail) from None
-    if root is None:
-        return Scanned(leaves=[])
+    if root is None:  # empty, or comments only: they are encrypted all the same
+        return Scanned([], _comments(text, _Walker(text, name), None))
     if not isinstance(root, MappingNode):
         raise UsageError(f"{name}: the document is not a mapping", "SOPS encrypts mappings only")
     if root.flow_style:
@@ -53,7 +54,8 @@ def scan(text: str, name: str) -> Scanned:
             meta = _plain(value_node)
             start = text.rfind("\n", 0, key_node.start_mark.index) + 1
             end = pairs[index + 1][0].start_mark.index if index + 1 < len(pairs) else len(text)
-            meta_span = Span(start, _line_start(text, end))
+            # to the end of the file even when its last line has no newline
+            meta_span = Span(start, end if end == len(text) else _line_start(text, end))
             continue
         walker.entry(key_node, value_node, ())
     comments = _comments(text, walker, meta_span)
@@ -68,6 +70,11 @@ class _Walker:
         self.leaves: list[Leaf] = []
         self.item_comments: list[CommentSlot] = []  # comments SOPS wrote as list items
         self.anchors: list[tuple[int, int, KeyPath]] = []  # (line, column, parent) per entry
+        self.keys: list[Span] = []  # every key's text (a `#` in it starts no comment)
+        # (offset, container): a comment later on the line belongs to that container, as
+        # yaml.v3 attaches it for SOPS (after a key: the key's mapping; after a flow
+        # collection: the collection)
+        self.ends: list[tuple[int, KeyPath]] = []
         self.seen: set[int] = set()
 
     def entry(self, key_node: Any, value_node: Any, parent: KeyPath, flow: bool = False) -> None:
@@ -76,6 +83,8 @@ class _Walker:
             raise UsageError(f"{self.name}: a key under {where} is not a string", _KEYS_HINT)
         mark = key_node.start_mark
         self.anchors.append((mark.line, mark.column, parent))
+        self.keys.append(Span(mark.index, key_node.end_mark.index))
+        self.ends.append((key_node.end_mark.index, parent))
         self.node(value_node, (*parent, key_node.value), mark.column, flow)
 
     def node(self, node: Any, path: KeyPath, indent: int, flow: bool) -> None:
@@ -88,6 +97,8 @@ class _Walker:
             )
         self.seen.add(id(node))
         inner_flow = flow or bool(getattr(node, "flow_style", False))
+        if getattr(node, "flow_style", False) and isinstance(node, MappingNode | SequenceNode):
+            self.ends.append((node.end_mark.index, path))
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
                 self.entry(key_node, value_node, path, inner_flow)
@@ -112,7 +123,13 @@ class _Walker:
             start, end = node.start_mark.index, node.end_mark.index
             if node.style in ("|", ">"):
                 end = _block_end(self.text, start, end)
-            leaf = Leaf(path, _value(node), Span(start, end), inner_flow, indent, self.newline)
+            quote = node.style if node.style in ("'", '"') else ""
+            leaf = Leaf(
+                path, _value(node), Span(start, end), inner_flow, indent, self.newline, quote=quote
+            )
+            if isinstance(leaf.value, float):
+                kept = cipher.keep_float_text(leaf.value, node.value, literal(leaf.value, leaf))
+                leaf = replace(leaf, value=kept)
             self.leaves.append(leaf)
 
 
@@ -180,19 +197,25 @@ def _plain(node: Any) -> Any:
 
 
 _COMMENT = re.compile(r"^([ \t]*)#(.*?)\r?$", re.M)
-_INLINE = re.compile(r"[ \t]+#([^\r\n]*)")
+_INLINE = re.compile(r"(?<=[ \t])#(?=([^\r\n]*))")  # lookahead: a `#` in a scalar ends none
 
 
 def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[CommentSlot]:
-    """Whole-line comments outside block scalars and the sops block, and comments after a
-    value on its line. SOPS (yaml.v3) gives a line comment the path of the mapping of the entry
-    it precedes at its column, else of the last entry before it at its column, else the root;
-    a comment after a value gets that value's mapping."""
+    """Every comment outside the scalars and the sops block: whole-line ones, and those after
+    something on their line (a value, a key, a flow collection). SOPS (yaml.v3) gives a line
+    comment the path of the mapping of the entry it precedes at its column, else of the last
+    entry before it at its column, else the root; a comment after a value or a key gets the
+    mapping holding that entry, one after a flow collection that collection."""
     inside = sorted(
-        [leaf.span for leaf in walker.leaves] + ([meta_span] if meta_span else []),
+        [leaf.span for leaf in walker.leaves] + walker.keys + ([meta_span] if meta_span else []),
         key=lambda span: span.start,
     )
     starts = [span.start for span in inside]
+
+    def in_scalar(at: int) -> bool:
+        index = bisect.bisect_right(starts, at) - 1
+        return index >= 0 and at < inside[index].end
+
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     anchors = sorted(walker.anchors, key=lambda anchor: anchor[0])
     anchor_lines = [anchor[0] for anchor in anchors]
@@ -201,13 +224,20 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
         lines, parents = by_column.setdefault(column, ([], []))
         lines.append(line_no)
         parents.append(parent)
-    containers = tuple(sorted({cipher.comment_aad(p) for _, _, p in anchors} | {":"}))
-    found: list[tuple[int, str, Span, KeyPath]] = []
+    ends = sorted(
+        [(leaf.span.end, leaf.path[:-1]) for leaf in walker.leaves] + walker.ends,
+        key=lambda end: end[0],
+    )
+    end_offsets = [end[0] for end in ends]
+    paths = {p for _, _, p in anchors} | {p for _, p in ends}
+    containers = tuple(sorted({cipher.comment_aad(p) for p in paths} | {":"}))
+    found: list[tuple[str, Span, KeyPath]] = []
+    whole: set[int] = set()
     for match in _COMMENT.finditer(text):
         at = match.start(2) - 1
-        index = bisect.bisect_right(starts, at) - 1
-        if index >= 0 and at < inside[index].end:
+        if in_scalar(at):
             continue
+        whole.add(at)
         line = bisect.bisect_right(line_starts, at) - 1
         column = len(match.group(1).expandtabs())
         after = bisect.bisect_right(anchor_lines, line)
@@ -217,15 +247,23 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
             lines, parents = by_column.get(column, ([], []))
             before = bisect.bisect_left(lines, line) - 1
             parent = parents[before] if before >= 0 else ()
-        found.append((at, match.group(2), Span(match.start(2), match.end(2)), parent))
-    for leaf in walker.leaves:
-        inline = _INLINE.match(text, leaf.span.end)
-        if inline and not (meta_span and meta_span.start <= leaf.span.end < meta_span.end):
-            span = Span(inline.start(1), inline.end(1))
-            found.append((span.start, inline.group(1), span, leaf.path[:-1]))
+        found.append((match.group(2), Span(match.start(2), match.end(2)), parent))
+    covered = -1  # a `#` inside a comment is part of it
+    for match in _INLINE.finditer(text):
+        at = match.start()
+        if at < covered or at in whole or in_scalar(at):
+            continue
+        covered = match.end(1)
+        line_start = text.rfind("\n", 0, at) + 1
+        prefix = text[line_start:at]
+        if line_start + len(prefix) - len(prefix.lstrip(" \t")) in whole:
+            continue  # part of a whole-line comment (found above)
+        before = bisect.bisect_right(end_offsets, at) - 1
+        parent = ends[before][1] if before >= 0 and ends[before][0] >= line_start else ()
+        found.append((match.group(1), Span(match.start(1), match.end(1)), parent))
     slots = [
         CommentSlot(body, span, cipher.comment_aad(parent), containers)
-        for _, body, span, parent in found
+        for body, span, parent in found
     ]
     slots += walker.item_comments
     slots.sort(key=lambda slot: slot.span.start)
@@ -233,16 +271,21 @@ def _comments(text: str, walker: _Walker, meta_span: Span | None) -> list[Commen
 
 
 def literal(value: Any, leaf: Leaf) -> str:
-    """The YAML text for a leaf's new value: ENC strings plain (quoted in flow style), plaintext
-    as YAML reads it back with the same type."""
+    """The YAML text for a leaf's new value: an ENC string in the quotes of the literal it
+    replaces (plain ones plain, double-quoted in flow style), so decryption can write a string
+    back in its quotes; plaintext as YAML reads it back with the same type."""
     if isinstance(value, str) and cipher.ENC_RE.match(value):
-        return json.dumps(value) if leaf.flow else value
+        if leaf.quote == "'":
+            return f"'{value}'"
+        return json.dumps(value) if leaf.flow or leaf.quote else value
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, cipher.FloatText):
+        return value.text
     if isinstance(value, float):
         text = cipher.format_float(value)
         special = {"NaN": ".nan", "+Inf": ".inf", "-Inf": "-.inf"}
@@ -259,6 +302,19 @@ _RESERVED = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"}
 
 
 def _string(text: str, leaf: Leaf) -> str:
+    """A string in the quotes its ENC literal had (see `literal`): a plain ENC was a plain
+    string. In flow style a plain string's ENC is double-quoted too, so there `"` gives the
+    form SOPS-like tools write: plain for simple words, else double quotes."""
+    from gitmigrate.files.scalars import render_scalar
+
+    if leaf.quote == "'" and "\n" not in text and text.isprintable():
+        return render_scalar(text, "yaml", like="'")
+    if leaf.quote == '"' and not leaf.flow:
+        return render_scalar(text, "yaml", like='"')
+    if not leaf.flow and leaf.quote == "":
+        plain = render_scalar(text, "yaml")
+        if plain[:1] not in ("'", '"'):
+            return plain
     if _SAFE_PLAIN.fullmatch(text) and text.lower() not in _RESERVED and not text.endswith(" "):
         return text
     lines = text.split("\n")
