@@ -468,9 +468,8 @@ def _encrypt_only(case: Case, homes: dict[str, dict[str, str]], tmp: Path) -> No
     for value in _strings(plain_data):  # no value left as a plain scalar
         assert not re.search(rf"(:|-)\s+{re.escape(value)}\s*$", body, re.M), value
     back = decrypt_text(ours, "yaml", case.path, _identities(homes["key1"]))
-    # byte-identical, comments included; two inputs have no final newline, and the sops
-    # block is appended on a line of its own, so decryption ends with one (as `sops -d` does)
-    assert back == (text if text.endswith("\n") else text + "\n")
+    # byte-identical, comments included, and the final newline too (two inputs have none)
+    assert back == text
     path = tmp / "ours.yaml"
     path.write_text(ours, encoding="utf-8")
     done = _sops(["-d", str(path)], env, tmp)
