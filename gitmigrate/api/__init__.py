@@ -35,6 +35,15 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         kinds,
         start,
     )
+    from gitmigrate.api.config import (
+        ConfigStep,
+        config_convert,
+        config_merge,
+        config_move,
+        config_rename,
+        config_set,
+        config_unset,
+    )
     from gitmigrate.api.data import DataVerification, data_validate, data_verify
     from gitmigrate.api.planning import (
         PlanReport,
@@ -94,6 +103,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
 _LAZY = {
     "CallbackReporter": "gitmigrate.api.progress",
     "CleanupReport": "gitmigrate.api.running",
+    "ConfigStep": "gitmigrate.api.config",
     "Confirm": "gitmigrate.api.running",
     "DEFAULT_BATCH": "gitmigrate.data.options",
     "DataVerification": "gitmigrate.api.data",
@@ -133,6 +143,12 @@ _LAZY = {
     "add_step": "gitmigrate.api.authoring",
     "apply": "gitmigrate.api.running",
     "cleanup": "gitmigrate.api.running",
+    "config_convert": "gitmigrate.api.config",
+    "config_merge": "gitmigrate.api.config",
+    "config_move": "gitmigrate.api.config",
+    "config_rename": "gitmigrate.api.config",
+    "config_set": "gitmigrate.api.config",
+    "config_unset": "gitmigrate.api.config",
     "copy_data": "gitmigrate.api.authoring",
     "data_validate": "gitmigrate.api.data",
     "data_verify": "gitmigrate.api.data",
@@ -163,6 +179,7 @@ _LAZY = {
 _SUBMODULES = frozenset(
     {
         "authoring",
+        "config",
         "data",
         "interrupts",
         "planning",
@@ -192,6 +209,7 @@ __all__ = [
     "DEFAULT_BATCH",
     "CallbackReporter",
     "CleanupReport",
+    "ConfigStep",
     "Confirm",
     "DataVerification",
     "Initialised",
@@ -231,6 +249,12 @@ __all__ = [
     "add_step",
     "apply",
     "cleanup",
+    "config_convert",
+    "config_merge",
+    "config_move",
+    "config_rename",
+    "config_set",
+    "config_unset",
     "copy_data",
     "data_validate",
     "data_verify",
