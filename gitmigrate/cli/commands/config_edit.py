@@ -191,8 +191,10 @@ def config_merge_command(
     ctx: click.Context, files: tuple[str, ...], env: str | None, out: str, summary: str | None,
     target: str | None, schema: str | None, print_only: bool, as_json: bool,
 ) -> None:  # fmt: skip
-    """Merge BASE OVERLAY... (later wins; maps deep-merge; lists replace unless marked
-    !append/!delete or in a __merge__ table) into --out."""
+    """Merge layered files (BASE OVERLAY..., or --env's) into --out.
+
+    Later files win; maps deep-merge; lists replace unless marked (YAML !append/!delete, a
+    __merge__ table in TOML/JSON)."""
     result = api.config_merge(
         repo_from(ctx), [_path(f, target) for f in files], out=_path(out, target), env=env,
         summary=summary, target=target, schema=_schema(schema), print_only=print_only,
