@@ -257,3 +257,64 @@ def config_merge(
     return _commit(opened, "merge", options, summary=summary,
                    default_summary=f"merge {shown} into {options['out']}", target=target,
                    schema=schema, env=env, print_only=print_only)  # fmt: skip
+
+
+def config_encrypt(
+    repo: RepoLike,
+    file: PathLike,
+    *,
+    keys: str | None = None,
+    age: Sequence[str] = (),
+    pgp: Sequence[str] = (),
+    env: str | None = None,
+    summary: str | None = None,
+    target: str | None = None,
+    print_only: bool = False,
+) -> ConfigStep:
+    """Encrypt FILE's values in place, SOPS-compatible (`keys`: only key paths matching this
+    regex). Recipients: `age`/`pgp`, else the environment's keys, else .sops.yaml's creation
+    rules. The plaintext never enters the step (its diff is not kept)."""
+    opened = open_repo(repo)
+    path = _file(opened, file, target)
+    options: dict[str, Any] = {"file": path, "keys": keys, "age": list(age) or None,
+                               "pgp": list(pgp) or None}  # fmt: skip
+    return _commit(opened, "encrypt", options, summary=summary,
+                   default_summary=f"encrypt {path}", target=target, schema=None, env=env,
+                   print_only=print_only)  # fmt: skip
+
+
+def config_rotate(
+    repo: RepoLike,
+    file: PathLike,
+    *,
+    summary: str | None = None,
+    target: str | None = None,
+    print_only: bool = False,
+) -> ConfigStep:
+    """Re-encrypt every value of FILE with a new data key (the identities of the environment:
+    SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, gpg)."""
+    opened = open_repo(repo)
+    path = _file(opened, file, target)
+    return _commit(opened, "rotate", {"file": path}, summary=summary,
+                   default_summary=f"rotate the data key of {path}", target=target,
+                   schema=None, env=None, print_only=print_only)  # fmt: skip
+
+
+def config_update_keys(
+    repo: RepoLike,
+    file: PathLike,
+    *,
+    age: Sequence[str] = (),
+    pgp: Sequence[str] = (),
+    env: str | None = None,
+    summary: str | None = None,
+    target: str | None = None,
+    print_only: bool = False,
+) -> ConfigStep:
+    """Re-wrap FILE's data key for new recipients (`migrate-secrets`); values unchanged."""
+    opened = open_repo(repo)
+    path = _file(opened, file, target)
+    options: dict[str, Any] = {"file": path, "age": list(age) or None, "pgp": list(pgp) or None}
+    return _commit(opened, "update-keys", options, summary=summary,
+                   default_summary=f"update the recipients of {path}", target=target,
+                   schema=None, env=env, print_only=print_only)  # fmt: skip
