@@ -54,23 +54,25 @@ def test_print_then_commit_then_apply_plan_and_roll_back(repo: Path, run_cli: Cl
     out = repo / "docs/plan-outputs/cfg"
     plan_md = (out / "migration-plan.md").read_text()
     assert "app.yaml: server.port" in plan_md and "changed: 80 -> 8080" in plan_md
-    assert "app.yaml: server.hostname" in plan_md
+    assert "| app.yaml: server.host | renamed: server.hostname |" in plan_md
+    assert "verify checks that app.yaml has server.port = 8080" in plan_md
     scripts = out / "migration-scripts"
     # the scripts need only git: undo both steps, then redo them
-    for name in ("002-rename-server-host-to-hostname-in-app-yaml.down.sh",
-                 "001-raise-the-port.down.sh"):  # fmt: skip
-        subprocess.run(["sh", str(scripts / name)], cwd=repo, check=True)
+    for pattern in ("002-*.down.sh", "001-*.down.sh"):
+        (script,) = scripts.glob(pattern)
+        subprocess.run(["sh", str(script)], cwd=repo, check=True)
     assert (repo / "app.yaml").read_text() == YAML
-    for name in ("001-raise-the-port.up.sh",
-                 "002-rename-server-host-to-hostname-in-app-yaml.up.sh"):  # fmt: skip
-        subprocess.run(["sh", str(scripts / name)], cwd=repo, check=True)
+    for pattern in ("001-*.up.sh", "002-*.up.sh"):
+        (script,) = scripts.glob(pattern)
+        subprocess.run(["sh", str(script)], cwd=repo, check=True)
     assert (repo / "app.yaml").read_text() == after
     git(repo, "reset", "-q", "--hard")
     git(repo, "clean", "-fdq", "docs")
 
     reviewed = run_cli("review", cwd=repo)
     assert reviewed.exit_code == 0, reviewed.stderr
-    assert "sets server.port in app.yaml to 8080" in reviewed.stdout
+    assert "| app.yaml has server.port = 8080 |" in reviewed.stdout
+    assert "| app.yaml has server.hostname and no longer server.host |" in reviewed.stdout
 
     rolled = run_cli("rollback", "--target", ".", "--all", "--yes", cwd=repo)
     assert rolled.exit_code == 0, rolled.stderr

@@ -52,15 +52,16 @@ def _common(func: F) -> F:
 
 
 def _path(name: str, target: str | None) -> str:
-    """FILE as the API takes it: absolute from the current directory (repository files), or
-    as given (relative to an outside tree)."""
+    """FILE as the API takes it: absolute from the current directory (`-C DIR`'s, when given)
+    for repository files, or as given (relative to an outside tree)."""
     if target not in (None, "."):
         return name
-    return os.path.abspath(name)
+    base = repo_from(click.get_current_context())
+    return os.path.abspath(os.path.join(base or os.curdir, name))
 
 
 def _schema(schema: str | None) -> str | None:
-    return None if schema is None else os.path.abspath(schema)
+    return None if schema is None else _path(schema, None)
 
 
 def _render(result: api.ConfigStep, as_json: bool) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -37,7 +37,9 @@ class KeyChange:
     def line(self) -> str:
         """`config/app.yaml: server.port changed 80 -> 8080`."""
         values = ""
-        if self.old is not None and self.new is not None:
+        if self.what in ("renamed", "moved"):
+            values = f" to {self.new}"
+        elif self.old is not None and self.new is not None:
             values = f" {self.old} -> {self.new}"
         elif self.new is not None:
             values = f" = {self.new}"
@@ -83,9 +85,10 @@ def from_files(
         except Exception:  # noqa: BLE001 - not a config file we can read: a file-level row
             out.append(KeyChange(path, "(root)", "created" if old is None else "changed"))
             continue
-        from gitmigrate.files.diff import diff_data
-
-        for change in diff_data(before, now):
+        if options.op in ("rename", "move") and old is not None:
+            out.append(_relocated(path, before, now, options))
+            continue
+        for change in _diff(before, now):
             key = format_key(change.path)
             out.append(
                 KeyChange(
@@ -97,6 +100,48 @@ def from_files(
                 )
             )
     return out
+
+
+def _relocated(path: str, before: Any, now: Any, options: ConfigOptions) -> KeyChange:
+    """A rename or move as one row: the key, where it went (its value unchanged)."""
+    from gitmigrate.files.keypath import format_key, parse_key
+
+    old, new = parse_key(str(options.key)), parse_key(str(options.new_key))
+    if options.op == "rename" and len(new) == 1 and len(old) > 1:
+        new = (*old[:-1], *new)
+    what = "renamed" if options.op == "rename" else "moved"
+    return KeyChange(path, format_key(old), what, None, format_key(new))
+
+
+def _diff(before: Any, now: Any) -> list[Any]:
+    """files.diff.diff_data (files-transforms); until that lands, the same walk here."""
+    try:
+        from gitmigrate.files.diff import diff_data
+    except ImportError:  # pragma: no cover - removed once files-transforms is merged
+        return list(_walk(before, now, ()))
+    return list(diff_data(before, now))
+
+
+@dataclass(frozen=True)
+class _Change:
+    path: tuple[str | int, ...]
+    what: str
+    old: Any
+    new: Any
+
+
+def _walk(a: Any, b: Any, path: tuple[str | int, ...]) -> Iterator[_Change]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a:
+            if key not in b:
+                yield _Change((*path, key), "removed", a[key], None)
+            else:
+                yield from _walk(a[key], b[key], (*path, key))
+        for key in b:
+            if key not in a:
+                yield _Change((*path, key), "added", None, b[key])
+    elif a != b or type(a) is not type(b):
+        yield _Change(path, "changed", a, b)
 
 
 def from_options(options: ConfigOptions) -> list[KeyChange]:

@@ -50,6 +50,28 @@ def what(options: ConfigOptions) -> str:
     return text
 
 
+def expectation(options: ConfigOptions) -> str:
+    """What verify checks, in words."""
+    from gitmigrate.kinds.config.changes import HIDDEN, is_secret_key
+    from gitmigrate.kinds.config.transform import as_display
+
+    file, key, new = options.file, options.key, options.new_key
+    if options.op == "set":
+        value = HIDDEN if is_secret_key(str(key)) else as_display(options.value)
+        return f"{file} has {key} = {value}"
+    if options.op == "unset":
+        return f"{file} has no key {key}"
+    if options.op in ("rename", "move"):
+        if options.op == "rename" and "." not in str(new) and "." in str(key):
+            new = f"{str(key).rsplit('.', 1)[0]}.{new}"
+        return f"{file} has {new} and no longer {key}"
+    if options.op == "convert":
+        return f"{options.converted_path} parses as {options.to}"
+    if options.op == "merge":
+        return f"{options.out} holds the merge of {', '.join(options.sources)}"
+    return f"{file} is encrypted"
+
+
 def describe_config(step: Step, dialect: str | None, note: Mapping[str, Any]) -> Description:
     options = options_of(step.options, f"{step.path}/step.toml [options]")
     changes, losses = recorded(step)
@@ -63,9 +85,9 @@ def describe_config(step: Step, dialect: str | None, note: Mapping[str, Any]) ->
         if outside
         else "the inverse of the step commit's diff (the engine commits it)"
     )
-    verify = "the change is in " + ", ".join(objects)
+    verify = expectation(options)
     if "schema.json" in step.files:
-        verify += f" and they satisfy the schema {options.schema or 'schema.json'}"
+        verify += f", and {', '.join(objects)} satisfy the schema {options.schema or 'schema.json'}"
     details = tuple((f"{c.file}: {c.key}", _cell(c.what, c.old, c.new)) for c in changes)
     details += tuple((f"{x.file}: {x.key}", f"LOST: {x.reason}") for x in losses)
     return Description(
@@ -81,9 +103,7 @@ def describe_config(step: Step, dialect: str | None, note: Mapping[str, Any]) ->
         restore_check="verify checks the change; rollback restores the files byte for byte",
         verify=verify,
         verify_expected=False,
-        validation=f"verify checks that {verify.removeprefix('the change is in ')}"
-        if "schema.json" in step.files
-        else f"verify checks that {verify}",
+        validation=f"verify checks that {verify}",
         details_title="Config changes (key-level diff):",
         details=details or (("(no key-level diff recorded)", what(options)),),
         show_options=True,
