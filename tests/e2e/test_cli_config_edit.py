@@ -133,3 +133,19 @@ def test_steps_on_an_outside_tree(repo: Path, run_cli: CliRunner, tmp_path: Path
     assert (deployed / "app.yaml").read_text() == YAML
     assert sorted(p.name for p in deployed.iterdir() if not p.name.startswith(".gitmigrate-l")) \
         == ["app.yaml"]  # fmt: skip
+
+
+def test_a_later_step_on_the_same_key_does_not_fail_the_earlier_one(
+    repo: Path, run_cli: CliRunner
+) -> None:
+    for value in ("8080", "9090"):
+        added = run_cli("config", "set", "app.yaml", "server.port", value, cwd=repo)
+        assert added.exit_code == 0, added.stderr
+    applied = run_cli("apply", "--target", ".", cwd=repo)
+    assert applied.exit_code == 0, applied.stderr
+    assert run_cli("verify", "--target", ".", cwd=repo).exit_code == 0
+    rolled = run_cli("rollback", "--target", ".", "--all", "--yes", cwd=repo)
+    assert rolled.exit_code == 0, rolled.stderr
+    assert (repo / "app.yaml").read_text() == YAML
+    again = run_cli("apply", "--target", ".", cwd=repo)  # rolled back: the change is gone
+    assert again.exit_code == 1 and "revert the rollback commit" in again.stderr

@@ -148,11 +148,29 @@ def verify_step(step: Step, ctx: StepContext) -> list[Finding]:
     target = tree_of(ctx)
     options = options_of(step.options, f"{step.path}/step.toml [options]")
     read = reader(target.root)
-    findings = [Finding("error", "config", message) for message in expected_state(read, options)]
+    severity = "error"
+    if target.repository and superseded(target.root, step, options.outputs):
+        severity = "warning"  # a later commit changed the files again: not this step's fault
+    findings = [Finding(severity, "config", message) for message in expected_state(read, options)]
     schema = schema_of(step)
-    if schema is not None and not findings:
+    if schema is not None and not any(f.severity == "error" for f in findings):
         findings += [
             Finding("error", "config-schema", message)
             for message in problems(schema, read, options.outputs)
         ]
     return findings
+
+
+def superseded(root: Path, step: Step, files: tuple[str, ...]) -> bool:
+    """In the repository: whether a later commit (a later step, a plain edit) changed the
+    step's files again, so they need not hold its result any more. A rollback commit of this
+    step does not count: after it the change is truly gone, and verify must say so."""
+    if not step.commit:
+        return False
+    from gitmigrate.core.gitstore import GitRepo
+
+    repo = GitRepo(root)
+    log = repo.run("log", "--format=%B%x00", f"{step.commit}..HEAD", "--", *files, check=False)
+    if not log.strip() or f"Migrate-Rollback: {step.id}\n" in log:
+        return False
+    return True
