@@ -195,6 +195,12 @@ def _insert(doc: Document, path: KeyPath, value: Any) -> list[Edit]:
             )
     for part in reversed(tail):
         value = {part: value}
+    if doc.format == "yaml" and doc.text.startswith("*", parent.span.start) and parent.path:
+        raise UsageError(
+            f"{format_key(parent.path)} in {doc.name} is an alias "
+            f"({doc.text[parent.span.start : parent.span.end]}); its keys live at the anchor",
+            "set the key under the anchored value, or replace the alias with a value",
+        )
     if isinstance(parent.value, list):
         if head != len(parent.value):
             raise UsageError(
@@ -360,7 +366,14 @@ def _is_header(doc: Document, node: Node) -> bool:
 
 def _insert_line(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
     """INI and .env: `key = value` after the section's (the file's) last entry."""
-    literal = render_scalar(value, doc.format)
+    if doc.format == "env" or parent.path:
+        if isinstance(value, dict | list):
+            raise UsageError(
+                f"{doc.name}: {'.env' if doc.format == 'env' else 'INI'} values are strings; "
+                f"{key} cannot hold a table or list",
+                "give a KEY (.env) or SECTION.KEY (INI) and a string value",
+            )
+        literal = render_scalar(value, doc.format)
     if doc.format == "env":
         line = f"{key}={literal}\n"
         entries = [n.entry.end for n in doc.nodes.values() if n.path]
@@ -494,6 +507,8 @@ _MISSING = object()
 
 
 def _expected(value: Any, fmt: str) -> Any:
+    if isinstance(value, dict) and fmt == "ini":
+        return {k: _expected(v, fmt) for k, v in value.items()}
     if fmt in ("ini", "env"):
         if value is None:
             return ""

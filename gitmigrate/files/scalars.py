@@ -206,6 +206,11 @@ def _ini(value: Any, like: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
+    if text != text.strip():
+        raise UsageError(
+            f"INI cannot hold a value that starts or ends with blanks: {text!r}",
+            "configparser strips them when it reads; drop them from the value",
+        )
     if "\n" in text:
         indent = "    "
         return ("\n" + indent).join(text.split("\n"))

@@ -49,9 +49,13 @@ def changed_value(value: Any) -> Any:
         return value + 1
     if isinstance(value, dt.datetime | dt.date):
         return value + dt.timedelta(days=1)
+    if isinstance(value, dt.time):
+        return value.replace(hour=(value.hour + 1) % 24)
     if value is None:
         return "now set"
-    return f"{value} (changed)" if "\n" not in value else value + "one more line\n"
+    if "\n" not in value:
+        return f"{value} (changed)".strip()
+    return value.rstrip("\n") + "\none more line" + ("\n" if value.endswith("\n") else "")
 
 
 def aliased(doc: Document, path: KeyPath) -> bool:
@@ -77,7 +81,7 @@ def expected_with(data: Any, path: KeyPath, value: Any) -> Any:
     return out
 
 
-@pytest.mark.parametrize("name", STRUCTURED)
+@pytest.mark.parametrize("name", ALL)
 def test_set_every_leaf_changes_only_its_lines(name: str) -> None:
     doc = doc_of(name)
     for node in list(doc.leaves()):
@@ -96,7 +100,7 @@ def test_set_every_leaf_changes_only_its_lines(name: str) -> None:
         assert changed_lines(doc.text, text) <= lines_of(doc, node.entry), format_key(node.path)
 
 
-@pytest.mark.parametrize("name", STRUCTURED)
+@pytest.mark.parametrize("name", ALL)
 def test_unset_every_key_changes_only_its_entry(name: str) -> None:
     doc = doc_of(name)
     for path, node in doc.nodes.items():
