@@ -105,3 +105,32 @@ def test_a_step_for_an_outside_tree_holds_the_operation_only(repo: Path, tmp_pat
     with pytest.raises(UsageError) as caught:
         api.config_set(repo, "app.yaml", "a", 1, target="dev")  # a database target
     assert "is a database" in caught.value.message
+
+
+def test_a_binary_or_broken_file_is_refused_with_where(repo: Path) -> None:
+    (repo / "blob.yaml").write_bytes(b"a: 1\n\x00\x01\x02")
+    (repo / "bad.toml").write_text('[server]\nport = 80\nhost = "x\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "odd files")
+    before = snapshot(repo)
+    with pytest.raises(UsageError) as binary:
+        api.config_set(repo, "blob.yaml", "a", 2)
+    assert "binary" in binary.value.message
+    with pytest.raises(UsageError) as broken:
+        api.config_set(repo, "bad.toml", "server.port", 81)
+    assert broken.value.message.startswith("bad.toml:3:")
+    assert snapshot(repo) == before
+
+
+def test_set_in_every_format_keeps_the_other_lines(repo: Path) -> None:
+    from tests.unit.test_config_kind_support import FILES
+
+    for name, key in (("app.toml", "server.port"), ("app.json", "server.port"),
+                      ("app.ini", "server.port"), (".env", "PORT")):  # fmt: skip
+        api.config_set(repo, name, key, "8080", parse=True)
+        new = (repo / name).read_text().splitlines()
+        old = FILES[name].splitlines()
+        assert len(new) == len(old)
+        assert [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b] == [
+            next(i for i, line in enumerate(old) if "80" in line)
+        ]
