@@ -24,7 +24,7 @@ from gitmigrate.kinds.config.changes import CHANGES_FILE, KeyChange, dump, from_
 from gitmigrate.kinds.config.options import SECRET_OPS, ConfigOptions, options_of, tree_path
 from gitmigrate.kinds.config.run import reader
 from gitmigrate.kinds.config.transform import Loss, outcome
-from gitmigrate.kinds.config.validation import SCHEMA_FILE, problems
+from gitmigrate.kinds.config.validation import SCHEMA_FILE, judged
 
 KIND = "config"
 
@@ -67,6 +67,8 @@ def completed(raw: Mapping[str, Any], config: ProjectConfig) -> dict[str, Any]:
             out["sources"] = list(env.config)
         if not out.get("schema") and env.schema:
             out["schema"] = env.schema
+        if out.get("op") != "merge" and env.config:
+            out.setdefault("layers", list(env.config))
         if out.get("op") in ("encrypt", "update-keys") and not (out.get("age") or out.get("pgp")):
             out.setdefault("age", list(env.keys.age))
             out.setdefault("pgp", list(env.keys.pgp))
@@ -105,7 +107,9 @@ def _authored(request: AuthorRequest) -> tuple[StepFiles, ConfigOptions, str]:
 
         schema = json.loads(files[SCHEMA_FILE])
         after = {**{p: read(p) for p in options.outputs}, **result.files}
-        found = problems(schema, lambda p: after[p] if p in after else read(p), result.files)
+        found = judged(
+            schema, lambda p: after[p] if p in after else read(p), result.files, options.layers
+        )
         if found:
             raise BlockedError(
                 f"the {options.op} makes the config invalid against {options.schema}: {found[0]}"

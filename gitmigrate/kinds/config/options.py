@@ -59,6 +59,7 @@ class ConfigOptions:
     age: tuple[str, ...] = ()
     pgp: tuple[str, ...] = ()
     schema: str | None = None
+    layers: tuple[str, ...] = ()  # the environment's files: the schema judges their merge
     env: str | None = None
     target: str | None = None
 
@@ -106,7 +107,7 @@ class ConfigOptions:
                 out["value"] = self.value
         if self.lossy:
             out["lossy"] = True
-        for name in ("sources", "age", "pgp"):
+        for name in ("sources", "layers", "age", "pgp"):
             if getattr(self, name):
                 out[name] = list(getattr(self, name))
         return out
@@ -136,7 +137,7 @@ def options_of(raw: Mapping[str, Any], where: str = "[options]") -> ConfigOption
         from gitmigrate.files.formats import format_of
 
         format_of("", str(raw["to"]))  # an unknown format is a UsageError listing them
-    for name in ("file", "out", "schema", *(["sources"] if raw.get("sources") else [])):
+    for name in ("file", "out", "schema", "sources", "layers"):
         for path in _as_list(raw.get(name)):
             tree_path(path, name)
     return ConfigOptions(
@@ -150,6 +151,7 @@ def options_of(raw: Mapping[str, Any], where: str = "[options]") -> ConfigOption
         out=_str(raw.get("out")),
         lossy=bool(raw.get("lossy", False)),
         sources=tuple(str(s) for s in _as_list(raw.get("sources"))),
+        layers=tuple(str(s) for s in _as_list(raw.get("layers"))),
         keys=_str(raw.get("keys")),
         age=tuple(str(s) for s in _as_list(raw.get("age"))),
         pgp=tuple(str(s) for s in _as_list(raw.get("pgp"))),

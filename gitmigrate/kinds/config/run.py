@@ -22,7 +22,7 @@ from gitmigrate.kinds.config.backups import Backup, digest, write_atomically
 from gitmigrate.kinds.config.check import expected_state
 from gitmigrate.kinds.config.options import ConfigOptions, options_of
 from gitmigrate.kinds.config.transform import Reader, outcome
-from gitmigrate.kinds.config.validation import problems, schema_of
+from gitmigrate.kinds.config.validation import judged, schema_of
 
 
 def tree_of(ctx: StepContext) -> TreeTarget:
@@ -88,7 +88,7 @@ def _computed(step: Step, options: ConfigOptions, read: Reader) -> dict[str, byt
     schema = schema_of(step)
     if schema is not None:
         after = _overlay(read, changed)
-        found = problems(schema, after, changed)
+        found = judged(schema, after, changed, options.layers)
         if found:
             raise StepFailedError(
                 step.id,
@@ -156,7 +156,7 @@ def verify_step(step: Step, ctx: StepContext) -> list[Finding]:
     if schema is not None and not any(f.severity == "error" for f in findings):
         findings += [
             Finding("error", "config-schema", message)
-            for message in problems(schema, read, options.outputs)
+            for message in judged(schema, read, options.outputs, options.layers)
         ]
     return findings
 

@@ -60,6 +60,30 @@ def problems(schema: dict[str, Any], read: Reader, files: Iterable[str]) -> list
     return found
 
 
+def layered_problems(schema: dict[str, Any], read: Reader, layers: Iterable[str]) -> list[str]:
+    """The same for an environment: its layers merged (later wins), each problem at the
+    file and line of the layer that gave the value."""
+    from gitmigrate.files import merge, validate
+
+    merged = merge.merge_layers([document(read, path) for path in layers])
+    return [
+        f"{p.file}:{p.line}: {_key(p.path)}: {p.message}" if p.file and p.line
+        else f"{_key(p.path)}: {p.message}"
+        for p in validate.validate(merged.data, schema, origins=merged.origins)
+    ]  # fmt: skip
+
+
+def judged(
+    schema: dict[str, Any], read: Reader, files: Iterable[str], layers: tuple[str, ...]
+) -> list[str]:
+    """What the schema finds: the environment's merge when the step names one (and changes
+    one of its layers), else each changed file on its own."""
+    changed = list(files)
+    if layers and any(path in layers for path in changed):
+        return layered_problems(schema, read, layers)
+    return problems(schema, read, changed)
+
+
 def _key(path: Any) -> str:
     from gitmigrate.files.keypath import format_key
 
