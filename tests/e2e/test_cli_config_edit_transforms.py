@@ -50,7 +50,7 @@ def test_convert_and_merge_steps(repo: Path, run_cli: CliRunner) -> None:
     converted = run_cli("config", "convert", "app.json", "--to", "toml", cwd=repo)
     assert converted.exit_code == 0, converted.stderr
     assert not (repo / "app.json").exists() and "port = 80" in (repo / "app.toml").read_text()
-    merged = run_cli("config", "merge", "--env", "prod", "--out", "prod.yaml.out", "--json",
+    merged = run_cli("config", "merge", "--env", "prod", "--out", "prod.merged.yaml", "--json",
                      cwd=repo)  # fmt: skip
     assert merged.exit_code == 0, merged.stderr
     assert json.loads(merged.stdout)["committed"] is True

@@ -51,7 +51,8 @@ def test_a_conversion_that_loses_values_needs_lossy_and_lists_them(repo: Path) -
     step = api.config_convert(repo, "nulls.yaml", to="env", out="nulls.env", lossy=True).step
     assert step is not None and (repo / "nulls.yaml").exists()  # --out keeps the source
     losses = json.loads((repo / step.path / "changes.json").read_text())["losses"]
-    assert [(x["file"], x["key"]) for x in losses] == [("nulls.yaml", "b")]
+    assert [(x["file"], x["key"]) for x in losses] == [("nulls.yaml", "a"), ("nulls.yaml", "b")]
+    assert "null" in losses[1]["reason"]
     note = ConfigKind().note(step, "tree")
     assert note["config"]["losses"] and note["impact"]["destructive"]
 
@@ -80,7 +81,7 @@ def test_merge_of_an_environment(repo: Path) -> None:
     "options",
     [
         {"op": "convert", "file": "app.json", "to": "toml"},
-        {"op": "convert", "file": "app.yaml", "to": "json", "out": "out/app.json"},
+        {"op": "convert", "file": "app.yaml", "to": "json", "out": "out/app.json", "lossy": True},
         {"op": "merge", "sources": ["app.yaml", "over.yaml"], "out": "merged.yaml"},
     ],
 )
