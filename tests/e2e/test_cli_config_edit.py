@@ -149,3 +149,14 @@ def test_a_later_step_on_the_same_key_does_not_fail_the_earlier_one(
     assert (repo / "app.yaml").read_text() == YAML
     again = run_cli("apply", "--target", ".", cwd=repo)  # rolled back: the change is gone
     assert again.exit_code == 1 and "revert the rollback commit" in again.stderr
+
+
+def test_add_config_authors_the_same_step(repo: Path, run_cli: CliRunner) -> None:
+    added = run_cli("add", "config", "-o", "op=unset", "-o", "file=app.yaml",
+                    "-o", "key=server.host", "-m", "drop the host", cwd=repo)  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert (repo / "app.yaml").read_text() == "# app\nserver:\n  port: 80\n"
+    assert "migrations/cfg/001-drop-the-host/changes.json" in git(
+        repo, "show", "--name-only", "--format=", "HEAD"
+    )
+    assert run_cli("apply", "--target", ".", cwd=repo).exit_code == 0

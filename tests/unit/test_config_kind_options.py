@@ -65,3 +65,9 @@ def test_outputs_of_a_convert() -> None:
     assert replace.outputs == ("conf/app.json", "conf/app.yaml")
     keep = options_of({"op": "convert", "file": "app.json", "to": "toml", "out": "x/app.toml"})
     assert keep.outputs == ("x/app.toml",) and not keep.replaces_source
+
+
+def test_flags_from_add_config_are_text() -> None:
+    raw = {"op": "convert", "file": "a.json", "to": "yaml", "lossy": "false"}
+    assert options_of(raw).lossy is False
+    assert options_of({**raw, "lossy": "true"}).lossy is True

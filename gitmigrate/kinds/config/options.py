@@ -116,6 +116,7 @@ class ConfigOptions:
 def options_of(raw: Mapping[str, Any], where: str = "[options]") -> ConfigOptions:
     """Typed options from step.toml's [options] (or an API call's mapping); what is missing or
     of the wrong type is a UsageError naming the option."""
+    raw = {k: _flag(v) if k in ("lossy", "null") else v for k, v in raw.items()}
     op = raw.get("op")
     if op not in OPS:
         raise UsageError(
@@ -170,6 +171,13 @@ def tree_path(path: str, what: str = "file") -> str:
             "give a path inside it, relative to its root",
         )
     return clean.as_posix()
+
+
+def _flag(value: Any) -> Any:
+    """`add config -o lossy=false` gives text: "true"/"false" as booleans."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
 
 
 def _str(value: Any) -> str | None:
