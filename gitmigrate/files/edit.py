@@ -264,10 +264,7 @@ def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
         return _flow_add(doc, parent, items, literal)
     if fmt == "toml":
         if not parent.flow:
-            raise UsageError(
-                f"{format_key(parent.path)} is an array of [[tables]]; add one by hand",
-                "or set the whole array as an inline value",
-            )
+            return _append_table(doc, parent, value)
         return _flow_add(doc, parent, items, render_value(value, "toml", 0))
     if fmt != "yaml":
         raise UsageError(f"{fmt} files hold no lists", "set a key")
@@ -279,6 +276,28 @@ def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
     else:
         body = render_value(value, "yaml", pad + 2) + "\n"
     return _at_line_end(doc, last.entry.end, f"{' ' * pad}- {body}")
+
+
+def _append_table(doc: Document, parent: Node, value: Any) -> list[Edit]:
+    """A new `[[name]]` table after the last one of an array of tables (and its sub-tables)."""
+    if not isinstance(value, dict) or any(isinstance(p, int) for p in parent.path):
+        raise UsageError(
+            f"{format_key(parent.path)} in {doc.name} is an array of [[tables]]; "
+            "a new item is a table at the top level of the array",
+            'give a table value: \'{"name": "x"}\', or add the [[table]] by hand',
+        )
+    header = ".".join(render_key(str(p), "toml") for p in parent.path)
+    body = "".join(
+        f"{render_key(k, 'toml')} = {render_value(v, 'toml', 0)}\n" for k, v in value.items()
+    )
+    ends = [
+        n.entry.end
+        for p, n in doc.nodes.items()
+        if p[: len(parent.path)] == parent.path and n.entry.end > n.entry.start
+    ]
+    at = max(ends)
+    lead = "\n" if doc.text[at - 1 : at] != "\n" else ""
+    return [(Span(at, at), f"{lead}\n[[{header}]]\n{body}")]
 
 
 def _flow_add(doc: Document, parent: Node, items: list[Node], literal: str) -> list[Edit]:
