@@ -21,6 +21,13 @@ CASES = [
     ("yaml", "text: >\n  folded\n  more\nkeep: |+\n  kept\n\nafter: 1\n"),
     ("yaml", "a: &x\n  - 1\nb: *x\nc: !!str 12\nd: 'it''s'\ne: \"tab\\there\"\n"),
     ("yaml", "a:\n    deep:\n        deeper: 1\n    other: 2\n"),
+    # found by a random round of ruamel.yaml dumps: empty values inside compact nested lists,
+    # and single-pair mappings written inside a flow list
+    (
+        "yaml",
+        "r:\n  -   - k0:\n          k0: 6\n          k1:\n        k.2:\n          - \n      - k0:\n          k0: 2\no: 1\n",
+    ),
+    ("yaml", "a: [k0: s36, {b: 1}]\nb: {k: [x: 1]}\n"),
     ("json", '[1, [2, 3], {"a": null}]'),
     ("json", '{"a":{"b":{"c":[]}},"d":"e"}\n'),
     ("json", '{\n    "x": 1,\n    "y": [\n        true,\n        false\n    ]\n}\n'),
