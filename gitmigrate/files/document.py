@@ -88,8 +88,12 @@ class Document:
         if found is not None:
             return found
         parent = path[:-1]
-        siblings = [format_key(p) for p in self.nodes if len(p) == len(path) and p[:-1] == parent]
-        known = ", ".join(siblings[:12]) or "none"
+        while parent and parent not in self.nodes:  # name the keys where the path goes astray
+            parent = parent[:-1]
+        depth = len(parent) + 1
+        siblings = [format_key(p) for p in self.nodes if len(p) == depth and p[:-1] == parent]
+        more = f" (and {len(siblings) - 12} more)" if len(siblings) > 12 else ""
+        known = ", ".join(siblings[:12]) + more or "none"
         raise UsageError(
             f"{self.name} has no key {format_key(path)}",
             f"keys there: {known}",

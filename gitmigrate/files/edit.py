@@ -59,10 +59,10 @@ def unset(doc: Document, path: KeyPath, *, verify: bool = True) -> str:
     node = doc.node(path)
     parent = doc.nodes[path[:-1]]
     siblings = _children(doc, parent.path)
-    if len(siblings) == 1 and parent.path and doc.format != "toml":
+    if len(siblings) == 1 and (parent.path or parent.flow) and doc.format != "toml":
         edits = _empty_container(doc, parent, node)
     else:
-        edits = [(span, "") for span in _entry_spans(doc, node)]
+        edits = [(span, "") for span in _blank_line_too(doc, _entry_spans(doc, node))]
     if doc.format == "yaml":
         _refuse_used_anchors(doc, path, [span for span, _ in edits])
     text = replace_spans(doc.text, edits)
@@ -152,6 +152,8 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         indent = first.column - 1
         if isinstance(node.value, list):
             indent = _column(doc, doc.text.rfind("-", 0, first.span.start)) - 1
+        if isinstance(value, dict):  # `key:` over an indentless `- a` list: a map goes deeper
+            indent = max(indent, node.column - 1 + 2)
     else:
         indent = node.column - 1 + 2
     if node.key is None:  # a list item: the block starts after its dash
@@ -483,6 +485,30 @@ def _entry_spans(doc: Document, node: Node) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+def _blank_line_too(doc: Document, spans: list[Span]) -> list[Span]:
+    """A removed TOML [table] between two blank lines takes one of them along, so the tables
+    around it stay one blank line apart."""
+    if doc.format != "toml":
+        return spans
+    out: list[Span] = []
+    for span in spans:
+        text = doc.text
+        header = text.startswith("[", span.start)
+        above = span.start == 0 or text[: span.start].endswith(("\n\n", "\n\r\n"))
+        for blank in ("\r\n", "\n"):
+            if header and above and text.startswith(blank, span.end):
+                span = Span(span.start, span.end + len(blank))
+                break
+            if header and above and span.end == len(text) and span.start > 0:  # the last table
+                span = Span(span.start - len(doc.newline), span.end)
+                break
+        if out and span.start <= out[-1].end:  # they touch or overlap now: one removal
+            previous = out.pop()
+            span = Span(previous.start, max(previous.end, span.end))
+        out.append(span)
+    return out
 
 
 def _empty_container(doc: Document, parent: Node, only: Node) -> list[Edit]:

@@ -226,6 +226,8 @@ class _Walker:
         return self.text.rfind("-", 0, before)
 
     def skip_properties(self, offset: int) -> int:
+        if self.text[offset : offset + 1] not in ("&", "!"):
+            return offset
         match = _PROPERTIES.match(self.text, offset)
         return match.end() if match and match.end() > offset else offset
 
@@ -271,7 +273,7 @@ class _Walker:
         for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
             line_start = self.lines.line_start(start)
             last_line_end = self.lines.line_end(max(end - 1, start))
-            if not self.text[line_start:start].strip():  # whole lines
+            if self.text[line_start:start].strip() in ("", "?"):  # whole lines (`? key` too)
                 spans.append(Span(line_start, last_line_end))
             elif index + 1 < len(starts):  # `- a: 1` then `  b: 2`: up to the next key
                 spans.append(Span(start, starts[index + 1]))

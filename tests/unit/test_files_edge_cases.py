@@ -28,6 +28,7 @@ CASES = [
         "r:\n  -   - k0:\n          k0: 6\n          k1:\n        k.2:\n          - \n      - k0:\n          k0: 2\no: 1\n",
     ),
     ("yaml", "a: [k0: s36, {b: 1}]\nb: {k: [x: 1]}\n"),
+    ("yaml", "%YAML 1.2\n---\nkey:\n- a\n- b\n? c\n: 2\nother: |\n  x\n"),
     ("json", '[1, [2, 3], {"a": null}]'),
     ("json", '{"a":{"b":{"c":[]}},"d":"e"}\n'),
     ("json", '{\n    "x": 1,\n    "y": [\n        true,\n        false\n    ]\n}\n'),

@@ -36,6 +36,17 @@ def changed_lines(old: str, new: str) -> set[int]:
     return out
 
 
+def only_these_changed(old: str, new: str, allowed: set[int]) -> bool:
+    """Every line of `old` outside `allowed` is in `new`, byte for byte and in order, and
+    `new` has no more lines besides them than `allowed` has (difflib cannot tell which of two
+    equal lines went, so this asks the question directly)."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    kept = [line for number, line in enumerate(a, start=1) if number not in allowed]
+    found = iter(b)
+    in_order = all(any(line == other for other in found) for line in kept)
+    return in_order and len(b) - len(kept) <= len(allowed)
+
+
 def lines_of(doc: Document, span: Span) -> set[int]:
     first = doc.text.count("\n", 0, span.start) + 1
     last = doc.text.count("\n", 0, max(span.end - 1, span.start)) + 1
@@ -116,10 +127,18 @@ def test_unset_every_key_changes_only_its_entry(name: str) -> None:
         for other, sub in doc.nodes.items():
             if other[: len(path)] == path and sub.entry.end > sub.entry.start:
                 allowed |= lines_of(doc, sub.entry)
+        if doc.format == "toml":  # a removed [table] takes a blank line next to it along
+            lines = doc.text.splitlines()
+            allowed |= {
+                n
+                for line in allowed
+                for n in (line - 1, line + 1)
+                if 0 < n <= len(lines) and not lines[n - 1].strip()
+            }
         siblings = [p for p in doc.nodes if p[:-1] == path[:-1] and len(p) == len(path)]
         if len(siblings) == 1:
             allowed |= lines_of(doc, doc.nodes[path[:-1]].entry)
-        assert changed_lines(doc.text, text) <= allowed, format_key(path)
+        assert only_these_changed(doc.text, text, allowed), format_key(path)
         expected = expected_without(doc.data, path)
         parent = doc.nodes[path[:-1]]
         if doc.format == "toml" and len(siblings) == 1 and parent.entry.start == parent.entry.end:
@@ -271,3 +290,27 @@ def test_toml_new_tables_are_written_with_headers() -> None:
     assert "\n[database.replica.pool.n]\nm = 1\n\n[[workers]]" in text
     assert loads(text, "toml").data["database"]["replica"]["pool"] == {"n": {"m": 1}, "size": 2}
     assert edit.set_value(loads("", "toml"), ("t",), {"a": 1}) == "[t]\na = 1\n"
+
+
+def test_toml_renames_every_place_a_key_is_written_and_tables_leave_cleanly() -> None:
+    doc = doc_of("app.toml")
+    text = edit.rename(doc, ("database", "pool"), ("connections",))
+    assert "\nconnections.size = 10\nconnections.idle = 2\n" in text
+    text = edit.rename(doc, ("workers",), ("jobs",))
+    assert text.count("[[jobs]]\n") == 2 and "workers" not in text
+    text = edit.move(doc, ("database", "replica"), ("replica",))
+    assert 'pool.idle = 2\n\n[[workers]]\nname = "mailer"' in text
+    assert text.endswith('url = "redis://cache"\n\n[replica]\nhost = "replica.internal"\n')
+    assert edit.unset(doc, ("cache",)).endswith('name = "indexer"\n')
+
+
+def test_yaml_indentless_list_replaced_by_a_map_goes_deeper() -> None:
+    doc = loads("key:\n- a\n- b\nother: 1\n", "yaml")
+    assert edit.set_value(doc, ("key",), {"x": 1}) == "key:\n  x: 1\nother: 1\n"
+    assert edit.set_value(doc, ("key",), [1, 2, 3]) == "key:\n- 1\n- 2\n- 3\nother: 1\n"
+    assert edit.set_value(doc, ("key", 2), "c") == "key:\n- a\n- b\n- c\nother: 1\n"
+
+
+def test_removing_the_last_member_of_a_json_document_leaves_braces() -> None:
+    assert edit.unset(loads('{\n  "a": 1\n}\n', "json"), ("a",)) == "{}\n"
+    assert edit.unset(loads("[\n  1\n]", "json"), (0,)) == "[]"

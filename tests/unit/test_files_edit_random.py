@@ -1,4 +1,5 @@
-"""Random documents (fixed seeds) dumped by ruamel.yaml in block, flow and mixed styles, by
+"""Random documents (fixed seeds) dumped by ruamel.yaml in block, flow and mixed styles (four
+indentations, anchors and aliases for shared values), by
 json with several indents and by tomlkit, some with CRLF line endings; every key path of each
 is set, unset and inserted under, and each result must parse, hold the value and leave every
 other line alone. The layouts are the ones those dumpers write, not ones we chose."""
@@ -56,8 +57,13 @@ def dump(r: random.Random, fmt: str, value: Any) -> str:
 
         yaml = YAML(typ="rt")
         yaml.default_flow_style = r.choice([False, None, True])
-        if r.random() < 0.5:
+        style = r.randrange(4)  # ruamel's default, then the indents projects use
+        if style == 1:
             yaml.indent(mapping=2, sequence=4, offset=2)
+        elif style == 2:
+            yaml.indent(mapping=2, sequence=2, offset=0)
+        elif style == 3:
+            yaml.indent(mapping=4, sequence=6, offset=4)
         out = io.StringIO()
         yaml.dump(value, out)
         return out.getvalue()
@@ -74,11 +80,14 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("seed", range(60))
+@pytest.mark.parametrize("seed", range(80))
 def test_random_documents(seed: int) -> None:
     r = random.Random(seed)
     fmt = r.choice(["yaml", "json", "toml"])
+    shared = data(r, fmt)
     value = {"root": data(r, fmt), "other": data(r, fmt)}
+    if fmt == "yaml" and isinstance(shared, dict | list) and shared and r.random() < 0.5:
+        value["s1"] = value["s2"] = shared  # ruamel writes &id001 and *id001
     if fmt == "toml":
         value = _drop_none(value)
     text = dump(r, fmt, value)
@@ -95,11 +104,16 @@ def test_random_documents(seed: int) -> None:
             out = edit.set_value(doc, path, new)
             if text.count(text[node.entry.start : node.entry.end]) == 1:  # difflib can align
                 assert changed_lines(text, out) <= lines_of(doc, node.entry), where
-        assert not loads(edit.unset(doc, path), fmt).has(path) or isinstance(path[-1], int)
-        if isinstance(node.value, dict):
+        try:
+            unset = edit.unset(doc, path)
+            assert not loads(unset, fmt).has(path) or isinstance(path[-1], int)
+        except UsageError as exc:  # removing &id001 while *id001 stays
+            assert "still uses" in str(exc), where
+        aliased = doc.text.startswith("*", node.span.start)
+        if isinstance(node.value, dict) and not aliased:
             out = edit.set_value(doc, (*path, "newkey"), {"a": [1, "x"]})
             assert loads(out, fmt).get((*path, "newkey")) == {"a": [1, "x"]}, where
-        elif isinstance(node.value, list):
+        elif isinstance(node.value, list) and not aliased:
             try:
                 out = edit.set_value(doc, (*path, len(node.value)), "item")
             except UsageError as exc:

@@ -221,3 +221,11 @@ def test_a_byte_order_mark_is_read_past_and_kept(fmt: str, text: str, path: tupl
     edited = set_value(doc, path, "two")
     assert edited.startswith("\ufeff")
     assert loads(edited, fmt).get(path) == "two"
+
+
+def test_a_missing_deeper_key_names_the_keys_where_the_path_goes_astray() -> None:
+    doc = doc_of("app.yaml")
+    with pytest.raises(UsageError) as caught:
+        doc.node(("servr", "port"))
+    assert "has no key servr.port" in str(caught.value)
+    assert "defaults, server, database, features, empty" in str(caught.value)
