@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -114,34 +114,9 @@ def _relocated(path: str, before: Any, now: Any, options: ConfigOptions) -> KeyC
 
 
 def _diff(before: Any, now: Any) -> list[Any]:
-    """files.diff.diff_data (files-transforms); until that lands, the same walk here."""
-    try:
-        from gitmigrate.files.diff import diff_data
-    except ImportError:  # pragma: no cover - removed once files-transforms is merged
-        return list(_walk(before, now, ()))
+    from gitmigrate.files.diff import diff_data
+
     return list(diff_data(before, now))
-
-
-@dataclass(frozen=True)
-class _Change:
-    path: tuple[str | int, ...]
-    what: str
-    old: Any
-    new: Any
-
-
-def _walk(a: Any, b: Any, path: tuple[str | int, ...]) -> Iterator[_Change]:
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in a:
-            if key not in b:
-                yield _Change((*path, key), "removed", a[key], None)
-            else:
-                yield from _walk(a[key], b[key], (*path, key))
-        for key in b:
-            if key not in a:
-                yield _Change((*path, key), "added", None, b[key])
-    elif a != b or type(a) is not type(b):
-        yield _Change(path, "changed", a, b)
 
 
 def from_options(options: ConfigOptions) -> list[KeyChange]:
