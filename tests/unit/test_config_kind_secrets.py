@@ -63,3 +63,20 @@ def test_encrypt_then_rotate_in_the_repository(git_repo: Path, age_key: str) -> 
 
     plain = sops.decrypt_text(again, "yaml", "secrets.yaml", sops.Identities.from_environment())
     assert plain == PLAIN
+
+
+def test_an_encrypted_file_is_not_edited_in_place(tmp_path: Path, age_key: str) -> None:
+    from gitmigrate.errors import UsageError
+    from gitmigrate.files import sops
+    from gitmigrate.kinds.config.options import options_of
+    from gitmigrate.kinds.config.transform import transform
+
+    for name, text in (("s.yaml", PLAIN), ("s.env", f"USER=app\nPASSWORD={SECRET}\n"),
+                       ("s.ini", f"[db]\npassword = {SECRET}\n")):  # fmt: skip
+        fmt = name.rsplit(".", 1)[1]
+        encrypted = sops.encrypt_text(text, fmt, name, sops.Recipients(age=(age_key,)))
+        options = options_of({"op": "unset", "file": name, "key": "sops.mac"
+                              if fmt == "yaml" else ("PASSWORD" if fmt == "env" else "db.password")})  # fmt: skip
+        with pytest.raises(UsageError) as caught:
+            transform(lambda _, e=encrypted: e.encode(), options)  # type: ignore[misc]
+        assert "SOPS-encrypted" in caught.value.message, name

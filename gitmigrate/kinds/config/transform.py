@@ -49,6 +49,12 @@ def outcome(read: Reader, options: ConfigOptions) -> Outcome:
     if op in ("set", "unset", "rename", "move"):
         file = str(options.file)
         doc = document(read, file)
+        if has_sops_block(doc):
+            raise UsageError(
+                f"{file} is SOPS-encrypted: an edit would break its MAC",
+                "decrypt it (`git migrate config secrets decrypt`), edit the plaintext, and"
+                " encrypt it again",
+            )
         text = _edit(doc, options)
         return Outcome(_changed(read, {file: _encode(text, read(file))}))
     if op == "convert":
@@ -64,6 +70,14 @@ def document(read: Reader, file: str) -> Document:
     if raw is None:
         raise UsageError(f"{file} does not exist", "give a config file of the tree")
     return loads(decode(raw, file), format_of(file), file)
+
+
+def has_sops_block(doc: Document) -> bool:
+    """Whether the document carries SOPS metadata (a `sops` table with a mac; flattened
+    `sops_mac` in .env), read from the data without loading the sops package."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    block = data.get("sops")
+    return (isinstance(block, dict) and "mac" in block) or "sops_mac" in data
 
 
 def _edit(doc: Document, options: ConfigOptions) -> str:
