@@ -109,3 +109,37 @@ def test_verify_checks_the_schema_too(tmp_path: Path) -> None:
     assert KIND.verify(step, ctx(tree)) == []  # still valid, still 8080
     (tree / "app.yaml").write_text(YAML.replace("port: 80", "port: 81"))
     assert "not 8080" in KIND.verify(step, ctx(tree))[0].message
+
+
+LAYERED = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["server"],
+    "properties": {
+        "server": {
+            "type": "object",
+            "required": ["host", "port"],
+            "properties": {"port": {"type": "integer", "maximum": 9000}},
+        }
+    },
+}
+
+
+def test_the_schema_judges_the_merge_of_the_layers(tmp_path: Path) -> None:
+    """prod.yaml alone lacks server.host (the base gives it): valid as a layer of the
+    environment; a port over the maximum is reported at prod.yaml's line."""
+    tree = write_tree(tmp_path / "t", {"base.yaml": "server:\n  host: a\n  port: 80\n",
+                                       "prod.yaml": "server:\n  port: 443\n"})  # fmt: skip
+    schema = {"schema.json": json.dumps(LAYERED).encode()}
+    layers = ["base.yaml", "prod.yaml"]
+    good = config_step({"op": "set", "file": "prod.yaml", "key": "server.port", "value": 8443,
+                        "target": "t", "layers": layers}, schema)  # fmt: skip
+    run(KIND.apply(good, ctx(tree)))
+    assert KIND.verify(good, ctx(tree)) == []
+    run(KIND.rollback(good, ctx(tree)))
+    bad = config_step({"op": "set", "file": "prod.yaml", "key": "server.port", "value": 9443,
+                       "target": "t", "layers": layers}, schema)  # fmt: skip
+    with pytest.raises(StepFailedError) as caught:
+        run(KIND.apply(bad, ctx(tree)))
+    assert "prod.yaml:2: server.port" in caught.value.message
+    assert (tree / "prod.yaml").read_text() == "server:\n  port: 443\n"

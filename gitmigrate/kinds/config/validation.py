@@ -79,7 +79,8 @@ def judged(
     """What the schema finds: the environment's merge when the step names one (and changes
     one of its layers), else each changed file on its own."""
     changed = list(files)
-    if layers and any(path in layers for path in changed):
+    present = all(read(path) is not None for path in layers)  # an outside tree may lack them
+    if layers and present and any(path in layers for path in changed):
         return layered_problems(schema, read, layers)
     return problems(schema, read, changed)
 
