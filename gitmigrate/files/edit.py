@@ -105,7 +105,26 @@ def move(doc: Document, old: KeyPath, new: KeyPath, *, verify: bool = True) -> s
         raise UsageError(f"cannot move {format_key(old)} into itself", "pick a path outside it")
     _refuse_existing(doc, new)
     removed = loads(unset(doc, old, verify=False), doc.format, doc.name)
-    return set_value(removed, new, node.value, verify=verify)
+    text = set_value(removed, new, node.value, verify=verify)
+    return _keep_literal(doc, node, text, new)
+
+
+def _keep_literal(doc: Document, node: Node, text: str, new: KeyPath) -> str:
+    """A moved scalar keeps its literal (`'8080'`, `0x1F`, `"x"`) when it means the same
+    value at its new place."""
+    literal = doc.text[node.span.start : node.span.end]
+    if not node.is_leaf or not literal or "\n" in literal or literal.startswith(("*", "|", ">")):
+        return text
+    moved = loads(text, doc.format, doc.name)
+    place = moved.nodes[new].span
+    if moved.text[place.start : place.end] == literal or place.start == place.end:
+        return text
+    kept = replace_spans(text, [(place, literal)])
+    try:
+        same = _same(loads(kept, doc.format, doc.name).get(new, _MISSING), moved.get(new))
+    except UsageError:
+        return text
+    return kept if same else text
 
 
 # -- replacing a value -------------------------------------------------------------------------
@@ -115,6 +134,18 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
     fmt = doc.format
     old = doc.text[node.span.start : node.span.end]
     container = isinstance(node.value, dict | list)
+    if (
+        fmt == "toml"
+        and isinstance(value, dict)
+        and value
+        and _is_header(doc, node)
+        and not any(isinstance(part, int) for part in node.path)
+    ):  # a [table] replaced by a table: the new one where the old one's header was
+        from gitmigrate.files.render import render_toml_table
+
+        first, *rest = _entry_spans(doc, node)
+        table = render_toml_table(tuple(str(part) for part in node.path), value)
+        return [(first, table), *((span, "") for span in _blank_line_too(doc, rest))]
     if fmt == "toml" and container and not node.flow:
         raise UsageError(
             f"{format_key(node.path)} is a table written with [headers]; set its keys one by one",

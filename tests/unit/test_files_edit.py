@@ -216,6 +216,9 @@ def test_toml_edits() -> None:
     assert "[database" not in text and "replica" not in text
     text = edit.set_value(doc, ("workers", 2), {"name": "new", "threads": 4})
     assert 'name = "indexer"\n\n[[workers]]\nname = "new"\nthreads = 4\n\n[cache.redis]' in text
+    text = edit.set_value(doc, ("database",), {"url": "x", "replica": {"host": "h2"}})
+    assert '\n[database]\nurl = "x"\n\n[database.replica]\nhost = "h2"\n\n[[workers]]\n' in text
+    assert text.startswith(doc.text[: doc.text.index("[database]")])
     with pytest.raises(UsageError):
         edit.set_value(doc, ("server",), 1)
 
@@ -242,6 +245,10 @@ def test_rename_and_move() -> None:
     text = edit.move(doc, ("server", "port"), ("database", "port"))
     after = loads(text, "yaml")
     assert after.data["database"]["port"] == 8080 and "port" not in after.data["server"]
+    text = edit.move(doc, ("server", "host"), ("database", "host"))
+    assert '  note: >-\n    folded\n    text\n  host: "api.example.com"\nfeatures:' in text
+    text = edit.move(doc_of("app.toml"), ("database", "url"), ("server", "db_url"))
+    assert "\ndb_url = 'postgres://db.internal:5432/app'\n\n[database]" in text
     with pytest.raises(UsageError, match="already has"):
         edit.rename(doc, ("server", "port"), ("server", "host"))
     with pytest.raises(UsageError, match="into itself"):
