@@ -120,6 +120,7 @@ def test_steps_on_an_outside_tree(repo: Path, run_cli: CliRunner, tmp_path: Path
 
     dry = run_cli("apply", "--target", "deployed", "--dry-run", cwd=repo)
     assert dry.exit_code == 0, dry.stderr
+    assert "app.yaml: server.port changed 80 -> 9090" in dry.stdout + dry.stderr
     assert (deployed / "app.yaml").read_text() == YAML
 
     applied = run_cli("apply", "--target", "deployed", cwd=repo)

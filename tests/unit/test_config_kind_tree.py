@@ -59,7 +59,7 @@ def test_a_dry_run_says_what_it_would_write(tmp_path: Path) -> None:
     log: list[str] = []
     run(KIND.apply(config_step(SET), ctx(tree, dry_run=True, log=log)))
     assert tree_bytes(tree) == before and not (tree / BACKUP_DIR).exists()
-    assert log == ["t: write app.yaml"]
+    assert log == ["t: write app.yaml", "t: app.yaml: server.port changed 80 -> 8080"]
 
 
 def test_rollback_refuses_to_overwrite_a_later_change(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import StepFailedError, UsageError
 from gitmigrate.kinds.config.backups import Backup, digest, write_atomically
+from gitmigrate.kinds.config.changes import from_files
 from gitmigrate.kinds.config.check import expected_state
 from gitmigrate.kinds.config.options import ConfigOptions, options_of
 from gitmigrate.kinds.config.transform import Reader, outcome
@@ -54,6 +55,8 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
     changed = _computed(step, options, read)
     for path, content in sorted(changed.items()):
         ctx.log(f"{target.name}: {'delete' if content is None else 'write'} {path}")
+    for change in from_files(read, changed, options):  # the key-level diff (secrets hidden)
+        ctx.log(f"{target.name}: {change.line()}")
     if ctx.dry_run:
         yield Checkpoint(1, 1, {"files": sorted(changed)})
         return
