@@ -161,3 +161,9 @@ def test_add_config_authors_the_same_step(repo: Path, run_cli: CliRunner) -> Non
         repo, "show", "--name-only", "--format=", "HEAD"
     )
     assert run_cli("apply", "--target", ".", cwd=repo).exit_code == 0
+
+
+def test_a_negative_value_is_a_value(repo: Path, run_cli: CliRunner) -> None:
+    added = run_cli("config", "set", "app.yaml", "server.port", "-1", "--print", cwd=repo)
+    assert added.exit_code == 0, added.stderr
+    assert "server.port changed 80 -> -1" in added.stdout

@@ -83,7 +83,7 @@ def _render(result: api.ConfigStep, as_json: bool) -> None:
         output.write(preview.diff)
 
 
-@click.command("set")
+@click.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("file")
 @click.argument("key")
 @click.argument("value")
