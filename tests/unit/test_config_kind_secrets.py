@@ -80,3 +80,28 @@ def test_an_encrypted_file_is_not_edited_in_place(tmp_path: Path, age_key: str) 
         with pytest.raises(UsageError) as caught:
             transform(lambda _, e=encrypted: e.encode(), options)  # type: ignore[misc]
         assert "SOPS-encrypted" in caught.value.message, name
+
+
+def test_rotate_and_update_keys_on_an_outside_tree(tmp_path: Path, age_key: str) -> None:
+    from gitmigrate.files import sops
+
+    other = str(pyrage.x25519.Identity.generate().to_public())
+    encrypted = sops.encrypt_text(PLAIN, "yaml", "s.yaml", sops.Recipients(age=(age_key,)))
+    for options in ({"op": "rotate"}, {"op": "update-keys", "age": [age_key, other]}):
+        tree = write_tree(tmp_path / options["op"], {"s.yaml": encrypted})  # type: ignore[index]
+        step = config_step({**options, "file": "s.yaml", "target": "t"})
+        check_tree_kind_properties(ConfigKind(), step, tree)
+        assert (tree / "s.yaml").read_text() == encrypted  # rolled back byte for byte
+
+
+def test_verify_of_update_keys_checks_the_recipients(tmp_path: Path, age_key: str) -> None:
+    from gitmigrate.engine.tree_steps import tree_context
+    from gitmigrate.engine.tree_target import outside_target
+    from gitmigrate.files import sops
+
+    other = str(pyrage.x25519.Identity.generate().to_public())
+    encrypted = sops.encrypt_text(PLAIN, "yaml", "s.yaml", sops.Recipients(age=(age_key,)))
+    tree = write_tree(tmp_path / "t", {"s.yaml": encrypted})
+    step = config_step({"op": "update-keys", "file": "s.yaml", "age": [other], "target": "t"})
+    ctx = tree_context(outside_target("t", tree), dry_run=True)
+    assert other in ConfigKind().verify(step, ctx)[0].message

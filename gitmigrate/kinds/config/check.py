@@ -37,7 +37,14 @@ def _state(read: Reader, options: ConfigOptions) -> list[str]:
     if op in SECRET_OPS:
         from gitmigrate.files import sops
 
-        return [] if sops.is_encrypted(doc.text, doc.format) else [f"{file} is not encrypted"]
+        if not sops.is_encrypted(doc.text, doc.format):
+            return [f"{file} is not encrypted"]
+        if op == "update-keys":
+            have = sops.recipients_of(doc.text, doc.format, file)
+            missing = [r for r in (*options.age, *options.pgp) if r not in (*have.age, *have.pgp)]
+            if missing:
+                return [f"{file} is not encrypted for {', '.join(missing)}"]
+        return []
     key = parse_key(str(options.key))
     shown = format_key(key)
     if op == "set":
