@@ -90,3 +90,18 @@ def test_properties_on_an_outside_tree(tmp_path: Path, options: dict[str, object
     (tree / "over.yaml").write_text("server:\n  port: 9\n")
     step = config_step({**options, "target": "t"})
     check_tree_kind_properties(ConfigKind(), step, tree)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda r: api.config_convert(r, "app.json", to="yaml"),
+        lambda r: api.config_merge(r, ["base.yaml", "prod.yaml"], out="merged.yaml"),
+    ],
+)
+def test_properties_on_the_repository_sort(repo: Path, tmp_path: Path, call) -> None:  # type: ignore[no-untyped-def]
+    step = call(repo).step
+    assert step is not None
+    scratch = write_tree(tmp_path / "scratch", {"app.json": JSON, "base.yaml": BASE,
+                                                "prod.yaml": PROD})  # fmt: skip
+    check_tree_kind_properties(ConfigKind(), step, scratch)
