@@ -5,6 +5,11 @@ and re-wrap lines nobody asked to change.
 
 Each edit re-parses its result and checks the value landed (`verify=False` skips that, for
 callers that parse the result anyway); a failure there is a bug of ours, not of the file.
+
+Refused with a UsageError saying what to do instead: a scalar over a TOML [table]; a key under
+a YAML alias (`*base`: its keys live at the anchor); removing an `&anchor` a `*alias` still
+uses; a new list item past the end + 1; values a format cannot hold (null in TOML, a table
+in INI/.env, blanks around an INI value).
 """
 
 from __future__ import annotations
@@ -174,8 +179,13 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         if block_node and node.key is not None:
             at, comment = _after_key(doc, node)
             return [(Span(at, node.span.end), " " + literal + comment)]
-        if node.span.start == node.span.end:
-            return [(node.span, " " + literal)]
+        if node.span.start == node.span.end:  # `key:` / `-` with nothing (or blanks) after it
+            end = node.span.end
+            while doc.text[end : end + 1] in (" ", "\t"):
+                end += 1
+            if doc.text[end : end + 1] not in ("\r", "\n", ""):
+                end = node.span.end
+            return [(Span(node.span.start, end), " " + literal)]
         return [(node.span, literal)]
     # a block container where the value was
     if block_node:

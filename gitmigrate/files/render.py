@@ -1,7 +1,8 @@
-"""Text for a NEW value (the editor inserts it; convert writes whole documents with it): block
-style where the format has one (YAML mappings and lists, indented JSON), inline tables and
-arrays in TOML (a header table cannot sit at an arbitrary place in a file). Scalars come from
-`scalars.render_scalar`, so a value is written the same way whichever path wrote it."""
+"""Text for a NEW value (the editor inserts it; convert may write documents with it): block
+style where the format has one (YAML mappings and lists, indented JSON); in TOML an inline
+table or array where a value goes, and `render_toml_table` for a `[header]` table the editor
+appends after the tables of its parent. Scalars come from `scalars.render_scalar`, so a value
+is written the same way whichever path wrote it."""
 
 from __future__ import annotations
 

@@ -224,7 +224,8 @@ def _env(value: Any, like: str) -> str:
         text = "true" if value else "false"
     else:
         text = str(value)
-    if like.startswith("'") and "'" not in text and "\n" not in text:
+    single_ok = "'" not in text and "\n" not in text
+    if single_ok and (like.startswith("'") or "$" in text):  # `$x` expands in double quotes
         return "'" + text + "'"
     if like.startswith('"') or not _ENV_PLAIN.fullmatch(text):
         escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

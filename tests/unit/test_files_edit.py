@@ -321,3 +321,10 @@ def test_yaml_indentless_list_replaced_by_a_map_goes_deeper() -> None:
 def test_removing_the_last_member_of_a_json_document_leaves_braces() -> None:
     assert edit.unset(loads('{\n  "a": 1\n}\n', "json"), ("a",)) == "{}\n"
     assert edit.unset(loads("[\n  1\n]", "json"), (0,)) == "[]"
+
+
+def test_yaml_empty_values_are_filled_without_trailing_blanks() -> None:
+    doc = loads("l:\n- 1\n- \nb:   \nc: # x\n", "yaml")
+    assert edit.set_value(doc, ("l", 1), "v") == "l:\n- 1\n- v\nb:   \nc: # x\n"
+    assert edit.set_value(doc, ("b",), "v") == "l:\n- 1\n- \nb: v\nc: # x\n"
+    assert edit.set_value(doc, ("c",), "v") == "l:\n- 1\n- \nb:   \nc: v # x\n"

@@ -113,6 +113,7 @@ def test_render_scalar_reads_back(fmt: str, value: Any) -> None:
         ("env", "new", "'old'", "'new'"),
         ("env", "new", '"old"', '"new"'),
         ("env", "new", "old", "new"),
+        ("env", "pa$$word", '"old"', "'pa$$word'"),  # docker compose expands $ in "..."
     ],
 )
 def test_render_scalar_keeps_the_quoting_style(
