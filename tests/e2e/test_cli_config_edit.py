@@ -167,3 +167,12 @@ def test_a_negative_value_is_a_value(repo: Path, run_cli: CliRunner) -> None:
     added = run_cli("config", "set", "app.yaml", "server.port", "-1", "--print", cwd=repo)
     assert added.exit_code == 0, added.stderr
     assert "server.port changed 80 -> -1" in added.stdout
+
+
+def test_rollback_to_a_step_restores_its_configuration(repo: Path, run_cli: CliRunner) -> None:
+    for value in ("8080", "9090", "7070"):
+        assert run_cli("config", "set", "app.yaml", "server.port", value, cwd=repo).exit_code == 0
+    assert run_cli("apply", "--target", ".", cwd=repo).exit_code == 0
+    rolled = run_cli("rollback", "--target", ".", "--to", "001", "--yes", cwd=repo)
+    assert rolled.exit_code == 0, rolled.stderr
+    assert (repo / "app.yaml").read_text() == YAML.replace("port: 80", "port: 8080")
