@@ -162,9 +162,9 @@ def _replace(doc: Document, node: Node, value: Any) -> list[Edit]:
         indent = node.column - 1 if node.key is None else _indent(doc, node.span.start)
         return [(node.span, render_value(value, fmt, indent))]
     literal = render_scalar(value, fmt, like=old)
-    if fmt == "ini" and node.span.start == node.span.end and literal:
-        before = doc.text[node.span.start - 1 : node.span.start]
-        literal = literal if before in (" ", "\t") else " " + literal
+    before = doc.text[node.span.start - 1 : node.span.start]
+    if fmt == "ini" and literal[:1] not in ("", "\n") and before in ("=", ":"):
+        literal = " " + literal  # `key =` had nothing after it
     return [(node.span, literal)]
 
 
@@ -172,9 +172,12 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     parent = doc.nodes[node.path[:-1]]
     block_node = isinstance(node.value, dict | list) and not node.flow and bool(node.value)
     if parent.flow or (node.flow and isinstance(value, dict | list)):
-        return [(node.span, _yaml_flow(value))]
+        return [(node.span, _yaml_flow(value, old))]
     if not isinstance(value, dict | list) or not value:
         literal = render_value(value, "yaml", 0) if isinstance(value, dict | list) else None
+        if literal is None and old[:1] not in ("'", '"', "|", ">") and isinstance(value, str):
+            indent = node.column - 1 + (2 if node.key is not None else 0)
+            literal = render_value(value, "yaml", indent)  # a `|` block for several lines
         literal = literal or render_scalar(value, "yaml", like=old)
         if block_node and node.key is not None:
             at, comment = _after_key(doc, node)
@@ -206,13 +209,23 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
     return [(Span(at, node.span.end), rendered)]
 
 
-def _yaml_flow(value: Any) -> str:
+def _yaml_flow(value: Any, like: str = "") -> str:
+    """`value` for a flow collection: containers as JSON (YAML reads it), scalars as their
+    literal, quoted when a plain one would hold a flow indicator (`a,b`, `[x]`)."""
     import json
+
+    from gitmigrate.files.scalars import escape_unprintable
+
+    if not isinstance(value, dict | list):
+        literal = render_scalar(value, "yaml", like=like)
+        if literal[:1] not in ("'", '"') and any(c in literal for c in ",[]{}"):
+            literal = render_scalar(value, "yaml", like='"' if "\n" in str(value) else "'")
+        return literal
 
     def default(item: Any) -> str:
         return str(item.isoformat())
 
-    return json.dumps(value, ensure_ascii=False, default=default)
+    return escape_unprintable(json.dumps(value, ensure_ascii=False, default=default))
 
 
 def _after_key(doc: Document, node: Node) -> tuple[int, str]:
@@ -293,7 +306,9 @@ def _insert_yaml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit
     if parent.flow and doc.text[parent.span.start] != "{":  # YAML's `[k: v]` pair
         return [(parent.span, _yaml_flow({**parent.value, key: value}))]
     if parent.flow:
-        literal = f"{name}: {_yaml_flow(value) if isinstance(value, dict | list) else render_scalar(value, 'yaml')}"
+        if any(c in name for c in ",[]{}") and name[:1] not in ("'", '"'):
+            name = render_scalar(key, "yaml", like="'")
+        literal = f"{name}: {_yaml_flow(value)}"
         if children:
             return [(Span(children[-1].span.end, children[-1].span.end), ", " + literal)]
         return [(Span(parent.span.start + 1, parent.span.start + 1), literal)]
@@ -312,10 +327,8 @@ def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
     if fmt in ("yaml", "json") and not (fmt == "yaml" and not parent.flow):
         if fmt == "json":
             literal = render_value(value, "json", items[-1].column - 1 if items else 0)
-        elif isinstance(value, dict | list):
-            literal = _yaml_flow(value)
         else:
-            literal = render_scalar(value, "yaml")
+            literal = _yaml_flow(value)
         return _flow_add(doc, parent, items, literal)
     if fmt == "toml":
         if not parent.flow:
@@ -624,7 +637,13 @@ def _newlines(doc: Document, text: str) -> str:
 
 
 def _check(doc: Document, text: str, path: KeyPath, value: Any) -> None:
-    after = loads(text, doc.format, doc.name)
+    try:
+        after = loads(text, doc.format, doc.name)
+    except UsageError as exc:  # the file parsed before the edit: the edit is at fault
+        raise RuntimeError(
+            f"editing {format_key(path)} in {doc.name} wrote text that does not parse "
+            f"({exc.message}); please report this"
+        ) from None
     got = after.get(path, _MISSING)
     if not _same(got, _expected(value, doc.format)):
         raise RuntimeError(
@@ -648,7 +667,7 @@ def _expected(value: Any, fmt: str) -> Any:
     if fmt == "json":
         import json
 
-        return json.loads(_yaml_flow(value))
+        return json.loads(json.dumps(value, default=lambda item: str(item.isoformat())))
     return value
 
 

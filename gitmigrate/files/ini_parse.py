@@ -25,7 +25,9 @@ from gitmigrate.files.document import (
 )
 from gitmigrate.files.keypath import KeyPath
 
-_SECTION = re.compile(r"\[(?P<name>[^\]]+)\]")
+_SECTION = re.compile(
+    r"\[(?P<name>.+)\]"
+)  # configparser's: up to the last ], text after it ignored
 _OPTION = re.compile(r"(?P<key>.*?)\s*(?P<delimiter>[=:])\s*(?P<value>.*)$")
 
 
@@ -88,9 +90,14 @@ class _Reader:
             return
         self.option = None
         self.pending_blank = []
-        header = _SECTION.fullmatch(stripped)
+        header = _SECTION.match(stripped)
         if header:
-            self.header(number, start + indent, header.group("name"), start + len(content.rstrip()))
+            after = start + indent + header.end()
+            self.header(number, start + indent, header.group("name"), after)
+            rest = self.text[after : start + len(content.rstrip())]
+            marker = len(rest) - len(rest.lstrip())
+            if rest.strip()[:1] in ("#", ";"):  # `[s]  # note`: configparser ignores it
+                self.comment(number, after + marker, start + len(content.rstrip()), inline=True)
             return
         option = _OPTION.match(content, indent)
         if option is None or not option.group("key"):
@@ -106,10 +113,10 @@ class _Reader:
             )
         self.option_line(number, start, option, indent)
 
-    def comment(self, number: int, at: int, end: int) -> None:
+    def comment(self, number: int, at: int, end: int, *, inline: bool = False) -> None:
         parent: KeyPath = (self.section,) if self.section is not None else ()
         span = Span(at, end)
-        self.comments.append(Comment(self.text[at + 1 : end], span, number, parent, False))
+        self.comments.append(Comment(self.text[at + 1 : end], span, number, parent, inline))
 
     def header(self, number: int, at: int, section: str, end: int) -> None:
         if section in self.data:
@@ -161,7 +168,7 @@ class _Reader:
         self.pending_blank = []
         old = self.nodes[(section, key)]
         entry = Span(old.entry.start, self.lines.line_end(at))
-        span = Span(old.span.start if old.span.end > old.span.start else at, end)
+        span = Span(old.span.start, end)  # from after the delimiter, a first empty line too
         self.nodes[(section, key)] = Node(
             old.path, value, span, old.key, entry, old.line, old.column
         )

@@ -65,7 +65,21 @@ def _yaml(value: Any, indent: int) -> str:
             else:
                 lines.append(f"{pad}- {_yaml(item, indent + 2)}\n")
         return "".join(lines)
+    if isinstance(value, str) and indent > 0 and block_literal_ok(value):
+        return render_scalar(value, "yaml", like="|\n" + " " * indent + "x")
     return render_scalar(value, "yaml")
+
+
+def block_literal_ok(text: str) -> bool:
+    """Whether a multi-line string reads back the same from a `|` block (no indentation
+    indicator: its first line may not start with a blank; no blank-only lines)."""
+    if "\n" not in text.rstrip("\n") or "\r" in text:
+        return False
+    lines = text.split("\n")
+    first = next((line for line in lines if line), "")
+    if first[:1] in (" ", "\t"):
+        return False
+    return all(line == "" or (line.strip() and line.isprintable()) for line in lines)
 
 
 def _json(value: Any, indent: int) -> str:

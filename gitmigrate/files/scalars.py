@@ -141,7 +141,13 @@ def _yaml_single(text: str) -> str:
 
 
 def _yaml_double(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return escape_unprintable(json.dumps(text, ensure_ascii=False))
+
+
+def escape_unprintable(quoted: str) -> str:
+    """JSON leaves DEL and the C1 controls raw; YAML and TOML strings may not hold them (give
+    this JSON text: it writes them as \\uXXXX, which both read)."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
 
 
 def _yaml_block(text: str, like: str) -> str:
@@ -191,13 +197,13 @@ def _toml(value: Any, like: str) -> str:
     if like.startswith("'") and "'" not in text and "\n" not in text and text.isprintable():
         return "'" + text + "'"
     if like.startswith('"""'):
-        return '"""' + _toml_basic(text)[1:-1].replace("\\n", "\n") + '"""'
+        lines = (_toml_basic(line)[1:-1] for line in text.split("\n"))
+        return '"""' + "\n".join(lines) + '"""'
     return _toml_basic(text)
 
 
 def _toml_basic(text: str) -> str:
-    out = json.dumps(text, ensure_ascii=False)
-    return out.replace("\\/", "/")
+    return escape_unprintable(json.dumps(text, ensure_ascii=False))
 
 
 def _ini(value: Any, like: str) -> str:
@@ -206,15 +212,14 @@ def _ini(value: Any, like: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    if text != text.strip():
+    lines = text.split("\n")
+    if any(line != line.strip() for line in lines) or (len(lines) > 1 and not lines[-1]):
         raise UsageError(
-            f"INI cannot hold a value that starts or ends with blanks: {text!r}",
+            f"INI cannot hold a value with blanks around a line or a final newline: {text!r}",
             "configparser strips them when it reads; drop them from the value",
         )
-    if "\n" in text:
-        indent = "    "
-        return ("\n" + indent).join(text.split("\n"))
-    return text
+    # continuation lines are indented; an empty line inside the value stays empty
+    return lines[0] + "".join("\n" + ("    " + line if line else "") for line in lines[1:])
 
 
 def _env(value: Any, like: str) -> str:

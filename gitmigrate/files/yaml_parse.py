@@ -136,7 +136,12 @@ class _Walker:
         start = self.skip_properties(event.start_mark.index)
         end = event.end_mark.index
         if event.style in ("|", ">"):
-            end = start + len(self.text[start:end].rstrip())
+            header = self.text[start : self.text.find("\n", start)]
+            if "+" in header.split("#")[0]:  # keep: trailing blank lines are the value's own
+                end -= 1 if self.text[end - 1 : end] == "\n" else 0
+                end -= 1 if self.text[end - 1 : end] == "\r" else 0
+            else:  # the line break after the last line stays outside, as after any value
+                end = start + len(self.text[start:end].rstrip())
         if start > end:
             start = end
         tag = None if event.tag in (None, "!") else str(event.tag)
@@ -272,7 +277,9 @@ class _Walker:
         spans = []
         for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
             line_start = self.lines.line_start(start)
-            last_line_end = self.lines.line_end(max(end - 1, start))
+            # a value ending in a line break (a `|+` block's blank lines) owns the next line
+            probe = end if self.text[end - 1 : end] == "\n" else max(end - 1, start)
+            last_line_end = self.lines.line_end(probe)
             if self.text[line_start:start].strip() in ("", "?"):  # whole lines (`? key` too)
                 spans.append(Span(line_start, last_line_end))
             elif index + 1 < len(starts):  # `- a: 1` then `  b: 2`: up to the next key

@@ -25,9 +25,16 @@ def doc_of(name: str) -> Document:
     return load(FORMATS_DIR / name)
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines ending at "\n" only (str.splitlines also breaks at U+2028 and friends, which
+    YAML 1.2, TOML and JSON read as ordinary characters)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def changed_lines(old: str, new: str) -> set[int]:
     """1-based numbers of the lines of `old` that `new` changed or removed."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    a, b = split_lines(old), split_lines(new)
     out: set[int] = set()
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
@@ -40,7 +47,7 @@ def only_these_changed(old: str, new: str, allowed: set[int]) -> bool:
     """Every line of `old` outside `allowed` is in `new`, byte for byte and in order, and
     `new` has no more lines besides them than `allowed` has (difflib cannot tell which of two
     equal lines went, so this asks the question directly)."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    a, b = split_lines(old), split_lines(new)
     kept = [line for number, line in enumerate(a, start=1) if number not in allowed]
     found = iter(b)
     in_order = all(any(line == other for other in found) for line in kept)
@@ -117,7 +124,7 @@ def test_unset_every_key_changes_only_its_entry(name: str) -> None:
     for path, node in doc.nodes.items():
         if not path:
             continue
-        if doc.format == "yaml" and node.anchor:
+        if doc.format == "yaml" and node.anchor and f"*{node.anchor}" in doc.text:
             with pytest.raises(UsageError, match="still uses"):
                 edit.unset(doc, path)
             continue
@@ -128,7 +135,7 @@ def test_unset_every_key_changes_only_its_entry(name: str) -> None:
             if other[: len(path)] == path and sub.entry.end > sub.entry.start:
                 allowed |= lines_of(doc, sub.entry)
         if doc.format == "toml":  # a removed [table] takes a blank line next to it along
-            lines = doc.text.splitlines()
+            lines = split_lines(doc.text)
             allowed |= {
                 n
                 for line in allowed
@@ -328,3 +335,37 @@ def test_yaml_empty_values_are_filled_without_trailing_blanks() -> None:
     assert edit.set_value(doc, ("l", 1), "v") == "l:\n- 1\n- v\nb:   \nc: # x\n"
     assert edit.set_value(doc, ("b",), "v") == "l:\n- 1\n- \nb: v\nc: # x\n"
     assert edit.set_value(doc, ("c",), "v") == "l:\n- 1\n- \nb:   \nc: v # x\n"
+
+
+def test_yaml_keep_block_scalars_own_their_blank_lines() -> None:
+    # not a fixture file: files-transforms' round-trip tests read every fixture, and their
+    # converter doubles this value's blank line (reported to them)
+    doc = loads(
+        "folded: >\n  f\n\nkeep: |+\n  kept\n\nafter: 1\nurl: http://example.com/#anchor\n", "yaml"
+    )
+    for value in ("a\n", "a\n\n", "a", "x\ny\n", "z\n\n\n"):
+        text = edit.set_value(doc, ("keep",), value)
+        assert loads(text, "yaml").data["keep"] == value
+        assert text.endswith("after: 1\nurl: http://example.com/#anchor\n")
+    assert "keep: |+\n  a\n\nafter: 1\n" in edit.set_value(doc, ("keep",), "a\n\n")
+    crlf = loads("a: |+\r\n  x\r\n\r\nb: 1\r\n", "yaml")
+    assert edit.set_value(crlf, ("a",), "q\n") == "a: |\r\n  q\r\nb: 1\r\n"
+    assert edit.unset(crlf, ("a",)) == "b: 1\r\n"
+
+
+def test_yaml_flow_values_are_quoted_when_they_hold_flow_indicators() -> None:
+    doc = loads("a: {b: 1}\nl: [x, y]\n", "yaml")
+    assert edit.set_value(doc, ("a", "b"), "p, q") == "a: {b: 'p, q'}\nl: [x, y]\n"
+    assert edit.set_value(doc, ("l", 2), "[z]") == "a: {b: 1}\nl: [x, y, '[z]']\n"
+    assert edit.set_value(doc, ("a", "c,d"), "\x7f") == "a: {b: 1, 'c,d': \"\\u007f\"}\nl: [x, y]\n"
+
+
+def test_yaml_multi_line_values_are_written_as_blocks_where_the_old_literal_was_plain() -> None:
+    doc = loads('a: 1\nl:\n  - x\nq: "quoted"\n', "yaml")
+    two = "line one\nline two\n"
+    assert edit.set_value(doc, ("a",), two).startswith("a: |\n  line one\n  line two\nl:")
+    assert "  - |\n    line one\n    line two\nq:" in edit.set_value(doc, ("l", 0), two)
+    assert 'q: "line one\\nline two\\n"\n' in edit.set_value(doc, ("q",), two)  # stays quoted
+    assert edit.set_value(doc, ("new",), two).endswith("new: |\n  line one\n  line two\n")
+    assert edit.set_value(doc, ("a",), "x\ny").startswith("a: |-\n  x\n  y\nl:")
+    assert edit.set_value(doc, ("a",), " lead\nx").startswith('a: " lead\\nx"\n')

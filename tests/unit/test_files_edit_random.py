@@ -20,7 +20,9 @@ from gitmigrate.files.keypath import format_key
 from tests.unit.test_files_edit import changed_lines, changed_value, lines_of
 
 STRINGS = ["plain", "with space", "a: b", "# x", "it's", 'q"q', "yes", "123", "", "ünï 你"]
-STRINGS += ["multi\nline", "-x", "[x]", "{y}", "a #b", "x,y"]
+STRINGS += ["multi\nline", "-x", "[x]", "{y}", "a #b", "x,y", "back\\slash", "tab\there"]
+STRINGS += ["ctrl\x01x", "del\x7f", "emoji 😀", "trailing ", " leading", "'", '"', "a\\nb"]
+STRINGS += ["key: [x]", "&amp", "*star", "!bang", "%pct", "@at", "`tick`", "|pipe", "\u2028sep"]
 
 
 def scalar(r: random.Random, fmt: str) -> Any:

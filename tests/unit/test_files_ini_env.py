@@ -18,7 +18,7 @@ def doc_of(name: str) -> Document:
     return load(FORMATS_DIR / name)
 
 
-@pytest.mark.parametrize("name", ["app.ini", "crlf.ini"])
+@pytest.mark.parametrize("name", ["app.ini", "crlf.ini", "tricky.ini"])
 def test_ini_data_is_what_configparser_reads(name: str) -> None:
     parser = configparser.ConfigParser(interpolation=None, default_section="\0none")
     parser.optionxform = str  # type: ignore[assignment,method-assign]
@@ -130,3 +130,17 @@ def test_env_errors(text: str, line: int, column: int) -> None:
     with pytest.raises(FileFormatError) as caught:
         loads(text, "env", ".env")
     assert (caught.value.line, caught.value.column) == (line, column)
+
+
+def test_ini_value_with_an_empty_first_line() -> None:
+    text = "[s]\nmulti =\n    first line\n\n    after a blank line\nnext = 1\n"
+    doc = loads(text, "ini")
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    assert doc.data["s"]["multi"] == parser["s"]["multi"] == "\nfirst line\n\nafter a blank line"
+    node = doc.nodes[("s", "multi")]
+    assert text[node.span.start : node.span.end] == "\n    first line\n\n    after a blank line"
+    assert edit.set_value(doc, ("s", "multi"), "\na\n\nb") == (
+        "[s]\nmulti =\n    a\n\n    b\nnext = 1\n"
+    )
+    assert edit.set_value(doc, ("s", "multi"), "x") == "[s]\nmulti = x\nnext = 1\n"

@@ -66,6 +66,7 @@ VALUES: list[Any] = [
     'say "hi"',
     "multi\nline\n",
     "tab\tin",
+    "del\x7fand\x85c1",
     "Grüß 你好",
     "null",
     "-dash",
@@ -110,6 +111,7 @@ def test_render_scalar_reads_back(fmt: str, value: Any) -> None:
         ("toml", "new", "'old'", "'new'"),
         ("toml", "new", '"old"', '"new"'),
         ("toml", "it's", "'old'", '"it\'s"'),
+        ("toml", "a\\nb\nc", '"""x"""', '"""a\\\\nb\nc"""'),  # a backslash-n stays two characters
         ("env", "new", "'old'", "'new'"),
         ("env", "new", '"old"', '"new"'),
         ("env", "new", "old", "new"),
@@ -129,6 +131,9 @@ def test_render_scalar_refusals() -> None:
         render_scalar(math.inf, "json")
     with pytest.raises(UsageError, match="blanks"):
         render_scalar(" x", "ini")
+    with pytest.raises(UsageError, match="final newline"):
+        render_scalar("x\n", "ini")
+    assert render_scalar("\na\n\nb", "ini") == "\n    a\n\n    b"
 
 
 def test_render_key() -> None:
