@@ -284,9 +284,9 @@ class _Walker:
                 spans.append(Span(line_start, last_line_end))
             elif index + 1 < len(starts):  # `- a: 1` then `  b: 2`: up to the next key
                 spans.append(Span(start, starts[index + 1]))
-            else:
-                ending = self.text[:last_line_end]
-                cut = len(ending) - len(ending.rstrip("\r\n"))
+            else:  # the only or last key on a `- ` line: up to its line break
+                cut = 1 if self.text[last_line_end - 1 : last_line_end] == "\n" else 0
+                cut += 1 if cut and self.text[last_line_end - 2 : last_line_end - 1] == "\r" else 0
                 spans.append(Span(start, max(start, last_line_end - cut)))
         return spans
 
