@@ -21,6 +21,14 @@ target is resolved, so secrets never land in git, notes, logs or artifacts.
 A target is a database (`url`) or a tree (`path`), never both. Tree kinds run against the
 repository itself (".") unless their step names another tree target.
 
+    [environments.prod]               # shared by the config and env kinds (DESIGN.md)
+    target = "prod"
+    config = ["config/base.yaml", "config/prod.yaml"]   # layered, later files win
+    schema = "config/schema.json"
+    secrets = ["DB_PASSWORD"]         # names only, never values
+    health = ["https://app.internal/healthz"]
+    keys = { age = ["age1..."], key_env = "GITMIGRATE_PROD_KEY" }
+
 Per-user overrides: `git config migrate.branchPrefix`, `migrate.defaultTarget`,
 `migrate.target.<name>.url`, `migrate.target.<name>.path`.
 """
@@ -93,6 +101,29 @@ def _fill(name: str, template: str) -> str:
 
 
 @dataclass(frozen=True)
+class EnvironmentKeys:
+    """Who may read an environment's encrypted values: age and PGP recipients, and the
+    environment variable holding the private key (never the key itself)."""
+
+    age: tuple[str, ...] = ()
+    pgp: tuple[str, ...] = ()
+    key_env: str | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One [environments.NAME] table: where it runs and which config files make it up."""
+
+    name: str
+    target: str | None = None  # a target of [targets.*]
+    config: tuple[str, ...] = ()  # repository-relative, layered: later files win
+    schema: str | None = None  # the JSON Schema its merged config must satisfy
+    secrets: tuple[str, ...] = ()  # the names of the secrets it needs
+    health: tuple[str, ...] = ()  # URLs that must answer 2xx
+    keys: EnvironmentKeys = field(default_factory=EnvironmentKeys)
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     root: Path
     default_target: str | None
@@ -103,6 +134,17 @@ class ProjectConfig:
     # ([migrate] lock_timeout / lock_retries; a step's step.toml may override both)
     lock_timeout: float | None = None
     lock_retries: int | None = None
+    environments: dict[str, Environment] = field(default_factory=dict)
+
+    def environment(self, name: str) -> Environment:
+        """The environment of that name; an unknown one is a UsageError naming those there are."""
+        if name not in self.environments:
+            known = ", ".join(sorted(self.environments)) or "none"
+            raise UsageError(
+                f"unknown environment {name!r}",
+                f"configured environments: {known}; add [environments.{name}] to {CONFIG_FILE}",
+            )
+        return self.environments[name]
 
     def target(self, name_or_url: str | None) -> Target:
         """A named target, or an ad-hoc one from a URL; None means the default target."""
@@ -149,9 +191,10 @@ def load_config(repo: GitRepo) -> ProjectConfig:
 def _from_document(repo: GitRepo, data: dict[str, Any]) -> ProjectConfig:
     section = data.get("migrate", {})
     raw_targets = data.get("targets", {})
-    if not isinstance(section, dict) or not isinstance(raw_targets, dict):
+    raw_envs = data.get("environments", {})
+    if not all(isinstance(t, dict) for t in (section, raw_targets, raw_envs)):
         raise ConfigError(
-            f"{CONFIG_FILE}: [migrate] and [targets.*] must be tables",
+            f"{CONFIG_FILE}: [migrate], [targets.*] and [environments.*] must be tables",
             "see docs/configuration.md for the layout",
         )
     targets = {name: _target(name, spec) for name, spec in raw_targets.items()}
@@ -177,7 +220,66 @@ def _from_document(repo: GitRepo, data: dict[str, Any]) -> ProjectConfig:
         targets=targets,
         lock_timeout=lock_timeout_setting(section.get("lock_timeout"), f"{CONFIG_FILE} [migrate]"),
         lock_retries=lock_retries_setting(section.get("lock_retries"), f"{CONFIG_FILE} [migrate]"),
+        environments={name: _environment(name, spec) for name, spec in raw_envs.items()},
     )
+
+
+def _environment(name: str, spec: object) -> Environment:
+    """One [environments.NAME] table; every key optional, each of its own type."""
+    where = f"{CONFIG_FILE}: environment {name!r}"
+    if not isinstance(spec, dict):
+        raise ConfigError(
+            f"{where} must be a table", f"write [environments.{name}] with config = [...]"
+        )
+    known = {"target", "config", "schema", "secrets", "health", "keys"}
+    unknown = sorted(set(spec) - known)
+    if unknown:
+        raise ConfigError(
+            f"{where} has unknown key(s) {', '.join(unknown)}",
+            f"keys of [environments.{name}]: {', '.join(sorted(known))}",
+        )
+    keys = spec.get("keys", {})
+    if not isinstance(keys, dict) or sorted(set(keys) - {"age", "pgp", "key_env"}):
+        raise ConfigError(
+            f"{where}: keys must be a table of age, pgp and key_env",
+            'write keys = { age = ["age1..."], key_env = "VAR" }',
+        )
+    return Environment(
+        name=name,
+        target=_optional_str(spec.get("target"), where, "target"),
+        config=_strings(spec.get("config"), where, "config"),
+        schema=_optional_str(spec.get("schema"), where, "schema"),
+        secrets=_strings(spec.get("secrets"), where, "secrets"),
+        health=_strings(spec.get("health"), where, "health"),
+        keys=EnvironmentKeys(
+            age=_strings(keys.get("age"), where, "keys.age"),
+            pgp=_strings(keys.get("pgp"), where, "keys.pgp"),
+            key_env=_optional_str(keys.get("key_env"), where, "keys.key_env"),
+        ),
+    )
+
+
+def _optional_str(value: object, where: str, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(
+            f"{where}: {key} must be a non-empty string, not {value!r}", f'write {key} = "..."'
+        )
+    return value
+
+
+def _strings(value: object, where: str, key: str) -> tuple[str, ...]:
+    """A list of strings (a single string is a list of one)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(
+            f"{where}: {key} must be a list of strings, not {value!r}", f'write {key} = ["..."]'
+        )
+    return tuple(value)
 
 
 def _target(name: str, spec: object) -> Target:

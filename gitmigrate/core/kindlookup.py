@@ -18,6 +18,7 @@ from gitmigrate.core.model import Step
 BUILTIN: dict[str, str] = {
     "sql": "gitmigrate.kinds.sql.kind:SqlKind",
     "data": "gitmigrate.kinds.data.kind:DataKind",
+    "config": "gitmigrate.kinds.config.kind:ConfigKind",
 }
 ENTRY_POINT_GROUP = "gitmigrate.executors"
 

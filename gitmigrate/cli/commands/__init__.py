@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "plan": "plan:plan",
     "schema": "schema:schema",
     "data": "data:data",
+    "config": "config:config",
     "cleanup": "cleanup:cleanup",
     "repair": "repair:repair",
     "push": "push_fetch:push",

@@ -1,0 +1,129 @@
+"""The config kind: structured, byte-preserving edits of YAML, JSON, TOML, INI and .env files
+(set, unset, rename, move), conversions, environment merges and SOPS-compatible encryption, each
+a step. A tree kind (DESIGN.md, "Two sorts of target"):
+
+- the repository (the default): the step commit is the change; apply verifies it (and the
+  step's schema), rollback is the engine's inverse commit;
+- an outside tree (`target = "NAME"` under [options], a `path` target of .gitmigrate.toml):
+  apply runs the operation on the files there, keeping their prior bytes for rollback.
+
+The parts: options.py (the [options] table), transform.py (each operation as a pure function
+of the files), authoring.py, run.py (apply/rollback/verify), check.py (what verify expects),
+changes.py (the key-level diff), describe.py (plan, review, scripts), validation.py (schema).
+This module imports nothing heavy: read-only commands load it to check every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from gitmigrate.core.model import Step
+from gitmigrate.engine.description import Description
+from gitmigrate.engine.kinds import (
+    AuthorRequest,
+    Checkpoint,
+    Compensator,
+    Finding,
+    Impact,
+    Kind,
+    Problem,
+    RowCounts,
+    StepContext,
+    StepFiles,
+    TargetSort,
+    Work,
+)
+from gitmigrate.errors import UsageError
+
+
+class ConfigKind:
+    name = "config"
+    target_sort: TargetSort = "tree"
+    chunked = False
+    compensator: Compensator | None = None  # a failed apply is undone by rollback (backups)
+
+    def author(self, request: AuthorRequest) -> StepFiles:
+        from gitmigrate.kinds.config.authoring import author_config
+
+        return author_config(request)
+
+    def check(self, step: Step) -> list[Problem]:
+        from gitmigrate.kinds.config.options import options_of
+
+        try:
+            options_of(step.options, f"{step.path}/step.toml [options]")
+        except UsageError as exc:
+            return [Problem(f"step {step.id}: {exc.message}", exc.hint or "")]
+        return []
+
+    def check_target(self, step: Step, dialect: str) -> list[Problem]:
+        return []  # a config step runs no SQL
+
+    def note(
+        self, step: Step, dialect: str | None, table_rows: RowCounts | None = None
+    ) -> dict[str, Any]:
+        from gitmigrate.kinds.config.changes import recorded
+
+        impact = self.analyze(step, dialect or "tree")
+        changes, losses = recorded(step)
+        return {
+            "impact": {
+                "objects": list(impact.objects),
+                "destructive": impact.destructive,
+                "reasons": list(impact.reasons),
+            },
+            "config": {
+                "changes": [c.line() for c in changes],
+                "losses": [f"{x.file}: {x.key}: {x.reason}" for x in losses],
+            },
+        }
+
+    def work(self, step: Step, dialect: str, rows: int | None = None) -> Work:
+        return Work((f"CONFIG {str(step.options.get('op', '')).upper()}".strip(),), None)
+
+    def lint(self, step: Step, dialect: str, allow: frozenset[str]) -> list[Finding]:
+        return []
+
+    def analyze(self, step: Step, dialect: str) -> Impact:
+        from gitmigrate.kinds.config.changes import recorded
+        from gitmigrate.kinds.config.options import options_of
+
+        options = options_of(step.options, f"{step.path}/step.toml [options]")
+        changes, losses = recorded(step)
+        reasons = tuple(f"lossy: {x.file}: {x.key}: {x.reason}" for x in losses)
+        return Impact(
+            objects=tuple(sorted(set(options.outputs))),
+            destructive=bool(losses),
+            reasons=reasons or tuple(c.line() for c in changes[:20]),
+            statements=1,
+        )
+
+    def analyze_rollback(self, step: Step, dialect: str) -> Impact:
+        from gitmigrate.kinds.config.options import options_of
+
+        options = options_of(step.options, f"{step.path}/step.toml [options]")
+        return Impact(objects=tuple(sorted(set(options.outputs))), statements=1)
+
+    def describe(self, step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
+        from gitmigrate.kinds.config.describe import describe_config
+
+        return describe_config(step, dialect, note)
+
+    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
+        from gitmigrate.kinds.config.run import apply_step
+
+        yield from apply_step(step, ctx)
+
+    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
+        from gitmigrate.kinds.config.run import rollback_step
+
+        yield from rollback_step(step, ctx)
+
+    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
+        from gitmigrate.kinds.config.run import verify_step
+
+        return verify_step(step, ctx)
+
+
+_CONTRACT: type[Kind] = ConfigKind  # mypy checks that the class satisfies the protocol
