@@ -148,7 +148,9 @@ def test_step_changed_after_it_was_applied_blocks(clone: Path, run_cli: CliRunne
 def test_config_step_with_a_plaintext_password_blocks(clone: Path) -> None:
     step = "migrations/users/002-app-config"
     commit_step(clone, step, {
-        "step.toml": 'kind = "config"\nsummary = "Point the app at the new database"\n',
+        "step.toml": 'kind = "config"\nsummary = "Point the app at the new database"\n\n'
+                     '[options]\nop = "set"\nfile = "config/app.toml"\nkey = "database.host"\n'
+                     'value = "db.internal"\n',
         "/config/app.toml": '[database]\nhost = "db.internal"\npassword = "hunter2"\n'
                             'token = "${APP_TOKEN}"\n',
     }, "config: app database")  # fmt: skip
