@@ -111,6 +111,17 @@ def _strategy(model: PlanModel) -> list[str]:
     return lines
 
 
+def _script_names(scripts: StepScripts) -> list[str]:
+    """The SQL scripts in the order they run, then any other script the kind renders (a
+    config step's `up.sh`/`down.sh`)."""
+    others = (n for n in scripts.files if n not in _ORDER)
+    return [n for n in _ORDER if n in scripts.files] + sorted(others, key=_up_first)
+
+
+def _up_first(name: str) -> tuple[bool, str]:
+    return not name.startswith("up."), name
+
+
 def _step(facts: StepFacts, scripts: StepScripts) -> list[str]:
     step = facts.step
     lines = [f"### {step.seq:03d} {step.summary} ({step.kind})", ""]
@@ -123,7 +134,7 @@ def _step(facts: StepFacts, scripts: StepScripts) -> list[str]:
         ["rollback", _rollback_kind(facts)],
         [
             "scripts",
-            ", ".join(f"{step.dir_name}.{n}" for n in _ORDER if n in scripts.files)
+            ", ".join(f"{step.dir_name}.{n}" for n in _script_names(scripts))
             + ("" if scripts.runnable else " (not runnable by run.sh)"),
         ],
         [

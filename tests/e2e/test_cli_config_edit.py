@@ -56,6 +56,7 @@ def test_print_then_commit_then_apply_plan_and_roll_back(repo: Path, run_cli: Cl
     assert "app.yaml: server.port" in plan_md and "changed: 80 -> 8080" in plan_md
     assert "| app.yaml: server.host | renamed: server.hostname |" in plan_md
     assert "verify checks that app.yaml has server.port = 8080" in plan_md
+    assert "| scripts | 001-raise-the-port.up.sh, 001-raise-the-port.down.sh" in plan_md
     scripts = out / "migration-scripts"
     # the scripts need only git: undo both steps, then redo them
     for pattern in ("002-*.down.sh", "001-*.down.sh"):
