@@ -11,6 +11,7 @@ datetime.date/datetime/time; INI and .env values are always str.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ class Node:
     entry: Span
     line: int
     column: int
+    tag: str | None = None  # an explicit YAML tag (`!append`, `!!str`), kept for merge and convert
+    anchor: str | None = None  # a YAML anchor defined on this value (`&base`)
+    flow: bool = False  # a container written in flow style (`{...}`, `[...]`, JSON, inline tables)
 
     @property
     def is_leaf(self) -> bool:
@@ -71,6 +75,9 @@ class Document:
     nodes: dict[KeyPath, Node] = field(default_factory=dict)  # every path, in document order
     comments: list[Comment] = field(default_factory=list)
     newline: str = "\n"  # the document's line ending ("\r\n" when it uses CRLF)
+    # every place a key path is written when there are several (TOML headers and dotted keys:
+    # `[a.b]` and `[a.c]` both write `a`); a rename changes them all
+    mentions: dict[KeyPath, list[Span]] = field(default_factory=dict)
 
     def node(self, path: KeyPath) -> Node:
         """The node at `path`; a missing key is a UsageError naming the keys that exist."""
@@ -101,6 +108,42 @@ class Document:
     def line_of(self, path: KeyPath) -> int | None:
         found = self.nodes.get(path)
         return None if found is None else found.line
+
+
+class LineIndex:
+    """Offsets <-> 1-based lines and columns of one text (the parsers and the editor share it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        at = text.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = text.find("\n", at + 1)
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = self.line(offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line_start(self, offset: int) -> int:
+        return self.starts[self.line(offset) - 1]
+
+    def line_end(self, offset: int) -> int:
+        """The offset after the newline ending the line of `offset` (or the text's end)."""
+        line = self.line(offset)
+        return self.starts[line] if line < len(self.starts) else len(self.text)
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line - 1] + column - 1
+
+
+def newline_of(text: str) -> str:
+    """The line ending a document uses (its first one decides)."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
 def loads(text: str, format: str, name: str = "<text>") -> Document:
