@@ -278,36 +278,6 @@ def _parse(raw: bytes, path: str) -> Any:
     if fmt is None:
         return _MISSING
     try:
-        text = decode(raw, path)
-        return loads(text, fmt, path).data
+        return loads(decode(raw, path), fmt, path).data
     except GitMigrateError:
-        return _MISSING
-    except ModuleNotFoundError:  # until files-core's parsers land: the data is all we need
-        return _plain_data(text, fmt)
-
-
-def _plain_data(text: str, fmt: str) -> Any:
-    import configparser
-    import json
-
-    try:
-        if fmt == "json":
-            return json.loads(text)
-        if fmt == "toml":
-            return tomllib.loads(text)
-        if fmt == "yaml":
-            from ruamel.yaml import YAML
-
-            return YAML(typ="safe", pure=True).load(text)
-        if fmt == "ini":
-            parser = configparser.ConfigParser(interpolation=None)
-            parser.read_string(text)
-            return {s: dict(parser[s]) for s in parser.sections()}
-        found = {}
-        for line in text.splitlines():
-            name, sep, value = line.strip().removeprefix("export ").partition("=")
-            if sep and not name.startswith("#"):
-                found[name.strip()] = value.strip().strip("\"'")
-        return found
-    except Exception:  # noqa: BLE001 - a version that does not parse has no keys
         return _MISSING
