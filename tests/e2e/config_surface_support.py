@@ -4,7 +4,11 @@ helpers that commit config files and steps."""
 
 from __future__ import annotations
 
+import operator
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -23,6 +27,12 @@ SURFACE = (
 
 def attach_config_commands(monkeypatch: pytest.MonkeyPatch) -> click.Group:
     """`git migrate config ...` with every command of this branch, for run_cli."""
+    return attach(monkeypatch.setitem)
+
+
+def attach(setitem: Callable[[Any, str, Any], None] = operator.setitem) -> click.Group:
+    """Attach this branch's commands to the `config` group (a stand-in group when the config
+    kind's CLI is not there); a command the group has already is left alone."""
     import importlib
 
     from gitmigrate.cli.commands import load_command
@@ -31,7 +41,7 @@ def attach_config_commands(monkeypatch: pytest.MonkeyPatch) -> click.Group:
     group = load_command("config") if "config" in _names() else None
     if not isinstance(group, click.Group):
         group = click.Group("config", help="Config files: edit, layer, validate, encrypt.")
-        monkeypatch.setitem(cli.commands, "config", group)
+        setitem(cli.commands, "config", group)
     for module, attribute in SURFACE:
         try:
             mod = importlib.import_module(f"gitmigrate.cli.commands.{module}")
@@ -39,7 +49,7 @@ def attach_config_commands(monkeypatch: pytest.MonkeyPatch) -> click.Group:
             continue
         command = getattr(mod, attribute, None)
         if isinstance(command, click.Command) and command.name not in group.commands:
-            monkeypatch.setitem(group.commands, str(command.name), command)
+            setitem(group.commands, str(command.name), command)
     return group
 
 
@@ -56,3 +66,24 @@ def commit(repo: Path, files: dict[str, str], message: str, *, trailers: str = "
         git(repo, "add", name)
     git(repo, "commit", "-q", "-m", message + ("\n\n" + trailers if trailers else ""))
     return git(repo, "rev-parse", "HEAD").strip()
+
+
+def launcher(bin_dir: Path) -> dict[str, str]:
+    """A `git-migrate` executable in `bin_dir` that runs the real CLI with this branch's config
+    commands attached; returns PATH with it first (for `git migrate ...` in a shell)."""
+    import os
+
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    script = bin_dir / "git-migrate"
+    root = Path(__file__).resolve().parents[2]
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        f"sys.path.insert(0, {str(root)!r})\n"
+        "from tests.e2e.config_surface_support import attach\n"
+        "from gitmigrate.cli.main import main\n"
+        "attach()\n"
+        "main()\n"
+    )
+    script.chmod(0o755)
+    return {"PATH": f"{bin_dir}:{Path(sys.executable).parent}:{os.environ['PATH']}"}

