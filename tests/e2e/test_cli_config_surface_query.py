@@ -129,3 +129,33 @@ def test_diff_files_formats_and_revisions(git_repo: Path, run_cli: CliRunner) ->
     assert same.exit_code == 0 and "the same configuration" in same.stdout
     broken = run_cli("config", "diff", "a.yaml", "HEAD~5:a.yaml")
     assert broken.exit_code == 2
+
+
+def test_history_through_the_config_kinds_own_steps(git_repo: Path, run_cli: CliRunner) -> None:
+    """Steps authored by `config set/rename/convert` and undone by `rollback`: the history
+    follows the key's new name and the converted file, and shows the rollback."""
+    commit(git_repo, {"config/app.json": '{"db": {"port": 5432}}\n'}, "json config")
+    assert run_cli("start", "moves").exit_code == 0
+    steps = [
+        ("set", "config/app.json", "db.port", "6432"),
+        ("rename", "config/app.json", "db.port", "listen_port"),
+        ("convert", "config/app.json", "--to", "yaml"),
+        ("set", "config/app.yaml", "db.listen_port", "7000"),
+    ]
+    for args in steps:
+        result = run_cli("config", *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    assert (git_repo / "config/app.yaml").exists() and not (git_repo / "config/app.json").exists()
+    assert run_cli("apply").exit_code == 0
+    back = run_cli("rollback", "--steps", "1")
+    assert back.exit_code == 0, back.stderr
+    result = run_cli("config", "history", "db.listen_port", "config/app.yaml", "--json")
+    assert result.exit_code == 0, result.stderr
+    entries = json.loads(result.stdout)["entries"]
+    got = [(e["file"], e["key"], e["value"], e["step"], e["rollback"]) for e in entries]
+    assert got == [
+        ("config/app.json", "db.port", 5432, None, False),
+        ("config/app.json", "db.port", 6432, "moves/001", False),
+        ("config/app.yaml", "db.listen_port", 7000, "moves/004", False),
+        ("config/app.yaml", "db.listen_port", 6432, "moves/004", True),
+    ]

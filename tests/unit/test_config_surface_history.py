@@ -46,7 +46,7 @@ def test_values_through_steps_file_and_key_renames(repo: Path) -> None:
     git(repo, "commit", "-q", "-m", "rename the file")
     renamed = _step(
         repo, 2,
-        'op = "rename"\nfile = "config/service.yaml"\nkey = "db.port"\nnew_key = "db.listen_port"\n',
+        'op = "rename"\nfile = "config/service.yaml"\nkey = "db.port"\nnew_key = "listen_port"\n',
         {"config/service.yaml": "db:\n  listen_port: 6432\n  host: b\n"}, "rename port",
     )  # fmt: skip
     last = _commit(repo, {"config/service.yaml": "db:\n  listen_port: 7000\n  host: b\n"}, "bump")

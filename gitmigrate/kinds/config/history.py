@@ -193,12 +193,19 @@ def _config_steps(repo: GitRepo, rev: str) -> list[dict[str, Any]]:
 
 
 def _convert_sources(names: list[str], steps: list[dict[str, Any]]) -> list[str]:
-    """A `convert` step's output came from its source file: follow it back."""
+    """A `convert` step's output (`out`, else the source with the new suffix) came from its
+    source file: follow it back."""
+    from pathlib import PurePosixPath
+
+    from gitmigrate.files.formats import SUFFIX_OF
+
     for options in steps:
-        if options.get("op") == "convert" and options.get("out") in names:
-            source = str(options.get("file", ""))
-            if source and source not in names:
-                names.append(source)
+        source, to = str(options.get("file", "")), str(options.get("to", ""))
+        if options.get("op") != "convert" or not source or to not in SUFFIX_OF:
+            continue
+        out = options.get("out") or PurePosixPath(source).with_suffix(SUFFIX_OF[to]).as_posix()
+        if out in names and source not in names:
+            names.append(source)
     return names
 
 
@@ -214,6 +221,8 @@ def _key_names(key: KeyPath, steps: list[dict[str, Any]], files: list[str]) -> l
             old, new = parse_key(str(options["key"])), parse_key(str(options["new_key"]))
         except (KeyError, GitMigrateError):
             continue
+        if options["op"] == "rename" and len(new) == 1 and new[:-1] != old[:-1]:
+            new = (*old[:-1], *new)  # `rename a.b c`: the new name under the same parent
         if new in keys and old not in keys:
             keys.append(old)
     return keys
