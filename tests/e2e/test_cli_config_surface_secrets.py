@@ -97,3 +97,26 @@ def test_decrypt_out_and_refusals(
     wrote = run_cli("config", "secrets", "decrypt", "config/app.yaml", "--out", str(out))
     assert wrote.exit_code == 0 and "pw-Zx81" not in wrote.stdout + wrote.stderr
     assert "pw-Zx81" in out.read_text() and out.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.skipif(not Path("/usr/bin/script").exists(), reason="needs script(1) for a terminal")
+def test_a_terminal_sees_masked_values_unless_show(
+    git_repo: Path, run_cli: CliRunner, keys: tuple[Any, Any], tmp_path: Path
+) -> None:
+    from tests.e2e.config_surface_support import launcher
+
+    first, _ = keys
+    _project(git_repo, str(first.to_public()), run_cli)
+    assert run_cli("config", "secrets", "encrypt", "config/app.yaml").exit_code == 0
+    env = {**os.environ, **launcher(tmp_path / "bin")}
+
+    def on_a_terminal(*args: str) -> str:
+        command = " ".join(["git-migrate", "config", "secrets", "decrypt", *args])
+        proc = subprocess.run(["/usr/bin/script", "-qec", command, "/dev/null"], cwd=git_repo,
+                              env=env, capture_output=True, text=True, check=False)  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout
+
+    masked = on_a_terminal("config/app.yaml")
+    assert "pw-Zx81" not in masked and "password: ********" in masked and "--show" in masked
+    assert "password: pw-Zx81" in on_a_terminal("config/app.yaml", "--show")
