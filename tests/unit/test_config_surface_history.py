@@ -117,3 +117,11 @@ def test_unknown_key_or_file(repo: Path) -> None:
     with pytest.raises(UsageError, match="nothere.yaml has no history"):
         key_history(GitRepo(repo), ("x",), "nothere.yaml")
     assert key_history(GitRepo(repo), ("y",), "a.yaml") == []
+
+
+def test_without_file_every_config_file_holding_the_key(repo: Path) -> None:
+    _commit(repo, {"a.yaml": "db:\n  host: a\n", "b.toml": '[db]\nhost = "b"\n',
+                   ".gitmigrate.toml": '[db]\nhost = "tool"\n', "c.json": '{"other": 1}\n',
+                   "migrations/m/001-x/step.toml": '[db]\nhost = "step"\n'}, "files")  # fmt: skip
+    entries = key_history(GitRepo(repo), ("db", "host"))
+    assert sorted((e.file, e.value) for e in entries) == [("a.yaml", "a"), ("b.toml", "b")]

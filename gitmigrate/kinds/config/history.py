@@ -30,6 +30,7 @@ from gitmigrate.files.keypath import KeyPath, format_key
 
 _ENCRYPTED = re.compile(r"^ENC\[AES256_GCM,.*\]$", re.DOTALL)
 _MISSING = object()
+_TOOL_FILES = frozenset({".gitmigrate.toml", ".sops.yaml"})  # the tools' settings, not config
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,13 @@ def key_history(
 
 
 def _files_with(repo: GitRepo, rev: str, key: KeyPath) -> list[str]:
-    """The config files of `rev` (outside migrations/) that hold `key`."""
+    """The config files of `rev` that hold `key` (not step files, .gitmigrate.toml, .sops.yaml)."""
     reader = _Reader(repo)
     found = []
     for entry in repo.ls_tree(rev):
-        if entry.path.startswith(f"{MIGRATIONS_DIR}/") or _format(entry.path) is None:
+        if entry.path.startswith(f"{MIGRATIONS_DIR}/") or entry.path in _TOOL_FILES:
+            continue
+        if _format(entry.path) is None:
             continue
         if reader.value(entry.sha, entry.path, key) is not _MISSING:
             found.append(entry.path)
