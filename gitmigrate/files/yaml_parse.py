@@ -2,6 +2,8 @@
 every scalar, alias and flow bracket (the composed node graph would lose where an alias is
 written), and our own walk resolves scalars through the YAML 1.2 core schema.
 
+Keys are strings: a key YAML reads as another type (`1:`, `true:`, `2024-01-01:`) is named by
+its text, so a key path and `data` agree and every format can hold the key.
 Anchors and aliases are kept in `data` as their resolved values (an alias node's span is the
 `*name` text); a tag is recorded on its node and does not change the value (`!append [1]` is
 [1]); merge keys (`<<: *base`) are merged into `data` as YAML says, without nodes of their own.
@@ -186,17 +188,18 @@ class _Walker:
                     if isinstance(source, dict):
                         merged.update(source)
                 continue
-            if key.value in data:
+            name = key.value if isinstance(key.value, str) else str(key_event.value)
+            if name in data:
                 line, column = self.lines.position(key.span.start)
                 raise FileFormatError(
                     self.name,
                     line,
                     column,
-                    f"duplicate key {key.value!r}",
+                    f"duplicate key {name!r}",
                     "keep one of the two entries",
                 )
-            data[key.value] = value.value
-            built.children.append(((_key(key.value),), key.span, value))
+            data[name] = value.value
+            built.children.append(((name,), key.span, value))
         end_event = self.next()
         if merged:
             combined = {k: v for k, v in merged.items() if k not in data}
@@ -332,7 +335,3 @@ def flow_entries(starts: list[int], ends: list[int]) -> list[Span]:
 
 def _tag(event: Any) -> str | None:
     return None if event.tag in (None, "!") else str(event.tag)
-
-
-def _key(value: Any) -> str | int:
-    return value if isinstance(value, str) else str(value)

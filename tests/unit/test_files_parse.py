@@ -193,3 +193,9 @@ def test_empty_documents() -> None:
     assert loads("# only a comment\n", "yaml").comments[0].text == " only a comment"
     assert loads("", "toml").data == {}
     assert loads("[]", "json").nodes[()].flow
+
+
+def test_yaml_keys_are_strings_named_by_their_text() -> None:
+    doc = loads("1: a\ntrue: b\n2024-01-01: c\n'q': d\n", "yaml")
+    assert doc.data == {"1": "a", "true": "b", "2024-01-01": "c", "q": "d"}
+    assert list(doc.nodes) == [(), ("1",), ("true",), ("2024-01-01",), ("q",)]
