@@ -140,6 +140,12 @@ class LineIndex:
         return self.starts[line - 1] + column - 1
 
 
+def without_bom(text: str) -> str:
+    """The text a parser reads: a leading byte-order mark becomes a blank of the same length,
+    so offsets still index the original text (which keeps its BOM when written back)."""
+    return " " + text[1:] if text.startswith("\ufeff") else text
+
+
 def newline_of(text: str) -> str:
     """The line ending a document uses (its first one decides)."""
     first = text.find("\n")

@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 
 from gitmigrate.errors import FileFormatError
-from gitmigrate.files.document import Comment, Document, LineIndex, Node, Span, newline_of
+from gitmigrate.files.document import (
+    Comment,
+    Document,
+    LineIndex,
+    Node,
+    Span,
+    newline_of,
+    without_bom,
+)
 from gitmigrate.files.keypath import KeyPath
 
 _ENTRY = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*")
@@ -22,6 +30,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
 
 
 def parse(text: str, name: str) -> Document:
+    original, text = text, without_bom(text)
     lines = LineIndex(text)
     data: dict[str, str] = {}
     nodes: dict[KeyPath, Node] = {}
@@ -82,7 +91,7 @@ def parse(text: str, name: str) -> Document:
     return Document(
         name=name,
         format="env",
-        text=text,
+        text=original,
         data=data,
         nodes={(): root, **nodes},
         comments=comments,

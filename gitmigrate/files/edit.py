@@ -237,6 +237,8 @@ def _child_nodes(doc: Document, path: KeyPath) -> list[Node]:
 def _insert_yaml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
     children = _child_nodes(doc, parent.path)
     name = render_key(key, "yaml")
+    if parent.flow and doc.text[parent.span.start] != "{":  # YAML's `[k: v]` pair
+        return [(parent.span, _yaml_flow({**parent.value, key: value}))]
     if parent.flow:
         literal = f"{name}: {_yaml_flow(value) if isinstance(value, dict | list) else render_scalar(value, 'yaml')}"
         if children:
@@ -264,10 +266,7 @@ def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
         return _flow_add(doc, parent, items, literal)
     if fmt == "toml":
         if not parent.flow:
-            raise UsageError(
-                f"{format_key(parent.path)} is an array of [[tables]]; add one by hand",
-                "or set the whole array as an inline value",
-            )
+            return _append_table(doc, parent, value)
         return _flow_add(doc, parent, items, render_value(value, "toml", 0))
     if fmt != "yaml":
         raise UsageError(f"{fmt} files hold no lists", "set a key")
@@ -279,6 +278,28 @@ def _append_item(doc: Document, parent: Node, value: Any) -> list[Edit]:
     else:
         body = render_value(value, "yaml", pad + 2) + "\n"
     return _at_line_end(doc, last.entry.end, f"{' ' * pad}- {body}")
+
+
+def _append_table(doc: Document, parent: Node, value: Any) -> list[Edit]:
+    """A new `[[name]]` table after the last one of an array of tables (and its sub-tables)."""
+    if not isinstance(value, dict) or any(isinstance(p, int) for p in parent.path):
+        raise UsageError(
+            f"{format_key(parent.path)} in {doc.name} is an array of [[tables]]; "
+            "a new item is a table at the top level of the array",
+            'give a table value: \'{"name": "x"}\', or add the [[table]] by hand',
+        )
+    header = ".".join(render_key(str(p), "toml") for p in parent.path)
+    body = "".join(
+        f"{render_key(k, 'toml')} = {render_value(v, 'toml', 0)}\n" for k, v in value.items()
+    )
+    ends = [
+        n.entry.end
+        for p, n in doc.nodes.items()
+        if p[: len(parent.path)] == parent.path and n.entry.end > n.entry.start
+    ]
+    at = max(ends)
+    lead = "\n" if doc.text[at - 1 : at] != "\n" else ""
+    return [(Span(at, at), f"{lead}\n[[{header}]]\n{body}")]
 
 
 def _flow_add(doc: Document, parent: Node, items: list[Node], literal: str) -> list[Edit]:
@@ -413,11 +434,13 @@ _INSERTERS = {
 
 def _entry_spans(doc: Document, node: Node) -> list[Span]:
     """The node's entry and its descendants' entries outside it (TOML sub-tables), merged."""
-    spans = [node.entry] + [
-        n.entry
-        for p, n in doc.nodes.items()
-        if len(p) > len(node.path) and p[: len(node.path)] == node.path
-    ]
+    spans = [node.entry]
+    if doc.format == "toml":  # elsewhere a node's entry holds its descendants
+        spans += [
+            n.entry
+            for p, n in doc.nodes.items()
+            if len(p) > len(node.path) and p[: len(node.path)] == node.path
+        ]
     merged: list[Span] = []
     for span in sorted((s for s in spans if s.end > s.start), key=lambda s: (s.start, s.end)):
         if merged and span.start <= merged[-1].end:
@@ -430,10 +453,14 @@ def _entry_spans(doc: Document, node: Node) -> list[Span]:
 def _empty_container(doc: Document, parent: Node, only: Node) -> list[Edit]:
     """Removing the last child: `{}` / `[]` instead of a key with nothing under it."""
     empty = "{}" if isinstance(parent.value, dict) else "[]"
+    if parent.flow and doc.text[parent.span.start] not in "{[":  # YAML's `[k: v]` pair
+        return [(parent.span, empty)]
     if parent.flow:
         return [(Span(parent.span.start + 1, parent.span.end - 1), "")]
-    if doc.format != "yaml" or parent.key is None:
+    if doc.format != "yaml":
         return [(span, "") for span in _entry_spans(doc, only)]
+    if parent.key is None:  # `- k: v` -> `- {}`
+        return [(only.entry, empty)]
     end = only.entry.end
     while end > only.entry.start and doc.text[end - 1] in "\r\n":
         end -= 1

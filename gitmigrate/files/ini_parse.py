@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 
 from gitmigrate.errors import FileFormatError
-from gitmigrate.files.document import Comment, Document, LineIndex, Node, Span, newline_of
+from gitmigrate.files.document import (
+    Comment,
+    Document,
+    LineIndex,
+    Node,
+    Span,
+    newline_of,
+    without_bom,
+)
 from gitmigrate.files.keypath import KeyPath
 
 _SECTION = re.compile(r"\[(?P<name>[^\]]+)\]")
@@ -22,7 +30,9 @@ _OPTION = re.compile(r"(?P<key>.*?)\s*(?P<delimiter>[=:])\s*(?P<value>.*)$")
 
 
 def parse(text: str, name: str) -> Document:
-    return _Reader(text, name).read()
+    document = _Reader(without_bom(text), name).read()
+    document.text = text
+    return document
 
 
 class _Reader:

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from gitmigrate.errors import FileFormatError
-from gitmigrate.files.document import Document, LineIndex, Node, Span, newline_of
+from gitmigrate.files.document import Document, LineIndex, Node, Span, newline_of, without_bom
 from gitmigrate.files.keypath import KeyPath
 from gitmigrate.files.yaml_parse import flow_entries
 
@@ -19,6 +19,7 @@ _ATOM = re.compile(r"[^\s,\]}]+")
 
 
 def parse(text: str, name: str) -> Document:
+    original, text = text, without_bom(text)
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
@@ -35,7 +36,7 @@ def parse(text: str, name: str) -> Document:
     at = start.end() if start else 0
     scanner.value(at, (), data, None, Span(0, len(text)), nodes)
     return Document(
-        name=name, format="json", text=text, data=data, nodes=nodes, newline=newline_of(text)
+        name=name, format="json", text=original, data=data, nodes=nodes, newline=newline_of(text)
     )
 
 

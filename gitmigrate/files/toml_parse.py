@@ -15,7 +15,15 @@ import tomllib
 from typing import Any
 
 from gitmigrate.errors import FileFormatError
-from gitmigrate.files.document import Comment, Document, LineIndex, Node, Span, newline_of
+from gitmigrate.files.document import (
+    Comment,
+    Document,
+    LineIndex,
+    Node,
+    Span,
+    newline_of,
+    without_bom,
+)
 from gitmigrate.files.keypath import KeyPath
 from gitmigrate.files.yaml_parse import flow_entries
 
@@ -35,6 +43,7 @@ _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def parse(text: str, name: str) -> Document:
+    original, text = text, without_bom(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -52,7 +61,7 @@ def parse(text: str, name: str) -> Document:
     document = Document(
         name=name,
         format="toml",
-        text=text,
+        text=original,
         data=data,
         nodes=scanner.ordered(),
         comments=scanner.comments,

@@ -162,6 +162,9 @@ class _Walker:
         built = _Built(items, Span(start, start), tag=_tag(event), flow=bool(event.flow_style))
         while type(self.peek()).__name__ != "SequenceEndEvent":
             child = self.value()
+            if _empty(child) and not built.flow:  # `-` with nothing after it
+                dash = self.text.rfind("-", 0, child.raw_start) + 1
+                child.span = Span(dash, dash)
             built.children.append(((len(items),), None, child))
             items.append(child.value)
         end_event = self.next()
@@ -177,6 +180,8 @@ class _Walker:
             key_event = self.peek()
             key = self.value()
             value = self.value()
+            if _empty(value):  # `key:` with nothing after it: the value's place is after the colon
+                value.span = self.empty_value(key.span)
             if key.children or isinstance(key.value, dict | list):
                 line, column = self.lines.position(key.span.start)
                 raise FileFormatError(
@@ -230,8 +235,6 @@ class _Walker:
         self, path: KeyPath, key: Span | None, built: _Built, entry: Span, out: dict[KeyPath, Node]
     ) -> None:
         span = built.span
-        if key is not None and span.start == span.end and not built.children and not built.flow:
-            span = self.empty_value(key)
         anchor_at = key.start if key is not None else span.start
         line, column = self.lines.position(anchor_at)
         out[path] = Node(
@@ -335,3 +338,8 @@ def flow_entries(starts: list[int], ends: list[int]) -> list[Span]:
 
 def _tag(event: Any) -> str | None:
     return None if event.tag in (None, "!") else str(event.tag)
+
+
+def _empty(built: _Built) -> bool:
+    """A null written as nothing at all (its event sits at the next token)."""
+    return built.value is None and built.span.start == built.span.end and not built.flow

@@ -195,6 +195,8 @@ def test_toml_edits() -> None:
     assert loads(text, "toml").data["db"]["replica"]["host"] == "replica.internal"
     text = edit.unset(doc, ("database",))
     assert "[database" not in text and "replica" not in text
+    text = edit.set_value(doc, ("workers", 2), {"name": "new", "threads": 4})
+    assert 'name = "indexer"\n\n[[workers]]\nname = "new"\nthreads = 4\n\n[cache.redis]' in text
     with pytest.raises(UsageError):
         edit.set_value(doc, ("server",), 1)
 

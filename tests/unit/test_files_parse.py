@@ -199,3 +199,25 @@ def test_yaml_keys_are_strings_named_by_their_text() -> None:
     doc = loads("1: a\ntrue: b\n2024-01-01: c\n'q': d\n", "yaml")
     assert doc.data == {"1": "a", "true": "b", "2024-01-01": "c", "q": "d"}
     assert list(doc.nodes) == [(), ("1",), ("true",), ("2024-01-01",), ("q",)]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "path"),
+    [
+        ("yaml", "\ufeffa: 1\n", ("a",)),
+        ("json", '\ufeff{"a": 1}', ("a",)),
+        ("toml", "\ufeffa = 1\n", ("a",)),
+        ("ini", "\ufeff[s]\na = 1\n", ("s", "a")),
+        ("env", "\ufeffa=1\n", ("a",)),
+    ],
+)
+def test_a_byte_order_mark_is_read_past_and_kept(fmt: str, text: str, path: tuple[str]) -> None:
+    from gitmigrate.files.edit import set_value
+
+    doc = loads(text, fmt)
+    assert doc.text == text
+    node = doc.node(path)
+    assert text[node.span.start : node.span.end] == "1"
+    edited = set_value(doc, path, "two")
+    assert edited.startswith("\ufeff")
+    assert loads(edited, fmt).get(path) == "two"
