@@ -49,10 +49,11 @@ _ASSIGN = re.compile(
     (?P<value>ENC\[[^\]\n]*\]|"[^"\n]*"|'[^'\n]*'|\$\{{[^}}\n]*\}}|\{{\{{[^}}\n]*\}}\}}|<[^>\n]*>
        |[{{\[]|[^\s#,}}\]]+)?"""
 )
-# keys about a secret, not holding one (password_min_length = 12, secret_file = "/run/...")
+# keys about a secret, not holding one (password_min_length = 12, secret_file = "/run/..."),
+# and keys SOPS leaves in clear on purpose (its `_unencrypted` suffix)
 _META_KEY = re.compile(
     r"(?i)(_|-|\.)(length|len|min|max|file|path|env|var|name|policy|ref|hash|algorithm|rotation"
-    r"|expiry|expires|ttl|enabled|required|id|url|uri|endpoint|type|regex|suffix)$"
+    r"|expiry|expires|ttl|enabled|required|id|url|uri|endpoint|type|regex|suffix|unencrypted)$"
 )
 _REFERENCE = re.compile(
     r"^(\$\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|<[^>]*>|%\([^)]*\)s|\*+|x+|"

@@ -128,3 +128,19 @@ def test_files_encrypted_by_the_real_sops_pass(name: str, tmp_path: Path) -> Non
     encrypted = result.stdout
     assert b"hunter2" not in encrypted and b"ENC[AES256_GCM" in encrypted
     assert scan_files({name: encrypted}, "", full=True) == []
+
+
+VECTORS = Path(__file__).resolve().parents[2] / "fixtures" / "config" / "sops"
+
+
+@pytest.mark.skipif(not VECTORS.is_dir(), reason="the sops branch's fixtures are not merged")
+def test_sops_own_encrypted_files_pass() -> None:
+    files = {
+        str(p.relative_to(VECTORS)): p.read_bytes()
+        for p in VECTORS.rglob("*")
+        if p.is_file() and p.suffix in (".yaml", ".json", ".ini", ".env", ".toml")
+    }
+    assert len(files) >= 12
+    assert scan_files(files, "", full=True) == []
+    decrypted = "[not private]\nnotsecret_unencrypted = hi there!\n[db]\nsecret = s3cr3t\n"
+    assert scan_text(decrypted, full=True, format="ini") == [(4, "plaintext value for 'secret'")]
