@@ -121,8 +121,12 @@ def _is_plaintext(value: str) -> bool:
     return True
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """1-based line numbers of many offsets in one pass (a file can hold many findings)."""
+    import bisect
+
+    starts = [m.start() for m in re.finditer("\n", text)] if offsets else []
+    return [bisect.bisect_left(starts, offset) + 1 for offset in offsets]
 
 
 def _urls(text: str) -> Iterator[tuple[int, str]]:
@@ -146,7 +150,8 @@ def scan_text(text: str, *, full: bool, format: str | None = None) -> list[tuple
         hits += _assignments(text, format)
         if format in (None, "toml", "ini"):
             hits += _sections(text)
-    found = {(_line_of(text, offset), kind) for offset, kind in hits}
+    lines = _lines_of(text, [offset for offset, _ in hits])
+    found = {(line, kind) for line, (_, kind) in zip(lines, hits, strict=True)}
     keyed = {line for line, kind in found if kind.startswith("plaintext value for")}
     return sorted(
         (line, kind)
