@@ -34,7 +34,8 @@ class Node:
     """One key path of a document: a mapping entry, a list item, or the root ().
 
     `span` is the value's own text (a scalar's literal with its quotes; a container from its
-    first to its last character). `key` is the key's text (None for list items and the root).
+    first to its last character; a YAML anchor or tag before it is not part of it). `key` is
+    the key's text with its quotes (None for list items and the root).
     `entry` is what removing the entry removes: from the start of its first line to after the
     newline ending its last line, or, in flow style, the entry with one adjacent separator."""
 
@@ -72,7 +73,9 @@ class Document:
     format: str  # one of formats.FORMATS
     text: str
     data: Any
-    nodes: dict[KeyPath, Node] = field(default_factory=dict)  # every path, in document order
+    # every key path written in the text, in document order; not the keys a YAML merge key
+    # (`<<: *base`) or an alias (`*base`) brings in: those are nodes at their anchor
+    nodes: dict[KeyPath, Node] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
     newline: str = "\n"  # the document's line ending ("\r\n" when it uses CRLF)
     # every place a key path is written when there are several (TOML headers and dotted keys:

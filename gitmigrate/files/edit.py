@@ -54,11 +54,11 @@ def set_value(doc: Document, path: KeyPath, value: Any, *, verify: bool = True) 
 def unset(doc: Document, path: KeyPath, *, verify: bool = True) -> str:
     """`doc` without the entry at `path` (its whole lines in block style; with one separator
     in flow style); a container left empty is written `{}` / `[]`."""
-    node = doc.node(path)
     if not path:
         raise UsageError("cannot unset the whole document", "name a key: a.b or a[0]")
+    node = doc.node(path)
     parent = doc.nodes[path[:-1]]
-    siblings = [p for p in _children(doc, parent.path)]
+    siblings = _children(doc, parent.path)
     if len(siblings) == 1 and parent.path and doc.format != "toml":
         edits = _empty_container(doc, parent, node)
     else:
@@ -141,7 +141,8 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         literal = render_value(value, "yaml", 0) if isinstance(value, dict | list) else None
         literal = literal or render_scalar(value, "yaml", like=old)
         if block_node and node.key is not None:
-            return [(Span(_after_key(doc, node), node.span.end), " " + literal)]
+            at, comment = _after_key(doc, node)
+            return [(Span(at, node.span.end), " " + literal + comment)]
         if node.span.start == node.span.end:
             return [(node.span, " " + literal)]
         return [(node.span, literal)]
@@ -157,8 +158,9 @@ def _replace_yaml(doc: Document, node: Node, value: Any, old: str) -> list[Edit]
         indent = node.column - 1
         rendered = render_value(value, "yaml", indent)[indent:].rstrip("\n")
         return [(node.span, rendered)]
-    rendered = "\n" + render_value(value, "yaml", indent).rstrip("\n")
-    return [(Span(_after_key(doc, node), node.span.end), rendered)]
+    at, comment = _after_key(doc, node)
+    rendered = comment + "\n" + render_value(value, "yaml", indent).rstrip("\n")
+    return [(Span(at, node.span.end), rendered)]
 
 
 def _yaml_flow(value: Any) -> str:
@@ -170,12 +172,20 @@ def _yaml_flow(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=default)
 
 
-def _after_key(doc: Document, node: Node) -> int:
-    """After `key:` and any anchor or tag written there (`base: &base`)."""
+def _after_key(doc: Document, node: Node) -> tuple[int, str]:
+    """Where a block value's replacement starts: after `key:` and any anchor or tag written
+    there (`base: &base`); and the comment on that line (`a:  # note`), which the
+    replacement writes again since it removes the text up to the value."""
+    import re
+
     assert node.key is not None
     colon = doc.text.find(":", node.key.end)
-    region = doc.text[colon + 1 : node.span.start]
-    return colon + 1 + len(region.rstrip())
+    line_end = doc.text.find("\n", colon)
+    line = doc.text[colon + 1 : line_end if line_end != -1 else len(doc.text)].rstrip("\r")
+    properties = re.match(r"(?:\s*[&!][^\s#]*)*", line)
+    at = colon + 1 + (properties.end() if properties else 0)
+    rest = line[at - colon - 1 :]
+    return at, (rest.rstrip() if rest.strip().startswith("#") else "")
 
 
 # -- inserting a missing key --------------------------------------------------------------------
@@ -327,6 +337,14 @@ def _insert_json(doc: Document, parent: Node, key: str, value: Any) -> list[Edit
 
 
 def _insert_toml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit]:
+    if (
+        isinstance(value, dict)
+        and value
+        and not parent.flow
+        and (not parent.path or _is_header(doc, parent))
+        and not any(isinstance(part, int) for part in parent.path)
+    ):
+        return _append_toml_table(doc, parent, key, value)
     literal = render_value(value, "toml", 0)
     if parent.flow:
         name = render_key(key, "toml")
@@ -373,6 +391,23 @@ def _insert_toml(doc: Document, parent: Node, key: str, value: Any) -> list[Edit
         ]
         pos = max(root_entries) if root_entries else region.end
     return _at_line_end(doc, pos, f"{name} = {literal}\n")
+
+
+def _append_toml_table(doc: Document, parent: Node, key: str, value: dict[str, Any]) -> list[Edit]:
+    """A new table under the root or a [header] table: a `[parent.key]` header (and headers
+    for the tables inside it) after the parent's last table, as TOML is usually written."""
+    from gitmigrate.files.render import render_toml_table
+
+    path = (*(str(part) for part in parent.path), key)
+    ends = [
+        n.entry.end
+        for p, n in doc.nodes.items()
+        if p and p[: len(parent.path)] == parent.path and n.entry.end > n.entry.start
+    ]
+    at = max(ends) if ends else len(doc.text)
+    lead = "\n" if doc.text[at - 1 : at] not in ("\n", "") else ""
+    blank = "\n" if at > 0 else ""
+    return [(Span(at, at), lead + blank + render_toml_table(path, value))]
 
 
 def _is_header(doc: Document, node: Node) -> bool:
@@ -464,7 +499,8 @@ def _empty_container(doc: Document, parent: Node, only: Node) -> list[Edit]:
     end = only.entry.end
     while end > only.entry.start and doc.text[end - 1] in "\r\n":
         end -= 1
-    return [(Span(_after_key(doc, parent), end), " " + empty)]
+    at, comment = _after_key(doc, parent)
+    return [(Span(at, end), " " + empty + comment)]
 
 
 def _refuse_used_anchors(doc: Document, path: KeyPath, removed: list[Span]) -> None:

@@ -87,3 +87,16 @@ def _toml(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
     return render_scalar(value, "toml")
+
+
+def render_toml_table(path: tuple[str, ...], value: dict[str, Any]) -> str:
+    """`value` as a `[path]` table: its plain keys first, then each table inside it as a
+    `[path.key]` table of its own (TOML needs the plain keys before any sub-table)."""
+    header = ".".join(render_key(part, "toml") for part in path)
+    plain = {k: v for k, v in value.items() if not (isinstance(v, dict) and v)}
+    tables = {k: v for k, v in value.items() if isinstance(v, dict) and v}
+    lines = [f"[{header}]\n"] if plain or not tables else []
+    lines += [f"{render_key(str(k), 'toml')} = {_toml(v)}\n" for k, v in plain.items()]
+    for name, table in tables.items():
+        lines.append(("\n" if lines else "") + render_toml_table((*path, str(name)), table))
+    return "".join(lines)

@@ -245,3 +245,29 @@ def test_replace_spans() -> None:
     assert edit.replace_spans(text, [(Span(2, 2), "1"), (Span(2, 2), "2")]) == "ab12cdef"
     with pytest.raises(ValueError):
         edit.replace_spans(text, [(Span(0, 3), ""), (Span(2, 4), "")])
+
+
+def test_yaml_block_values_keep_the_comment_and_anchor_on_the_key_line() -> None:
+    doc = loads("a:  # note\n  b: 1\nc: &x # anchored\n  - 1\nd: !append\n  - 1\n", "yaml")
+    assert edit.set_value(doc, ("a",), 5).startswith("a: 5  # note\nc:")
+    assert edit.set_value(doc, ("a",), {"x": 1}).startswith("a:  # note\n  x: 1\nc:")
+    assert "\nc: &x s # anchored\nd:" in edit.set_value(doc, ("c",), "s")
+    assert edit.unset(doc, ("a", "b")).startswith("a: {}  # note\nc:")
+    assert edit.set_value(doc, ("d",), [2]).endswith("d: !append\n  - 2\n")
+
+
+def test_toml_new_tables_are_written_with_headers() -> None:
+    doc = doc_of("app.toml")
+    sops = {"age": [{"recipient": "age1x"}], "mac": "ENC[x]", "version": "3.9"}
+    text = edit.set_value(doc, ("sops",), sops)
+    assert text == doc.text + (
+        '\n[sops]\nage = [{ recipient = "age1x" }]\nmac = "ENC[x]"\nversion = "3.9"\n'
+    )
+    text = edit.set_value(doc, ("database", "replica", "pool"), {"n": {"m": 1}, "size": 2})
+    assert (
+        '[database.replica]\nhost = "replica.internal"\n\n[database.replica.pool]\nsize = 2\n'
+        in text
+    )
+    assert "\n[database.replica.pool.n]\nm = 1\n\n[[workers]]" in text
+    assert loads(text, "toml").data["database"]["replica"]["pool"] == {"n": {"m": 1}, "size": 2}
+    assert edit.set_value(loads("", "toml"), ("t",), {"a": 1}) == "[t]\na = 1\n"

@@ -106,3 +106,40 @@ def test_random_documents(seed: int) -> None:
                 assert "[[tables]]" in str(exc), where
                 continue
             assert loads(out, fmt).get((*path, len(node.value))) == "item", where
+
+
+INI_VALUES = ["plain", "with space", "a=b", "x: y", "; not a comment", "ünï 你", "", "1", "a\nb"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_ini_and_env(seed: int) -> None:
+    import configparser
+
+    r = random.Random(seed)
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    for section in range(r.randrange(1, 4)):
+        parser[f"s{section}"] = {f"k{i}": r.choice(INI_VALUES) for i in range(r.randrange(0, 4))}
+    out = io.StringIO()
+    parser.write(out, space_around_delimiters=r.random() < 0.5)
+    env_lines = []
+    for i in range(r.randrange(1, 6)):
+        quote = r.choice(["", "'", '"'])
+        value = r.choice(["plain", "two words", "ünï", ""]) if quote else "plain"
+        export = "export " if r.random() < 0.3 else ""
+        comment = " # note" if r.random() < 0.3 else ""
+        env_lines.append(f"{export}K{i}={quote}{value}{quote}{comment}\n")
+    for fmt, text in (("ini", out.getvalue()), ("env", "".join(env_lines))):
+        doc = loads(text, fmt)
+        for path, node in doc.nodes.items():
+            if not path:
+                continue
+            if node.is_leaf:
+                new = (str(node.value) + " changed").strip().replace("\n", " ")
+                changed = edit.set_value(doc, path, new)
+                assert loads(changed, fmt).get(path) == new
+                assert changed_lines(text, changed) <= lines_of(doc, node.entry)
+            assert not loads(edit.unset(doc, path), fmt).has(path)
+            if len(path) == 1:
+                new_path = (*path, "added") if fmt == "ini" else ("ADDED",)
+                assert loads(edit.set_value(doc, new_path, "v"), fmt).get(new_path) == "v"
