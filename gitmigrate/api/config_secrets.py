@@ -220,7 +220,7 @@ def _mask(doc: Document, paths: Sequence[KeyPath]) -> str:
     """`doc`'s text with the values at `paths` replaced by a mask (display only)."""
     from gitmigrate.files.edit import replace_spans
 
-    quote = doc.format in ("json", "toml")
+    quote = doc.format in ("json", "toml", "yaml")  # `*` starts a YAML alias
     mask = f'"{MASK}"' if quote else MASK
     edits = [(doc.nodes[p].span, mask) for p in paths if p in doc.nodes]
     return replace_spans(doc.text, edits)

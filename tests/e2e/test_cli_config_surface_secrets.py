@@ -118,5 +118,5 @@ def test_a_terminal_sees_masked_values_unless_show(
         return proc.stdout
 
     masked = on_a_terminal("config/app.yaml")
-    assert "pw-Zx81" not in masked and "password: ********" in masked and "--show" in masked
+    assert "pw-Zx81" not in masked and 'password: "********"' in masked and "--show" in masked
     assert "password: pw-Zx81" in on_a_terminal("config/app.yaml", "--show")
