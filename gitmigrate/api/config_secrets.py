@@ -39,15 +39,33 @@ def config_secrets_encrypt(
     summary: str | None = None, print_only: bool = False,
 ) -> ConfigStep:  # fmt: skip
     """Commit a step encrypting FILE's values in place (only the key paths matching `keys`, a
-    regex, when given; every value otherwise)."""
+    regex, when given; every value otherwise). Recipients: `env`'s keys when named; else the
+    creation rules of .sops.yaml; else the keys of the environment whose `config` lists FILE."""
     from gitmigrate.api.config import config_encrypt
 
     git = open_repo(repo)
     if keys is not None:
         _regex(keys)
     relative = repo_path(git, file)
-    return config_encrypt(git, relative, keys=keys, env=env, summary=summary,
+    age, pgp = ((), ()) if env is not None else _fallback_recipients(git, relative)
+    return config_encrypt(git, relative, keys=keys, age=age, pgp=pgp, env=env, summary=summary,
                           print_only=print_only)  # fmt: skip
+
+
+def _fallback_recipients(git: GitRepo, file: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """No .sops.yaml rule for `file`: the keys of the first environment listing it, if any."""
+    from gitmigrate.core.config import load_config
+    from gitmigrate.files import sops
+
+    try:
+        sops.recipients_for(git.root, file, None)
+        return (), ()  # .sops.yaml decides, as sops would
+    except UsageError:
+        pass
+    for environment in load_config(git).environments.values():
+        if file in environment.config and (environment.keys.age or environment.keys.pgp):
+            return environment.keys.age, environment.keys.pgp
+    return (), ()
 
 
 def config_secrets_rotate(

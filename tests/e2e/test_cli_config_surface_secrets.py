@@ -120,3 +120,23 @@ def test_a_terminal_sees_masked_values_unless_show(
     masked = on_a_terminal("config/app.yaml")
     assert "pw-Zx81" not in masked and 'password: "********"' in masked and "--show" in masked
     assert "password: pw-Zx81" in on_a_terminal("config/app.yaml", "--show")
+
+
+def test_without_sops_rules_the_environment_listing_the_file_gives_the_keys(
+    git_repo: Path, run_cli: CliRunner, keys: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = keys
+    with (git_repo / ".gitmigrate.toml").open("a") as handle:
+        handle.write(f'\n[environments.prod]\nconfig = ["config/app.env"]\n'
+                     f'keys = {{ age = ["{second.to_public()}"] }}\n')  # fmt: skip
+    commit(git_repo, {"config/app.env": "DB_PASSWORD=pw-env-1\n", ".gitmigrate.toml":
+                      (git_repo / ".gitmigrate.toml").read_text()}, "env file")  # fmt: skip
+    assert run_cli("start", "envkeys").exit_code == 0
+    nowhere = run_cli("config", "secrets", "encrypt", "config/other.yaml")
+    assert nowhere.exit_code == 2
+    done = run_cli("config", "secrets", "encrypt", "config/app.env")
+    assert done.exit_code == 0, done.stderr
+    monkeypatch.setenv("SOPS_AGE_KEY", str(second))
+    assert "pw-env-1" in run_cli("config", "secrets", "decrypt", "config/app.env").stdout
+    monkeypatch.setenv("SOPS_AGE_KEY", str(first))
+    assert run_cli("config", "secrets", "decrypt", "config/app.env").exit_code == 2
