@@ -40,11 +40,10 @@ def config_history(
     first, with the commit and step that set it; secret and encrypted values hidden."""
     from gitmigrate.files.keypath import parse_key
     from gitmigrate.kinds.config.history import key_history
-    from gitmigrate.review.secrets import is_secret_path
 
     git = open_repo(repo)
     path = None if file is None else repo_path(git, file, must_exist=False)
-    entries = key_history(git, parse_key(key), path, rev=rev, secret=is_secret_path)
+    entries = key_history(git, parse_key(key), path, rev=rev, secret=secret_predicate(git))
     return ConfigHistory(key, path, tuple(entries))
 
 
@@ -88,14 +87,30 @@ def load_document(repo: GitRepo, spec: str | os.PathLike[str]) -> Document:
     return load(repo.root / relative, name=relative)
 
 
-def secret_predicate(*docs: Any) -> Callable[[KeyPath], bool]:
-    """Secret key paths (by name) and paths holding an encrypted value in any of `docs`'s data."""
+def secret_predicate(repo: GitRepo, *docs: Any) -> Callable[[KeyPath], bool]:
+    """Secret key paths: a secret-looking key name, a name an environment lists under
+    `secrets` in .gitmigrate.toml, or a path holding an encrypted value in any of `docs`."""
     from gitmigrate.review.secrets import is_encrypted, is_secret_path
 
+    names = _declared_secrets(repo)
+
     def secret(path: KeyPath) -> bool:
-        return is_secret_path(path) or any(is_encrypted(_get(d, path)) for d in docs)
+        if is_secret_path(path) or any(part in names for part in path):
+            return True
+        return any(is_encrypted(_get(d, path)) for d in docs)
 
     return secret
+
+
+def _declared_secrets(repo: GitRepo) -> frozenset[str | int]:
+    from gitmigrate.core.config import load_config
+    from gitmigrate.errors import GitMigrateError
+
+    try:
+        environments = load_config(repo).environments
+    except GitMigrateError:  # no (or a broken) .gitmigrate.toml: the name patterns only
+        return frozenset()
+    return frozenset(name for env in environments.values() for name in env.secrets)
 
 
 def _lookup(data: Any, path: KeyPath) -> tuple[bool, Any]:
@@ -149,7 +164,7 @@ def config_diff(repo: RepoLike = None, *, a: str, b: str) -> ConfigDiff:
     git = open_repo(repo)
     left, right = load_document(git, a), load_document(git, b)
     data_a, data_b = _without_sops(left), _without_sops(right)
-    secret = secret_predicate(data_a, data_b)
+    secret = secret_predicate(git, data_a, data_b)
     changes = tuple(
         ConfigChange(
             c.path,
@@ -248,7 +263,7 @@ def config_explain(
     merged = merge_layers(docs)
     present, value = _lookup(merged.data, path)
     layer_data = [d.data for d in docs]
-    secret = secret_predicate(merged.data, *layer_data)
+    secret = secret_predicate(git, merged.data, *layer_data)
     hidden = secret(path)
     layers = tuple(  # a key no layer has: a UsageError naming the keys beside it
         LayerValue(o.file, o.line, str(o.action), None if hidden else o.value, hidden)
@@ -312,7 +327,7 @@ def config_validate(
         schema_path = repo_path(git, schema)
         found = validate(doc.data, load_schema(git.root / schema_path), doc=doc)
         checked.append((doc.name, schema_path))
-        problems += _problems(doc.name, found, secret_predicate(doc.data))
+        problems += _problems(doc.name, found, secret_predicate(git, doc.data))
         return ConfigValidation(tuple(checked), tuple(problems))
     config = load_config(git)
     names = [env] if env is not None else sorted(config.environments)
@@ -333,7 +348,7 @@ def config_validate(
         schema_path = repo_path(git, chosen)
         found = validate(merged.data, load_schema(git.root / schema_path), origins=merged.origins)
         checked.append((f"env {name}", schema_path))
-        problems += _problems(f"env {name}", found, secret_predicate(merged.data))
+        problems += _problems(f"env {name}", found, secret_predicate(git, merged.data))
     return ConfigValidation(tuple(checked), tuple(problems))
 
 

@@ -159,3 +159,18 @@ def test_history_through_the_config_kinds_own_steps(git_repo: Path, run_cli: Cli
         ("config/app.yaml", "db.listen_port", 7000, "moves/004", False),
         ("config/app.yaml", "db.listen_port", 6432, "moves/004", True),
     ]
+
+
+def test_names_an_environment_declares_secret_are_hidden(
+    git_repo: Path, run_cli: CliRunner
+) -> None:
+    with (git_repo / ".gitmigrate.toml").open("a") as handle:
+        handle.write('\n[environments.prod]\nconfig = ["app.env"]\nsecrets = ["STRIPE_KEY"]\n')
+    commit(git_repo, {"app.env": "STRIPE_KEY=sk-live-1\nREGION=eu\n"}, "a")
+    commit(git_repo, {"app.env": "STRIPE_KEY=sk-live-2\nREGION=us\n"}, "b")
+    for args in (("history", "STRIPE_KEY"), ("diff", "HEAD~1:app.env", "app.env"),
+                 ("explain", "STRIPE_KEY", "--env", "prod")):  # fmt: skip
+        result = run_cli("config", *args)
+        assert result.exit_code == 0, result.stderr
+        assert "sk-live" not in result.stdout and "not shown" in result.stdout, result.stdout
+    assert "us" in run_cli("config", "diff", "HEAD~1:app.env", "app.env").stdout
