@@ -25,7 +25,9 @@ from tests.conformance.runner import Outcome, Slots, run_case
 from tests.fixtures_db import server_url
 
 # sqldef and migra cases by dialect; SOPS cases (tests/conformance/test_sops.py) by format
-_ID = re.compile(r"\[(sqldef|migra)/(postgresql|mysql|sqlite)/([^\]]+)\]$|\[(sops)/([a-z]+)/(.+)\]$")
+_ID = re.compile(
+    r"\[(sqldef|migra)/(postgresql|mysql|sqlite)/([^\]]+)\]$|\[(sops)/([a-z]+)/(.+)\]$"
+)
 _DIALECT_MARKS = {"postgresql": pytest.mark.postgres, "mysql": pytest.mark.mysql}
 
 

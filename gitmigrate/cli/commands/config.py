@@ -15,6 +15,12 @@ _SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("config_edit", "config_move_command"),
     ("config_edit", "config_convert_command"),
     ("config_edit", "config_merge_command"),
+    ("config_query", "config_diff_command"),
+    ("config_query", "config_explain_command"),
+    ("config_query", "config_validate_command"),
+    ("config_query", "config_history_command"),
+    ("config_secrets", "config_secrets_command"),
+    ("config_secrets", "config_migrate_secrets_command"),
 )
 
 
