@@ -137,12 +137,14 @@ def commit_step(
     dialect: str | None,
     *,
     project_files: Mapping[str, bytes | None] | None = None,
+    consumed: Mapping[str, bytes] | None = None,
 ) -> Step:
     """Commit one step directory (step.toml from `meta` + options) and write its note; the
     note is computed first, so a failure leaves no commit behind. The step's kind authored
     the files (engine/authoring.py) and adds its part of the note. `project_files` (path from
     the repository root -> bytes, None deletes) change in the same commit: the change of a
-    code or config step is its commit."""
+    code or config step is its commit; `consumed` are untracked files it may replace (see
+    GitRepo.commit_files)."""
     changes = _project_changes(str(meta["kind"]), project_files or {})
     migration = load_migration(repo, name, "HEAD")
     summary = str(meta["summary"])
@@ -175,6 +177,7 @@ def commit_step(
         message=message,
         files={f"{step.path}/{fname}": body for fname, body in files.items()},
         project_files=changes,
+        consumed=consumed,
     )
     write_step_notes(repo, {commit: note})
     return replace(step, commit=commit)

@@ -173,6 +173,7 @@ class GitRepo(GitProcess):
         files: Mapping[str, bytes],
         allow_empty: bool = False,
         project_files: Mapping[str, bytes | None] | None = None,
+        consumed: Mapping[str, bytes] | None = None,
     ) -> str:
         """Write `files` (repo-relative path -> content) into the work tree and commit exactly
         them on `branch` (the checked-out branch or any other), leaving other staged work alone.
@@ -180,13 +181,15 @@ class GitRepo(GitProcess):
         `project_files` (path -> new content, None to delete) are files the step changes in the
         same commit. On the checked-out branch each must be clean (refused otherwise, before
         anything is written), and the work tree and index are brought to the commit once it
-        exists, so the checked-out files are the committed ones."""
+        exists, so the checked-out files are the committed ones. An untracked file in
+        `consumed` (path -> the bytes the change was computed from) counts as clean while it
+        still holds those bytes: the step replaces it (a new secrets file encrypted in place)."""
         ref = f"refs/heads/{branch}"
         parent = self.ref_value(ref)
         checked_out = self.current_branch() == branch
         changes = dict(project_files or {})
         if checked_out and changes:
-            self._require_clean(list(changes))
+            self._require_clean(list(changes), consumed or {})
         if checked_out:
             for rel, content in files.items():
                 target = self.root / rel
@@ -220,15 +223,27 @@ class GitRepo(GitProcess):
             self._check_out_files(changes)
         return commit
 
-    def _require_clean(self, paths: list[str]) -> None:
-        """Refuse to commit over local changes to `paths` (modified, staged or untracked)."""
+    def _require_clean(self, paths: list[str], consumed: Mapping[str, bytes]) -> None:
+        """Refuse to commit over local changes to `paths` (modified, staged or untracked),
+        except an untracked file the change was computed from, unchanged since it was read."""
         out = self.run("status", "--porcelain", "--untracked-files=all", "--", *paths)
-        dirty = sorted({line[3:] for line in out.splitlines() if line.strip()})
+        dirty = sorted(
+            {
+                line[3:]
+                for line in out.splitlines()
+                if line.strip()
+                and not (line.startswith("??") and self._unchanged(line[3:], consumed))
+            }
+        )
         if dirty:
             raise RepositoryStateError(
                 f"the step changes {', '.join(dirty)}, which has uncommitted changes",
                 "commit or stash them (`git stash`), then add the step again",
             )
+
+    def _unchanged(self, rel: str, consumed: Mapping[str, bytes]) -> bool:
+        path = self.root / rel
+        return rel in consumed and path.is_file() and path.read_bytes() == consumed[rel]
 
     def _check_out_files(self, changes: Mapping[str, bytes | None]) -> None:
         """The work tree and the index of `changes`' paths as in the new commit."""

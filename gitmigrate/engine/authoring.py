@@ -54,4 +54,5 @@ def author_step(
         authored.irreversible,
         chosen,
         project_files=authored.project_files,
+        consumed=authored.consumed,
     )

@@ -101,13 +101,18 @@ class StepFiles:
     """What `Kind.author` returns: the step's files (step.toml excluded), its `[options]`, why
     it cannot be rolled back (None when it can), further top-level step.toml keys, and the
     project files the step changes (path relative to the repository root -> new bytes, None
-    to delete): a code or config step's change itself, committed in the step's commit."""
+    to delete): a code or config step's change itself, committed in the step's commit; and
+    the untracked files that change was computed from (`consumed`)."""
 
     files: dict[str, bytes]
     options: dict[str, Any] = field(default_factory=dict)
     irreversible: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     project_files: dict[str, bytes | None] = field(default_factory=dict)
+    # untracked work-tree files the change was computed from (path -> the bytes read): the step
+    # may replace them while they still hold those bytes (encrypting a new secrets file in
+    # place, which must not be committed in plaintext first)
+    consumed: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass

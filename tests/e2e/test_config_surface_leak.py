@@ -112,12 +112,6 @@ class Flow:
         assert [s for s in PLAINTEXTS if any(s in out for out in self.printed)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the config kind refuses to encrypt a file git does not track yet ('has uncommitted "
-    "changes'), so a plaintext file must be committed before it can be encrypted: see the "
-    "config-surface report",
-)
 def test_encrypting_new_files_then_the_whole_flow_leaks_nothing(
     tmp_path: Path, git_env: dict[str, str]
 ) -> None:

@@ -119,7 +119,17 @@ def _authored(request: AuthorRequest) -> tuple[StepFiles, ConfigOptions, str]:
     changes = from_files(read, result.files, options)
     files[CHANGES_FILE] = dump(changes, result.losses)
     diff = "" if options.op in SECRET_OPS else _text_diff(read, result.files)
-    authored = StepFiles(files, options.to_toml(), request.irreversible, project_files=result.files)
+    # encrypting a file git does not track yet replaces it in place: committing the
+    # plaintext first would put the secrets in history
+    consumed = (
+        {str(options.file): read_bytes}
+        if (options.op == "encrypt" and (read_bytes := read(str(options.file))) is not None)
+        else {}
+    )
+    authored = StepFiles(
+        files, options.to_toml(), request.irreversible, project_files=result.files,
+        consumed=consumed,
+    )  # fmt: skip
     return authored, options, diff
 
 
