@@ -1,7 +1,7 @@
 """SOPS's own test vectors (fixtures/config/sops, copied from getsops/sops v3.13.2): every file
 decrypts to its plaintext with the MAC checked; a changed value, a moved value or a reordered
 key is refused. The data keys are those the vector README lists (each was recovered with the
-published test key); the tests through PGP and age need the test keys in ../shared."""
+published test key); the tests through PGP and age need the test keys in ../shared/conformance/sops."""
 
 from __future__ import annotations
 
