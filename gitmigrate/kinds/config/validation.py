@@ -1,7 +1,8 @@
 """A config step's schema: copied into the step (`schema.json`) when it is authored, so the
-step validates against the schema it was written for, wherever it runs; `apply` validates the
-files the step changes before (a warning: the step did not break them) and after (an error:
-the step fails, nothing is committed or written)."""
+step validates against the schema it was written for, wherever it runs. The result is judged
+when the step is authored (an invalid one is not committed), when `apply` computes it on an
+outside tree (the step fails, nothing is written) and by `verify`. Files that were invalid
+before the step are not reported apart: only what the step leaves behind is judged."""
 
 from __future__ import annotations
 
