@@ -135,6 +135,25 @@ def format_float(value: float) -> str:
     return text
 
 
+def scalar_text(value: Any, specials: dict[str, str]) -> str | None:
+    """A decrypted non-string value as YAML and TOML write it (`specials`: the format's names
+    for NaN and the infinities); None for a string, which each store quotes its own way."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, FloatText):
+        return value.text
+    if isinstance(value, float):
+        text = format_float(value)
+        if text in specials:
+            return specials[text]
+        return text if re.search(r"[.eE]", text) else text + ".0"
+    if isinstance(value, dt.date):
+        return format_time(value)
+    return None
+
+
 def format_time(value: dt.date) -> str:
     """Go's time.MarshalText (RFC 3339, nanoseconds when non-zero); a date is midnight UTC."""
     if not isinstance(value, dt.datetime):

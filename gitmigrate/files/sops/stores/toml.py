@@ -112,20 +112,9 @@ def _meta_span(text: str, name: str) -> Span | None:
 
 
 def literal(value: Any, leaf: Leaf) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, cipher.FloatText):
-        return value.text
-    if isinstance(value, float):
-        text = cipher.format_float(value)
-        special = {"NaN": "nan", "+Inf": "inf", "-Inf": "-inf"}
-        if text in special:
-            return special[text]
-        return text if re.search(r"[.eE]", text) else text + ".0"
-    if isinstance(value, dt.date):
-        return cipher.format_time(value)
+    scalar = cipher.scalar_text(value, {"NaN": "nan", "+Inf": "inf", "-Inf": "-inf"})
+    if scalar is not None:
+        return scalar
     text = str(value)
     if leaf.quote == "'" and "'" not in text and "\n" not in text and text.isprintable():
         return f"'{text}'"  # a literal string (an ENC one too) stays one

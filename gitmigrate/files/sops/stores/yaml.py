@@ -280,20 +280,9 @@ def literal(value: Any, leaf: Leaf) -> str:
         return json.dumps(value) if leaf.flow or leaf.quote else value
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, cipher.FloatText):
-        return value.text
-    if isinstance(value, float):
-        text = cipher.format_float(value)
-        special = {"NaN": ".nan", "+Inf": ".inf", "-Inf": "-.inf"}
-        if text in special:
-            return special[text]
-        return text if re.search(r"[.eE]", text) else text + ".0"
-    if isinstance(value, dt.date):
-        return cipher.format_time(value)
+    scalar = cipher.scalar_text(value, {"NaN": ".nan", "+Inf": ".inf", "-Inf": "-.inf"})
+    if scalar is not None:
+        return scalar
     return _string(str(value), leaf)
 
 
