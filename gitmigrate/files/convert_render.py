@@ -2,17 +2,33 @@
 every Loss recorded once (sorted in document order), the comments a format could not place
 reported; one subclass per format (convert_yaml, convert_json, convert_toml, convert_flat)
 writes that format's canonical layout.
+
+The layout half of the promise (A -> B -> A gives the original bytes, or a Loss names each key
+path whose lines change) is `layout_losses`: layout the target cannot carry (a TOML dotted key,
+a .env `export ` prefix, a YAML folded `>` scalar, a quoting style the canonical layout does
+not write, ...) only shows when the text is converted back, so the conversion is converted
+back, the texts compared line by line, and each changed line not under a reported loss is a
+"layout: ..." Loss on the deepest key path holding it. Only what actually changes is reported.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import difflib
 import json
 import math
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
+from gitmigrate.errors import GitMigrateError
 from gitmigrate.files.convert import Loss, Model, Notes
 from gitmigrate.files.keypath import KeyPath
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gitmigrate.files.document import Document
 
 
 class Renderer:
@@ -200,3 +216,141 @@ def renderers() -> dict[str, type[Renderer]]:
         "ini": IniRenderer,
         "env": EnvRenderer,
     }
+
+
+_DOTTED_TOML_KEY = re.compile(r"""^\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*\.""")
+
+
+def layout_losses(
+    doc: Document, text: str, to: str, losses: tuple[Loss, ...], back: Callable[[str], str]
+) -> list[Loss]:
+    """The layout losses of converting `doc` to `text` (format `to`): `back(text)` is that text
+    converted back to doc's format; each changed line not under one of `losses` is reported."""
+    original = doc.text
+    try:
+        returned = back(text)
+    except GitMigrateError as exc:  # the target text does not read back: nothing is certain
+        return [Loss((), f"layout: the converted text does not convert back ({exc})")]
+    if returned == original:
+        return []
+    before = original.split("\n")
+    after = returned.split("\n")
+    owner = line_owner(doc)
+    owner_back = _returned_owner(returned, doc)
+    covered = [loss.path for loss in losses]
+    found: dict[KeyPath, str] = {}
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = [
+            (
+                before[i1 + offset] if i1 + offset < i2 else None,
+                after[j1 + offset] if j1 + offset < j2 else None,
+            )
+            for offset in range(max(i2 - i1, j2 - j1))
+        ]
+        olds = [owner(number) for number in range(i1 + 1, i2 + 1)]
+        news = [owner_back(number) for number in range(j1 + 1, j2 + 1)]
+        for offset, (was, now) in enumerate(pairs):
+            # a line is its own change; a line only added belongs to the block's last old line
+            path = olds[min(offset, len(olds) - 1)] if olds else news[offset]
+            if any(related_paths(path, lost) for lost in covered) or path in found:
+                continue
+            if doc.format == "json" and losses and _comma_only(was, now):
+                continue  # a comma follows its neighbours: a reported move or drop changed them
+            found[path] = _describe(doc, path, was, now)
+    return [Loss(path, reason) for path, reason in found.items()]
+
+
+def _returned_owner(returned: str, doc: Document) -> Callable[[int], KeyPath]:
+    from gitmigrate.files.document import loads
+
+    try:
+        return line_owner(loads(returned, doc.format, doc.name))
+    except GitMigrateError:
+        return lambda number: ()
+
+
+def _comma_only(was: str | None, now: str | None) -> bool:
+    return was is not None and now is not None and was.rstrip(",") == now.rstrip(",")
+
+
+def related_paths(path: KeyPath, lost: KeyPath) -> bool:
+    """Whether one path holds the other, also when a flat format joined a path's names with
+    dots (INI and .env write `limits.retries` for limits -> retries)."""
+    if path[: len(lost)] == lost or lost[: len(path)] == path:
+        return True
+    joined, whole = ".".join(map(str, path)), ".".join(map(str, lost))
+    return joined.startswith(whole + ".") or whole.startswith(joined + ".") or joined == whole
+
+
+def line_owner(doc: Document) -> Callable[[int], KeyPath]:
+    """Line number (1-based) -> the deepest key path whose entry holds it; a comment or blank
+    line belongs to the entry after it (as convert's model places it), else to the root."""
+    text = doc.text
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_at(offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    count = len(starts)
+    owners: list[KeyPath | None] = [None] * (count + 1)  # the deepest path holding the line
+    opening: list[KeyPath | None] = [None] * (count + 1)  # the shallowest path starting there
+    for path, node in doc.nodes.items():
+        if not path:
+            continue
+        first = line_at(node.key.start if node.key is not None else node.span.start)
+        last = max(first, line_at(max(node.span.end, node.span.start + 1) - 1))
+        for number in range(first, min(last, count) + 1):
+            held = owners[number]
+            if held is None or len(path) > len(held):
+                owners[number] = path
+        if opening[first] is None or len(path) < len(opening[first] or ()):
+            opening[first] = path
+    following: KeyPath = ()
+    for number in range(count, 0, -1):  # a line outside every entry: the entry after it
+        if owners[number] is None:
+            owners[number] = following
+        if opening[number] is not None:
+            following = opening[number] or ()
+
+    def owner(number: int) -> KeyPath:
+        return (owners[number] if 0 < number <= count else None) or ()
+
+    return owner
+
+
+def _describe(doc: Document, path: KeyPath, was: str | None, now: str | None) -> str:
+    """What changes on the line: a named layout when it is one convert knows, else the line
+    as it was and as it comes back."""
+    node = doc.nodes.get(path)
+    literal = doc.text[node.span.start : node.span.end] if node is not None else ""
+    stripped = (was or "").lstrip()
+    what = ""
+    if doc.format == "toml" and node is not None and node.key is not None:
+        key_text = doc.text[node.key.start : node.key.end]
+        if _DOTTED_TOML_KEY.match(key_text) or (was is not None and _DOTTED_TOML_KEY.match(was)):
+            shape = "[table]" if (now or "").lstrip().startswith("[") else "table"
+            shape = "inline table" if "{" in (now or "") else shape
+            what = f"dotted key becomes a {shape}"
+    elif doc.format == "env" and stripped.startswith("export "):
+        what = "the `export ` prefix is dropped"
+    elif doc.format == "yaml" and node is not None and node.is_leaf:
+        if literal.startswith(">"):
+            what = "folded > scalar is rewritten in another style"
+        elif literal.startswith("|"):
+            what = "block | scalar is rewritten in another style"
+        elif literal.startswith('"'):
+            what = "double-quoted string is written in another quoting style"
+        elif literal.startswith("'"):
+            what = "single-quoted string is written in another quoting style"
+    if not what and node is not None and node.is_leaf and literal[:1] in ("'", '"'):
+        what = "quoting style changes"
+    if not what:
+        what = "the line is rewritten"
+    if was is None:
+        return f"layout: {what} (a line {now!r} is added)"
+    if now is None:
+        return f"layout: {what} (the line {was!r} goes)"
+    return f"layout: {what} ({was!r} comes back as {now!r})"
