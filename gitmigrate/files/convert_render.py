@@ -308,6 +308,13 @@ def line_owner(doc: Document) -> Callable[[int], KeyPath]:
                 owners[number] = path
         if opening[first] is None or len(path) < len(opening[first] or ()):
             opening[first] = path
+    for path, node in doc.nodes.items():  # a one-line container's line is the container's
+        first = line_at(node.span.start)
+        one_line = node.span.end > node.span.start and line_at(node.span.end - 1) == first
+        if node.flow and one_line and isinstance(node.value, dict | list) and node.value:
+            held = owners[first]
+            if held is None or len(path) < len(held):
+                owners[first] = path
     following: KeyPath = ()
     for number in range(count, 0, -1):  # a line outside every entry: the entry after it
         if owners[number] is None:
@@ -345,6 +352,9 @@ def _describe(doc: Document, path: KeyPath, was: str | None, now: str | None) ->
             what = "double-quoted string is written in another quoting style"
         elif literal.startswith("'"):
             what = "single-quoted string is written in another quoting style"
+    if node is not None and not node.is_leaf and node.flow and "\n" not in literal:
+        kind = "mapping" if isinstance(node.value, dict) else "list"
+        what = f"the one-line {kind} is written in another layout"
     if not what and node is not None and node.is_leaf and literal[:1] in ("'", '"'):
         what = "quoting style changes"
     if not what:
