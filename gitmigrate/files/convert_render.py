@@ -236,6 +236,11 @@ def layout_losses(
     before = original.split("\n")
     after = returned.split("\n")
     owner = line_owner(doc)
+    held = _line_paths(doc)
+
+    def line_paths_of(number: int) -> list[KeyPath]:
+        return held.get(number) or [owner(number)]
+
     owner_back = _returned_owner(returned, doc)
     covered = [loss.path for loss in losses]
     found: dict[KeyPath, str] = {}
@@ -255,7 +260,10 @@ def layout_losses(
         for offset, (was, now) in enumerate(pairs):
             # a line is its own change; a line only added belongs to the block's last old line
             path = olds[min(offset, len(olds) - 1)] if olds else news[offset]
-            if any(related_paths(path, lost) for lost in covered) or path in found:
+            number = i1 + min(offset, i2 - i1 - 1) + 1 if olds else 0
+            if path in found or _covered(
+                doc, path, line_paths_of(number) if olds else [path], covered
+            ):
                 continue
             if doc.format == "json" and losses and _comma_only(was, now):
                 continue  # a comma follows its neighbours: a reported move or drop changed them
@@ -276,13 +284,44 @@ def _comma_only(was: str | None, now: str | None) -> bool:
     return was is not None and now is not None and was.rstrip(",") == now.rstrip(",")
 
 
-def related_paths(path: KeyPath, lost: KeyPath) -> bool:
-    """Whether one path holds the other, also when a flat format joined a path's names with
-    dots (INI and .env write `limits.retries` for limits -> retries)."""
-    if path[: len(lost)] == lost or lost[: len(path)] == path:
+def _line_paths(doc: Document) -> dict[int, list[KeyPath]]:
+    """Line number -> every key path whose entry spans that line."""
+    from gitmigrate.files.document import LineIndex
+
+    index = LineIndex(doc.text)
+    out: dict[int, list[KeyPath]] = {}
+    for path, node in doc.nodes.items():
+        if not path:
+            continue
+        first = index.line(node.key.start if node.key is not None else node.span.start)
+        last = max(first, index.line(max(node.span.end, node.span.start + 1) - 1))
+        for number in range(first, last + 1):
+            out.setdefault(number, []).append(path)
+    return out
+
+
+def _covered(doc: Document, owner: KeyPath, paths: list[KeyPath], lost: list[KeyPath]) -> bool:
+    """Whether a changed line is already explained by a reported loss: an entry written on it
+    is under one, or it is a multi-line container's own line (`server:`, `[server]`, `},`)
+    changing with a loss inside it, or it is outside every entry (a blank or comment line
+    with no entry after it) and something was lost."""
+    if any(under(path, loss) for path in paths for loss in lost):
+        return True
+    if not owner:
+        return bool(lost)
+    node = doc.nodes.get(owner)
+    if node is None or node.is_leaf or "\n" not in doc.text[node.span.start : node.span.end]:
+        return False
+    return any(under(loss, owner) for loss in lost)
+
+
+def under(path: KeyPath, lost: KeyPath) -> bool:
+    """Whether `path` is `lost` or inside it, also when a flat format joined a path's names
+    with dots (INI and .env write `limits.retries` for limits -> retries)."""
+    if path[: len(lost)] == lost:
         return True
     joined, whole = ".".join(map(str, path)), ".".join(map(str, lost))
-    return joined.startswith(whole + ".") or whole.startswith(joined + ".") or joined == whole
+    return joined == whole or joined.startswith(whole + ".")
 
 
 def line_owner(doc: Document) -> Callable[[int], KeyPath]:
