@@ -396,6 +396,17 @@ def _describe(doc: Document, path: KeyPath, was: str | None, now: str | None) ->
         what = f"the one-line {kind} is written in another layout"
     if not what and node is not None and node.is_leaf and literal[:1] in ("'", '"'):
         what = "quoting style changes"
+    if not what and was is not None and now is not None and was.strip() == now.strip():
+        what = "the indentation changes"
+    tag = re.search(r"!!\w+", was or "") if doc.format == "yaml" else None
+    if not what and tag is not None:
+        what = f"the explicit tag {tag.group()} is dropped"
+    if not what and doc.format == "yaml" and stripped.rstrip() in ("---", "..."):
+        what = f"the document marker {stripped.rstrip()} is dropped"
+    value = node.value if node is not None else None
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not what and number and literal not in (now or ""):
+        what = "the number is written in another notation"
     if not what:
         what = "the line is rewritten"
     if was is None:

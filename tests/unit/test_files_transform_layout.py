@@ -233,3 +233,19 @@ def test_a_one_line_json_object_is_a_root_layout_loss_when_yaml_writes_it_in_blo
     ]
     multi = loads('{\n  "db": {"port": 5432}\n}\n', "json", "m.json")
     assert convert(multi, "yaml").losses == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "reason"),
+    [
+        ("yaml", "---\na: 1\n", "a: layout: the document marker --- is dropped"),
+        ("yaml", "a:\n- 1\n", "a[0]: layout: the indentation changes"),
+        ("yaml", "a: !!str 1\n", "a: layout: the explicit tag !!str is dropped"),
+        ("yaml", "a: 0o17\n", "a: layout: the number is written in another notation"),
+        ("toml", "a=1\n", "a: layout: the line is rewritten ('a=1' comes back as 'a = 1')"),
+        ("env", "A = 1\n", "A: layout: the line is rewritten ('A = 1' comes back as 'A=1')"),
+    ],
+)
+def test_each_layout_change_names_what_changes(source: str, text: str, reason: str) -> None:
+    layout = _layout(loads(text, source, f"x.{source}"), "json")
+    assert len(layout) == 1 and layout[0].startswith(reason), layout
