@@ -3,17 +3,13 @@ every Loss recorded once (sorted in document order), the comments a format could
 reported; one subclass per format (convert_yaml, convert_json, convert_toml, convert_flat)
 writes that format's canonical layout.
 
-The layout half of the promise (A -> B -> A gives the original bytes, or a Loss names each key
-path whose lines change) is `layout_losses`: layout the target cannot carry (a TOML dotted key,
-a .env `export ` prefix, a YAML folded `>` scalar, a quoting style the canonical layout does
-not write, ...) only shows when the text is converted back, so the conversion is converted
-back, the texts compared line by line, and each changed line not under a reported loss is a
-"layout: ..." Loss on the deepest key path holding it. Only what actually changes is reported.
+`layout_losses` makes A -> B -> A exact: layout no target carries (a TOML dotted key, a .env
+`export `, a YAML `>` scalar or quoting, ...) shows only when converted back, so it converts
+back and reports each changed line not under a loss as "layout: ..." on its key path.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import difflib
 import json
@@ -241,13 +237,16 @@ def layout_losses(
     def line_paths_of(number: int) -> list[KeyPath]:
         return held.get(number) or [owner(number)]
 
-    owner_back = _returned_owner(returned, doc)
+    parsed: list[Callable[[int], KeyPath]] = []  # the returned text is read only when needed
+
+    def owner_back(number: int) -> KeyPath:
+        if not parsed:
+            parsed.append(_returned_owner(returned, doc))
+        return parsed[0](number)
+
     covered = [loss.path for loss in losses]
     found: dict[KeyPath, str] = {}
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for i1, i2, j1, j2 in _changed_blocks(before, after):
         pairs = [
             (
                 before[i1 + offset] if i1 + offset < i2 else None,
@@ -256,7 +255,7 @@ def layout_losses(
             for offset in range(max(i2 - i1, j2 - j1))
         ]
         olds = [owner(number) for number in range(i1 + 1, i2 + 1)]
-        news = [owner_back(number) for number in range(j1 + 1, j2 + 1)]
+        news = [] if olds else [owner_back(number) for number in range(j1 + 1, j2 + 1)]
         for offset, (was, now) in enumerate(pairs):
             # a line is its own change; a line only added belongs to the block's last old line
             path = olds[min(offset, len(olds) - 1)] if olds else news[offset]
@@ -265,10 +264,20 @@ def layout_losses(
                 doc, path, line_paths_of(number) if olds else [path], covered
             ):
                 continue
-            if doc.format == "json" and losses and _comma_only(was, now):
+            comma = was is not None and now is not None and was.rstrip(",") == now.rstrip(",")
+            if doc.format == "json" and losses and comma:
                 continue  # a comma follows its neighbours: a reported move or drop changed them
             found[path] = _describe(doc, path, was, now)
     return [Loss(path, reason) for path, reason in found.items()]
+
+
+def _changed_blocks(before: list[str], after: list[str]) -> list[tuple[int, int, int, int]]:
+    """The changed line ranges (i1, i2, j1, j2); when both texts have as many lines, line by
+    line (a restyled value keeps its line count, and difflib is quadratic on many changes)."""
+    if len(before) == len(after):
+        return [(i, i + 1, i, i + 1) for i in range(len(before)) if before[i] != after[i]]
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
 
 
 def _returned_owner(returned: str, doc: Document) -> Callable[[int], KeyPath]:
@@ -278,10 +287,6 @@ def _returned_owner(returned: str, doc: Document) -> Callable[[int], KeyPath]:
         return line_owner(loads(returned, doc.format, doc.name))
     except GitMigrateError:
         return lambda number: ()
-
-
-def _comma_only(was: str | None, now: str | None) -> bool:
-    return was is not None and now is not None and was.rstrip(",") == now.rstrip(",")
 
 
 def _line_paths(doc: Document) -> dict[int, list[KeyPath]]:
@@ -327,13 +332,10 @@ def under(path: KeyPath, lost: KeyPath) -> bool:
 def line_owner(doc: Document) -> Callable[[int], KeyPath]:
     """Line number (1-based) -> the deepest key path whose entry holds it; a comment or blank
     line belongs to the entry after it (as convert's model places it), else to the root."""
-    text = doc.text
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    from gitmigrate.files.document import LineIndex
 
-    def line_at(offset: int) -> int:
-        return bisect.bisect_right(starts, offset)
-
-    count = len(starts)
+    index = LineIndex(doc.text)
+    line_at, count = index.line, len(index.starts)
     owners: list[KeyPath | None] = [None] * (count + 1)  # the deepest path holding the line
     opening: list[KeyPath | None] = [None] * (count + 1)  # the shallowest path starting there
     for path, node in doc.nodes.items():
