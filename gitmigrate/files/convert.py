@@ -9,8 +9,10 @@ then the text holds the nearest form (a date as its ISO text, a null left out, .
 
 Converting back gives the original bytes when the source is in the canonical layout and
 nothing was lost (tests/unit/test_files_transform_roundtrip.py checks each ordered pair).
-Quoting style, indentation and spacing are layout, not content: they follow the target's
-canonical layout.
+Quoting style, indentation and spacing follow the target's canonical layout; a layout that
+does not come back when converting back (a dotted TOML key, a .env `export `, a folded YAML
+scalar, ...) is a "layout: ..." Loss on its key path (convert_render.layout_losses), so the
+promise is exact: the bytes come back, or a loss names each key path whose lines change.
 """
 
 from __future__ import annotations
@@ -83,10 +85,24 @@ def convert(doc: Document, to: str, *, lossy: bool = False) -> Conversion:
         raise UsageError(f"unknown format {to!r}", f"use one of {', '.join(FORMATS)}")
     if to == doc.format:
         return Conversion(doc.text, ())
+    result = _rendered(doc, to)
+    from gitmigrate.files.convert_render import layout_losses
+    from gitmigrate.files.document import loads
+
+    def back(text: str) -> str:
+        return _rendered(loads(text, to, doc.name), doc.format).text
+
+    layout = layout_losses(doc, result.text, to, result.losses, back)
+    if layout:
+        result = Conversion(result.text, (*result.losses, *layout))  # after, in line order
+    return _finish(result, doc.name, to, lossy)
+
+
+def _rendered(doc: Document, to: str) -> Conversion:
     result = render_model(model_of(doc), to, doc.newline)
     if doc.text and not doc.text.endswith("\n") and result.text.endswith(doc.newline):
         result = Conversion(result.text[: -len(doc.newline)], result.losses)  # no final newline
-    return _finish(result, doc.name, to, lossy)
+    return result
 
 
 def render_data(data: Any, format: str, *, lossy: bool = False) -> Conversion:
