@@ -13,6 +13,8 @@ Quoting style, indentation and spacing follow the target's canonical layout; a l
 does not come back when converting back (a dotted TOML key, a .env `export `, a folded YAML
 scalar, ...) is a "layout: ..." Loss on its key path (convert_render.layout_losses), so the
 promise is exact: the bytes come back, or a loss names each key path whose lines change.
+Layout losses are reported (the step note lists them) but do not need `lossy`: the data and
+comments carry over, only the way their lines are written changes.
 """
 
 from __future__ import annotations
@@ -36,6 +38,15 @@ class Loss:
 
     def __str__(self) -> str:
         return f"{format_key(self.path)}: {self.reason}"
+
+    @property
+    def layout(self) -> bool:
+        """Only how the lines are written changes (the data and comments carry over): reported,
+        but it does not need --lossy."""
+        return self.reason.startswith(LAYOUT)
+
+
+LAYOUT = "layout:"
 
 
 @dataclass(frozen=True)
@@ -125,11 +136,12 @@ def render_model(model: Model, to: str, newline: str) -> Conversion:
 
 
 def _finish(result: Conversion, name: str, to: str, lossy: bool) -> Conversion:
-    if result.losses and not lossy:
-        listed = "; ".join(str(loss) for loss in result.losses[:20])
-        more = f" (and {len(result.losses) - 20} more)" if len(result.losses) > 20 else ""
+    blocking = [loss for loss in result.losses if not loss.layout]
+    if blocking and not lossy:
+        listed = "; ".join(str(loss) for loss in blocking[:20])
+        more = f" (and {len(blocking) - 20} more)" if len(blocking) > 20 else ""
         raise UsageError(
-            f"{name} cannot be converted to {to} without losing {len(result.losses)} "
+            f"{name} cannot be converted to {to} without losing {len(blocking)} "
             f"thing(s): {listed}{more}",
             "change those keys first, or pass --lossy to convert anyway (the step note lists each loss)",
         )

@@ -175,13 +175,21 @@ def test_a_dotted_toml_key_is_a_layout_loss(to: str) -> None:
     assert any(s.startswith("a") and "dotted key" in s for s in _layout(doc, to)), _layout(doc, to)
 
 
-def test_an_env_export_prefix_is_a_layout_loss_and_blocks_a_plain_convert() -> None:
+def test_an_env_export_prefix_is_a_layout_loss_reported_without_lossy() -> None:
     doc = loads("export A=1\nB=2\n", "env", "x.env")
     assert _layout(doc, "yaml") == [
         "A: layout: the `export ` prefix is dropped ('export A=1' comes back as 'A=1')"
     ]
-    with pytest.raises(UsageError, match="export"):
-        convert(doc, "yaml")
+    plain = convert(doc, "yaml")  # the data carries over: only the line's layout changes
+    assert [loss.layout for loss in plain.losses] == [True] and plain.text == 'A: "1"\nB: "2"\n'
+
+
+def test_a_layout_loss_beside_a_real_one_still_blocks_a_plain_convert() -> None:
+    doc = loads('a: "x"\n# why\nb: 1\n', "yaml", "q.yaml")
+    assert [loss.layout for loss in convert(doc, "json", lossy=True).losses] == [False, True]
+    with pytest.raises(UsageError, match="losing 1 thing") as raised:
+        convert(doc, "json")
+    assert "b: comment dropped" in str(raised.value) and "layout" not in str(raised.value)
 
 
 def test_a_folded_yaml_scalar_is_a_layout_loss() -> None:

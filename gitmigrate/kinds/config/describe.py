@@ -76,8 +76,9 @@ def describe_config(step: Step, dialect: str | None, note: Mapping[str, Any]) ->
     options = options_of(step.options, f"{step.path}/step.toml [options]")
     changes, losses = recorded(step)
     operation = f"CONFIG {options.op.upper()}"
-    destructive = bool(losses)
-    reason = f"a lossy conversion drops {len(losses)} value(s)" if losses else None
+    dropped = [x for x in losses if not x.layout]
+    destructive = bool(dropped)
+    reason = f"a lossy conversion drops {len(dropped)} value(s)" if dropped else None
     objects = tuple(sorted({*options.outputs}))
     outside = options.target is not None
     rollback = (
@@ -89,7 +90,9 @@ def describe_config(step: Step, dialect: str | None, note: Mapping[str, Any]) ->
     if "schema.json" in step.files:
         verify += f", and {', '.join(objects)} satisfy the schema {options.schema or 'schema.json'}"
     details = tuple((f"{c.file}: {c.key}", _cell(c.what, c.old, c.new)) for c in changes)
-    details += tuple((f"{x.file}: {x.key}", f"LOST: {x.reason}") for x in losses)
+    details += tuple(
+        (f"{x.file}: {x.key}", x.reason if x.layout else f"LOST: {x.reason}") for x in losses
+    )
     return Description(
         kind=step.kind,
         what=what(options),

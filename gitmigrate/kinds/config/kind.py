@@ -91,10 +91,11 @@ class ConfigKind:
 
         options = options_of(step.options, f"{step.path}/step.toml [options]")
         changes, losses = recorded(step)
-        reasons = tuple(f"lossy: {x.file}: {x.key}: {x.reason}" for x in losses)
+        dropped = [x for x in losses if not x.layout]
+        reasons = tuple(f"lossy: {x.file}: {x.key}: {x.reason}" for x in dropped)
         return Impact(
             objects=tuple(sorted(set(options.outputs))),
-            destructive=bool(losses),
+            destructive=bool(dropped),
             reasons=reasons or tuple(c.line() for c in changes[:20]),
             statements=1,
         )

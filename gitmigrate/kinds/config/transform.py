@@ -31,6 +31,13 @@ class Loss:
     key: str
     reason: str
 
+    @property
+    def layout(self) -> bool:
+        """Only how lines are written changes: reported, not destructive."""
+        from gitmigrate.files.convert import LAYOUT
+
+        return self.reason.startswith(LAYOUT)
+
 
 @dataclass(frozen=True)
 class Outcome:
