@@ -25,6 +25,7 @@ knows about steps or git: documents in, text out.
     convert_json.py   JSON's
     convert_toml.py   TOML's
     convert_flat.py   INI's and .env's (text only: other values and nesting are losses)
+    convert_layout.py layout losses: convert back, report each changed line on its key path
     merge.py          environment layering, with the origin of every value (explain)
     validate.py       JSON Schema validation located at file:line
     diff.py           semantic diff per key path

@@ -11,7 +11,7 @@ Converting back gives the original bytes when the source is in the canonical lay
 nothing was lost (tests/unit/test_files_transform_roundtrip.py checks each ordered pair).
 Quoting style, indentation and spacing follow the target's canonical layout; a layout that
 does not come back when converting back (a dotted TOML key, a .env `export `, a folded YAML
-scalar, ...) is a "layout: ..." Loss on its key path (convert_render.layout_losses), so the
+scalar, ...) is a "layout: ..." Loss on its key path (convert_layout.layout_losses), so the
 promise is exact: the bytes come back, or a loss names each key path whose lines change.
 Layout losses are reported (the step note lists them) but do not need `lossy`: the data and
 comments carry over, only the way their lines are written changes.
@@ -97,7 +97,7 @@ def convert(doc: Document, to: str, *, lossy: bool = False) -> Conversion:
     if to == doc.format:
         return Conversion(doc.text, ())
     result = _rendered(doc, to)
-    from gitmigrate.files.convert_render import layout_losses
+    from gitmigrate.files.convert_layout import layout_losses
     from gitmigrate.files.document import loads
 
     def back(text: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from gitmigrate.errors import GitMigrateError, UsageError
 from gitmigrate.files.convert import Loss, convert, render_data
-from gitmigrate.files.convert_render import line_owner
+from gitmigrate.files.convert_layout import line_owner
 from gitmigrate.files.document import Document, load, loads
 from gitmigrate.files.formats import FORMATS, SUFFIX_OF
 from gitmigrate.files.keypath import KeyPath
