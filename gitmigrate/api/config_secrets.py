@@ -219,6 +219,7 @@ def config_decrypt(
         written = _safe_output(git, out)
         target = Path(out) if Path(out).is_absolute() else Path.cwd() / out
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # the mode of open() applies only to a new file
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     return Decrypted(doc.name, text, masked, paths, written)

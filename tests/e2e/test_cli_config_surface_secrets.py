@@ -94,6 +94,8 @@ def test_decrypt_out_and_refusals(
     tracked = run_cli("config", "secrets", "decrypt", "config/app.yaml", "--out", "config/app.yaml")
     assert tracked.exit_code == 2 and "is tracked by git" in tracked.stderr
     out = tmp_path / "plain.yaml"
+    out.write_text("readable by all\n")
+    out.chmod(0o644)  # an existing file is narrowed to 600 too
     wrote = run_cli("config", "secrets", "decrypt", "config/app.yaml", "--out", str(out))
     assert wrote.exit_code == 0 and "pw-Zx81" not in wrote.stdout + wrote.stderr
     assert "pw-Zx81" in out.read_text() and out.stat().st_mode & 0o777 == 0o600
