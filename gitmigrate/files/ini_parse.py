@@ -12,6 +12,7 @@ Two differences, both so an edit can be written back exactly: keys keep their ca
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from gitmigrate.errors import FileFormatError
 from gitmigrate.files.document import (
@@ -178,12 +179,6 @@ class _Reader:
         assert self.section is not None
         path = (self.section,)
         node = self.nodes[path]
-        self.nodes[path] = Node(
-            path,
-            node.value,
-            Span(node.span.start, span_end),
-            node.key,
-            Span(node.entry.start, entry_end),
-            node.line,
-            node.column,
+        self.nodes[path] = replace(
+            node, span=Span(node.span.start, span_end), entry=Span(node.entry.start, entry_end)
         )

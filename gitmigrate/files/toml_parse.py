@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from typing import Any
 
 from gitmigrate.errors import FileFormatError
@@ -175,14 +176,8 @@ class _Scanner:
         node = self.nodes[path]
         end = max(self.last_end, node.span.end)
         line_end = self.lines.line_end(end - 1) if end > 0 else 0
-        self.nodes[path] = Node(
-            path,
-            node.value,
-            Span(node.span.start, end),
-            node.key,
-            Span(node.entry.start, line_end),
-            node.line,
-            node.column,
+        self.nodes[path] = replace(
+            node, span=Span(node.span.start, end), entry=Span(node.entry.start, line_end)
         )
         self.open_table = None
 
