@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.files.convert import Loss, Model, Notes
@@ -126,14 +125,6 @@ def iso(value: dt.date | dt.time) -> str:
     if offset is not None and offset == dt.timedelta(0) and text.endswith("+00:00"):
         text = text[:-6] + "Z"
     return text
-
-
-def _float(value: float, inf: str, nan: str) -> str:
-    if math.isnan(value):
-        return nan
-    if math.isinf(value):
-        return inf if value > 0 else "-" + inf.lstrip("+")
-    return repr(value)
 
 
 def _type_name(value: Any) -> str:

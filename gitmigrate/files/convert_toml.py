@@ -9,8 +9,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from gitmigrate.files.convert_render import Renderer, _float, _type_name, iso
+from gitmigrate.files.convert_render import Renderer, _type_name, iso
 from gitmigrate.files.keypath import KeyPath
+from gitmigrate.files.scalars import float_literal
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _INT64 = (-(2**63), 2**63 - 1)
@@ -108,7 +109,7 @@ class TomlRenderer(Renderer):
             self.lose(path, "integer outside 64 bits written as a string: TOML integers are 64-bit")
             return _basic(str(value))
         if isinstance(value, float):
-            return _float(value, "inf", "nan")
+            return float_literal(value, "inf", "nan")
         if isinstance(value, dt.date | dt.time):
             return iso(value)
         if isinstance(value, dict):

@@ -9,8 +9,9 @@ import functools
 import re
 from typing import Any
 
-from gitmigrate.files.convert_render import Renderer, _float, iso
+from gitmigrate.files.convert_render import Renderer, iso
 from gitmigrate.files.keypath import KeyPath
+from gitmigrate.files.scalars import float_literal
 
 
 class YamlRenderer(Renderer):
@@ -92,7 +93,7 @@ class YamlRenderer(Renderer):
         if isinstance(value, int):
             return str(value), []
         if isinstance(value, float):
-            return _float(value, ".inf", ".nan"), []
+            return float_literal(value, ".inf", ".nan"), []
         if isinstance(value, dt.time):
             self.lose(path, "time written as a string: YAML has no time of day")
             return _double(iso(value)), []

@@ -97,6 +97,16 @@ def render_key(key: str, format: str) -> str:
     return key
 
 
+def float_literal(value: float, inf: str, nan: str) -> str:
+    """A float as YAML and TOML write it: `repr`, with the format's names for NaN and the
+    infinities (YAML `.inf`/`.nan`, TOML `inf`/`nan`)."""
+    if math.isnan(value):
+        return nan
+    if math.isinf(value):
+        return inf if value > 0 else "-" + inf.lstrip("+")
+    return repr(value)
+
+
 # -- YAML ------------------------------------------------------------------------------------
 
 
@@ -109,11 +119,7 @@ def _yaml(value: Any, like: str) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
+        return float_literal(value, ".inf", ".nan")
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     text = str(value)
@@ -187,11 +193,7 @@ def _toml(value: Any, like: str) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
+        return float_literal(value, "inf", "nan")
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     text = str(value)
