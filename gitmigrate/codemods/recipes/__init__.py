@@ -1,0 +1,1 @@
+"""The built-in recipes, one package or module each (registry.BUILTIN names them)."""
