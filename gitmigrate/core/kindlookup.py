@@ -19,6 +19,7 @@ BUILTIN: dict[str, str] = {
     "sql": "gitmigrate.kinds.sql.kind:SqlKind",
     "data": "gitmigrate.kinds.data.kind:DataKind",
     "config": "gitmigrate.kinds.config.kind:ConfigKind",
+    "code": "gitmigrate.kinds.code.kind:CodeKind",
 }
 ENTRY_POINT_GROUP = "gitmigrate.executors"
 

@@ -131,7 +131,10 @@ def test_the_row_checksums_see_one_changed_value(sqlite_url: str) -> None:
 
 def test_every_built_in_kind_has_a_harness_test() -> None:
     """sql: test_testing_harness.py; data: this file; config: tests/unit/
-    test_config_kind_properties.py (both target sorts). A new built-in kind adds its own."""
+    test_config_kind_properties.py (both target sorts); code: tests/unit/
+    test_code_kind_properties.py. A new built-in kind adds its own."""
     from gitmigrate.core.kindlookup import BUILTIN
 
-    assert set(BUILTIN) == {"sql", "data", "config"}, "run gitmigrate.testing against the new kind"
+    assert set(BUILTIN) == {"sql", "data", "config", "code"}, (
+        "run gitmigrate.testing against the new kind"
+    )
