@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "schema": "schema:schema",
     "data": "data:data",
     "config": "config:config",
+    "code": "code:code",
     "cleanup": "cleanup:cleanup",
     "repair": "repair:repair",
     "push": "push_fetch:push",

@@ -34,6 +34,11 @@ from gitmigrate.cli.progress import confirm_if_tty
     help="With --dry-run: chunks of a data step to run (rolled back) and estimate from"
     " (default 3).",
 )
+@click.option(
+    "--run-verify",
+    is_flag=True,
+    help="Run the verify commands code steps record (default: ask on a terminal, else not).",
+)
 @run_options
 @click.pass_context
 def apply(
@@ -44,6 +49,7 @@ def apply(
     allow: tuple[str, ...],
     rollback_on_failure: str,
     dry_run_chunks: int | None,
+    run_verify: bool,
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -51,20 +57,21 @@ def apply(
     lock_timeout: float,
 ) -> None:
     """Apply pending steps to a target, in order, each recorded in the target's ledger."""
-    result = api.apply(
-        repo_from(ctx),
-        target=target,
-        migration=migration,
-        to=to,
-        dry_run=dry_run,
-        yes=yes,
-        rollback_on_failure=rollback_on_failure,
-        lock_timeout=lock_timeout,
-        allow=allow,
-        dry_run_chunks=dry_run_chunks,
-        progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
-        confirm=confirm_if_tty(),
-    )
+    with api.code_verify_commands(run=run_verify, confirm=confirm_if_tty()):
+        result = api.apply(
+            repo_from(ctx),
+            target=target,
+            migration=migration,
+            to=to,
+            dry_run=dry_run,
+            yes=yes,
+            rollback_on_failure=rollback_on_failure,
+            lock_timeout=lock_timeout,
+            allow=allow,
+            dry_run_chunks=dry_run_chunks,
+            progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
+            confirm=confirm_if_tty(),
+        )
     render_result(result, as_json, "apply")
 
 
