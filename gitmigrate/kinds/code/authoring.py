@@ -8,6 +8,7 @@ and return the change as the step commit (StepFiles.project_files) with its find
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ def _authored(repo: GitRepo, raw: Mapping[str, Any], irreversible: str | None,
         applied=dict(run.applied()),
         findings=run.findings,
         skipped=run.skipped,
+        digests={p: hashlib.sha256(t.encode("utf-8")).hexdigest() for p, t in run.changed.items()},
     )
     files = {FINDINGS_FILE: record.dump()}
     if options.source == STEP:

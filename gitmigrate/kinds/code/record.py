@@ -4,6 +4,7 @@ finding (rewrites and cases flagged for manual review) and the files skipped.
 
     {"recipe": "pydantic2", "scanned": 40,
      "changed": {"app/models.py": [12, 9]},          # path -> [lines added, lines removed]
+     "digests": {"app/models.py": "<sha256>"},       # path -> sha256 of the bytes it became
      "applied": {"BP001": 3},
      "findings": [{"path": ..., "line": ..., "column": ..., "rule": ..., "message": ...,
                    "fixable": true}],
@@ -15,7 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gitmigrate.codemods.recipe import Finding
@@ -32,6 +33,7 @@ class Recorded:
     applied: dict[str, int]
     findings: tuple[Finding, ...]
     skipped: tuple[tuple[str, str], ...]
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def flagged(self) -> tuple[Finding, ...]:
@@ -49,6 +51,7 @@ class Recorded:
             "recipe": self.recipe,
             "scanned": self.scanned,
             "changed": {p: list(s) for p, s in sorted(self.changed.items())},
+            "digests": dict(sorted(self.digests.items())),
             "applied": dict(sorted(self.applied.items())),
             "findings": [f.to_json() for f in self.findings],
             "skipped": [list(s) for s in self.skipped],
@@ -98,4 +101,5 @@ def recorded(step: Step) -> Recorded:
             for f in body.get("findings", [])
         ),
         skipped=tuple((str(p), str(w)) for p, w in body.get("skipped", [])),
+        digests={str(p): str(d) for p, d in body.get("digests", {}).items()},
     )

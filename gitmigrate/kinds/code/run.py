@@ -118,18 +118,36 @@ def verify_step(step: Step, ctx: StepContext) -> list[Finding]:
     target = tree_of(ctx)
     options = options_of(step.options, f"{step.path}/step.toml [options]")
     backup = Backup(target.root, step)
-    files = sorted(backup.manifest()) if backup.exists() else sorted(recorded(step).changed)
+    record = recorded(step)
+    files = sorted(backup.manifest()) if backup.exists() else sorted(record.changed)
     findings: list[Finding] = []
     for path in files:
         file = target.root / path
         if not file.is_file():
             continue  # deleted by a later commit: not this step's concern
-        problem = parse_problem(path, file.read_bytes().decode("utf-8", "replace"))
+        data = file.read_bytes()
+        problem = parse_problem(path, data.decode("utf-8", "replace"))
         if problem is not None:
             findings.append(Finding("error", "code-parse", f"does not parse: {problem}"))
+        elif target.repository and record.digests.get(path) not in (None, digest(data)):
+            severity = "warning" if superseded(target.root, step, path) else "error"
+            findings.append(Finding(severity, "code", f"{path} does not hold the step's change"))
     if options.verify_command and not any(f.severity == "error" for f in findings):
         findings.append(_verify_command(step, ctx, target, options.verify_command, options))
     return findings
+
+
+def superseded(root: Path, step: Step, path: str) -> bool:
+    """Whether a later commit (a later step, a plain edit) changed `path` again; a rollback
+    commit of this step does not count (after it the change is truly gone)."""
+    if not step.commit:
+        return False
+    from gitmigrate.core.gitstore import GitRepo
+
+    log = GitRepo(root).run(
+        "log", "--format=%B%x00", f"{step.commit}..HEAD", "--", path, check=False
+    )
+    return bool(log.strip()) and f"Migrate-Rollback: {step.id}\n" not in log
 
 
 def _verify_command(
