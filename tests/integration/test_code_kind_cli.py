@@ -135,3 +135,20 @@ def test_a_hanging_verify_command_is_stopped(project: Path, run_cli: CliRunner) 
     assert failed.exit_code == 3
     assert "timed out after 1s (stopped)" in failed.stderr and "--verify-timeout" in failed.stderr
     assert snapshot(project) == before
+
+
+def test_plan_and_review_render_the_step(project: Path, run_cli: CliRunner) -> None:
+    assert run_cli("code", "add", "tools/testkit.py", "app", "-m", "model_dump").exit_code == 0
+    planned = run_cli("plan")
+    assert planned.exit_code == 0, planned.stderr
+    plan = (project / "docs" / "plan-outputs" / "upgrade" / "migration-plan.md").read_text()
+    assert "Code changes (recipe findings):" in plan
+    assert "| app/models.py | +1 -1 |" in plan
+    assert "| rule TK001 | 1 rewrite(s) |" in plan
+    assert "| app/models.py:14 | REVIEW TK002: .json() needs a person |" in plan
+    assert "app/broken.py | skipped: does not parse: app/broken.py:" in plan
+    reviewed = run_cli("review")
+    assert reviewed.exit_code == 0, reviewed.stderr
+    assert "| upgrade/001 | code | model_dump | yes | the changed files still parse |" in (
+        reviewed.stdout
+    )
