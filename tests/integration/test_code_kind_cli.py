@@ -152,3 +152,21 @@ def test_plan_and_review_render_the_step(project: Path, run_cli: CliRunner) -> N
     assert "| upgrade/001 | code | model_dump | yes | the changed files still parse |" in (
         reviewed.stdout
     )
+
+
+def test_scan_defaults_to_python_recipes_and_js_ones_when_js_exists(
+    project: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitmigrate.codemods import registry
+
+    monkeypatch.setattr(registry, "BUILTIN", {
+        "echo": "tests.unit.test_code_kind_support:ECHO",
+        "jsecho": "tests.unit.test_code_kind_support:JS_ECHO",
+    })  # fmt: skip
+    scanned = json.loads(run_cli("code", "scan", "--json").stdout)
+    assert [r["recipe"] for r in scanned["recipes"]] == ["echo"]
+    (project / "web").mkdir()
+    (project / "web" / "index.js").write_text("ReactDOM.render(app, node);\n")
+    scanned = json.loads(run_cli("code", "scan", "--json").stdout)
+    assert [r["recipe"] for r in scanned["recipes"]] == ["echo", "jsecho"]
+    assert ["web/index.js"] == [f["path"] for f in scanned["findings"] if f["rule"] == "EC001"][-1:]

@@ -113,3 +113,21 @@ def test_the_result_is_the_same_with_several_workers(tmp_path: Path) -> None:
     assert (one.changed, one.findings, one.skipped, one.scanned) == (
         two.changed, two.findings, two.skipped, two.scanned,
     )  # fmt: skip
+
+
+def test_a_composite_runs_its_parts_in_order_and_never_half_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitmigrate.codemods import registry
+    from gitmigrate.codemods.recipe import CompositeRecipe
+
+    monkeypatch.setitem(registry.BUILTIN, "marker", "tests.unit.test_code_kind_support:MARKER")
+    monkeypatch.setitem(registry.BUILTIN, "picky", "tests.unit.test_code_kind_support:PICKY")
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "good.py").write_text("x = 1\n")
+    (root / "bad.py").write_text("y = 'bad'\n")
+    run = run_recipe(root, CompositeRecipe("both", "marker then picky", ("marker", "picky")))
+    assert run.changed == {"good.py": "x = 1\n# touched\n"}  # bad.py: not half-written
+    assert run.skipped == (("bad.py", "does not parse: bad.py:1:4: bad token"),)
+    assert [f.path for f in run.findings] == ["good.py"]  # its part-one rewrite is dropped too

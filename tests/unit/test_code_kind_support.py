@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitmigrate.codemods.recipe import FileContext, Rule
+from gitmigrate.codemods.recipe import CodeParseError, FileContext, Rule
 from tests.fixtures_git import git
 
 RECIPE_SOURCE = """\
@@ -106,3 +106,48 @@ MODELS = (
 TESTS = (
     'from app.models import M, dumped\n\n\ndef test_dump():\n    assert dumped(M()) == {"a": 1}\n'
 )
+
+
+JS_ECHO = Echo(name="jsecho", language="javascript", suffixes=(".js",))
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Appends a comment to every file (a composite's first part)."""
+
+    name: str = "marker"
+    summary: str = "appends a comment"
+    language: str = "python"
+    suffixes: tuple[str, ...] = (".py",)
+    rules: tuple[Rule, ...] = (Rule("MK001", "mark"),)
+    parts: tuple[str, ...] = ()
+
+    def collect(self, path: str, module: str, source: str) -> Mapping[str, Any]:
+        return {}
+
+    def transform(self, source: str, ctx: FileContext) -> str:
+        ctx.rewrite("MK001", 1, 0, "marked")
+        return source + "# touched\n"
+
+
+@dataclass(frozen=True)
+class Picky:
+    """Cannot parse a file that says "bad" (a composite's second part)."""
+
+    name: str = "picky"
+    summary: str = "fails on some files"
+    language: str = "python"
+    suffixes: tuple[str, ...] = (".py",)
+    rules: tuple[Rule, ...] = (Rule("PK001", "picky"),)
+    parts: tuple[str, ...] = ()
+
+    def collect(self, path: str, module: str, source: str) -> Mapping[str, Any]:
+        return {}
+
+    def transform(self, source: str, ctx: FileContext) -> str:
+        if "bad" in source:
+            raise CodeParseError("does not parse: bad token", 1, 4)
+        return source
+
+
+MARKER, PICKY = Marker(), Picky()
