@@ -216,3 +216,13 @@ def test_bump_pydantic_case(case: BumpCase, tmp_path: Path) -> None:
     changed = any(result[p] != before[p] for p in before)
     reported = any(c.findings for c in contexts)
     assert reported or not changed, "a rewrite that no finding reports"
+
+
+def test_equivalents_and_expected_failures_name_real_cases() -> None:
+    """A stale entry (a renamed or removed case) would silently stop applying."""
+    if not (BP_DIR / "cases.tsv").is_file():
+        pytest.skip(f"bump-pydantic's cases are not in {BP_DIR}")
+    known = {case.id for case in load_cases()}
+    assert len(known) == 89
+    assert set(EQUIVALENTS) <= known and set(EXPECTED_FAILURES) <= known
+    assert not set(EQUIVALENTS) & set(EXPECTED_FAILURES)
