@@ -16,9 +16,13 @@ class _TypingToBuiltin(TypingCommand):
     NAMES: ClassVar[dict[str, str]] = {}
     VERSION: ClassVar[tuple[int, int]] = (3, 0)
 
-    def _replace(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
+    def _replace(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
         name = self.typing_name(original)
-        if name not in self.NAMES or not self.applies(self.VERSION, in_annotations_with_future=True):
+        if name not in self.NAMES or not self.applies(
+            self.VERSION, in_annotations_with_future=True
+        ):
             return updated
         builtin = self.NAMES[name]
         if self.shadowed(original, builtin):

@@ -83,7 +83,9 @@ class OptionalToUnion(_Pep604):
         if len(values) != 1:
             return None
         if multiline:
-            return cst.BinaryOperation(cst.Name("None"), cst.BitOr(), _parenthesized(node, values[0]))
+            return cst.BinaryOperation(
+                cst.Name("None"), cst.BitOr(), _parenthesized(node, values[0])
+            )
         return cst.BinaryOperation(values[0], cst.BitOr(), cst.Name("None"))
 
     def message(self, values: Sequence[cst.BaseExpression]) -> str:
