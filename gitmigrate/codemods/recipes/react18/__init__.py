@@ -41,7 +41,7 @@ class React18Recipe:
         language = language_of(ctx.path)
         root = parse(source, language)
         enabled = {rule.id for rule in self.rules if runs(rule, ctx.enabled)}
-        calls = rewrite_calls(root, ctx, enabled)
+        calls = rewrite_calls(root, source, ctx, enabled)
         if not calls.edits:
             return source
         text = apply(source, calls.edits)

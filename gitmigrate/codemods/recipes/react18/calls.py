@@ -51,7 +51,7 @@ def _react_dom_api(
     return None
 
 
-def rewrite_calls(root: SgNode, ctx: FileContext, enabled: set[str]) -> CallEdits:
+def rewrite_calls(root: SgNode, source: str, ctx: FileContext, enabled: set[str]) -> CallEdits:
     namespaces: set[str] = set()
     functions: dict[str, str] = {}
     for statement in imports_of(root, "react-dom"):
@@ -89,10 +89,11 @@ def rewrite_calls(root: SgNode, ctx: FileContext, enabled: set[str]) -> CallEdit
             continue
         function = client.get(CLIENT[api], CLIENT[api])
         element, node = args[0].text(), args[1].text()
+        lead, trail = _layout(source, call, args)
         if api == "render":
-            text = f"{function}({node}).render({element})"
+            text = f"{function}({node}).render({lead}{element}{trail})"
         else:
-            text = f"{function}({node}, {element})"
+            text = f"{function}({node},{lead or ' '}{element}{trail})"
         start, end = span(call)
         out.edits.append(Edit(start, end, text))
         out.consumed.add(binding)
@@ -102,6 +103,19 @@ def rewrite_calls(root: SgNode, ctx: FileContext, enabled: set[str]) -> CallEdit
         shape = "createRoot(node).render(el)" if api == "render" else "hydrateRoot(node, el)"
         ctx.rewrite(rule, line, column, f"{callee}(el, node) -> {shape}")
     return out
+
+
+def _layout(source: str, call: SgNode, args: list[SgNode]) -> tuple[str, str]:
+    """The line breaks around the arguments of a call written over several lines, so that
+    `render(\n  <App />,\n  node\n)` keeps the element on its own lines."""
+    arguments = call.field("arguments")
+    assert arguments is not None
+    start, end = span(arguments)
+    lead = source[start + 1 : span(args[0])[0]]
+    trail = source[span(args[-1])[1] : end - 1].lstrip(",")
+    if "\n" not in lead + trail or (lead + trail).strip():
+        return "", ""
+    return lead, trail
 
 
 def _cannot(call: SgNode, args: list[SgNode], api: str, client: dict[str, str]) -> str:
