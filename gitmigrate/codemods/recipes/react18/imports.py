@@ -58,17 +58,17 @@ def _bindings(part: SgNode) -> list[Binding]:
     if part.kind() == "identifier":
         return [Binding(part.text(), part.text(), "default", "default")]
     if part.kind() == "namespace_import":
-        name = next(c for c in part.children() if c.kind() == "identifier")
-        return [Binding(name.text(), part.text(), "namespace", "*")]
+        local = next(c for c in part.children() if c.kind() == "identifier")
+        return [Binding(local.text(), part.text(), "namespace", "*")]
     if part.kind() == "named_imports":
         out = []
         for spec in part.children():
             if spec.kind() != "import_specifier":
                 continue
-            name, alias = spec.field("name"), spec.field("alias")
-            assert name is not None
-            local = alias.text() if alias is not None else name.text()
-            out.append(Binding(local, spec.text(), "named", name.text()))
+            imported, alias = spec.field("name"), spec.field("alias")
+            assert imported is not None
+            name = alias.text() if alias is not None else imported.text()
+            out.append(Binding(name, spec.text(), "named", imported.text()))
         return out
     return []
 

@@ -35,7 +35,7 @@ def parse(source: str, language: str, what: str = "does not parse") -> SgNode:
     from ast_grep_py import SgRoot
 
     root = SgRoot(source, language).root()
-    error = root.find(kind="ERROR")
+    error = root.find(kind="ERROR") or _missing(root)
     if error is not None:
         start = error.range().start
         raise CodeParseError(
@@ -44,6 +44,19 @@ def parse(source: str, language: str, what: str = "does not parse") -> SgNode:
             start.column,
         )
     return root
+
+
+def _missing(root: SgNode) -> SgNode | None:
+    """A token tree-sitter made up to recover (a MISSING node: `)` of `f(a;`), the only
+    zero-width nodes below the root."""
+    stack = root.children()
+    while stack:
+        node = stack.pop()
+        r = node.range()
+        if r.start.index == r.end.index:
+            return node
+        stack.extend(node.children())
+    return None
 
 
 def apply(source: str, edits: list[Edit]) -> str:
