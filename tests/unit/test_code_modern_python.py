@@ -26,20 +26,14 @@ DOC = REPO / "docs" / "recipes" / "modern-python.md"
 Hunk = tuple[str, tuple[str, ...], tuple[str, ...]]  # (file, our lines, pyupgrade's lines)
 
 # Every place our result differs from pyupgrade's, with the ids of the differences that make it
-# (D1 unused typing imports removed, D2 collections.abc imports not moved, D3 aliases resolved,
-# D4 shadowed builtin kept and flagged, D5 string annotations not unquoted, D6 blank line before
-# a removed import).
+# (D1 unused typing imports removed, D3 aliases resolved, D4 shadowed builtin kept and flagged,
+# D5 string annotations not unquoted, D6 blank line before a removed import).
 KNOWN: dict[Hunk, tuple[str, ...]] = {
     (
         "legacy.py",
-        ("from typing import Iterable, Text, Union",),
-        (
-            "",
-            "import typing",
-            "from typing import Optional, Text, Union",
-            "from collections.abc import Iterable",
-        ),
-    ): ("D1", "D2", "D6"),
+        ("from typing import Text, Union",),
+        ("", "import typing", "from typing import Optional, Text, Union"),
+    ): ("D1", "D6"),
     (
         "legacy.py",
         ('def encode(values: Iterable[str | bytes], sep: "Text" | None = None) -> list[bytes]:',),
@@ -72,12 +66,9 @@ KNOWN: dict[Hunk, tuple[str, ...]] = {
     ): ("D3",),
     (
         "service.py",
-        ("from typing import Callable, Sequence, Union",),
-        (
-            "from typing import Dict, List, Optional, Tuple, Union",
-            "from collections.abc import Callable, Sequence",
-        ),
-    ): ("D1", "D2"),
+        ("from typing import Union",),
+        ("from typing import Dict, List, Optional, Tuple, Union",),
+    ): ("D1",),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from gitmigrate.codemods.libcst_recipe import LibcstRecipe
 from gitmigrate.codemods.recipe import Rule
 from gitmigrate.codemods.recipes.modern_python.builtins import BuiltinGenerics, TextToStr
+from gitmigrate.codemods.recipes.modern_python.moves import TypingImportsMoved
 from gitmigrate.codemods.recipes.modern_python.pep604 import OptionalToUnion, UnionToBar
 
 RULES = (
@@ -14,6 +15,7 @@ RULES = (
     Rule("PY002", "Optional[X] -> X | None in annotations (3.10+)"),
     Rule("PY003", "Union[X, Y] -> X | Y in annotations (3.10+)"),
     Rule("PY004", "typing.Text -> str"),
+    Rule("PY005", "from typing import Callable/Sequence/... -> from collections.abc (3.9+)"),
 )
 
 RECIPE = LibcstRecipe(
@@ -25,5 +27,6 @@ RECIPE = LibcstRecipe(
         ("PY004", TextToStr),
         ("PY002", OptionalToUnion),
         ("PY003", UnionToBar),
+        ("PY005", TypingImportsMoved),
     ),
 )
