@@ -44,6 +44,9 @@ KNOWN: dict[Hunk, tuple[str, ...]] = {
         ("from typing import Optional, Union",),
         ("from typing import Dict, FrozenSet, List, Optional, Set, Type, Union",),
     ): ("D1",),
+    ("pipeline.py", (), ("    Dict,",)): ("D1",),
+    ("pipeline.py", (), ("    List,", "    Optional,", "    Tuple,")): ("D1",),
+    ("pipeline.py", (), ("    Union,",)): ("D1",),
     (
         "repository.py",
         ("from typing import List",),

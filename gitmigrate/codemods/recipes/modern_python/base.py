@@ -128,12 +128,55 @@ class TypingCommand(VisitorBasedCodemodCommand):
         self.ctx.flag(self.RULE, start.line, start.column, message)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if self.used:
-            for name, asname in self.typing_imports:
-                if name is None and self.module_used:
-                    RemoveImportsVisitor.remove_unused_import(self.context, "typing", asname=asname)
-                elif name in self.used:
-                    RemoveImportsVisitor.remove_unused_import(
-                        self.context, "typing", name, asname=asname
-                    )
+        removals: list[tuple[str, str | None, str | None]] = []
+        for name, asname in self.typing_imports:
+            if (name is None and self.module_used) or (name is not None and name in self.used):
+                removals.append(("typing", name, asname))
+        if not removals:
+            return updated_node
+        kept = _TrailingCommas()
+        updated_node.visit(kept)
+        # RemoveImportsVisitor keeps an import still used; run here (not scheduled) so that the
+        # trailing comma of a parenthesized import it shortened can be put back.
+        pruned = RemoveImportsVisitor(self.context, removals).transform_module(updated_node)
+        return pruned.visit(kept)
+
+
+class _TrailingCommas(cst.CSTTransformer):
+    """`from typing import (\n    Any,\n    List,\n)` keeps its layout when List goes
+    (LibCST's RemoveImportsVisitor writes `(\n    Any)`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.commas: list[tuple[str, frozenset[str], cst.Comma]] = []
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is None or not node.lpar or isinstance(node.names, cst.ImportStar):
+            return
+        last = node.names[-1].comma
+        if isinstance(last, cst.Comma):
+            names = frozenset(a.evaluated_name for a in node.names)
+            self.commas.append((_dotted(node.module), names, last))
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        names = updated_node.names
+        if (
+            updated_node.module is None
+            or not updated_node.lpar
+            or isinstance(names, cst.ImportStar)
+        ):
+            return updated_node
+        if isinstance(names[-1].comma, cst.Comma):
+            return updated_node
+        module, left = _dotted(updated_node.module), {a.evaluated_name for a in names}
+        for known, before, comma in self.commas:
+            if known == module and left <= before:
+                last = names[-1].with_changes(comma=comma)
+                return updated_node.with_changes(names=[*names[:-1], last], rpar=cst.RightParen())
         return updated_node
+
+
+def _dotted(module: cst.Attribute | cst.Name) -> str:
+    return cst.helpers.get_full_name_for_node_or_raise(module)
