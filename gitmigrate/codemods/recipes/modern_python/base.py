@@ -148,14 +148,16 @@ class _TrailingCommas(cst.CSTTransformer):
 
     def __init__(self) -> None:
         super().__init__()
-        self.commas: list[tuple[str, frozenset[str], cst.Comma]] = []
+        self.commas: list[tuple[str, dict[str, cst.Comma], cst.Comma]] = []
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.module is None or not node.lpar or isinstance(node.names, cst.ImportStar):
             return
         last = node.names[-1].comma
         if isinstance(last, cst.Comma):
-            names = frozenset(a.evaluated_name for a in node.names)
+            names = {
+                a.evaluated_name: a.comma for a in node.names if isinstance(a.comma, cst.Comma)
+            }
             self.commas.append((_dotted(node.module), names, last))
 
     def leave_ImportFrom(
@@ -171,11 +173,26 @@ class _TrailingCommas(cst.CSTTransformer):
         if isinstance(names[-1].comma, cst.Comma):
             return updated_node
         module, left = _dotted(updated_node.module), {a.evaluated_name for a in names}
-        for known, before, comma in self.commas:
-            if known == module and left <= before:
-                last = names[-1].with_changes(comma=comma)
+        for known, before, final in self.commas:
+            if known == module and left <= before.keys():
+                last = names[-1].with_changes(
+                    comma=_closing(before[names[-1].evaluated_name], final)
+                )
                 return updated_node.with_changes(names=[*names[:-1], last], rpar=cst.RightParen())
         return updated_node
+
+
+def _closing(own: cst.Comma, final: cst.Comma) -> cst.Comma:
+    """The new last name's comma: its own comment, then the line break before `)` of the
+    removed last name's comma (whose comment went with it)."""
+    mine, theirs = own.whitespace_after, final.whitespace_after
+    if isinstance(mine, cst.ParenthesizedWhitespace) and isinstance(
+        theirs, cst.ParenthesizedWhitespace
+    ):
+        return own.with_changes(
+            whitespace_after=mine.with_changes(indent=theirs.indent, last_line=theirs.last_line)
+        )
+    return final
 
 
 def _dotted(module: cst.Attribute | cst.Name) -> str:
