@@ -6,6 +6,7 @@ does a known one that no longer shows (the list stays true)."""
 from __future__ import annotations
 
 import difflib
+import json
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gitmigrate.codemods.recipe import FileContext
+from gitmigrate.codemods.recipe import CodeParseError, FileContext
 from gitmigrate.codemods.recipes.modern_python.base import target_version
 from gitmigrate.codemods.registry import builtin_recipe
 from gitmigrate.errors import UsageError
@@ -140,3 +141,34 @@ def test_a_target_that_is_not_python_3_is_refused(text: str) -> None:
 def test_the_default_target_is_3_10() -> None:
     assert target_version({}) == (3, 10)
     assert target_version({"python": "3.12"}) == (3, 12)
+
+
+GOLDEN = REPO / "fixtures" / "code" / "modern-python"
+
+
+def _golden_afters() -> list[Path]:
+    return sorted(p for p in GOLDEN.glob("PY*/**/after.py"))
+
+
+@pytest.mark.parametrize("after", _golden_afters(), ids=lambda p: str(p.parent.relative_to(GOLDEN)))
+def test_a_second_run_changes_nothing(after: Path) -> None:
+    spec_file = after.parent / "case.json"
+    spec = json.loads(spec_file.read_text()) if spec_file.exists() else {}
+    rule = after.parent.relative_to(GOLDEN).parts[0]
+    ctx = FileContext(
+        path="app/module.py",
+        module="app.module",
+        package="app",
+        options=spec.get("options", {}),
+        enabled=frozenset(spec.get("enabled", [rule])),
+    )
+    source = after.read_text(encoding="utf-8")
+    assert builtin_recipe("modern-python").transform(source, ctx) == source
+    assert not ctx.applied()
+
+
+def test_a_file_that_does_not_parse_is_refused() -> None:
+    ctx = FileContext(path="app/module.py", module="app.module", package="app")
+    with pytest.raises(CodeParseError) as caught:
+        builtin_recipe("modern-python").transform("def f(x: List[int]:\n    pass\n", ctx)
+    assert caught.value.line == 2  # where LibCST finds the `)` missing
