@@ -172,3 +172,10 @@ def test_a_file_that_does_not_parse_is_refused() -> None:
     with pytest.raises(CodeParseError) as caught:
         builtin_recipe("modern-python").transform("def f(x: List[int]:\n    pass\n", ctx)
     assert caught.value.line == 2  # where LibCST finds the `)` missing
+
+
+def test_every_rule_has_a_golden_fixture_and_a_line_in_the_docs() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    for rule in builtin_recipe("modern-python").rules:
+        assert list((GOLDEN / rule.id).glob("**/before.py")), rule.id
+        assert f"| {rule.id} |" in doc, rule.id

@@ -84,3 +84,10 @@ def test_the_default_rules_rewrite_render_and_hydrate_in_one_file() -> None:
     )
     assert ctx.applied() == {"RE001": 1, "RE002": 1}
     assert [(f.line, f.rule) for f in ctx.findings if not f.fixable] == [(4, "RE003")]
+
+
+def test_every_rule_has_a_golden_fixture_and_a_line_in_the_docs() -> None:
+    doc = (FIXTURES.parents[2] / "docs" / "recipes" / "react18.md").read_text(encoding="utf-8")
+    for rule in RECIPE.rules:
+        assert list((FIXTURES / rule.id).glob("**/before.*")), rule.id
+        assert f"| {rule.id} |" in doc, rule.id
