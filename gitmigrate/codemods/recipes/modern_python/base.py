@@ -6,6 +6,7 @@ pass left unused (LibCST's RemoveImportsVisitor, which keeps an import still use
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 import libcst as cst
@@ -139,7 +140,25 @@ class TypingCommand(VisitorBasedCodemodCommand):
         # RemoveImportsVisitor keeps an import still used; run here (not scheduled) so that the
         # trailing comma of a parenthesized import it shortened can be put back.
         pruned = RemoveImportsVisitor(self.context, removals).transform_module(updated_node)
-        return pruned.visit(kept)
+        return _keep_blank_lines(updated_node, pruned.visit(kept))
+
+
+def _keep_blank_lines(before: cst.Module, after: cst.Module) -> cst.Module:
+    """A removed top-level import's blank lines go to the statement that now follows it
+    (LibCST drops them with the statement: `from __future__ import annotations` would then
+    touch the next import), unless that statement has lines of its own."""
+    old = [before.code_for_node(s) for s in before.body]
+    new = [after.code_for_node(s) for s in after.body]
+    body = list(after.body)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, _, j1, _ in matcher.get_opcodes():
+        if op != "delete" or j1 >= len(body) or body[j1].leading_lines:
+            continue
+        removed = before.body[i1].leading_lines
+        blank = [line for line in removed if line.comment is None]
+        if blank and len(blank) == len(removed):
+            body[j1] = body[j1].with_changes(leading_lines=blank)
+    return after.with_changes(body=body)
 
 
 class _TrailingCommas(cst.CSTTransformer):
