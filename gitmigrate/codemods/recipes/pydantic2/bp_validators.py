@@ -43,10 +43,22 @@ def _true(value: cst.BaseExpression) -> bool | None:
     return None
 
 
+def _info_param(param: cst.Param) -> bool:
+    """`info: ValidationInfo`, Pydantic 2's third validator argument (PD104 writes it for
+    `values`, and runs before this rule in the whole recipe)."""
+    annotation = param.annotation.annotation if param.annotation else None
+    if isinstance(annotation, cst.Attribute):
+        annotation = annotation.attr
+    return isinstance(annotation, cst.Name) and annotation.value == "ValidationInfo"
+
+
 def _extra_params(function: cst.FunctionDef) -> bool:
     params = function.params
+    positional = [*params.posonly_params, *params.params]
+    if len(positional) == 3 and _info_param(positional[2]):
+        positional = positional[:2]
     return (
-        len(params.params) + len(params.posonly_params) > 2
+        len(positional) > 2
         or bool(params.kwonly_params)
         or isinstance(params.star_arg, cst.Param)
         or params.star_kwarg is not None
