@@ -14,6 +14,7 @@ import click
 from gitmigrate import __version__
 from gitmigrate.api.interrupts import Interrupted, interrupted_outside_run, interrupts_raise
 from gitmigrate.cli.commands import LazyGroup
+from gitmigrate.cli.driver_logs import route_driver_logs
 from gitmigrate.errors import EXIT_FAILED, EXIT_INTERRUPTED, GitMigrateError
 
 
@@ -52,6 +53,7 @@ def _end_ctrl_c_echo() -> None:
 
 
 def main() -> None:
+    route_driver_logs()
     with interrupts_raise():
         _main()
 

@@ -52,8 +52,8 @@ class _ModuleNames:
         self.path, self.module, self.package = path, module, package
 
     def get_cache_for_path(self, path: str) -> Mapping[Any, object]:
-        from libcst.metadata import FullyQualifiedNameProvider
         from libcst.helpers.module import ModuleNameAndPackage
+        from libcst.metadata import FullyQualifiedNameProvider
 
         return {FullyQualifiedNameProvider: ModuleNameAndPackage(self.module, self.package)}
 

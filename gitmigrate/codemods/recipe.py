@@ -101,7 +101,7 @@ class Recipe(Protocol):
     name: str  # what `code add NAME` takes: "pydantic2", "sqlalchemy2", "modern-python", "react18"
     summary: str
     language: Language
-    suffixes: tuple[str, ...]  # the files it reads: (".py", ".pyi") or (".js", ".jsx", ".ts", ".tsx")
+    suffixes: tuple[str, ...]  # the files it reads: (".py", ".pyi"), (".js", ".tsx", ...)
     rules: tuple[Rule, ...]
     parts: tuple[str, ...]  # a composite's recipes, in order (then transform is never called)
 

@@ -24,9 +24,11 @@ from tests.conformance.cases import (
 from tests.conformance.runner import Outcome, Slots, run_case
 from tests.fixtures_db import server_url
 
-# sqldef and migra cases by dialect; SOPS cases (tests/conformance/test_sops.py) by format
+# sqldef and migra cases by dialect; SOPS cases (tests/conformance/test_sops.py) by format;
+# bump-pydantic cases (tests/conformance/test_bump_pydantic.py) by rule (BP001..., none)
 _ID = re.compile(
     r"\[(sqldef|migra)/(postgresql|mysql|sqlite)/([^\]]+)\]$|\[(sops)/([a-z]+)/(.+)\]$"
+    r"|\[(bump-pydantic)/(BP\d{3}|none)/(.+)\]$"
 )
 _DIALECT_MARKS = {"postgresql": pytest.mark.postgres, "mysql": pytest.mark.mysql}
 
@@ -89,7 +91,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     match = _ID.search(report.nodeid)
     if not match or "tests/conformance/" not in report.nodeid:
         return
-    key = (match.group(1) or match.group(4), match.group(2) or match.group(5))
+    key = (
+        match.group(1) or match.group(4) or match.group(7),
+        match.group(2) or match.group(5) or match.group(8),
+    )
     outcome = None
     if report.when == "call":
         if report.passed:

@@ -32,7 +32,11 @@ PYDANTIC_BASES = frozenset(
     }
 )
 SETTINGS_BASES = frozenset(
-    {"pydantic.BaseSettings", "pydantic.env_settings.BaseSettings", "pydantic_settings.BaseSettings"}
+    {
+        "pydantic.BaseSettings",
+        "pydantic.env_settings.BaseSettings",
+        "pydantic_settings.BaseSettings",
+    }
 )
 
 
@@ -49,8 +53,8 @@ class ModelIndex:
 
     def collect(self, tree: Any, path: str, module: str) -> dict[str, Any]:
         import libcst
-        from libcst.metadata import FullyQualifiedNameProvider, MetadataWrapper
         from libcst.helpers.module import ModuleNameAndPackage
+        from libcst.metadata import FullyQualifiedNameProvider, MetadataWrapper
 
         package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
         wrapper = MetadataWrapper(
