@@ -7,7 +7,9 @@ back in the same order, so the result never depends on the number of workers.
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -41,9 +43,27 @@ def _init(refs: Sequence[Ref]) -> None:
     _RECIPES[:] = _load(refs)
 
 
-def unparsable(path: str, exc: CodeParseError) -> str:
+_NATIVE_AT = re.compile(r"(?:parser error: )?error at (\d+):(\d+): ")
+
+
+def unparsable(path: str, exc: CodeParseError, text: str = "") -> str:
+    """`does not parse: PATH:LINE:COL: why`. For Python, CPython's own parser says where and
+    why when it rejects the file too (LibCST's native parser reports column 0, or the next
+    token); else the position in the recipe's message ("error at 1:20: ...") wins."""
+    if path.endswith((".py", ".pyi")) and text:
+        try:
+            ast.parse(text)
+        except SyntaxError as error:
+            return (
+                f"does not parse: {path}:{error.lineno or 0}:{(error.offset or 1) - 1}: {error.msg}"
+            )
     message = exc.message.removeprefix("does not parse: ").removeprefix("does not parse")
-    return f"does not parse: {path}:{exc.line}:{exc.column}: {message}".rstrip(": ")
+    line, column = exc.line, exc.column
+    found = _NATIVE_AT.match(message)
+    if found:
+        line, column = int(found.group(1)), int(found.group(2))
+        message = message[found.end() :]
+    return f"does not parse: {path}:{line}:{column}: {message}".rstrip(": ")
 
 
 def _collect(recipe: Recipe, files: Sequence[SourceFile]) -> Collected:
@@ -53,7 +73,7 @@ def _collect(recipe: Recipe, files: Sequence[SourceFile]) -> Collected:
         try:
             facts[file.path] = dict(recipe.collect(file.path, file.module, file.text))
         except CodeParseError as exc:
-            failed[file.path] = unparsable(file.path, exc)
+            failed[file.path] = unparsable(file.path, exc, file.text)
         except Exception as exc:  # noqa: BLE001 - a recipe's bug skips the file, named
             failed[file.path] = f"recipe {recipe.name} failed on it: {type(exc).__name__}: {exc}"
     return facts, failed
@@ -70,7 +90,7 @@ def _transform(
         try:
             out.append((file.path, recipe.transform(file.text, ctx), ctx.findings, None))
         except CodeParseError as exc:
-            out.append((file.path, file.text, [], unparsable(file.path, exc)))
+            out.append((file.path, file.text, [], unparsable(file.path, exc, file.text)))
         except Exception as exc:  # noqa: BLE001 - a recipe's bug skips the file, named
             why = f"recipe {recipe.name} failed on it: {type(exc).__name__}: {exc}"
             out.append((file.path, file.text, [], why))
