@@ -79,6 +79,11 @@ def apply(
 @target_options
 @click.option("--to", "to", help="Stop after this step (NNN or NAME/NNN).")
 @click.option("--allow", multiple=True, metavar="RULE", help="Let this lint rule's errors through.")
+@click.option(
+    "--run-verify",
+    is_flag=True,
+    help="Run the verify commands code steps record (default: ask on a terminal, else not).",
+)
 @run_options
 @click.pass_context
 def resume(
@@ -87,6 +92,7 @@ def resume(
     migration: str | None,
     to: str | None,
     allow: tuple[str, ...],
+    run_verify: bool,
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -94,16 +100,17 @@ def resume(
     lock_timeout: float,
 ) -> None:
     """Continue an interrupted or failed run from its last checkpoint."""
-    result = api.resume(
-        repo_from(ctx),
-        target=target,
-        migration=migration,
-        to=to,
-        dry_run=dry_run,
-        yes=yes,
-        lock_timeout=lock_timeout,
-        allow=allow,
-        progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
-        confirm=confirm_if_tty(),
-    )
+    with api.code_verify_commands(run=run_verify, confirm=confirm_if_tty()):
+        result = api.resume(
+            repo_from(ctx),
+            target=target,
+            migration=migration,
+            to=to,
+            dry_run=dry_run,
+            yes=yes,
+            lock_timeout=lock_timeout,
+            allow=allow,
+            progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
+            confirm=confirm_if_tty(),
+        )
     render_result(result, as_json, "apply")
