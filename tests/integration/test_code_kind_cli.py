@@ -170,3 +170,18 @@ def test_scan_defaults_to_python_recipes_and_js_ones_when_js_exists(
     scanned = json.loads(run_cli("code", "scan", "--json").stdout)
     assert [r["recipe"] for r in scanned["recipes"]] == ["echo", "jsecho"]
     assert ["web/index.js"] == [f["path"] for f in scanned["findings"] if f["rule"] == "EC001"][-1:]
+
+
+def test_scan_refuses_outside_paths_and_lists_unreadable_files(
+    project: Path, run_cli: CliRunner
+) -> None:
+    outside = run_cli("code", "scan", "..", "-r", "tools/testkit.py")
+    assert outside.exit_code == 2 and "is outside the repository" in outside.stderr
+    (project / "app" / "blob.py").write_bytes(b"\x00\x01")
+    (project / "app" / "latin.py").write_bytes(b"# caf\xe9\n")
+    scanned = run_cli("code", "scan", "app", "-r", "tools/testkit.py")
+    assert scanned.exit_code == 0
+    assert "skipped app/blob.py: binary file" in scanned.stderr
+    assert "skipped app/latin.py: not UTF-8 (byte 5)" in scanned.stderr
+    unknown = run_cli("code", "scan", "-r", "nope")
+    assert unknown.exit_code == 2 and "known recipes:" in unknown.stderr
