@@ -2,7 +2,8 @@
 
 The files are the given paths (files or directories relative to the root; default the whole
 tree): in a git work tree the tracked ones plus the untracked ones git does not ignore, else
-every file not under a dot-directory. A path outside the root is refused. A file that is binary
+every file not under a dot-directory; never a symbolic link (writing through one could change
+a file outside the tree). A path outside the root is refused. A file that is binary
 or not UTF-8 is skipped with the reason, never rewritten.
 """
 
@@ -64,7 +65,11 @@ def listed(root: Path, paths: Sequence[str], suffixes: Iterable[str]) -> list[st
     found = _git_files(root, rel)
     if found is None:
         found = _walk(root, rel)
-    return sorted(p for p in set(found) if p.endswith(wanted) and (root / p).is_file())
+    return sorted(
+        p
+        for p in set(found)
+        if p.endswith(wanted) and (root / p).is_file() and not (root / p).is_symlink()
+    )
 
 
 def _git_files(root: Path, rel: list[str]) -> list[str] | None:

@@ -131,3 +131,14 @@ def test_a_composite_runs_its_parts_in_order_and_never_half_writes(
     assert run.changed == {"good.py": "x = 1\n# touched\n"}  # bad.py: not half-written
     assert run.skipped == (("bad.py", "does not parse: bad.py:1:4: bad token"),)
     assert [f.path for f in run.findings] == ["good.py"]  # its part-one rewrite is dropped too
+
+
+def test_a_symbolic_link_is_never_read_or_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text("m.dict()\n")
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "link.py").symlink_to(outside)
+    (root / "real.py").write_text("m.dict()\n")
+    run = run_recipe(root, str(recipe_file(tmp_path / "r" / "testkit.py")), jobs=1)
+    assert list(run.changed) == ["real.py"] and run.scanned == 1
