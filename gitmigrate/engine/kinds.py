@@ -80,6 +80,7 @@ class Finding:
     rule: str
     message: str
     line: int | None = None  # where in the step's files, when the kind knows it
+    hint: str | None = None  # what gets out, when the kind knows better than the engine
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,9 @@ class TreeRun:
                     else "its changes were undone; fix the step and run again"
                 )
                 raise StepFailedError(
-                    step.id, f"verify failed for step {step.id}: {errors[0].message}", where
+                    step.id,
+                    f"verify failed for step {step.id}: {errors[0].message}",
+                    errors[0].hint or where,
                 )
         elif target.repository:
             self._invert(step, ctx, result, recorder)

@@ -68,6 +68,8 @@ def test_a_failing_command_fails_the_apply(project: Path, run_cli: CliRunner) ->
     applied = run_cli("apply", "--run-verify")
     assert applied.exit_code == 1
     assert "verify command `python -m pytest -q" in applied.stderr
+    assert "fix it and apply again" in applied.stderr  # not "the change is not checked out"
+    assert "not in the checked-out files" not in applied.stderr
 
 
 def test_rollback_restores_the_files_byte_for_byte(project: Path, run_cli: CliRunner) -> None:

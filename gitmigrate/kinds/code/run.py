@@ -175,4 +175,6 @@ def _verify_command(
         "error",
         "code-verify",
         f"verify command `{command}` {outcome.words()}" + (f": {tail.strip()}" if tail else ""),
+        hint="the checked-out code fails the step's verify command: fix it and apply again"
+        " (`git migrate status` names how to undo the step instead)",
     )
