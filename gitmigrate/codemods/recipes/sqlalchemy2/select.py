@@ -49,6 +49,19 @@ def _dedent(
     return ws
 
 
+def _keep_comment(
+    ws: cst.BaseParenthesizableWhitespace, closing: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
+    """ws, with the comment that ended the list's last line (`b,  # why` before `]`)."""
+    if (
+        isinstance(closing, cst.ParenthesizedWhitespace)
+        and closing.first_line.comment is not None
+        and isinstance(ws, cst.ParenthesizedWhitespace)
+    ):
+        return ws.with_changes(first_line=closing.first_line, empty_lines=closing.empty_lines)
+    return ws
+
+
 def spread(
     items: cst.List, last_comma: cst.Comma | cst.MaybeSentinel, amount: int = 0
 ) -> list[cst.Arg]:
@@ -61,7 +74,11 @@ def spread(
             comma = comma.with_changes(whitespace_after=_dedent(comma.whitespace_after, amount))
         star: Literal["", "*"] = "*" if isinstance(element, cst.StarredElement) else ""
         args.append(cst.Arg(element.value, star=star, comma=comma))
-    if args and isinstance(last_comma, cst.Comma):
+    own = args[-1].comma if args else None
+    keeps_line = isinstance(own, cst.Comma) and isinstance(
+        own.whitespace_after, cst.ParenthesizedWhitespace
+    )  # "a,  # comment" on its own line: that comma stays, its comment with it
+    if args and isinstance(last_comma, cst.Comma) and not keeps_line:
         args[-1] = args[-1].with_changes(comma=last_comma)
     return args
 
@@ -81,12 +98,17 @@ def spread_call(
     args = spread(items, arg.comma, amount)
     if not args:
         return call
+    closing = items.rbracket.whitespace_before  # the comment of the last line, if any
     if rest:
+        comma = args[-1].comma
+        if isinstance(comma, cst.Comma):
+            comma = comma.with_changes(whitespace_after=_keep_comment(comma.whitespace_after, closing))
+            args[-1] = args[-1].with_changes(comma=comma)
         return call.with_changes(whitespace_before_args=before, args=[*args, *rest])
     after = arg.whitespace_after_arg
     if isinstance(after, cst.SimpleWhitespace) and not after.value:
-        after = items.rbracket.whitespace_before
-    args[-1] = args[-1].with_changes(whitespace_after_arg=after)
+        after = closing
+    args[-1] = args[-1].with_changes(whitespace_after_arg=_keep_comment(after, closing))
     return call.with_changes(whitespace_before_args=before, args=args)
 
 
