@@ -46,13 +46,13 @@ class SqlaCommand(VisitorBasedCodemodCommand):
     def is_statement(self, node: cst.BaseExpression) -> bool:
         """A chain rooted at sqlalchemy's select()/insert()/update()/delete()/text() call."""
         while isinstance(node, cst.Call | cst.Attribute):
-            if isinstance(node, cst.Call):
+            if isinstance(node, cst.Call) and dotted(node.func):
                 names = self.names(node.func)
-                if any(n.startswith("sqlalchemy.") for n in names):
-                    return any(n.rpartition(".")[2] in STATEMENT_FUNCS for n in names)
-                node = node.func
-            else:
-                node = node.value
+                return any(
+                    n.startswith("sqlalchemy.") and n.rpartition(".")[2] in STATEMENT_FUNCS
+                    for n in names
+                )
+            node = node.func if isinstance(node, cst.Call) else node.value
         return False
 
     def where(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -64,6 +64,13 @@ class SqlaCommand(VisitorBasedCodemodCommand):
 
     def flag(self, node: cst.CSTNode, message: str) -> None:
         self.fctx.flag(self.RULE, *self.where(node), message)
+
+
+def dotted(node: cst.BaseExpression) -> bool:
+    """A plain name or dotted name (`select`, `sa.select`), no call inside."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return isinstance(node, cst.Name)
 
 
 def code(node: cst.CSTNode) -> str:

@@ -39,7 +39,11 @@ def describe(node: Any, lookup: Lookup) -> Desc | None:
     import libcst as cst
 
     if isinstance(node, cst.Name | cst.Attribute):
-        names = fqns(lookup, node)
+        base = node
+        while isinstance(base, cst.Attribute):
+            base = base.value
+        # LibCST names `f().x` "f.x": trust a qualified name only for a plain dotted name
+        names = fqns(lookup, node) if isinstance(base, cst.Name) else []
         if names:
             return ["name", names]
         if isinstance(node, cst.Attribute):
