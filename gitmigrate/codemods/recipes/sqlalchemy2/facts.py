@@ -39,7 +39,7 @@ def describe(node: Any, lookup: Lookup) -> Desc | None:
     import libcst as cst
 
     if isinstance(node, cst.Name | cst.Attribute):
-        base = node
+        base: cst.BaseExpression = node
         while isinstance(base, cst.Attribute):
             base = base.value
         # LibCST names `f().x` "f.x": trust a qualified name only for a plain dotted name

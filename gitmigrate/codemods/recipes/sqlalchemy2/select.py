@@ -102,7 +102,9 @@ def spread_call(
     if rest:
         comma = args[-1].comma
         if isinstance(comma, cst.Comma):
-            comma = comma.with_changes(whitespace_after=_keep_comment(comma.whitespace_after, closing))
+            comma = comma.with_changes(
+                whitespace_after=_keep_comment(comma.whitespace_after, closing)
+            )
             args[-1] = args[-1].with_changes(comma=comma)
         return call.with_changes(whitespace_before_args=before, args=[*args, *rest])
     after = arg.whitespace_after_arg

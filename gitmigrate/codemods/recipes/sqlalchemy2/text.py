@@ -17,6 +17,7 @@ import re
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import QualifiedName, QualifiedNameSource, ScopeProvider
 
 from gitmigrate.codemods.recipes.sqlalchemy2.command import SqlaCommand, string_value
 
@@ -29,6 +30,20 @@ BIND = re.compile(r"(?<![:\w\\]):\w+(?!:)")  # text()'s own bind parameter synta
 class WrapText(SqlaCommand):
     DESCRIPTION = "string SQL in execute() -> text()"
     RULE = "SA003"
+    METADATA_DEPENDENCIES = (*SqlaCommand.METADATA_DEPENDENCIES, ScopeProvider)
+
+    def _text(self, node: cst.Call) -> cst.BaseExpression:
+        """`text`, imported from sqlalchemy; `sqlalchemy.text` where the file's own `text`
+        (a parameter, a variable) would be called instead."""
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if scope is not None and "text" in scope:
+            if scope.get_qualified_names_for("text") - {
+                QualifiedName("sqlalchemy.text", QualifiedNameSource.IMPORT)
+            }:
+                AddImportsVisitor.add_needed_import(self.context, "sqlalchemy")
+                return cst.Attribute(cst.Name("sqlalchemy"), cst.Name("text"))
+        AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "text")
+        return cst.Name("text")
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
@@ -75,8 +90,9 @@ class WrapText(SqlaCommand):
                 "SQL string with ':name' but no parameters: text() would read it as a bind parameter; escape it as '\\:' and wrap it in text()",
             )
             return updated_node
-        AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "text")
         self.rewrite(original_node, f"string SQL in {func.attr.value}() -> text()")
-        wrapped = cst.Call(func=cst.Name("text"), args=[cst.Arg(updated_node.args[0].value)])
+        wrapped = cst.Call(
+            func=self._text(original_node), args=[cst.Arg(updated_node.args[0].value)]
+        )
         args = [updated_node.args[0].with_changes(value=wrapped), *updated_node.args[1:]]
         return updated_node.with_changes(args=args)
