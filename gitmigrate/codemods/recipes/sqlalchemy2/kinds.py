@@ -77,6 +77,7 @@ ATTRS: dict[tuple[str, str], str] = {
     ("db", "engine"): "engine",
     ("db", "Model"): "base",
     ("db", "metadata"): "metadata",
+    ("metadata", "bind"): "engine",  # bound metadata: metadata.bind.execute(...)
     ("base", "metadata"): "metadata",
     ("mapped", "metadata"): "metadata",
     ("mapped", "query"): "query",  # Flask-SQLAlchemy's Model.query

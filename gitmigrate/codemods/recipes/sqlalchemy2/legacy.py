@@ -2,7 +2,8 @@
 
 SA006 implicit execution: `engine.execute(...)`, `engine.scalar(...)`, `stmt.execute()` on a
 statement, `metadata.bind.execute(...)`; SA007 bound metadata: `MetaData(bind=engine)`,
-`MetaData(engine)`, `metadata.bind = engine`, `declarative_base(bind=...)`; SA008 library-level
+`MetaData(engine)`, `metadata.bind = engine`, `declarative_base(bind=...)`, `metadata.create_all()`
+with no engine, `Table(..., autoload=True)` without autoload_with; SA008 library-level
 autocommit: `Session(autocommit=True)`, `sessionmaker(autocommit=True)`,
 `.execution_options(autocommit=True)`. A person picks the transaction boundaries.
 """
@@ -47,6 +48,10 @@ class EngineExecute(SqlaCommand):
             self.flag(node, STMT_EXECUTE.format(m=method))
 
 
+BIND_USERS = frozenset({"create_all", "drop_all", "reflect"})
+TABLES = frozenset({"sqlalchemy.Table", "sqlalchemy.schema.Table", "sqlalchemy.sql.schema.Table"})
+
+
 class BoundMetadata(SqlaCommand):
     DESCRIPTION = "flag bound MetaData"
     RULE = "SA007"
@@ -59,6 +64,29 @@ class BoundMetadata(SqlaCommand):
                 self.flag(node, BOUND)
         elif kind == "fn:base" and any(a.keyword and a.keyword.value == "bind" for a in node.args):
             self.flag(node, BOUND)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        """`metadata.create_all()` with no engine and `Table(..., autoload=True)` relied on
+        bound metadata too."""
+        func = original_node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in BIND_USERS:
+            if not original_node.args and self.kind(func.value) == "metadata":
+                self.flag(
+                    original_node,
+                    f"metadata.{func.attr.value}() without an engine relied on bound MetaData: pass it, metadata.{func.attr.value}(engine)",
+                )
+        elif self.names(func) & TABLES and any(
+            a.keyword is not None and a.keyword.value == "autoload" for a in original_node.args
+        ):
+            if not any(
+                a.keyword is not None and a.keyword.value == "autoload_with"
+                for a in original_node.args
+            ):
+                self.flag(
+                    original_node,
+                    "Table(..., autoload=True) was removed in 2.0: Table(..., autoload_with=engine)",
+                )
+        return updated_node
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
