@@ -20,7 +20,7 @@ class SqlaCommand(VisitorBasedCodemodCommand):
     """A pass of one rule (RULE): it resolves names by what they import, never by spelling."""
 
     RULE = ""
-    METADATA_DEPENDENCIES = (FullyQualifiedNameProvider, PositionProvider)
+    METADATA_DEPENDENCIES: tuple[type[Any], ...] = (FullyQualifiedNameProvider, PositionProvider)
 
     @property
     def fctx(self) -> FileContext:

@@ -37,9 +37,8 @@ class WrapText(SqlaCommand):
         (a parameter, a variable) would be called instead."""
         scope = self.get_metadata(ScopeProvider, node, None)
         if scope is not None and "text" in scope:
-            if scope.get_qualified_names_for("text") - {
-                QualifiedName("sqlalchemy.text", QualifiedNameSource.IMPORT)
-            }:
+            own = set(scope.get_qualified_names_for("text"))
+            if own - {QualifiedName("sqlalchemy.text", QualifiedNameSource.IMPORT)}:
                 AddImportsVisitor.add_needed_import(self.context, "sqlalchemy")
                 return cst.Attribute(cst.Name("sqlalchemy"), cst.Name("text"))
         AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "text")
