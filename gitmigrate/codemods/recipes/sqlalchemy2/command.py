@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import libcst as cst
 from libcst.codemod import VisitorBasedCodemodCommand
@@ -20,7 +20,10 @@ class SqlaCommand(VisitorBasedCodemodCommand):
     """A pass of one rule (RULE): it resolves names by what they import, never by spelling."""
 
     RULE = ""
-    METADATA_DEPENDENCIES: tuple[type[Any], ...] = (FullyQualifiedNameProvider, PositionProvider)
+    METADATA_DEPENDENCIES: ClassVar[tuple[Any, ...]] = (
+        FullyQualifiedNameProvider,
+        PositionProvider,
+    )
 
     @property
     def fctx(self) -> FileContext:
