@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -20,10 +21,15 @@ class SqlaCommand(VisitorBasedCodemodCommand):
     """A pass of one rule (RULE): it resolves names by what they import, never by spelling."""
 
     RULE = ""
-    METADATA_DEPENDENCIES: ClassVar[tuple[Any, ...]] = (
-        FullyQualifiedNameProvider,
-        PositionProvider,
-    )
+    # positions are resolved only when a pass reports (they cost as much as the names)
+    METADATA_DEPENDENCIES: ClassVar[tuple[Any, ...]] = (FullyQualifiedNameProvider,)
+    # words the file must contain for the pass to run at all (its metadata is the cost)
+    TRIGGERS: ClassVar[tuple[str, ...]] = ()
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        if self.TRIGGERS and not re.search(rf"\b(?:{'|'.join(self.TRIGGERS)})\b", tree.code):
+            return tree
+        return super().transform_module(tree)
 
     @property
     def fctx(self) -> FileContext:
@@ -59,7 +65,8 @@ class SqlaCommand(VisitorBasedCodemodCommand):
         return False
 
     def where(self, node: cst.CSTNode) -> tuple[int, int]:
-        pos = self.get_metadata(PositionProvider, node, None)
+        wrapper = self.context.wrapper
+        pos = wrapper.resolve(PositionProvider).get(node) if wrapper is not None else None
         return (pos.start.line, pos.start.column) if pos is not None else (0, 0)
 
     def rewrite(self, node: cst.CSTNode, message: str) -> None:

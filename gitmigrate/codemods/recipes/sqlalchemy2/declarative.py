@@ -24,6 +24,7 @@ PATTERN = (
 class DeclarativeBaseClass(SqlaCommand):
     DESCRIPTION = "declarative_base() -> class Base(DeclarativeBase)"
     RULE = "SA004"
+    TRIGGERS = ("declarative_base",)
 
     def _is_factory(self, node: cst.BaseExpression) -> bool:
         return isinstance(node, cst.Call) and any(

@@ -38,6 +38,14 @@ FUNCS: dict[str, str] = {
         "fn:select",
     ),
 }
+FUNCS.update(  # asyncio: the same objects, awaited (describe() looks through `await`)
+    {
+        "ext.asyncio.create_async_engine": "fn:engine",
+        "ext.asyncio.AsyncSession": "fn:session",
+        "ext.asyncio.async_sessionmaker": "fn:sessionmaker",
+        "ext.asyncio.async_scoped_session": "fn:scoped",
+    }
+)
 FUNCS = {f"{SA}.{name}": kind for name, kind in FUNCS.items()}
 FUNCS["flask_sqlalchemy.SQLAlchemy"] = "fn:db"
 
@@ -46,7 +54,9 @@ ANNOTATED: dict[str, str] = {
     for names, kind in (
         (["Engine", "engine.Engine", "engine.base.Engine"], "engine"),
         (["Connection", "engine.Connection", "engine.base.Connection"], "connection"),
-        (["orm.Session", "orm.session.Session"], "session"),
+        (["orm.Session", "orm.session.Session", "ext.asyncio.AsyncSession"], "session"),
+        (["ext.asyncio.AsyncEngine"], "engine"),
+        (["ext.asyncio.AsyncConnection"], "connection"),
         (["orm.scoped_session", "orm.scoping.scoped_session"], "scoped"),
         (["orm.Query", "orm.query.Query"], "query"),
         (["MetaData", "schema.MetaData", "sql.schema.MetaData"], "metadata"),

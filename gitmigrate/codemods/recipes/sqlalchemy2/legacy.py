@@ -35,6 +35,7 @@ AUTOCOMMIT = (
 class EngineExecute(SqlaCommand):
     DESCRIPTION = "flag Engine.execute() and implicit execution"
     RULE = "SA006"
+    TRIGGERS = ("execute", "scalar")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -55,6 +56,15 @@ TABLES = frozenset({"sqlalchemy.Table", "sqlalchemy.schema.Table", "sqlalchemy.s
 class BoundMetadata(SqlaCommand):
     DESCRIPTION = "flag bound MetaData"
     RULE = "SA007"
+    TRIGGERS = (
+        "MetaData",
+        "bind",
+        "create_all",
+        "drop_all",
+        "reflect",
+        "autoload",
+        "declarative_base",
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         kind = self.kinds.of_name(next(iter(self.names(node.func)), ""))
@@ -99,6 +109,7 @@ class BoundMetadata(SqlaCommand):
 class Autocommit(SqlaCommand):
     DESCRIPTION = "flag autocommit=True"
     RULE = "SA008"
+    TRIGGERS = ("autocommit",)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not any(

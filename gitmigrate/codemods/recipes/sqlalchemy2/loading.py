@@ -37,6 +37,7 @@ def _has_string(call: cst.Call) -> bool:
 class StringAttributes(SqlaCommand):
     DESCRIPTION = "joinedload('x') / join('x') -> joinedload(Model.x) / join(Model.x)"
     RULE = "SA005"
+    TRIGGERS = ("options", "join", "outerjoin", "Load", "with_parent")
 
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
         super().__init__(context)

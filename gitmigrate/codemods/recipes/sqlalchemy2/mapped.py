@@ -50,6 +50,7 @@ def _literal(value: cst.BaseExpression) -> bool | None:
 class MappedColumn(SqlaCommand):
     DESCRIPTION = "Column(...) -> Mapped[...] = mapped_column(...)"
     RULE = "SA009"
+    TRIGGERS = ("Column",)
 
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
         super().__init__(context)

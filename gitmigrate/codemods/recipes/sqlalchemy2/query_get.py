@@ -31,6 +31,7 @@ def query_root(node: cst.BaseExpression) -> tuple[cst.Call | None, list[cst.Call
 class QueryGet(SqlaCommand):
     DESCRIPTION = "session.query(Model).get(id) -> session.get(Model, id)"
     RULE = "SA002"
+    TRIGGERS = ("query", "Query")
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func

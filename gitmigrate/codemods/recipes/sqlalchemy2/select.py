@@ -125,6 +125,7 @@ def method_args(value: cst.BaseExpression, spreads: bool) -> list[cst.Arg]:
 class SelectList(SqlaCommand):
     DESCRIPTION = "select([a, b]) -> select(a, b); case([...]) -> case(...)"
     RULE = "SA001"
+    TRIGGERS = ("select", "case")
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = self.names(original_node.func)

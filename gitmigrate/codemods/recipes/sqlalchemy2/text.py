@@ -30,6 +30,7 @@ BIND = re.compile(r"(?<![:\w\\]):\w+(?!:)")  # text()'s own bind parameter synta
 class WrapText(SqlaCommand):
     DESCRIPTION = "string SQL in execute() -> text()"
     RULE = "SA003"
+    TRIGGERS = ("execute", "scalar", "scalars")
     METADATA_DEPENDENCIES = (*SqlaCommand.METADATA_DEPENDENCIES, ScopeProvider)
 
     def _text(self, node: cst.Call) -> cst.BaseExpression:
