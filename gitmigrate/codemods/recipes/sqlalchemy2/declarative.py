@@ -38,6 +38,7 @@ class DeclarativeBaseClass(SqlaCommand):
     def __init__(self, context: cst.codemod.CodemodContext) -> None:
         super().__init__(context)
         self._handled: set[cst.CSTNode] = set()
+        self._made: set[cst.CSTNode] = set()
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         if len(node.body) == 1 and isinstance(node.body[0], cst.Assign):
@@ -88,7 +89,7 @@ class DeclarativeBaseClass(SqlaCommand):
         self.rewrite(
             call, f"{target.value} = declarative_base() -> class {target.value}(DeclarativeBase)"
         )
-        return cst.ClassDef(
+        made = cst.ClassDef(
             name=target,
             bases=bases,
             body=cst.IndentedBlock(
@@ -97,3 +98,27 @@ class DeclarativeBaseClass(SqlaCommand):
             ),
             leading_lines=updated_node.leading_lines,
         )
+        self._made.add(made)
+        return made
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        """Two blank lines around a class made at module level, as around any other class."""
+        body: list[cst.BaseStatement] = list(updated_node.body)
+        for i, statement in enumerate(body):
+            if statement not in self._made:
+                continue
+            if i > 0:
+                body[i] = _blank_lines_before(body[i])
+            if i + 1 < len(body):
+                body[i + 1] = _blank_lines_before(body[i + 1])
+        return updated_node.with_changes(body=body)
+
+
+def _blank_lines_before(statement: cst.BaseStatement, wanted: int = 2) -> cst.BaseStatement:
+    lines = list(getattr(statement, "leading_lines", ()))
+    blank = 0
+    while blank < len(lines) and lines[blank].comment is None:
+        blank += 1
+    if blank >= wanted:
+        return statement
+    return statement.with_changes(leading_lines=[cst.EmptyLine()] * (wanted - blank) + lines)
