@@ -107,3 +107,19 @@ def test_the_mapped_column_rule_is_off_by_default() -> None:
     after = RECIPE.transform(source, ctx)
     assert "mapped_column" not in after and "Column(Integer, primary_key=True)" in after
     assert "SA009" not in ctx.applied() and "SA004" in ctx.applied()
+
+
+def test_a_name_also_bound_to_a_value_it_cannot_describe_is_not_resolved() -> None:
+    source = (
+        "from sqlalchemy import create_engine\n"
+        "engine = create_engine('sqlite://')\n"
+        "if LOCAL:\n    engine = [1, 2]\n"
+        "engine.execute('DELETE FROM t')\n"
+    )
+    after, ctx = run(source, {"SA003", "SA006"})
+    assert after == source and ctx.findings == []
+    resolved, ctx = run(source.replace("    engine = [1, 2]\n", "    pass\n"), {"SA003", "SA006"})
+    assert "text('DELETE FROM t')" in resolved and [f.rule for f in ctx.findings] == [
+        "SA003",
+        "SA006",
+    ]

@@ -19,6 +19,7 @@ from typing import Any
 KEY = "sqla"
 
 Desc = list[Any]  # ["name", [fqn...]] | ["call", Desc] | ["attr", Desc, attr] | ["ann", [fqn...]]
+OTHER: Desc = ["other"]  # a value that is none of SQLAlchemy's objects as far as it can tell
 Lookup = Callable[[Any], Collection[Any]]  # node -> its QualifiedNames
 
 RELATIONSHIP = frozenset(
@@ -114,18 +115,20 @@ class SqlaFacts:
                     bindings.setdefault(name, []).append(desc)
 
         class Visitor(cst.CSTVisitor):
+            # a value it cannot describe is still a binding ("other"): a name bound to an
+            # engine here and to a list there is neither
             def visit_Assign(self, node: cst.Assign) -> None:
                 for target in node.targets:
-                    bind(target.target, describe(node.value, lookup))
+                    bind(target.target, describe(node.value, lookup) or OTHER)
 
             def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
                 bind(node.target, annotation(node.annotation.annotation, lookup))
                 if node.value is not None:
-                    bind(node.target, describe(node.value, lookup))
+                    bind(node.target, describe(node.value, lookup) or OTHER)
 
             def visit_WithItem(self, node: cst.WithItem) -> None:
                 if node.asname is not None:
-                    bind(node.asname.name, describe(node.item, lookup))
+                    bind(node.asname.name, describe(node.item, lookup) or OTHER)
 
             def visit_Param(self, node: cst.Param) -> None:
                 if node.annotation is not None:
