@@ -18,7 +18,9 @@ from typing import Any
 
 KEY = "sqla"
 
-Desc = list[Any]  # ["name", [fqn...]] | ["call", Desc] | ["attr", Desc, attr] | ["ann", [fqn...]]
+Desc = list[
+    Any
+]  # ["name", [fqn]] | ["call", Desc] | ["attr", Desc, attr] | ["ann", [fqn]] | ["str"]
 OTHER: Desc = ["other"]  # a value that is none of SQLAlchemy's objects as far as it can tell
 Lookup = Callable[[Any], Collection[Any]]  # node -> its QualifiedNames
 
@@ -54,6 +56,8 @@ def describe(node: Any, lookup: Lookup) -> Desc | None:
     if isinstance(node, cst.Call):
         func = describe(node.func, lookup)
         return ["call", func] if func else None
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+        return ["str"]  # SQL kept in a variable
     if isinstance(node, cst.Await):
         return describe(node.expression, lookup)
     return None

@@ -3,7 +3,7 @@
 Kinds are small strings: "engine", "connection", "session", "scoped" (a scoped_session or
 Flask-SQLAlchemy's `db.session`: callable, and a session itself), "sessionmaker", "metadata",
 "query", "select", "db" (Flask-SQLAlchemy's `SQLAlchemy()`), "base" (a declarative base class),
-"mapped" (a mapped class); "fn:<kind>" is something that returns <kind> when called. A name
+"mapped" (a mapped class), "str" (a string literal); "fn:<kind>" is something that returns <kind> when called. A name
 bound twice to different kinds has none: the recipe acts only on what it can prove.
 """
 
@@ -144,6 +144,8 @@ class Kinds:
         if not desc:
             return None
         tag = desc[0]
+        if tag == "str":
+            return "str"
         if tag == "name":
             kinds = {self.of_name(name) for name in desc[1]}
             return kinds.pop() if len(kinds) == 1 else None

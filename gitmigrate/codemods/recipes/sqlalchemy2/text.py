@@ -5,7 +5,8 @@ statement objects: "Connection.execute() no longer accepts a plain string").
     session.execute("SELECT * FROM t WHERE id = :id", {"id": 1})
                                                         -> session.execute(text("..."), {"id": 1})
 
-Only on an Engine, Connection or Session the pre-pass can prove (a sqlite3 cursor's `execute`
+A name bound only to string literals is flagged (its SQL is not seen here). Only on an
+Engine, Connection or Session the pre-pass can prove (a sqlite3 cursor's `execute`
 is left alone). A string with DBAPI placeholders (`?`, `%s`, `%(x)s`) is driver-level SQL: on a
 Connection it becomes `exec_driver_sql(...)`, elsewhere it is flagged, as are f-strings and
 keyword parameters.
@@ -19,7 +20,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import QualifiedName, QualifiedNameSource, ScopeProvider
 
-from gitmigrate.codemods.recipes.sqlalchemy2.command import SqlaCommand, string_value
+from gitmigrate.codemods.recipes.sqlalchemy2.command import SqlaCommand, code, string_value
 
 EXECUTORS = frozenset({"engine", "connection", "session", "scoped"})
 METHODS = frozenset({"execute", "scalar", "scalars"})
@@ -52,10 +53,18 @@ class WrapText(SqlaCommand):
         if not original_node.args or original_node.args[0].keyword is not None:
             return updated_node
         first = original_node.args[0].value
-        if not isinstance(first, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+        literal = isinstance(first, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString)
+        if not literal and not isinstance(first, cst.Name):
             return updated_node
         kind = self.kind(func.value)
         if kind not in EXECUTORS:
+            return updated_node
+        if not literal:
+            if self.kind(first) == "str":
+                self.flag(
+                    original_node,
+                    f"the SQL string in {code(first)!r} is executed as it is: wrap it in text() (with :name parameters) where it is defined or here",
+                )
             return updated_node
         sql = string_value(first)
         rest = original_node.args[1:]
