@@ -1,0 +1,154 @@
+"""The method renames' pre-pass: what each function returns and what each class's attributes
+hold, as the fully qualified names of their annotations, so that `get_user(1).dict()` or
+`order.owner.dict()` is proved a model call even when `get_user` or `Order` lives in another
+module. The facts do not say which names are models (the model index does, at transform time):
+they are plain lists of names, so they cross process boundaries as JSON.
+
+    {"returns": {"app.repo.get_user": {"type": ["app.models.User"], "item": []}},
+     "attrs": {"app.models.Order": {"owner": {"type": ["app.models.User"], "item": []}}},
+     "defs": {"app.models.User": ["dict"]}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from gitmigrate.codemods.recipe import ProjectIndex
+
+KEY = "pd_methods"
+
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+SEQUENCES = frozenset(
+    {
+        "builtins.list",
+        "builtins.set",
+        "builtins.frozenset",
+        "builtins.tuple",
+        "typing.List",
+        "typing.Set",
+        "typing.FrozenSet",
+        "typing.Tuple",
+        "typing.Sequence",
+        "typing.Iterable",
+        "typing.Iterator",
+        "typing.Collection",
+        "collections.abc.Sequence",
+        "collections.abc.Iterable",
+        "collections.abc.Iterator",
+        "collections.abc.Collection",
+    }
+)
+
+Names = Callable[[Any], list[str]]
+Annotation = dict[str, list[str]]  # {"type": [...], "item": [...]}
+
+
+def _is_none(node: Any) -> bool:
+    import libcst
+
+    return isinstance(node, libcst.Name) and node.value == "None"
+
+
+def annotation_types(node: Any, names: Names) -> Annotation:
+    """The names an annotation may stand for ("type"), or the names of the elements of the
+    sequence it is ("item"). `Optional[X]` and `X | None` are X: None has no `.dict()`, so a
+    call on it failed in v1 too."""
+    import libcst
+
+    empty: Annotation = {"type": [], "item": []}
+    if isinstance(node, libcst.Annotation):
+        node = node.annotation
+    if isinstance(node, (libcst.Name, libcst.Attribute)):
+        return {"type": names(node), "item": []}
+    if isinstance(node, libcst.BinaryOperation) and isinstance(node.operator, libcst.BitOr):
+        if _is_none(node.left):
+            return annotation_types(node.right, names)
+        if _is_none(node.right):
+            return annotation_types(node.left, names)
+        return empty
+    if not isinstance(node, libcst.Subscript):
+        return empty
+    head = set(names(node.value))
+    args = [e.slice.value for e in node.slice if isinstance(e.slice, libcst.Index)]
+    if head & OPTIONAL and len(args) == 1:
+        return annotation_types(args[0], names)
+    if head & UNION:
+        rest = [a for a in args if not _is_none(a)]
+        return annotation_types(rest[0], names) if len(rest) == 1 else empty
+    if head & SEQUENCES and args:
+        tuple_of = len(args) == 2 and isinstance(args[1], libcst.Ellipsis)
+        if len(args) == 1 or tuple_of:
+            return {"type": [], "item": annotation_types(args[0], names)["type"]}
+    return empty
+
+
+class MethodFacts:
+    """The pre-pass collector (COLLECTORS in methods.py)."""
+
+    key = KEY
+
+    def collect(self, tree: Any, path: str, module: str) -> dict[str, Any]:
+        import libcst
+        from libcst.helpers.module import ModuleNameAndPackage
+        from libcst.metadata import FullyQualifiedNameProvider, MetadataWrapper
+
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        wrapper = MetadataWrapper(
+            tree, cache={FullyQualifiedNameProvider: ModuleNameAndPackage(module, package)}
+        )
+        resolved = wrapper.resolve(FullyQualifiedNameProvider)
+
+        def names(node: Any) -> list[str]:
+            return sorted(q.name for q in resolved.get(node, set()))
+
+        returns: dict[str, Annotation] = {}
+        attrs: dict[str, dict[str, Annotation]] = {}
+        defs: dict[str, list[str]] = {}
+
+        def own(node: Any) -> list[str]:
+            return [n for n in names(node) if "<locals>" not in n]
+
+        class Visitor(libcst.CSTVisitor):
+            def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+                if node.returns is None:
+                    return
+                found = annotation_types(node.returns, names)
+                if found["type"] or found["item"]:
+                    for name in own(node):
+                        returns[name] = found
+
+            def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+                body = node.body.body if isinstance(node.body, libcst.IndentedBlock) else ()
+                for name in own(node):
+                    fields = attrs.setdefault(name, {})
+                    methods = defs.setdefault(name, [])
+                    for statement in body:
+                        if isinstance(statement, libcst.FunctionDef):
+                            methods.append(statement.name.value)
+                        if not isinstance(statement, libcst.SimpleStatementLine):
+                            continue
+                        for small in statement.body:
+                            if isinstance(small, libcst.AnnAssign) and isinstance(
+                                small.target, libcst.Name
+                            ):
+                                fields[small.target.value] = annotation_types(
+                                    small.annotation, names
+                                )
+
+        wrapper.visit(Visitor())
+        return {
+            "returns": returns,
+            "attrs": {k: v for k, v in attrs.items() if v},
+            "defs": {k: v for k, v in defs.items() if v},
+        }
+
+
+def merged(index: ProjectIndex, part: str) -> dict[str, Any]:
+    """One kind of fact ("returns", "attrs", "defs") over every file of the project."""
+    found: dict[str, Any] = {}
+    for facts in index.values():
+        mine: Mapping[str, Any] = facts.get(KEY, {}) if isinstance(facts, Mapping) else {}
+        found.update(mine.get(part, {}))
+    return found
