@@ -41,11 +41,9 @@ class InstanceMethods(ModelPass):
         rename = INSTANCE[name]
         reason = misfit(original_node, rename)
         if reason:
-            self.flag(
-                func.attr, f".{name}() on a {short(model)}: {reason}; no plain .{rename.new}()"
-            )
+            self.flag(func.attr, f".{name}() on {short(model)}: {reason}; no plain .{rename.new}()")
             return updated_node
-        self.rewrite(func.attr, f".{name}() -> .{rename.new}() on a {short(model)}")
+        self.rewrite(func.attr, f".{name}() -> .{rename.new}() on {short(model)}")
         return _renamed(updated_node, rename.new)
 
     def leave_Attribute(
@@ -55,7 +53,7 @@ class InstanceMethods(ModelPass):
         model = self.resolver.instance(original_node.value) if new else None
         if new is None or model is None:
             return updated_node
-        self.rewrite(original_node.attr, f"{original_node.attr.value} -> {new} on a {short(model)}")
+        self.rewrite(original_node.attr, f"{original_node.attr.value} -> {new} on {short(model)}")
         return updated_node.with_changes(attr=libcst.Name(new))
 
 

@@ -37,18 +37,21 @@ class ValidatorValues(ModelPass):
         self.params: set[int] = set()  # id() of the `values` params to replace
         self.uses: set[int] = set()  # id() of the names that read them
 
-    def _decorated(self, node: libcst.FunctionDef) -> bool:
+    def _decorator(self, node: libcst.FunctionDef) -> str | None:
+        """The Pydantic validator decorator of a function: "validator", "field_validator"."""
         for decorator in node.decorators:
             target = decorator.decorator
             target = target.func if isinstance(target, libcst.Call) else target
-            if DECORATORS & set(self.resolver.names(target)):
-                return True
-        return False
+            for name in self.resolver.names(target):
+                if name in DECORATORS:
+                    return name.rpartition(".")[2]
+        return None
 
     def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
         params = node.params
         values = [p for p in (*params.params, *params.kwonly_params) if p.name.value == "values"]
-        if not values or not self._decorated(node):
+        decorator = self._decorator(node) if values else None
+        if decorator is None:
             return
         names = {p.name.value for p in (*params.params, *params.kwonly_params)}
         scope = self.get_metadata(ScopeProvider, values[0], None)
@@ -72,7 +75,8 @@ class ValidatorValues(ModelPass):
             return
         self.params.add(id(values[0]))
         self.uses.update(id(access.node) for access in assignments[0].references)
-        self.rewrite(values[0], "validator `values` -> `info: ValidationInfo` (info.data)")
+        later = " (v2 needs BP007's @field_validator for it)" if decorator == "validator" else ""
+        self.rewrite(values[0], f"validator `values` -> `info: ValidationInfo` (info.data){later}")
         AddImportsVisitor.add_needed_import(self.context, "pydantic", "ValidationInfo")
 
     def leave_Param(self, original_node: libcst.Param, updated_node: libcst.Param) -> libcst.Param:
