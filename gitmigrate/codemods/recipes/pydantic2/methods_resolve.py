@@ -33,6 +33,12 @@ CONSTRUCTORS = frozenset(
     }
 )
 COPIES = frozenset({"copy", "model_copy"})
+# Pydantic's functions of a type and a value that return the value as that type.
+ADAPTERS = frozenset(
+    {"pydantic.parse_obj_as", "pydantic.tools.parse_obj_as", "pydantic.parse_raw_as"}
+    | {"pydantic.tools.parse_raw_as"}
+)
+TYPE_ADAPTERS = frozenset({"pydantic.TypeAdapter", "pydantic.type_adapter.TypeAdapter"})
 DEPTH = 8  # how many assignments a proof may follow (x = y; y = z; ... and x = x.copy())
 
 
@@ -116,6 +122,9 @@ class Resolver:
         import libcst
 
         func = node.func
+        adapted = self._adapted(node)
+        if adapted is not None:
+            return self._typed(annotation_types(adapted, self.names))
         made = self.kind(func, depth + 1)
         if made and made[0] == "class":
             return ("instance", made[1])
@@ -134,6 +143,20 @@ class Resolver:
         for name in self.names(func):
             if name in self.returns:
                 return self._typed(self.returns[name])
+        return None
+
+    def _adapted(self, node: Any) -> Any:
+        """The type argument of `parse_obj_as(T, x)` or `TypeAdapter(T).validate_python(x)`."""
+        import libcst
+
+        func = node.func
+        if ADAPTERS & set(self.names(func)) and node.args:
+            return node.args[0].value
+        if isinstance(func, libcst.Attribute) and isinstance(func.value, libcst.Call):
+            made = func.value
+            if func.attr.value in ("validate_python", "validate_json") and made.args:
+                if TYPE_ADAPTERS & set(self.names(made.func)):
+                    return made.args[0].value
         return None
 
     def _name(self, node: Any, depth: int) -> Kind | None:
