@@ -127,6 +127,7 @@ class MethodFacts:
                     for statement in body:
                         if isinstance(statement, libcst.FunctionDef):
                             methods.append(statement.name.value)
+                            statement.body.visit(SelfAttributes(fields))
                         if not isinstance(statement, libcst.SimpleStatementLine):
                             continue
                         for small in statement.body:
@@ -136,6 +137,22 @@ class MethodFacts:
                                 fields[small.target.value] = annotation_types(
                                     small.annotation, names
                                 )
+
+        class SelfAttributes(libcst.CSTVisitor):
+            """`self.user: User = ...` in a method: an attribute of the class too."""
+
+            def __init__(self, fields: dict[str, Annotation]) -> None:
+                super().__init__()
+                self.fields = fields
+
+            def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
+                target = node.target
+                if (
+                    isinstance(target, libcst.Attribute)
+                    and isinstance(target.value, libcst.Name)
+                    and target.value.value == "self"
+                ):
+                    self.fields[target.attr.value] = annotation_types(node.annotation, names)
 
         wrapper.visit(Visitor())
         return {

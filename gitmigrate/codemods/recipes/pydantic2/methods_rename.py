@@ -63,7 +63,7 @@ class ClassMethods(ModelPass):
     def _model(self, node: libcst.BaseExpression) -> tuple[str, bool] | None:
         """The model a receiver proves, and whether it is the class (not an instance)."""
         found = self.resolver.kind(node)
-        if found is None or found[0] == "items":
+        if found is None or found[0] not in ("class", "instance"):
             return None
         return found[1], found[0] == "class"
 

@@ -15,7 +15,10 @@ from gitmigrate.codemods.recipe import ProjectIndex
 from gitmigrate.codemods.recipes.pydantic2.methods_facts import Annotation, annotation_types, merged
 from gitmigrate.codemods.recipes.pydantic2.models import class_bases, model_classes
 
-Tag = Literal["class", "instance", "items"]
+# A model class, an instance of one, a sequence of instances; a class of the project that is not
+# a model ("type") and an instance of one ("object"): those are never renamed, but their
+# attributes and methods' return annotations lead to models (`repo.get_user(1).dict()`).
+Tag = Literal["class", "instance", "items", "type", "object"]
 Kind = tuple[Tag, str]  # ("instance", "app.models.User")
 
 # Class methods that return an instance of the class (v1 and v2 names).
@@ -90,6 +93,9 @@ class Resolver:
         for name in found.get("item", []):
             if name in self.models:
                 return ("items", name)
+        for name in found.get("type", []):
+            if name in self.bases:
+                return ("object", name)
         return None
 
     def kind(self, node: Any, depth: int = 0) -> Kind | None:
@@ -98,14 +104,18 @@ class Resolver:
         if depth > DEPTH:
             return None
         if isinstance(node, (libcst.Name, libcst.Attribute)):
-            for name in self.names(node):
+            names = self.names(node)
+            for name in names:
                 if name in self.models:
                     return ("class", name)
+            for name in names:
+                if name in self.bases:
+                    return ("type", name)
         if isinstance(node, libcst.Name):
             return self._name(node, depth)
         if isinstance(node, libcst.Attribute):
             owner = self.kind(node.value, depth + 1)
-            if owner and owner[0] == "instance":
+            if owner and owner[0] in ("instance", "object"):
                 for name in self.lineage(owner[1]):
                     found = self.attrs.get(name, {}).get(node.attr.value)
                     if found is not None:
@@ -126,12 +136,12 @@ class Resolver:
         if adapted is not None:
             return self._typed(annotation_types(adapted, self.names))
         made = self.kind(func, depth + 1)
-        if made and made[0] == "class":
-            return ("instance", made[1])
+        if made and made[0] in ("class", "type"):
+            return ("instance" if made[0] == "class" else "object", made[1])
         if isinstance(func, libcst.Attribute):
             owner = self.kind(func.value, depth + 1)
             method = func.attr.value
-            if owner and owner[0] in ("class", "instance"):
+            if owner and owner[0] != "items":
                 if owner[0] == "class" and method in CONSTRUCTORS:
                     return ("instance", owner[1])
                 if owner[0] == "instance" and method in COPIES:
@@ -212,11 +222,15 @@ class Resolver:
         owner = get(ParentNodeProvider, block, None) if block is not None else None
         if not isinstance(owner, libcst.ClassDef):
             return None
-        model = next((n for n in self.names(owner) if n in self.models), None)
+        names = self.names(owner)
+        model = next((n for n in names if n in self.models), None)
+        other = next((n for n in names if n in self.bases), None)
         decorators = {getattr(d.decorator, "value", None) for d in function.decorators}
         name = param.name.value
-        if model is None or "staticmethod" in decorators:
+        if "staticmethod" in decorators or (model or other) is None:
             return None
         if "classmethod" in decorators or name == "cls":  # validators take cls undecorated
-            return ("class", model)
-        return ("instance", model) if name == "self" else None
+            return ("class", model) if model else ("type", str(other))
+        if name != "self":
+            return None
+        return ("instance", model) if model else ("object", str(other))
