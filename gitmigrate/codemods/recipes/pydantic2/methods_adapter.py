@@ -5,6 +5,8 @@ import dropped once unused. `parse_file_as` and a call with `type_name=` are fla
 
 from __future__ import annotations
 
+import re
+
 import libcst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
@@ -25,6 +27,7 @@ def _pydantic_function(names: list[str]) -> str | None:
 
 class TypeAdapterCalls(ModelPass):
     RULE = "PD103"
+    NEEDLE = re.compile(r"\bparse_(?:obj|raw|file)_as\b")
 
     def leave_Call(
         self, original_node: libcst.Call, updated_node: libcst.Call

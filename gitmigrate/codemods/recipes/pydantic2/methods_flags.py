@@ -20,6 +20,7 @@ from gitmigrate.codemods.recipes.pydantic2.methods_table import (
     INSTANCE,
     NO_REWRITE,
     PYDANTIC_KEYWORDS,
+    needle,
 )
 
 LITERALS = (
@@ -56,6 +57,7 @@ def _label(node: libcst.BaseExpression) -> str | None:
 
 class Unproven(ModelPass):
     RULE = "PD105"
+    NEEDLE = needle(*INSTANCE, *CLASS, *NO_REWRITE)
 
     def visit_Call(self, node: libcst.Call) -> None:
         func = node.func

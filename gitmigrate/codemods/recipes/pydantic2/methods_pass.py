@@ -3,6 +3,8 @@ where a node is, for the findings."""
 
 from __future__ import annotations
 
+import re
+
 import libcst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import (
@@ -25,6 +27,14 @@ class ModelPass(VisitorBasedCodemodCommand):
         PositionProvider,
     )
     RULE = ""
+    # What a file must contain for the pass to have anything to do: the metadata (scopes,
+    # qualified names) costs most of a pass, so a file without it is returned as it is.
+    NEEDLE: re.Pattern[str] = re.compile("")
+
+    def transform_module(self, tree: libcst.Module) -> libcst.Module:
+        if not self.NEEDLE.search(tree.code):
+            return tree
+        return super().transform_module(tree)
 
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)

@@ -19,6 +19,7 @@ from gitmigrate.codemods.recipes.pydantic2.methods_table import (
     INSTANCE_ATTRIBUTES,
     NO_REWRITE,
     Rename,
+    needle,
 )
 
 
@@ -29,6 +30,7 @@ def _renamed(call: libcst.Call, new: str) -> libcst.Call:
 
 class InstanceMethods(ModelPass):
     RULE = "PD101"
+    NEEDLE = needle(*INSTANCE, *INSTANCE_ATTRIBUTES)
 
     def leave_Call(self, original_node: libcst.Call, updated_node: libcst.Call) -> libcst.Call:
         func = original_node.func
@@ -59,6 +61,7 @@ class InstanceMethods(ModelPass):
 
 class ClassMethods(ModelPass):
     RULE = "PD102"
+    NEEDLE = needle(*CLASS, *CLASS_ATTRIBUTES, *NO_REWRITE)
 
     def _model(self, node: libcst.BaseExpression) -> tuple[str, bool] | None:
         """The model a receiver proves, and whether it is the class (not an instance)."""

@@ -5,6 +5,7 @@ rewrite and is flagged instead."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _DUMP = frozenset(
@@ -49,3 +50,8 @@ PYDANTIC_KEYWORDS = frozenset(
     {"exclude_unset", "exclude_defaults", "exclude_none", "by_alias", "include", "exclude"}
     | {"models_as_dict", "skip_defaults", "update", "deep"}
 )
+
+
+def needle(*names: str) -> re.Pattern[str]:
+    """A quick test that a file may call one of `names` (as a method or attribute)."""
+    return re.compile(r"\.(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")

@@ -7,6 +7,8 @@ decorators. Left for a person (flagged): validators that also take `field`/`conf
 
 from __future__ import annotations
 
+import re
+
 import libcst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
@@ -31,6 +33,7 @@ def _info() -> libcst.Attribute:
 
 class ValidatorValues(ModelPass):
     RULE = "PD104"
+    NEEDLE = re.compile(r"\bvalues\b")
 
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
