@@ -45,16 +45,37 @@ TYPE_ADAPTERS = frozenset({"pydantic.TypeAdapter", "pydantic.type_adapter.TypeAd
 DEPTH = 8  # how many assignments a proof may follow (x = y; y = z; ... and x = x.copy())
 
 
+# The last index and its merged facts; holding the index itself keeps its id from being reused.
+_LAST: list[tuple[ProjectIndex, int, dict[str, Any]]] = []
+
+
+def _project(index: ProjectIndex) -> dict[str, Any]:
+    """The index's facts, merged once per index (not once per pass of every file: a worker
+    transforms many files against one index)."""
+    if _LAST and _LAST[0][0] is index and _LAST[0][1] == len(index):
+        return _LAST[0][2]
+    facts = {
+        "models": model_classes(index),
+        "bases": class_bases(index),
+        "returns": merged(index, "returns"),
+        "attrs": merged(index, "attrs"),
+        "defs": merged(index, "defs"),
+    }
+    _LAST[:] = [(index, len(index), facts)]
+    return facts
+
+
 class Resolver:
     """Proofs for one pass over one file (`command` is the running codemod command)."""
 
     def __init__(self, command: Any, index: ProjectIndex) -> None:
         self.command = command
-        self.models = model_classes(index)
-        self.bases = class_bases(index)
-        self.returns: Mapping[str, Annotation] = merged(index, "returns")
-        self.attrs: Mapping[str, Mapping[str, Annotation]] = merged(index, "attrs")
-        self.defs: Mapping[str, list[str]] = merged(index, "defs")
+        facts = _project(index)
+        self.models: frozenset[str] = facts["models"]
+        self.bases: Mapping[str, list[str]] = facts["bases"]
+        self.returns: Mapping[str, Annotation] = facts["returns"]
+        self.attrs: Mapping[str, Mapping[str, Annotation]] = facts["attrs"]
+        self.defs: Mapping[str, list[str]] = facts["defs"]
 
     def names(self, node: Any) -> list[str]:
         from libcst.metadata import FullyQualifiedNameProvider
