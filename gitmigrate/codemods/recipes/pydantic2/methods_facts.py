@@ -51,37 +51,103 @@ def _is_none(node: Any) -> bool:
     return isinstance(node, libcst.Name) and node.value == "None"
 
 
-def annotation_types(node: Any, names: Names) -> Annotation:
+def annotation_types(
+    node: Any, names: Names, strings: Mapping[str, list[str]] | None = None
+) -> Annotation:
     """The names an annotation may stand for ("type"), or the names of the elements of the
     sequence it is ("item"). `Optional[X]` and `X | None` are X: None has no `.dict()`, so a
-    call on it failed in v1 too."""
+    call on it failed in v1 too. A string annotation ("User") is read with `strings`, the
+    module's names of string annotations (`string_names`)."""
     import libcst
+    from libcst.helpers import get_full_name_for_node
 
     empty: Annotation = {"type": [], "item": []}
     if isinstance(node, libcst.Annotation):
         node = node.annotation
+    if isinstance(node, libcst.SimpleString):
+        text = node.evaluated_value
+        if strings is None or not isinstance(text, str):
+            return empty
+        try:
+            inner = libcst.parse_expression(text)
+        except libcst.ParserSyntaxError:
+            return empty
+        known = strings
+
+        def quoted(part: Any) -> list[str]:
+            return list(known.get(get_full_name_for_node(part) or "", []))
+
+        return annotation_types(inner, quoted)
     if isinstance(node, (libcst.Name, libcst.Attribute)):
         return {"type": names(node), "item": []}
     if isinstance(node, libcst.BinaryOperation) and isinstance(node.operator, libcst.BitOr):
         if _is_none(node.left):
-            return annotation_types(node.right, names)
+            return annotation_types(node.right, names, strings)
         if _is_none(node.right):
-            return annotation_types(node.left, names)
+            return annotation_types(node.left, names, strings)
         return empty
     if not isinstance(node, libcst.Subscript):
         return empty
     head = set(names(node.value))
     args = [e.slice.value for e in node.slice if isinstance(e.slice, libcst.Index)]
     if head & OPTIONAL and len(args) == 1:
-        return annotation_types(args[0], names)
+        return annotation_types(args[0], names, strings)
     if head & UNION:
         rest = [a for a in args if not _is_none(a)]
-        return annotation_types(rest[0], names) if len(rest) == 1 else empty
+        return annotation_types(rest[0], names, strings) if len(rest) == 1 else empty
     if head & SEQUENCES and args:
         tuple_of = len(args) == 2 and isinstance(args[1], libcst.Ellipsis)
         if len(args) == 1 or tuple_of:
-            return {"type": [], "item": annotation_types(args[0], names)["type"]}
+            return {"type": [], "item": annotation_types(args[0], names, strings)["type"]}
     return empty
+
+
+def _absolute(name: str, package: str) -> str:
+    """`.models.User` imported in package `app` -> `app.models.User`."""
+    if not name.startswith("."):
+        return name
+    dots = len(name) - len(name.lstrip("."))
+    base = package.split(".") if package else []
+    base = base[: len(base) - (dots - 1)] if dots > 1 else base
+    return ".".join([*base, name.lstrip(".")])
+
+
+def string_names(wrapper: Any, module: str, package: str) -> dict[str, list[str]]:
+    """The qualified names of the names inside the module's string annotations (`-> "User"`,
+    `Optional["Node"]`), from its global scope: LibCST gives them no qualified name."""
+    import libcst
+    import libcst.matchers as m
+    from libcst.helpers import get_full_name_for_node
+    from libcst.metadata import GlobalScope, QualifiedNameSource, ScopeProvider
+
+    scopes = wrapper.resolve(ScopeProvider)
+    scope = next((s for s in scopes.values() if isinstance(s, GlobalScope)), None)
+    wanted: set[str] = set()
+
+    class Strings(libcst.CSTVisitor):
+        def visit_Annotation(self, node: libcst.Annotation) -> None:
+            for text in m.findall(node, m.SimpleString()):
+                value = libcst.ensure_type(text, libcst.SimpleString).evaluated_value
+                try:
+                    inner = libcst.parse_expression(value) if isinstance(value, str) else None
+                except libcst.ParserSyntaxError:
+                    continue
+                if inner is not None:
+                    found = m.findall(inner, m.Name() | m.Attribute())
+                    wanted.update(filter(None, map(get_full_name_for_node, found)))
+
+    names: dict[str, list[str]] = {}
+    if scope is None:
+        return names
+    wrapper.visit(Strings())
+    for name in sorted(wanted):
+        found = set()
+        for q in scope.get_qualified_names_for(name):
+            local = q.source == QualifiedNameSource.LOCAL
+            found.add(f"{module}.{q.name}" if local else _absolute(q.name, package))
+        if found:
+            names[name] = sorted(found)
+    return names
 
 
 class MethodFacts:
@@ -99,6 +165,7 @@ class MethodFacts:
             tree, cache={FullyQualifiedNameProvider: ModuleNameAndPackage(module, package)}
         )
         resolved = wrapper.resolve(FullyQualifiedNameProvider)
+        strings = string_names(wrapper, module, package)
 
         def names(node: Any) -> list[str]:
             return sorted(q.name for q in resolved.get(node, set()))
@@ -114,7 +181,7 @@ class MethodFacts:
             def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
                 if node.returns is None:
                     return
-                found = annotation_types(node.returns, names)
+                found = annotation_types(node.returns, names, strings)
                 if found["type"] or found["item"]:
                     for name in own(node):
                         returns[name] = found
@@ -135,7 +202,7 @@ class MethodFacts:
                                 small.target, libcst.Name
                             ):
                                 fields[small.target.value] = annotation_types(
-                                    small.annotation, names
+                                    small.annotation, names, strings
                                 )
 
         class SelfAttributes(libcst.CSTVisitor):
@@ -152,13 +219,16 @@ class MethodFacts:
                     and isinstance(target.value, libcst.Name)
                     and target.value.value == "self"
                 ):
-                    self.fields[target.attr.value] = annotation_types(node.annotation, names)
+                    self.fields[target.attr.value] = annotation_types(
+                        node.annotation, names, strings
+                    )
 
         wrapper.visit(Visitor())
         return {
             "returns": returns,
             "attrs": {k: v for k, v in attrs.items() if v},
             "defs": {k: v for k, v in defs.items() if v},
+            "strings": strings,
         }
 
 

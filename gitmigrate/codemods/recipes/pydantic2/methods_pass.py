@@ -39,7 +39,7 @@ class ModelPass(VisitorBasedCodemodCommand):
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self.ctx = file_context(context)
-        self.resolver = Resolver(self, self.ctx.index)
+        self.resolver = Resolver(self, self.ctx.index, self.ctx.path)
 
     def where(self, node: libcst.CSTNode) -> tuple[int, int]:
         start = self.get_metadata(PositionProvider, node).start

@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from gitmigrate.codemods.recipe import ProjectIndex
-from gitmigrate.codemods.recipes.pydantic2.methods_facts import Annotation, annotation_types, merged
+from gitmigrate.codemods.recipes.pydantic2.methods_facts import (
+    KEY,
+    Annotation,
+    annotation_types,
+    merged,
+)
 from gitmigrate.codemods.recipes.pydantic2.models import class_bases, model_classes
 
 # A model class, an instance of one, a sequence of instances; a class of the project that is not
@@ -68,8 +73,10 @@ def _project(index: ProjectIndex) -> dict[str, Any]:
 class Resolver:
     """Proofs for one pass over one file (`command` is the running codemod command)."""
 
-    def __init__(self, command: Any, index: ProjectIndex) -> None:
+    def __init__(self, command: Any, index: ProjectIndex, path: str = "") -> None:
         self.command = command
+        mine = index.get(path, {})
+        self.strings: Mapping[str, list[str]] = mine.get(KEY, {}).get("strings", {})
         facts = _project(index)
         self.models: frozenset[str] = facts["models"]
         self.bases: Mapping[str, list[str]] = facts["bases"]
@@ -155,7 +162,7 @@ class Resolver:
         func = node.func
         adapted = self._adapted(node)
         if adapted is not None:
-            return self._typed(annotation_types(adapted, self.names))
+            return self._typed(annotation_types(adapted, self.names, self.strings))
         made = self.kind(func, depth + 1)
         if made and made[0] in ("class", "type"):
             return ("instance" if made[0] == "class" else "object", made[1])
@@ -219,7 +226,7 @@ class Resolver:
             assign = self.command.get_metadata(ParentNodeProvider, parent, None)
             return self.kind(assign.value, depth) if isinstance(assign, libcst.Assign) else None
         if isinstance(parent, libcst.AnnAssign) and parent.target is node:
-            return self._typed(annotation_types(parent.annotation, self.names))
+            return self._typed(annotation_types(parent.annotation, self.names, self.strings))
         if isinstance(parent, libcst.NamedExpr) and parent.target is node:
             return self.kind(parent.value, depth)
         if isinstance(parent, (libcst.For, libcst.CompFor)) and parent.target is node:
@@ -232,7 +239,7 @@ class Resolver:
         from libcst.metadata import ParentNodeProvider
 
         if param.annotation is not None:
-            return self._typed(annotation_types(param.annotation, self.names))
+            return self._typed(annotation_types(param.annotation, self.names, self.strings))
         get = self.command.get_metadata
         function = get(ParentNodeProvider, get(ParentNodeProvider, param, None), None)
         if not isinstance(function, libcst.FunctionDef) or not function.params.params:
