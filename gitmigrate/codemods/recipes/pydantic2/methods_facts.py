@@ -191,10 +191,11 @@ class MethodFacts:
                 for name in own(node):
                     fields = attrs.setdefault(name, {})
                     methods = defs.setdefault(name, [])
+                    assigned: dict[str, Annotation | None] = {}
                     for statement in body:
                         if isinstance(statement, libcst.FunctionDef):
                             methods.append(statement.name.value)
-                            statement.body.visit(SelfAttributes(fields))
+                            statement.body.visit(SelfAttributes(fields, assigned))
                         if not isinstance(statement, libcst.SimpleStatementLine):
                             continue
                         for small in statement.body:
@@ -204,24 +205,38 @@ class MethodFacts:
                                 fields[small.target.value] = annotation_types(
                                     small.annotation, names, strings
                                 )
+                    for attr, made in assigned.items():
+                        if made is not None:
+                            fields.setdefault(attr, made)
 
         class SelfAttributes(libcst.CSTVisitor):
             """`self.user: User = ...` in a method: an attribute of the class too."""
 
-            def __init__(self, fields: dict[str, Annotation]) -> None:
+            def __init__(
+                self, fields: dict[str, Annotation], assigned: dict[str, Annotation | None]
+            ) -> None:
                 super().__init__()
-                self.fields = fields
+                self.fields, self.assigned = fields, assigned
+
+            def visit_Assign(self, node: libcst.Assign) -> None:
+                """`self.x = Model(...)`: x holds what the call makes, when every assignment
+                of self.x in the class calls the same thing (None: they differ)."""
+                for target in node.targets:
+                    attr = _self_attribute(target.target)
+                    if attr is None:
+                        continue
+                    made = (
+                        {"type": names(node.value.func), "item": []}
+                        if isinstance(node.value, libcst.Call) and len(node.targets) == 1
+                        else None
+                    )
+                    before = self.assigned.get(attr, made)
+                    self.assigned[attr] = made if made == before else None
 
             def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
-                target = node.target
-                if (
-                    isinstance(target, libcst.Attribute)
-                    and isinstance(target.value, libcst.Name)
-                    and target.value.value == "self"
-                ):
-                    self.fields[target.attr.value] = annotation_types(
-                        node.annotation, names, strings
-                    )
+                attr = _self_attribute(node.target)
+                if attr is not None:
+                    self.fields[attr] = annotation_types(node.annotation, names, strings)
 
         wrapper.visit(Visitor())
         return {
@@ -230,6 +245,15 @@ class MethodFacts:
             "defs": {k: v for k, v in defs.items() if v},
             "strings": strings,
         }
+
+
+def _self_attribute(node: Any) -> str | None:
+    """ "x" for `self.x`."""
+    import libcst
+
+    if isinstance(node, libcst.Attribute) and isinstance(node.value, libcst.Name):
+        return node.attr.value if node.value.value == "self" else None
+    return None
 
 
 def merged(index: ProjectIndex, part: str) -> dict[str, Any]:
