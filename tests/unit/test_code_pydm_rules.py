@@ -60,6 +60,19 @@ def test_the_pre_pass_facts_are_json() -> None:
     assert mine["returns"]["app.repo.Repo.order"]["type"] == ["app.models.Order"]
 
 
+def test_string_annotations_and_self_attributes_resolve_in_the_pre_pass() -> None:
+    recipe = builtin_recipe("pydantic2")
+    models = (ROOT / "PD101/string_annotations/others/app/models.py").read_text()
+    facts = recipe.collect("app/models.py", "app.models", models)["pd_methods"]
+    assert facts["strings"]["Node"] == ["app.models.Node"]
+    assert facts["returns"]["app.models.root"]["type"] == ["app.models.Node"]
+    assert facts["attrs"]["app.models.Node"]["parent"]["type"] == ["app.models.Node"]
+    app = (ROOT / "PD101/self_attributes/before.py").read_text()
+    attrs = recipe.collect("app/module.py", "app.module", app)["pd_methods"]["attrs"]
+    assert attrs["app.module.App"]["settings"]["type"] == ["app.module.Settings"]
+    assert "options" not in attrs["app.module.App"]  # assigned a dict too: nothing proved
+
+
 @pytest.mark.parametrize("case", [c for c in CASES if c.name == "negative"], ids=str)
 def test_negative_cases_stay_byte_for_byte_with_every_rule(case: Path) -> None:
     source = (case / "before.py").read_text()
