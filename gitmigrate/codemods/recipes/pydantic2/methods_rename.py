@@ -88,6 +88,8 @@ class ClassMethods(ModelPass):
             return updated_node
         rename = CLASS[name]
         reason = misfit(original_node, rename) if name != "schema_json" else None
+        if name == "from_orm" and len(original_node.args) != 1:
+            reason = "not one argument"
         if reason:
             self.flag(func.attr, f"{model}.{name}(): {reason}; no plain .{rename.new}()")
             return updated_node
