@@ -170,9 +170,10 @@ class Resolver:
             owner = self.kind(func.value, depth + 1)
             method = func.attr.value
             if owner and owner[0] != "items":
-                if owner[0] == "class" and method in CONSTRUCTORS:
+                pydantics = not self.defines(owner[1], method)  # not the project's own
+                if owner[0] == "class" and method in CONSTRUCTORS and pydantics:
                     return ("instance", owner[1])
-                if owner[0] == "instance" and method in COPIES:
+                if owner[0] == "instance" and method in COPIES and pydantics:
                     return ("instance", owner[1])
                 for name in self.lineage(owner[1]):
                     if f"{name}.{method}" in self.returns:
