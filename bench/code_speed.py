@@ -1,7 +1,7 @@
 """`code add`'s runner against LibCST's own `python -m libcst.tool codemod`, same passes, 2,000
 modules: files/s side by side, quiet and under load.
 
-    .venv/bin/python bench/code_speed.py [--modules 2000] [--jobs N] [--runs 3] [--load N]
+    .venv/bin/python bench/code_speed.py [--modules 2000] [--jobs N] [--runs 1] [--load N]
                                          [--recipe modern-python|stand-in] [--python 3.10]
                                          [--only ours|libcst] [--keep DIR]
 
@@ -22,8 +22,9 @@ Both are timed from outside as whole processes (interpreter start-up and imports
 not there; `--recipe modern-python` (the default) needs it. `--load N` repeats every run with N
 busy-looping processes (one core each) started beside it. After each pair the two results are
 compared file by file ("same result"). Prints the best and median time per side, files/s and
-ours/libcst.tool as a ratio of files/s (> 1: ours is faster); the load average is printed too,
-as this 2-core machine is shared.
+ours/libcst.tool as a ratio of files/s (> 1: ours is faster), and the CPU seconds each side's
+processes used (workers included: RUSAGE_CHILDREN), which moves far less with load than wall
+time; the load average is printed too, as this 2-core machine is shared.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -174,6 +176,12 @@ def _env(recipe: str, options: dict[str, str]) -> dict[str, str]:
                 GM_BENCH_OPTIONS=json.dumps(options))  # fmt: skip
 
 
+def _cpu() -> float:
+    """CPU seconds of every finished child process and its descendants (workers included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_ours(tree: Path, recipe: str, jobs: int, options: dict[str, str]) -> tuple[float, str]:
     cmd = [sys.executable, "-c", OURS, str(tree), recipe, str(jobs), json.dumps(options)]
     start = time.perf_counter()
@@ -226,7 +234,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--load", type=int, default=os.cpu_count() or 1,
                         help="busy processes for the loaded series (0: quiet only)")  # fmt: skip
     parser.add_argument("--recipe", default="modern-python")
@@ -247,6 +255,7 @@ def main() -> None:
         series = [("quiet", 0)] + ([("loaded", args.load)] if args.load else [])
         for label, busy in series:
             times: dict[str, list[float]] = {side: [] for side in sides}
+            cpus: dict[str, list[float]] = {side: [] for side in sides}
             load = start_load(busy)
             try:
                 for attempt in range(args.runs):
@@ -254,10 +263,14 @@ def main() -> None:
                     for side in sides:
                         tree = Path(tmp) / f"{label}-{attempt}-{side}"
                         shutil.copytree(source, tree, symlinks=True)
+                        cpu = _cpu()
                         seconds, info = runners[side](tree, args.recipe, args.jobs, options)
+                        cpu = _cpu() - cpu
                         times[side].append(seconds)
+                        cpus[side].append(cpu)
                         trees[side] = tree
-                        print(f"  {label} run {attempt + 1} {side}: {seconds:.2f} s  ({info})")
+                        print(f"  {label} run {attempt + 1} {side}: {seconds:.2f} s, "
+                              f"CPU {cpu:.1f} s  ({info})")  # fmt: skip
                     if len(trees) == 2:
                         diff = differing(trees["ours"], trees["libcst"])
                         print(f"  {label} run {attempt + 1} same result: "
@@ -272,9 +285,12 @@ def main() -> None:
                 best[side] = min(times[side])
                 print(f"  {side} -j {args.jobs} best {best[side]:.2f} s  "
                       f"median {statistics.median(times[side]):.2f} s  "
-                      f"{files / best[side]:.0f} files/s")  # fmt: skip
+                      f"{files / best[side]:.0f} files/s; CPU (all processes) median "
+                      f"{statistics.median(cpus[side]):.1f} s")  # fmt: skip
             if len(best) == 2:
                 print(f"  ours / libcst.tool files/s (best): {best['libcst'] / best['ours']:.2f}")
+                cpu_ratio = statistics.median(cpus["libcst"]) / statistics.median(cpus["ours"])
+                print(f"  libcst.tool CPU / ours CPU (medians): {cpu_ratio:.2f}")
 
 
 if __name__ == "__main__":
