@@ -121,6 +121,7 @@ def test_the_app_is_upgraded_verified_and_rolled_back(app_repo: Path) -> None:
     schemas = (repo / "inventory/schemas.py").read_text()
     assert "regex=" not in schemas and "class Config" not in schemas
     assert "info.data" in schemas and "model_validator" in schemas
+    assert "@validator(" not in schemas and "@root_validator" not in schemas
     service = (repo / "inventory/service.py").read_text()
     assert "parse_obj_as" not in service and "TypeAdapter" in service
     assert "model_dump_json()" in service and "model_validate(" in service
