@@ -1,6 +1,7 @@
 """A Python recipe built from LibCST codemod commands, one (or more) per rule.
 
-Each pass is a `libcst.codemod.VisitorBasedCodemodCommand` (or any `Codemod`); it runs with a
+Each pass is a `libcst.codemod.VisitorBasedCodemodCommand` (or any `Codemod`); a pass class may
+set `NEEDS` (words its matches must contain: it is skipped on a file holding none); it runs with a
 `CodemodContext` whose `scratch["gitmigrate"]` is the FileContext (for `rewrite`/`flag`) and
 whose metadata can resolve `FullyQualifiedNameProvider` for the file's module (relative imports
 included) without a FullRepoManager. LibCST's own AddImportsVisitor/RemoveImportsVisitor run
@@ -83,6 +84,9 @@ class LibcstRecipe:
         for rule_id, pass_class in self.passes:
             if not runs(by_id[rule_id], ctx.enabled):
                 continue
+            needs: tuple[str, ...] = getattr(pass_class, "NEEDS", ())
+            if needs and not any(word in tree.code for word in needs):
+                continue  # nothing it could match: skip its metadata, the cost of a pass
             context = CodemodContext(
                 filename=ctx.path,
                 full_module_name=ctx.module or None,

@@ -41,6 +41,7 @@ class TypingCommand(VisitorBasedCodemodCommand):
 
     RULE = ""
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
+    NEEDS: tuple[str, ...] = ("typing",)  # a file that never names typing has nothing to rewrite
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)

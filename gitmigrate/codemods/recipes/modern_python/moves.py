@@ -35,6 +35,7 @@ MOVES: dict[str, tuple[str, tuple[int, int]]] = {
 
 class TypingImportsMoved(VisitorBasedCodemodCommand):
     DESCRIPTION = "typing re-exports imported from collections.abc, collections, re"
+    NEEDS = ("typing",)
     RULE = "PY005"
     METADATA_DEPENDENCIES = (PositionProvider,)
 

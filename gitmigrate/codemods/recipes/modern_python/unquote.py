@@ -18,6 +18,7 @@ _VALUES = {"Literal", "Annotated"}
 class UnquoteAnnotations(TypingCommand):
     DESCRIPTION = "PEP 563: string annotations unquoted"
     RULE = "PY006"
+    NEEDS = ('"', "'")  # a string annotation has quotes (typing or not)
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)
