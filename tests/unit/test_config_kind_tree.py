@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from gitmigrate.engine.tree_backups import BACKUP_DIR
 from gitmigrate.engine.tree_steps import tree_context
 from gitmigrate.engine.tree_target import outside_target
 from gitmigrate.errors import StepFailedError
-from gitmigrate.kinds.config.backups import BACKUP_DIR
 from gitmigrate.kinds.config.kind import ConfigKind
 from gitmigrate.testing import tree_bytes
 from tests.unit.test_config_kind_support import YAML, config_step, write_tree

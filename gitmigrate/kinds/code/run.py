@@ -19,9 +19,9 @@ from gitmigrate.codemods.runner import run_recipe
 from gitmigrate.codemods.verify import DEFAULT_TIMEOUT, run_command
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
+from gitmigrate.engine.tree_backups import Backup, digest, write_atomically
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import StepFailedError, UsageError
-from gitmigrate.kinds.code.backups import Backup, digest, write_atomically
 from gitmigrate.kinds.code.check import parse_problem
 from gitmigrate.kinds.code.options import RECIPE_FILE, STEP, CodeOptions, options_of
 from gitmigrate.kinds.code.policy import current
@@ -60,7 +60,7 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
     backup = Backup(target.root, step)
     if backup.exists() and not ctx.dry_run:  # a repeated apply starts from the prior files
         for path in sorted(backup.manifest()):
-            write_atomically(target.root / path, backup.prior(path))
+            backup.restore(path)
     with recipe_ref(step, options) as ref:
         run = run_recipe(
             target.root, ref, options.paths, options=options.recipe_options,
@@ -108,7 +108,7 @@ def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         yield Checkpoint(1, 1, {"files": sorted(manifest)})
         return
     for path in sorted(manifest):
-        write_atomically(target.root / path, backup.prior(path))
+        backup.restore(path)
     backup.remove()
     yield Checkpoint(1, 1, {"files": sorted(manifest)})
 

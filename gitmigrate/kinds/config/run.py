@@ -16,9 +16,9 @@ from pathlib import Path
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
+from gitmigrate.engine.tree_backups import Backup, digest, write_atomically
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import StepFailedError, UsageError
-from gitmigrate.kinds.config.backups import Backup, digest, write_atomically
 from gitmigrate.kinds.config.changes import from_files
 from gitmigrate.kinds.config.check import expected_state
 from gitmigrate.kinds.config.options import ConfigOptions, options_of
@@ -136,12 +136,7 @@ def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         yield Checkpoint(1, 1, {"files": sorted(manifest)})
         return
     for path in sorted(manifest):
-        prior = backup.prior(path)
-        file = target.root / path
-        if prior is None:
-            file.unlink(missing_ok=True)
-        elif current(path) != prior:
-            write_atomically(file, prior)
+        backup.restore(path)
     backup.remove()
     yield Checkpoint(1, 1, {"files": sorted(manifest)})
 

@@ -1,9 +1,12 @@
-"""The prior bytes of the files a code step rewrote in an outside tree, kept in the tree's own
-`.gitmigrate-backups/<migration>/<NNN>/` (as config steps keep theirs) so a rollback restores
-them byte for byte and a repeated apply starts from the same files. Never in the repository:
-there the step commit is the change.
+"""The prior bytes of the files a tree step (config, code) changed in an outside tree, kept in the tree's
+own state directory (`.gitmigrate-backups/<migration>/<NNN>/`) so a rollback restores them
+exactly, byte for byte, and a repeated apply (after a crash) starts from the same inputs.
 
-    manifest.json   {"step": id, "files": {path: {"prior": "<n>", "after": sha256}}}
+    manifest.json   {"files": {path: {"prior": "<n>" | null, "after": sha256 | null}}}
+    <n>             the prior bytes of one file (null: the step created it)
+
+Written before the first file is touched (fsynced), removed when the rollback has restored
+every file. Never in the repository: there the step commit is the change.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ def digest(content: bytes | None) -> str | None:
 
 @dataclass(frozen=True)
 class Backup:
-    root: Path
+    root: Path  # the tree
     step: Step
 
     @property
@@ -43,19 +46,35 @@ class Backup:
         files: dict[str, dict[str, str | None]] = body["files"]
         return files
 
-    def prior(self, path: str) -> bytes:
-        name = self.manifest()[path]["prior"]
-        return (self.where / str(name)).read_bytes()
+    def prior(self, path: str) -> bytes | None:
+        """The bytes `path` had before the step (None: it did not exist)."""
+        entry = self.manifest()[path]
+        name = entry.get("prior")
+        return None if name is None else (self.where / name).read_bytes()
 
-    def save(self, prior: Mapping[str, bytes], after: Mapping[str, bytes]) -> None:
-        """Keep every file's prior bytes, durably, before any of them changes."""
+    def save(self, prior: Mapping[str, bytes | None], after: Mapping[str, bytes | None]) -> None:
+        """Keep the prior bytes of every file about to change (and the hash of what it
+        becomes), durably, before any of them changes."""
         self.where.mkdir(parents=True, exist_ok=True)
         files: dict[str, dict[str, str | None]] = {}
         for number, (path, content) in enumerate(sorted(prior.items())):
-            write_atomically(self.where / str(number), content)
-            files[path] = {"prior": str(number), "after": digest(after.get(path))}
+            name = None
+            if content is not None:
+                name = str(number)
+                write_atomically(self.where / name, content)
+            files[path] = {"prior": name, "after": digest(after.get(path))}
         body = json.dumps({"step": self.step.id, "files": files}, indent=2) + "\n"
         write_atomically(self.where / "manifest.json", body.encode("utf-8"))
+
+    def restore(self, path: str) -> None:
+        """Put back the bytes `path` had before the step (remove it if the step created it);
+        a file that already holds them is not rewritten."""
+        prior = self.prior(path)
+        file = self.root / path
+        if prior is None:
+            file.unlink(missing_ok=True)
+        elif not file.is_file() or file.read_bytes() != prior:
+            write_atomically(file, prior)
 
     def remove(self) -> None:
         shutil.rmtree(self.where, ignore_errors=True)
@@ -67,7 +86,8 @@ class Backup:
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Replace `path` whole or not at all, keeping its mode."""
+    """Replace `path` whole or not at all (a temporary file in its directory, fsynced, renamed
+    over it), keeping the mode of the file it replaces."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
