@@ -16,11 +16,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitmigrate.core.model import Step
+from gitmigrate.engine.kinds import Checkpoint, StepContext
+from gitmigrate.engine.tree_target import TreeTarget
+from gitmigrate.errors import StepFailedError
 
 BACKUP_DIR = ".gitmigrate-backups"
 
@@ -102,3 +105,33 @@ def write_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def restore_tree(step: Step, ctx: StepContext, target: TreeTarget) -> Iterator[Checkpoint]:
+    """A tree step's rollback in an outside tree: every file it changed gets its prior bytes
+    back, refused (nothing restored) when one changed since the step was applied."""
+    backup = Backup(target.root, step)
+    if not backup.exists():  # never applied here, or rolled back already
+        ctx.log(f"{target.name}: nothing of {step.id} to undo")
+        yield Checkpoint(1, 1, {})
+        return
+    manifest = backup.manifest()
+    for path, entry in sorted(manifest.items()):
+        file = target.root / path
+        now = file.read_bytes() if file.is_file() else None
+        if digest(now) != entry.get("after") and now != backup.prior(path):
+            raise StepFailedError(
+                step.id,
+                f"{path} in {target.name} changed since step {step.id} was applied",
+                "restore it (or copy your change elsewhere), then roll back again;"
+                f" its prior bytes are in {backup.where}",
+            )
+    for path in sorted(manifest):
+        ctx.log(f"{target.name}: restore {path}")
+    if ctx.dry_run:
+        yield Checkpoint(1, 1, {"files": sorted(manifest)})
+        return
+    for path in sorted(manifest):
+        backup.restore(path)
+    backup.remove()
+    yield Checkpoint(1, 1, {"files": sorted(manifest)})

@@ -19,9 +19,9 @@ from gitmigrate.codemods.runner import run_recipe
 from gitmigrate.codemods.verify import DEFAULT_TIMEOUT, run_command
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
-from gitmigrate.engine.tree_backups import Backup, digest, write_atomically
+from gitmigrate.engine.tree_backups import Backup, digest, restore_tree, write_atomically
 from gitmigrate.engine.tree_target import TreeTarget
-from gitmigrate.errors import StepFailedError, UsageError
+from gitmigrate.errors import UsageError
 from gitmigrate.kinds.code.check import parse_problem
 from gitmigrate.kinds.code.options import RECIPE_FILE, STEP, CodeOptions, options_of
 from gitmigrate.kinds.code.policy import current
@@ -86,31 +86,7 @@ def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
     if target.repository:  # the engine commits the inverse of the step commit
         yield Checkpoint(1, 1, {})
         return
-    backup = Backup(target.root, step)
-    if not backup.exists():
-        ctx.log(f"{target.name}: nothing of {step.id} to undo")
-        yield Checkpoint(1, 1, {})
-        return
-    manifest = backup.manifest()
-    for path, entry in sorted(manifest.items()):
-        file = target.root / path
-        now = file.read_bytes() if file.is_file() else None
-        if digest(now) != entry.get("after") and now != backup.prior(path):
-            raise StepFailedError(
-                step.id,
-                f"{path} in {target.name} changed since step {step.id} was applied",
-                "restore it (or copy your change elsewhere), then roll back again;"
-                f" its prior bytes are in {backup.where}",
-            )
-    for path in sorted(manifest):
-        ctx.log(f"{target.name}: restore {path}")
-    if ctx.dry_run:
-        yield Checkpoint(1, 1, {"files": sorted(manifest)})
-        return
-    for path in sorted(manifest):
-        backup.restore(path)
-    backup.remove()
-    yield Checkpoint(1, 1, {"files": sorted(manifest)})
+    yield from restore_tree(step, ctx, target)
 
 
 def verify_step(step: Step, ctx: StepContext) -> list[Finding]:
