@@ -119,16 +119,12 @@ class CodeStep:
         return {**out, "warnings": list(self.warnings)}
 
 
-def _relative(repo: GitRepo, path: PathLike) -> str:
-    text = os.fspath(path)
-    full = Path(text) if Path(text).is_absolute() else repo.root / text
-    try:
-        return full.resolve().relative_to(repo.root.resolve()).as_posix() or "."
-    except ValueError:
-        raise UsageError(
-            f"{text} is outside the repository ({repo.root})",
-            "give paths inside the repository",
-        ) from None
+def _relative(repo: GitRepo, paths: Sequence[PathLike]) -> list[str]:
+    """The paths relative to the repository root (refused outside it), the root itself left
+    out: the runner's own check (codemods.files.checked_paths)."""
+    from gitmigrate.codemods.files import checked_paths
+
+    return [p for p in checked_paths(repo.root, [os.fspath(p) for p in paths]) if p != "."]
 
 
 def _recipe_ref(repo: GitRepo, recipe: PathLike) -> str:
@@ -175,8 +171,7 @@ def scan_code(
     from gitmigrate.codemods.runner import run_recipe
 
     found = open_repo(repo)
-    rel = [_relative(found, p) for p in paths]
-    rel = [p for p in rel if p != "."]
+    rel = _relative(found, paths)
     refs = [_recipe_ref(found, r) for r in recipes] or _default_recipes(found, rel)
     runs, warnings = [], []
     for ref in refs:
@@ -214,7 +209,7 @@ def author_code_step(
     found = open_repo(repo)
     ref = _recipe_ref(found, recipe)
     _, warnings = load_recipe(ref)
-    rel = [p for p in (_relative(found, p) for p in paths) if p != "."]
+    rel = _relative(found, paths)
     try:
         made = author(found, ref, summary=summary, paths=rel, rules=rules, python=python,
                       jobs=jobs, verify_command=verify_command, verify_timeout=verify_timeout,
