@@ -46,6 +46,8 @@ def test_parse_problems_name_file_line_and_column() -> None:
     assert parse_problem("a.js", "const a = 1;\n") is None
     js = parse_problem("a.js", "const = ;\n")
     assert js is not None and js.startswith("a.js:1:")
+    # tree-sitter recovers `f(a;` with a made-up `)` and no ERROR node: still a syntax error
+    assert parse_problem("a.mjs", "f(a;\n") is not None
     assert parse_problem("notes.txt", "((((") is None
 
 

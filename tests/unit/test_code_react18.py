@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from gitmigrate.codemods.js_source import LANGUAGES, parse
 from gitmigrate.codemods.recipe import CodeParseError, FileContext
-from gitmigrate.codemods.recipes.react18.source import LANGUAGES, parse
 from gitmigrate.codemods.registry import builtin_recipe
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "code" / "react18"

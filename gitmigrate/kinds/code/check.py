@@ -1,13 +1,10 @@
 """Whether files still parse after a code step (its verify): Python with the interpreter's own
 parser, JavaScript/TypeScript with ast-grep's tree-sitter grammars when ast-grep-py is
-installed (a tree with an ERROR node does not parse)."""
+installed (codemods.js_source: an ERROR node, or a token tree-sitter made up, does not parse)."""
 
 from __future__ import annotations
 
 import ast
-
-_GRAMMARS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript",
-             ".cjs": "javascript", ".ts": "typescript", ".tsx": "tsx"}  # fmt: skip
 
 
 def parse_problem(path: str, text: str) -> str | None:
@@ -19,15 +16,16 @@ def parse_problem(path: str, text: str) -> str | None:
         except SyntaxError as exc:
             return f"{path}:{exc.lineno or 0}:{(exc.offset or 1) - 1}: {exc.msg}"
         return None
-    suffix = "." + path.rsplit(".", 1)[-1]
-    if suffix not in _GRAMMARS:
+    from gitmigrate.codemods.js_source import LANGUAGES, parse
+    from gitmigrate.codemods.recipe import CodeParseError
+
+    language = LANGUAGES.get("." + path.rsplit(".", 1)[-1])
+    if language is None:
         return None
     try:
-        from ast_grep_py import SgRoot
-    except ImportError:
+        parse(text, language)
+    except ImportError:  # ast-grep-py (the code extra) is not installed
         return None
-    error = SgRoot(text, _GRAMMARS[suffix]).root().find(kind="ERROR")
-    if error is None:
-        return None
-    start = error.range().start
-    return f"{path}:{start.line + 1}:{start.column}: syntax error"
+    except CodeParseError as exc:
+        return f"{path}:{exc.line}:{exc.column}: syntax error"
+    return None

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gitmigrate.codemods.js_source import language_of, parse
 from gitmigrate.codemods.recipe import FileContext, Language, Rule, runs
 from gitmigrate.codemods.recipes.react18.calls import rewrite_calls
 from gitmigrate.codemods.recipes.react18.imports import fix_imports
-from gitmigrate.codemods.recipes.react18.source import apply, language_of, parse
+from gitmigrate.codemods.recipes.react18.source import apply
 
 RULES = (
     Rule(
