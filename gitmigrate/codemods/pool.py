@@ -7,7 +7,6 @@ back in the same order, so the result never depends on the number of workers.
 
 from __future__ import annotations
 
-import ast
 import concurrent.futures
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,6 +16,7 @@ from typing import Any, Union
 
 from gitmigrate.codemods.files import SourceFile
 from gitmigrate.codemods.recipe import CodeParseError, FileContext, Finding, Recipe
+from gitmigrate.codemods.syntax import parse_problem
 
 Ref = Union[str, Recipe]  # noqa: UP007 - a runtime alias: Recipe is a Protocol
 Collected = tuple[dict[str, Mapping[str, Any]], dict[str, str]]  # (facts, path -> why skipped)
@@ -50,13 +50,9 @@ def unparsable(path: str, exc: CodeParseError, text: str = "") -> str:
     """`does not parse: PATH:LINE:COL: why`. For Python, CPython's own parser says where and
     why when it rejects the file too (LibCST's native parser reports column 0, or the next
     token); else the position in the recipe's message ("error at 1:20: ...") wins."""
-    if path.endswith((".py", ".pyi")) and text:
-        try:
-            ast.parse(text)
-        except SyntaxError as error:
-            return (
-                f"does not parse: {path}:{error.lineno or 0}:{(error.offset or 1) - 1}: {error.msg}"
-            )
+    problem = parse_problem(path, text) if path.endswith((".py", ".pyi")) and text else None
+    if problem is not None:
+        return f"does not parse: {problem}"
     message = exc.message.removeprefix("does not parse: ").removeprefix("does not parse")
     line, column = exc.line, exc.column
     found = _NATIVE_AT.match(message)

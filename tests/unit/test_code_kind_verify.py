@@ -8,8 +8,8 @@ from pathlib import Path
 
 from gitmigrate.codemods.recipe import Finding, Rule
 from gitmigrate.codemods.sarif import sarif_log
+from gitmigrate.codemods.syntax import parse_problem
 from gitmigrate.codemods.verify import run_command, verify_in_worktree
-from gitmigrate.kinds.code.check import parse_problem
 from tests.fixtures_git import git
 from tests.unit.test_code_kind_support import MODELS, TESTS, commit_all
 

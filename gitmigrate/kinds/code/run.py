@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gitmigrate.codemods.runner import run_recipe
+from gitmigrate.codemods.syntax import parse_problem
 from gitmigrate.codemods.verify import DEFAULT_TIMEOUT, run_command
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
 from gitmigrate.engine.tree_backups import Backup, digest, restore_tree, write_atomically
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import UsageError
-from gitmigrate.kinds.code.check import parse_problem
 from gitmigrate.kinds.code.options import RECIPE_FILE, STEP, CodeOptions, options_of
 from gitmigrate.kinds.code.policy import current
 from gitmigrate.kinds.code.record import recorded

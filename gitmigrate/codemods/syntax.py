@@ -1,6 +1,7 @@
-"""Whether files still parse after a code step (its verify): Python with the interpreter's own
-parser, JavaScript/TypeScript with ast-grep's tree-sitter grammars when ast-grep-py is
-installed (codemods.js_source: an ERROR node, or a token tree-sitter made up, does not parse)."""
+"""Whether a file parses, as `path:line:col: why` (a code step's verify, and the runner's
+reason for a file it skipped): Python with the interpreter's own parser, JavaScript/TypeScript
+with ast-grep's tree-sitter grammars when ast-grep-py is installed (codemods.js_source: an ERROR
+node, or a token tree-sitter made up, does not parse)."""
 
 from __future__ import annotations
 
