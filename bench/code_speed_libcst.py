@@ -121,6 +121,9 @@ class RecipePasses(CodemodCommand):
         for rule_id, pass_class in RECIPE.passes:
             if not runs(by_id[rule_id], ctx.enabled):
                 continue
+            needs: tuple[str, ...] = getattr(pass_class, "NEEDS", ())
+            if needs and not any(word in tree.code for word in needs):
+                continue  # as LibcstRecipe.transform skips it
             context = CodemodContext(
                 filename=self.context.filename,
                 full_module_name=self.context.full_module_name,

@@ -28,7 +28,7 @@ class BPCommand(VisitorBasedCodemodCommand):
     METADATA_DEPENDENCIES = (PositionProvider, FullyQualifiedNameProvider)
     # the pass is skipped (no metadata computed) on a file whose text has none of these: every
     # name the rule matches is spelled in the file (an alias is imported by its real name)
-    TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    NEEDS: ClassVar[tuple[str, ...]] = ()  # LibcstRecipe skips the pass on a file without them
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)
@@ -36,11 +36,6 @@ class BPCommand(VisitorBasedCodemodCommand):
         self._models: frozenset[str] | None = None
         self._settings: frozenset[str] | None = None
         self.scopes: list[str | None] = []  # a class's qualified name; None: a function
-
-    def transform_module(self, tree: cst.Module) -> cst.Module:
-        if self.TRIGGERS and not any(word in tree.code for word in self.TRIGGERS):
-            return tree
-        return super().transform_module(tree)
 
     # ---- names and positions
 

@@ -25,7 +25,7 @@ GONE = {"unique_items", "curtail_length"}
 
 class ConFunctions(BPCommand):
     RULE = "BP008"
-    TRIGGERS = ("con",)
+    NEEDS = ("con",)
     DESCRIPTION = "con* functions -> Annotated[T, Field(...)]"
 
     def _function(self, func: cst.BaseExpression) -> str:

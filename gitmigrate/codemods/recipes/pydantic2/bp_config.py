@@ -84,7 +84,7 @@ def _comments(statement: cst.BaseStatement) -> tuple[list[str], str]:
 
 class ReplaceConfig(BPCommand):
     RULE = "BP002"
-    TRIGGERS = ("Config",)
+    NEEDS = ("Config",)
     DESCRIPTION = "class Config -> model_config = ConfigDict(...)"
 
     def leave_class(

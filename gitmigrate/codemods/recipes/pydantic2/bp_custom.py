@@ -19,7 +19,7 @@ CHECK = (
 
 class CustomTypes(BPCommand):
     RULE = "BP009"
-    TRIGGERS = tuple(HOOKS)
+    NEEDS = tuple(HOOKS)
     DESCRIPTION = "custom type hooks get a TODO comment"
 
     def leave_function(

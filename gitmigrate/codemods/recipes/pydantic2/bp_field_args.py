@@ -22,7 +22,7 @@ def _flipped(value: cst.BaseExpression) -> cst.BaseExpression | None:
 
 class FieldArguments(BPCommand):
     RULE = "BP003"
-    TRIGGERS = ("Field",)
+    NEEDS = ("Field",)
     DESCRIPTION = "Field(...) keyword arguments renamed for Pydantic 2"
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:

@@ -39,7 +39,7 @@ def optional_like(node: cst.BaseExpression) -> bool:
 
 class AddDefaultNone(BPCommand):
     RULE = "BP001"
-    TRIGGERS = ("class ",)
+    NEEDS = ("class ",)
     DESCRIPTION = "Optional fields of a model get an explicit None default"
 
     def leave_AnnAssign(
@@ -87,7 +87,7 @@ VALIDATORS = frozenset(
 
 class AddAnnotations(BPCommand):
     RULE = "BP010"
-    TRIGGERS = ("class ",)
+    NEEDS = ("class ",)
     DESCRIPTION = "Fields of a model with no annotation get one (or a TODO comment)"
 
     def _inferred(self, value: cst.BaseExpression) -> str | None:

@@ -29,7 +29,7 @@ MOVED: dict[tuple[str, str], str] = {
 
 class ReplaceImports(BPCommand):
     RULE = "BP004"
-    TRIGGERS = ("pydantic",)
+    NEEDS = ("pydantic",)
     DESCRIPTION = "imports of names that left pydantic come from their new packages"
 
     def leave_ImportFrom(
@@ -76,7 +76,7 @@ GENERIC_MODEL = frozenset({"pydantic.generics.GenericModel"})
 
 class ReplaceGenericModel(BPCommand):
     RULE = "BP005"
-    TRIGGERS = ("GenericModel",)
+    NEEDS = ("GenericModel",)
     DESCRIPTION = "GenericModel -> BaseModel"
 
     def leave_class(

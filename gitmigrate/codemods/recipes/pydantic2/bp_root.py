@@ -37,7 +37,7 @@ def _is_field(statement: cst.BaseStatement) -> bool:
 
 class RootModel(BPCommand):
     RULE = "BP006"
-    TRIGGERS = ("__root__",)
+    NEEDS = ("__root__",)
     DESCRIPTION = "__root__ -> RootModel[T]"
 
     def leave_class(

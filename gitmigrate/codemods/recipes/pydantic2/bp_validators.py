@@ -67,7 +67,7 @@ def _extra_params(function: cst.FunctionDef) -> bool:
 
 class Validators(BPCommand):
     RULE = "BP007"
-    TRIGGERS = ("validator",)
+    NEEDS = ("validator",)
     DESCRIPTION = "validator -> field_validator, root_validator -> model_validator"
 
     def _renamed(self, func: cst.BaseExpression, new: str) -> cst.BaseExpression:
