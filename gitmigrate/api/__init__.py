@@ -283,7 +283,7 @@ __all__ = [
     "ApiStep",
     "api_adapter_step",
     "api_deprecate",
-    "api_reports",
+    "api_diff",
     "api_guide",
     "api_notices",
     "DEFAULT_BATCH",

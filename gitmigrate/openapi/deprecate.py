@@ -76,7 +76,7 @@ def find_operation(data: Any, wanted: str) -> tuple[KeyPath, str]:
                 return ("paths", str(written), method.lower()), f"{method.upper()} {written}"
     else:
         for written, item in paths.items():
-            for name, op in (item.items() if isinstance(item, dict) else ()):
+            for name, op in item.items() if isinstance(item, dict) else ():
                 if name in METHODS and isinstance(op, dict) and op.get("operationId") == wanted:
                     return ("paths", str(written), name), f"{name.upper()} {written}"
     raise UsageError(
@@ -110,12 +110,12 @@ def _body_schemas(data: Any, op_path: KeyPath) -> Iterator[KeyPath]:
     body = op.get("requestBody")
     if isinstance(body, dict):
         body_path = _resolved(data, (*op_path, "requestBody"))
-        for media in (_at(data, body_path).get("content") or {}):
+        for media in _at(data, body_path).get("content") or {}:
             yield (*body_path, "content", media, "schema")
     for status, response in (op.get("responses") or {}).items():
         if str(status).startswith("2") and isinstance(response, dict):
             r_path = _resolved(data, (*op_path, "responses", status))
-            for media in (_at(data, r_path).get("content") or {}):
+            for media in _at(data, r_path).get("content") or {}:
                 yield (*r_path, "content", media, "schema")
 
 

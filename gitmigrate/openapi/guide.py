@@ -87,7 +87,10 @@ def _side(label: str, before: Exchange | None, after: Exchange | None,
     if old is None and new is None:
         return []
     out: list[str] = []
-    for when, body, gone in (("before", old, "(the operation is new)"), ("after", new, "(the operation is removed)")):
+    for when, body, gone in (
+        ("before", old, "(the operation is new)"),
+        ("after", new, "(the operation is removed)"),
+    ):
         out += [f"{label} {when}:", ""]
         out += ["```http", body, "```", ""] if body is not None else [f"{gone}", ""]
     if old is not None and old == new:

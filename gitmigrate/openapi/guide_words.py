@@ -75,12 +75,33 @@ _RULES: tuple[tuple[Callable[[ApiChange], bool], Callable[[ApiChange], Words]], 
     (lambda c: "deprecated" in c.id or "sunset" in c.id, _deprecated),
     (lambda c: "security" in c.id, _security),
     (lambda c: "type-changed" in c.id or "format-changed" in c.id, _type_changed),
-    (lambda c: c.id.startswith("new-required") or "became-required" in c.id
-     or c.id.endswith("-required-added"), _now_required),  # fmt: skip
+    (
+        lambda c: (
+            c.id.startswith("new-required")
+            or "became-required" in c.id
+            or c.id.endswith("-required-added")
+        ),
+        _now_required,
+    ),  # fmt: skip
     (lambda c: ("removed" in c.id or "deleted" in c.id) and _response(c), _removed_in_response),
     (lambda c: "removed" in c.id or "deleted" in c.id, _removed_in_request),
-    (lambda c: any(w in c.id for w in ("max", "min", "enum", "pattern", "became-enum",
-                                       "decreased", "increased", "set", "nullable")), _narrowed),
+    (
+        lambda c: any(
+            w in c.id
+            for w in (
+                "max",
+                "min",
+                "enum",
+                "pattern",
+                "became-enum",
+                "decreased",
+                "increased",
+                "set",
+                "nullable",
+            )
+        ),
+        _narrowed,
+    ),
 )
 
 
@@ -90,7 +111,10 @@ def words(change: ApiChange) -> Words:
         if matches(change):
             return say(change)
     if change.level == "error":
-        return ("clients written against the old spec may fail", "update the client to the new spec")
+        return (
+            "clients written against the old spec may fail",
+            "update the client to the new spec",
+        )
     if change.level == "warning":
         return ("clients that depend on the old behaviour may fail",
                 "check whether your client depends on it")  # fmt: skip

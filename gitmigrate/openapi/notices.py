@@ -68,8 +68,8 @@ def _ids(spec: Spec) -> dict[str, str]:
     """operationId -> "METHOD /path" (shape: parameter names blanked)."""
     out: dict[str, str] = {}
     paths = spec.doc.get("paths")
-    for path, item in (paths.items() if isinstance(paths, dict) else ()):
-        for method, op in (item.items() if isinstance(item, dict) else ()):
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        for method, op in item.items() if isinstance(item, dict) else ():
             if method in _METHODS and isinstance(op, dict) and op.get("operationId"):
                 out[str(op["operationId"])] = f"{method.upper()} {_PARAM.sub('{}', str(path))}"
     return out

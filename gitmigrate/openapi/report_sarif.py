@@ -73,4 +73,6 @@ def sarif_log(report: DiffReport, version: str = "") -> dict[str, Any]:
 def as_sarif(report: DiffReport) -> str:
     from gitmigrate import __version__
 
-    return json.dumps(sarif_log(report, __version__), indent=2, ensure_ascii=False, default=str) + "\n"
+    return (
+        json.dumps(sarif_log(report, __version__), indent=2, ensure_ascii=False, default=str) + "\n"
+    )

@@ -46,7 +46,9 @@ def _consumer(name: str, raw: Any) -> Consumer:
     contact = raw.get("contact", "")
     operations = raw.get("operations", ["*"])
     if not isinstance(contact, str):
-        raise ConfigError(f"{where}: contact must be a string", 'write contact = "team@example.com"')
+        raise ConfigError(
+            f"{where}: contact must be a string", 'write contact = "team@example.com"'
+        )
     if not isinstance(operations, list) or not all(isinstance(o, str) for o in operations):
         raise ConfigError(f"{where}: operations must be a list of strings",
                           'write operations = ["GET /pets/{id}", "listPets"]')  # fmt: skip

@@ -41,7 +41,9 @@ def test_every_format(run_cli: CliRunner, git_repo: Path, first: str, fmt: str) 
     if fmt == "markdown":
         assert "### Breaking (ERR)" in result.stdout
     elif fmt == "json":
-        assert "api-removed-before-sunset" in {c["id"] for c in json.loads(result.stdout)["changes"]}
+        assert "api-removed-before-sunset" in {
+            c["id"] for c in json.loads(result.stdout)["changes"]
+        }
     elif fmt == "junit":
         assert ET.fromstring(result.stdout).find("testsuite") is not None
     else:
@@ -52,7 +54,9 @@ def test_fail_on_warn_and_info(run_cli: CliRunner, git_repo: Path) -> None:
     (git_repo / "a.yaml").write_bytes(V1.read_bytes())
     (git_repo / "b.yaml").write_text(V1.read_text().replace("title: Pets", "title: Pets!"))
     assert run_cli("api", "diff", "a.yaml", "b.yaml", "--fail-on", "INFO").exit_code == 0
-    spec = V1.read_text().replace("operationId: getPet\n", "operationId: getPet\n      summary: x\n")
+    spec = V1.read_text().replace(
+        "operationId: getPet\n", "operationId: getPet\n      summary: x\n"
+    )
     (git_repo / "b.yaml").write_text(spec)
     assert run_cli("api", "diff", "a.yaml", "b.yaml", "--fail-on", "WARN").exit_code == 0
 
@@ -61,7 +65,11 @@ def test_bad_input_is_a_one_line_usage_error(run_cli: CliRunner, git_repo: Path)
     (git_repo / "a.yaml").write_bytes(V1.read_bytes())
     (git_repo / "not.yaml").write_text("just: text\n")
     missing = run_cli("api", "diff", "a.yaml", "nope.yaml")
-    assert missing.exit_code == 2 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
+    assert (
+        missing.exit_code == 2
+        and missing.stderr.startswith("error: ")
+        and "Traceback" not in missing.stderr
+    )
     wrong = run_cli("api", "diff", "a.yaml", "not.yaml")
     assert wrong.exit_code == 2 and "hint:" in wrong.stderr
     fmt = run_cli("api", "diff", "a.yaml", "a.yaml", "--format", "html")
@@ -71,7 +79,9 @@ def test_bad_input_is_a_one_line_usage_error(run_cli: CliRunner, git_repo: Path)
 def test_guide_commits_a_step_and_print_commits_nothing(run_cli: CliRunner, git_repo: Path, first: str) -> None:  # fmt: skip
     assert run_cli("start", "pets-v2").exit_code == 0
     before = snapshot(git_repo)
-    shown = run_cli("api", "guide", f"{first}:openapi.yaml", "openapi.yaml", "--print", "--today", TODAY)
+    shown = run_cli(
+        "api", "guide", f"{first}:openapi.yaml", "openapi.yaml", "--print", "--today", TODAY
+    )
     assert shown.exit_code == 0 and "## `POST /pets`" in shown.stdout
     assert snapshot(git_repo) == before and not (git_repo / "docs").exists()
     made = run_cli("api", "guide", f"{first}:openapi.yaml", "openapi.yaml", "--out", "GUIDE.md",
@@ -104,7 +114,9 @@ def test_deprecate_then_apply_and_rollback(run_cli: CliRunner, git_repo: Path, f
         "+      deprecated: true", "+      x-sunset: '2027-06-30'",
         "+      x-deprecation-link: https://example.com/v2",
     ]  # fmt: skip
-    bad = run_cli("api", "deprecate", "openapi.yaml", "--operation", "nope", "--sunset", "2027-06-30")
+    bad = run_cli(
+        "api", "deprecate", "openapi.yaml", "--operation", "nope", "--sunset", "2027-06-30"
+    )
     assert bad.exit_code == 2 and "has no operation 'nope'" in bad.stderr
     assert run_cli("apply").exit_code == 0
     assert run_cli("verify").exit_code == 0
@@ -114,7 +126,9 @@ def test_deprecate_then_apply_and_rollback(run_cli: CliRunner, git_repo: Path, f
 
 def test_notices_json(run_cli: CliRunner, git_repo: Path, first: str) -> None:
     with (git_repo / ".gitmigrate.toml").open("a") as config:
-        config.write('\n[api.consumers.mobile]\ncontact = "m@example.com"\noperations = ["getPhoto"]\n')
+        config.write(
+            '\n[api.consumers.mobile]\ncontact = "m@example.com"\noperations = ["getPhoto"]\n'
+        )
     result = run_cli("api", "notices", f"{first}:openapi.yaml", "openapi.yaml", "--json",
                      "--today", TODAY)  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -126,7 +140,10 @@ def test_notices_json(run_cli: CliRunner, git_repo: Path, first: str) -> None:
 
 def test_plan_shows_an_api_steps_breaking_changes(run_cli: CliRunner, git_repo: Path, first: str) -> None:  # fmt: skip
     assert run_cli("start", "pets-v2").exit_code == 0
-    assert run_cli("api", "guide", f"{first}:openapi.yaml", "openapi.yaml", "--today", TODAY).exit_code == 0
+    assert (
+        run_cli("api", "guide", f"{first}:openapi.yaml", "openapi.yaml", "--today", TODAY).exit_code
+        == 0
+    )
     review = run_cli("review")
     assert review.exit_code == 0, review.stderr
     plan = run_cli("plan", "--output", "plan-out")

@@ -113,7 +113,9 @@ def test_waiver_matching() -> None:
     assert RecordedChange("a-id", "error", "t", "GET /x", "/x").key == "a-id at GET /x"
 
 
-@pytest.mark.skipif(not HAS_ADAPTER, reason="helper AD's gitmigrate/openapi/adapter.py has not landed")
+@pytest.mark.skipif(
+    not HAS_ADAPTER, reason="helper AD's gitmigrate/openapi/adapter.py has not landed"
+)
 def test_an_adapter_step_commits_its_files_and_records_the_manual_changes(git_repo: Path, first: str) -> None:  # fmt: skip
     repo = GitRepo(git_repo)
     made = author_api_step(repo, {"command": "adapter", "base": f"{first}:openapi.yaml",

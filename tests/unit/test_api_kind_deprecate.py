@@ -45,7 +45,9 @@ def test_a_property_is_marked_where_its_schema_is_written() -> None:
     made = deprecate_text(V1.read_text(), "openapi.yaml", Target("getPet", "tag"), "2027-06-30")
     assert made.where == ("components", "schemas", "Pet", "properties", "tag")
     assert made.shared
-    assert "tag: {type: string, example: dog, deprecated: true, x-sunset: '2027-06-30'}" in made.text
+    assert (
+        "tag: {type: string, example: dog, deprecated: true, x-sunset: '2027-06-30'}" in made.text
+    )
 
 
 def test_json_specs_are_edited_in_place() -> None:
@@ -54,7 +56,12 @@ def test_json_specs_are_edited_in_place() -> None:
     text = json.dumps(doc, indent=2) + "\n"
     made = deprecate_text(text, "api.json", Target("a"), "2027-06-30", link="https://x")
     body = json.loads(made.text)["paths"]["/a"]["get"]
-    assert body["deprecated"] is True and body[SUNSET_KEY] == "2027-06-30" and body[LINK_KEY] == "https://x"
+    assert (
+        body["deprecated"] is True
+        and body[SUNSET_KEY] == "2027-06-30"
+        and body[LINK_KEY] == "https://x"
+    )
+
     def commas_aside(t: str) -> str:  # a JSON key added after a value gives it a comma
         return "\n".join(line.rstrip(",") for line in t.splitlines())
 

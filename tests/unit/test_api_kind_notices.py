@@ -27,7 +27,9 @@ def _notices(consumers: tuple[Consumer, ...]):  # type: ignore[no-untyped-def]
 def test_settings_read_both_table_shapes() -> None:
     tables = settings_of({"api": {"require_adapter": True, "consumers": {
         "mobile": {"contact": "m@example.com", "operations": ["getPhoto"]}}}})  # fmt: skip
-    assert tables.require_adapter and tables.consumers == (Consumer("mobile", "m@example.com", ("getPhoto",)),)
+    assert tables.require_adapter and tables.consumers == (
+        Consumer("mobile", "m@example.com", ("getPhoto",)),
+    )
     listed = settings_of({"api": {"consumers": [{"name": "web", "contact": "w@example.com"}]}})
     assert listed.consumers == (Consumer("web", "w@example.com", ("*",)),)
     assert settings_of({}).consumers == () and not settings_of({}).require_adapter

@@ -23,10 +23,21 @@ def _cwd(ctx: click.Context) -> Path:
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
-              help="How to print the changes.")
-@click.option("--fail-on", type=click.Choice(["ERR", "WARN", "INFO"], case_sensitive=False),
-              default="ERR", show_default=True, help="Exit 3 when a change is at this level or above.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print the changes.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["ERR", "WARN", "INFO"], case_sensitive=False),
+    default="ERR",
+    show_default=True,
+    help="Exit 3 when a change is at this level or above.",
+)
 @click.option("--today", metavar="DATE", help="The date sunset checks compare with (YYYY-MM-DD).")
 @click.option("--allow-remote", is_flag=True, help="Follow $refs to http(s) URLs.")
 @click.pass_context

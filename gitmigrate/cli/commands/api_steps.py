@@ -9,8 +9,12 @@ from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 
-_waive = click.option("--waive", multiple=True, metavar="'ID at OP'",
-                      help="Accept a breaking change (repeatable); needs --reason.")
+_waive = click.option(
+    "--waive",
+    multiple=True,
+    metavar="'ID at OP'",
+    help="Accept a breaking change (repeatable); needs --reason.",
+)
 _reason = click.option("--reason", help="Why the waived changes are safe to make.")
 _today = click.option("--today", metavar="DATE", help="The date sunset checks compare with.")
 _print = click.option("--print", "print_only", is_flag=True, help="Show instead of committing.")
@@ -42,7 +46,9 @@ def _show(result: api.ApiStep, as_json: bool, what: str) -> None:
 @click.command("guide")
 @click.argument("old")
 @click.argument("new")
-@click.option("--out", metavar="FILE", help="Where the guide goes (default docs/api/migration-guide.md).")
+@click.option(
+    "--out", metavar="FILE", help="Where the guide goes (default docs/api/migration-guide.md)."
+)
 @click.option("--title", help="The guide's title.")
 @_waive
 @_reason
@@ -87,12 +93,20 @@ def api_adapter_command(ctx: click.Context, old: str, new: str, out: str, guide_
 
 @click.command("deprecate")
 @click.argument("spec")
-@click.option("--operation", required=True, metavar="OP",
-              help="METHOD /path (GET /pets/{id}) or an operationId.")
+@click.option(
+    "--operation",
+    required=True,
+    metavar="OP",
+    help="METHOD /path (GET /pets/{id}) or an operationId.",
+)
 @click.option("--sunset", required=True, metavar="DATE", help="The sunset date (YYYY-MM-DD).")
 @click.option("--link", metavar="URL", help="Where consumers read about it (x-deprecation-link).")
-@click.option("--property", "prop", metavar="PATH",
-              help="Deprecate this body property of the operation instead (owner.name).")
+@click.option(
+    "--property",
+    "prop",
+    metavar="PATH",
+    help="Deprecate this body property of the operation instead (owner.name).",
+)
 @_print
 @_message
 @_json

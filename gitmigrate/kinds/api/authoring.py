@@ -210,7 +210,9 @@ def _deprecate(root: Path, raw: Mapping[str, Any]) -> Authored:
     before = file.read_bytes()
     from gitmigrate.files.document import decode
 
-    made = deprecate_text(decode(before, spec), spec, Target(str(operation), prop), str(sunset), link)
+    made = deprecate_text(
+        decode(before, spec), spec, Target(str(operation), prop), str(sunset), link
+    )
     after = made.text.encode("utf-8")
     if after == before:
         raise UsageError(f"{made.operation} is already deprecated with sunset {sunset}",

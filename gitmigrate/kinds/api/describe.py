@@ -21,7 +21,9 @@ _STATUS = {"adapter": "mapped by the adapter", "waived": "waived", "manual": "MA
 
 def what(options: ApiOptions, record: Recorded) -> str:
     if options.command == DEPRECATE:
-        target = f"{options.operation}" + (f" property {options.property}" if options.property else "")
+        target = f"{options.operation}" + (
+            f" property {options.property}" if options.property else ""
+        )
         return f"deprecates {target} in {options.spec}, sunset {options.sunset}"
     counts = (f"{len(record.breaking)} breaking change(s) of {len(record.changes)}"
               f" from {record.base} to {record.revision}")  # fmt: skip
@@ -45,7 +47,9 @@ def details(step: Step, options: ApiOptions, record: Recorded) -> tuple[tuple[st
     if options.command == DEPRECATE and record.deprecated:
         shared = " (a shared component: every operation using it)" \
             if record.deprecated.get("shared") == "yes" else ""  # fmt: skip
-        rows.append((record.deprecated.get("where", ""), f"deprecated, sunset {options.sunset}{shared}"))
+        rows.append(
+            (record.deprecated.get("where", ""), f"deprecated, sunset {options.sunset}{shared}")
+        )
     for path in options.outputs[:ROWS]:
         rows.append((path, "written by the step"))
     return tuple(rows)
@@ -83,9 +87,14 @@ def describe_api(step: Step, dialect: str | None, note: Mapping[str, Any]) -> De
         details=details(step, options, record) or (("(nothing recorded)", what(options, record)),),
         strategy=tuple(f"breaking: {c.key}: {c.text}" for c in open_[:ROWS]),
         risks=risks,
-        follow_ups=(("send the consumers their notices: git migrate api notices"
-                     f" {record.base} {record.revision}",) if record.breaking else ()),  # fmt: skip
+        follow_ups=(
+            (
+                "send the consumers their notices: git migrate api notices"
+                f" {record.base} {record.revision}",
+            )
+            if record.breaking
+            else ()
+        ),  # fmt: skip
         show_options=True,
         render=lambda: code_scripts(step),
     )
-

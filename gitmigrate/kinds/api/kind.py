@@ -90,8 +90,10 @@ class ApiKind:
                     {"change": c.key, "text": c.text, "status": step_status(step, c)}
                     for c in record.breaking
                 ],
-                "counts": {lv: sum(1 for c in record.changes if c.level == lv)
-                           for lv in ("error", "warning", "info")},  # fmt: skip
+                "counts": {
+                    lv: sum(1 for c in record.changes if c.level == lv)
+                    for lv in ("error", "warning", "info")
+                },  # fmt: skip
                 "waive": [w.text() for w in options.waive],
                 "reason": options.reason,
                 "outputs": list(options.outputs),

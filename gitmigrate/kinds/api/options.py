@@ -117,8 +117,19 @@ def options_of(raw: Mapping[str, Any], where: str = "[options]") -> ApiOptions:
         raise UsageError(f"{where}: a waiver needs a reason", 'write reason = "why it is safe"')
     options = ApiOptions(
         command=str(command),
-        **{n: _string(raw, n, where) for n in ("base", "revision", "today", "spec", "operation",
-                                               "property", "sunset", "link")},  # fmt: skip
+        **{
+            n: _string(raw, n, where)
+            for n in (
+                "base",
+                "revision",
+                "today",
+                "spec",
+                "operation",
+                "property",
+                "sunset",
+                "link",
+            )
+        },  # fmt: skip
         outputs=_strings(raw.get("outputs"), "outputs", where),
         waive=waive,
         reason=reason,

@@ -66,8 +66,13 @@ class Recorded:
 
 def changes_of(raw: list[dict[str, Any]]) -> tuple[RecordedChange, ...]:
     return tuple(
-        RecordedChange(str(c.get("id", "")), str(c.get("level", "info")), str(c.get("text", "")),
-                       str(c.get("operation", "")), str(c.get("path", "")))  # fmt: skip
+        RecordedChange(
+            str(c.get("id", "")),
+            str(c.get("level", "info")),
+            str(c.get("text", "")),
+            str(c.get("operation", "")),
+            str(c.get("path", "")),
+        )  # fmt: skip
         for c in raw
     )
 

@@ -115,7 +115,9 @@ def verify_step(step: Step, ctx: StepContext) -> list[Finding]:
             continue
         if options.command == DEPRECATE and _still_marked(options, data, record.deprecated):
             continue  # the spec changed since, and the deprecation is still there
-        severity = "warning" if target.repository and superseded(target.root, step, path) else "error"
+        severity = (
+            "warning" if target.repository and superseded(target.root, step, path) else "error"
+        )
         findings.append(Finding(severity, "api", f"{path} does not hold the step's change"))
     return findings
 
