@@ -126,6 +126,8 @@ def test_an_adapter_step_commits_its_files_and_records_the_manual_changes(git_re
     assert options.outputs and all(p.startswith("app/v1_adapter/") for p in options.outputs)
     shown = git(git_repo, "show", "--name-only", "--format=", made.commit or "").split()
     assert set(options.outputs) <= set(shown)
+    # the step's copies never look like the project's tests or modules
+    assert not [n for n in made.files if n.endswith(".py")]
     record = json.loads(made.files["findings.json"])
     left = {u.change.key for u in uncovered([made])}
     assert left == set(record["manual"]) & {c.key for c in recorded(made).breaking}

@@ -27,7 +27,7 @@ from gitmigrate.core.model import MIGRATIONS_DIR, Step
 from gitmigrate.engine.kinds import AuthorRequest, StepFiles
 from gitmigrate.errors import RepositoryStateError, UsageError
 from gitmigrate.kinds.api.options import ADAPTER, DEPRECATE, GUIDE, ApiOptions, Waiver, options_of
-from gitmigrate.kinds.api.record import FINDINGS_FILE, OUTPUTS_DIR, Recorded
+from gitmigrate.kinds.api.record import FINDINGS_FILE, Recorded, copy_name
 
 KIND = "api"
 DEFAULT_GUIDE = "docs/api/migration-guide.md"
@@ -147,7 +147,7 @@ def _finish(options: ApiOptions, record: Recorded, written: dict[str, bytes],
     options_of(options.to_toml())  # what the step will be read back as
     files = {FINDINGS_FILE: record.dump()}
     if keep_copies:
-        files.update({OUTPUTS_DIR + p: b for p, b in written.items()})
+        files.update({copy_name(p): b for p, b in written.items()})
     step_files = StepFiles(files, options.to_toml(), None, project_files=dict(written))
     return Authored(step_files, record, written)
 

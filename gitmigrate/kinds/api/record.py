@@ -7,7 +7,8 @@ the pre-push hook read a step's breaking changes without loading a spec:
      "outputs": {"docs/api/guide.md": "<sha256>"},  # the bytes each project file became
      "deprecated": {"where": "paths./pets/{id}.get", "operation": "GET /pets/{id}"}}
 
-An adapter step also keeps a copy of what it wrote under outputs/ (and a guide step its guide),
+An adapter step also keeps a copy of what it wrote under outputs/ (`<path>.out`; a guide step its
+guide),
 so `apply --target TREE` writes the same bytes into an outside tree.
 """
 
@@ -21,6 +22,8 @@ from gitmigrate.core.model import Step
 
 FINDINGS_FILE = "findings.json"
 OUTPUTS_DIR = "outputs/"
+# copies end in .out so test runners and linters of the project never pick them up
+COPY_SUFFIX = ".out"
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,15 @@ def recorded(step: Step) -> Recorded:
     )
 
 
+def copy_name(path: str) -> str:
+    """The step file that keeps a copy of project file `path`."""
+    return f"{OUTPUTS_DIR}{path}{COPY_SUFFIX}"
+
+
 def output_copies(step: Step) -> dict[str, bytes]:
     """The copies of the written files kept in the step (path in the project -> bytes)."""
-    return {name[len(OUTPUTS_DIR):]: body for name, body in step.files.items()
-            if name.startswith(OUTPUTS_DIR)}  # fmt: skip
+    return {
+        name[len(OUTPUTS_DIR) : -len(COPY_SUFFIX)]: body
+        for name, body in step.files.items()
+        if name.startswith(OUTPUTS_DIR) and name.endswith(COPY_SUFFIX)
+    }
