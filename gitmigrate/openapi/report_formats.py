@@ -53,4 +53,4 @@ def as_markdown(report: DiffReport) -> str:
 
 
 def as_json(report: DiffReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str) + "\n"

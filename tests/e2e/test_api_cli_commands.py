@@ -146,6 +146,7 @@ def test_plan_shows_an_api_steps_breaking_changes(run_cli: CliRunner, git_repo: 
     )
     review = run_cli("review")
     assert review.exit_code == 0, review.stderr
+    assert 'breaking = ["api-removed-before-sunset at GET /pets/{petId}/photo"' in review.stdout
     plan = run_cli("plan", "--output", "plan-out")
     assert plan.exit_code == 0, plan.stderr
     text = (git_repo / "plan-out" / "migration-plan.md").read_text()

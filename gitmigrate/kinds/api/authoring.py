@@ -113,6 +113,10 @@ def _compared(root: Path, raw: Mapping[str, Any]) -> tuple[Any, Any, list[Any], 
     return old, new, diff_specs(old, new, DiffOptions(today=today, allow_remote=allow)), today
 
 
+def _breaking(changes: list[Any]) -> tuple[str, ...]:
+    return tuple(f"{c.id} at {c.operation or c.path or '*'}" for c in changes if c.level == "error")
+
+
 def _digests(written: Mapping[str, bytes]) -> dict[str, str]:
     return {p: hashlib.sha256(b).hexdigest() for p, b in written.items()}
 
@@ -161,7 +165,8 @@ def _guide(root: Path, raw: Mapping[str, Any]) -> Authored:
     text = migration_guide(old, new, changes, title=raw.get("title") or None)
     written = {out: text.encode("utf-8")}
     options = ApiOptions(GUIDE, base=old.name, revision=new.name, today=today.isoformat(),
-                         outputs=(out,), waive=tuple(Waiver.parse(w) for w in waive),
+                         outputs=(out,), breaking=_breaking(changes),
+                         waive=tuple(Waiver.parse(w) for w in waive),
                          reason=reason)  # fmt: skip
     record = Recorded(old.name, new.name, raw_changes=tuple(c.to_json() for c in changes),
                       outputs=_digests(written))  # fmt: skip
@@ -186,7 +191,8 @@ def _adapter(root: Path, raw: Mapping[str, Any]) -> Authored:
     written = {f"{out}/{rel}": body for rel, body in sorted(result.files.items())}
     manual = tuple(f"{c.id} at {c.operation or c.path or '*'}" for c in result.manual)
     options = ApiOptions(ADAPTER, base=old.name, revision=new.name, today=today.isoformat(),
-                         outputs=tuple(written), waive=tuple(Waiver.parse(w) for w in waive),
+                         outputs=tuple(written), breaking=_breaking(changes),
+                         manual=manual, waive=tuple(Waiver.parse(w) for w in waive),
                          reason=reason)  # fmt: skip
     record = Recorded(old.name, new.name, raw_changes=tuple(c.to_json() for c in changes),
                       manual=manual, outputs=_digests(written))  # fmt: skip

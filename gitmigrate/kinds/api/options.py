@@ -10,6 +10,8 @@ property = "owner.name"                # deprecate: a body property of it (optio
 sunset = "2027-06-30"
 link = "https://example.com/guide"
 outputs = ["docs/api/guide.md"]        # the project files the step wrote
+breaking = ["new-required-request-property at POST /pets"]   # its ERR changes, as review shows
+manual = ["api-removed-without-deprecation at GET /pets/{id}"]   # adapter: what it cannot map
 waive = ["api-removed-without-deprecation at GET /pets/{id}"]   # breaking changes accepted
 reason = "no client calls it (access logs, 90 days)"            # why (required with waive)
 """
@@ -64,6 +66,8 @@ class ApiOptions:
     sunset: str | None = None
     link: str | None = None
     outputs: tuple[str, ...] = ()
+    breaking: tuple[str, ...] = ()  # informative: findings.json is what the kind reads
+    manual: tuple[str, ...] = ()
     waive: tuple[Waiver, ...] = ()
     reason: str | None = None
 
@@ -75,6 +79,10 @@ class ApiOptions:
             if value is not None:
                 out[name] = value
         out["outputs"] = list(self.outputs)
+        if self.breaking:
+            out["breaking"] = list(self.breaking)
+        if self.manual:
+            out["manual"] = list(self.manual)
         if self.waive:
             out["waive"] = [w.text() for w in self.waive]
             out["reason"] = self.reason
@@ -131,6 +139,8 @@ def options_of(raw: Mapping[str, Any], where: str = "[options]") -> ApiOptions:
             )
         },  # fmt: skip
         outputs=_strings(raw.get("outputs"), "outputs", where),
+        breaking=_strings(raw.get("breaking"), "breaking", where),
+        manual=_strings(raw.get("manual"), "manual", where),
         waive=waive,
         reason=reason,
     )
