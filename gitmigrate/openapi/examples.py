@@ -42,10 +42,11 @@ _FORMATS: dict[str, Any] = {
 }
 
 
-def example_of(schema: Any) -> Any:
+def example_of(schema: Any, direction: str = "") -> Any:
     """An example value for `schema` (None when it gives none: a cycle, `not`, an empty
-    schema)."""
-    value = _example(schema, [], 0)
+    schema). `direction` "request" leaves out readOnly properties, "response" writeOnly ones."""
+    skip = {"request": "readOnly", "response": "writeOnly"}.get(direction, "")
+    value = _example(schema, [], 0, skip)
     return None if value is MISSING else value
 
 
@@ -64,7 +65,7 @@ def _stated(schema: dict[str, Any]) -> Any:
     return MISSING
 
 
-def _example(schema: Any, stack: list[int], depth: int) -> Any:
+def _example(schema: Any, stack: list[int], depth: int, skip: str = "") -> Any:
     if not isinstance(schema, dict) or depth > MAX_DEPTH or id(schema) in stack:
         return MISSING
     stated = _stated(schema)
@@ -72,7 +73,7 @@ def _example(schema: Any, stack: list[int], depth: int) -> Any:
         return stated
     stack.append(id(schema))
     try:
-        return _by_shape(schema, stack, depth)
+        return _by_shape(schema, stack, depth, skip)
     finally:
         stack.pop()
 
@@ -90,22 +91,22 @@ def _type_of(schema: dict[str, Any]) -> str | None:
     return None
 
 
-def _by_shape(schema: dict[str, Any], stack: list[int], depth: int) -> Any:
+def _by_shape(schema: dict[str, Any], stack: list[int], depth: int, skip: str) -> Any:
     parts = schema.get("allOf")
     if isinstance(parts, list) and parts:
-        return _all_of(schema, parts, stack, depth)
+        return _all_of(schema, parts, stack, depth, skip)
     for key in ("oneOf", "anyOf"):
         options = schema.get(key)
         if isinstance(options, list):
             for option in options:
-                value = _example(option, stack, depth + 1)
+                value = _example(option, stack, depth + 1, skip)
                 if value is not MISSING:
                     return value
     kind = _type_of(schema)
     if kind == "object":
-        return _object(schema, stack, depth)
+        return _object(schema, stack, depth, skip)
     if kind == "array":
-        item = _example(schema.get("items"), stack, depth + 1)
+        item = _example(schema.get("items"), stack, depth + 1, skip)
         return [] if item is MISSING else [item] * max(1, int(schema.get("minItems") or 1))
     if kind == "string":
         return _string(schema)
@@ -118,11 +119,13 @@ def _by_shape(schema: dict[str, Any], stack: list[int], depth: int) -> Any:
     return MISSING
 
 
-def _all_of(schema: dict[str, Any], parts: list[Any], stack: list[int], depth: int) -> Any:
+def _all_of(
+    schema: dict[str, Any], parts: list[Any], stack: list[int], depth: int, skip: str
+) -> Any:
     merged: dict[str, Any] = {}
     other: Any = MISSING
     for part in [*parts, {k: v for k, v in schema.items() if k != "allOf"}]:
-        value = _example(part, stack, depth + 1)
+        value = _example(part, stack, depth + 1, skip)
         if isinstance(value, dict):
             merged.update(value)
         elif value is not MISSING:
@@ -130,14 +133,14 @@ def _all_of(schema: dict[str, Any], parts: list[Any], stack: list[int], depth: i
     return merged if merged or other is MISSING else other
 
 
-def _object(schema: dict[str, Any], stack: list[int], depth: int) -> Any:
+def _object(schema: dict[str, Any], stack: list[int], depth: int, skip: str) -> Any:
     out: dict[str, Any] = {}
     properties = schema.get("properties")
     if isinstance(properties, dict):
         for name, sub in properties.items():
-            if isinstance(sub, dict) and sub.get("readOnly") and sub.get("writeOnly"):
+            if skip and isinstance(sub, dict) and sub.get(skip) is True:
                 continue
-            value = _example(sub, stack, depth + 1)
+            value = _example(sub, stack, depth + 1, skip)
             if value is not MISSING:
                 out[str(name)] = value
     return out

@@ -67,11 +67,11 @@ def exchange(doc: dict[str, Any], method: str, path: str) -> Exchange | None:
     body = MISSING
     request = operation.get("requestBody")
     if isinstance(request, dict):
-        body = _media_example(request.get("content"))
+        body = _media_example(request.get("content"), "request")
     status, response = _success(operation.get("responses"))
     answer = MISSING
     if isinstance(response, dict):
-        answer = _media_example(response.get("content"))
+        answer = _media_example(response.get("content"), "response")
     return Exchange(line, body, status, answer)
 
 
@@ -117,7 +117,7 @@ def _success(responses: Any) -> tuple[str | None, Any]:
     return chosen, responses.get(key)
 
 
-def _media_example(content: Any) -> Any:
+def _media_example(content: Any, direction: str) -> Any:
     if not isinstance(content, dict) or not content:
         return MISSING
     media = next((m for t, m in content.items() if "json" in str(t)), None)
@@ -131,5 +131,5 @@ def _media_example(content: Any) -> Any:
         first = next(iter(examples.values()))
         if isinstance(first, dict) and "value" in first:
             return first["value"]
-    value = example_of(media.get("schema"))
+    value = example_of(media.get("schema"), direction)
     return MISSING if value is None and media.get("schema") is None else value

@@ -45,3 +45,11 @@ def test_a_recursive_schema_ends() -> None:
     node["properties"]["children"] = {"type": "array", "items": node}
     node["properties"]["parent"] = node
     assert example_of(node) == {"name": "string", "children": []}
+
+
+def test_read_only_and_write_only_properties_by_direction() -> None:
+    user = {"type": "object", "properties": {"id": {"type": "integer", "readOnly": True},
+                                             "password": {"type": "string", "writeOnly": True}}}  # fmt: skip
+    assert example_of(user, "request") == {"password": "string"}
+    assert example_of(user, "response") == {"id": 1}
+    assert example_of(user) == {"id": 1, "password": "string"}
