@@ -5,9 +5,12 @@ which keeps our ids and counts equal to oasdiff's on the same specs:
 
 1. entries written as a `$ref` pair with the entry of the other side naming the same `$ref`
    (changed when the two differ); a `$ref` with no partner is added or deleted;
-2. an inline entry equal to some entry of the other side (a `$ref` one included) is unchanged;
+2. an inline entry equal to an inline entry of the other side is unchanged;
 3. the inline entries left pair by equal non-empty `title`;
-4. one untitled inline entry left on each side is one changed entry; the rest are added or deleted.
+4. one untitled inline entry left on each side is one changed entry;
+5. a deleted and an added entry, one a `$ref` and the other inline, that accept the same values
+   (annotations aside) are a refactor, not a change: both are dropped (oasdiff #937/#938, the
+   codegen habit of moving an inline enum into a named component).
 
 prefixItems is positional (entry i validates array element i), so it pairs by index: swapping
 two entries is a change at both positions, not no change (oasdiff #1180).
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from gitmigrate.openapi.equivalence import validation_equivalent
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.compare import Comparer
@@ -122,17 +127,21 @@ def _by_ref(sides: _Sides, result: SubschemasDiff) -> None:
 
 
 def _unmatched(
-    items: list[Any], refs: list[str | None], others: list[Any], comparer: Comparer
+    items: list[Any],
+    refs: list[str | None],
+    others: list[Any],
+    other_refs: list[str | None],
+    comparer: Comparer,
 ) -> list[int]:
-    """Indexes of the inline entries of `items` with no equal entry among `others` (each
-    entry of `others` matches once; oasdiff lets an inline entry match a `$ref` one)."""
+    """Indexes of the inline entries of `items` with no equal inline entry among `others`
+    (each entry of `others` matches once)."""
     used: set[int] = set()
     left: list[int] = []
     for i, item in enumerate(items):
         if refs[i]:
             continue
         for j, other in enumerate(others):
-            if j not in used and comparer.equal(item, other):
+            if j not in used and not other_refs[j] and comparer.equal(item, other):
                 used.add(j)
                 break
         else:
@@ -142,8 +151,8 @@ def _unmatched(
 
 def _inline(sides: _Sides, result: SubschemasDiff) -> None:
     comparer = sides.comparer
-    added = _unmatched(sides.revision, sides.revision_refs, sides.base, comparer)
-    deleted = _unmatched(sides.base, sides.base_refs, sides.revision, comparer)
+    added = _unmatched(sides.revision, sides.revision_refs, sides.base, sides.base_refs, comparer)
+    deleted = _unmatched(sides.base, sides.base_refs, sides.revision, sides.revision_refs, comparer)
     titles: set[str] = set()
     paired_added: set[int] = set()
     paired_deleted: set[int] = set()
@@ -184,7 +193,24 @@ def subschemas_diff(
     result = SubschemasDiff()
     _by_ref(sides, result)
     _inline(sides, result)
+    _refactors(sides, result)
     return None if result.empty else result
+
+
+def _refactors(sides: _Sides, result: SubschemasDiff) -> None:
+    """Drop each deleted entry with an added partner across the `$ref`/inline line that
+    accepts the same values (each entry pairs once)."""
+    added = list(result.added)
+    for gone in list(result.deleted):
+        gone_ref = bool(sides.base_refs[gone.index])
+        for new in added:
+            if bool(sides.revision_refs[new.index]) != gone_ref and validation_equivalent(
+                gone.schema, new.schema
+            ):
+                added.remove(new)
+                result.deleted.remove(gone)
+                break
+    result.added = added
 
 
 def prefix_items_diff(

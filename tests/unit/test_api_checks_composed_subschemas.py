@@ -86,3 +86,15 @@ def test_prefix_items_are_positional(tmp_path: Path) -> None:
                   [{"type": "integer"}, {"type": "string"}, {"title": "Flag"}], positional=True)  # fmt: skip
     assert found is not None
     assert _labels(found) == (["subschema #3: Flag"], [], ["subschema #1", "subschema #2"])
+
+
+def test_entry_moved_between_ref_and_inline_is_a_refactor_not_a_change(tmp_path: Path) -> None:
+    comps = {"Role": {"type": "string", "enum": ["user", "admin"], "title": "Role"}}
+    inline = {"type": "string", "enum": ["user", "admin"]}
+    ref = {"$ref": "#/components/schemas/Role"}
+    assert _pair(tmp_path, [inline, {"type": "null"}], [ref, {"type": "null"}], comps) is None
+    assert _pair(tmp_path, [ref, {"type": "null"}], [inline, {"type": "null"}], comps) is None
+    narrowed = {"type": "string", "enum": ["user"]}
+    found = _pair(tmp_path, [ref, {"type": "null"}], [narrowed, {"type": "null"}], comps)
+    assert found is not None
+    assert _labels(found) == (["subschema #1"], ["#/components/schemas/Role"], [])

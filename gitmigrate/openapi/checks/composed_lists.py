@@ -11,18 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.composed_common import Finding, Site, report
-from gitmigrate.openapi.checks.composed_equivalence import (
-    annotation_only,
-    list_of_types_changed,
-    validation_equivalent,
-    wrapped_in_one_of,
-)
+from gitmigrate.openapi.checks.composed_patterns import list_of_types_changed, wrapped_in_one_of
+from gitmigrate.openapi.equivalence import annotation_only, validation_equivalent
 from gitmigrate.openapi.subschemas import Subschema, labels
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
     from gitmigrate.openapi.model import ApiChange
-    from gitmigrate.openapi.spec import Spec
 
 ADDED, REMOVED = ("added", "added to"), ("removed", "removed from")
 
@@ -58,31 +53,7 @@ def _all_of(site: Site) -> Iterator[Finding]:
             yield _found("all-of", "allOf", change, notes, "-annotation-only")
 
 
-def _moved_inline(entry: Subschema, spec: Spec, others: Any, other_spec: Spec) -> bool:
-    """The entry moved between a `$ref` and an inline copy with the same contract (a refactor,
-    not a change of what the request accepts)."""
-    is_ref = spec.ref_name(entry.schema) is not None
-    return any(
-        (other_spec.ref_name(other) is not None) != is_ref
-        and validation_equivalent(entry.schema, other)
-        for other in (others if isinstance(others, list) else ())
-    )
-
-
-def _any_of_request(site: Site) -> Iterator[Finding]:
-    base, revision = site.ctx.base, site.ctx.revision
-    assert site.diff.base is not None and site.diff.revision is not None
-    for change, entries in _lists(site, "any_of"):
-        if change is ADDED:
-            others, spec, other_spec = site.diff.base.get("anyOf"), revision, base
-        else:
-            others, spec, other_spec = site.diff.revision.get("anyOf"), base, revision
-        kept = [entry for entry in entries if not _moved_inline(entry, spec, others, other_spec)]
-        if kept:
-            yield _found("any-of", "anyOf", change, kept)
-
-
-def _any_of_response(site: Site) -> Iterator[Finding]:
+def _any_of(site: Site) -> Iterator[Finding]:
     for change, entries in _lists(site, "any_of"):
         if entries:
             yield _found("any-of", "anyOf", change, entries)
@@ -145,7 +116,7 @@ def response_all_of(ctx: DiffContext) -> Iterator[ApiChange]:
 @check("RequestPropertyAnyOfUpdatedCheck")
 def request_any_of(ctx: DiffContext) -> Iterator[ApiChange]:
     return report(
-        ctx, "RequestPropertyAnyOfUpdatedCheck", "request", _any_of_request,
+        ctx, "RequestPropertyAnyOfUpdatedCheck", "request", _any_of,
         gate=_no_type_list, property_gate=_no_type_list,
     )  # fmt: skip
 
@@ -153,7 +124,7 @@ def request_any_of(ctx: DiffContext) -> Iterator[ApiChange]:
 @check("ResponsePropertyAnyOfUpdatedCheck")
 def response_any_of(ctx: DiffContext) -> Iterator[ApiChange]:
     return report(
-        ctx, "ResponsePropertyAnyOfUpdatedCheck", "response", _any_of_response,
+        ctx, "ResponsePropertyAnyOfUpdatedCheck", "response", _any_of,
         gate=_no_type_list, property_gate=_no_type_list,
     )  # fmt: skip
 
