@@ -114,3 +114,13 @@ def test_prefix_item_saying_what_items_says_changes_nothing(tmp_path: Path) -> N
     other = {"type": "array", "items": {"type": "string"}, "prefixItems": [{"type": "integer"}]}
     found = _diff(tmp_path, before, other, "RequestPropertyPrefixItemsUpdatedCheck")
     assert _ids(found) == ["request-body-prefix-items-added"]
+
+
+def test_any_of_entry_swapped_for_an_equal_component_is_a_change(tmp_path: Path) -> None:
+    """oasdiff pairs `$ref` entries by name: Cat -> Rabbit is a removal and an addition even
+    when both components say the same."""
+    comps = {"Cat": OBJ, "Rabbit": OBJ}
+    before = {"anyOf": [{"$ref": "#/components/schemas/Cat"}, {"type": "string"}]}
+    after = {"anyOf": [{"$ref": "#/components/schemas/Rabbit"}, {"type": "string"}]}
+    found = _diff(tmp_path, before, after, "ResponsePropertyAnyOfUpdatedCheck", (comps, comps))
+    assert _ids(found) == ["response-body-any-of-added", "response-body-any-of-removed"]
