@@ -124,3 +124,22 @@ def test_any_of_entry_swapped_for_an_equal_component_is_a_change(tmp_path: Path)
     after = {"anyOf": [{"$ref": "#/components/schemas/Rabbit"}, {"type": "string"}]}
     found = _diff(tmp_path, before, after, "ResponsePropertyAnyOfUpdatedCheck", (comps, comps))
     assert _ids(found) == ["response-body-any-of-added", "response-body-any-of-removed"]
+
+
+def test_the_shared_walk_is_made_once_and_dropped_with_its_diff(tmp_path: Path) -> None:
+    import gc
+
+    from gitmigrate.openapi.checks import composed_common
+
+    before = {"allOf": [OBJ], "anyOf": [{"type": "string"}]}
+    after = {"allOf": [OBJ, {"required": ["name"]}], "anyOf": [{"type": "string"}, OBJ]}
+    base = load_spec(_spec(tmp_path / "base.json", before))
+    revision = load_spec(_spec(tmp_path / "revision.json", after))
+    found = diff_specs(
+        base,
+        revision,
+        checks=["RequestPropertyAllOfUpdatedCheck", "RequestPropertyAnyOfUpdatedCheck"],
+    )
+    assert _ids(found) == ["request-body-all-of-added", "request-body-any-of-added"]
+    gc.collect()
+    assert len(composed_common._WALKS) == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+from weakref import WeakKeyDictionary
 
 from gitmigrate.openapi.schemadiff import modified_properties
 
@@ -29,7 +30,6 @@ Direction = Literal["request", "response"]
 class Site:
     """One schema diff a check looks at: a body's schema, or a modified schema below it."""
 
-    ctx: DiffContext
     op: OperationDiff
     direction: Direction
     media_type: str
@@ -92,7 +92,7 @@ def body_sites(ctx: DiffContext, direction: Direction) -> Iterator[Site]:
                 d = mt.schema
                 if d is None or d.base is None or d.revision is None:
                     continue
-                yield Site(ctx, op, direction, name, len(media.modified), status, d)
+                yield Site(op, direction, name, len(media.modified), status, d)
 
 
 def property_sites(body: Site) -> Iterator[Site]:
@@ -103,9 +103,26 @@ def property_sites(body: Site) -> Iterator[Site]:
             continue
         name = visit.full_name.rstrip("/") or visit.path
         yield Site(
-            body.ctx, body.op, body.direction, body.media_type, body.media_types, body.status,
+            body.op, body.direction, body.media_type, body.media_types, body.status,
             d, name,
         )  # fmt: skip
+
+
+# The walk is the same for the 26 composed checks of one diff: made once per context and side
+# (a Site holds no reference to its context, so the context can still be collected).
+_WALKS: WeakKeyDictionary[DiffContext, dict[str, list[tuple[Site, list[Site]]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def walk(ctx: DiffContext, direction: Direction) -> list[tuple[Site, list[Site]]]:
+    """Every body site of `direction` with the property sites below it (computed once)."""
+    walks = _WALKS.setdefault(ctx, {})
+    if direction not in walks:
+        walks[direction] = [
+            (body, list(property_sites(body))) for body in body_sites(ctx, direction)
+        ]
+    return walks[direction]
 
 
 def report(
@@ -119,11 +136,11 @@ def report(
 ) -> Iterator[ApiChange]:
     """Run `finder` on every body of `direction` and every schema below it. A body failing
     `gate` is skipped whole; a property failing `property_gate` is skipped alone."""
-    for body in body_sites(ctx, direction):
+    for body, properties in walk(ctx, direction):
         if gate is not None and not gate(body):
             continue
         yield from _changes(ctx, check, body, finder)
-        for site in property_sites(body):
+        for site in properties:
             if property_gate is None or property_gate(site):
                 yield from _changes(ctx, check, site, finder)
 

@@ -86,16 +86,16 @@ def _discriminator(site: Site) -> Iterator[Finding]:
     if not isinstance(before, dict) and not isinstance(after, dict):
         return
     if not isinstance(before, dict):
-        yield Finding("discriminator-added", "discriminator added", site.diff.revision)
+        yield Finding("discriminator-added", "discriminator added", after)
         return
     if not isinstance(after, dict):
-        yield Finding("discriminator-removed", "discriminator removed", site.diff.base)
+        yield Finding("discriminator-removed", "discriminator removed", before)
         return
     if before.get("propertyName") != after.get("propertyName"):
         yield Finding("discriminator-property-name-changed",
                       f"discriminator propertyName changed from '{before.get('propertyName')}' "
                       f"to '{after.get('propertyName')}'",
-                      details={"before": before.get("propertyName"),
+                      at=after, details={"before": before.get("propertyName"),
                                "after": after.get("propertyName")})  # fmt: skip
     old, new = _mapping(before), _mapping(after)
     added = [key for key in new if key not in old]
@@ -103,16 +103,16 @@ def _discriminator(site: Site) -> Iterator[Finding]:
     if added:
         yield Finding("discriminator-mapping-added",
                       f"discriminator mapping keys [{', '.join(added)}] added",
-                      details={"keys": added})  # fmt: skip
+                      at=after, details={"keys": added})  # fmt: skip
     if deleted:
         yield Finding("discriminator-mapping-deleted",
                       f"discriminator mapping keys [{', '.join(deleted)}] deleted",
-                      details={"keys": deleted})  # fmt: skip
+                      at=after, details={"keys": deleted})  # fmt: skip
     for key in old:
         if key in new and old[key] != new[key]:
             yield Finding("discriminator-mapping-changed",
                           f"discriminator mapping '{key}' changed from '{old[key]}' to '{new[key]}'",
-                          details={"key": key, "before": old[key], "after": new[key]})  # fmt: skip
+                          at=after, details={"key": key, "before": old[key], "after": new[key]})  # fmt: skip
 
 
 def _mapping(discriminator: dict[str, Any]) -> dict[str, str]:
