@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.composed_common import Finding, Site, report
+from gitmigrate.openapi.checks.composed_common import Finder, Finding, Site, report
 from gitmigrate.openapi.checks.composed_patterns import list_of_types_changed, wrapped_in_one_of
 from gitmigrate.openapi.equivalence import annotation_only, validation_equivalent
 from gitmigrate.openapi.subschemas import Subschema, labels
@@ -53,16 +53,19 @@ def _all_of(site: Site) -> Iterator[Finding]:
             yield _found("all-of", "allOf", change, notes, "-annotation-only")
 
 
-def _any_of(site: Site) -> Iterator[Finding]:
-    for change, entries in _lists(site, "any_of"):
-        if entries:
-            yield _found("any-of", "anyOf", change, entries)
+def _listed(attribute: str, keyword: str, stem: str) -> Finder:
+    """The finder of a list whose every added or removed entry counts (anyOf, oneOf)."""
+
+    def finder(site: Site) -> Iterator[Finding]:
+        for change, entries in _lists(site, attribute):
+            if entries:
+                yield _found(stem, keyword, change, entries)
+
+    return finder
 
 
-def _one_of(site: Site) -> Iterator[Finding]:
-    for change, entries in _lists(site, "one_of"):
-        if entries:
-            yield _found("one-of", "oneOf", change, entries)
+_any_of = _listed("any_of", "anyOf", "any-of")
+_one_of = _listed("one_of", "oneOf", "one-of")
 
 
 def _item_schema(schema: dict[str, Any], index: int) -> Any:
