@@ -98,3 +98,20 @@ def test_entry_moved_between_ref_and_inline_is_a_refactor_not_a_change(tmp_path:
     found = _pair(tmp_path, [ref, {"type": "null"}], [narrowed, {"type": "null"}], comps)
     assert found is not None
     assert _labels(found) == (["subschema #1"], ["#/components/schemas/Role"], [])
+
+
+def test_validation_equivalence_ignores_annotations_and_survives_cycles() -> None:
+    from gitmigrate.openapi.equivalence import annotation_only, validation_equivalent
+
+    def tree(kind: str, note: str) -> dict[str, Any]:
+        node: dict[str, Any] = {"type": "object", "description": note}
+        node["properties"] = {"value": {"type": kind}, "children": {"type": "array", "items": node}}
+        return node
+
+    assert validation_equivalent(tree("string", "a"), tree("string", "b"))
+    assert not validation_equivalent(tree("string", "a"), tree("integer", "a"))
+    assert validation_equivalent({"anyOf": [{"type": "a"}, {"type": "b"}]},
+                                 {"anyOf": [{"type": "b"}, {"type": "a", "title": "A"}]})  # fmt: skip
+    assert annotation_only({"title": "x", "nullable": False, "minLength": 0})
+    assert not annotation_only({"title": "x", "deprecated": True})
+    assert not annotation_only({"x-internal": True})
