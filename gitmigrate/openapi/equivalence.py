@@ -17,12 +17,31 @@ ANNOTATIONS = frozenset(
 # Keywords whose zero value means "no constraint" (oasdiff reads them into plain Go values,
 # so `nullable: false` and an absent nullable are one thing).
 _ZERO: dict[str, Any] = {
-    "nullable": False, "readOnly": False, "writeOnly": False, "deprecated": False,
-    "uniqueItems": False, "allowEmptyValue": False, "exclusiveMinimum": False,
-    "exclusiveMaximum": False, "minLength": 0, "minItems": 0, "minProperties": 0,
-}  # fmt: skip
-_ONE = ("items", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems",
-        "unevaluatedProperties", "contentSchema", "additionalProperties")  # fmt: skip
+    "nullable": False,
+    "readOnly": False,
+    "writeOnly": False,
+    "deprecated": False,
+    "uniqueItems": False,
+    "allowEmptyValue": False,
+    "exclusiveMinimum": False,
+    "exclusiveMaximum": False,
+    "minLength": 0,
+    "minItems": 0,
+    "minProperties": 0,
+}
+_ONE = (
+    "items",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+    "additionalProperties",
+)
 _MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs")
 _UNORDERED = ("allOf", "anyOf", "oneOf")
 

@@ -17,18 +17,27 @@ def _spec(path: Path, body: dict[str, Any], components: dict[str, Any] | None = 
     doc = {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
-        "paths": {"/pets": {"post": {
-            "requestBody": {"content": content},
-            "responses": {"200": {"description": "ok", "content": content}},
-        }}},
+        "paths": {
+            "/pets": {
+                "post": {
+                    "requestBody": {"content": content},
+                    "responses": {"200": {"description": "ok", "content": content}},
+                }
+            }
+        },
         "components": {"schemas": components or {}},
-    }  # fmt: skip
+    }
     path.write_text(json.dumps(doc))
     return str(path)
 
 
-def _diff(tmp_path: Path, before: dict[str, Any], after: dict[str, Any], check: str,
-          components: tuple[dict[str, Any], dict[str, Any]] = ({}, {})) -> list[ApiChange]:  # fmt: skip
+def _diff(
+    tmp_path: Path,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    check: str,
+    components: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
+) -> list[ApiChange]:
     base = load_spec(_spec(tmp_path / "base.json", before, components[0]))
     revision = load_spec(_spec(tmp_path / "revision.json", after, components[1]))
     return diff_specs(base, revision, checks=[check])
@@ -56,15 +65,23 @@ def test_all_of_entry_added_in_body_and_property_is_an_error_on_requests(tmp_pat
 
 
 def test_all_of_entry_with_only_a_title_is_info_with_its_own_id(tmp_path: Path) -> None:
-    found = _diff(tmp_path, {"allOf": [OBJ]}, {"allOf": [OBJ, {"title": "Pet"}]},
-                  "RequestPropertyAllOfUpdatedCheck")  # fmt: skip
+    found = _diff(
+        tmp_path,
+        {"allOf": [OBJ]},
+        {"allOf": [OBJ, {"title": "Pet"}]},
+        "RequestPropertyAllOfUpdatedCheck",
+    )
     assert _ids(found) == ["request-body-all-of-added-annotation-only"]
     assert found[0].level == "info"
 
 
 def test_all_of_response_side_uses_response_ids(tmp_path: Path) -> None:
-    found = _diff(tmp_path, {"allOf": [OBJ, {"required": ["name"]}]}, {"allOf": [OBJ]},
-                  "ResponsePropertyAllOfUpdatedCheck")  # fmt: skip
+    found = _diff(
+        tmp_path,
+        {"allOf": [OBJ, {"required": ["name"]}]},
+        {"allOf": [OBJ]},
+        "ResponsePropertyAllOfUpdatedCheck",
+    )
     assert _ids(found) == ["response-body-all-of-removed"]
     assert found[0].details["status"] == "200"
 

@@ -13,15 +13,24 @@ from gitmigrate.openapi.subschemas import SubschemasDiff, prefix_items_diff, sub
 
 
 def _load(path: Path, entries: list[Any], components: dict[str, Any]) -> Spec:
-    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
-           "components": {"schemas": dict(components, Subject={"oneOf": entries})}}  # fmt: skip
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": dict(components, Subject={"oneOf": entries})},
+    }
     path.write_text(json.dumps(doc))
     return load_spec(str(path))
 
 
-def _pair(tmp_path: Path, before: list[Any], after: list[Any],
-          components: dict[str, Any] | None = None, *, positional: bool = False,
-          ) -> SubschemasDiff | None:  # fmt: skip
+def _pair(
+    tmp_path: Path,
+    before: list[Any],
+    after: list[Any],
+    components: dict[str, Any] | None = None,
+    *,
+    positional: bool = False,
+) -> SubschemasDiff | None:
     base = _load(tmp_path / "a.json", before, components or {})
     revision = _load(tmp_path / "b.json", after, components or {})
     comparer = Comparer(base.ref_name, revision.ref_name)
@@ -34,45 +43,69 @@ def _pair(tmp_path: Path, before: list[Any], after: list[Any],
 
 
 def _labels(diff: SubschemasDiff) -> tuple[list[str], list[str], list[str]]:
-    return ([s.label for s in diff.added], [s.label for s in diff.deleted],
-            [m.label for m in diff.modified])  # fmt: skip
+    return (
+        [s.label for s in diff.added],
+        [s.label for s in diff.deleted],
+        [m.label for m in diff.modified],
+    )
 
 
 def test_reordered_equal_entries_are_no_change(tmp_path: Path) -> None:
-    assert _pair(tmp_path, [{"type": "string"}, {"type": "integer"}],
-                 [{"type": "integer"}, {"type": "string"}]) is None  # fmt: skip
+    assert (
+        _pair(
+            tmp_path,
+            [{"type": "string"}, {"type": "integer"}],
+            [{"type": "integer"}, {"type": "string"}],
+        )
+        is None
+    )
 
 
 def test_refs_pair_by_name_and_unpaired_refs_come_and_go(tmp_path: Path) -> None:
     comps = {"A": {"type": "string"}, "B": {"type": "integer"}, "C": {"type": "boolean"}}
     changed = dict(comps, A={"type": "string", "maxLength": 2})
-    base = _load(tmp_path / "a.json", [{"$ref": "#/components/schemas/A"},
-                                       {"$ref": "#/components/schemas/B"}], comps)  # fmt: skip
-    revision = _load(tmp_path / "b.json", [{"$ref": "#/components/schemas/A"},
-                                           {"$ref": "#/components/schemas/C"}], changed)  # fmt: skip
+    base = _load(
+        tmp_path / "a.json",
+        [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+        comps,
+    )
+    revision = _load(
+        tmp_path / "b.json",
+        [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/C"}],
+        changed,
+    )
     found = subschemas_diff(
         base.doc["components"]["schemas"]["Subject"]["oneOf"],
         revision.doc["components"]["schemas"]["Subject"]["oneOf"],
         Comparer(base.ref_name, revision.ref_name),
     )
     assert found is not None
-    assert _labels(found) == (["#/components/schemas/C"], ["#/components/schemas/B"],
-                              ["#/components/schemas/A"])  # fmt: skip
+    assert _labels(found) == (
+        ["#/components/schemas/C"],
+        ["#/components/schemas/B"],
+        ["#/components/schemas/A"],
+    )
     assert found.modified[0].diff.value("maxLength") == (None, 2)
 
 
 def test_inline_entries_pair_by_title_then_a_lone_untitled_pair(tmp_path: Path) -> None:
     before = [{"title": "Cat", "type": "object"}, {"type": "string"}, {"type": "number"}]
-    after = [{"title": "Cat", "type": "object", "required": ["x"]}, {"type": "string", "format": "x"},
-             {"type": "number"}]  # fmt: skip
+    after = [
+        {"title": "Cat", "type": "object", "required": ["x"]},
+        {"type": "string", "format": "x"},
+        {"type": "number"},
+    ]
     found = _pair(tmp_path, before, after)
     assert found is not None
     assert _labels(found) == ([], [], ["subschema #1: Cat", "subschema #2"])
 
 
 def test_two_untitled_changes_are_two_added_and_two_deleted(tmp_path: Path) -> None:
-    found = _pair(tmp_path, [{"type": "string"}, {"type": "number"}],
-                  [{"type": "string", "format": "x"}, {"type": "number", "minimum": 1}])  # fmt: skip
+    found = _pair(
+        tmp_path,
+        [{"type": "string"}, {"type": "number"}],
+        [{"type": "string", "format": "x"}, {"type": "number", "minimum": 1}],
+    )
     assert found is not None
     assert _labels(found) == (
         ["subschema #1", "subschema #2"],
@@ -82,8 +115,12 @@ def test_two_untitled_changes_are_two_added_and_two_deleted(tmp_path: Path) -> N
 
 
 def test_prefix_items_are_positional(tmp_path: Path) -> None:
-    found = _pair(tmp_path, [{"type": "string"}, {"type": "integer"}],
-                  [{"type": "integer"}, {"type": "string"}, {"title": "Flag"}], positional=True)  # fmt: skip
+    found = _pair(
+        tmp_path,
+        [{"type": "string"}, {"type": "integer"}],
+        [{"type": "integer"}, {"type": "string"}, {"title": "Flag"}],
+        positional=True,
+    )
     assert found is not None
     assert _labels(found) == (["subschema #3: Flag"], [], ["subschema #1", "subschema #2"])
 
@@ -110,8 +147,10 @@ def test_validation_equivalence_ignores_annotations_and_survives_cycles() -> Non
 
     assert validation_equivalent(tree("string", "a"), tree("string", "b"))
     assert not validation_equivalent(tree("string", "a"), tree("integer", "a"))
-    assert validation_equivalent({"anyOf": [{"type": "a"}, {"type": "b"}]},
-                                 {"anyOf": [{"type": "b"}, {"type": "a", "title": "A"}]})  # fmt: skip
+    assert validation_equivalent(
+        {"anyOf": [{"type": "a"}, {"type": "b"}]},
+        {"anyOf": [{"type": "b"}, {"type": "a", "title": "A"}]},
+    )
     assert annotation_only({"title": "x", "nullable": False, "minLength": 0})
     assert not annotation_only({"title": "x", "deprecated": True})
     assert not annotation_only({"x-internal": True})

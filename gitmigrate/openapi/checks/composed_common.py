@@ -103,9 +103,14 @@ def property_sites(body: Site) -> Iterator[Site]:
             continue
         name = visit.full_name.rstrip("/") or visit.path
         yield Site(
-            body.op, body.direction, body.media_type, body.media_types, body.status,
-            d, name,
-        )  # fmt: skip
+            body.op,
+            body.direction,
+            body.media_type,
+            body.media_types,
+            body.status,
+            d,
+            name,
+        )
 
 
 # The walk is the same for the 26 composed checks of one diff: made once per context and side

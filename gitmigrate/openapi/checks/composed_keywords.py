@@ -72,8 +72,10 @@ def _unevaluated(site: Site) -> Iterator[Finding]:
 
 def _content(site: Site) -> Iterator[Finding]:
     yield from added_or_removed(site.diff.content_schema, "contentSchema", "content-schema")
-    for keyword, stem in (("contentMediaType", "content-media-type"),
-                          ("contentEncoding", "content-encoding")):  # fmt: skip
+    for keyword, stem in (
+        ("contentMediaType", "content-media-type"),
+        ("contentEncoding", "content-encoding"),
+    ):
         changed = site.diff.value(keyword)
         if changed is not None:
             yield Finding(

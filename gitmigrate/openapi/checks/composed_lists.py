@@ -119,33 +119,49 @@ def response_all_of(ctx: DiffContext) -> Iterator[ApiChange]:
 @check("RequestPropertyAnyOfUpdatedCheck")
 def request_any_of(ctx: DiffContext) -> Iterator[ApiChange]:
     return report(
-        ctx, "RequestPropertyAnyOfUpdatedCheck", "request", _any_of,
-        gate=_no_type_list, property_gate=_no_type_list,
-    )  # fmt: skip
+        ctx,
+        "RequestPropertyAnyOfUpdatedCheck",
+        "request",
+        _any_of,
+        gate=_no_type_list,
+        property_gate=_no_type_list,
+    )
 
 
 @check("ResponsePropertyAnyOfUpdatedCheck")
 def response_any_of(ctx: DiffContext) -> Iterator[ApiChange]:
     return report(
-        ctx, "ResponsePropertyAnyOfUpdatedCheck", "response", _any_of,
-        gate=_no_type_list, property_gate=_no_type_list,
-    )  # fmt: skip
+        ctx,
+        "ResponsePropertyAnyOfUpdatedCheck",
+        "response",
+        _any_of,
+        gate=_no_type_list,
+        property_gate=_no_type_list,
+    )
 
 
 @check("RequestPropertyOneOfUpdatedCheck")
 def request_one_of(ctx: DiffContext) -> Iterator[ApiChange]:
     return report(
-        ctx, "RequestPropertyOneOfUpdatedCheck", "request", _one_of,
-        gate=_no_type_list_nor_wrap, property_gate=_no_type_list,
-    )  # fmt: skip
+        ctx,
+        "RequestPropertyOneOfUpdatedCheck",
+        "request",
+        _one_of,
+        gate=_no_type_list_nor_wrap,
+        property_gate=_no_type_list,
+    )
 
 
 @check("ResponsePropertyOneOfUpdated")
 def response_one_of(ctx: DiffContext) -> Iterator[ApiChange]:
     return report(
-        ctx, "ResponsePropertyOneOfUpdated", "response", _one_of,
-        gate=_no_type_list_nor_wrap, property_gate=_no_type_list,
-    )  # fmt: skip
+        ctx,
+        "ResponsePropertyOneOfUpdated",
+        "response",
+        _one_of,
+        gate=_no_type_list_nor_wrap,
+        property_gate=_no_type_list,
+    )
 
 
 @check("RequestPropertyPrefixItemsUpdatedCheck")
