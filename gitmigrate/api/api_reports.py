@@ -70,9 +70,10 @@ def api_diff(repo: RepoLike, old: str, new: str, *, fail_on: str = "ERR",
     """Every change from OLD to NEW with oasdiff's ids and levels; `report.blocking` holds
     those at or above `fail_on` (ERR, WARN or INFO). `cwd` is where relative paths start
     (default: the repository root)."""
-    from gitmigrate.openapi.report import DiffReport, level_of
+    from gitmigrate.openapi.model import level_named
+    from gitmigrate.openapi.report import DiffReport
 
-    level = level_of(fail_on)
+    level = level_named(fail_on)
     _, _, changes = _changes(_root(repo), old, new, _date(today), allow_remote, cwd)
     return DiffReport(old, new, tuple(changes), level)
 

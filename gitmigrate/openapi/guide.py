@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 
 from gitmigrate.openapi.guide_examples import Exchange, exchange
 from gitmigrate.openapi.guide_words import words
-from gitmigrate.openapi.model import LEVEL_RANK, ApiChange
-from gitmigrate.openapi.report import LEVEL_WORDS
+from gitmigrate.openapi.model import LEVEL_RANK, SHORT, ApiChange
 from gitmigrate.openapi.spec import Spec
 
 WHOLE_SPEC = "Changes to the whole API"
@@ -50,7 +49,7 @@ def _changes(changes: list[ApiChange]) -> list[str]:
     out = ["### What changed", ""]
     for c in changes:
         why, _ = words(c)
-        out.append(f"- **{LEVEL_WORDS[c.level]}** `{c.id}`: {c.text}")
+        out.append(f"- **{SHORT[c.level]}** `{c.id}`: {c.text}")
         if c.level != "info":
             out.append(f"  - why it breaks: {why}")
     return out + [""]

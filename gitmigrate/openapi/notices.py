@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitmigrate.openapi.guide_examples import find_operation
-from gitmigrate.openapi.model import ApiChange
-from gitmigrate.openapi.report import LEVEL_WORDS
+from gitmigrate.openapi.model import SHORT, ApiChange
 from gitmigrate.openapi.settings import Consumer
 from gitmigrate.openapi.spec import Spec
 
@@ -35,7 +34,7 @@ class NoticeItem:
     by: str  # a date (YYYY-MM-DD) or ON_RELEASE
 
     def to_json(self) -> dict[str, Any]:
-        return {"operation": self.operation, "level": LEVEL_WORDS.get(self.level, self.level),
+        return {"operation": self.operation, "level": SHORT.get(self.level, self.level),
                 "id": self.id, "text": self.text, "by": self.by}  # fmt: skip
 
 
@@ -128,7 +127,7 @@ def notices_text(notices: Sequence[Notice]) -> str:
         else:
             out.append(f"{head}: {len(notice.items)} change(s), act by {notice.deadline}")
             for item in notice.items:
-                out.append(f"  {LEVEL_WORDS.get(item.level, item.level):<4} {item.operation}:"
+                out.append(f"  {SHORT.get(item.level, item.level):<4} {item.operation}:"
                            f" {item.text} [{item.id}] (by {item.by})")  # fmt: skip
         for name in notice.unknown:
             out.append(f"  note: {name} is in neither spec")

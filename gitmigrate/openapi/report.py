@@ -10,26 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from gitmigrate.errors import UsageError
-from gitmigrate.openapi.model import LEVEL_RANK, ApiChange, Level
+from gitmigrate.openapi.model import LEVEL_RANK, SHORT, ApiChange, Level
 
 FORMATS = ("text", "markdown", "json", "junit", "sarif")
-# oasdiff's levels as the command line shows them (and takes them in --fail-on)
-LEVEL_WORDS: dict[str, str] = {"error": "ERR", "warning": "WARN", "info": "INFO"}
-WORD_LEVELS: dict[str, Level] = {"ERR": "error", "WARN": "warning", "INFO": "info"}
-
-
-def level_of(word: str) -> Level:
-    """`ERR` / `WARN` / `INFO` (or oasdiff's own words) -> the level; anything else is a
-    UsageError naming the words there are."""
-    key = word.strip()
-    if key.upper() in WORD_LEVELS:
-        return WORD_LEVELS[key.upper()]
-    if key.lower() in LEVEL_WORDS:
-        return cast(Level, key.lower())
-    raise UsageError(f"unknown level {word!r}", "give ERR, WARN or INFO")
 
 
 @dataclass(frozen=True)
@@ -63,9 +49,9 @@ class DiffReport:
         return {
             "base": self.base,
             "revision": self.revision,
-            "fail_on": LEVEL_WORDS[self.fail_on],
+            "fail_on": SHORT[self.fail_on],
             "blocked": bool(self.blocking),
-            "counts": {LEVEL_WORDS[lv]: self.count(lv) for lv in ("error", "warning", "info")},
+            "counts": {SHORT[lv]: self.count(lv) for lv in ("error", "warning", "info")},
             "changes": [c.to_json() for c in self.changes],
         }
 

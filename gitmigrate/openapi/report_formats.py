@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from gitmigrate.openapi.model import ApiChange
-from gitmigrate.openapi.report import LEVEL_WORDS, DiffReport
+from gitmigrate.openapi.model import SHORT, ApiChange
+from gitmigrate.openapi.report import DiffReport
 
 _LEVELS = ("error", "warning", "info")
 _HEADINGS = {"error": "Breaking (ERR)", "warning": "Potentially breaking (WARN)",
@@ -21,15 +21,14 @@ def as_text(report: DiffReport) -> str:
     lines: list[str] = []
     for change in report.changes:
         source = f"  ({change.source})" if change.source else ""
-        lines.append(f"{LEVEL_WORDS[change.level]:<4} {change.id}  {_where(change)}{source}")
+        lines.append(f"{SHORT[change.level]:<4} {change.id}  {_where(change)}{source}")
         lines.append(f"     {change.text}")
     if not report.changes:
         lines.append(f"no changes from {report.base} to {report.revision}")
     lines.append(f"{report.base} -> {report.revision}: {report.summary()}")
     if report.blocking:
         lines.append(
-            f"{len(report.blocking)} change(s) at or above {LEVEL_WORDS[report.fail_on]}"
-            " (--fail-on)"
+            f"{len(report.blocking)} change(s) at or above {SHORT[report.fail_on]} (--fail-on)"
         )
     return "\n".join(lines) + "\n"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from gitmigrate.openapi.model import ApiChange
-from gitmigrate.openapi.report import LEVEL_WORDS, DiffReport
+from gitmigrate.openapi.model import SHORT, ApiChange
+from gitmigrate.openapi.report import DiffReport
 
 SUITE = "git-migrate api diff"
 
@@ -30,12 +30,12 @@ def as_junit(report: DiffReport) -> str:
         ET.SubElement(suite, "testcase", {"classname": SUITE, "name": "no API changes"})
     for operation, changes in sorted(by_operation.items()):
         case = ET.SubElement(suite, "testcase", {"classname": SUITE, "name": operation})
-        lines = [f"{LEVEL_WORDS[c.level]} {c.id}: {c.text}" for c in changes]
+        lines = [f"{SHORT[c.level]} {c.id}: {c.text}" for c in changes]
         bad = [c for c in changes if id(c) in blocking]
         if bad:
             failure = ET.SubElement(case, "failure", {
                 "type": bad[0].id,
-                "message": f"{len(bad)} change(s) at or above {LEVEL_WORDS[report.fail_on]}",
+                "message": f"{len(bad)} change(s) at or above {SHORT[report.fail_on]}",
             })  # fmt: skip
             failure.text = "\n".join(lines)
         else:

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from gitmigrate.errors import UsageError
-from gitmigrate.openapi.model import ApiChange
-from gitmigrate.openapi.report import DiffReport, level_of, render
+from gitmigrate.openapi.model import ApiChange, level_named
+from gitmigrate.openapi.report import DiffReport, render
 
 CHANGES = (
     ApiChange("api-removed-without-deprecation", "error", "endpoint deleted without deprecation",
@@ -24,7 +24,7 @@ CHANGES = (
 
 
 def report(fail_on: str = "ERR", changes: tuple[ApiChange, ...] = CHANGES) -> DiffReport:
-    return DiffReport("v1.yaml", "v2.yaml", changes, level_of(fail_on))
+    return DiffReport("v1.yaml", "v2.yaml", changes, level_named(fail_on))
 
 
 def test_fail_on_picks_the_blocking_changes() -> None:
@@ -33,7 +33,7 @@ def test_fail_on_picks_the_blocking_changes() -> None:
     assert len(report("info").blocking) == 3
     assert report("ERR", CHANGES[1:]).blocking == ()
     with pytest.raises(UsageError, match="unknown level"):
-        level_of("FATAL")
+        level_named("FATAL")
 
 
 def test_text_lists_each_change_with_its_level_word_and_source() -> None:
