@@ -62,3 +62,26 @@ def test_each_consumer_gets_what_affects_it_and_by_when() -> None:
     text = notices_text(list(notices.values()))
     assert "mobile <m@example.com>:" in text and "(by 2030-01-01)" in text
     assert "note: GET /nowhere is in neither spec" in text
+
+
+def test_notices_from_given_changes() -> None:
+    from gitmigrate.openapi.model import ApiChange
+
+    base = load_spec("pets-v1.yaml", cwd=SPECS)
+    revision = load_spec("pets-v2.yaml", cwd=SPECS)
+    changes = [
+        ApiChange("api-removed-before-sunset", "error", "removed early", "APIRemovedCheck",
+                  "GET /pets/{petId}/photo", "/pets/{petId}/photo", "GET"),
+        ApiChange("endpoint-added", "info", "added", "NewEndpointCheck", "GET /pets", "/pets", "GET"),
+        ApiChange("api-global-security-removed", "error", "security removed", "SecurityCheck"),
+    ]  # fmt: skip
+    photo = Consumer("photo", "", ("getPhoto",))
+    lister = Consumer("lister", "", ("GET /pets",))
+    found = {n.consumer.name: n for n in consumer_notices(changes, (photo, lister), base, revision)}
+    assert [(i.id, i.by) for i in found["photo"].items] == [
+        ("api-removed-before-sunset", "2030-01-01"),
+        ("api-global-security-removed", ON_RELEASE),
+    ]
+    assert found["photo"].deadline == ON_RELEASE
+    # an INFO change is no notice; a spec-wide ERR one reaches everyone
+    assert [i.id for i in found["lister"].items] == ["api-global-security-removed"]
