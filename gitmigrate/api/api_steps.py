@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.api._repo import RepoLike, open_repo
@@ -35,7 +35,7 @@ class ApiStep:
     files: tuple[str, ...] = ()
     breaking: tuple[str, ...] = ()  # "id at operation" of the ERR changes found
     manual: tuple[str, ...] = ()  # adapter: the ERR changes it could not map
-    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any]
@@ -47,7 +47,7 @@ class ApiStep:
             assert self.preview is not None
             out = {"committed": False, **self.preview.to_json()}
         return {**out, "files": list(self.files), "breaking": list(self.breaking),
-                "manual": list(self.manual), **self.extra}  # fmt: skip
+                "manual": list(self.manual), "warnings": list(self.warnings)}  # fmt: skip
 
 
 def _result(made: Any) -> ApiStep:
@@ -58,7 +58,12 @@ def _result(made: Any) -> ApiStep:
     if isinstance(made, Step):
         record = recorded(made)
         files = options_of(made.options).outputs
-        return ApiStep(made, None, files, tuple(c.key for c in record.breaking), record.manual)
+        warnings: tuple[str, ...] = ()
+        if record.deprecated.get("shared") == "yes":
+            warnings = (f"{record.deprecated.get('where')} is a shared schema: every operation"
+                        " using it now shows the property deprecated",)  # fmt: skip
+        return ApiStep(made, None, files, tuple(c.key for c in record.breaking), record.manual,
+                       warnings)  # fmt: skip
     changes: tuple[RecordedChange, ...] = changes_of(list(made.changes))
     return ApiStep(None, made, tuple(made.files),
                    tuple(c.key for c in changes if c.level == "error"), tuple(made.manual))  # fmt: skip

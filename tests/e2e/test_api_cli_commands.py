@@ -158,3 +158,18 @@ def test_plan_shows_an_api_steps_breaking_changes(run_cli: CliRunner, git_repo: 
     assert plan.exit_code == 0, plan.stderr
     text = (git_repo / "plan-out" / "migration-plan.md").read_text()
     assert "new-required-request-property at POST /pets" in text
+
+
+def test_deprecating_a_shared_property_warns(run_cli: CliRunner, git_repo: Path, first: str) -> None:  # fmt: skip
+    assert run_cli("start", "deprecations").exit_code == 0
+    result = run_cli("api", "deprecate", "openapi.yaml", "--operation", "getPet",
+                     "--property", "species", "--sunset", "2027-06-30", "--print")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "species: {type: string, enum: [dog, cat], deprecated: true" in result.stdout
+    made = run_cli("api", "deprecate", "openapi.yaml", "--operation", "getPet",
+                   "--property", "species", "--sunset", "2027-06-30")  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    assert "components.schemas.Pet.properties.species is a shared schema" in made.stderr
+    again = run_cli("api", "deprecate", "openapi.yaml", "--operation", "getPet",
+                    "--property", "species", "--sunset", "2027-06-30")  # fmt: skip
+    assert again.exit_code == 2 and "already deprecated" in again.stderr

@@ -39,6 +39,8 @@ def _show(result: api.ApiStep, as_json: bool, what: str) -> None:
         output.info(f"{what} {path}")
     for key in result.breaking:
         output.info(f"breaking: {key}")
+    for warning in result.warnings:
+        output.warn(warning)
     for key in result.manual:
         output.warn(f"the adapter cannot map {key}: a person must handle it (or waive it)")
 

@@ -221,8 +221,8 @@ def _deprecate(root: Path, raw: Mapping[str, Any]) -> Authored:
     )
     after = made.text.encode("utf-8")
     if after == before:
-        raise UsageError(f"{made.operation} is already deprecated with sunset {sunset}",
-                         "no step is needed")  # fmt: skip
+        what = made.operation + (f" property {prop}" if prop else "")
+        raise UsageError(f"{what} is already deprecated with sunset {sunset}", "no step is needed")
     options = ApiOptions(DEPRECATE, spec=spec, operation=str(operation), property=prop,
                          sunset=str(sunset), link=link, outputs=(spec,))  # fmt: skip
     record = Recorded(outputs=_digests({spec: after}),
