@@ -13,6 +13,7 @@ a branch have neither adapter nor waiver, for `[api] require_adapter`). Imports 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from gitmigrate.core.model import Step
@@ -142,16 +143,14 @@ class ApiKind:
 
         return verify_step(step, ctx)
 
-    def push_problems(self, steps: Sequence[Step], root: Any) -> list[tuple[str, str, str]]:
+    def push_problems(self, steps: Sequence[Step], root: Path) -> list[tuple[str, str, str]]:
         """(step id, message, fix) for each breaking change of one migration's `steps` that has
         neither an adapter nor a waiver, when the project at `root` (a Path) sets
         `[api] require_adapter = true`; [] otherwise. What the pre-push hook should ask."""
-        from pathlib import Path
-
         from gitmigrate.kinds.api.coverage import uncovered
         from gitmigrate.openapi.settings import api_settings
 
-        if not api_settings(Path(root)).require_adapter:
+        if not api_settings(root).require_adapter:
             return []
         return [(u.step, u.message(), u.fix()) for u in uncovered(steps)]
 
