@@ -19,7 +19,21 @@ def _name(change: ApiChange) -> str:
     return "it"
 
 
+def _row(change: ApiChange) -> tuple[str, str, str]:
+    """(direction, kind, action) of the change's rules.tsv row; blanks for ids it lacks."""
+    from gitmigrate.openapi.rules import rule
+
+    try:
+        found = rule(change.id)
+    except KeyError:
+        return "", "", ""
+    return found.direction, found.kind, found.action
+
+
 def _response(change: ApiChange) -> bool:
+    direction = _row(change)[0]
+    if direction in ("request", "response"):
+        return direction == "response"
     return change.id.startswith("response-") or "-response-" in change.id
 
 
@@ -105,11 +119,28 @@ _RULES: tuple[tuple[Callable[[ApiChange], bool], Callable[[ApiChange], Words]], 
 )
 
 
+# by oasdiff's own classification (rules.tsv kind, action) when the id says too little
+_BY_KIND: dict[tuple[str, str], Callable[[ApiChange], Words]] = {
+    ("lifecycle", "change"): _deprecated,
+    ("type", "change"): _type_changed,
+    ("existence", "remove"): _removed_in_response,
+    ("structure", "remove"): _removed_in_response,
+}
+
+
 def words(change: ApiChange) -> Words:
     """(why it breaks, what to do) for one change."""
     for matches, say in _RULES:
         if matches(change):
             return say(change)
+    _, kind, action = _row(change)
+    if (kind, action) in _BY_KIND:
+        say = _BY_KIND[(kind, action)]
+        if say is _removed_in_response and not _response(change):
+            say = _removed_in_request
+        return say(change)
+    if kind in ("constraints", "values"):
+        return _narrowed(change)
     if change.level == "error":
         return (
             "clients written against the old spec may fail",

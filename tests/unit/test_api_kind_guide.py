@@ -69,3 +69,19 @@ def test_request_lines_fill_path_and_required_query_parameters() -> None:
 
 def test_no_changes() -> None:
     assert "Nothing changed that a client can notice." in _guide()
+
+
+def test_words_follow_the_id_and_oasdiffs_classification() -> None:
+    from gitmigrate.openapi.guide_words import words
+
+    def why(rule_id: str, level: str = "error") -> str:
+        change = ApiChange(rule_id, level, "t", "C", details={"property": "x"})  # type: ignore[arg-type]
+        return words(change)[0]
+
+    assert why("request-property-became-required") == "requests that do not send `x` are rejected"
+    assert why("response-optional-property-removed").startswith("clients that read `x`")
+    assert why("request-parameter-removed").startswith("requests that still send `x`")
+    assert why("request-body-max-length-decreased").startswith("requests with values of `x`")
+    assert why("endpoint-deprecated-with-sunset").startswith("nothing breaks yet")
+    assert why("not-an-oasdiff-id") == "clients written against the old spec may fail"
+    assert why("not-an-oasdiff-id", "info") == "nothing breaks"
