@@ -134,5 +134,8 @@ def test_an_adapter_step_commits_its_files_and_records_the_manual_changes(git_re
     # the step's copies never look like the project's tests or modules
     assert not [n for n in made.files if n.endswith(".py")]
     record = json.loads(made.files["findings.json"])
-    left = {u.change.key for u in uncovered([made])}
-    assert left == set(record["manual"]) & {c.key for c in recorded(made).breaking}
+    left = uncovered([made])
+    assert {u.change.key for u in left} == set(record["manual"]) & {
+        c.key for c in recorded(made).breaking
+    }
+    assert left and all(u.manual and "cannot map it" in u.fix() for u in left)

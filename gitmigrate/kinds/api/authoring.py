@@ -185,9 +185,18 @@ def _adapter(root: Path, raw: Mapping[str, Any]) -> Authored:
     if not raw.get("out"):
         raise UsageError("an adapter needs a directory", "pass --out DIR (e.g. app/v1_adapter)")
     out = _project_path(root, str(raw["out"]), "--out")
+    package = PurePosixPath(out).name
+    if not package.isidentifier():
+        raise UsageError(f"--out {out} does not end in a Python package name",
+                         "name the folder as an identifier, e.g. app/v1_adapter")  # fmt: skip
     old, new, changes, today = _compared(root, raw)
     guide_url = raw.get("guide_url") or api_settings(root).guide_url
-    result = generate_adapter(old, new, list(changes), guide_url=guide_url)
+    from gitmigrate.openapi.model import DiffOptions
+
+    result = generate_adapter(old, new, list(changes), guide_url=guide_url, today=today,
+                              package=package, options=DiffOptions(today=today))  # fmt: skip
+    # the generator also diffs moved operations under their v1 paths: record what it saw
+    changes = list(result.changes or changes)
     written = {f"{out}/{rel}": body for rel, body in sorted(result.files.items())}
     manual = tuple(f"{c.id} at {c.operation or c.path or '*'}" for c in result.manual)
     options = ApiOptions(ADAPTER, base=old.name, revision=new.name, today=today.isoformat(),

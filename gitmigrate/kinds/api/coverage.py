@@ -21,6 +21,7 @@ from gitmigrate.kinds.api.record import RecordedChange, recorded
 class Uncovered:
     step: str  # the step that recorded it
     change: RecordedChange
+    manual: bool = False  # an adapter of the branch recorded it as one it cannot map
 
     def message(self) -> str:
         c = self.change
@@ -28,6 +29,11 @@ class Uncovered:
                 f" (recorded by step {self.step})")  # fmt: skip
 
     def fix(self) -> str:
+        if self.manual:
+            return (
+                "the adapter cannot map it: handle it by hand (or accept the break), then waive"
+                f' it: waive = ["{self.change.key}"] with reason = "..." in an api step'
+            )
         return (
             "add `git migrate api adapter OLD NEW --out DIR` (it maps the mechanical changes),"
             f' or waive it: waive = ["{self.change.key}"] with reason = "..." in an api step'
@@ -59,11 +65,12 @@ def uncovered(steps: Sequence[Step]) -> list[Uncovered]:
     waivers = [w for _, options in mine for w in options.waive]
     mapped = {c.key for s, o in mine if o.command == ADAPTER
               for c in recorded(s).breaking if step_status(s, c) == "adapter"}  # fmt: skip
+    manual = {m for s, o in mine if o.command == ADAPTER for m in recorded(s).manual}
     found: dict[str, Uncovered] = {}
     for step, _ in mine:
         for c in recorded(step).breaking:
             if c.key in mapped or c.key in found:
                 continue
             if not any(w.covers(c.id, c.operation, c.path) for w in waivers):
-                found[c.key] = Uncovered(step.id, c)
+                found[c.key] = Uncovered(step.id, c, c.key in manual)
     return list(found.values())
