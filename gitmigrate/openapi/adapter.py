@@ -20,17 +20,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from gitmigrate.openapi.adapter_ops import Pairing, map_operation, op_key, operations, pair_operations
+from gitmigrate.openapi.adapter_ops import PARAM, Pairing, map_operation, op_key, operations, pair_operations
 from gitmigrate.openapi.adapter_render import render
 from gitmigrate.openapi.adapter_schema import Claim
+from gitmigrate.openapi.diff import diff_specs
+from gitmigrate.openapi.model import ApiChange, DiffOptions
+from gitmigrate.openapi.spec import Spec
 
-if TYPE_CHECKING:
-    from gitmigrate.openapi.model import ApiChange
-    from gitmigrate.openapi.spec import Spec
-
-_QUOTED = re.compile(r"'([^']*)'")
+_QUOTED = re.compile(r"[`']([^`']*)[`']")
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,43 @@ def generate_adapter(
         ],
     }
     mapped = [line for p in pairs for line in p.findings.mapped]
-    manual = [c for c in changes if c.level == "error" and not covered(c, pairs)]
+    every = [*changes, *moved_changes(base, revision, pairs, today)]
+    manual = [c for c in every if c.level == "error" and not covered(c, pairs)]
     files = render(mapping, mapped=mapped, manual=[_manual_line(c) for c in manual], package=package,
                    title=str((base.doc.get("info") or {}).get("title", "the API")))
     return AdapterFiles(files=files, manual=manual, mapped=mapped)
+
+
+def moved_changes(base: Spec, revision: Spec, pairs: list[Pairing], today: dt.date | None) -> list[ApiChange]:
+    """The changes inside moved operations, which a diff of the two specs reports only as a
+    removed and an added endpoint: the v2 operations are diffed again under their v1 paths."""
+    moved = [p for p in pairs if op_key(p.v1.method, p.v1.path) != op_key(p.v2.method, p.v2.path)]
+    if not moved:
+        return []
+    paths: dict[str, Any] = {k: dict(v) for k, v in (revision.doc.get("paths") or {}).items() if isinstance(v, dict)}
+    for pair in moved:
+        paths.get(pair.v2.path, {}).pop(pair.v2.method.lower(), None)
+    for pair in moved:
+        item = paths.setdefault(pair.v1.path, {})
+        item[pair.v1.method.lower()] = {**pair.v2.op, "parameters": _renamed_path_params(pair)}
+    doc = {**revision.doc, "paths": paths}
+    options = DiffOptions(today=today) if today else None
+    keys = {op_key(p.v1.method, p.v1.path) for p in moved}
+    found = diff_specs(base, Spec(name=revision.name, doc=doc, version=revision.version), options)
+    return [c for c in found if _change_key(c) in keys]
+
+
+def _renamed_path_params(pair: Pairing) -> list[dict[str, Any]]:
+    """The v2 operation's parameters, its path parameters named as in the v1 template."""
+    names1 = PARAM.findall(pair.v1.path)
+    target = pair.spec.get("v2_target", "")
+    order = [int(i) for i in re.findall(r"\{(\d+)\}", target)]
+    names2 = PARAM.findall(pair.v2.path)
+    rename = {n2: names1[i] for n2, i in zip(names2, order, strict=False) if i < len(names1)}
+    out = []
+    for (where, name), param in pair.v2.params.items():
+        out.append({**param, "name": rename.get(name, name)} if where == "path" else param)
+    return out
 
 
 def _does_something(pair: Pairing) -> bool:
