@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import Any
 
-from gitmigrate.openapi.adapter_ops import PARAM, Pairing, map_operation, op_key, operations, pair_operations
+from gitmigrate.openapi.adapter_ops import (
+    PARAM,
+    Pairing,
+    map_operation,
+    op_key,
+    operations,
+    pair_operations,
+)
 from gitmigrate.openapi.adapter_render import render
 from gitmigrate.openapi.adapter_schema import Claim
 from gitmigrate.openapi.diff import diff_specs
@@ -60,7 +67,9 @@ def generate_adapter(
     for pair in pairs:
         map_operation(pair)
     headers = {
-        op_key(o.method, o.path): _deprecation_headers(o.op, f"{o.method} {o.path}", guide_url, deprecations or {}, today)
+        op_key(o.method, o.path): _deprecation_headers(
+            o.op, f"{o.method} {o.path}", guide_url, deprecations or {}, today
+        )
         for o in operations(revision.doc)
         if o.op.get("deprecated") is True
     }
@@ -68,31 +77,43 @@ def generate_adapter(
         found = headers.get(op_key(pair.v2.method, pair.v2.path))
         if found:
             pair.spec["deprecation"] = found
-            pair.findings.mapped.append(f"{pair.v1.method} {pair.v1.path}: deprecated in v2, responses carry "
-                                        + ", ".join(f"{k}: {v}" for k, v in found.items()))
+            pair.findings.mapped.append(
+                f"{pair.v1.method} {pair.v1.path}: deprecated in v2, responses carry "
+                + ", ".join(f"{k}: {v}" for k, v in found.items())
+            )
     mapping: dict[str, Any] = {
         "v1_versions": _versions(base.doc),
         "operations": [p.spec for p in pairs if _does_something(p)],
         "v2_deprecations": [
             {"method": o.method, "path": o.path, "headers": headers[op_key(o.method, o.path)]}
-            for o in operations(revision.doc) if op_key(o.method, o.path) in headers
+            for o in operations(revision.doc)
+            if op_key(o.method, o.path) in headers
         ],
     }
     mapped = [line for p in pairs for line in p.findings.mapped]
     every = [*changes, *moved_changes(base, revision, pairs, today)]
     manual = [c for c in every if c.level == "error" and not covered(c, pairs)]
-    files = render(mapping, mapped=mapped, manual=[_manual_line(c) for c in manual], package=package,
-                   title=str((base.doc.get("info") or {}).get("title", "the API")))
+    files = render(
+        mapping,
+        mapped=mapped,
+        manual=[_manual_line(c) for c in manual],
+        package=package,
+        title=str((base.doc.get("info") or {}).get("title", "the API")),
+    )
     return AdapterFiles(files=files, manual=manual, mapped=mapped)
 
 
-def moved_changes(base: Spec, revision: Spec, pairs: list[Pairing], today: dt.date | None) -> list[ApiChange]:
+def moved_changes(
+    base: Spec, revision: Spec, pairs: list[Pairing], today: dt.date | None
+) -> list[ApiChange]:
     """The changes inside moved operations, which a diff of the two specs reports only as a
     removed and an added endpoint: the v2 operations are diffed again under their v1 paths."""
     moved = [p for p in pairs if op_key(p.v1.method, p.v1.path) != op_key(p.v2.method, p.v2.path)]
     if not moved:
         return []
-    paths: dict[str, Any] = {k: dict(v) for k, v in (revision.doc.get("paths") or {}).items() if isinstance(v, dict)}
+    paths: dict[str, Any] = {
+        k: dict(v) for k, v in (revision.doc.get("paths") or {}).items() if isinstance(v, dict)
+    }
     for pair in moved:
         paths.get(pair.v2.path, {}).pop(pair.v2.method.lower(), None)
     for pair in moved:
@@ -121,7 +142,9 @@ def _renamed_path_params(pair: Pairing) -> list[dict[str, Any]]:
 def _does_something(pair: Pairing) -> bool:
     spec = pair.spec
     moved = op_key(spec["method"], spec["v1_path"]) != op_key(spec["v2_method"], spec["v2_path"])
-    return moved or any(k in spec for k in ("query", "headers", "request", "responses", "deprecation"))
+    return moved or any(
+        k in spec for k in ("query", "headers", "request", "responses", "deprecation")
+    )
 
 
 def _versions(doc: dict[str, Any]) -> list[str]:
@@ -145,10 +168,19 @@ def _when(value: Any) -> dt.datetime | None:
     return None
 
 
-def _deprecation_headers(op: dict[str, Any], key: str, guide_url: str | None,
-                         deprecations: Mapping[str, dt.date | dt.datetime], today: dt.date | None) -> dict[str, str]:
+def _deprecation_headers(
+    op: dict[str, Any],
+    key: str,
+    guide_url: str | None,
+    deprecations: Mapping[str, dt.date | dt.datetime],
+    today: dt.date | None,
+) -> dict[str, str]:
     """`Deprecation` (RFC 9745), `Sunset` (RFC 8594) and `Link` headers of a deprecated operation."""
-    since = _when(deprecations.get(key)) or _when(op.get("x-deprecated-at")) or _when(today or dt.date.today())
+    since = (
+        _when(deprecations.get(key))
+        or _when(op.get("x-deprecated-at"))
+        or _when(today or dt.date.today())
+    )
     headers = {"Deprecation": f"@{int(since.timestamp())}"} if since else {}
     sunset = _when(op.get("x-sunset"))
     if sunset:
@@ -175,7 +207,9 @@ def covered(change: ApiChange, pairs: Iterable[Pairing]) -> bool:
     key = _change_key(change)
     names = _change_names(change)
     return any(
-        key in pair.keys and _answers(claim, change.id, names) for pair in pairs for claim in pair.findings.claims
+        key in pair.keys and _answers(claim, change.id, names)
+        for pair in pairs
+        for claim in pair.findings.claims
     )
 
 

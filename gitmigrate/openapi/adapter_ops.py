@@ -18,15 +18,34 @@ from gitmigrate.openapi.adapter_schema import Claim, Findings, body_node, enum_p
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAM = re.compile(r"\{([^}/]+)\}")
-MOVE_IDS = frozenset({"api-path-removed-without-deprecation", "api-removed-without-deprecation",
-                      "api-path-removed-before-sunset", "api-removed-before-sunset",
-                      "api-path-removed-with-deprecation", "api-removed-with-deprecation"})
-PARAM_RENAME_IDS = frozenset({"request-parameter-removed", "new-optional-request-parameter",
-                              "new-required-request-parameter"})
+MOVE_IDS = frozenset(
+    {
+        "api-path-removed-without-deprecation",
+        "api-removed-without-deprecation",
+        "api-path-removed-before-sunset",
+        "api-removed-before-sunset",
+        "api-path-removed-with-deprecation",
+        "api-removed-with-deprecation",
+    }
+)
+PARAM_RENAME_IDS = frozenset(
+    {
+        "request-parameter-removed",
+        "new-optional-request-parameter",
+        "new-required-request-parameter",
+    }
+)
 PARAM_DROP_IDS = frozenset({"request-parameter-removed"})
-PARAM_FILL_IDS = frozenset({"new-required-request-parameter", "request-parameter-became-required",
-                            "new-required-request-default-parameter-to-existing-path"})
-PARAM_ENUM_IDS = frozenset({"request-parameter-enum-value-removed", "request-parameter-enum-value-added"})
+PARAM_FILL_IDS = frozenset(
+    {
+        "new-required-request-parameter",
+        "request-parameter-became-required",
+        "new-required-request-default-parameter-to-existing-path",
+    }
+)
+PARAM_ENUM_IDS = frozenset(
+    {"request-parameter-enum-value-removed", "request-parameter-enum-value-added"}
+)
 JSON = re.compile(r"^application/(.+\+)?json$|^\*/\*$|^application/\*$")
 
 
@@ -58,18 +77,28 @@ class Pairing:
 
     @property
     def keys(self) -> frozenset[str]:
-        return frozenset({op_key(self.v1.method, self.v1.path), op_key(self.v2.method, self.v2.path)})
+        return frozenset(
+            {op_key(self.v1.method, self.v1.path), op_key(self.v2.method, self.v2.path)}
+        )
 
 
 def operations(doc: dict[str, Any]) -> Iterator[Operation]:
     for path, item in (doc.get("paths") or {}).items():
         if not isinstance(item, dict):
             continue
-        shared = {(p.get("in", ""), p.get("name", "")): p for p in item.get("parameters") or () if isinstance(p, dict)}
+        shared = {
+            (p.get("in", ""), p.get("name", "")): p
+            for p in item.get("parameters") or ()
+            if isinstance(p, dict)
+        }
         for method in METHODS:
             op = item.get(method)
             if isinstance(op, dict):
-                own = {(p.get("in", ""), p.get("name", "")): p for p in op.get("parameters") or () if isinstance(p, dict)}
+                own = {
+                    (p.get("in", ""), p.get("name", "")): p
+                    for p in op.get("parameters") or ()
+                    if isinstance(p, dict)
+                }
                 yield Operation(method.upper(), path, op, {**shared, **own})
 
 
@@ -88,11 +117,26 @@ def pair_operations(doc1: dict[str, Any], doc2: dict[str, Any]) -> list[Pairing]
     for old in operations(doc1):
         new = by_key.get(op_key(old.method, old.path))
         if new is None:
-            new = next((o for o in v2_ops if o.method == old.method and (src := _moved_from(doc2, o))
-                        and norm(src) == norm(old.path)), None)
+            new = next(
+                (
+                    o
+                    for o in v2_ops
+                    if o.method == old.method
+                    and (src := _moved_from(doc2, o))
+                    and norm(src) == norm(old.path)
+                ),
+                None,
+            )
         if new is None and old.op.get("operationId"):
-            new = next((o for o in v2_ops if o.op.get("operationId") == old.op["operationId"]
-                        and op_key(o.method, o.path) not in v1_keys), None)
+            new = next(
+                (
+                    o
+                    for o in v2_ops
+                    if o.op.get("operationId") == old.op["operationId"]
+                    and op_key(o.method, o.path) not in v1_keys
+                ),
+                None,
+            )
         if new is not None and len(PARAM.findall(old.path)) == len(PARAM.findall(new.path)):
             pairs.append(Pairing(old, new))
     return pairs
@@ -102,7 +146,11 @@ def target_template(v1_path: str, v2_path: str) -> str:
     """The v2 path with each parameter replaced by `{i}`, i its position in the v1 path."""
     names1 = PARAM.findall(v1_path)
     names2 = PARAM.findall(v2_path)
-    order = [names1.index(n) for n in names2] if sorted(names1) == sorted(names2) else list(range(len(names2)))
+    order = (
+        [names1.index(n) for n in names2]
+        if sorted(names1) == sorted(names2)
+        else list(range(len(names2)))
+    )
     it = iter(order)
     return PARAM.sub(lambda _m: "{" + str(next(it)) + "}", v2_path)
 
@@ -121,23 +169,38 @@ def map_operation(pair: Pairing) -> None:
     """Fills `pair.spec` (the runtime entry) and `pair.findings` for one paired operation."""
     v1, v2, findings = pair.v1, pair.v2, pair.findings
     where = f"{v1.method} {v1.path}"
-    spec: dict[str, Any] = {"method": v1.method, "v1_path": v1.path, "v2_method": v2.method,
-                            "v2_path": v2.path, "v2_target": target_template(v1.path, v2.path)}
+    spec: dict[str, Any] = {
+        "method": v1.method,
+        "v1_path": v1.path,
+        "v2_method": v2.method,
+        "v2_path": v2.path,
+        "v2_target": target_template(v1.path, v2.path),
+    }
     if op_key(v1.method, v1.path) != op_key(v2.method, v2.path):
         findings.add(f"{where} is served by {v2.method} {v2.path}", MOVE_IDS)
     for location in ("query", "header"):
         mapped = _parameters(v1.params, v2.params, location, where, findings)
         if mapped:
             spec[location if location == "query" else "headers"] = mapped
-    request = body_node(json_schema(v1.op.get("requestBody")), json_schema(v2.op.get("requestBody")),
-                        "request", f"{where} request", findings)
+    request = body_node(
+        json_schema(v1.op.get("requestBody")),
+        json_schema(v2.op.get("requestBody")),
+        "request",
+        f"{where} request",
+        findings,
+    )
     if request:
         spec["request"] = request
     responses: dict[str, Any] = {}
     r1, r2 = v1.op.get("responses") or {}, v2.op.get("responses") or {}
     for status in sorted(set(r1) & set(r2), key=str):
-        node = body_node(json_schema(r1[status]), json_schema(r2[status]), "response",
-                         f"{where} response {status}", findings)
+        node = body_node(
+            json_schema(r1[status]),
+            json_schema(r2[status]),
+            "response",
+            f"{where} response {status}",
+            findings,
+        )
         if node:
             responses[str(status)] = node
     if responses:
@@ -145,8 +208,13 @@ def map_operation(pair: Pairing) -> None:
     pair.spec = spec
 
 
-def _parameters(p1: dict[tuple[str, str], dict[str, Any]], p2: dict[tuple[str, str], dict[str, Any]],
-                location: str, where: str, findings: Findings) -> dict[str, Any]:
+def _parameters(
+    p1: dict[tuple[str, str], dict[str, Any]],
+    p2: dict[tuple[str, str], dict[str, Any]],
+    location: str,
+    where: str,
+    findings: Findings,
+) -> dict[str, Any]:
     """The runtime entry of one parameter location: renamed, dropped, defaulted, enum-mapped."""
     old = {name: p for (loc, name), p in p1.items() if loc == location}
     new = {name: p for (loc, name), p in p2.items() if loc == location}
@@ -163,12 +231,21 @@ def _parameters(p1: dict[tuple[str, str], dict[str, Any]], p2: dict[tuple[str, s
             renames[name] = matches[0]
     entry: dict[str, Any] = {}
     for source, target in renames.items():
-        findings.add(f"{where}: {location} parameter '{source}' is '{target}' in v2", PARAM_RENAME_IDS, source, target)
+        findings.add(
+            f"{where}: {location} parameter '{source}' is '{target}' in v2",
+            PARAM_RENAME_IDS,
+            source,
+            target,
+        )
     if renames:
         entry["rename"] = renames
     drop = sorted(n for n in old if n not in new and n not in renames)
     for name in drop:
-        findings.add(f"{where}: v1 {location} parameter '{name}' is dropped (v2 removed it)", PARAM_DROP_IDS, name)
+        findings.add(
+            f"{where}: v1 {location} parameter '{name}' is dropped (v2 removed it)",
+            PARAM_DROP_IDS,
+            name,
+        )
     if drop:
         entry["drop"] = drop
     defaults: dict[str, str] = {}
@@ -177,11 +254,18 @@ def _parameters(p1: dict[tuple[str, str], dict[str, Any]], p2: dict[tuple[str, s
         was_required = bool(old.get(name, {}).get("required")) or name in renames.values()
         if param.get("required") and not was_required and "default" in schema:
             defaults[name] = _text(schema["default"])
-            findings.add(f"{where}: v2 requires {location} parameter '{name}': v1 requests get {defaults[name]!r}",
-                         PARAM_FILL_IDS, name)
+            findings.add(
+                f"{where}: v2 requires {location} parameter '{name}': v1 requests get {defaults[name]!r}",
+                PARAM_FILL_IDS,
+                name,
+            )
         elif name not in old and name not in renames.values() and not param.get("required"):
-            findings.mapped.append(f"{where}: optional {location} parameter '{name}' added in v2 (nothing to do)")
-            findings.claims.append(Claim(frozenset({"new-optional-request-parameter"}), frozenset({name})))
+            findings.mapped.append(
+                f"{where}: optional {location} parameter '{name}' added in v2 (nothing to do)"
+            )
+            findings.claims.append(
+                Claim(frozenset({"new-optional-request-parameter"}), frozenset({name}))
+            )
     if defaults:
         entry["defaults"] = defaults
     enums = _parameter_enums(old, new, renames, where, location, findings)
@@ -190,8 +274,14 @@ def _parameters(p1: dict[tuple[str, str], dict[str, Any]], p2: dict[tuple[str, s
     return entry
 
 
-def _parameter_enums(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], renames: dict[str, str],
-                     where: str, location: str, findings: Findings) -> dict[str, list[list[str]]]:
+def _parameter_enums(
+    old: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
+    renames: dict[str, str],
+    where: str,
+    location: str,
+    findings: Findings,
+) -> dict[str, list[list[str]]]:
     enums: dict[str, list[list[str]]] = {}
     for name, param in old.items():
         target = renames.get(name, name)
@@ -200,8 +290,13 @@ def _parameter_enums(old: dict[str, dict[str, Any]], new: dict[str, dict[str, An
             pairs = enum_pairs(s1, s2)
             if pairs:
                 enums[name] = [[_text(a), _text(b)] for a, b in pairs]
-                findings.add(f"{where}: {location} parameter '{name}' value " + ", ".join(f"{a!r} -> {b!r}" for a, b in pairs),
-                             PARAM_ENUM_IDS, name, *(_text(v) for p in pairs for v in p))
+                findings.add(
+                    f"{where}: {location} parameter '{name}' value "
+                    + ", ".join(f"{a!r} -> {b!r}" for a, b in pairs),
+                    PARAM_ENUM_IDS,
+                    name,
+                    *(_text(v) for p in pairs for v in p),
+                )
     return enums
 
 

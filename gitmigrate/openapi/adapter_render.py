@@ -176,7 +176,9 @@ def _readme(title: str, package: str, mapped: list[str], manual: list[str]) -> s
     return "\n".join(lines)
 
 
-def render(mapping: dict[str, Any], *, mapped: list[str], manual: list[str], package: str, title: str) -> dict[str, bytes]:
+def render(
+    mapping: dict[str, Any], *, mapped: list[str], manual: list[str], package: str, title: str
+) -> dict[str, bytes]:
     """Relative path -> content of every file of the generated package."""
     runtime = package_files("gitmigrate.openapi").joinpath("adapter_runtime.py").read_bytes()
     literal = pprint.pformat(mapping, width=100, sort_dicts=False)

@@ -37,7 +37,11 @@ def template_regex(template: str) -> re.Pattern[str]:
 
 def fill_template(target: str, values: list[str]) -> str:
     """A v2 target (`/animals/{0}`) with `{i}` replaced by the i-th v1 path parameter."""
-    return re.sub(r"\{(\d+)\}", lambda m: values[int(m.group(1))] if int(m.group(1)) < len(values) else "", target)
+    return re.sub(
+        r"\{(\d+)\}",
+        lambda m: values[int(m.group(1))] if int(m.group(1)) < len(values) else "",
+        target,
+    )
 
 
 def is_json(content_type: str) -> bool:
@@ -113,7 +117,9 @@ def transform_query(query: bytes, spec: dict[str, Any]) -> bytes:
         value = dict(enums.get(name, ())).get(value, value)
         out.append((renames.get(name, name), value))
     present = {name for name, _ in out}
-    out += [(name, value) for name, value in spec.get("defaults", {}).items() if name not in present]
+    out += [
+        (name, value) for name, value in spec.get("defaults", {}).items() if name not in present
+    ]
     return urlencode(out, quote_via=quote).encode("latin-1")
 
 
@@ -134,7 +140,9 @@ class _Route:
 class Adapter:
     """ASGI middleware: v1 requests are rewritten for the v2 app, its responses back for v1."""
 
-    def __init__(self, app: ASGIApp, mapping: dict[str, Any], *, prefix: str | None = "/v1") -> None:
+    def __init__(
+        self, app: ASGIApp, mapping: dict[str, Any], *, prefix: str | None = "/v1"
+    ) -> None:
         self.app = app
         self.mapping = mapping
         self.prefix = (prefix or "").rstrip("/")
@@ -151,7 +159,10 @@ class Adapter:
         if self.prefix and (path == self.prefix or path.startswith(self.prefix + "/")):
             return True, path[len(self.prefix) :] or "/"
         for name, value in scope.get("headers", ()):
-            if name.lower() in VERSION_HEADERS and value.decode("latin-1").strip().lower() in self.versions:
+            if (
+                name.lower() in VERSION_HEADERS
+                and value.decode("latin-1").strip().lower() in self.versions
+            ):
                 return True, path
         return False, path
 
@@ -180,7 +191,11 @@ class Adapter:
     async def _serve(
         self, op: dict[str, Any], values: list[str], scope: Scope, receive: Receive, send: Send
     ) -> None:
-        inner = _moved(scope, fill_template(op["v2_target"], [quote(unquote(v)) for v in values]), op["v2_method"])
+        inner = _moved(
+            scope,
+            fill_template(op["v2_target"], [quote(unquote(v)) for v in values]),
+            op["v2_method"],
+        )
         if op.get("query"):
             inner["query_string"] = transform_query(scope.get("query_string", b""), op["query"])
         headers = _request_headers(list(scope.get("headers", ())), op.get("headers", {}))
@@ -202,7 +217,9 @@ def _moved(scope: Scope, path: str, method: str) -> Scope:
     return inner
 
 
-def _request_headers(headers: list[tuple[bytes, bytes]], spec: dict[str, Any]) -> list[tuple[bytes, bytes]]:
+def _request_headers(
+    headers: list[tuple[bytes, bytes]], spec: dict[str, Any]
+) -> list[tuple[bytes, bytes]]:
     renames = {k.lower(): v.lower() for k, v in spec.get("rename", {}).items()}
     enums = {k.lower(): dict(v) for k, v in spec.get("enum", {}).items()}
     drop = {k.lower() for k in spec.get("drop", ())}
@@ -267,7 +284,11 @@ def _with_headers(send: Send, extra: dict[str, str]) -> Send:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", ()))
             present = {k.lower() for k, _ in headers}
-            headers += [(k.lower().encode(), v.encode()) for k, v in extra.items() if k.lower().encode() not in present]
+            headers += [
+                (k.lower().encode(), v.encode())
+                for k, v in extra.items()
+                if k.lower().encode() not in present
+            ]
             message = {**message, "headers": headers}
         await send(message)
 
@@ -299,11 +320,17 @@ def _rewrite_response(send: Send, responses: dict[str, Any]) -> Send:
                 return
             body = b"".join(state["chunks"])
             try:
-                body = json.dumps(transform(json.loads(body), state["node"])).encode() if body else body
+                body = (
+                    json.dumps(transform(json.loads(body), state["node"])).encode()
+                    if body
+                    else body
+                )
             except ValueError:
                 pass  # not JSON after all: the v1 client gets it as v2 sent it
             start = state["start"]
-            headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"]
+            headers = [
+                (k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"
+            ]
             headers.append((b"content-length", str(len(body)).encode()))
             state["start"] = None
             await send({**start, "headers": headers})

@@ -23,25 +23,68 @@ Direction = Literal["request", "response"]
 
 #: keys that say nothing about the shape of the data, ignored when comparing schemas
 ANNOTATIONS = frozenset(
-    {"description", "title", "example", "examples", "deprecated", "externalDocs", "$comment",
-     "x-renamed-from", "x-enum-map", "x-sunset", "default"}
+    {
+        "description",
+        "title",
+        "example",
+        "examples",
+        "deprecated",
+        "externalDocs",
+        "$comment",
+        "x-renamed-from",
+        "x-enum-map",
+        "x-sunset",
+        "default",
+    }
 )
 
 RENAME_IDS = {
-    "request": frozenset({"request-property-removed", "new-required-request-property",
-                          "new-optional-request-property", "new-required-request-property-with-default"}),
-    "response": frozenset({"response-required-property-removed", "response-optional-property-removed",
-                           "response-required-property-added", "response-optional-property-added"}),
+    "request": frozenset(
+        {
+            "request-property-removed",
+            "new-required-request-property",
+            "new-optional-request-property",
+            "new-required-request-property-with-default",
+        }
+    ),
+    "response": frozenset(
+        {
+            "response-required-property-removed",
+            "response-optional-property-removed",
+            "response-required-property-added",
+            "response-optional-property-added",
+        }
+    ),
 }
 DROP_IDS = frozenset({"request-property-removed"})
-FILL_IDS = frozenset({"new-required-request-property", "new-required-request-property-with-default",
-                      "request-property-became-required", "request-property-became-required-with-default"})
-RESTORE_IDS = frozenset({"response-required-property-removed", "response-optional-property-removed"})
+FILL_IDS = frozenset(
+    {
+        "new-required-request-property",
+        "new-required-request-property-with-default",
+        "request-property-became-required",
+        "request-property-became-required-with-default",
+    }
+)
+RESTORE_IDS = frozenset(
+    {"response-required-property-removed", "response-optional-property-removed"}
+)
 ENUM_IDS = {
-    "request": frozenset({"request-property-enum-value-removed", "request-body-enum-value-removed",
-                          "request-property-enum-value-added", "request-body-enum-value-added"}),
-    "response": frozenset({"response-property-enum-value-added", "response-property-enum-value-removed",
-                           "response-body-enum-value-added", "response-mediatype-enum-value-removed"}),
+    "request": frozenset(
+        {
+            "request-property-enum-value-removed",
+            "request-body-enum-value-removed",
+            "request-property-enum-value-added",
+            "request-body-enum-value-added",
+        }
+    ),
+    "response": frozenset(
+        {
+            "response-property-enum-value-added",
+            "response-property-enum-value-removed",
+            "response-body-enum-value-added",
+            "response-mediatype-enum-value-removed",
+        }
+    ),
 }
 
 
@@ -105,7 +148,8 @@ def v1_value(schema: dict[str, Any]) -> tuple[bool, Any]:
     examples = schema.get("examples")
     if isinstance(examples, list) and examples:
         return True, examples[0]
-    if schema.get("nullable") is True or "null" in (schema.get("type") if isinstance(schema.get("type"), list) else ()):
+    types = schema.get("type")
+    if schema.get("nullable") is True or (isinstance(types, list) and "null" in types):
         return True, None
     return False, None
 
@@ -121,7 +165,9 @@ def enum_pairs(v1: dict[str, Any], v2: dict[str, Any]) -> list[tuple[Any, Any]]:
     return [(a, b) for a, b in zip(e1, e2, strict=True) if a != b and a not in e2 and b not in e1]
 
 
-def _renames(p1: dict[str, dict[str, Any]], p2: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _renames(
+    p1: dict[str, dict[str, Any]], p2: dict[str, dict[str, Any]]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
     """v1 name -> v2 name for renamed properties, and v2 name -> v1 root pointer for moved ones."""
     renames: dict[str, str] = {}
     moves: dict[str, list[str]] = {}
@@ -138,7 +184,9 @@ def _renames(p1: dict[str, dict[str, Any]], p2: dict[str, dict[str, Any]]) -> tu
             moves["/".join([name, *below])] = source
     for old in deleted:
         matches = [new for new in added if same_schema(p1[old], p2[new])]
-        if len(matches) == 1 and [o for o in deleted if same_schema(p1[o], p2[matches[0]])] == [old]:
+        if len(matches) == 1 and [o for o in deleted if same_schema(p1[o], p2[matches[0]])] == [
+            old
+        ]:
             renames[old] = matches[0]
     return renames, moves
 
@@ -169,8 +217,13 @@ class _Walk:
     seen: set[tuple[int, int]] = field(default_factory=set)
 
 
-def body_node(v1: dict[str, Any] | None, v2: dict[str, Any] | None, direction: Direction,
-              where: str, findings: Findings) -> dict[str, Any] | None:
+def body_node(
+    v1: dict[str, Any] | None,
+    v2: dict[str, Any] | None,
+    direction: Direction,
+    where: str,
+    findings: Findings,
+) -> dict[str, Any] | None:
     """The runtime node mapping a body of schema `v1` to `v2` (request) or back (response)."""
     if not isinstance(v1, dict) or not isinstance(v2, dict):
         return None
@@ -182,7 +235,9 @@ def _label(pointer: list[str], name: str) -> str:
     return "/".join([*(p for p in pointer if p != "[]"), name])
 
 
-def _node(v1: dict[str, Any], v2: dict[str, Any], p1: list[str], p2: list[str], walk: _Walk) -> dict[str, Any] | None:
+def _node(
+    v1: dict[str, Any], v2: dict[str, Any], p1: list[str], p2: list[str], walk: _Walk
+) -> dict[str, Any] | None:
     if (id(v1), id(v2)) in walk.seen:
         return None  # a cycle: the mapping of this level is already being built above
     walk.seen.add((id(v1), id(v2)))
@@ -191,9 +246,12 @@ def _node(v1: dict[str, Any], v2: dict[str, Any], p1: list[str], p2: list[str], 
     if pairs:
         node["enum"] = [[a, b] if walk.direction == "request" else [b, a] for a, b in pairs]
         shown = ", ".join(f"{a!r} -> {b!r}" for a, b in pairs)
-        walk.findings.add(f"{walk.where}: enum value {shown} at '{'/'.join(p1) or 'body'}'",
-                          ENUM_IDS[walk.direction], *(str(v) for pair in pairs for v in pair),
-                          *(p1[-1:]))
+        walk.findings.add(
+            f"{walk.where}: enum value {shown} at '{'/'.join(p1) or 'body'}'",
+            ENUM_IDS[walk.direction],
+            *(str(v) for pair in pairs for v in pair),
+            *(p1[-1:]),
+        )
     if isinstance(v1.get("items"), dict) and isinstance(v2.get("items"), dict):
         items = _node(v1["items"], v2["items"], [*p1, "[]"], [*p2, "[]"], walk)
         if items:
@@ -206,8 +264,15 @@ def _node(v1: dict[str, Any], v2: dict[str, Any], p1: list[str], p2: list[str], 
     return node or None
 
 
-def _object(props1: dict[str, dict[str, Any]], props2: dict[str, dict[str, Any]], req1: set[str],
-            req2: set[str], p1: list[str], p2: list[str], walk: _Walk) -> dict[str, Any]:
+def _object(
+    props1: dict[str, dict[str, Any]],
+    props2: dict[str, dict[str, Any]],
+    req1: set[str],
+    req2: set[str],
+    p1: list[str],
+    p2: list[str],
+    walk: _Walk,
+) -> dict[str, Any]:
     renames, moves = _renames(props1, props2)
     request = walk.direction == "request"
     node: dict[str, Any] = {}
@@ -216,15 +281,26 @@ def _object(props1: dict[str, dict[str, Any]], props2: dict[str, dict[str, Any]]
         child = _node(props1[old], props2[new], [*p1, old], [*p2, new], walk)
         if child:
             children[old if request else new] = child
-        walk.findings.add(f"{walk.where}: field '{_label(p1, old)}' is '{_label(p2, new)}' in v2",
-                          RENAME_IDS[walk.direction], old, new, _label(p1, old), _label(p2, new))
+        walk.findings.add(
+            f"{walk.where}: field '{_label(p1, old)}' is '{_label(p2, new)}' in v2",
+            RENAME_IDS[walk.direction],
+            old,
+            new,
+            _label(p1, old),
+            _label(p2, new),
+        )
     if renames:
         node["rename"] = dict(renames) if request else {new: old for old, new in renames.items()}
     for new, source in moves.items():
         target = new.split("/")
         node.setdefault("moves", []).append([source, target] if request else [target, source])
-        walk.findings.add(f"{walk.where}: field '{_label(p1, '/'.join(source))}' moved to '{_label(p2, new)}' in v2",
-                          RENAME_IDS[walk.direction], source[-1], new.split("/")[0], _label(p2, new))
+        walk.findings.add(
+            f"{walk.where}: field '{_label(p1, '/'.join(source))}' moved to '{_label(p2, new)}' in v2",
+            RENAME_IDS[walk.direction],
+            source[-1],
+            new.split("/")[0],
+            _label(p2, new),
+        )
     moved_sources = {tuple(src) for src in moves.values()}
     for name in props1.keys() & props2.keys():
         child = _node(props1[name], props2[name], [*p1, name], [*p2, name], walk)
@@ -240,29 +316,47 @@ def _object(props1: dict[str, dict[str, Any]], props2: dict[str, dict[str, Any]]
     return node
 
 
-def _request_gaps(props2: dict[str, dict[str, Any]], req1: set[str], req2: set[str], renames: dict[str, str],
-                  moves: dict[str, list[str]], gone: list[str], p1: list[str], p2: list[str], walk: _Walk) -> dict[str, Any]:
+def _request_gaps(
+    props2: dict[str, dict[str, Any]],
+    req1: set[str],
+    req2: set[str],
+    renames: dict[str, str],
+    moves: dict[str, list[str]],
+    gone: list[str],
+    p1: list[str],
+    p2: list[str],
+    walk: _Walk,
+) -> dict[str, Any]:
     """v1 fields v2 removed are dropped; fields v2 now requires are filled with their v2 default."""
     node: dict[str, Any] = {}
     if gone:
         node["drop"] = sorted(gone)
         for name in sorted(gone):
-            walk.findings.add(f"{walk.where}: v1 field '{_label(p1, name)}' is dropped (v2 removed it)",
-                              DROP_IDS, name, _label(p1, name))
+            walk.findings.add(
+                f"{walk.where}: v1 field '{_label(p1, name)}' is dropped (v2 removed it)",
+                DROP_IDS,
+                name,
+                _label(p1, name),
+            )
     defaults: dict[str, Any] = {}
     for name in sorted(req2 - req1 - set(renames.values()) - {m.split("/")[0] for m in moves}):
         sub = props2.get(name, {})
         if "default" in sub:
             defaults[name] = sub["default"]
-            walk.findings.add(f"{walk.where}: v2 requires '{_label(p2, name)}': v1 requests get its default {sub['default']!r}",
-                              FILL_IDS, name, _label(p2, name))
+            walk.findings.add(
+                f"{walk.where}: v2 requires '{_label(p2, name)}': v1 requests get its default {sub['default']!r}",
+                FILL_IDS,
+                name,
+                _label(p2, name),
+            )
     if defaults:
         node["defaults"] = defaults
     return node
 
 
-def _response_gaps(props1: dict[str, dict[str, Any]], req1: set[str], gone: list[str],
-                   p1: list[str], walk: _Walk) -> dict[str, Any]:
+def _response_gaps(
+    props1: dict[str, dict[str, Any]], req1: set[str], gone: list[str], p1: list[str], walk: _Walk
+) -> dict[str, Any]:
     """v1 fields v2 no longer sends come back with their v1 default or example."""
     defaults: dict[str, Any] = {}
     for name in sorted(gone):
@@ -270,9 +364,17 @@ def _response_gaps(props1: dict[str, dict[str, Any]], req1: set[str], gone: list
         label = _label(p1, name)
         if found:
             defaults[name] = value
-            walk.findings.add(f"{walk.where}: v2 removed '{label}': v1 responses get it back as {value!r}",
-                              RESTORE_IDS, name, label)
+            walk.findings.add(
+                f"{walk.where}: v2 removed '{label}': v1 responses get it back as {value!r}",
+                RESTORE_IDS,
+                name,
+                label,
+            )
         elif name not in req1:
-            walk.findings.add(f"{walk.where}: v2 removed optional '{label}': v1 responses omit it",
-                              RESTORE_IDS, name, label)
+            walk.findings.add(
+                f"{walk.where}: v2 removed optional '{label}': v1 responses omit it",
+                RESTORE_IDS,
+                name,
+                label,
+            )
     return {"defaults": defaults} if defaults else {}
