@@ -26,6 +26,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 VERSION_HEADERS = (b"api-version", b"accept-version")
+_LENGTH_HEADERS = (b"content-length", b"transfer-encoding")  # both restated for a rewritten body
 _PARAM = re.compile(r"\{[^}/]+\}")
 
 
@@ -131,7 +132,7 @@ class _Route:
         self.regex = template_regex(spec["v1_path"])
 
     def match(self, method: str, path: str) -> list[str] | None:
-        if method != self.spec["method"]:
+        if method != self.spec["method"] and (method, self.spec["method"]) != ("HEAD", "GET"):
             return None
         found = self.regex.match(path)
         return list(found.groups()) if found else None
@@ -203,7 +204,10 @@ class Adapter:
             receive, headers = await _rewrite_request(receive, headers, op["request"])
         inner["headers"] = headers
         out = _with_headers(send, op.get("deprecation", {}))
-        if op.get("responses"):
+        head = scope.get("method") == "HEAD"
+        if head:
+            inner["method"] = "HEAD"
+        if op.get("responses") and not head:  # a HEAD answer has no body to reshape
             out = _rewrite_response(out, op["responses"])
         await self.app(inner, receive, out)
 
@@ -265,7 +269,7 @@ async def _rewrite_request(
             body = json.dumps(transform(json.loads(body), node)).encode()
         except ValueError:
             pass  # not JSON after all: v2 answers it as it would any bad body
-        headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+        headers = [(k, v) for k, v in headers if k.lower() not in _LENGTH_HEADERS]
         headers.append((b"content-length", str(len(body)).encode()))
     queue: list[Message] = [{"type": "http.request", "body": body, "more_body": False}, *others]
 
@@ -329,7 +333,7 @@ def _rewrite_response(send: Send, responses: dict[str, Any]) -> Send:
                 pass  # not JSON after all: the v1 client gets it as v2 sent it
             start = state["start"]
             headers = [
-                (k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"
+                (k, v) for k, v in start.get("headers", ()) if k.lower() not in _LENGTH_HEADERS
             ]
             headers.append((b"content-length", str(len(body)).encode()))
             state["start"] = None

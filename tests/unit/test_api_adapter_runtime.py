@@ -184,3 +184,36 @@ def test_invalid_json_from_v1_reaches_v2_as_sent() -> None:
 
 async def _never(*_args: Any) -> Any:
     raise AssertionError("not called")
+
+
+def test_head_follows_the_get_route_without_reshaping() -> None:
+    mapping = {
+        "operations": [
+            {
+                "method": "GET",
+                "v1_path": "/a",
+                "v2_method": "GET",
+                "v2_path": "/b",
+                "v2_target": "/b",
+                "responses": {"200": {"rename": {"body": "text"}}},
+            }
+        ]
+    }
+    v2 = Recorder(body=b"")
+    status, headers, body = call(Adapter(v2, mapping), "HEAD", "/v1/a")
+    assert (v2.scope["method"], v2.scope["path"]) == ("HEAD", "/b")
+    assert body == b"" and headers[b"content-length"] == b"0"
+
+
+def test_rewritten_request_drops_transfer_encoding() -> None:
+    v2 = Recorder()
+    call(
+        Adapter(v2, MAPPING),
+        "POST",
+        "/v1/pets/7/notes",
+        b'{"text": "x"}',
+        [(b"transfer-encoding", b"chunked")],
+    )
+    sent = dict(v2.scope["headers"])
+    assert b"transfer-encoding" not in sent
+    assert sent[b"content-length"] == str(len(v2.received)).encode() == b"13"
