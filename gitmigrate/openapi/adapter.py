@@ -41,11 +41,18 @@ _QUOTED = re.compile(r"[`']([^`']*)[`']")
 
 @dataclass(frozen=True)
 class AdapterFiles:
-    """The generated package (`files`: relative path -> bytes), what it maps, what it cannot."""
+    """The generated package, what it maps and what it cannot.
+
+    `files`: path inside the package folder (`__init__.py`, `tests/test_adapter.py`) -> content;
+    write them under a folder whose name is a Python identifier (`package`, as the README says).
+    `changes`: every change considered, the given ones plus those found inside moved operations
+    (which a plain diff reports only as a removed endpoint); `manual` is among them.
+    """
 
     files: dict[str, bytes]
     manual: list[ApiChange]
     mapped: list[str] = field(default_factory=list)
+    changes: list[ApiChange] = field(default_factory=list)
 
 
 def generate_adapter(
@@ -100,7 +107,7 @@ def generate_adapter(
         package=package,
         title=str((base.doc.get("info") or {}).get("title", "the API")),
     )
-    return AdapterFiles(files=files, manual=manual, mapped=mapped)
+    return AdapterFiles(files=files, manual=manual, mapped=mapped, changes=every)
 
 
 def moved_changes(

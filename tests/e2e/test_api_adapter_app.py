@@ -48,8 +48,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, AdapterFi
     )
     root = tmp_path_factory.mktemp("adapter")
     for name, content in out.files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(content)
+        (root / PACKAGE / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / PACKAGE / name).write_bytes(content)
     return root, out
 
 
@@ -141,8 +141,8 @@ def test_generated_tests_catch_a_broken_runtime(
 ) -> None:
     root, out = generated
     for name, content in out.files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_bytes(content)
+        (tmp_path / PACKAGE / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / PACKAGE / name).write_bytes(content)
     runtime = tmp_path / PACKAGE / "runtime.py"
     text = runtime.read_text()
     assert "out[renames.get(key, key)]" in text

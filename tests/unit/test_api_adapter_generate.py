@@ -56,7 +56,7 @@ def test_only_what_it_cannot_map_is_manual() -> None:
     ]
     assert "GET /pets/{petId} is served by GET /animals/{animalId}" in out.mapped
     assert any("'status': v1 responses get it back as 'available'" in line for line in out.mapped)
-    readme = out.files["v1_adapter/README.md"].decode()
+    readme = out.files["README.md"].decode()
     assert "GET /pets/{petId}/photo" in readme.split("## What it cannot map")[1]
 
 
@@ -66,7 +66,7 @@ def test_deprecation_headers_follow_the_rfcs() -> None:
         deprecations={"DELETE /animals/{animalId}": dt.date(2026, 1, 2)},
     )
     namespace: dict[str, Any] = {}
-    exec(out.files["v1_adapter/mapping.py"].decode(), namespace)
+    exec(out.files["mapping.py"].decode(), namespace)
     delete = next(op for op in namespace["MAPPING"]["operations"] if op["method"] == "DELETE")
     assert delete["deprecation"] == {
         "Deprecation": f"@{int(dt.datetime(2026, 1, 2, tzinfo=dt.UTC).timestamp())}",
@@ -78,23 +78,21 @@ def test_deprecation_headers_follow_the_rfcs() -> None:
 
 def test_deprecation_date_defaults_to_today() -> None:
     out = pets(today=dt.date(2026, 12, 7))
-    assert b"'Deprecation': '@1796601600'" in out.files["v1_adapter/mapping.py"]
-    assert b"Link" not in out.files["v1_adapter/mapping.py"]
+    assert b"'Deprecation': '@1796601600'" in out.files["mapping.py"]
+    assert b"Link" not in out.files["mapping.py"]
 
 
 def test_files_are_a_standalone_package() -> None:
-    out = pets()
+    out = pets(package="pets_v1")
+    assert b"from pets_v1 import V1Adapter" in out.files["README.md"]
     assert set(out.files) == {
-        f"v1_adapter/{name}"
-        for name in (
-            "__init__.py",
-            "runtime.py",
-            "mapping.py",
-            "README.md",
-            "tests/__init__.py",
-            "tests/cases.py",
-            "tests/test_adapter.py",
-        )
+        "__init__.py",
+        "runtime.py",
+        "mapping.py",
+        "README.md",
+        "tests/__init__.py",
+        "tests/cases.py",
+        "tests/test_adapter.py",
     }
     for name, content in out.files.items():
         if name.endswith(".py"):  # runs without git-migrate installed: the standard library only
@@ -231,3 +229,4 @@ def test_changes_inside_moved_operations_are_found() -> None:
             ("request-parameter-type-changed", "GET /old")
         ]
     assert "GET /old is served by GET /new" in out.mapped
+    assert all(c in out.changes for c in out.manual)
