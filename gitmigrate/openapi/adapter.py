@@ -64,12 +64,16 @@ def generate_adapter(
     deprecations: Mapping[str, dt.date | dt.datetime] | None = None,
     today: dt.date | None = None,
     package: str = "v1_adapter",
+    options: DiffOptions | None = None,
 ) -> AdapterFiles:
     """The v1 adapter for `base` (v1) served on `revision` (v2), from their diff `changes`.
 
     `deprecations` maps a v2 operation ("GET /pets/{id}") to when it was deprecated (the
     `Deprecation` header); without it the operation's `x-deprecated-at`, else `today`, is used.
+    `options` are those `changes` were found with, used again for the changes inside moved
+    operations.
     """
+    today = today or (options.today if options else None)
     pairs = pair_operations(base.doc, revision.doc)
     for pair in pairs:
         map_operation(pair)
@@ -98,7 +102,7 @@ def generate_adapter(
         ],
     }
     mapped = [line for p in pairs for line in p.findings.mapped]
-    every = [*changes, *moved_changes(base, revision, pairs, today)]
+    every = _unique([*changes, *moved_changes(base, revision, pairs, options or _options(today))])
     manual = [c for c in every if c.level == "error" and not covered(c, pairs)]
     files = render(
         mapping,
@@ -111,7 +115,7 @@ def generate_adapter(
 
 
 def moved_changes(
-    base: Spec, revision: Spec, pairs: list[Pairing], today: dt.date | None
+    base: Spec, revision: Spec, pairs: list[Pairing], options: DiffOptions | None = None
 ) -> list[ApiChange]:
     """The changes inside moved operations, which a diff of the two specs reports only as a
     removed and an added endpoint: the v2 operations are diffed again under their v1 paths."""
@@ -127,10 +131,23 @@ def moved_changes(
         item = paths.setdefault(pair.v1.path, {})
         item[pair.v1.method.lower()] = {**pair.v2.op, "parameters": _renamed_path_params(pair)}
     doc = {**revision.doc, "paths": paths}
-    options = DiffOptions(today=today) if today else None
     keys = {op_key(p.v1.method, p.v1.path) for p in moved}
     found = diff_specs(base, Spec(name=revision.name, doc=doc, version=revision.version), options)
     return [c for c in found if _change_key(c) in keys]
+
+
+def _options(today: dt.date | None) -> DiffOptions | None:
+    return DiffOptions(today=today) if today else None
+
+
+def _unique(changes: list[ApiChange]) -> list[ApiChange]:
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for c in changes:
+        if (c.id, c.operation, c.text, c.source) not in seen:
+            seen.add((c.id, c.operation, c.text, c.source))
+            out.append(c)
+    return out
 
 
 def _renamed_path_params(pair: Pairing) -> list[dict[str, Any]]:
