@@ -7,7 +7,7 @@ and the package's own pytest tests. Every ERR change of the diff that no mapping
 returned in `manual`: the adapter cannot serve it and a person must decide.
 
 The mapping is plain data the runtime interprets:
-`{"v1_versions": [...], "operations": [{"method", "v1_path", "v2_method", "v2_path",
+`{"v1_prefix", "v1_base", "v2_base", "v1_versions": [...], "operations": [{"method", "v1_path", "v2_method", "v2_path",
 "v2_target", "query"?, "headers"?, "request"?, "responses"? {status: node}, "deprecation"?
 {header: value}}], "v2_deprecations": [{"method", "path", "headers"}]}`, where a node is
 `{"rename", "drop", "defaults", "enum", "properties", "items", "moves"}` (all optional).
@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from gitmigrate.openapi.adapter_ops import (
     PARAM,
@@ -92,7 +93,11 @@ def generate_adapter(
                 f"{pair.v1.method} {pair.v1.path}: deprecated in v2, responses carry "
                 + ", ".join(f"{k}: {v}" for k, v in found.items())
             )
+    v1_base, v2_base = server_path(base.doc), server_path(revision.doc)
     mapping: dict[str, Any] = {
+        "v1_prefix": v1_base if v1_base and v1_base != v2_base else "/v1",
+        "v1_base": v1_base,
+        "v2_base": v2_base,
         "v1_versions": _versions(base.doc),
         "operations": [p.spec for p in pairs if _does_something(p)],
         "v2_deprecations": [
@@ -169,6 +174,17 @@ def _does_something(pair: Pairing) -> bool:
     return moved or any(
         k in spec for k in ("query", "headers", "request", "responses", "deprecation")
     )
+
+
+def server_path(doc: dict[str, Any]) -> str:
+    """The path of the first server URL (`https://api.example/v1` -> `/v1`), variables filled."""
+    servers = doc.get("servers") or [{}]
+    server = servers[0] if isinstance(servers[0], dict) else {}
+    url = str(server.get("url") or "")
+    for name, variable in (server.get("variables") or {}).items():
+        if isinstance(variable, dict):
+            url = url.replace("{" + str(name) + "}", str(variable.get("default", "")))
+    return urlsplit(url).path.rstrip("/")
 
 
 def _versions(doc: dict[str, Any]) -> list[str]:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 Case = dict[str, Any]
-PREFIX = "/v1"
 
 
 def _fill(template: str, values: list[str]) -> str:
@@ -98,12 +97,13 @@ def _status(key: str, taken: set[str]) -> int:
     )
 
 
-def operation_cases(op: dict[str, Any]) -> Iterator[Case]:
+def operation_cases(op: dict[str, Any], prefix: str, v1_base: str, v2_base: str) -> Iterator[Case]:
     """Every case of one operation entry of the mapping."""
     where = f"{op['method']} {op['v1_path']}"
-    url = PREFIX + _v1_url(op["v1_path"])
+    url = prefix + (v1_base if prefix == "/v1" else "") + _v1_url(op["v1_path"])
     base = {"method": op["method"], "path": url}
-    routed = {"method": op["v2_method"], "path": _fill(op["v2_target"], _v1_values(op["v1_path"]))}
+    target = v2_base + _fill(op["v2_target"], _v1_values(op["v1_path"]))
+    routed = {"method": op["v2_method"], "path": target}
     yield {
         "name": f"{where} reaches {op['v2_method']} {op['v2_path']}",
         "request": base,
@@ -167,8 +167,9 @@ def operation_cases(op: dict[str, Any]) -> Iterator[Case]:
 
 def all_cases(mapping: dict[str, Any]) -> list[Case]:
     """The cases of every operation, plus v1 recognised by header and v2 passing through."""
-    cases = [case for op in mapping.get("operations", ()) for case in operation_cases(op)]
+    prefix, v1_base, v2_base = (mapping.get(k, "") for k in ("v1_prefix", "v1_base", "v2_base"))
     ops = mapping.get("operations", ())
+    cases = [case for op in ops for case in operation_cases(op, prefix, v1_base, v2_base)]
     if ops:
         op = ops[0]
         version = mapping.get("v1_versions", ["1"])[0]
@@ -177,17 +178,17 @@ def all_cases(mapping: dict[str, Any]) -> list[Case]:
                 "name": f"{op['method']} {op['v1_path']} with API-Version: {version}",
                 "request": {
                     "method": op["method"],
-                    "path": _v1_url(op["v1_path"]),
+                    "path": v1_base + _v1_url(op["v1_path"]),
                     "headers": [["api-version", version]],
                 },
                 "expect_request": {
                     "method": op["v2_method"],
-                    "path": _fill(op["v2_target"], _v1_values(op["v1_path"])),
+                    "path": v2_base + _fill(op["v2_target"], _v1_values(op["v1_path"])),
                 },
             }
         )
     for dep in mapping.get("v2_deprecations", ()):
-        path = _v1_url(dep["path"])
+        path = v2_base + _v1_url(dep["path"])
         cases.append(
             {
                 "name": f"v2 {dep['method']} {dep['path']} is deprecated",

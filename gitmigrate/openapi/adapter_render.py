@@ -19,8 +19,15 @@ from .runtime import Adapter, ASGIApp
 class V1Adapter(Adapter):
     """Serves v1 requests on the v2 app: `app = V1Adapter(v2_app)`."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str | None = "/v1") -> None:
-        super().__init__(app, MAPPING, prefix=prefix)
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        prefix: str | None = MAPPING["v1_prefix"],
+        v1_base: str = MAPPING["v1_base"],
+        v2_base: str = MAPPING["v2_base"],
+    ) -> None:
+        super().__init__(app, MAPPING, prefix=prefix, v1_base=v1_base, v2_base=v2_base)
 
 
 __all__ = ["V1Adapter"]
@@ -146,7 +153,9 @@ def test_v2_requests_pass_unchanged() -> None:
 '''
 
 
-def _readme(title: str, package: str, mapped: list[str], manual: list[str]) -> str:
+def _readme(
+    mapping: dict[str, Any], title: str, package: str, mapped: list[str], manual: list[str]
+) -> str:
     lines = [
         f"# v1 adapter for {title}",
         "",
@@ -157,10 +166,13 @@ def _readme(title: str, package: str, mapped: list[str], manual: list[str]) -> s
         "app = V1Adapter(v2_app)           # any ASGI app; standard library only",
         "```",
         "",
-        "A request is a v1 request when its path starts with `/v1` (removed before the v2 app sees",
-        "it; `V1Adapter(app, prefix=None)` turns this off) or when it carries an `API-Version` or",
-        "`Accept-Version` header naming version 1. Other requests reach the v2 app unchanged;",
-        "responses of deprecated operations carry `Deprecation`, `Sunset` and `Link` headers.",
+        f"A request is a v1 request when its path starts with `{mapping['v1_prefix']}` (removed before",
+        "the v2 app sees it; `V1Adapter(app, prefix=None)` turns this off) or when it carries an",
+        f"`API-Version` or `Accept-Version` header naming version 1 ({', '.join(mapping['v1_versions'])}).",
+        f"The v1 server path (`{mapping['v1_base'] or '/'}`) is removed from v1 paths and the v2 one",
+        f"(`{mapping['v2_base'] or '/'}`) put before the paths the v2 app gets (`v1_base`, `v2_base`).",
+        "Other requests reach the v2 app unchanged; responses of deprecated operations carry",
+        "`Deprecation` (RFC 9745), `Sunset` (RFC 8594) and `Link` headers.",
         "",
         f"Its tests: `python -m pytest {package}/tests` from the folder holding `{package}/`.",
         "",
@@ -188,7 +200,7 @@ def render(
         "__init__.py": _INIT.format(title=title).encode(),
         "runtime.py": runtime,
         "mapping.py": f"{header}MAPPING: dict[str, Any] = {literal}\n".encode(),
-        "README.md": _readme(title, package, mapped, manual).encode(),
+        "README.md": _readme(mapping, title, package, mapped, manual).encode(),
         "tests/__init__.py": b"",
         "tests/cases.py": f"{header}CASES: list[dict[str, Any]] = {cases}\n".encode(),
         "tests/test_adapter.py": _TESTS.encode(),

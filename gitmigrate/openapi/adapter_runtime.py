@@ -4,11 +4,12 @@
 generated `mapping.py`), so it must use the standard library only and know no spec: everything
 it does is read from the mapping (see `gitmigrate/openapi/adapter.py` for its shape).
 
-A request is a v1 request when its path starts with the v1 prefix (default `/v1`, removed before
-the request reaches the v2 app) or when it carries an `API-Version` or `Accept-Version` header
-naming the v1 version (`1`, `v1` or the v1 spec's `info.version`). Every other request goes to
-the v2 app unchanged, except that responses of deprecated operations get the `Deprecation`,
-`Sunset` and `Link` headers for v1 and v2 clients alike.
+A request is a v1 request when its path starts with the v1 prefix (the path of the v1 spec's
+server URL when v2's differs, else `/v1`; removed before the request reaches the v2 app) or when
+it carries an `API-Version` or `Accept-Version` header naming the v1 version (`1`, `v1` or the
+v1 spec's `info.version`). Every other request goes to the v2 app unchanged, except that
+responses of deprecated operations get the `Deprecation`, `Sunset` and `Link` headers for v1
+and v2 clients alike.
 """
 
 from __future__ import annotations
@@ -142,11 +143,22 @@ class Adapter:
     """ASGI middleware: v1 requests are rewritten for the v2 app, its responses back for v1."""
 
     def __init__(
-        self, app: ASGIApp, mapping: dict[str, Any], *, prefix: str | None = "/v1"
+        self,
+        app: ASGIApp,
+        mapping: dict[str, Any],
+        *,
+        prefix: str | None = "/v1",
+        v1_base: str = "",
+        v2_base: str = "",
     ) -> None:
+        """`prefix` marks v1 requests by path (None: by header only); `v1_base` and `v2_base`
+        are the path parts of each spec's server URL: removed from a v1 path, put before a v2 one.
+        """
         self.app = app
         self.mapping = mapping
         self.prefix = (prefix or "").rstrip("/")
+        self.v1_base = v1_base.rstrip("/")
+        self.v2_base = v2_base.rstrip("/")
         self.routes = [_Route(op) for op in mapping.get("operations", ())]
         self.v2_deprecations = [
             (dep["method"], template_regex(dep["path"]), dep["headers"])
@@ -155,17 +167,18 @@ class Adapter:
         self.versions = {str(v).lower() for v in mapping.get("v1_versions", ("1", "v1"))}
 
     def is_v1(self, scope: Scope) -> tuple[bool, str]:
-        """Whether the request is a v1 request, and its path without the v1 prefix."""
+        """Whether the request is a v1 request, and its path as the v1 spec writes it (v1 prefix
+        and v1 server path removed; a v2 request's without the v2 server path)."""
         path: str = scope.get("path", "")
-        if self.prefix and (path == self.prefix or path.startswith(self.prefix + "/")):
-            return True, path[len(self.prefix) :] or "/"
+        if self.prefix and _under(path, self.prefix):
+            return True, _strip(_strip(path, self.prefix), self.v1_base)
         for name, value in scope.get("headers", ()):
             if (
                 name.lower() in VERSION_HEADERS
                 and value.decode("latin-1").strip().lower() in self.versions
             ):
-                return True, path
-        return False, path
+                return True, _strip(path, self.v1_base)
+        return False, _strip(path, self.v2_base)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("type") != "http":
@@ -181,7 +194,8 @@ class Adapter:
             if values is not None:
                 await self._serve(route.spec, values, scope, receive, send)
                 return
-        await self.app(_moved(scope, quote(path, safe="/:@!$&'()*+,;=~"), method), receive, send)
+        target = self.v2_base + quote(path, safe="/:@!$&'()*+,;=~")
+        await self.app(_moved(scope, target, method), receive, send)
 
     def _v2_headers(self, method: str, path: str) -> dict[str, str]:
         for dep_method, regex, headers in self.v2_deprecations:
@@ -192,11 +206,8 @@ class Adapter:
     async def _serve(
         self, op: dict[str, Any], values: list[str], scope: Scope, receive: Receive, send: Send
     ) -> None:
-        inner = _moved(
-            scope,
-            fill_template(op["v2_target"], [quote(unquote(v)) for v in values]),
-            op["v2_method"],
-        )
+        target = fill_template(op["v2_target"], [quote(unquote(v)) for v in values])
+        inner = _moved(scope, self.v2_base + target, op["v2_method"])
         if op.get("query"):
             inner["query_string"] = transform_query(scope.get("query_string", b""), op["query"])
         headers = _request_headers(list(scope.get("headers", ())), op.get("headers", {}))
@@ -210,6 +221,14 @@ class Adapter:
         if op.get("responses") and not head:  # a HEAD answer has no body to reshape
             out = _rewrite_response(out, op["responses"])
         await self.app(inner, receive, out)
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def _strip(path: str, prefix: str) -> str:
+    return (path[len(prefix) :] or "/") if prefix and _under(path, prefix) else path
 
 
 def _moved(scope: Scope, path: str, method: str) -> Scope:

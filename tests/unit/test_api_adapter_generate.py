@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
-from gitmigrate.openapi.adapter import AdapterFiles, covered, generate_adapter
+from gitmigrate.openapi.adapter import AdapterFiles, covered, generate_adapter, server_path
 from gitmigrate.openapi.adapter_ops import map_operation, pair_operations
 from gitmigrate.openapi.model import ApiChange
 from gitmigrate.openapi.spec import Spec, load_spec
@@ -230,3 +231,50 @@ def test_changes_inside_moved_operations_are_found() -> None:
         ]
     assert "GET /old is served by GET /new" in out.mapped
     assert all(c in out.changes for c in out.manual)
+
+
+def test_server_paths_give_the_prefix_and_bases(tmp_path: Path) -> None:
+    def spec(version: str, server: dict[str, Any], path: str) -> Spec:
+        doc = {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": version},
+            "servers": [server],
+            "paths": {
+                path: {"get": {"operationId": "get", "responses": {"204": {"description": "x"}}}}
+            },
+        }
+        return Spec(f"{version}.yaml", doc, "3.0")
+
+    assert (
+        server_path(
+            {
+                "servers": [
+                    {"url": "https://h/{base}/", "variables": {"base": {"default": "api/v1"}}}
+                ]
+            }
+        )
+        == "/api/v1"
+    )
+    assert server_path({}) == server_path({"servers": [{"url": "https://h"}]}) == ""
+    base = spec("1.0", {"url": "https://h/api/v1"}, "/things")
+    revision = spec("2.0", {"url": "https://h/api/v2"}, "/items")
+    out = generate_adapter(base, revision, [], package="server_bases")
+    namespace: dict[str, Any] = {}
+    exec(out.files["mapping.py"].decode(), namespace)
+    mapping = namespace["MAPPING"]
+    assert (mapping["v1_prefix"], mapping["v1_base"], mapping["v2_base"]) == (
+        "/api/v1",
+        "/api/v1",
+        "/api/v2",
+    )
+    for name, content in out.files.items():
+        (tmp_path / "server_bases" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "server_bases" / name).write_bytes(content)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        tests = importlib.import_module("server_bases.tests.test_adapter")
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert [c["expect_request"]["path"] for c in tests.CASES] == ["/api/v2/items", "/api/v2/items"]
+    for case in tests.CASES:
+        tests.test_mapping(case)
