@@ -61,10 +61,17 @@ def _get(body: Any, pointer: list[str]) -> tuple[bool, Any]:
 
 
 def _pop(body: Any, pointer: list[str]) -> tuple[bool, Any]:
+    """Takes the value at `pointer` out, and the objects it leaves empty on the way."""
     found, parent = _get(body, pointer[:-1])
     if not found or not isinstance(parent, dict) or pointer[-1] not in parent:
         return False, None
-    return True, parent.pop(pointer[-1])
+    value = parent.pop(pointer[-1])
+    for depth in range(len(pointer) - 1, 0, -1):
+        _, holder = _get(body, pointer[: depth - 1])
+        if holder[pointer[depth - 1]] != {}:
+            break
+        del holder[pointer[depth - 1]]
+    return True, value
 
 
 def _put(body: Any, pointer: list[str], value: Any) -> None:

@@ -196,7 +196,8 @@ def _pointer(text: str) -> list[str]:
 
 
 def _nested_moves(schema: dict[str, Any], seen: set[int]) -> list[tuple[list[str], list[str]]]:
-    """(path below a new v2 object, v1 root pointer) of its fields moved from elsewhere."""
+    """(path below a new v2 property, v1 pointer) of the fields moved into it from elsewhere;
+    the pointer is read from the object that gained the new property."""
     if id(schema) in seen:
         return []
     seen.add(id(schema))
