@@ -153,15 +153,24 @@ def operation_cases(op: dict[str, Any], prefix: str, v1_base: str, v2_base: str)
                 "request": {**base, "body": body},
                 "expect_request": {"body_at": present, "body_lacks": absent},
             }
+    statuses = op.get("status", {})
+    for v2_status, v1_status in statuses.items():
+        yield {
+            "name": f"{where} answers {v1_status} for v2's {v2_status}",
+            "request": base,
+            "response": {"status": int(v2_status), "body": {}},
+            "expect_response": {"status": v1_status},
+        }
     responses = op.get("responses", {})
     for key, node in responses.items():
         status = _status(key, set(responses))
+        expected = statuses.get(str(status), status)
         for label, body, present, absent in body_checks(node, [], []):
             yield {
                 "name": f"{where} response {key} {label}",
                 "request": base,
                 "response": {"status": status, "body": body},
-                "expect_response": {"status": status, "body_at": present, "body_lacks": absent},
+                "expect_response": {"status": expected, "body_at": present, "body_lacks": absent},
             }
 
 

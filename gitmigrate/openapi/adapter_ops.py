@@ -43,6 +43,7 @@ PARAM_FILL_IDS = frozenset(
         "new-required-request-default-parameter-to-existing-path",
     }
 )
+SUCCESS_IDS = frozenset({"response-success-status-removed", "response-success-status-added"})
 PARAM_ENUM_IDS = frozenset(
     {"request-parameter-enum-value-removed", "request-parameter-enum-value-added"}
 )
@@ -192,20 +193,37 @@ def map_operation(pair: Pairing) -> None:
     if request:
         spec["request"] = request
     responses: dict[str, Any] = {}
-    r1, r2 = v1.op.get("responses") or {}, v2.op.get("responses") or {}
-    for status in sorted(set(r1) & set(r2), key=str):
+    r1 = {str(k): v for k, v in (v1.op.get("responses") or {}).items()}
+    r2 = {str(k): v for k, v in (v2.op.get("responses") or {}).items()}
+    statuses = {s: s for s in r1.keys() & r2.keys()}
+    success = success_status(r1, r2)
+    if success:
+        old, new = success
+        statuses[old] = new
+        spec["status"] = {new: int(old)}
+        findings.add(f"{where}: v2 answers {new} where v1 answered {old}", SUCCESS_IDS, old, new)
+    for old, new in sorted(statuses.items()):
         node = body_node(
-            json_schema(r1[status]),
-            json_schema(r2[status]),
+            json_schema(r1[old]),
+            json_schema(r2[new]),
             "response",
-            f"{where} response {status}",
+            f"{where} response {old}",
             findings,
         )
         if node:
-            responses[str(status)] = node
+            responses[new] = node  # keyed by the status the v2 app answers
     if responses:
         spec["responses"] = responses
     pair.spec = spec
+
+
+def success_status(r1: dict[str, Any], r2: dict[str, Any]) -> tuple[str, str] | None:
+    """(v1 status, v2 status) when each side has one success status and they differ."""
+    ok1 = [s for s in r1 if s.startswith("2") and s.isdigit()]
+    ok2 = [s for s in r2 if s.startswith("2") and s.isdigit()]
+    if len(ok1) == 1 == len(ok2) and ok1 != ok2 and ok1[0] not in r2 and ok2[0] not in r1:
+        return ok1[0], ok2[0]
+    return None
 
 
 def _parameters(

@@ -221,7 +221,7 @@ class Adapter:
         if op.get("request"):
             receive, headers = await _rewrite_request(receive, headers, op["request"])
         inner["headers"] = headers
-        out = _with_headers(send, op.get("deprecation", {}))
+        out = _with_headers(send, op.get("deprecation", {}), op.get("status", {}))
         head = scope.get("method") == "HEAD"
         if head:
             inner["method"] = "HEAD"
@@ -305,13 +305,19 @@ async def _rewrite_request(
     return replay, headers
 
 
-def _with_headers(send: Send, extra: dict[str, str]) -> Send:
-    """`send` adding headers the app did not set itself to the response start."""
-    if not extra:
+def _with_headers(
+    send: Send, extra: dict[str, str], statuses: dict[str, int] | None = None
+) -> Send:
+    """`send` adding headers the app did not set itself to the response start, and giving
+    the v1 status for a v2 one (`{"201": 200}`)."""
+    if not extra and not statuses:
         return send
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
+            status = (statuses or {}).get(str(message.get("status")))
+            if status is not None:
+                message = {**message, "status": status}
             headers = list(message.get("headers", ()))
             present = {k.lower() for k, _ in headers}
             headers += [

@@ -92,6 +92,10 @@ MAPPING_KINDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "restored defaults": lambda m: _without(m, "defaults"),
     "enum values": lambda m: _without(m, "enum"),
     "deprecation headers": lambda m: _without(m, "deprecation"),
+    "success status": lambda m: {
+        **m,
+        "operations": [{k: v for k, v in op.items() if k != "status"} for op in m["operations"]],
+    },
     "moved paths": lambda m: {
         **m,
         "operations": [

@@ -107,3 +107,26 @@ def test_query_rename_drop_default_and_enum() -> None:
 def test_unchanged_operation_maps_nothing() -> None:
     spec, lines = mapped(op(params=[query("q")]), op(params=[query("q")]))
     assert set(spec) == {"method", "v1_path", "v2_method", "v2_path", "v2_target"} and lines == []
+
+
+def test_one_success_status_each_side_is_mapped() -> None:
+    body = {
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"a": {"type": "string"}}}
+            }
+        }
+    }
+    renamed = {"type": "object", "properties": {"b": {"type": "string", "x-renamed-from": "a"}}}
+    v1 = {"responses": {"200": {"description": "ok", **body}, "404": {"description": "no"}}}
+    v2 = {
+        "responses": {
+            "201": {"description": "ok", "content": {"application/json": {"schema": renamed}}}
+        }
+    }
+    spec, lines = mapped(v1, v2)
+    assert spec["status"] == {"201": 200} and "v2 answers 201 where v1 answered 200" in lines[0]
+    assert spec["responses"] == {"201": {"rename": {"b": "a"}}}
+    # two success statuses on one side: which maps to which is a guess, so nothing is mapped
+    v1["responses"]["202"] = {"description": "accepted"}
+    assert "status" not in mapped(v1, v2)[0]
