@@ -7,10 +7,16 @@ and the package's own pytest tests. Every ERR change of the diff that no mapping
 returned in `manual`: the adapter cannot serve it and a person must decide.
 
 The mapping is plain data the runtime interprets:
-`{"v1_prefix", "v1_base", "v2_base", "v1_versions": [...], "operations": [{"method", "v1_path", "v2_method", "v2_path",
-"v2_target", "query"?, "headers"?, "request"?, "responses"? {status: node}, "deprecation"?
-{header: value}}], "v2_deprecations": [{"method", "path", "headers"}]}`, where a node is
+`{"v1_prefix", "v1_base", "v2_base", "v1_versions": [...], "operations": [{"method",
+"v1_path", "v2_method", "v2_path", "v2_target" ("/animals/{0}": v1 path parameters by
+position), "query"? and "headers"? {"rename", "drop", "defaults", "enum"}, "request"? node,
+"responses"? {v2 status: node}, "status"? {v2 status: v1 status}, "deprecation"? {header:
+value}}], "v2_deprecations": [{"method", "path", "headers"}]}`, where a node is
 `{"rename", "drop", "defaults", "enum", "properties", "items", "moves"}` (all optional).
+
+The spec extensions it reads (v2 side): `x-renamed-from` (a property or parameter's v1 name, or
+a JSON pointer for a moved field), `x-moved-from` (an operation's v1 path), `x-enum-map`
+(`{v1 value: v2 value}`), `x-sunset` and `x-deprecated-at` (dates of a deprecated operation).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ An operation keeps its place when v2 has the same method and path template (para
 ignored). Otherwise v2 may say where it came from with `x-moved-from: /old/path` (on the
 operation or its path item), or keep the operationId under a new path (or method). Path
 parameters are matched by name, else by position. Query and header parameters follow the same
-rename rules as fields (`x-renamed-from`, or one removed and one added of equal schema).
+rename rules as fields (`x-renamed-from`, or one removed and one added of equal schema). When
+each side has a single success status and they differ (v1 200, v2 201), v1 gets its own back.
 """
 
 from __future__ import annotations
