@@ -278,3 +278,27 @@ def test_server_paths_give_the_prefix_and_bases(tmp_path: Path) -> None:
     assert [c["expect_request"]["path"] for c in tests.CASES] == ["/api/v2/items", "/api/v2/items"]
     for case in tests.CASES:
         tests.test_mapping(case)
+
+
+def test_yaml_dates_reach_the_mapping_as_json_strings() -> None:
+    def spec(props: dict[str, Any]) -> Spec:
+        response = {
+            "description": "x",
+            "content": {"application/json": {"schema": {"type": "object", "properties": props}}},
+        }
+        doc = {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": response}}}},
+        }
+        return Spec("s.yaml", doc, "3.0")
+
+    born = {"type": "string", "format": "date", "example": dt.date(2024, 1, 2)}
+    out = generate_adapter(
+        spec({"id": {"type": "integer"}, "born": born}), spec({"id": {"type": "integer"}}), []
+    )
+    namespace: dict[str, Any] = {}
+    exec(out.files["mapping.py"].decode(), namespace)  # a date object would not even import
+    assert namespace["MAPPING"]["operations"][0]["responses"]["200"]["defaults"] == {
+        "born": "2024-01-02"
+    }
