@@ -1,24 +1,16 @@
 """`git migrate api adapter OLD NEW --out DIR` commits helper AD's generated package as a step:
 its files under DIR, their copies in the step, the changes it cannot map listed (and shown by
 review as [options] manual); the generated package's own tests pass in the project; a --out
-that is no package name is refused. Runs once gitmigrate/openapi/adapter.py is installed."""
+that is no package name is refused."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.fixtures_git import CliRunner, git, snapshot
 from tests.unit.test_api_kind_support import TODAY, needs_checks, v1_then_v2
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("gitmigrate.openapi.adapter") is None,
-    reason="helper AD's gitmigrate/openapi/adapter.py has not landed",
-)
 
 
 @needs_checks

@@ -1,10 +1,9 @@
 """Which breaking changes of a branch have neither adapter nor waiver ([api] require_adapter),
 waivers as step options (`ID at OPERATION` with a reason), the step note and description that
-plan and review show, and the adapter step (run once helper AD's generator is installed)."""
+plan and review show, and the adapter step (helper AD's generator)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from tests.unit.test_api_kind_support import TODAY, needs_checks, v1_then_v2
 
 REMOVED = "api-removed-before-sunset at GET /pets/{petId}/photo"
 REQUIRED = "new-required-request-property at POST /pets"
-HAS_ADAPTER = importlib.util.find_spec("gitmigrate.openapi.adapter") is not None
 
 
 def _guide(repo: GitRepo, first: str, **extra: object) -> Step:
@@ -117,9 +115,6 @@ def test_waiver_matching() -> None:
     assert RecordedChange("a-id", "error", "t", "GET /x", "/x").key == "a-id at GET /x"
 
 
-@pytest.mark.skipif(
-    not HAS_ADAPTER, reason="helper AD's gitmigrate/openapi/adapter.py has not landed"
-)
 @needs_checks
 def test_an_adapter_step_commits_its_files_and_records_the_manual_changes(git_repo: Path, first: str) -> None:  # fmt: skip
     repo = GitRepo(git_repo)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -174,11 +173,8 @@ def _guide(root: Path, raw: Mapping[str, Any]) -> Authored:
 
 
 def _adapter(root: Path, raw: Mapping[str, Any]) -> Authored:
-    try:  # helper module of its own; by name, so the kind loads before it is installed
-        generate_adapter = importlib.import_module("gitmigrate.openapi.adapter").generate_adapter
-    except (ImportError, AttributeError):
-        raise UsageError("the adapter generator (gitmigrate.openapi.adapter) is not installed",
-                         "update git-migrate; `api guide` works without it") from None  # fmt: skip
+    from gitmigrate.openapi.adapter import generate_adapter
+    from gitmigrate.openapi.model import DiffOptions
     from gitmigrate.openapi.settings import api_settings
 
     waive, reason = _waivers(raw)
@@ -191,8 +187,6 @@ def _adapter(root: Path, raw: Mapping[str, Any]) -> Authored:
                          "name the folder as an identifier, e.g. app/v1_adapter")  # fmt: skip
     old, new, changes, today = _compared(root, raw)
     guide_url = raw.get("guide_url") or api_settings(root).guide_url
-    from gitmigrate.openapi.model import DiffOptions
-
     result = generate_adapter(old, new, list(changes), guide_url=guide_url, today=today,
                               package=package, options=DiffOptions(today=today))  # fmt: skip
     # the generator also diffs moved operations under their v1 paths: record what it saw
