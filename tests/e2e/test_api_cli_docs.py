@@ -54,3 +54,4 @@ def test_the_worked_example_runs(tmp_path: Path, git_env: dict[str, str]) -> Non
     spec = (repo / "openapi.yaml").read_text()
     assert "species" in spec and "deprecated: true" not in spec
     assert not (repo / "docs" / "api" / "v2-guide.md").exists()
+    assert not (repo / "app" / "v1_adapter").exists()
