@@ -1,0 +1,159 @@
+"""What the request and response value checks share: the walk over every body schema present on
+both sides of a modified media type, the walk over its properties, and the few readings of a
+schema (types without "null", nullability, numeric bounds) that both sides judge in mirror.
+
+A check walks `request_bodies(ctx)` or `response_bodies(ctx)` and, per body, `props(body)`; it
+reports with `body.report(...)`, so every finding names its operation, media type (and status)
+the same way and two media types sharing one $ref schema give two findings, as in oasdiff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gitmigrate.openapi.schemadiff import PropertyVisit, SchemaDiff, modified_properties
+
+if TYPE_CHECKING:
+    from gitmigrate.openapi.context import DiffContext
+    from gitmigrate.openapi.model import ApiChange, Level
+    from gitmigrate.openapi.operations import OperationDiff
+
+
+@dataclass(frozen=True)
+class Body:
+    """One media type's schema, changed and present on both sides, of a request or a response."""
+
+    ctx: DiffContext
+    op: OperationDiff
+    media_type: str
+    diff: SchemaDiff
+    status: str = ""  # "" for a request body
+
+    @property
+    def request(self) -> bool:
+        return not self.status
+
+    @property
+    def where(self) -> str:
+        if self.request:
+            return f"request body {self.media_type}"
+        return f"response {self.status} {self.media_type}"
+
+    def report(
+        self, check: str, id: str, text: str, *, at: Any = None, level: Level | None = None,
+        **details: Any,
+    ) -> ApiChange:  # fmt: skip
+        """A finding about this body: `text` says what, the body is named after it."""
+        extra: dict[str, Any] = {"media_type": self.media_type}
+        if self.status:
+            extra["status"] = self.status
+        extra.update(details)
+        return self.ctx.change(
+            check, id, f"{text} ({self.where})", op=self.op,
+            at=at if at is not None else self.diff.revision, level=level, **extra,
+        )  # fmt: skip
+
+
+def _both(diff: SchemaDiff | None) -> bool:
+    return diff is not None and diff.base is not None and diff.revision is not None
+
+
+def request_bodies(ctx: DiffContext) -> Iterator[Body]:
+    for op in ctx.modified_operations():
+        if not op.changed:
+            continue
+        body = op.request_body()
+        if body is None:
+            continue
+        for name, media in body.media_types.modified.items():
+            if media.schema is not None and _both(media.schema):
+                yield Body(ctx, op, name, media.schema)
+
+
+def response_bodies(ctx: DiffContext) -> Iterator[Body]:
+    for op in ctx.modified_operations():
+        if not op.changed:
+            continue
+        for status, response in op.responses().modified.items():
+            for name, media in response.media_types.modified.items():
+                if media.schema is not None and _both(media.schema):
+                    yield Body(ctx, op, name, media.schema, status)
+
+
+def bodies(ctx: DiffContext, request: bool) -> Iterator[Body]:
+    return request_bodies(ctx) if request else response_bodies(ctx)
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A modified nested schema (property, items, subschema ...) present on both sides."""
+
+    name: str  # oasdiff's full property name ("data/items/id")
+    diff: SchemaDiff
+    parent: SchemaDiff | None
+    key: str  # the property's own name ("" for items, subschemas ...)
+
+    @property
+    def base(self) -> dict[str, Any]:
+        assert self.diff.base is not None
+        return self.diff.base
+
+    @property
+    def revision(self) -> dict[str, Any]:
+        assert self.diff.revision is not None
+        return self.diff.revision
+
+
+def props(body: Body) -> Iterator[Prop]:
+    for visit in modified_properties(body.diff):
+        if _both(visit.diff):
+            assert visit.diff is not None
+            yield Prop(full_name(visit), visit.diff, visit.parent, visit.name)
+
+
+def full_name(visit: PropertyVisit) -> str:
+    return visit.full_name
+
+
+def flag(schema: dict[str, Any] | None, key: str) -> bool:
+    return bool(schema is not None and schema.get(key) is True)
+
+
+def required(schema: dict[str, Any] | None) -> list[str]:
+    found = schema.get("required") if schema is not None else None
+    return [str(name) for name in found] if isinstance(found, list) else []
+
+
+def properties(schema: dict[str, Any] | None) -> dict[str, Any]:
+    found = schema.get("properties") if schema is not None else None
+    return found if isinstance(found, dict) else {}
+
+
+def types(schema: dict[str, Any] | None) -> list[str]:
+    """The schema's types without "null" (nullability is judged on its own)."""
+    value = schema.get("type") if schema is not None else None
+    listed = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [str(t) for t in listed if t != "null"]
+
+
+def nullable(schema: dict[str, Any] | None) -> bool:
+    """3.0's `nullable: true` or 3.1's "null" among the types."""
+    if schema is None:
+        return False
+    value = schema.get("type")
+    return schema.get("nullable") is True or (isinstance(value, list) and "null" in value)
+
+
+def number(value: Any) -> float | None:
+    """A numeric keyword's value; booleans (3.0's exclusiveMinimum: true) are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def shown(value: Any) -> str:
+    """A value as messages print it: integral floats without ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
