@@ -157,3 +157,25 @@ def shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _only_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) == 1
+
+
+def moved_into_one_of(diff: SchemaDiff) -> list[str]:
+    """The base's properties now found in the alternatives of a oneOf that replaced them (the
+    body was wrapped, not emptied); [] when that is not what happened. A oneOf of the old
+    schema and null is a nullability change, not a wrapping."""
+    old = properties(diff.base)
+    alternatives = diff.revision.get("oneOf") if diff.revision is not None else None
+    if not old or not isinstance(alternatives, list) or properties(diff.revision):
+        return []
+    if diff.base is not None and diff.base.get("oneOf"):
+        return []
+    if any(_only_null(item) for item in alternatives):
+        return []
+    found: set[str] = set()
+    for item in alternatives:
+        found.update(properties(item if isinstance(item, dict) else None))
+    return [name for name in old if name in found]

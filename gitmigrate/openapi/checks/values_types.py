@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import Body, bodies, props
+from gitmigrate.openapi.checks.values_common import Body, bodies, moved_into_one_of, props
 from gitmigrate.openapi.checks.values_typing import (
     list_of_types_change,
     request_verdict,
@@ -42,7 +42,7 @@ def _type_changes(ctx: DiffContext, request: bool, name: str) -> Iterator[ApiCha
     side = "request" if request else "response"
     for body in bodies(ctx, request):
         found = _verdict(body, body.diff)
-        if found:
+        if found and not moved_into_one_of(body.diff):  # the wrapping is reported instead
             yield body.report(name, f"{side}-body-type-{found[0]}", f"body type changed {found[1]}")
         elif list_of_types_change(body.diff.base or {}, body.diff.revision or {}):
             continue
