@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def movement(base: dict[str, Any], revision: dict[str, Any], key: str) -> str:
-    """"added", "removed", "changed" or "" for one keyword of two schemas."""
+    """ "added", "removed", "changed" or "" for one keyword of two schemas."""
     a, b = base.get(key), revision.get(key)
     if key == "pattern":  # an empty pattern constrains nothing
         a, b = a or None, b or None

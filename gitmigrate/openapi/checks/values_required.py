@@ -197,8 +197,10 @@ def _access_changes(ctx: DiffContext, name: str, request: bool, want: bool | Non
     side = "request" if request else "response"
     for body in bodies(ctx, request):
         for prop in props(body):
-            if not prop.key or prop.parent is None or prop.key not in properties(
-                prop.parent.revision
+            if (
+                not prop.key
+                or prop.parent is None
+                or prop.key not in properties(prop.parent.revision)
             ):
                 continue
             is_required = prop.key in required(prop.parent.base)

@@ -120,7 +120,7 @@ def _concrete(c: TypeChange) -> bool:
 
 
 def request_verdict(c: TypeChange, strong: bool) -> str:
-    """"changed" (breaking), "compatible" (a swap safe only when loosely typed) or
+    """ "changed" (breaking), "compatible" (a swap safe only when loosely typed) or
     "generalized" (a real widening, or a safe format change)."""
     typed = c.types_changed and not _widened(c)
     if _breaking(
@@ -134,7 +134,7 @@ def request_verdict(c: TypeChange, strong: bool) -> str:
 
 
 def response_verdict(c: TypeChange, strong: bool) -> str:
-    """"changed", "generalized" (returns more types: breaking), "compatible" or "specialized"."""
+    """ "changed", "generalized" (returns more types: breaking), "compatible" or "specialized"."""
     typed = c.types_changed and not _narrowed(c)
     if _breaking(
         c.deleted if typed else None, c.added, c.base_format, c.revision_format, strong,
