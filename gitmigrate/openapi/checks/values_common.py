@@ -8,10 +8,11 @@ the same way and two media types sharing one $ref schema give two findings, as i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.schemadiff import PropertyVisit, SchemaDiff, modified_properties
 
 if TYPE_CHECKING:
@@ -53,6 +54,12 @@ class Body:
             check, id, f"{text} ({self.where})", op=self.op,
             at=at if at is not None else self.diff.revision, level=level, **extra,
         )  # fmt: skip
+
+    def about(
+        self, check: str, id: str, prop: str, text: str, *, at: Any, **details: Any
+    ) -> ApiChange:
+        """A finding about one property of this body: "property `a/b` <text>"."""
+        return self.report(check, id, f"property `{prop}` {text}", at=at, property=prop, **details)
 
 
 def _both(diff: SchemaDiff | None) -> bool:
@@ -179,3 +186,21 @@ def moved_into_one_of(diff: SchemaDiff) -> list[str]:
     for item in alternatives:
         found.update(properties(item if isinstance(item, dict) else None))
     return [name for name in old if name in found]
+
+
+SideCheck = Callable[["DiffContext", str, bool], Iterable["ApiChange"]]
+
+
+def register_sides(run: SideCheck, request_name: str, response_name: str, doc: str) -> None:
+    """Register `run(ctx, check name, request?)` as the request check and the response check,
+    the two oasdiff names of one walk."""
+    for name, request in ((request_name, True), (response_name, False)):
+
+        def side(
+            ctx: DiffContext, name: str = name, request: bool = request
+        ) -> Iterable[ApiChange]:
+            return run(ctx, name, request)
+
+        side.__name__ = side.__qualname__ = name
+        side.__doc__ = f"{doc} ({'request' if request else 'response'})"
+        check(name)(side)

@@ -11,8 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import bodies, props
+from gitmigrate.openapi.checks.values_common import bodies, props, register_sides
 from gitmigrate.openapi.model import STABILITY_RANK
 
 if TYPE_CHECKING:
@@ -90,18 +89,6 @@ def _deprecations(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiCha
                 )  # fmt: skip
 
 
-@check("RequestPropertyDeprecationCheck")
-def request_property_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
-    """Request properties deprecated (with or without a good sunset) or reactivated."""
-    return _deprecations(ctx, "RequestPropertyDeprecationCheck", True)
-
-
-@check("ResponsePropertyDeprecationCheck")
-def response_property_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
-    """Response properties deprecated (with or without a good sunset) or reactivated."""
-    return _deprecations(ctx, "ResponsePropertyDeprecationCheck", False)
-
-
 def _level(schema: dict[str, Any]) -> str | None:
     """The property's stability, "stable" when unset, None when not a known level."""
     value = schema.get("x-stability-level")
@@ -125,13 +112,11 @@ def _stability(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange
             )  # fmt: skip
 
 
-@check("RequestPropertyStabilityUpdatedCheck")
-def request_property_stability_updated(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A request property's x-stability-level went up or down."""
-    return _stability(ctx, "RequestPropertyStabilityUpdatedCheck", True)
-
-
-@check("ResponsePropertyStabilityUpdatedCheck")
-def response_property_stability_updated(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response property's x-stability-level went up or down."""
-    return _stability(ctx, "ResponsePropertyStabilityUpdatedCheck", False)
+register_sides(
+    _deprecations, "RequestPropertyDeprecationCheck", "ResponsePropertyDeprecationCheck",
+    "Properties deprecated (with or without a good sunset) or reactivated",
+)  # fmt: skip
+register_sides(
+    _stability, "RequestPropertyStabilityUpdatedCheck", "ResponsePropertyStabilityUpdatedCheck",
+    "A property's x-stability-level went up or down",
+)  # fmt: skip

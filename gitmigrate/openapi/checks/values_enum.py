@@ -4,11 +4,11 @@ gains one surprises clients that switch over the values they know."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import flag, props, request_bodies, response_bodies
+from gitmigrate.openapi.checks.values_common import Prop, bodies, flag, props, request_bodies
 from gitmigrate.openapi.schemadiff import modified_properties
 
 if TYPE_CHECKING:
@@ -37,61 +37,70 @@ def enum_change(
     return added, removed, not isinstance(a, list) and isinstance(b, list)
 
 
+def _property_values(
+    ctx: DiffContext, name: str, request: bool, id_of: Callable[[Prop, bool], str | None],
+    key: str = "enum",
+) -> Iterator[ApiChange]:  # fmt: skip
+    """Per property, a finding per enum value added or removed that `id_of(prop, added)` names."""
+    for body in bodies(ctx, request):
+        for prop in props(body):
+            found = enum_change(prop.base, prop.revision, key)
+            for added, values in ((False, found[1]), (True, found[0])) if found else ():
+                id = id_of(prop, added)
+                for value in values if id else ():
+                    assert id is not None
+                    verb = "added to" if added else "removed from"
+                    yield body.report(
+                        name, id, f"{key} value {value!r} {verb} property `{prop.name}`",
+                        at=prop.revision, property=prop.name, value=value,
+                    )  # fmt: skip
+
+
+def _request_enum_id(prop: Prop, added: bool) -> str:
+    if added:
+        return "request-property-enum-value-added"
+    if flag(prop.revision, "readOnly"):
+        return "request-read-only-property-enum-value-removed"
+    return "request-property-enum-value-removed"
+
+
 @check("RequestPropertyEnumValueUpdatedCheck")
 def request_property_enum_value_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     """Enum values added to or removed from a request property."""
-    name = "RequestPropertyEnumValueUpdatedCheck"
-    for body in request_bodies(ctx):
-        for prop in props(body):
-            found = enum_change(prop.base, prop.revision)
-            if not found:
-                continue
-            removed_id = "request-property-enum-value-removed"
-            if flag(prop.revision, "readOnly"):
-                removed_id = "request-read-only-property-enum-value-removed"
-            for value in found[1]:
-                yield body.report(
-                    name, removed_id, f"enum value {value!r} removed from property `{prop.name}`",
-                    at=prop.revision, property=prop.name, value=value,
-                )  # fmt: skip
-            for value in found[0]:
-                yield body.report(
-                    name, "request-property-enum-value-added",
-                    f"enum value {value!r} added to property `{prop.name}`",
-                    at=prop.revision, property=prop.name, value=value,
-                )  # fmt: skip
+    return _property_values(ctx, "RequestPropertyEnumValueUpdatedCheck", True, _request_enum_id)
+
+
+def _response_added_id(prop: Prop, added: bool) -> str | None:
+    if not added:
+        return None
+    if flag(prop.revision, "writeOnly"):
+        return "response-write-only-property-enum-value-added"
+    return "response-property-enum-value-added"
 
 
 @check("ResponsePropertyEnumValueAddedCheck")
 def response_property_enum_value_added(ctx: DiffContext) -> Iterator[ApiChange]:
     """Enum values added to a response property (write-only ones are not returned)."""
-    name = "ResponsePropertyEnumValueAddedCheck"
-    for body in response_bodies(ctx):
-        for prop in props(body):
-            found = enum_change(prop.base, prop.revision)
-            id = "response-property-enum-value-added"
-            if flag(prop.revision, "writeOnly"):
-                id = "response-write-only-property-enum-value-added"
-            for value in found[0] if found else ():
-                yield body.report(
-                    name, id, f"enum value {value!r} added to property `{prop.name}`",
-                    at=prop.revision, property=prop.name, value=value,
-                )  # fmt: skip
+    return _property_values(ctx, "ResponsePropertyEnumValueAddedCheck", False, _response_added_id)
 
 
 @check("ResponseParameterEnumValueRemovedCheck")
 def response_property_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
     """Enum values a response property no longer returns (clients lose nothing)."""
-    name = "ResponseParameterEnumValueRemovedCheck"
-    for body in response_bodies(ctx):
-        for prop in props(body):
-            found = enum_change(prop.base, prop.revision)
-            for value in found[1] if found else ():
-                yield body.report(
-                    name, "response-property-enum-value-removed",
-                    f"enum value {value!r} removed from property `{prop.name}`",
-                    at=prop.revision, property=prop.name, value=value,
-                )  # fmt: skip
+    return _property_values(
+        ctx, "ResponseParameterEnumValueRemovedCheck", False,
+        lambda prop, added: None if added else "response-property-enum-value-removed",
+    )  # fmt: skip
+
+
+@check("RequestPropertyXExtensibleEnumValueRemovedCheck")
+def request_property_x_extensible_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
+    """Values removed from a request property's x-extensible-enum (Zalando's open enum)."""
+    return _property_values(
+        ctx, "RequestPropertyXExtensibleEnumValueRemovedCheck", True,
+        lambda prop, added: None if added else "request-property-x-extensible-enum-value-removed",
+        key="x-extensible-enum",
+    )  # fmt: skip
 
 
 @check("RequestPropertyBecameEnumCheck")
@@ -101,9 +110,9 @@ def request_property_became_enum(ctx: DiffContext) -> Iterator[ApiChange]:
         for prop in props(body):
             found = enum_change(prop.base, prop.revision)
             if found and found[2]:
-                yield body.report(
-                    "RequestPropertyBecameEnumCheck", "request-property-became-enum",
-                    f"property `{prop.name}` became an enum", at=prop.revision, property=prop.name,
+                yield body.about(
+                    "RequestPropertyBecameEnumCheck", "request-property-became-enum", prop.name,
+                    "became an enum", at=prop.revision,
                 )  # fmt: skip
 
 
@@ -118,43 +127,29 @@ def request_body_became_enum(ctx: DiffContext) -> Iterator[ApiChange]:
             )
 
 
+def _body_values_removed(ctx: DiffContext, name: str, id: str, request: bool
+                         ) -> Iterator[ApiChange]:  # fmt: skip
+    for body in bodies(ctx, request):
+        found = enum_change(body.diff.base, body.diff.revision)
+        for value in found[1] if found else ():
+            yield body.report(name, id, f"enum value {value!r} removed from the body", value=value)
+
+
 @check("RequestBodyEnumValueRemovedCheck")
 def request_body_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
     """Values a request body no longer accepts."""
-    for body in request_bodies(ctx):
-        found = enum_change(body.diff.base, body.diff.revision)
-        for value in found[1] if found else ():
-            yield body.report(
-                "RequestBodyEnumValueRemovedCheck", "request-body-enum-value-removed",
-                f"enum value {value!r} removed from the body", value=value,
-            )  # fmt: skip
+    return _body_values_removed(
+        ctx, "RequestBodyEnumValueRemovedCheck", "request-body-enum-value-removed", True
+    )
 
 
 @check("ResponseMediaTypeEnumValueRemovedCheck")
 def response_media_type_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
     """Values a response body no longer returns."""
-    for body in response_bodies(ctx):
-        found = enum_change(body.diff.base, body.diff.revision)
-        for value in found[1] if found else ():
-            yield body.report(
-                "ResponseMediaTypeEnumValueRemovedCheck", "response-mediatype-enum-value-removed",
-                f"enum value {value!r} removed from the body", value=value,
-            )  # fmt: skip
-
-
-@check("RequestPropertyXExtensibleEnumValueRemovedCheck")
-def request_property_x_extensible_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """Values removed from a request property's x-extensible-enum (Zalando's open enum)."""
-    name = "RequestPropertyXExtensibleEnumValueRemovedCheck"
-    for body in request_bodies(ctx):
-        for prop in props(body):
-            found = enum_change(prop.base, prop.revision, "x-extensible-enum")
-            for value in found[1] if found else ():
-                yield body.report(
-                    name, "request-property-x-extensible-enum-value-removed",
-                    f"x-extensible-enum value {value!r} removed from property `{prop.name}`",
-                    at=prop.revision, property=prop.name, value=value,
-                )  # fmt: skip
+    return _body_values_removed(
+        ctx, "ResponseMediaTypeEnumValueRemovedCheck", "response-mediatype-enum-value-removed",
+        False,
+    )  # fmt: skip
 
 
 @check("RequestHeaderPropertyBecameEnumCheck")

@@ -14,7 +14,7 @@ from gitmigrate.openapi.checks.values_typing import response_verdict, type_chang
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
     from gitmigrate.openapi.model import ApiChange
-    from gitmigrate.openapi.operations import HeadersDiff, OperationDiff
+    from gitmigrate.openapi.operations import HeaderDiff, HeadersDiff, OperationDiff
 
 
 def _headers(ctx: DiffContext) -> Iterator[tuple[OperationDiff, str, HeadersDiff]]:
@@ -55,51 +55,58 @@ def response_header_removed(ctx: DiffContext) -> Iterator[ApiChange]:
             )  # fmt: skip
 
 
+def _modified(ctx: DiffContext) -> Iterator[tuple[OperationDiff, str, str, HeaderDiff]]:
+    """(operation, status, header name, its diff) of every header changed on both sides."""
+    for op, status, headers in _headers(ctx):
+        for name, diff in headers.modified.items():
+            yield op, status, name, diff
+
+
+def _about(ctx: DiffContext, check: str, id: str, op: OperationDiff, status: str, name: str,
+           diff: HeaderDiff, text: str) -> ApiChange:  # fmt: skip
+    return ctx.change(
+        check, id, f"header `{name}` of response {status} {text}", op=op, at=diff.revision,
+        header=name, status=status,
+    )  # fmt: skip
+
+
 @check("ResponseHeaderBecameOptionalCheck")
 def response_header_became_optional(ctx: DiffContext) -> Iterator[ApiChange]:
     """A header clients could rely on may now be missing."""
-    for op, status, headers in _headers(ctx):
-        for name, diff in headers.modified.items():
-            if diff.base.get("required") is True and diff.revision.get("required") is not True:
-                yield ctx.change(
-                    "ResponseHeaderBecameOptionalCheck", "response-header-became-optional",
-                    f"header `{name}` of response {status} became optional",
-                    op=op, at=diff.revision, header=name, status=status,
-                )  # fmt: skip
+    for op, status, name, diff in _modified(ctx):
+        if diff.base.get("required") is True and diff.revision.get("required") is not True:
+            yield _about(
+                ctx, "ResponseHeaderBecameOptionalCheck", "response-header-became-optional",
+                op, status, name, diff, "became optional",
+            )  # fmt: skip
 
 
 @check("ResponseHeaderBecameNullableCheck")
 def response_header_became_nullable(ctx: DiffContext) -> Iterator[ApiChange]:
     """A header whose value may now be null (or no longer may)."""
-    for op, status, headers in _headers(ctx):
-        for name, diff in headers.modified.items():
-            schema = diff.schema
-            if schema is None or not schema.both:
-                continue
+    for op, status, name, diff in _modified(ctx):
+        schema = diff.schema
+        if schema is not None and schema.both:
             was, now = nullable(schema.base), nullable(schema.revision)
+            what = "nullable" if now else "not-nullable"
             if was != now:
-                what = "nullable" if now else "not-nullable"
-                yield ctx.change(
-                    "ResponseHeaderBecameNullableCheck", f"response-header-became-{what}",
-                    f"header `{name}` of response {status} became {what}",
-                    op=op, at=diff.revision, header=name, status=status,
+                yield _about(
+                    ctx, "ResponseHeaderBecameNullableCheck", f"response-header-became-{what}",
+                    op, status, name, diff, f"became {what}",
                 )  # fmt: skip
 
 
 @check("ResponseHeaderTypeChangedCheck")
 def response_header_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
     """A header's type or format changed."""
-    for op, status, headers in _headers(ctx):
-        for name, diff in headers.modified.items():
-            schema = diff.schema
-            if schema is None or schema.base is None or schema.revision is None:
-                continue
-            change = type_change(schema.base, schema.revision)
-            if change is None:
-                continue
-            verdict = response_verdict(change, strong=False)
-            yield ctx.change(
-                "ResponseHeaderTypeChangedCheck", f"response-header-type-{verdict}",
-                f"header `{name}` of response {status} type changed {change.text}",
-                op=op, at=diff.revision, header=name, status=status,
+    for op, status, name, diff in _modified(ctx):
+        schema = diff.schema
+        if schema is None or schema.base is None or schema.revision is None:
+            continue
+        change = type_change(schema.base, schema.revision)
+        if change is not None:
+            yield _about(
+                ctx, "ResponseHeaderTypeChangedCheck",
+                f"response-header-type-{response_verdict(change, strong=False)}",
+                op, status, name, diff, f"type changed {change.text}",
             )  # fmt: skip

@@ -5,10 +5,10 @@ is added, changed or removed; the id says which, on the body or on a property.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import Body, bodies, nullable, props
+from gitmigrate.openapi.checks.values_common import bodies, nullable, props, register_sides
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -38,8 +38,9 @@ def _said(key: str, move: str, a: Any, b: Any) -> str:
     return f"{key} changed from {a!r} to {b!r}"
 
 
-def _keyword_changes(ctx: DiffContext, name: str, request: bool, key: str, stem: str
-                     ) -> Iterator[ApiChange]:  # fmt: skip
+def _keyword_changes(
+    ctx: DiffContext, name: str, request: bool, *, key: str, stem: str
+) -> Iterator[ApiChange]:
     side = "request" if request else "response"
     for body in bodies(ctx, request):
         assert body.diff.base is not None and body.diff.revision is not None
@@ -54,104 +55,65 @@ def _keyword_changes(ctx: DiffContext, name: str, request: bool, key: str, stem:
             move = movement(prop.base, prop.revision, key)
             if move:
                 a, b = prop.base.get(key), prop.revision.get(key)
-                yield body.report(
-                    name, f"{side}-property-{stem}-{move}",
-                    f"property `{prop.name}` " + _said(key, move, a, b),
-                    at=prop.revision, property=prop.name, keyword=key, before=a, after=b,
+                yield body.about(
+                    name, f"{side}-property-{stem}-{move}", prop.name, _said(key, move, a, b),
+                    at=prop.revision, keyword=key, before=a, after=b,
                 )  # fmt: skip
 
 
-@check("RequestPropertyConstChangedCheck")
-def request_property_const_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A request body's or property's `const` added, changed or removed."""
-    return _keyword_changes(ctx, "RequestPropertyConstChangedCheck", True, "const", "const")
-
-
-@check("ResponsePropertyConstChangedCheck")
-def response_property_const_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response body's or property's `const` added, changed or removed."""
-    return _keyword_changes(ctx, "ResponsePropertyConstChangedCheck", False, "const", "const")
-
-
-@check("RequestPropertyDefaultValueChangedCheck")
-def request_property_default_value_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A request body's or property's default added, changed or removed."""
-    return _keyword_changes(
-        ctx, "RequestPropertyDefaultValueChangedCheck", True, "default", "default-value"
-    )
-
-
-@check("ResponsePropertyDefaultValueChangedCheck")
-def response_property_default_value_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response body's or property's default added, changed or removed."""
-    return _keyword_changes(
-        ctx, "ResponsePropertyDefaultValueChangedCheck", False, "default", "default-value"
-    )
-
-
-@check("RequestPropertyPatternUpdatedCheck")
-def request_property_pattern_updated(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A request property's pattern: a new or changed one may reject what clients send."""
-    name = "RequestPropertyPatternUpdatedCheck"
-    for body in bodies(ctx, True):
+def _pattern_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange]:
+    """A property's pattern; on requests a change to ".*" only generalizes."""
+    side = "request" if request else "response"
+    for body in bodies(ctx, request):
         for prop in props(body):
             move = movement(prop.base, prop.revision, "pattern")
             if not move:
                 continue
             a, b = prop.base.get("pattern"), prop.revision.get("pattern")
-            if move == "changed" and b == ".*":
+            said = _said("pattern", move, a, b)
+            if request and move == "changed" and b == ".*":
                 move = "generalized"
-            yield body.report(
-                name, f"request-property-pattern-{move}",
-                f"property `{prop.name}` " + _said("pattern", move, a, b),
-                at=prop.revision, property=prop.name, before=a, after=b,
+            yield body.about(
+                name, f"{side}-property-pattern-{move}", prop.name, said, at=prop.revision,
+                before=a, after=b,
             )  # fmt: skip
-
-
-@check("ResponsePatternAddedOrChangedCheck")
-def response_pattern_added_or_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response property's pattern added, changed or removed (informational)."""
-    name = "ResponsePatternAddedOrChangedCheck"
-    for body in bodies(ctx, False):
-        for prop in props(body):
-            move = movement(prop.base, prop.revision, "pattern")
-            if move:
-                a, b = prop.base.get("pattern"), prop.revision.get("pattern")
-                yield body.report(
-                    name, f"response-property-pattern-{move}",
-                    f"property `{prop.name}` " + _said("pattern", move, a, b),
-                    at=prop.revision, property=prop.name, before=a, after=b,
-                )  # fmt: skip
 
 
 def _nullable_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange]:
     side = "request" if request else "response"
 
-    def became(body: Body, base: dict[str, Any], revision: dict[str, Any]) -> str:
+    def became(base: dict[str, Any], revision: dict[str, Any]) -> str:
         was, now = nullable(base), nullable(revision)
         return "" if was == now else ("nullable" if now else "not-nullable")
 
     for body in bodies(ctx, request):
         assert body.diff.base is not None and body.diff.revision is not None
-        move = became(body, body.diff.base, body.diff.revision)
+        move = became(body.diff.base, body.diff.revision)
         if move:
             yield body.report(name, f"{side}-body-became-{move}", f"body became {move}")
         for prop in props(body):
-            move = became(body, prop.base, prop.revision)
+            move = became(prop.base, prop.revision)
             if move:
-                yield body.report(
-                    name, f"{side}-property-became-{move}",
-                    f"property `{prop.name}` became {move}", at=prop.revision, property=prop.name,
+                yield body.about(
+                    name, f"{side}-property-became-{move}", prop.name, f"became {move}",
+                    at=prop.revision,
                 )  # fmt: skip
 
 
-@check("RequestPropertyBecameNotNullableCheck")
-def request_property_became_not_nullable(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A request body or property that no longer accepts null (or newly does)."""
-    return _nullable_changes(ctx, "RequestPropertyBecameNotNullableCheck", True)
-
-
-@check("ResponsePropertyBecameNullableCheck")
-def response_property_became_nullable(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response body or property that may now be null (or no longer may)."""
-    return _nullable_changes(ctx, "ResponsePropertyBecameNullableCheck", False)
+register_sides(
+    partial(_keyword_changes, key="const", stem="const"), "RequestPropertyConstChangedCheck",
+    "ResponsePropertyConstChangedCheck", "A body's or property's `const` added, changed or removed",
+)  # fmt: skip
+register_sides(
+    partial(_keyword_changes, key="default", stem="default-value"),
+    "RequestPropertyDefaultValueChangedCheck", "ResponsePropertyDefaultValueChangedCheck",
+    "A body's or property's default added, changed or removed",
+)  # fmt: skip
+register_sides(
+    _pattern_changes, "RequestPropertyPatternUpdatedCheck", "ResponsePatternAddedOrChangedCheck",
+    "A property's pattern added, changed or removed",
+)  # fmt: skip
+register_sides(
+    _nullable_changes, "RequestPropertyBecameNotNullableCheck",
+    "ResponsePropertyBecameNullableCheck", "A body or property that became nullable or not",
+)  # fmt: skip

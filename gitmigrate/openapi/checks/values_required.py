@@ -131,51 +131,51 @@ def _required_moves(d: SchemaDiff) -> tuple[list[str], list[str]]:
     return made, unmade
 
 
+def _dict(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _flips(body: Body) -> Iterator[tuple[str, bool, str, SchemaDiff]]:
+    """(full name, made required (else optional), own name, the parent's diff) of every
+    property on both sides whose required flag flipped."""
+    for path, d in _nodes(body):
+        made, unmade = _required_moves(d)
+        for names, to_required in ((made, True), (unmade, False)):
+            for prop in names:
+                yield join(path, prop), to_required, prop, d
+
+
 @check("RequestPropertyRequiredUpdatedCheck")
 def request_property_required_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     """Existing request properties made required (breaks clients that omit them) or optional."""
-    name = "RequestPropertyRequiredUpdatedCheck"
     for body in request_bodies(ctx):
-        for path, d in _nodes(body):
-            made, unmade = _required_moves(d)
-            new = properties(d.revision)
-            for prop in made:
-                schema = new[prop] if isinstance(new[prop], dict) else {}
-                if flag(schema, "readOnly"):
-                    continue
-                with_default = "default" in schema
-                id = "request-property-became-required" + ("-with-default" if with_default else "")
-                yield body.report(
-                    name, id, f"property `{join(path, prop)}` became required",
-                    at=d.revision, property=join(path, prop),
-                )  # fmt: skip
-            for prop in unmade:
-                if flag(new[prop] if isinstance(new[prop], dict) else None, "readOnly"):
-                    continue
-                yield body.report(
-                    name, "request-property-became-optional",
-                    f"property `{join(path, prop)}` became optional",
-                    at=d.revision, property=join(path, prop),
-                )  # fmt: skip
+        for full, made, prop, d in _flips(body):
+            schema = _dict(properties(d.revision)[prop])
+            if flag(schema, "readOnly"):
+                continue
+            id = "request-property-became-optional"
+            if made:
+                id = "request-property-became-required"
+                id += "-with-default" if schema is not None and "default" in schema else ""
+            yield body.about(
+                "RequestPropertyRequiredUpdatedCheck", id, full,
+                f"became {'required' if made else 'optional'}", at=d.revision,
+            )  # fmt: skip
 
 
 def _response_required_moves(ctx: DiffContext, name: str, made: bool) -> Iterator[ApiChange]:
+    """Whether a property was write-only is read where it is required (revision when made
+    required, base when made optional)."""
     what = "required" if made else "optional"
     for body in response_bodies(ctx):
-        for path, d in _nodes(body):
-            names = _required_moves(d)[0 if made else 1]
-            side = properties(d.revision) if made else properties(d.base)
-            for prop in names:
-                wo = "write-only-" if flag(_dict(side[prop]), "writeOnly") else ""
-                yield body.report(
-                    name, f"response-{wo}property-became-{what}",
-                    f"property `{join(path, prop)}` became {what}",
-                    at=d.revision, property=join(path, prop),
+        for full, to_required, prop, d in _flips(body):
+            if to_required == made:
+                schema = _dict(properties(d.revision if made else d.base)[prop])
+                wo = "write-only-" if flag(schema, "writeOnly") else ""
+                yield body.about(
+                    name, f"response-{wo}property-became-{what}", full, f"became {what}",
+                    at=d.revision,
                 )  # fmt: skip
-
-
-def _dict(value: Any) -> dict[str, Any] | None:
-    return value if isinstance(value, dict) else None
 
 
 @check("ResponsePropertyBecameOptionalCheck")

@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import Body, bodies, moved_into_one_of, props
+from gitmigrate.openapi.checks.values_common import (
+    Body,
+    bodies,
+    moved_into_one_of,
+    props,
+    register_sides,
+)
 from gitmigrate.openapi.checks.values_typing import (
     list_of_types_change,
     request_verdict,
@@ -38,7 +43,7 @@ def _verdict(body: Body, diff: SchemaDiff) -> tuple[str, str] | None:
     return verdict, change.text
 
 
-def _type_changes(ctx: DiffContext, request: bool, name: str) -> Iterator[ApiChange]:
+def _type_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange]:
     side = "request" if request else "response"
     for body in bodies(ctx, request):
         found = _verdict(body, body.diff)
@@ -56,18 +61,6 @@ def _type_changes(ctx: DiffContext, request: bool, name: str) -> Iterator[ApiCha
                 )  # fmt: skip
 
 
-@check("RequestPropertyTypeChangedCheck")
-def request_property_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A request body or property whose type or format changed."""
-    return _type_changes(ctx, True, "RequestPropertyTypeChangedCheck")
-
-
-@check("ResponsePropertyTypeChangedCheck")
-def response_property_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response body or property whose type or format changed."""
-    return _type_changes(ctx, False, "ResponsePropertyTypeChangedCheck")
-
-
 def _list_id(side: str, what: str, added: list[str], deleted: list[str]) -> tuple[str, list[str]]:
     """Requests break when types go, responses when types come."""
     if side == "request":
@@ -77,7 +70,7 @@ def _list_id(side: str, what: str, added: list[str], deleted: list[str]) -> tupl
         f"response-{what}-list-of-types-narrowed", deleted)  # fmt: skip
 
 
-def _list_changes(ctx: DiffContext, request: bool, name: str) -> Iterator[ApiChange]:
+def _list_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange]:
     side = "request" if request else "response"
     for body in bodies(ctx, request):
         found = list_of_types_change(body.diff.base or {}, body.diff.revision or {})
@@ -96,13 +89,12 @@ def _list_changes(ctx: DiffContext, request: bool, name: str) -> Iterator[ApiCha
                 )  # fmt: skip
 
 
-@check("RequestPropertyListOfTypesChangedCheck")
-def request_property_list_of_types_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A request value's oneOf/anyOf list of plain types gained or lost types."""
-    return _list_changes(ctx, True, "RequestPropertyListOfTypesChangedCheck")
-
-
-@check("ResponsePropertyListOfTypesChangedCheck")
-def response_property_list_of_types_changed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response value's oneOf/anyOf list of plain types gained or lost types."""
-    return _list_changes(ctx, False, "ResponsePropertyListOfTypesChangedCheck")
+register_sides(
+    _type_changes, "RequestPropertyTypeChangedCheck", "ResponsePropertyTypeChangedCheck",
+    "A body or property whose type or format changed",
+)  # fmt: skip
+register_sides(
+    _list_changes, "RequestPropertyListOfTypesChangedCheck",
+    "ResponsePropertyListOfTypesChangedCheck",
+    "A value's oneOf/anyOf list of plain types gained or lost types",
+)  # fmt: skip
