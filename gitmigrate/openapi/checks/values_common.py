@@ -191,16 +191,19 @@ def moved_into_one_of(diff: SchemaDiff) -> list[str]:
 SideCheck = Callable[["DiffContext", str, bool], Iterable["ApiChange"]]
 
 
+def register_each(run: SideCheck, names: dict[str, bool], doc: str) -> None:
+    """Register `run(ctx, check name, flag)` under each name with its flag: one walk serving
+    several oasdiff checks that differ by one choice (request or response, required or not)."""
+    for name, value in names.items():
+
+        def one(ctx: DiffContext, name: str = name, value: bool = value) -> Iterable[ApiChange]:
+            return run(ctx, name, value)
+
+        one.__name__ = one.__qualname__ = name
+        one.__doc__ = f"{doc} ({name})"
+        check(name)(one)
+
+
 def register_sides(run: SideCheck, request_name: str, response_name: str, doc: str) -> None:
-    """Register `run(ctx, check name, request?)` as the request check and the response check,
-    the two oasdiff names of one walk."""
-    for name, request in ((request_name, True), (response_name, False)):
-
-        def side(
-            ctx: DiffContext, name: str = name, request: bool = request
-        ) -> Iterable[ApiChange]:
-            return run(ctx, name, request)
-
-        side.__name__ = side.__qualname__ = name
-        side.__doc__ = f"{doc} ({'request' if request else 'response'})"
-        check(name)(side)
+    """The request check and the response check of one walk `run(ctx, name, request?)`."""
+    register_each(run, {request_name: True, response_name: False}, doc)

@@ -56,32 +56,32 @@ def _property_values(
                     )  # fmt: skip
 
 
-def _request_enum_id(prop: Prop, added: bool) -> str:
-    if added:
-        return "request-property-enum-value-added"
-    if flag(prop.revision, "readOnly"):
-        return "request-read-only-property-enum-value-removed"
-    return "request-property-enum-value-removed"
+def _flagged(prop: Prop, keyword: str, plain: str, flagged: str) -> str:
+    """`flagged` when the property is readOnly/writeOnly (`keyword`), else `plain`."""
+    return flagged if flag(prop.revision, keyword) else plain
 
 
 @check("RequestPropertyEnumValueUpdatedCheck")
 def request_property_enum_value_updated(ctx: DiffContext) -> Iterator[ApiChange]:
-    """Enum values added to or removed from a request property."""
-    return _property_values(ctx, "RequestPropertyEnumValueUpdatedCheck", True, _request_enum_id)
-
-
-def _response_added_id(prop: Prop, added: bool) -> str | None:
-    if not added:
-        return None
-    if flag(prop.revision, "writeOnly"):
-        return "response-write-only-property-enum-value-added"
-    return "response-property-enum-value-added"
+    """Enum values added to or removed from a request property (removing one from a read-only
+    property is only informational: clients do not send it)."""
+    return _property_values(
+        ctx, "RequestPropertyEnumValueUpdatedCheck", True,
+        lambda prop, added: "request-property-enum-value-added" if added else _flagged(
+            prop, "readOnly", "request-property-enum-value-removed",
+            "request-read-only-property-enum-value-removed"),
+    )  # fmt: skip
 
 
 @check("ResponsePropertyEnumValueAddedCheck")
 def response_property_enum_value_added(ctx: DiffContext) -> Iterator[ApiChange]:
     """Enum values added to a response property (write-only ones are not returned)."""
-    return _property_values(ctx, "ResponsePropertyEnumValueAddedCheck", False, _response_added_id)
+    return _property_values(
+        ctx, "ResponsePropertyEnumValueAddedCheck", False,
+        lambda prop, added: None if not added else _flagged(
+            prop, "writeOnly", "response-property-enum-value-added",
+            "response-write-only-property-enum-value-added"),
+    )  # fmt: skip
 
 
 @check("ResponseParameterEnumValueRemovedCheck")

@@ -17,6 +17,7 @@ from gitmigrate.openapi.checks.values_common import (
     moved_into_one_of,
     properties,
     props,
+    register_each,
     request_bodies,
     required,
     response_bodies,
@@ -75,44 +76,28 @@ def request_property_updated(ctx: DiffContext) -> Iterator[ApiChange]:
 
 def _response_added_deleted(ctx: DiffContext, name: str, want_required: bool
                             ) -> Iterator[ApiChange]:  # fmt: skip
+    """Removed properties are judged by the base's required list, added ones by the
+    revision's; write-only ones (never returned) get their own informational ids."""
     kind = "required" if want_required else "optional"
     for body in response_bodies(ctx):
         if want_required:
             yield from _wrapped(body, name, "response")
-        for visit in deleted_properties(body.diff):
-            parent = visit.parent.base if visit.parent else None
-            if (visit.name in required(parent)) != want_required:
+        for move, visit in [("removed", v) for v in deleted_properties(body.diff)] + [
+            ("added", v) for v in added_properties(body.diff)
+        ]:  # fmt: skip
+            parent = visit.parent
+            listed = required((parent.base if move == "removed" else parent.revision) if parent
+                              else None)  # fmt: skip
+            if (visit.name in listed) != want_required:
                 continue
-            if visit.parent and visit.name in moved_into_one_of(visit.parent):
-                continue
-            wo = "write-only-" if flag(visit.schema, "writeOnly") else ""
-            yield body.report(
-                name, f"response-{kind}-{wo}property-removed",
-                f"{kind} property `{visit.full_name}` was removed",
-                at=visit.schema, property=visit.full_name,
-            )  # fmt: skip
-        for visit in added_properties(body.diff):
-            parent = visit.parent.revision if visit.parent else None
-            if (visit.name in required(parent)) != want_required:
+            if move == "removed" and parent and visit.name in moved_into_one_of(parent):
                 continue
             wo = "write-only-" if flag(visit.schema, "writeOnly") else ""
             yield body.report(
-                name, f"response-{kind}-{wo}property-added",
-                f"{kind} property `{visit.full_name}` was added",
+                name, f"response-{kind}-{wo}property-{move}",
+                f"{kind} property `{visit.full_name}` was {move}",
                 at=visit.schema, property=visit.full_name,
             )  # fmt: skip
-
-
-@check("ResponseRequiredPropertyUpdatedCheck")
-def response_required_property_updated(ctx: DiffContext) -> Iterator[ApiChange]:
-    """Required response properties removed (clients rely on them) or added."""
-    return _response_added_deleted(ctx, "ResponseRequiredPropertyUpdatedCheck", True)
-
-
-@check("ResponseOptionalPropertyUpdatedCheck")
-def response_optional_property_updated(ctx: DiffContext) -> Iterator[ApiChange]:
-    """Optional response properties removed or added."""
-    return _response_added_deleted(ctx, "ResponseOptionalPropertyUpdatedCheck", False)
 
 
 def _nodes(body: Body) -> Iterator[tuple[str, SchemaDiff]]:
@@ -176,18 +161,6 @@ def _response_required_moves(ctx: DiffContext, name: str, made: bool) -> Iterato
                     name, f"response-{wo}property-became-{what}", full, f"became {what}",
                     at=d.revision,
                 )  # fmt: skip
-
-
-@check("ResponsePropertyBecameOptionalCheck")
-def response_property_became_optional(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response property clients could rely on may now be missing."""
-    return _response_required_moves(ctx, "ResponsePropertyBecameOptionalCheck", False)
-
-
-@check("ResponsePropertyBecameRequiredCheck")
-def response_property_became_required(ctx: DiffContext) -> Iterator[ApiChange]:
-    """A response property is now always returned."""
-    return _response_required_moves(ctx, "ResponsePropertyBecameRequiredCheck", True)
 
 
 def _access_changes(ctx: DiffContext, name: str, request: bool, want: bool | None
@@ -274,3 +247,15 @@ def request_header_property_became_required(ctx: DiffContext) -> Iterator[ApiCha
                     f"property `{join(path, prop)}` of header `{param}` became required",
                     op=op, at=d.revision, header=param, property=join(path, prop),
                 )  # fmt: skip
+
+
+register_each(
+    _response_added_deleted,
+    {"ResponseRequiredPropertyUpdatedCheck": True, "ResponseOptionalPropertyUpdatedCheck": False},
+    "Response properties removed or added, required (True) or optional (False) ones",
+)
+register_each(
+    _response_required_moves,
+    {"ResponsePropertyBecameRequiredCheck": True, "ResponsePropertyBecameOptionalCheck": False},
+    "Response properties made required (True) or optional (False)",
+)
