@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import Body, bodies, flag, number, props, shown
+from gitmigrate.openapi.checks.values_common import Body, Prop, bodies, flag, number, props, shown
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -95,29 +95,35 @@ def _text(what: str, keyword: str, a: float | None, b: float | None) -> str:
     return f"{what}{keyword} changed from {shown(a)} to {shown(b)}"
 
 
-def _body_changes(body: Body, row: Bound) -> Iterator[ApiChange]:
-    found = moved(body.diff, row.keyword)
-    if found and found[0] == row.move:
-        yield body.report(
-            row.check, row.body_id, _text("body ", row.keyword, found[1], found[2]),
-            keyword=row.keyword, before=found[1], after=found[2],
-        )  # fmt: skip
-    for prop in props(body):
-        found = moved(prop.diff, row.keyword)
-        if not found or found[0] != row.move:
+def _prop_id(row: Bound, prop: Prop) -> str:
+    """The row's property id; "" when the property does not count on this side."""
+    if row.request and flag(prop.revision, "readOnly"):
+        return "" if row.move == "set" else (row.read_only_id or row.prop_id)
+    if not row.request and flag(prop.revision, "writeOnly"):
+        return ""
+    return row.prop_id
+
+
+def _body_changes(body: Body, rows: list[Bound]) -> Iterator[ApiChange]:
+    """The body's, then each property's, movements that the rows report."""
+    keywords = {row.keyword for row in rows}
+    for prop in [None, *props(body)]:
+        diff = body.diff if prop is None else prop.diff
+        assert diff.base is not None and diff.revision is not None
+        if not any(k in diff.base or k in diff.revision for k in keywords):
             continue
-        id = row.prop_id
-        if row.request and flag(prop.revision, "readOnly"):
-            if row.move == "set":
+        for row in rows:
+            found = moved(diff, row.keyword)
+            if not found or found[0] != row.move:
                 continue
-            id = row.read_only_id or id
-        if not row.request and flag(prop.revision, "writeOnly"):
-            continue
-        yield body.report(
-            row.check, id, _text(f"property `{prop.name}` ", row.keyword, found[1], found[2]),
-            at=prop.revision, property=prop.name, keyword=row.keyword,
-            before=found[1], after=found[2],
-        )  # fmt: skip
+            what, before, after = "body ", found[1], found[2]
+            details: dict[str, Any] = {"keyword": row.keyword, "before": before, "after": after}
+            if prop is None:
+                yield body.report(row.check, row.body_id, _text(what, row.keyword, before, after),
+                                  **details)  # fmt: skip
+            elif id := _prop_id(row, prop):
+                yield body.about(row.check, id, prop.name, _text("", row.keyword, before, after),
+                                 at=prop.revision, **details)  # fmt: skip
 
 
 def _make(name: str, rows: list[Bound]) -> None:
@@ -125,8 +131,7 @@ def _make(name: str, rows: list[Bound]) -> None:
 
     def run(ctx: DiffContext) -> Iterator[ApiChange]:
         for body in bodies(ctx, request):
-            for row in rows:
-                yield from _body_changes(body, row)
+            yield from _body_changes(body, rows)
 
     run.__name__ = run.__qualname__ = name
     run.__doc__ = f"oasdiff's {name}: " + ", ".join(f"{r.keyword} {r.move}" for r in rows)

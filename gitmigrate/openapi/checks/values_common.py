@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.schemadiff import PropertyVisit, SchemaDiff, modified_properties
@@ -66,30 +67,41 @@ def _both(diff: SchemaDiff | None) -> bool:
     return diff is not None and diff.base is not None and diff.revision is not None
 
 
-def request_bodies(ctx: DiffContext) -> Iterator[Body]:
+# Per diff run, the bodies and their property walks: some forty checks read them, so they are
+# computed once (weakly keyed: a finished run's cache goes with its context).
+_BODIES: WeakKeyDictionary[DiffContext, dict[bool, list[Body]]] = WeakKeyDictionary()
+_PROPS: WeakKeyDictionary[DiffContext, dict[Body, list[Prop]]] = WeakKeyDictionary()
+
+
+def _find_bodies(ctx: DiffContext, request: bool) -> Iterator[Body]:
     for op in ctx.modified_operations():
         if not op.changed:
             continue
-        body = op.request_body()
-        if body is None:
-            continue
-        for name, media in body.media_types.modified.items():
-            if media.schema is not None and _both(media.schema):
-                yield Body(ctx, op, name, media.schema)
-
-
-def response_bodies(ctx: DiffContext) -> Iterator[Body]:
-    for op in ctx.modified_operations():
-        if not op.changed:
-            continue
-        for status, response in op.responses().modified.items():
-            for name, media in response.media_types.modified.items():
+        if request:
+            body = op.request_body()
+            places = [("", body.media_types)] if body is not None else []
+        else:
+            places = [(s, r.media_types) for s, r in op.responses().modified.items()]
+        for status, media_types in places:
+            for name, media in media_types.modified.items():
                 if media.schema is not None and _both(media.schema):
                     yield Body(ctx, op, name, media.schema, status)
 
 
-def bodies(ctx: DiffContext, request: bool) -> Iterator[Body]:
-    return request_bodies(ctx) if request else response_bodies(ctx)
+def bodies(ctx: DiffContext, request: bool) -> list[Body]:
+    """Every request (or response) body schema changed and present on both sides."""
+    known = _BODIES.setdefault(ctx, {})
+    if request not in known:
+        known[request] = list(_find_bodies(ctx, request))
+    return known[request]
+
+
+def request_bodies(ctx: DiffContext) -> list[Body]:
+    return bodies(ctx, True)
+
+
+def response_bodies(ctx: DiffContext) -> list[Body]:
+    return bodies(ctx, False)
 
 
 @dataclass(frozen=True)
@@ -112,11 +124,16 @@ class Prop:
         return self.diff.revision
 
 
-def props(body: Body) -> Iterator[Prop]:
-    for visit in modified_properties(body.diff):
-        if _both(visit.diff):
-            assert visit.diff is not None
-            yield Prop(full_name(visit), visit.diff, visit.parent, visit.name)
+def props(body: Body) -> list[Prop]:
+    """The body's modified nested schemas present on both sides (oasdiff's walkProperties)."""
+    known = _PROPS.setdefault(body.ctx, {})
+    if body not in known:
+        known[body] = [
+            Prop(full_name(visit), visit.diff, visit.parent, visit.name)
+            for visit in modified_properties(body.diff)
+            if visit.diff is not None and _both(visit.diff)
+        ]
+    return known[body]
 
 
 def full_name(visit: PropertyVisit) -> str:
