@@ -158,3 +158,19 @@ def test_oneof_wrapping_is_one_finding_not_removed_properties(tmp_path: Path) ->
         "request-body-wrapped-in-one-of"
     ]
     assert run(tmp_path, base, revision, "RequestPropertyTypeChangedCheck") == []
+
+
+def test_oneof_with_null_around_the_same_schema_only_became_nullable(tmp_path: Path) -> None:
+    pet = obj(name={"type": "string"}, size={"type": "string", "enum": ["s", "m"]})
+    base = api(obj(pet=pet), version="3.1.0")
+    revision = api(obj(pet={"oneOf": [{"type": "null"}, pet]}), version="3.1.0")
+    every = [
+        "RequestPropertyBecameNotNullableCheck", "RequestPropertyTypeChangedCheck",
+        "RequestPropertyUpdatedCheck", "RequestPropertyEnumValueUpdatedCheck",
+    ]  # fmt: skip
+    found = [c.id for check in every for c in run(tmp_path, base, revision, check)]
+    assert found == ["request-property-became-nullable"]
+    back = [c.id for check in every for c in run(tmp_path, revision, base, check)]
+    assert back == ["request-property-became-not-nullable"]
+    narrowed = api(obj(pet={"oneOf": [{"type": "null"}, obj(name={"type": "integer"})]}))
+    assert run(tmp_path, base, narrowed, "RequestPropertyBecameNotNullableCheck") == []

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from gitmigrate.openapi.checks import check
+from gitmigrate.openapi.checks.values_nullwrap import null_wrap, only_null
 from gitmigrate.openapi.schemadiff import PropertyVisit, SchemaDiff, modified_properties
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def _both(diff: SchemaDiff | None) -> bool:
 
 # Per diff run, the bodies and their property walks: some forty checks read them, so they are
 # computed once (weakly keyed: a finished run's cache goes with its context).
+# A schema only wrapped in a oneOf with null is left out unless asked for (values_nullwrap).
 _BODIES: WeakKeyDictionary[DiffContext, dict[bool, list[Body]]] = WeakKeyDictionary()
 _PROPS: WeakKeyDictionary[DiffContext, dict[Body, list[Prop]]] = WeakKeyDictionary()
 
@@ -88,12 +90,13 @@ def _find_bodies(ctx: DiffContext, request: bool) -> Iterator[Body]:
                     yield Body(ctx, op, name, media.schema, status)
 
 
-def bodies(ctx: DiffContext, request: bool) -> list[Body]:
-    """Every request (or response) body schema changed and present on both sides."""
+def bodies(ctx: DiffContext, request: bool, *, wrapped: bool = False) -> list[Body]:
+    """Every request (or response) body schema changed and present on both sides; with
+    `wrapped`, also those only wrapped in a oneOf with null."""
     known = _BODIES.setdefault(ctx, {})
     if request not in known:
         known[request] = list(_find_bodies(ctx, request))
-    return known[request]
+    return known[request] if wrapped else [b for b in known[request] if not null_wrap(b.diff)]
 
 
 def request_bodies(ctx: DiffContext) -> list[Body]:
@@ -124,8 +127,9 @@ class Prop:
         return self.diff.revision
 
 
-def props(body: Body) -> list[Prop]:
-    """The body's modified nested schemas present on both sides (oasdiff's walkProperties)."""
+def props(body: Body, *, wrapped: bool = False) -> list[Prop]:
+    """The body's modified nested schemas present on both sides (oasdiff's walkProperties);
+    with `wrapped`, also those only wrapped in a oneOf with null."""
     known = _PROPS.setdefault(body.ctx, {})
     if body not in known:
         known[body] = [
@@ -133,7 +137,13 @@ def props(body: Body) -> list[Prop]:
             for visit in modified_properties(body.diff)
             if visit.diff is not None and _both(visit.diff)
         ]
-    return known[body]
+    return known[body] if wrapped else [p for p in known[body] if not null_wrap(p.diff)]
+
+
+def real(visits: Iterable[PropertyVisit]) -> Iterator[PropertyVisit]:
+    """Added or deleted properties, less those of a schema only wrapped in a oneOf with null
+    (they moved into the wrapper's alternative, they did not come or go)."""
+    return (visit for visit in visits if not null_wrap(visit.parent))
 
 
 def full_name(visit: PropertyVisit) -> str:
@@ -183,10 +193,6 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def _only_null(schema: Any) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) == 1
-
-
 def moved_into_one_of(diff: SchemaDiff) -> list[str]:
     """The base's properties now found in the alternatives of a oneOf that replaced them (the
     body was wrapped, not emptied); [] when that is not what happened. A oneOf of the old
@@ -197,7 +203,7 @@ def moved_into_one_of(diff: SchemaDiff) -> list[str]:
         return []
     if diff.base is not None and diff.base.get("oneOf"):
         return []
-    if any(_only_null(item) for item in alternatives):
+    if any(only_null(item) for item in alternatives):
         return []
     found: set[str] = set()
     for item in alternatives:

@@ -9,10 +9,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks.values_common import bodies, nullable, props, register_sides
+from gitmigrate.openapi.checks.values_nullwrap import null_wrap
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
     from gitmigrate.openapi.model import ApiChange
+    from gitmigrate.openapi.schemadiff import SchemaDiff
 
 
 def movement(base: dict[str, Any], revision: dict[str, Any], key: str) -> str:
@@ -82,17 +84,16 @@ def _pattern_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[Api
 def _nullable_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange]:
     side = "request" if request else "response"
 
-    def became(base: dict[str, Any], revision: dict[str, Any]) -> str:
-        was, now = nullable(base), nullable(revision)
-        return "" if was == now else ("nullable" if now else "not-nullable")
+    def became(diff: SchemaDiff) -> str:
+        was, now = nullable(diff.base), nullable(diff.revision)
+        return null_wrap(diff) or ("" if was == now else ("nullable" if now else "not-nullable"))
 
-    for body in bodies(ctx, request):
-        assert body.diff.base is not None and body.diff.revision is not None
-        move = became(body.diff.base, body.diff.revision)
+    for body in bodies(ctx, request, wrapped=True):
+        move = became(body.diff)
         if move:
             yield body.report(name, f"{side}-body-became-{move}", f"body became {move}")
-        for prop in props(body):
-            move = became(prop.base, prop.revision)
+        for prop in props(body, wrapped=True):
+            move = became(prop.diff)
             if move:
                 yield body.about(
                     name, f"{side}-property-became-{move}", prop.name, f"became {move}",

@@ -17,6 +17,7 @@ from gitmigrate.openapi.checks.values_common import (
     moved_into_one_of,
     properties,
     props,
+    real,
     register_each,
     request_bodies,
     required,
@@ -49,7 +50,7 @@ def request_property_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "RequestPropertyUpdatedCheck"
     for body in request_bodies(ctx):
         yield from _wrapped(body, name, "request")
-        for visit in deleted_properties(body.diff):
+        for visit in real(deleted_properties(body.diff)):
             if flag(visit.schema, "readOnly") or (
                 visit.parent and visit.name in moved_into_one_of(visit.parent)
             ):
@@ -58,7 +59,7 @@ def request_property_updated(ctx: DiffContext) -> Iterator[ApiChange]:
                 name, "request-property-removed", f"property `{visit.full_name}` was removed",
                 at=visit.schema, property=visit.full_name,
             )  # fmt: skip
-        for visit in added_properties(body.diff):
+        for visit in real(added_properties(body.diff)):
             if flag(visit.schema, "readOnly"):
                 continue
             parent = visit.parent.revision if visit.parent else None
@@ -82,8 +83,8 @@ def _response_added_deleted(ctx: DiffContext, name: str, want_required: bool
     for body in response_bodies(ctx):
         if want_required:
             yield from _wrapped(body, name, "response")
-        for move, visit in [("removed", v) for v in deleted_properties(body.diff)] + [
-            ("added", v) for v in added_properties(body.diff)
+        for move, visit in [("removed", v) for v in real(deleted_properties(body.diff))] + [
+            ("added", v) for v in real(added_properties(body.diff))
         ]:  # fmt: skip
             parent = visit.parent
             listed = required((parent.base if move == "removed" else parent.revision) if parent
