@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from gitmigrate.openapi import media_names
 from gitmigrate.openapi.compare import Comparer
 from gitmigrate.openapi.schemadiff import SchemaDiff, schema_diff
 
@@ -74,6 +75,7 @@ class MediaTypeDiff:
     base: dict[str, Any]
     revision: dict[str, Any]
     schema: SchemaDiff | None
+    base_name: str = ""  # the base's name when it was renamed (application/json -> ...+json)
 
 
 @dataclass
@@ -112,6 +114,15 @@ def media_types_diff(base: Any, revision: Any, comparer: Comparer) -> MediaTypes
             result.modified[name] = MediaTypeDiff(
                 name, x, y, schema_diff(_schema_of(x), _schema_of(y), comparer)
             )
+    for new in list(result.added):  # a renamed media type is the same content (oasdiff)
+        old = next((o for o in result.deleted if media_names.equivalent(new, o)), None)
+        if old is not None:
+            x, y = _dict(a[old]), _dict(b[new])
+            result.modified[new] = MediaTypeDiff(
+                new, x, y, schema_diff(_schema_of(x), _schema_of(y), comparer), old
+            )
+            result.added.remove(new)
+            result.deleted.remove(old)
     return result
 
 
