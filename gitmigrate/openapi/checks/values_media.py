@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from gitmigrate.openapi import media_names
 from gitmigrate.openapi.checks import check
 
 if TYPE_CHECKING:
@@ -123,4 +124,29 @@ def media_type_schema_existence(ctx: DiffContext) -> Iterator[ApiChange]:
                     name, f"{side}-body-media-type-schema-{move}", f"the schema of {where} was "
                     f"{move}", op=op, at=diff.revision if has else diff.base, media_type=key,
                     **extra,
+                )  # fmt: skip
+
+
+@check("ResponseMediaTypeNameUpdatedCheck")
+def response_media_type_name_updated(ctx: DiffContext) -> Iterator[ApiChange]:
+    """A response media type renamed: to a refinement (application/problem+json for
+    application/json) clients still read, to a wider name they may not, or with other
+    parameters."""
+    for op in ctx.modified_operations():
+        if not op.changed:
+            continue
+        for status, response in op.responses().modified.items():
+            for key, diff in response.media_types.modified.items():
+                old = diff.base_name
+                if not old:
+                    continue
+                id = "response-media-type-name-changed"
+                if media_names.same_parameters(old, key):
+                    id = "response-media-type-name-" + (
+                        "specialized" if media_names.contained(old, key) else "generalized"
+                    )
+                yield ctx.change(
+                    "ResponseMediaTypeNameUpdatedCheck", id,
+                    f"media type {old} of response {status} was renamed {key}",
+                    op=op, at=diff.revision, media_type=key, before=old, status=status,
                 )  # fmt: skip
