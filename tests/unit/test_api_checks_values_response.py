@@ -121,3 +121,18 @@ def test_property_stability_decrease_counts_only_from_checked_levels(tmp_path: P
     assert ids(run(tmp_path, draft, stable, check, stability_level="draft")) == [
         "response-property-stability-increased"
     ]
+
+
+def test_renamed_response_media_type_is_one_change_not_removed_and_added(tmp_path: Path) -> None:
+    base = api(response=obj(a={"type": "string"}))
+    problem = api(response=obj(a={"type": "string"}))
+    content = problem["paths"]["/pets"]["post"]["responses"]["200"]["content"]
+    content["application/problem+json"] = content.pop("application/json")
+    assert run(tmp_path, base, problem, "ResponseMediaTypeUpdatedCheck") == []
+    check = "ResponseMediaTypeNameUpdatedCheck"
+    assert [(c.id, c.level) for c in run(tmp_path, base, problem, check)] == [
+        ("response-media-type-name-specialized", "info")
+    ]
+    assert [(c.id, c.level) for c in run(tmp_path, problem, base, check)] == [
+        ("response-media-type-name-generalized", "error")
+    ]
