@@ -132,12 +132,15 @@ def _body_values_removed(ctx: DiffContext, name: str, id: str, request: bool
     for body in bodies(ctx, request):
         found = enum_change(body.diff.base, body.diff.revision)
         for value in found[1] if found else ():
-            yield body.report(name, id, f"enum value {value!r} removed from the body", value=value)
+            yield body.report(
+                name, id, f"enum value {value!r} removed from the body", value=value, level="info"
+            )
 
 
 @check("RequestBodyEnumValueRemovedCheck")
 def request_body_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
-    """Values a request body no longer accepts."""
+    """Values a request body no longer accepts. oasdiff lists this rule among its optional
+    ones, reported at INFO unless the user raises it, so it is info here too."""
     return _body_values_removed(
         ctx, "RequestBodyEnumValueRemovedCheck", "request-body-enum-value-removed", True
     )
