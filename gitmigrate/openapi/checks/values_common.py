@@ -115,6 +115,12 @@ class Prop:
     diff: SchemaDiff
     parent: SchemaDiff | None
     key: str  # the property's own name ("" for items, subschemas ...)
+    path: str = ""  # the parent's path ("data", "/items", "/allOf[#/components/schemas/A]")
+
+    @property
+    def node(self) -> str:
+        """The path of this schema itself, for naming what is inside it ("data/items")."""
+        return "/".join(part for part in (self.path, self.key) if part)
 
     @property
     def base(self) -> dict[str, Any]:
@@ -133,7 +139,7 @@ def props(body: Body, *, wrapped: bool = False) -> list[Prop]:
     known = _PROPS.setdefault(body.ctx, {})
     if body not in known:
         known[body] = [
-            Prop(full_name(visit), visit.diff, visit.parent, visit.name)
+            Prop(full_name(visit), visit.diff, visit.parent, visit.name, visit.path)
             for visit in modified_properties(body.diff)
             if visit.diff is not None and _both(visit.diff)
         ]

@@ -105,7 +105,7 @@ def _nodes(body: Body) -> Iterator[tuple[str, SchemaDiff]]:
     """The body's schema and every nested schema changed on both sides, with its path."""
     yield "", body.diff
     for prop in props(body):
-        yield prop.name, prop.diff
+        yield prop.node, prop.diff
 
 
 def _required_moves(d: SchemaDiff) -> tuple[list[str], list[str]]:
@@ -238,7 +238,9 @@ def request_header_property_became_required(ctx: DiffContext) -> Iterator[ApiCha
     """An existing property of an object header parameter became required."""
     for op, param, schema in _header_schemas(ctx):
         nodes = [("", schema)] + [
-            (v.full_name, v.diff) for v in modified_properties(schema) if v.diff and v.diff.both
+            (join(v.path, v.name), v.diff)
+            for v in modified_properties(schema)
+            if v.diff and v.diff.both
         ]
         for path, d in nodes:
             for prop in _required_moves(d)[0]:
