@@ -174,3 +174,13 @@ def test_oneof_with_null_around_the_same_schema_only_became_nullable(tmp_path: P
     assert back == ["request-property-became-not-nullable"]
     narrowed = api(obj(pet={"oneOf": [{"type": "null"}, obj(name={"type": "integer"})]}))
     assert run(tmp_path, base, narrowed, "RequestPropertyBecameNotNullableCheck") == []
+
+
+def test_dropping_the_type_of_a_nullable_31_body_keeps_it_nullable(tmp_path: Path) -> None:
+    typed = api({"type": ["object", "null"]}, version="3.1.0")
+    untyped = api({"description": "anything"}, version="3.1.0")
+    check = "RequestPropertyBecameNotNullableCheck"
+    assert run(tmp_path, typed, untyped, check) == []
+    assert run(tmp_path, untyped, typed, check) == []
+    plain = api({"type": "object"}, version="3.1.0")
+    assert ids(run(tmp_path, typed, plain, check)) == ["request-body-became-not-nullable"]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from gitmigrate.openapi.checks.values_common import bodies, nullable, props, register_sides
+from gitmigrate.openapi.checks.values_common import bodies, flag, nullable, props, register_sides
 from gitmigrate.openapi.checks.values_nullwrap import null_wrap
 
 if TYPE_CHECKING:
@@ -81,12 +81,21 @@ def _pattern_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[Api
             )  # fmt: skip
 
 
+def untyped(schema: dict[str, Any] | None) -> bool:
+    """No type and no `nullable`: any value is accepted, null included."""
+    return schema is not None and "type" not in schema and "nullable" not in schema
+
+
 def _nullable_changes(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange]:
     side = "request" if request else "response"
 
     def became(diff: SchemaDiff) -> str:
+        if wrap := null_wrap(diff):
+            return wrap
         was, now = nullable(diff.base), nullable(diff.revision)
-        return null_wrap(diff) or ("" if was == now else ("nullable" if now else "not-nullable"))
+        if untyped(diff.base) or untyped(diff.revision):  # it accepts null already (#1004):
+            was, now = flag(diff.base, "nullable"), flag(diff.revision, "nullable")  # 3.0 only
+        return "" if was == now else ("nullable" if now else "not-nullable")
 
     for body in bodies(ctx, request, wrapped=True):
         move = became(body.diff)
