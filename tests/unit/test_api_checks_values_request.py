@@ -184,3 +184,27 @@ def test_dropping_the_type_of_a_nullable_31_body_keeps_it_nullable(tmp_path: Pat
     assert run(tmp_path, untyped, typed, check) == []
     plain = api({"type": "object"}, version="3.1.0")
     assert ids(run(tmp_path, typed, plain, check)) == ["request-body-became-not-nullable"]
+
+
+def with_header(schema: dict[str, Any]) -> dict[str, Any]:
+    param = {"in": "header", "name": "X-Policy", "schema": schema}
+    return api(operation={"parameters": [param]})
+
+
+def test_object_header_parameter_properties(tmp_path: Path) -> None:
+    base = with_header(obj(mode={"type": "string"}))
+    added = obj(mode={"type": "string"}, course={"type": "string"})
+    added["required"] = ["course"]
+    found = run(tmp_path, base, with_header(added), "NewRequiredRequestHeaderPropertyCheck")
+    assert [(c.id, c.details["header"], c.details["property"]) for c in found] == [
+        ("new-required-request-header-property", "X-Policy", "course")
+    ]
+    required = obj(mode={"type": "string", "enum": ["a", "b"]})
+    required["required"] = ["mode"]
+    revision = with_header(required)
+    assert ids(run(tmp_path, base, revision, "RequestHeaderPropertyBecameRequiredCheck")) == [
+        "request-header-property-became-required"
+    ]
+    assert ids(run(tmp_path, base, revision, "RequestHeaderPropertyBecameEnumCheck")) == [
+        "request-header-property-became-enum"
+    ]
