@@ -139,7 +139,7 @@ def props(body: Body, *, wrapped: bool = False) -> list[Prop]:
     known = _PROPS.setdefault(body.ctx, {})
     if body not in known:
         known[body] = [
-            Prop(full_name(visit), visit.diff, visit.parent, visit.name, visit.path)
+            Prop(visit.full_name, visit.diff, visit.parent, visit.name, visit.path)
             for visit in modified_properties(body.diff)
             if visit.diff is not None and _both(visit.diff)
         ]
@@ -150,10 +150,6 @@ def real(visits: Iterable[PropertyVisit]) -> Iterator[PropertyVisit]:
     """Added or deleted properties, less those of a schema only wrapped in a oneOf with null
     (they moved into the wrapper's alternative, they did not come or go)."""
     return (visit for visit in visits if not null_wrap(visit.parent))
-
-
-def full_name(visit: PropertyVisit) -> str:
-    return visit.full_name
 
 
 def flag(schema: dict[str, Any] | None, key: str) -> bool:
