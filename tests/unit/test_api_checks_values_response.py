@@ -136,3 +136,18 @@ def test_renamed_response_media_type_is_one_change_not_removed_and_added(tmp_pat
     assert [(c.id, c.level) for c in run(tmp_path, problem, base, check)] == [
         ("response-media-type-name-generalized", "error")
     ]
+
+
+def test_draft_endpoints_are_out_of_scope_and_bad_property_levels_reported(tmp_path: Path) -> None:
+    base = api(response=obj(a={"type": "integer", "minimum": 5}))
+    revision = api(response=obj(a={"type": "integer", "minimum": 1}))
+    revision["paths"]["/pets"]["post"]["x-stability-level"] = "draft"
+    check = "ResponsePropertyMinDecreasedCheck"
+    assert run(tmp_path, base, revision, check) == []
+    assert ids(run(tmp_path, base, revision, check, stability_level="draft")) == [
+        "response-property-min-decreased"
+    ]
+    odd = api(response=obj(a={"type": "string", "x-stability-level": "gamma"}))
+    plain = api(response=obj(a={"type": "string"}))
+    found = run(tmp_path, plain, odd, "ResponsePropertyStabilityUpdatedCheck")
+    assert [(c.id, c.level) for c in found] == [("api-invalid-stability-level", "error")]

@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.values_nullwrap import null_wrap, only_null
+from gitmigrate.openapi.model import STABILITY_RANK
 from gitmigrate.openapi.schemadiff import PropertyVisit, SchemaDiff, modified_properties
 
 if TYPE_CHECKING:
@@ -75,10 +76,22 @@ _BODIES: WeakKeyDictionary[DiffContext, dict[bool, list[Body]]] = WeakKeyDiction
 _PROPS: WeakKeyDictionary[DiffContext, dict[Body, list[Prop]]] = WeakKeyDictionary()
 
 
+def in_scope(ctx: DiffContext, op: OperationDiff) -> bool:
+    """oasdiff's stability policy: an operation whose revision is below the run's
+    `stability_level` is not checked (an invalid level keeps it in; it is reported apart)."""
+    level = op.revision.get("x-stability-level")
+    if not isinstance(level, str) or level not in STABILITY_RANK:
+        return True
+    return STABILITY_RANK[level] >= STABILITY_RANK.get(ctx.options.stability_level, 2)
+
+
+def operations(ctx: DiffContext) -> Iterator[OperationDiff]:
+    """The operations in both specs that changed and are within the run's stability level."""
+    return (op for op in ctx.modified_operations() if op.changed and in_scope(ctx, op))
+
+
 def _find_bodies(ctx: DiffContext, request: bool) -> Iterator[Body]:
-    for op in ctx.modified_operations():
-        if not op.changed:
-            continue
+    for op in operations(ctx):
         if request:
             body = op.request_body()
             places = [("", body.media_types)] if body is not None else []

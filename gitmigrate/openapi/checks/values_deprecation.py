@@ -101,8 +101,18 @@ def _stability(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange
     floor = STABILITY_RANK.get(ctx.options.stability_level, STABILITY_RANK["beta"])
     for body in bodies(ctx, request):
         for prop in props(body):
+            key = "x-stability-level"
+            if prop.base.get(key) == prop.revision.get(key):
+                continue
             was, now = _level(prop.base), _level(prop.revision)
-            if was is None or now is None or was == now or STABILITY_RANK[was] < floor:
+            if was is None or now is None:  # no endpoint check looks inside schemas for this
+                bad = prop.base if was is None else prop.revision
+                yield body.about(
+                    name, "api-invalid-stability-level", prop.name,
+                    f"has an invalid x-stability-level {bad.get(key)!r}", at=bad,
+                )  # fmt: skip
+                continue
+            if was == now or STABILITY_RANK[was] < floor:
                 continue
             move = "decreased" if STABILITY_RANK[now] < STABILITY_RANK[was] else "increased"
             yield body.report(

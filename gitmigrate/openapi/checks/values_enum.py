@@ -8,7 +8,14 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import Prop, bodies, flag, props, request_bodies
+from gitmigrate.openapi.checks.values_common import (
+    Prop,
+    bodies,
+    flag,
+    operations,
+    props,
+    request_bodies,
+)
 from gitmigrate.openapi.schemadiff import modified_properties
 
 if TYPE_CHECKING:
@@ -158,7 +165,7 @@ def response_media_type_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChan
 @check("RequestHeaderPropertyBecameEnumCheck")
 def request_header_property_became_enum(ctx: DiffContext) -> Iterator[ApiChange]:
     """An object header parameter's property that now accepts only listed values."""
-    for op in ctx.modified_operations():
+    for op in operations(ctx):
         for (where, param), diff in op.parameters().modified.items():
             if where != "header" or diff.schema is None:
                 continue

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.values_common import nullable
+from gitmigrate.openapi.checks.values_common import nullable, operations
 from gitmigrate.openapi.checks.values_typing import response_verdict, type_change
 
 if TYPE_CHECKING:
@@ -18,10 +18,9 @@ if TYPE_CHECKING:
 
 
 def _headers(ctx: DiffContext) -> Iterator[tuple[OperationDiff, str, HeadersDiff]]:
-    for op in ctx.modified_operations():
-        if op.changed:
-            for status, response in op.responses().modified.items():
-                yield op, status, response.headers
+    for op in operations(ctx):
+        for status, response in op.responses().modified.items():
+            yield op, status, response.headers
 
 
 @check("ResponseHeaderAddedCheck")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi import media_names
 from gitmigrate.openapi.checks import check
+from gitmigrate.openapi.checks.values_common import operations
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -17,11 +18,10 @@ if TYPE_CHECKING:
 
 
 def _bodies(ctx: DiffContext) -> Iterator[tuple[OperationDiff, RequestBodyDiff]]:
-    for op in ctx.modified_operations():
-        if op.changed:
-            body = op.request_body()
-            if body is not None:
-                yield op, body
+    for op in operations(ctx):
+        body = op.request_body()
+        if body is not None:
+            yield op, body
 
 
 @check("AddedRequestBodyCheck")
@@ -88,9 +88,7 @@ def request_body_media_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
 @check("ResponseMediaTypeUpdatedCheck")
 def response_media_type_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     """Media types a response returns, added or removed."""
-    for op in ctx.modified_operations():
-        if not op.changed:
-            continue
+    for op in operations(ctx):
         for status, response in op.responses().modified.items():
             yield from _media_changes(
                 ctx, "ResponseMediaTypeUpdatedCheck", op, response.media_types,
@@ -103,9 +101,7 @@ def media_type_schema_existence(ctx: DiffContext) -> Iterator[ApiChange]:
     """A media type kept on both sides whose schema appeared or disappeared: a request schema
     added narrows what is accepted, a response schema removed loosens what is promised."""
     name = "MediaTypeSchemaExistenceCheck"
-    for op in ctx.modified_operations():
-        if not op.changed:
-            continue
+    for op in operations(ctx):
         places: list[tuple[str, str, MediaTypesDiff]] = []
         body = op.request_body()
         if body is not None:
@@ -132,9 +128,7 @@ def response_media_type_name_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     """A response media type renamed: to a refinement (application/problem+json for
     application/json) clients still read, to a wider name they may not, or with other
     parameters."""
-    for op in ctx.modified_operations():
-        if not op.changed:
-            continue
+    for op in operations(ctx):
         for status, response in op.responses().modified.items():
             for key, diff in response.media_types.modified.items():
                 old = diff.base_name

@@ -15,6 +15,7 @@ from gitmigrate.openapi.checks.values_common import (
     bodies,
     flag,
     moved_into_one_of,
+    operations,
     properties,
     props,
     real,
@@ -212,7 +213,7 @@ def response_optional_property_write_only_read_only(ctx: DiffContext) -> Iterato
 
 
 def _header_schemas(ctx: DiffContext) -> Iterator[tuple[Any, str, SchemaDiff]]:
-    for op in ctx.modified_operations():
+    for op in operations(ctx):
         for (where, param), diff in op.parameters().modified.items():
             if where == "header" and diff.schema is not None and diff.schema.both:
                 yield op, param, diff.schema
