@@ -5,7 +5,7 @@ value is text on the wire, so its type changes are judged as loosely typed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.values_common import nullable, operations
@@ -14,37 +14,39 @@ from gitmigrate.openapi.checks.values_typing import response_verdict, type_chang
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
     from gitmigrate.openapi.model import ApiChange
-    from gitmigrate.openapi.operations import HeaderDiff, HeadersDiff, OperationDiff
+    from gitmigrate.openapi.operations import HeaderDiff, OperationDiff, ResponseDiff
 
 
-def _headers(ctx: DiffContext) -> Iterator[tuple[OperationDiff, str, HeadersDiff]]:
+def _headers(ctx: DiffContext) -> Iterator[tuple[OperationDiff, str, ResponseDiff]]:
     for op in operations(ctx):
         for status, response in op.responses().modified.items():
-            yield op, status, response.headers
+            yield op, status, response
+
+
+def _header(response: dict[str, Any], name: str) -> dict[str, Any] | None:
+    headers = response.get("headers")
+    found = headers.get(name) if isinstance(headers, dict) else None
+    return found if isinstance(found, dict) else None
 
 
 @check("ResponseHeaderAddedCheck")
 def response_header_added(ctx: DiffContext) -> Iterator[ApiChange]:
     """A header a response now returns."""
-    for op, status, headers in _headers(ctx):
-        for name in headers.added:
+    for op, status, response in _headers(ctx):
+        for name in response.headers.added:
             yield ctx.change(
                 "ResponseHeaderAddedCheck", "response-header-added",
-                f"header `{name}` was added to response {status}", op=op, header=name,
-                status=status,
+                f"header `{name}` was added to response {status}", op=op,
+                at=_header(response.revision, name), header=name, status=status,
             )  # fmt: skip
 
 
 @check("ResponseHeaderRemovedCheck")
 def response_header_removed(ctx: DiffContext) -> Iterator[ApiChange]:
     """A header a response no longer returns (breaking when it was required)."""
-    for op, status, headers in _headers(ctx):
-        response = op.base.get("responses", {}).get(status) or op.base.get("responses", {}).get(
-            int(status) if status.isdigit() else status, {})  # fmt: skip
-        for name in headers.deleted:
-            header = (
-                (response.get("headers") or {}).get(name) if isinstance(response, dict) else None
-            )
+    for op, status, response in _headers(ctx):
+        for name in response.headers.deleted:
+            header = _header(response.base, name)
             needed = isinstance(header, dict) and header.get("required") is True
             yield ctx.change(
                 "ResponseHeaderRemovedCheck",
@@ -56,8 +58,8 @@ def response_header_removed(ctx: DiffContext) -> Iterator[ApiChange]:
 
 def _modified(ctx: DiffContext) -> Iterator[tuple[OperationDiff, str, str, HeaderDiff]]:
     """(operation, status, header name, its diff) of every header changed on both sides."""
-    for op, status, headers in _headers(ctx):
-        for name, diff in headers.modified.items():
+    for op, status, response in _headers(ctx):
+        for name, diff in response.headers.modified.items():
             yield op, status, name, diff
 
 

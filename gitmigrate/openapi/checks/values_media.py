@@ -65,13 +65,20 @@ def request_body_required_updated(ctx: DiffContext) -> Iterator[ApiChange]:
 
 
 def _media_changes(ctx: DiffContext, name: str, op: OperationDiff, media: MediaTypesDiff,
-                   prefix: str, where: str, **details: Any) -> Iterator[ApiChange]:  # fmt: skip
+                   sides: tuple[Any, Any], prefix: str, where: str, **details: Any
+                   ) -> Iterator[ApiChange]:  # fmt: skip
+    """`sides`: the (base, revision) objects whose `content` holds the media types."""
+    old, new = (side.get("content") if isinstance(side, dict) else None for side in sides)
     for key in media.added:
         yield ctx.change(name, f"{prefix}-added", f"media type {key} was added to {where}",
-                         op=op, media_type=key, **details)  # fmt: skip
+                         op=op, at=_get(new, key), media_type=key, **details)  # fmt: skip
     for key in media.deleted:
         yield ctx.change(name, f"{prefix}-removed", f"media type {key} was removed from {where}",
-                         op=op, media_type=key, **details)  # fmt: skip
+                         op=op, at=_get(old, key), media_type=key, **details)  # fmt: skip
+
+
+def _get(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None
 
 
 @check("RequestBodyMediaTypeChangedCheck")
@@ -81,7 +88,7 @@ def request_body_media_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
         if body.base is not None and body.revision is not None:
             yield from _media_changes(
                 ctx, "RequestBodyMediaTypeChangedCheck", op, body.media_types,
-                "request-body-media-type", "the request body",
+                (body.base, body.revision), "request-body-media-type", "the request body",
             )  # fmt: skip
 
 
@@ -92,7 +99,8 @@ def response_media_type_updated(ctx: DiffContext) -> Iterator[ApiChange]:
         for status, response in op.responses().modified.items():
             yield from _media_changes(
                 ctx, "ResponseMediaTypeUpdatedCheck", op, response.media_types,
-                "response-media-type", f"response {status}", status=status,
+                (response.base, response.revision), "response-media-type", f"response {status}",
+                status=status,
             )  # fmt: skip
 
 
