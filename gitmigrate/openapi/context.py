@@ -3,14 +3,17 @@ make an ApiChange (its level from the rule table, its place in the spec from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from gitmigrate.openapi.compare import Comparer
 from gitmigrate.openapi.model import ApiChange, DiffOptions, Level
 from gitmigrate.openapi.operations import METHODS, OperationDiff, OperationRef, template
 from gitmigrate.openapi.rules import rule
 from gitmigrate.openapi.spec import Spec
+
+T = TypeVar("T")
 
 
 def _paths(spec: Spec) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -29,6 +32,15 @@ class DiffContext:
         self.revision = revision
         self.options = options or DiffOptions()
         self.comparer = Comparer(base.ref_name, revision.ref_name)
+        self._memo: dict[Any, Any] = {}
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """A value computed once per diff run (the walks many checks share); it lives and
+        dies with this context, so nothing outlives the run."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
 
     @cached_property
     def _base_paths(self) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.values_nullwrap import null_wrap, only_null
@@ -70,10 +69,8 @@ def _both(diff: SchemaDiff | None) -> bool:
 
 
 # Per diff run, the bodies and their property walks: some forty checks read them, so they are
-# computed once (weakly keyed: a finished run's cache goes with its context).
+# computed once (DiffContext.memo: a finished run's cache goes with its context).
 # A schema only wrapped in a oneOf with null is left out unless asked for (values_nullwrap).
-_BODIES: WeakKeyDictionary[DiffContext, dict[bool, list[Body]]] = WeakKeyDictionary()
-_PROPS: WeakKeyDictionary[DiffContext, dict[Body, list[Prop]]] = WeakKeyDictionary()
 
 
 def in_scope(ctx: DiffContext, op: OperationDiff) -> bool:
@@ -106,10 +103,8 @@ def _find_bodies(ctx: DiffContext, request: bool) -> Iterator[Body]:
 def bodies(ctx: DiffContext, request: bool, *, wrapped: bool = False) -> list[Body]:
     """Every request (or response) body schema changed and present on both sides; with
     `wrapped`, also those only wrapped in a oneOf with null."""
-    known = _BODIES.setdefault(ctx, {})
-    if request not in known:
-        known[request] = list(_find_bodies(ctx, request))
-    return known[request] if wrapped else [b for b in known[request] if not null_wrap(b.diff)]
+    known = ctx.memo(("values.bodies", request), lambda: list(_find_bodies(ctx, request)))
+    return known if wrapped else [b for b in known if not null_wrap(b.diff)]
 
 
 def request_bodies(ctx: DiffContext) -> list[Body]:
@@ -149,14 +144,12 @@ class Prop:
 def props(body: Body, *, wrapped: bool = False) -> list[Prop]:
     """The body's modified nested schemas present on both sides (oasdiff's walkProperties);
     with `wrapped`, also those only wrapped in a oneOf with null."""
-    known = _PROPS.setdefault(body.ctx, {})
-    if body not in known:
-        known[body] = [
-            Prop(visit.full_name, visit.diff, visit.parent, visit.name, visit.path)
-            for visit in modified_properties(body.diff)
-            if visit.diff is not None and _both(visit.diff)
-        ]
-    return known[body] if wrapped else [p for p in known[body] if not null_wrap(p.diff)]
+    known = body.ctx.memo(("values.props", body), lambda: [
+        Prop(visit.full_name, visit.diff, visit.parent, visit.name, visit.path)
+        for visit in modified_properties(body.diff)
+        if visit.diff is not None and _both(visit.diff)
+    ])  # fmt: skip
+    return known if wrapped else [p for p in known if not null_wrap(p.diff)]
 
 
 def real(visits: Iterable[PropertyVisit]) -> Iterator[PropertyVisit]:
