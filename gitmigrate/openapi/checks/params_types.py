@@ -1,0 +1,239 @@
+"""Request parameter types: type or format changes, a single type becoming a list of types
+(oneOf/anyOf of scalars) or back, and nullability, of the parameter and of the properties of an
+object parameter.
+
+A parameter travels as text (query, path, header, cookie), so changing its type to string or
+widening its number format accepts every value it did; the properties of an object parameter
+may travel as JSON instead (where `1` is not `"1"`), so when the two readings disagree the change
+is a warning (oasdiff's "property type changed").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from gitmigrate.openapi.checks import check
+from gitmigrate.openapi.checks.params_walk import ParamVisit, schema_changes
+from gitmigrate.openapi.schemadiff import modified_properties
+
+if TYPE_CHECKING:
+    from gitmigrate.openapi.context import DiffContext
+    from gitmigrate.openapi.model import ApiChange
+    from gitmigrate.openapi.schemadiff import SchemaDiff
+
+_WIDER_FORMATS = {
+    "number": {("double", "float")},
+    "integer": {("int64", "int32"), ("bigint", "int32"), ("bigint", "int64")},
+    "string": {("date-time", "date"), ("date-time", "time")},
+}
+_SCALARS = {"string", "number", "integer", "boolean", "null"}
+_ANNOTATIONS = {"type", "nullable", "title", "description", "example", "examples", "default",
+                "deprecated", "readOnly", "writeOnly", "xml", "externalDocs", "$comment"}  # fmt: skip
+
+
+def types(schema: dict[str, Any] | None) -> list[str]:
+    """The schema's `type` as a list ([] when it has none)."""
+    value = (schema or {}).get("type")
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value is not None else []
+
+
+def _subtype(sub: str, sup: str) -> bool:
+    return sub == sup or (sub == "integer" and sup == "number")
+
+
+def _type_contained(to: list[str], old: list[str], strongly_typed: bool) -> bool:
+    if len(to) == 1 and len(old) == 1 and _subtype(old[0], to[0]):
+        return True
+    if not strongly_typed:
+        return not to or to == ["string"]
+    return False
+
+
+def _format_contained(to_types: list[str], to: Any, old: Any) -> bool:
+    if not to:
+        return True
+    if len(to_types) != 1:
+        return False
+    return (to, old) in _WIDER_FORMATS.get(to_types[0], set())
+
+
+def type_diff(d: SchemaDiff) -> tuple[list[str], list[str]] | None:
+    """(added, deleted) types, leaving out "null" (nullability has its own check)."""
+    before, after = types(d.base), types(d.revision)
+    added = [t for t in after if t not in before and t != "null"]
+    deleted = [t for t in before if t not in after and t != "null"]
+    return (added, deleted) if added or deleted else None
+
+
+def breaking(d: SchemaDiff, strongly_typed: bool) -> bool:
+    """Whether the type or format change of `d` can reject a value the base accepted."""
+    changed = type_diff(d)
+    formats = d.value("format")
+    type_breaking = changed is not None and not _type_contained(
+        changed[0], changed[1], strongly_typed
+    )
+    format_breaking = formats is not None and not _format_contained(
+        types(d.revision), formats[1], formats[0]
+    )
+    return type_breaking or format_breaking
+
+
+def list_of_types(schema: dict[str, Any] | None) -> tuple[bool, set[str]] | None:
+    """(is a list, its types) when the schema is one scalar type or a oneOf/anyOf of them."""
+    if not schema or "properties" in schema:
+        return None
+    for keyword in ("oneOf", "anyOf"):
+        subs = schema.get(keyword)
+        if isinstance(subs, list) and subs:
+            found: set[str] = set()
+            for sub in subs:
+                if not isinstance(sub, dict) or set(sub) - {"type", "format", "description"}:
+                    return None
+                sub_types = types(sub)
+                if len(sub_types) != 1 or sub_types[0] not in _SCALARS:
+                    return None
+                found.add(sub_types[0])
+            return True, found
+    single = types(schema)
+    return (False, set(single)) if len(single) == 1 else None
+
+
+def list_of_types_diff(d: SchemaDiff) -> tuple[list[str], list[str]] | None:
+    """(added, deleted) types when a single type became a list of types, or the other way."""
+    before, after = list_of_types(d.base), list_of_types(d.revision)
+    if before is None or after is None or not (before[0] or after[0]):
+        return None
+    added, deleted = sorted(after[1] - before[1]), sorted(before[1] - after[1])
+    return (added, deleted) if added or deleted else None
+
+
+def _form_explode(param: dict[str, Any]) -> bool:
+    location = param.get("in")
+    style = param.get("style") or ("form" if location in ("query", "cookie") else "simple")
+    explode = param.get("explode", style == "form")
+    return style == "form" and bool(explode)
+
+
+def _constraints(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v for k, v in schema.items() if k not in _ANNOTATIONS and not str(k).startswith("x-")
+    }
+
+
+def scalar_to_form_array(visit: ParamVisit, d: SchemaDiff) -> bool:
+    """A scalar query parameter that became an array of that scalar, sent `?a=1&a=2`: the old
+    `?a=1` is a one-element array, so every old call still works."""
+    changed = type_diff(d)
+    base_types = [t for t in types(d.base) if t != "null"]
+    if changed is None or changed[0] != ["array"] or not base_types:
+        return False
+    if not _form_explode(visit.revision):
+        return False
+    items = (d.revision or {}).get("items")
+    if not isinstance(items, dict) or not d.base:
+        return False
+    item_types = [t for t in types(items) if t != "null"]
+    if not _type_contained(item_types, base_types, False):
+        return False
+    return _constraints(d.base) == _constraints(items)
+
+
+@check("RequestParameterTypeChangedCheck")
+def request_parameter_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
+    name = "RequestParameterTypeChangedCheck"
+    for visit, d in schema_changes(ctx):
+        if (type_diff(d) or d.value("format")) and list_of_types_diff(d) is None:
+            id = "request-parameter-type-generalized"
+            if breaking(d, False) and not scalar_to_form_array(visit, d):
+                id = "request-parameter-type-changed"
+            yield ctx.change(
+                name, id, f"{visit.label} type/format changed from {_shown(d.base)} "
+                f"to {_shown(d.revision)}", op=visit.op, at=d.revision, **visit.details(),
+            )  # fmt: skip
+        for prop in modified_properties(d):
+            pd = prop.diff
+            if pd is None or not pd.both or list_of_types_diff(pd) is not None:
+                continue
+            if not (type_diff(pd) or pd.value("format")):
+                continue
+            strong, weak = breaking(pd, True), breaking(pd, False)
+            if strong != weak:
+                id = "request-parameter-property-type-changed"
+            elif strong:
+                id = "request-parameter-property-type-specialized"
+            else:
+                id = "request-parameter-property-type-generalized"
+            yield ctx.change(
+                name, id, f"{visit.label} property '{prop.full_name}' type/format changed "
+                f"from {_shown(pd.base)} to {_shown(pd.revision)}",
+                op=visit.op, at=pd.revision, **visit.details(property=prop.full_name),
+            )  # fmt: skip
+
+
+def _shown(schema: dict[str, Any] | None) -> str:
+    shown = "/".join(types(schema)) or "any"
+    fmt = (schema or {}).get("format")
+    return f"'{shown}/{fmt}'" if fmt else f"'{shown}'"
+
+
+@check("RequestParameterListOfTypesChangedCheck")
+def request_parameter_list_of_types_changed(ctx: DiffContext) -> Iterator[ApiChange]:
+    name = "RequestParameterListOfTypesChangedCheck"
+    for visit, d in schema_changes(ctx):
+        targets = [("", d)] + [
+            (p.full_name, p.diff) for p in modified_properties(d) if p.diff is not None
+        ]
+        for prop, pd in targets:
+            found = list_of_types_diff(pd)
+            if found is None:
+                continue
+            added, deleted = found
+            trend = "narrowed" if deleted else "widened"
+            kind = "request-parameter-property" if prop else "request-parameter"
+            what = f"{visit.label} property '{prop}'" if prop else visit.label
+            yield ctx.change(
+                name, f"{kind}-list-of-types-{trend}",
+                f"{what} list of types {trend}: {', '.join(deleted or added)}",
+                op=visit.op, at=pd.revision, **visit.details(property=prop or None),
+            )  # fmt: skip
+
+
+def nullability(d: SchemaDiff) -> str:
+    """ "nullable", "not-nullable" or "" for a schema diff, in 3.0 or 3.1 form."""
+    keyword = d.value("nullable")
+    if keyword is not None:
+        if keyword[0] is True:
+            return "not-nullable"
+        return "nullable" if keyword[1] is True else ""
+    before, after = types(d.base), types(d.revision)
+    if "null" in before and "null" not in after and after:
+        return "not-nullable"
+    if "null" in after and "null" not in before and before:
+        return "nullable"
+    return ""
+
+
+@check("RequestParameterBecameNullableCheck")
+def request_parameter_became_nullable(ctx: DiffContext) -> Iterator[ApiChange]:
+    name = "RequestParameterBecameNullableCheck"
+    for visit, d in schema_changes(ctx):
+        change = nullability(d)
+        if change:
+            yield ctx.change(
+                name, f"request-parameter-became-{change}", f"{visit.label} became {change}",
+                op=visit.op, at=d.revision, **visit.details(),
+            )  # fmt: skip
+        for prop in modified_properties(d):
+            pd = prop.diff
+            if pd is None or not pd.both:
+                continue
+            change = nullability(pd)
+            if change:
+                yield ctx.change(
+                    name, f"request-parameter-property-became-{change}",
+                    f"{visit.label} property '{prop.full_name}' became {change}",
+                    op=visit.op, at=pd.revision, **visit.details(property=prop.full_name),
+                )  # fmt: skip
