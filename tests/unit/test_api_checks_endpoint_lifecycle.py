@@ -89,11 +89,13 @@ def test_draft_endpoint_becoming_stable_needs_drafts_checked(tmp_path: Path) -> 
     ) == ["api-stability-increased"]
 
 
-def test_unknown_stability_level_is_an_error(tmp_path: Path) -> None:
-    changes = diff(
-        tmp_path, endpoint(), endpoint("x-stability-level: gamma"), "APIStabilityLevelCheck"
-    )
+def test_unknown_stability_level_is_an_error_of_the_deprecation_check(tmp_path: Path) -> None:
+    base, revision = endpoint(), endpoint("deprecated: true\n    x-stability-level: gamma")
+    changes = diff(tmp_path, base, revision, "APIDeprecationCheck")
     assert [(c.id, c.level) for c in changes] == [("api-invalid-stability-level", "error")]
+    assert diff(tmp_path, base, revision, "APIStabilityLevelCheck") == []
+    every = diff(tmp_path, base, revision)  # the stability check leaves the id to this one
+    assert ids(every).count("api-invalid-stability-level") == 1
 
 
 def test_changes_of_an_endpoint_below_the_stability_level_are_not_checked(tmp_path: Path) -> None:

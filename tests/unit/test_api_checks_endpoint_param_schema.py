@@ -222,3 +222,13 @@ def test_response_property_enum_value_removed(tmp_path: Path) -> None:
     assert [(c.id, c.level, c.details["property"]) for c in changes] == [
         ("response-property-enum-value-removed", "info", "kind")
     ]
+
+
+def test_schema_wrapped_in_a_one_of_with_null_became_nullable(tmp_path: Path) -> None:
+    wrapped = "{oneOf: [{type: 'null'}, {type: string, enum: [a, b]}]}"
+    before, after = "{type: string, enum: [a, b]}", wrapped
+    base, revision = param(before, version="3.1.0"), param(after, version="3.1.0")
+    assert ids(diff(tmp_path, base, revision, "RequestParameterBecameNullableCheck")) == [
+        "request-parameter-became-nullable"
+    ]
+    assert diff(tmp_path, base, revision, "RequestParameterTypeChangedCheck") == []

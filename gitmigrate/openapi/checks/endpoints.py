@@ -17,6 +17,7 @@ from gitmigrate.openapi.checks.lifecycle import (
     stability,
     sunset_date,
 )
+from gitmigrate.openapi.checks.stability import invalid_stability
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -62,6 +63,7 @@ def api_removed(ctx: DiffContext) -> Iterator[ApiChange]:
 @check("APIDeprecationCheck")
 def api_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "APIDeprecationCheck"
+    yield from invalid_stability(ctx, name)
     for op in modified(ctx):
         before, after = bool(op.base.get("deprecated")), bool(op.revision.get("deprecated"))
         if before == after:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.params_walk import ParamVisit, schema_changes
-from gitmigrate.openapi.schemadiff import modified_properties
+from gitmigrate.openapi.schemadiff import modified_properties, schema_diff
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -145,7 +145,8 @@ def scalar_to_form_array(visit: ParamVisit, d: SchemaDiff) -> bool:
 def request_parameter_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "RequestParameterTypeChangedCheck"
     for visit, d in schema_changes(ctx):
-        if (type_diff(d) or d.value("format")) and list_of_types_diff(d) is None:
+        wrapped = _null_wrapped(d.revision, d.base) or _null_wrapped(d.base, d.revision)
+        if (type_diff(d) or d.value("format")) and list_of_types_diff(d) is None and not wrapped:
             id = "request-parameter-type-generalized"
             if breaking(d, False) and not scalar_to_form_array(visit, d):
                 id = "request-parameter-type-changed"
@@ -201,8 +202,19 @@ def request_parameter_list_of_types_changed(ctx: DiffContext) -> Iterator[ApiCha
             )  # fmt: skip
 
 
+def _null_wrapped(wrapper: dict[str, Any] | None, schema: dict[str, Any] | None) -> bool:
+    """Whether `wrapper` is `oneOf: [{type: "null"}, <schema>]` (3.1's nullable wrapping)."""
+    subs = (wrapper or {}).get("oneOf")
+    if schema is None or "type" in (wrapper or {}) or not isinstance(subs, list) or len(subs) != 2:
+        return False
+    nulls = [sub for sub in subs if sub == {"type": "null"}]
+    others = [sub for sub in subs if sub != {"type": "null"}]
+    return len(nulls) == 1 and len(others) == 1 and schema_diff(others[0], schema) is None
+
+
 def nullability(d: SchemaDiff) -> str:
-    """ "nullable", "not-nullable" or "" for a schema diff, in 3.0 or 3.1 form."""
+    """Became "nullable", "not-nullable" or "" (unchanged): by the 3.0 `nullable` keyword,
+    "null" in a 3.1 type list, or a oneOf with "null" wrapped around the schema (or removed)."""
     keyword = d.value("nullable")
     if keyword is not None:
         if keyword[0] is True:
@@ -213,6 +225,10 @@ def nullability(d: SchemaDiff) -> str:
         return "not-nullable"
     if "null" in after and "null" not in before and before:
         return "nullable"
+    if _null_wrapped(d.revision, d.base):
+        return "nullable"
+    if _null_wrapped(d.base, d.revision):
+        return "not-nullable"
     return ""
 
 

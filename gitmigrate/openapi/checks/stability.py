@@ -38,19 +38,31 @@ def _changed(op: OperationDiff) -> bool:
     return bool(getattr(op, "changed", True))
 
 
+def invalid_stability(ctx: DiffContext, name: str) -> Iterator[ApiChange]:
+    """api-invalid-stability-level for every changed or removed operation with an unknown level
+    (whatever the run's stability level: the level itself cannot be read)."""
+    for op in ctx.modified_operations():
+        if _changed(op):
+            for element in (op.base, op.revision):
+                change = _invalid(ctx, name, op, element)
+                if change is not None:
+                    yield change
+    for ref in ctx.deleted_operations():  # removed paths and removed operations alike
+        change = _invalid(ctx, name, ref, ref.operation)
+        if change is not None:
+            yield change
+
+
 @check("APIStabilityLevelCheck")
 def api_stability_level(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "APIStabilityLevelCheck"
     for op in ctx.modified_operations():
         if not _changed(op):
             continue
-        invalid = [
-            c for c in (_invalid(ctx, name, op, op.base), _invalid(ctx, name, op, op.revision)) if c
-        ]
-        yield from invalid
-        if invalid:
-            continue
-        before, after = label(stability(op.base)), label(stability(op.revision))
+        try:
+            before, after = label(stability(op.base)), label(stability(op.revision))
+        except InvalidStability:
+            continue  # reported by the deprecation check, which owns the id
         if before == after or not included(ctx.options, before):
             continue
         id = "api-stability-decreased" if RANK[after] < RANK[before] else "api-stability-increased"
@@ -58,10 +70,6 @@ def api_stability_level(ctx: DiffContext) -> Iterator[ApiChange]:
             name, id, f"endpoint stability level changed from '{before}' to '{after}'",
             op=op, at=op.revision, before=before, after=after,
         )  # fmt: skip
-    for ref in ctx.deleted_operations():  # removed paths and removed operations alike
-        change = _invalid(ctx, name, ref, ref.operation)
-        if change is not None:
-            yield change
 
 
 def _property_changes(
