@@ -13,6 +13,7 @@ from gitmigrate.openapi.checks.endpoint_scope import modified, removed
 from gitmigrate.openapi.checks.lifecycle import (
     SUNSET,
     deprecation_days,
+    note,
     safe_stability,
     stability,
     sunset_date,
@@ -70,7 +71,9 @@ def api_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
             continue
         at = op.revision
         if not after:
-            yield ctx.change(name, "endpoint-reactivated", "endpoint reactivated", op=op, at=at)
+            yield ctx.change(
+                name, "endpoint-reactivated", f"endpoint reactivated{note(at)}", op=op, at=at
+            )
             continue
         level = safe_stability(op.revision)
         if level is None:
@@ -83,7 +86,9 @@ def api_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
                     "api deprecated without a sunset date", op=op, at=at,
                 )  # fmt: skip
             else:
-                yield ctx.change(name, "endpoint-deprecated", "endpoint deprecated", op=op, at=at)
+                yield ctx.change(
+                    name, "endpoint-deprecated", f"endpoint deprecated{note(at)}", op=op, at=at
+                )
             continue
         try:
             date = sunset_date(op.revision[SUNSET])
@@ -101,7 +106,7 @@ def api_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
             )  # fmt: skip
             continue
         yield ctx.change(
-            name, "endpoint-deprecated-with-sunset", f"endpoint deprecated (sunset: {date})",
+            name, "endpoint-deprecated-with-sunset", f"endpoint deprecated{note(at, date)}",
             op=op, at=at, sunset=date.isoformat(),
         )  # fmt: skip
 

@@ -83,3 +83,12 @@ def deprecation_days(options: DiffOptions, level: str) -> int:
     if level == "beta":
         return options.min_sunset_beta_days
     return options.min_sunset_stable_days
+
+
+def note(operation: Any, sunset: dt.date | None = None) -> str:
+    """ " (sunset: D, stability: S)" for a deprecation message, "" when there is neither."""
+    parts = [f"sunset: {sunset.isoformat()}"] if sunset else []
+    level = safe_stability(operation)
+    if level:
+        parts.append(f"stability: {level}")
+    return f" ({', '.join(parts)})" if parts else ""

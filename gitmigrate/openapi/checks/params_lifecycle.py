@@ -12,6 +12,7 @@ from gitmigrate.openapi.checks.endpoint_scope import modified
 from gitmigrate.openapi.checks.lifecycle import (
     SUNSET,
     deprecation_days,
+    note,
     safe_stability,
     sunset_date,
 )
@@ -68,7 +69,7 @@ def request_parameter_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
         op, at, details = visit.op, visit.revision, visit.details()
         if not after:
             yield ctx.change(
-                name, "request-parameter-reactivated", f"{visit.label} was reactivated",
+                name, "request-parameter-reactivated", f"{visit.label} was reactivated{note(op.revision)}",
                 op=op, at=at, **details,
             )  # fmt: skip
             continue
@@ -85,7 +86,8 @@ def request_parameter_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
                 )  # fmt: skip
             else:
                 yield ctx.change(
-                    name, "request-parameter-deprecated", f"{visit.label} was deprecated",
+                    name, "request-parameter-deprecated",
+                    f"{visit.label} was deprecated{note(op.revision)}",
                     op=op, at=at, **details,
                 )  # fmt: skip
             continue
@@ -106,7 +108,7 @@ def request_parameter_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
             )  # fmt: skip
             continue
         yield ctx.change(
-            name, "request-parameter-deprecated", f"{visit.label} was deprecated (sunset: {date})",
+            name, "request-parameter-deprecated", f"{visit.label} was deprecated{note(op.revision, date)}",
             op=op, at=at, sunset=date.isoformat(), **details,
         )  # fmt: skip
 
