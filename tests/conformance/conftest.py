@@ -25,10 +25,12 @@ from tests.conformance.runner import Outcome, Slots, run_case
 from tests.fixtures_db import server_url
 
 # sqldef and migra cases by dialect; SOPS cases (tests/conformance/test_sops.py) by format;
-# bump-pydantic cases (tests/conformance/test_bump_pydantic.py) by rule (BP001..., none)
+# bump-pydantic cases (tests/conformance/test_bump_pydantic.py) by rule (BP001..., none);
+# oasdiff pairs (tests/conformance/test_oasdiff.py) by the lowest level they count
 _ID = re.compile(
     r"\[(sqldef|migra)/(postgresql|mysql|sqlite)/([^\]]+)\]$|\[(sops)/([a-z]+)/(.+)\]$"
     r"|\[(bump-pydantic)/(BP\d{3}|none)/(.+)\]$"
+    r"|\[(oasdiff)/(error|warning|info)/(.+)\]$"
 )
 _DIALECT_MARKS = {"postgresql": pytest.mark.postgres, "mysql": pytest.mark.mysql}
 
@@ -92,8 +94,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if not match or "tests/conformance/" not in report.nodeid:
         return
     key = (
-        match.group(1) or match.group(4) or match.group(7),
-        match.group(2) or match.group(5) or match.group(8),
+        match.group(1) or match.group(4) or match.group(7) or match.group(10),
+        match.group(2) or match.group(5) or match.group(8) or match.group(11),
     )
     outcome = None
     if report.when == "call":

@@ -1,0 +1,58 @@
+"""Deep equality of resolved spec values, safe on cyclic schemas: a pair of objects met again
+while it is being compared is assumed equal (the rest of the comparison decides), and every
+answer is cached by the pair's identities, so a shared component is compared once per run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Namer = Callable[[Any], "str | None"]
+
+
+class Comparer:
+    """One per diff run: holds the cache and how each side names its ref targets."""
+
+    def __init__(self, base_name: Namer | None = None, revision_name: Namer | None = None) -> None:
+        self.base_name: Namer = base_name or (lambda obj: None)
+        self.revision_name: Namer = revision_name or (lambda obj: None)
+        self._cache: dict[tuple[int, int], bool] = {}
+        self._active: set[tuple[int, int]] = set()
+        self._keep: list[Any] = []  # keeps compared objects alive, so ids stay unique
+
+    def equal(self, a: Any, b: Any) -> bool:
+        if a is b:
+            return True
+        if isinstance(a, dict):
+            if not isinstance(b, dict) or len(a) != len(b):
+                return False
+            return self._pair(a, b, lambda: all(
+                key in b and self.equal(value, b[key]) for key, value in a.items()
+            ))  # fmt: skip
+        if isinstance(a, list):
+            if not isinstance(b, list) or len(a) != len(b):
+                return False
+            return self._pair(
+                a, b, lambda: all(self.equal(x, y) for x, y in zip(a, b, strict=True))
+            )
+        if isinstance(a, bool) or isinstance(b, bool):
+            return a is b
+        return bool(type(a) is type(b) and a == b) or (
+            isinstance(a, int | float) and isinstance(b, int | float) and a == b
+        )
+
+    def _pair(self, a: Any, b: Any, compute: Callable[[], bool]) -> bool:
+        key = (id(a), id(b))
+        known = self._cache.get(key)
+        if known is not None:
+            return known
+        if key in self._active:
+            return True
+        self._active.add(key)
+        try:
+            result = compute()
+        finally:
+            self._active.discard(key)
+        self._cache[key] = result
+        self._keep.append((a, b))
+        return result
