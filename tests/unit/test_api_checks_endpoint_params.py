@@ -99,3 +99,15 @@ def test_parameter_became_required(tmp_path: Path) -> None:
     revision = op("{name: limit, in: query, required: true, schema: {type: integer}}")
     changes = diff(tmp_path, op(LIMIT), revision, "RequestParameterRequiredValueUpdatedCheck")
     assert [(c.id, c.level) for c in changes] == [("request-parameter-became-required", "error")]
+
+
+def test_path_parameter_renamed_in_place_is_the_same_parameter(tmp_path: Path) -> None:
+    item = "/pets/{{{name}}}:\n  get:\n    parameters:\n    - {{name: {name}, in: path, required: true, {more}schema: {{type: string}}}}\n    responses: {{'200': {{description: ok}}}}"
+    base = spec(item.format(name="id", more="deprecated: true, x-sunset: '2027-01-01', "))
+    revision = spec(item.format(name="petId", more="deprecated: true, "))
+    assert diff(tmp_path, base, revision, "NewRequestPathParameterCheck") == []
+    assert diff(tmp_path, base, revision, "RequestParameterRemovedCheck") == []
+    changes = diff(tmp_path, base, revision, "RequestParameterSunsetChangedCheck")
+    assert [(c.id, c.details["name"]) for c in changes] == [
+        ("request-parameter-sunset-deleted", "petId")
+    ]
