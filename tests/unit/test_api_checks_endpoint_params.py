@@ -111,3 +111,20 @@ def test_path_parameter_renamed_in_place_is_the_same_parameter(tmp_path: Path) -
     assert [(c.id, c.details["name"]) for c in changes] == [
         ("request-parameter-sunset-deleted", "petId")
     ]
+
+
+def test_style_change_is_an_error_but_spelling_out_the_default_is_not(tmp_path: Path) -> None:
+    array = "schema: {type: array, items: {type: string}}"
+    check = "RequestParameterSerializationUpdatedCheck"
+    base = op("{name: ids, in: query, " + array + "}")
+    spelled = op("{name: ids, in: query, style: form, explode: true, " + array + "}")
+    piped = op("{name: ids, in: query, style: pipeDelimited, " + array + "}")
+    assert diff(tmp_path, base, spelled, check) == []
+    changes = diff(tmp_path, base, piped, check)
+    assert [(c.id, c.level) for c in changes] == [("request-parameter-style-changed", "error")]
+
+
+def test_explode_change_of_a_scalar_is_not_reported(tmp_path: Path) -> None:
+    check = "RequestParameterSerializationUpdatedCheck"
+    revision = op("{name: limit, in: query, explode: false, schema: {type: integer}}")
+    assert diff(tmp_path, op(LIMIT), revision, check) == []
