@@ -128,3 +128,14 @@ def test_explode_change_of_a_scalar_is_not_reported(tmp_path: Path) -> None:
     check = "RequestParameterSerializationUpdatedCheck"
     revision = op("{name: limit, in: query, explode: false, schema: {type: integer}}")
     assert diff(tmp_path, op(LIMIT), revision, check) == []
+
+
+def test_parameter_moved_from_the_operation_to_the_path_item_is_no_change(tmp_path: Path) -> None:
+    header = "{name: tenant, in: header, required: true, schema: {type: string}}"
+    base = op(header)
+    revision = op(path_params=f"parameters:\n  - {header}")
+    changes = diff(tmp_path, base, revision, "NewRequestNonPathDefaultParameterCheck")
+    assert [(c.id, c.operation) for c in changes] == [
+        ("new-required-request-default-parameter-to-existing-path", "POST /pets/{id}")
+    ]
+    assert diff(tmp_path, base, revision, "RequestParameterRemovedCheck") == []

@@ -1,7 +1,8 @@
 """New request parameters: a new path parameter or a new required one breaks every existing
 call; a new optional one does not. A parameter added to a path item (shared by its operations)
 is reported once per operation by its own check, as oasdiff does, so the operation check only
-reports parameters the operation declares itself."""
+reports parameters the operation declares itself. A parameter an operation already declared
+and that moved up to its path item is no change for that operation."""
 
 from __future__ import annotations
 
@@ -87,10 +88,13 @@ def new_request_non_path_default_parameter(ctx: DiffContext) -> Iterator[ApiChan
                 continue
             kind = "required" if param.get("required") else "optional"
             for method, _operation in operations_of(item):
+                target = refs.get((method, key))
+                if (location, name) in getattr(target, "base_parameters", {}):
+                    continue  # the operation had it already, declared on itself
                 yield ctx.change(
                     "NewRequestNonPathDefaultParameterCheck",
                     f"new-{kind}-request-default-parameter-to-existing-path",
                     f"added the new {kind} '{location}' request parameter '{name}' "
                     "to all path's operations",
-                    op=refs.get((method, key)), at=param, **_named(location, name),
+                    op=target, at=param, **_named(location, name),
                 )  # fmt: skip
