@@ -9,12 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from gitmigrate.openapi.checks.lifecycle import included, safe_stability
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
-    from gitmigrate.openapi.operations import OperationDiff, OperationRef
+    from gitmigrate.openapi.operations import (
+        OperationDiff,
+        OperationRef,
+        ParametersDiff,
+        ResponsesDiff,
+    )
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM = re.compile(r"\{[^}]*\}")
@@ -42,14 +48,38 @@ def operations_of(item: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield method.upper(), item[method]
 
 
+_MODIFIED: WeakKeyDictionary[DiffContext, list[OperationDiff]] = WeakKeyDictionary()
+
+
 def modified(ctx: DiffContext) -> list[OperationDiff]:
-    """Operations in both specs whose revision is within the run's stability level."""
-    found = []
-    for op in ctx.modified_operations():
-        level = safe_stability(op.revision)
-        if level is None or included(ctx.options, level):
-            found.append(op)
-    return found
+    """Operations in both specs whose revision is within the run's stability level (worked
+    out once per diff: every endpoint and parameter check asks)."""
+    if ctx not in _MODIFIED:
+        found = []
+        for op in ctx.modified_operations():
+            level = safe_stability(op.revision)
+            if level is None or included(ctx.options, level):
+                found.append(op)
+        _MODIFIED[ctx] = found
+    return list(_MODIFIED[ctx])
+
+
+_PARAMETERS: WeakKeyDictionary[OperationDiff, ParametersDiff] = WeakKeyDictionary()
+_RESPONSES: WeakKeyDictionary[OperationDiff, ResponsesDiff] = WeakKeyDictionary()
+
+
+def parameters(op: OperationDiff) -> ParametersDiff:
+    """The operation's parameter diff, paired once for all the checks that ask."""
+    if op not in _PARAMETERS:
+        _PARAMETERS[op] = op.parameters()
+    return _PARAMETERS[op]
+
+
+def responses(op: OperationDiff) -> ResponsesDiff:
+    """The operation's response diff, paired once for all the checks that ask."""
+    if op not in _RESPONSES:
+        _RESPONSES[op] = op.responses()
+    return _RESPONSES[op]
 
 
 def path_removed(ctx: DiffContext, ref: OperationRef) -> bool:

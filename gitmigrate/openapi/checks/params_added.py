@@ -13,6 +13,7 @@ from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.endpoint_scope import (
     modified,
     operations_of,
+    parameters,
     path_items,
     template,
 )
@@ -32,7 +33,7 @@ def _added(
     ctx: DiffContext, path_params: bool
 ) -> Iterator[tuple[OperationDiff, str, str, dict[str, Any]]]:
     for op in modified(ctx):
-        for location, name in op.parameters().added:
+        for location, name in parameters(op).added:
             if (location == "path") != path_params:
                 continue
             param = op.revision_parameters.get((location, name), {})

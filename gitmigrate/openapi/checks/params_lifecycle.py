@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.endpoint_scope import modified
+from gitmigrate.openapi.checks.endpoint_scope import modified, parameters
 from gitmigrate.openapi.checks.lifecycle import (
     SUNSET,
     deprecation_days,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def request_parameter_removed(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "RequestParameterRemovedCheck"
     for op in modified(ctx):
-        for location, param_name in op.parameters().deleted:
+        for location, param_name in parameters(op).deleted:
             param = op.base_parameters.get((location, param_name), {})
             what = f"the '{param_name}' {location} request parameter"
             details: dict[str, Any] = {"in": location, "name": param_name}

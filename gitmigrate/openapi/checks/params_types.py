@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.params_walk import ParamVisit, schema_changes
-from gitmigrate.openapi.schemadiff import modified_properties, schema_diff
+from gitmigrate.openapi.checks.params_walk import ParamVisit, nested, schema_changes
+from gitmigrate.openapi.schemadiff import schema_diff
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -154,7 +154,7 @@ def request_parameter_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
                 name, id, f"{visit.label} type/format changed from {_shown(d.base)} "
                 f"to {_shown(d.revision)}", op=visit.op, at=d.revision, **visit.details(),
             )  # fmt: skip
-        for prop in modified_properties(d):
+        for prop in nested(d):
             pd = prop.diff
             if pd is None or not pd.both or list_of_types_diff(pd) is not None:
                 continue
@@ -184,9 +184,7 @@ def _shown(schema: dict[str, Any] | None) -> str:
 def request_parameter_list_of_types_changed(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "RequestParameterListOfTypesChangedCheck"
     for visit, d in schema_changes(ctx):
-        targets = [("", d)] + [
-            (p.full_name, p.diff) for p in modified_properties(d) if p.diff is not None
-        ]
+        targets = [("", d)] + [(p.full_name, p.diff) for p in nested(d) if p.diff is not None]
         for prop, pd in targets:
             found = list_of_types_diff(pd)
             if found is None:
@@ -242,7 +240,7 @@ def request_parameter_became_nullable(ctx: DiffContext) -> Iterator[ApiChange]:
                 name, f"request-parameter-became-{change}", f"{visit.label} became {change}",
                 op=visit.op, at=d.revision, **visit.details(),
             )  # fmt: skip
-        for prop in modified_properties(d):
+        for prop in nested(d):
             pd = prop.diff
             if pd is None or not pd.both:
                 continue

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.endpoint_scope import modified
-from gitmigrate.openapi.checks.params_walk import schema_changes
-from gitmigrate.openapi.schemadiff import modified_properties
+from gitmigrate.openapi.checks.endpoint_scope import modified, responses
+from gitmigrate.openapi.checks.params_walk import nested, schema_changes
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -49,7 +48,7 @@ def enum_diff(d: SchemaDiff) -> tuple[list[Any], list[Any]]:
 def request_parameter_enum_value_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "RequestParameterEnumValueUpdatedCheck"
     for visit, d in schema_changes(ctx):
-        targets = [("", d)] + [(p.full_name, p.diff) for p in modified_properties(d) if p.diff]
+        targets = [("", d)] + [(p.full_name, p.diff) for p in nested(d) if p.diff]
         for prop, pd in targets:
             if not pd.both:
                 continue
@@ -144,9 +143,9 @@ def request_parameter_pattern_added_or_changed(ctx: DiffContext) -> Iterator[Api
 @check("ResponseParameterEnumValueRemovedCheck")
 def response_parameter_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
     for op in modified(ctx):
-        for status, response in op.responses().modified.items():
+        for status, response in responses(op).modified.items():
             for media in response.media_types.modified.values():
-                for prop in modified_properties(media.schema):
+                for prop in nested(media.schema) if media.schema else ():
                     pd = prop.diff
                     if pd is None or not pd.both:
                         continue

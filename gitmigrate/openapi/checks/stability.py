@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.endpoint_scope import modified
+from gitmigrate.openapi.checks.endpoint_scope import modified, responses
 from gitmigrate.openapi.checks.lifecycle import RANK, InvalidStability, included, label, stability
-from gitmigrate.openapi.schemadiff import modified_properties
+from gitmigrate.openapi.checks.params_walk import nested
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -75,7 +75,7 @@ def api_stability_level(ctx: DiffContext) -> Iterator[ApiChange]:
 def _property_changes(
     ctx: DiffContext, name: str, op: OperationDiff, schema: SchemaDiff | None, side: str
 ) -> Iterator[ApiChange]:
-    for visit in modified_properties(schema):
+    for visit in nested(schema) if schema else ():
         diff = visit.diff
         if diff is None or diff.base is None or diff.revision is None:
             continue
@@ -116,6 +116,6 @@ def request_property_stability_updated(ctx: DiffContext) -> Iterator[ApiChange]:
 def response_property_stability_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "ResponsePropertyStabilityUpdatedCheck"
     for op in modified(ctx):
-        for response in op.responses().modified.values():
+        for response in responses(op).modified.values():
             for media in response.media_types.modified.values():
                 yield from _property_changes(ctx, name, op, media.schema, "response")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.endpoint_scope import modified
+from gitmigrate.openapi.checks.endpoint_scope import modified, responses
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -19,13 +19,16 @@ def _status_changes(
     ctx: DiffContext, name: str, kind: str, wanted: Callable[[int], bool]
 ) -> Iterator[ApiChange]:
     for op in modified(ctx):
-        responses = op.responses()
+        found_statuses = responses(op)
         for status, id, verb, side in (
             *(
                 (s, f"response-{kind}-status-removed", "removed", op.base)
-                for s in responses.deleted
+                for s in found_statuses.deleted
             ),
-            *((s, f"response-{kind}-status-added", "added", op.revision) for s in responses.added),
+            *(
+                (s, f"response-{kind}-status-added", "added", op.revision)
+                for s in found_statuses.added
+            ),
         ):
             if status.isdigit() and wanted(int(status)):
                 found = side.get("responses")
