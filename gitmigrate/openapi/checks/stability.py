@@ -34,15 +34,11 @@ def _invalid(
     return None
 
 
-def _changed(op: OperationDiff) -> bool:
-    return bool(getattr(op, "changed", True))
-
-
 def invalid_stability(ctx: DiffContext, name: str) -> Iterator[ApiChange]:
     """api-invalid-stability-level for every changed or removed operation with an unknown level
     (whatever the run's stability level: the level itself cannot be read)."""
     for op in ctx.modified_operations():
-        if _changed(op):
+        if op.changed:  # oasdiff looks only at operations that differ
             for element in (op.base, op.revision):
                 change = _invalid(ctx, name, op, element)
                 if change is not None:
@@ -57,7 +53,7 @@ def invalid_stability(ctx: DiffContext, name: str) -> Iterator[ApiChange]:
 def api_stability_level(ctx: DiffContext) -> Iterator[ApiChange]:
     name = "APIStabilityLevelCheck"
     for op in ctx.modified_operations():
-        if not _changed(op):
+        if not op.changed:
             continue
         try:
             before, after = label(stability(op.base)), label(stability(op.revision))
