@@ -124,3 +124,19 @@ def test_request_property_stability_decreased(tmp_path: Path) -> None:
     assert [(c.id, c.details["property"]) for c in changes] == [
         ("request-property-stability-decreased", "name")
     ]
+
+
+def test_sunset_changed_to_an_unparsable_value(tmp_path: Path) -> None:
+    base = endpoint("deprecated: true\n    x-sunset: '2027-06-01'")
+    revision = endpoint("deprecated: true\n    x-sunset: next spring")
+    changes = diff(tmp_path, base, revision, "APISunsetChangedCheck")
+    assert [(c.id, c.level) for c in changes] == [("api-path-sunset-parse", "error")]
+
+
+def test_removed_endpoint_with_an_unknown_stability_level(tmp_path: Path) -> None:
+    base = spec(GET.format(extra="x-stability-level: ga") + "/other:\n  get:\n    responses: {}")
+    revision = spec("/other:\n  get:\n    responses: {}")
+    assert ids(diff(tmp_path, base, revision, "APIDeprecationCheck")) == [
+        "api-invalid-stability-level"
+    ]
+    assert diff(tmp_path, base, revision, "APIRemovedCheck") == []

@@ -139,3 +139,18 @@ def test_parameter_moved_from_the_operation_to_the_path_item_is_no_change(tmp_pa
         ("new-required-request-default-parameter-to-existing-path", "POST /pets/{id}")
     ]
     assert diff(tmp_path, base, revision, "RequestParameterRemovedCheck") == []
+
+
+def test_removed_parameter_with_an_unparsable_sunset(tmp_path: Path) -> None:
+    base = op("{name: limit, in: query, deprecated: true, x-sunset: someday}")
+    changes = diff(tmp_path, base, op(), "RequestParameterRemovedCheck")
+    assert [(c.id, c.level) for c in changes] == [("request-parameter-sunset-parse", "error")]
+
+
+def test_parameter_deprecated_with_a_sunset_too_close_for_the_policy(tmp_path: Path) -> None:
+    revision = op("{name: limit, in: query, deprecated: true, x-sunset: '2026-12-17'}")
+    check = "RequestParameterDeprecationCheck"
+    assert ids(diff(tmp_path, op(LIMIT), revision, check)) == ["request-parameter-deprecated"]
+    assert ids(diff(tmp_path, op(LIMIT), revision, check, min_sunset_stable_days=30)) == [
+        "request-parameter-sunset-date-too-small"
+    ]

@@ -82,3 +82,12 @@ def test_security_scheme_component_removed(tmp_path: Path) -> None:
     assert [(c.id, c.details["scheme"]) for c in changes] == [
         ("api-security-component-removed", "key")
     ]
+
+
+def test_spec_wide_scope_added(tmp_path: Path) -> None:
+    base = doc(top="security:\n- oauth: [read]\n")
+    revision = doc(top="security:\n- oauth: [read, write]\n")
+    changes = diff(tmp_path, base, revision, "APISecurityUpdatedCheck")
+    assert [(c.id, c.details["scope"]) for c in changes] == [
+        ("api-global-security-scope-added", "write")
+    ]
