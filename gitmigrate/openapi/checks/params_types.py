@@ -14,22 +14,22 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
+from gitmigrate.openapi.checks.composed_patterns import list_of_types_changed
 from gitmigrate.openapi.checks.params_walk import ParamVisit, nested, schema_changes
+from gitmigrate.openapi.equivalence import validation_equivalent
 from gitmigrate.openapi.schemadiff import schema_diff
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
+    from gitmigrate.openapi.equivalence import validation_equivalent
     from gitmigrate.openapi.model import ApiChange
-    from gitmigrate.openapi.schemadiff import SchemaDiff
+from gitmigrate.openapi.schemadiff import SchemaDiff
 
 _WIDER_FORMATS = {
     "number": {("double", "float")},
     "integer": {("int64", "int32"), ("bigint", "int32"), ("bigint", "int64")},
     "string": {("date-time", "date"), ("date-time", "time")},
 }
-_SCALARS = {"string", "number", "integer", "boolean", "null"}
-_ANNOTATIONS = {"type", "nullable", "title", "description", "example", "examples", "default",
-                "deprecated", "readOnly", "writeOnly", "xml", "externalDocs", "$comment"}  # fmt: skip
 
 
 def types(schema: dict[str, Any] | None) -> list[str]:
@@ -81,32 +81,22 @@ def breaking(d: SchemaDiff, strongly_typed: bool) -> bool:
     return type_breaking or format_breaking
 
 
-def list_of_types(schema: dict[str, Any] | None) -> tuple[bool, set[str]] | None:
-    """(is a list, its types) when the schema is one scalar type or a oneOf/anyOf of them."""
-    if not schema or "properties" in schema:
-        return None
+def _listed_types(schema: dict[str, Any] | None) -> set[str]:
+    """The types a schema names: its `type`, or those of its oneOf/anyOf entries."""
+    found = set(types(schema))
     for keyword in ("oneOf", "anyOf"):
-        subs = schema.get(keyword)
-        if isinstance(subs, list) and subs:
-            found: set[str] = set()
-            for sub in subs:
-                if not isinstance(sub, dict) or set(sub) - {"type", "format", "description"}:
-                    return None
-                sub_types = types(sub)
-                if len(sub_types) != 1 or sub_types[0] not in _SCALARS:
-                    return None
-                found.add(sub_types[0])
-            return True, found
-    single = types(schema)
-    return (False, set(single)) if len(single) == 1 else None
+        for sub in (schema or {}).get(keyword) or ():
+            found.update(types(sub) if isinstance(sub, dict) else ())
+    return found
 
 
 def list_of_types_diff(d: SchemaDiff) -> tuple[list[str], list[str]] | None:
-    """(added, deleted) types when a single type became a list of types, or the other way."""
-    before, after = list_of_types(d.base), list_of_types(d.revision)
-    if before is None or after is None or not (before[0] or after[0]):
+    """(added, deleted) types when a single type became a list of types (oneOf/anyOf of bare
+    types) or the other way; the same shape the composed checks leave to this check."""
+    if not list_of_types_changed(d.base, d.revision):
         return None
-    added, deleted = sorted(after[1] - before[1]), sorted(before[1] - after[1])
+    before, after = _listed_types(d.base), _listed_types(d.revision)
+    added, deleted = sorted(after - before), sorted(before - after)
     return (added, deleted) if added or deleted else None
 
 
@@ -115,12 +105,6 @@ def _form_explode(param: dict[str, Any]) -> bool:
     style = param.get("style") or ("form" if location in ("query", "cookie") else "simple")
     explode = param.get("explode", style == "form")
     return style == "form" and bool(explode)
-
-
-def _constraints(schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v for k, v in schema.items() if k not in _ANNOTATIONS and not str(k).startswith("x-")
-    }
 
 
 def scalar_to_form_array(visit: ParamVisit, d: SchemaDiff) -> bool:
@@ -138,7 +122,10 @@ def scalar_to_form_array(visit: ParamVisit, d: SchemaDiff) -> bool:
     item_types = [t for t in types(items) if t != "null"]
     if not _type_contained(item_types, base_types, False):
         return False
-    return _constraints(d.base) == _constraints(items)
+    untyped = [
+        {k: v for k, v in s.items() if k not in ("type", "nullable")} for s in (d.base, items)
+    ]
+    return validation_equivalent(*untyped)
 
 
 @check("RequestParameterTypeChangedCheck")
