@@ -33,9 +33,12 @@ def test_deprecation_with_sunset_names_the_date(tmp_path: Path) -> None:
 
 def test_deprecation_policy_requires_a_sunset_date(tmp_path: Path) -> None:
     changes = diff(
-        tmp_path, endpoint(), endpoint("deprecated: true"), "APIDeprecationCheck",
+        tmp_path,
+        endpoint(),
+        endpoint("deprecated: true"),
+        "APIDeprecationCheck",
         min_sunset_stable_days=30,
-    )  # fmt: skip
+    )
     assert ids(changes) == ["api-deprecated-sunset-missing"]
 
 

@@ -58,8 +58,9 @@ def test_tags_added_and_removed(tmp_path: Path) -> None:
         tmp_path, op(extra="tags: [a, b]"), op(extra="tags: [b, c]"), "APITagUpdatedCheck"
     )
     assert sorted((c.id, c.details["tag"]) for c in changes) == [
-        ("api-tag-added", "c"), ("api-tag-removed", "a")
-    ]  # fmt: skip
+        ("api-tag-added", "c"),
+        ("api-tag-removed", "a"),
+    ]
 
 
 def test_webhooks_added_and_removed(tmp_path: Path) -> None:
@@ -68,12 +69,17 @@ def test_webhooks_added_and_removed(tmp_path: Path) -> None:
     revision = spec("{}", rest="webhooks:\n" + hook.format(name="updated"), version="3.1.0")
     changes = diff(tmp_path, base, revision, "WebhookUpdatedCheck")
     assert sorted((c.id, c.level, c.details["webhook"]) for c in changes) == [
-        ("webhook-added", "info", "updated"), ("webhook-removed", "error", "created")
-    ]  # fmt: skip
+        ("webhook-added", "info", "updated"),
+        ("webhook-removed", "error", "created"),
+    ]
 
 
 def test_component_schema_removed(tmp_path: Path) -> None:
     schemas = "components:\n  schemas:\n    Pet: {type: object}\n"
-    changes = diff(tmp_path, op() + schemas + "    Old: {type: string}\n", op() + schemas,
-                   "APIComponentsSchemaRemovedCheck")  # fmt: skip
+    changes = diff(
+        tmp_path,
+        op() + schemas + "    Old: {type: string}\n",
+        op() + schemas,
+        "APIComponentsSchemaRemovedCheck",
+    )
     assert [(c.id, c.details["schema"]) for c in changes] == [("api-schema-removed", "Old")]

@@ -91,9 +91,11 @@ def test_nullable_in_both_openapi_forms(tmp_path: Path) -> None:
 
 def test_enum_value_removed_is_an_error_and_added_is_not(tmp_path: Path) -> None:
     changes = diff(
-        tmp_path, param("{type: string, enum: [a, b]}"), param("{type: string, enum: [a, c]}"),
+        tmp_path,
+        param("{type: string, enum: [a, b]}"),
+        param("{type: string, enum: [a, c]}"),
         "RequestParameterEnumValueUpdatedCheck",
-    )  # fmt: skip
+    )
     assert sorted((c.id, c.level, c.details["value"]) for c in changes) == [
         ("request-parameter-enum-value-added", "info", "c"),
         ("request-parameter-enum-value-removed", "error", "b"),
@@ -159,17 +161,21 @@ def test_pattern_added_changed_and_generalized(tmp_path: Path) -> None:
 
 def test_maximum_decreased_is_an_error(tmp_path: Path) -> None:
     changes = diff(
-        tmp_path, param("{type: integer, maximum: 10}"), param("{type: integer, maximum: 5}"),
+        tmp_path,
+        param("{type: integer, maximum: 10}"),
+        param("{type: integer, maximum: 5}"),
         "RequestParameterMaxUpdatedCheck",
-    )  # fmt: skip
+    )
     assert [(c.id, c.level) for c in changes] == [("request-parameter-max-decreased", "error")]
 
 
 def test_minimum_set_is_a_warning(tmp_path: Path) -> None:
     changes = diff(
-        tmp_path, param("{type: integer}"), param("{type: integer, minimum: 1}"),
+        tmp_path,
+        param("{type: integer}"),
+        param("{type: integer, minimum: 1}"),
         "RequestParameterMinSetCheck",
-    )  # fmt: skip
+    )
     assert [(c.id, c.level) for c in changes] == [("request-parameter-min-set", "warning")]
 
 
@@ -198,9 +204,12 @@ def test_lengths_and_item_counts(tmp_path: Path) -> None:
         "{type: array, items: {type: string}, maxItems: 3}",
         "RequestParameterMaxItemsUpdatedCheck",
     ) == ["request-parameter-max-items-decreased"]
-    assert found(tmp_path, "{type: array, items: {type: string}}",
-                 "{type: array, items: {type: string}, minItems: 1}",
-                 "RequestParameterMinItemsSetCheck") == ["request-parameter-min-items-set"]  # fmt: skip
+    assert found(
+        tmp_path,
+        "{type: array, items: {type: string}}",
+        "{type: array, items: {type: string}, minItems: 1}",
+        "RequestParameterMinItemsSetCheck",
+    ) == ["request-parameter-min-items-set"]
 
 
 def test_response_property_enum_value_removed(tmp_path: Path) -> None:

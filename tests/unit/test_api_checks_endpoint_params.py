@@ -102,7 +102,11 @@ def test_parameter_became_required(tmp_path: Path) -> None:
 
 
 def test_path_parameter_renamed_in_place_is_the_same_parameter(tmp_path: Path) -> None:
-    item = "/pets/{{{name}}}:\n  get:\n    parameters:\n    - {{name: {name}, in: path, required: true, {more}schema: {{type: string}}}}\n    responses: {{'200': {{description: ok}}}}"
+    item = (
+        "/pets/{{{name}}}:\n  get:\n    parameters:\n"
+        "    - {{name: {name}, in: path, required: true, {more}schema: {{type: string}}}}\n"
+        "    responses: {{'200': {{description: ok}}}}"
+    )
     base = spec(item.format(name="id", more="deprecated: true, x-sunset: '2027-01-01', "))
     revision = spec(item.format(name="petId", more="deprecated: true, "))
     assert diff(tmp_path, base, revision, "NewRequestPathParameterCheck") == []

@@ -26,6 +26,9 @@ def api_components_schema_removed(ctx: DiffContext) -> Iterator[ApiChange]:
     for key, schema in component(ctx.base.doc, "schemas").items():
         if key not in revision:
             yield ctx.change(
-                "APIComponentsSchemaRemovedCheck", "api-schema-removed",
-                f"removed the schema '{key}'", at=schema, schema=key,
-            )  # fmt: skip
+                "APIComponentsSchemaRemovedCheck",
+                "api-schema-removed",
+                f"removed the schema '{key}'",
+                at=schema,
+                schema=key,
+            )

@@ -29,9 +29,12 @@ if TYPE_CHECKING:
 def api_added(ctx: DiffContext) -> Iterator[ApiChange]:
     for ref in ctx.added_operations():
         yield ctx.change(
-            "APIAddedCheck", "endpoint-added", f"endpoint {ref.method} {ref.path} added",
-            op=ref, at=ref.operation,
-        )  # fmt: skip
+            "APIAddedCheck",
+            "endpoint-added",
+            f"endpoint {ref.method} {ref.path} added",
+            op=ref,
+            at=ref.operation,
+        )
 
 
 def _removal(operation: dict[str, Any], whole_path: bool, today: dt.date) -> tuple[str, str] | None:
@@ -82,9 +85,12 @@ def api_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
         if SUNSET not in op.revision:
             if days > 0:
                 yield ctx.change(
-                    name, "api-deprecated-sunset-missing",
-                    "api deprecated without a sunset date", op=op, at=at,
-                )  # fmt: skip
+                    name,
+                    "api-deprecated-sunset-missing",
+                    "api deprecated without a sunset date",
+                    op=op,
+                    at=at,
+                )
             else:
                 yield ctx.change(
                     name, "endpoint-deprecated", f"endpoint deprecated{note(at)}", op=op, at=at
@@ -94,21 +100,32 @@ def api_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
             date = sunset_date(op.revision[SUNSET])
         except ValueError as exc:
             yield ctx.change(
-                name, "api-deprecated-sunset-parse", f"failed to parse sunset date: '{exc}'",
-                op=op, at=at,
-            )  # fmt: skip
+                name,
+                "api-deprecated-sunset-parse",
+                f"failed to parse sunset date: '{exc}'",
+                op=op,
+                at=at,
+            )
             continue
         if (date - ctx.options.today).days < days:
             yield ctx.change(
-                name, "api-sunset-date-too-small",
+                name,
+                "api-sunset-date-too-small",
                 f"api sunset date '{date}' is too small, must be at least '{days}' days from now",
-                op=op, at=at, sunset=date.isoformat(), min_days=days,
-            )  # fmt: skip
+                op=op,
+                at=at,
+                sunset=date.isoformat(),
+                min_days=days,
+            )
             continue
         yield ctx.change(
-            name, "endpoint-deprecated-with-sunset", f"endpoint deprecated{note(at, date)}",
-            op=op, at=at, sunset=date.isoformat(),
-        )  # fmt: skip
+            name,
+            "endpoint-deprecated-with-sunset",
+            f"endpoint deprecated{note(at, date)}",
+            op=op,
+            at=at,
+            sunset=date.isoformat(),
+        )
 
 
 @check("APISunsetChangedCheck")
@@ -130,9 +147,12 @@ def api_sunset_changed(ctx: DiffContext) -> Iterator[ApiChange]:
             base_date = sunset_date(before)
         except ValueError as exc:
             yield ctx.change(
-                name, "api-path-sunset-parse", f"failed to parse sunset date: '{exc}'",
-                op=op, at=op.revision,
-            )  # fmt: skip
+                name,
+                "api-path-sunset-parse",
+                f"failed to parse sunset date: '{exc}'",
+                op=op,
+                at=op.revision,
+            )
             continue
         try:
             days = deprecation_days(ctx.options, stability(op.revision))
@@ -140,12 +160,16 @@ def api_sunset_changed(ctx: DiffContext) -> Iterator[ApiChange]:
             continue  # reported by the stability check
         if base_date > date and (date - ctx.options.today).days < days:
             yield ctx.change(
-                name, "api-sunset-date-changed-too-small",
+                name,
+                "api-sunset-date-changed-too-small",
                 f"api sunset date changed to earlier date from '{base_date}' to '{date}', "
                 f"new sunset date must be not earlier than '{base_date}' "
                 f"at least '{days}' days from now",
-                op=op, at=op.revision, before=base_date.isoformat(), after=date.isoformat(),
-            )  # fmt: skip
+                op=op,
+                at=op.revision,
+                before=base_date.isoformat(),
+                after=date.isoformat(),
+            )
 
 
 @check("APIOperationIdUpdatedCheck")
@@ -157,15 +181,23 @@ def api_operation_id_updated(ctx: DiffContext) -> Iterator[ApiChange]:
             continue
         if not before:
             yield ctx.change(
-                name, "api-operation-id-added", f"api operation id '{after}' was added",
-                op=op, at=op.revision, after=after,
-            )  # fmt: skip
+                name,
+                "api-operation-id-added",
+                f"api operation id '{after}' was added",
+                op=op,
+                at=op.revision,
+                after=after,
+            )
         else:
             yield ctx.change(
-                name, "api-operation-id-removed",
+                name,
+                "api-operation-id-removed",
                 f"api operation id '{before}' removed and replaced with '{after}'",
-                op=op, at=op.base, before=before, after=after,
-            )  # fmt: skip
+                op=op,
+                at=op.base,
+                before=before,
+                after=after,
+            )
 
 
 @check("APITagUpdatedCheck")

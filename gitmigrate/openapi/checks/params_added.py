@@ -45,10 +45,13 @@ def _added(
 def new_request_path_parameter(ctx: DiffContext) -> Iterator[ApiChange]:
     for op, location, name, param in _added(ctx, path_params=True):
         yield ctx.change(
-            "NewRequestPathParameterCheck", "new-request-path-parameter",
+            "NewRequestPathParameterCheck",
+            "new-request-path-parameter",
             f"added the new path request parameter '{name}'",
-            op=op, at=param, **_named(location, name),
-        )  # fmt: skip
+            op=op,
+            at=param,
+            **_named(location, name),
+        )
 
 
 @check("NewRequestNonPathParameterCheck")
@@ -57,10 +60,13 @@ def new_request_non_path_parameter(ctx: DiffContext) -> Iterator[ApiChange]:
         required = bool(param.get("required"))
         kind = "required" if required else "optional"
         yield ctx.change(
-            "NewRequestNonPathParameterCheck", f"new-{kind}-request-parameter",
+            "NewRequestNonPathParameterCheck",
+            f"new-{kind}-request-parameter",
             f"added the new {kind} '{location}' request parameter '{name}'",
-            op=op, at=param, **_named(location, name),
-        )  # fmt: skip
+            op=op,
+            at=param,
+            **_named(location, name),
+        )
 
 
 def _path_params(item: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -97,5 +103,7 @@ def new_request_non_path_default_parameter(ctx: DiffContext) -> Iterator[ApiChan
                     f"new-{kind}-request-default-parameter-to-existing-path",
                     f"added the new {kind} '{location}' request parameter '{name}' "
                     "to all path's operations",
-                    op=target, at=param, **_named(location, name),
-                )  # fmt: skip
+                    op=target,
+                    at=param,
+                    **_named(location, name),
+                )

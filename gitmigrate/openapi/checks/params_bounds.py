@@ -36,10 +36,13 @@ def _updated(
                 continue
             trend = "decreased" if after < before else "increased"
             yield ctx.change(
-                name, f"request-parameter-{stem}-{trend}",
+                name,
+                f"request-parameter-{stem}-{trend}",
                 f"{visit.label} {keyword} {trend} from '{before}' to '{after}'",
-                op=visit.op, at=d.revision, **visit.details(before=before, after=after),
-            )  # fmt: skip
+                op=visit.op,
+                at=d.revision,
+                **visit.details(before=before, after=after),
+            )
 
 
 def _set(ctx: DiffContext, name: str, bounds: tuple[tuple[str, str], ...]) -> Iterator[ApiChange]:
@@ -50,26 +53,31 @@ def _set(ctx: DiffContext, name: str, bounds: tuple[tuple[str, str], ...]) -> It
             if found is None or found[0] is not None or not _number(found[1]):
                 continue
             yield ctx.change(
-                name, f"request-parameter-{stem}-set",
+                name,
+                f"request-parameter-{stem}-set",
                 f"{visit.label} {keyword} was set to '{found[1]}'",
-                op=visit.op, at=d.revision, **visit.details(after=found[1]),
-            )  # fmt: skip
+                op=visit.op,
+                at=d.revision,
+                **visit.details(after=found[1]),
+            )
 
 
 @check("RequestParameterMaxUpdatedCheck")
 def request_parameter_max_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     return _updated(
-        ctx, "RequestParameterMaxUpdatedCheck",
+        ctx,
+        "RequestParameterMaxUpdatedCheck",
         (("maximum", "max"), ("exclusiveMaximum", "exclusive-max")),
-    )  # fmt: skip
+    )
 
 
 @check("RequestParameterMinUpdatedCheck")
 def request_parameter_min_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     return _updated(
-        ctx, "RequestParameterMinUpdatedCheck",
+        ctx,
+        "RequestParameterMinUpdatedCheck",
         (("minimum", "min"), ("exclusiveMinimum", "exclusive-min")),
-    )  # fmt: skip
+    )
 
 
 @check("RequestParameterMaxLengthUpdatedCheck")
@@ -95,17 +103,19 @@ def request_parameter_min_items_updated(ctx: DiffContext) -> Iterator[ApiChange]
 @check("RequestParameterMaxSetCheck")
 def request_parameter_max_set(ctx: DiffContext) -> Iterator[ApiChange]:
     return _set(
-        ctx, "RequestParameterMaxSetCheck",
+        ctx,
+        "RequestParameterMaxSetCheck",
         (("maximum", "max"), ("exclusiveMaximum", "exclusive-max")),
-    )  # fmt: skip
+    )
 
 
 @check("RequestParameterMinSetCheck")
 def request_parameter_min_set(ctx: DiffContext) -> Iterator[ApiChange]:
     return _set(
-        ctx, "RequestParameterMinSetCheck",
+        ctx,
+        "RequestParameterMinSetCheck",
         (("minimum", "min"), ("exclusiveMinimum", "exclusive-min")),
-    )  # fmt: skip
+    )
 
 
 @check("RequestParameterMaxLengthSetCheck")

@@ -33,30 +33,46 @@ def request_parameter_removed(ctx: DiffContext) -> Iterator[ApiChange]:
             details: dict[str, Any] = {"in": location, "name": param_name}
             if not param.get("deprecated"):
                 yield ctx.change(
-                    name, "request-parameter-removed", f"deleted {what}",
-                    op=op, at=param, **details,
-                )  # fmt: skip
+                    name,
+                    "request-parameter-removed",
+                    f"deleted {what}",
+                    op=op,
+                    at=param,
+                    **details,
+                )
                 continue
             if SUNSET not in param:
                 yield ctx.change(
-                    name, "request-parameter-removed-with-deprecation",
-                    f"deleted {what} after deprecation", op=op, at=param, **details,
-                )  # fmt: skip
+                    name,
+                    "request-parameter-removed-with-deprecation",
+                    f"deleted {what} after deprecation",
+                    op=op,
+                    at=param,
+                    **details,
+                )
                 continue
             try:
                 date = sunset_date(param[SUNSET])
             except ValueError as exc:
                 yield ctx.change(
-                    name, "request-parameter-sunset-parse",
-                    f"failed to parse sunset date of {what}: '{exc}'", op=op, at=param, **details,
-                )  # fmt: skip
+                    name,
+                    "request-parameter-sunset-parse",
+                    f"failed to parse sunset date of {what}: '{exc}'",
+                    op=op,
+                    at=param,
+                    **details,
+                )
                 continue
             if ctx.options.today < date:
                 yield ctx.change(
-                    name, "request-parameter-removed-before-sunset",
+                    name,
+                    "request-parameter-removed-before-sunset",
                     f"deleted {what} before the sunset date '{date}'",
-                    op=op, at=param, sunset=date.isoformat(), **details,
-                )  # fmt: skip
+                    op=op,
+                    at=param,
+                    sunset=date.isoformat(),
+                    **details,
+                )
 
 
 @check("RequestParameterDeprecationCheck")
@@ -69,9 +85,13 @@ def request_parameter_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
         op, at, details = visit.op, visit.revision, visit.details()
         if not after:
             yield ctx.change(
-                name, "request-parameter-reactivated", f"{visit.label} was reactivated{note(op.revision)}",
-                op=op, at=at, **details,
-            )  # fmt: skip
+                name,
+                "request-parameter-reactivated",
+                f"{visit.label} was reactivated{note(op.revision)}",
+                op=op,
+                at=at,
+                **details,
+            )
             continue
         level = safe_stability(op.revision)
         if level is None:
@@ -80,37 +100,57 @@ def request_parameter_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
         if SUNSET not in visit.revision:
             if days > 0:
                 yield ctx.change(
-                    name, "request-parameter-deprecated-sunset-missing",
+                    name,
+                    "request-parameter-deprecated-sunset-missing",
                     f"{visit.label} was deprecated without a sunset date",
-                    op=op, at=at, **details,
-                )  # fmt: skip
+                    op=op,
+                    at=at,
+                    **details,
+                )
             else:
                 yield ctx.change(
-                    name, "request-parameter-deprecated",
+                    name,
+                    "request-parameter-deprecated",
                     f"{visit.label} was deprecated{note(op.revision)}",
-                    op=op, at=at, **details,
-                )  # fmt: skip
+                    op=op,
+                    at=at,
+                    **details,
+                )
             continue
         try:
             date = sunset_date(visit.revision[SUNSET])
         except ValueError as exc:
             yield ctx.change(
-                name, "request-parameter-sunset-parse",
-                f"failed to parse sunset date of {visit.label}: '{exc}'", op=op, at=at, **details,
-            )  # fmt: skip
+                name,
+                "request-parameter-sunset-parse",
+                f"failed to parse sunset date of {visit.label}: '{exc}'",
+                op=op,
+                at=at,
+                **details,
+            )
             continue
         if (date - ctx.options.today).days < days:
             yield ctx.change(
-                name, "request-parameter-sunset-date-too-small",
+                name,
+                "request-parameter-sunset-date-too-small",
                 f"{visit.label} sunset date '{date}' is too small, "
                 f"must be at least '{days}' days from now",
-                op=op, at=at, sunset=date.isoformat(), min_days=days, **details,
-            )  # fmt: skip
+                op=op,
+                at=at,
+                sunset=date.isoformat(),
+                min_days=days,
+                **details,
+            )
             continue
         yield ctx.change(
-            name, "request-parameter-deprecated", f"{visit.label} was deprecated{note(op.revision, date)}",
-            op=op, at=at, sunset=date.isoformat(), **details,
-        )  # fmt: skip
+            name,
+            "request-parameter-deprecated",
+            f"{visit.label} was deprecated{note(op.revision, date)}",
+            op=op,
+            at=at,
+            sunset=date.isoformat(),
+            **details,
+        )
 
 
 @check("RequestParameterSunsetChangedCheck")
@@ -123,10 +163,13 @@ def request_parameter_sunset_changed(ctx: DiffContext) -> Iterator[ApiChange]:
         op, details = visit.op, visit.details()
         if SUNSET in base and SUNSET not in revision:
             yield ctx.change(
-                name, "request-parameter-sunset-deleted",
+                name,
+                "request-parameter-sunset-deleted",
                 f"{visit.label} sunset date deleted while still deprecated",
-                op=op, at=revision, **details,
-            )  # fmt: skip
+                op=op,
+                at=revision,
+                **details,
+            )
             continue
         if SUNSET not in base or SUNSET not in revision or base[SUNSET] == revision[SUNSET]:
             continue
@@ -135,10 +178,13 @@ def request_parameter_sunset_changed(ctx: DiffContext) -> Iterator[ApiChange]:
             base_date = sunset_date(base[SUNSET])
         except ValueError as exc:
             yield ctx.change(
-                name, "request-parameter-sunset-parse",
+                name,
+                "request-parameter-sunset-parse",
                 f"failed to parse sunset date of {visit.label}: '{exc}'",
-                op=op, at=revision, **details,
-            )  # fmt: skip
+                op=op,
+                at=revision,
+                **details,
+            )
             continue
         level = safe_stability(op.revision)
         if level is None:
@@ -147,12 +193,16 @@ def request_parameter_sunset_changed(ctx: DiffContext) -> Iterator[ApiChange]:
             ctx.options, level
         ):
             yield ctx.change(
-                name, "request-parameter-sunset-date-changed-too-small",
+                name,
+                "request-parameter-sunset-date-changed-too-small",
                 f"{visit.label} sunset date changed to an earlier date, "
                 f"from '{base_date}' to '{date}'",
-                op=op, at=revision, before=base_date.isoformat(), after=date.isoformat(),
+                op=op,
+                at=revision,
+                before=base_date.isoformat(),
+                after=date.isoformat(),
                 **details,
-            )  # fmt: skip
+            )
 
 
 @check("RequestParameterRequiredValueUpdatedCheck")
@@ -164,6 +214,10 @@ def request_parameter_required_value_updated(ctx: DiffContext) -> Iterator[ApiCh
             continue
         id = "request-parameter-became-required" if after else "request-parameter-became-optional"
         yield ctx.change(
-            name, id, f"{visit.label} became {'required' if after else 'optional'}",
-            op=visit.op, at=visit.revision, **visit.details(),
-        )  # fmt: skip
+            name,
+            id,
+            f"{visit.label} became {'required' if after else 'optional'}",
+            op=visit.op,
+            at=visit.revision,
+            **visit.details(),
+        )

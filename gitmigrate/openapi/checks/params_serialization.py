@@ -48,26 +48,37 @@ def request_parameter_serialization_updated(ctx: DiffContext) -> Iterator[ApiCha
             )
             if style != new_style:
                 yield ctx.change(
-                    name, "request-parameter-style-changed",
+                    name,
+                    "request-parameter-style-changed",
                     f"{visit.label} style changed from '{style}' to '{new_style}'",
-                    op=visit.op, at=revision, level="error",
+                    op=visit.op,
+                    at=revision,
+                    level="error",
                     **visit.details(before=style, after=new_style),
-                )  # fmt: skip
+                )
             elif explode != new_explode and not (
                 _scalar(base["schema"]) and _scalar(revision["schema"])
             ):
                 yield ctx.change(
-                    name, "request-parameter-explode-changed",
+                    name,
+                    "request-parameter-explode-changed",
                     f"{visit.label} explode changed from '{explode}' to '{new_explode}'",
-                    op=visit.op, at=revision, level="error",
+                    op=visit.op,
+                    at=revision,
+                    level="error",
                     **visit.details(before=explode, after=new_explode),
-                )  # fmt: skip
+                )
         allowed, now = bool(base.get("allowReserved")), bool(revision.get("allowReserved"))
         if visit.location == "query" and allowed != now:
             id = "request-parameter-became-allow-reserved"
             if not now:
                 id = "request-parameter-became-not-allow-reserved"
             yield ctx.change(
-                name, id, f"{visit.label} {'now' if now else 'no longer'} allows reserved characters",
-                op=visit.op, at=revision, level="info" if now else "error", **visit.details(),
-            )  # fmt: skip
+                name,
+                id,
+                f"{visit.label} {'now' if now else 'no longer'} allows reserved characters",
+                op=visit.op,
+                at=revision,
+                level="info" if now else "error",
+                **visit.details(),
+            )

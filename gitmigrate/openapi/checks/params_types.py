@@ -138,9 +138,13 @@ def request_parameter_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
             if breaking(d, False) and not scalar_to_form_array(visit, d):
                 id = "request-parameter-type-changed"
             yield ctx.change(
-                name, id, f"{visit.label} type/format changed from {_shown(d.base)} "
-                f"to {_shown(d.revision)}", op=visit.op, at=d.revision, **visit.details(),
-            )  # fmt: skip
+                name,
+                id,
+                f"{visit.label} type/format changed from {_shown(d.base)} to {_shown(d.revision)}",
+                op=visit.op,
+                at=d.revision,
+                **visit.details(),
+            )
         for prop in nested(d):
             pd = prop.diff
             if pd is None or not pd.both or list_of_types_diff(pd) is not None:
@@ -155,10 +159,14 @@ def request_parameter_type_changed(ctx: DiffContext) -> Iterator[ApiChange]:
             else:
                 id = "request-parameter-property-type-generalized"
             yield ctx.change(
-                name, id, f"{visit.label} property '{prop.full_name}' type/format changed "
+                name,
+                id,
+                f"{visit.label} property '{prop.full_name}' type/format changed "
                 f"from {_shown(pd.base)} to {_shown(pd.revision)}",
-                op=visit.op, at=pd.revision, **visit.details(property=prop.full_name),
-            )  # fmt: skip
+                op=visit.op,
+                at=pd.revision,
+                **visit.details(property=prop.full_name),
+            )
 
 
 def _shown(schema: dict[str, Any] | None) -> str:
@@ -181,10 +189,13 @@ def request_parameter_list_of_types_changed(ctx: DiffContext) -> Iterator[ApiCha
             kind = "request-parameter-property" if prop else "request-parameter"
             what = f"{visit.label} property '{prop}'" if prop else visit.label
             yield ctx.change(
-                name, f"{kind}-list-of-types-{trend}",
+                name,
+                f"{kind}-list-of-types-{trend}",
                 f"{what} list of types {trend}: {', '.join(deleted or added)}",
-                op=visit.op, at=pd.revision, **visit.details(property=prop or None),
-            )  # fmt: skip
+                op=visit.op,
+                at=pd.revision,
+                **visit.details(property=prop or None),
+            )
 
 
 def _null_wrapped(wrapper: dict[str, Any] | None, schema: dict[str, Any] | None) -> bool:
@@ -224,9 +235,13 @@ def request_parameter_became_nullable(ctx: DiffContext) -> Iterator[ApiChange]:
         change = nullability(d)
         if change:
             yield ctx.change(
-                name, f"request-parameter-became-{change}", f"{visit.label} became {change}",
-                op=visit.op, at=d.revision, **visit.details(),
-            )  # fmt: skip
+                name,
+                f"request-parameter-became-{change}",
+                f"{visit.label} became {change}",
+                op=visit.op,
+                at=d.revision,
+                **visit.details(),
+            )
         for prop in nested(d):
             pd = prop.diff
             if pd is None or not pd.both:
@@ -234,7 +249,10 @@ def request_parameter_became_nullable(ctx: DiffContext) -> Iterator[ApiChange]:
             change = nullability(pd)
             if change:
                 yield ctx.change(
-                    name, f"request-parameter-property-became-{change}",
+                    name,
+                    f"request-parameter-property-became-{change}",
                     f"{visit.label} property '{prop.full_name}' became {change}",
-                    op=visit.op, at=pd.revision, **visit.details(property=prop.full_name),
-                )  # fmt: skip
+                    op=visit.op,
+                    at=pd.revision,
+                    **visit.details(property=prop.full_name),
+                )

@@ -28,10 +28,17 @@ def _missing(values: list[Any], others: list[Any]) -> list[Any]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b or (
-        isinstance(a, int | float) and isinstance(b, int | float)
-        and not isinstance(a, bool) and not isinstance(b, bool) and a == b
-    )  # fmt: skip
+    return (
+        type(a) is type(b)
+        and a == b
+        or (
+            isinstance(a, int | float)
+            and isinstance(b, int | float)
+            and not isinstance(a, bool)
+            and not isinstance(b, bool)
+            and a == b
+        )
+    )
 
 
 def enum_diff(d: SchemaDiff) -> tuple[list[Any], list[Any]]:
@@ -58,14 +65,22 @@ def request_parameter_enum_value_updated(ctx: DiffContext) -> Iterator[ApiChange
             added, removed = enum_diff(pd)
             for value in removed:
                 yield ctx.change(
-                    name, f"{kind}-enum-value-removed", f"removed the enum value '{value}' of {what}",
-                    op=visit.op, at=pd.base, **visit.details(value=value, **extra),
-                )  # fmt: skip
+                    name,
+                    f"{kind}-enum-value-removed",
+                    f"removed the enum value '{value}' of {what}",
+                    op=visit.op,
+                    at=pd.base,
+                    **visit.details(value=value, **extra),
+                )
             for value in added:
                 yield ctx.change(
-                    name, f"{kind}-enum-value-added", f"added the enum value '{value}' to {what}",
-                    op=visit.op, at=pd.revision, **visit.details(value=value, **extra),
-                )  # fmt: skip
+                    name,
+                    f"{kind}-enum-value-added",
+                    f"added the enum value '{value}' to {what}",
+                    op=visit.op,
+                    at=pd.revision,
+                    **visit.details(value=value, **extra),
+                )
 
 
 @check("RequestParameterBecameEnumCheck")
@@ -73,10 +88,13 @@ def request_parameter_became_enum(ctx: DiffContext) -> Iterator[ApiChange]:
     for visit, d in schema_changes(ctx):
         if _values(d.base, "enum") is None and _values(d.revision, "enum") is not None:
             yield ctx.change(
-                "RequestParameterBecameEnumCheck", "request-parameter-became-enum",
+                "RequestParameterBecameEnumCheck",
+                "request-parameter-became-enum",
                 f"{visit.label} was restricted to a list of enum values",
-                op=visit.op, at=d.revision, **visit.details(),
-            )  # fmt: skip
+                op=visit.op,
+                at=d.revision,
+                **visit.details(),
+            )
 
 
 @check("RequestParameterXExtensibleEnumValueRemovedCheck")
@@ -93,8 +111,10 @@ def request_parameter_x_extensible_enum_value_removed(ctx: DiffContext) -> Itera
                 "RequestParameterXExtensibleEnumValueRemovedCheck",
                 "request-parameter-x-extensible-enum-value-removed",
                 f"removed the x-extensible-enum value '{value}' of {visit.label}",
-                op=visit.op, at=d.base, **visit.details(value=value),
-            )  # fmt: skip
+                op=visit.op,
+                at=d.base,
+                **visit.details(value=value),
+            )
 
 
 @check("RequestParameterDefaultValueChangedCheck")
@@ -114,9 +134,13 @@ def request_parameter_default_value_changed(ctx: DiffContext) -> Iterator[ApiCha
                 f"{visit.label} default value changed from '{before}' to '{after}'",
             )
         yield ctx.change(
-            "RequestParameterDefaultValueChangedCheck", f"request-parameter-default-value-{id}",
-            text, op=visit.op, at=d.revision, **visit.details(before=before, after=after),
-        )  # fmt: skip
+            "RequestParameterDefaultValueChangedCheck",
+            f"request-parameter-default-value-{id}",
+            text,
+            op=visit.op,
+            at=d.revision,
+            **visit.details(before=before, after=after),
+        )
 
 
 @check("RequestParameterPatternAddedOrChangedCheck")
@@ -135,9 +159,13 @@ def request_parameter_pattern_added_or_changed(ctx: DiffContext) -> Iterator[Api
         else:
             id, text = "changed", f"{visit.label} pattern changed from '{before}' to '{after}'"
         yield ctx.change(
-            "RequestParameterPatternAddedOrChangedCheck", f"request-parameter-pattern-{id}", text,
-            op=visit.op, at=d.revision, **visit.details(before=before, after=after),
-        )  # fmt: skip
+            "RequestParameterPatternAddedOrChangedCheck",
+            f"request-parameter-pattern-{id}",
+            text,
+            op=visit.op,
+            at=d.revision,
+            **visit.details(before=before, after=after),
+        )
 
 
 @check("ResponseParameterEnumValueRemovedCheck")
@@ -156,5 +184,9 @@ def response_parameter_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChang
                             "response-property-enum-value-removed",
                             f"removed the enum value '{value}' of the response property "
                             f"'{prop.full_name}' for the response status '{status}'",
-                            op=op, at=pd.base, property=prop.full_name, value=value, status=status,
-                        )  # fmt: skip
+                            op=op,
+                            at=pd.base,
+                            property=prop.full_name,
+                            value=value,
+                            status=status,
+                        )

@@ -95,56 +95,78 @@ def api_security_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     spec_wide = requirements_diff(ctx.base.doc.get("security"), ctx.revision.doc.get("security"))
     for alt in spec_wide.added:
         yield ctx.change(
-            name, "api-global-security-added", f"security scheme '{show(alt)}' added",
+            name,
+            "api-global-security-added",
+            f"security scheme '{show(alt)}' added",
             security=show(alt),
-        )  # fmt: skip
+        )
     for alt in spec_wide.deleted:
         yield ctx.change(
-            name, "api-global-security-removed", f"security scheme '{show(alt)}' removed",
+            name,
+            "api-global-security-removed",
+            f"security scheme '{show(alt)}' removed",
             security=show(alt),
-        )  # fmt: skip
+        )
     for scheme, added, deleted in spec_wide.scopes:
         for scope in added:
             yield ctx.change(
-                name, "api-global-security-scope-added",
+                name,
+                "api-global-security-scope-added",
                 f"security scope '{scope}' added to global security scheme '{scheme}'",
-                scheme=scheme, scope=scope,
-            )  # fmt: skip
+                scheme=scheme,
+                scope=scope,
+            )
         for scope in deleted:
             yield ctx.change(
-                name, "api-global-security-scope-removed",
+                name,
+                "api-global-security-scope-removed",
                 f"security scope '{scope}' removed from global security scheme '{scheme}'",
-                scheme=scheme, scope=scope,
-            )  # fmt: skip
+                scheme=scheme,
+                scope=scope,
+            )
     for op in modified(ctx):
         found = requirements_diff(op.base.get("security"), op.revision.get("security"))
         for alt in found.added:
             if alt:
                 yield ctx.change(
-                    name, "api-security-added",
+                    name,
+                    "api-security-added",
                     f"endpoint scheme security '{show(alt)}' added",
-                    op=op, at=op.revision, security=show(alt),
-                )  # fmt: skip
+                    op=op,
+                    at=op.revision,
+                    security=show(alt),
+                )
         for alt in found.deleted:
             if alt:
                 yield ctx.change(
-                    name, "api-security-removed",
+                    name,
+                    "api-security-removed",
                     f"endpoint scheme security '{show(alt)}' removed",
-                    op=op, at=op.revision, security=show(alt),
-                )  # fmt: skip
+                    op=op,
+                    at=op.revision,
+                    security=show(alt),
+                )
         for scheme, added, deleted in found.scopes:
             for scope in added:
                 yield ctx.change(
-                    name, "api-security-scope-added",
+                    name,
+                    "api-security-scope-added",
                     f"security scope '{scope}' added to endpoint security scheme '{scheme}'",
-                    op=op, at=op.revision, scheme=scheme, scope=scope,
-                )  # fmt: skip
+                    op=op,
+                    at=op.revision,
+                    scheme=scheme,
+                    scope=scope,
+                )
             for scope in deleted:
                 yield ctx.change(
-                    name, "api-security-scope-removed",
+                    name,
+                    "api-security-scope-removed",
                     f"security scope '{scope}' removed from endpoint security scheme '{scheme}'",
-                    op=op, at=op.revision, scheme=scheme, scope=scope,
-                )  # fmt: skip
+                    op=op,
+                    at=op.revision,
+                    scheme=scheme,
+                    scope=scope,
+                )
 
 
 def _schemes(doc: dict[str, Any]) -> dict[str, Any]:
@@ -170,14 +192,20 @@ def api_components_security_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     base, revision = _schemes(ctx.base.doc), _schemes(ctx.revision.doc)
     for key in [k for k in revision if k not in base]:
         yield ctx.change(
-            name, "api-security-component-added", f"component security scheme '{key}' added",
-            at=revision[key], scheme=key,
-        )  # fmt: skip
+            name,
+            "api-security-component-added",
+            f"component security scheme '{key}' added",
+            at=revision[key],
+            scheme=key,
+        )
     for key in [k for k in base if k not in revision]:
         yield ctx.change(
-            name, "api-security-component-removed", f"component security scheme '{key}' removed",
-            at=base[key], scheme=key,
-        )  # fmt: skip
+            name,
+            "api-security-component-removed",
+            f"component security scheme '{key}' removed",
+            at=base[key],
+            scheme=key,
+        )
     for key in [k for k in base if k in revision]:
         yield from _scheme_changes(ctx, key, base[key], revision[key])
 
@@ -193,36 +221,53 @@ def _scheme_changes(ctx: DiffContext, key: str, before: Any, after: Any) -> Iter
     ):
         if old.get(field_name) != new.get(field_name):
             yield ctx.change(
-                name, id,
+                name,
+                id,
                 f"the component security scheme '{key}' {what} changed "
                 f"from '{old.get(field_name)}' to '{new.get(field_name)}'",
-                at=after, scheme=key, before=old.get(field_name), after=new.get(field_name),
-            )  # fmt: skip
+                at=after,
+                scheme=key,
+                before=old.get(field_name),
+                after=new.get(field_name),
+            )
     old_scopes, new_scopes = _scopes(old), _scopes(new)
     for scope in new_scopes:
         if scope not in old_scopes:
             yield ctx.change(
-                name, "api-security-component-oauth-scope-added",
+                name,
+                "api-security-component-oauth-scope-added",
                 f"the component security scheme '{key}' oAuth scope '{scope}' added",
-                at=after, scheme=key, scope=scope,
-            )  # fmt: skip
+                at=after,
+                scheme=key,
+                scope=scope,
+            )
     for scope in old_scopes:
         if scope not in new_scopes:
             yield ctx.change(
-                name, "api-security-component-oauth-scope-removed",
+                name,
+                "api-security-component-oauth-scope-removed",
                 f"the component security scheme '{key}' oAuth scope '{scope}' removed",
-                at=after, scheme=key, scope=scope,
-            )  # fmt: skip
+                at=after,
+                scheme=key,
+                scope=scope,
+            )
         elif old_scopes[scope] != new_scopes[scope]:
             yield ctx.change(
-                name, "api-security-component-oauth-scope-changed",
+                name,
+                "api-security-component-oauth-scope-changed",
                 f"the component security scheme '{key}' oAuth scope '{scope}' changed",
-                at=after, scheme=key, scope=scope,
-            )  # fmt: skip
+                at=after,
+                scheme=key,
+                scope=scope,
+            )
     if before.get("type") != after.get("type"):
         yield ctx.change(
-            name, "api-security-component-type-changed",
+            name,
+            "api-security-component-type-changed",
             f"the component security scheme '{key}' type changed "
             f"from '{before.get('type')}' to '{after.get('type')}'",
-            at=after, scheme=key, before=before.get("type"), after=after.get("type"),
-        )  # fmt: skip
+            at=after,
+            scheme=key,
+            before=before.get("type"),
+            after=after.get("type"),
+        )

@@ -63,9 +63,14 @@ def api_stability_level(ctx: DiffContext) -> Iterator[ApiChange]:
             continue
         id = "api-stability-decreased" if RANK[after] < RANK[before] else "api-stability-increased"
         yield ctx.change(
-            name, id, f"endpoint stability level changed from '{before}' to '{after}'",
-            op=op, at=op.revision, before=before, after=after,
-        )  # fmt: skip
+            name,
+            id,
+            f"endpoint stability level changed from '{before}' to '{after}'",
+            op=op,
+            at=op.revision,
+            before=before,
+            after=after,
+        )
 
 
 def _property_changes(
@@ -88,11 +93,16 @@ def _property_changes(
             continue
         trend = "decreased" if RANK[after] < RANK[before] else "increased"
         yield ctx.change(
-            name, f"{side}-property-stability-{trend}",
+            name,
+            f"{side}-property-stability-{trend}",
             f"{side} property '{visit.full_name}' stability level changed "
             f"from '{before}' to '{after}'",
-            op=op, at=diff.revision, property=visit.full_name, before=before, after=after,
-        )  # fmt: skip
+            op=op,
+            at=diff.revision,
+            property=visit.full_name,
+            before=before,
+            after=after,
+        )
 
 
 def _extensions(schema: dict[str, Any]) -> dict[str, Any]:

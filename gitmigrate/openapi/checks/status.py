@@ -34,9 +34,13 @@ def _status_changes(
                 found = side.get("responses")
                 at = found.get(status, found.get(int(status))) if isinstance(found, dict) else None
                 yield ctx.change(
-                    name, id, f"{verb} the {kind} response with the status '{status}'",
-                    op=op, at=at if isinstance(at, dict) else side, status=status,
-                )  # fmt: skip
+                    name,
+                    id,
+                    f"{verb} the {kind} response with the status '{status}'",
+                    op=op,
+                    at=at if isinstance(at, dict) else side,
+                    status=status,
+                )
 
 
 @check("ResponseSuccessStatusUpdatedCheck")

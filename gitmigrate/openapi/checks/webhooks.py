@@ -24,12 +24,18 @@ def webhook_updated(ctx: DiffContext) -> Iterator[ApiChange]:
     for key, item in revision.items():
         if key not in base:
             yield ctx.change(
-                "WebhookUpdatedCheck", "webhook-added", f"webhook '{key}' added",
-                at=item, webhook=key,
-            )  # fmt: skip
+                "WebhookUpdatedCheck",
+                "webhook-added",
+                f"webhook '{key}' added",
+                at=item,
+                webhook=key,
+            )
     for key, item in base.items():
         if key not in revision:
             yield ctx.change(
-                "WebhookUpdatedCheck", "webhook-removed", f"webhook '{key}' removed",
-                at=item, webhook=key,
-            )  # fmt: skip
+                "WebhookUpdatedCheck",
+                "webhook-removed",
+                f"webhook '{key}' removed",
+                at=item,
+                webhook=key,
+            )
