@@ -194,7 +194,7 @@ def request_parameter_list_of_types_changed(ctx: DiffContext) -> Iterator[ApiCha
                 f"{what} list of types {trend}: {', '.join(deleted or added)}",
                 op=visit.op,
                 at=pd.revision,
-                **visit.details(property=prop or None),
+                **visit.details(**({"property": prop} if prop else {})),
             )
 
 
