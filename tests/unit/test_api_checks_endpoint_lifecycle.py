@@ -107,28 +107,6 @@ def test_changes_of_an_endpoint_below_the_stability_level_are_not_checked(tmp_pa
     assert diff(tmp_path, base, revision, "APIDeprecationCheck") == []
 
 
-PROPERTY = """
-/pets:
-  post:
-    requestBody:
-      content:
-        application/json:
-          schema:
-            type: object
-            properties:
-              name: {{type: string, x-stability-level: {level}}}
-    responses: {{'200': {{description: ok}}}}
-"""
-
-
-def test_request_property_stability_decreased(tmp_path: Path) -> None:
-    base, revision = spec(PROPERTY.format(level="stable")), spec(PROPERTY.format(level="beta"))
-    changes = diff(tmp_path, base, revision, "RequestPropertyStabilityUpdatedCheck")
-    assert [(c.id, c.details["property"]) for c in changes] == [
-        ("request-property-stability-decreased", "name")
-    ]
-
-
 def test_sunset_changed_to_an_unparsable_value(tmp_path: Path) -> None:
     base = endpoint("deprecated: true\n    x-sunset: '2027-06-01'")
     revision = endpoint("deprecated: true\n    x-sunset: next spring")

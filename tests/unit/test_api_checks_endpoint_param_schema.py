@@ -212,27 +212,6 @@ def test_lengths_and_item_counts(tmp_path: Path) -> None:
     ) == ["request-parameter-min-items-set"]
 
 
-def test_response_property_enum_value_removed(tmp_path: Path) -> None:
-    response = """
-/pets:
-  get:
-    responses:
-      '200':
-        description: ok
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                kind: {{type: string, enum: [{values}]}}
-"""
-    base, revision = spec(response.format(values="a, b")), spec(response.format(values="a"))
-    changes = diff(tmp_path, base, revision, "ResponseParameterEnumValueRemovedCheck")
-    assert [(c.id, c.level, c.details["property"]) for c in changes] == [
-        ("response-property-enum-value-removed", "info", "kind")
-    ]
-
-
 def test_schema_wrapped_in_a_one_of_with_null_became_nullable(tmp_path: Path) -> None:
     wrapped = "{oneOf: [{type: 'null'}, {type: string, enum: [a, b]}]}"
     before, after = "{type: string, enum: [a, b]}", wrapped

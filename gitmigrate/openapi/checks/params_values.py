@@ -1,7 +1,6 @@
 """Request parameter values: enum values added or removed (of the parameter and of its object
 properties), a parameter restricted to an enum, `x-extensible-enum` values removed, default
-values and patterns; and enum values removed from response properties, which oasdiff files
-with the parameter checks."""
+values and patterns."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.endpoint_scope import modified, responses
 from gitmigrate.openapi.checks.params_walk import nested, schema_changes
 
 if TYPE_CHECKING:
@@ -166,27 +164,3 @@ def request_parameter_pattern_added_or_changed(ctx: DiffContext) -> Iterator[Api
             at=d.revision,
             **visit.details(before=before, after=after),
         )
-
-
-@check("ResponseParameterEnumValueRemovedCheck")
-def response_parameter_enum_value_removed(ctx: DiffContext) -> Iterator[ApiChange]:
-    for op in modified(ctx):
-        for status, response in responses(op).modified.items():
-            for media in response.media_types.modified.values():
-                for prop in nested(media.schema) if media.schema else ():
-                    pd = prop.diff
-                    if pd is None or not pd.both:
-                        continue
-                    before, after = _values(pd.base, "enum"), _values(pd.revision, "enum")
-                    for value in _missing(before or [], after or []):
-                        yield ctx.change(
-                            "ResponseParameterEnumValueRemovedCheck",
-                            "response-property-enum-value-removed",
-                            f"removed the enum value '{value}' of the response property "
-                            f"'{prop.full_name}' for the response status '{status}'",
-                            op=op,
-                            at=pd.base,
-                            property=prop.full_name,
-                            value=value,
-                            status=status,
-                        )
