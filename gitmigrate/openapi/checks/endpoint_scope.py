@@ -82,17 +82,12 @@ def responses(op: OperationDiff) -> ResponsesDiff:
     return _RESPONSES[op]
 
 
-def path_removed(ctx: DiffContext, ref: OperationRef) -> bool:
-    """Whether the removed operation's whole path is gone from the revision."""
-    return template(ref.path) not in path_items(ctx.revision.doc)
-
-
 def removed(ctx: DiffContext) -> list[tuple[OperationRef, bool]]:
     """(operation, whole path removed) of the removed operations within the stability level."""
     found = []
-    base_items = path_items(ctx.base.doc)
+    base_items, revision_items = path_items(ctx.base.doc), path_items(ctx.revision.doc)
     for ref in ctx.deleted_operations():
-        whole_path = path_removed(ctx, ref)
+        whole_path = template(ref.path) not in revision_items
         if whole_path:
             item = base_items.get(template(ref.path), ("", {}))[1]
             levels = [safe_stability(operation) for _, operation in operations_of(item)]
