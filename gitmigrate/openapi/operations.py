@@ -25,6 +25,24 @@ def template(path: str) -> str:
     return _PARAM.sub("{}", path)
 
 
+def _renamed_path_params(
+    base_path: str,
+    path: str,
+    base: dict[ParamKey, dict[str, Any]],
+    revision: dict[ParamKey, dict[str, Any]],
+) -> dict[ParamKey, ParamKey]:
+    """base key -> revision key of the path parameters whose name changed in place."""
+    old_names = [m.group()[1:-1] for m in _PARAM.finditer(base_path)]
+    new_names = [m.group()[1:-1] for m in _PARAM.finditer(path)]
+    found: dict[ParamKey, ParamKey] = {}
+    for old, new in zip(old_names, new_names, strict=False):
+        old_key, new_key = ("path", old), ("path", new)
+        if old != new and old_key in base and new_key in revision:
+            if old_key not in revision and new_key not in base:
+                found[old_key] = new_key
+    return found
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -204,14 +222,21 @@ class OperationDiff:
         return parameters_of(self.revision_item, self.revision)
 
     def parameters(self) -> ParametersDiff:
+        """Parameters by (in, name); a path parameter renamed with its place in the path
+        (`/pets/{id}` -> `/pets/{petId}`) is the same parameter, keyed by its new name."""
         a, b = self.base_parameters, self.revision_parameters
-        result = ParametersDiff([k for k in b if k not in a], [k for k in a if k not in b])
-        for key in a:
-            if key in b and not self.comparer.equal(a[key], b[key]):
-                result.modified[key] = ParameterDiff(
-                    a[key],
-                    b[key],
-                    schema_diff(_schema_of(a[key]), _schema_of(b[key]), self.comparer),
+        renamed = _renamed_path_params(self.base_path, self.path, a, b)
+        result = ParametersDiff(
+            [k for k in b if k not in a and k not in renamed.values()],
+            [k for k in a if k not in b and k not in renamed],
+        )
+        pairs = [(key, key) for key in a if key in b] + list(renamed.items())
+        for old, new in pairs:
+            if not self.comparer.equal(a[old], b[new]):
+                result.modified[new] = ParameterDiff(
+                    a[old],
+                    b[new],
+                    schema_diff(_schema_of(a[old]), _schema_of(b[new]), self.comparer),
                 )
         return result
 
