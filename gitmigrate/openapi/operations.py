@@ -221,7 +221,8 @@ class OperationDiff:
     def revision_parameters(self) -> dict[ParamKey, dict[str, Any]]:
         return parameters_of(self.revision_item, self.revision)
 
-    def parameters(self) -> ParametersDiff:
+    @cached_property
+    def _parameters(self) -> ParametersDiff:
         """Parameters by (in, name); a path parameter renamed with its place in the path
         (`/pets/{id}` -> `/pets/{petId}`) is the same parameter, keyed by its new name."""
         a, b = self.base_parameters, self.revision_parameters
@@ -240,7 +241,8 @@ class OperationDiff:
                 )
         return result
 
-    def request_body(self) -> RequestBodyDiff | None:
+    @cached_property
+    def _request_body(self) -> RequestBodyDiff | None:
         a = self.base.get("requestBody")
         b = self.revision.get("requestBody")
         a = a if isinstance(a, dict) else None
@@ -251,7 +253,8 @@ class OperationDiff:
             a, b, media_types_diff(_dict(a).get("content"), _dict(b).get("content"), self.comparer)
         )
 
-    def responses(self) -> ResponsesDiff:
+    @cached_property
+    def _responses(self) -> ResponsesDiff:
         a, b = _dict(self.base.get("responses")), _dict(self.revision.get("responses"))
         a = {str(k): v for k, v in a.items()}
         b = {str(k): v for k, v in b.items()}
@@ -265,3 +268,13 @@ class OperationDiff:
                     headers_diff(x.get("headers"), y.get("headers"), self.comparer),
                 )  # fmt: skip
         return result
+
+    # paired once per operation: dozens of checks ask for the same parts
+    def parameters(self) -> ParametersDiff:
+        return self._parameters
+
+    def request_body(self) -> RequestBodyDiff | None:
+        return self._request_body
+
+    def responses(self) -> ResponsesDiff:
+        return self._responses

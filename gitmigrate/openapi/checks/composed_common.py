@@ -85,7 +85,7 @@ def _bodies(op: OperationDiff, direction: Direction) -> Iterator[tuple[str, Medi
 def body_sites(ctx: DiffContext, direction: Direction) -> Iterator[Site]:
     """Each modified media type whose schema exists on both sides (oasdiff skips a schema
     added to or removed from a media type: that is not a change *of* a schema)."""
-    for op in ctx.modified_operations():
+    for op in ctx.checked_operations():
         for status, media in _bodies(op, direction):
             for name, mt in media.modified.items():
                 d = mt.schema

@@ -6,12 +6,11 @@ reported by the stability check) and keeps a removed one out."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
-from gitmigrate.openapi.checks.lifecycle import included, safe_stability
+from gitmigrate.openapi.lifecycle import included, safe_stability
+from gitmigrate.openapi.operations import METHODS, template
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
@@ -21,14 +20,6 @@ if TYPE_CHECKING:
         ParametersDiff,
         ResponsesDiff,
     )
-
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_PARAM = re.compile(r"\{[^}]*\}")
-
-
-def template(path: str) -> str:
-    """The path with its parameter names blanked: `/pets/{id}` and `/pets/{petId}` are one."""
-    return _PARAM.sub("{}", path)
 
 
 def path_items(doc: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -48,38 +39,17 @@ def operations_of(item: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield method.upper(), item[method]
 
 
-_MODIFIED: WeakKeyDictionary[DiffContext, list[OperationDiff]] = WeakKeyDictionary()
-
-
 def modified(ctx: DiffContext) -> list[OperationDiff]:
-    """Operations in both specs whose revision is within the run's stability level (worked
-    out once per diff: every endpoint and parameter check asks)."""
-    if ctx not in _MODIFIED:
-        found = []
-        for op in ctx.modified_operations():
-            level = safe_stability(op.revision)
-            if level is None or included(ctx.options, level):
-                found.append(op)
-        _MODIFIED[ctx] = found
-    return list(_MODIFIED[ctx])
-
-
-_PARAMETERS: WeakKeyDictionary[OperationDiff, ParametersDiff] = WeakKeyDictionary()
-_RESPONSES: WeakKeyDictionary[OperationDiff, ResponsesDiff] = WeakKeyDictionary()
+    """Operations in both specs whose revision is within the run's stability level."""
+    return ctx.checked_operations()
 
 
 def parameters(op: OperationDiff) -> ParametersDiff:
-    """The operation's parameter diff, paired once for all the checks that ask."""
-    if op not in _PARAMETERS:
-        _PARAMETERS[op] = op.parameters()
-    return _PARAMETERS[op]
+    return op.parameters()
 
 
 def responses(op: OperationDiff) -> ResponsesDiff:
-    """The operation's response diff, paired once for all the checks that ask."""
-    if op not in _RESPONSES:
-        _RESPONSES[op] = op.responses()
-    return _RESPONSES[op]
+    return op.responses()
 
 
 def removed(ctx: DiffContext) -> list[tuple[OperationRef, bool]]:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.endpoint_scope import modified, removed
-from gitmigrate.openapi.checks.lifecycle import (
+from gitmigrate.openapi.checks.stability import invalid_stability
+from gitmigrate.openapi.lifecycle import (
     SUNSET,
     deprecation_days,
     note,
@@ -18,7 +19,6 @@ from gitmigrate.openapi.checks.lifecycle import (
     stability,
     sunset_date,
 )
-from gitmigrate.openapi.checks.stability import invalid_stability
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext

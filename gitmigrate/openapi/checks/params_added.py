@@ -15,9 +15,9 @@ from gitmigrate.openapi.checks.endpoint_scope import (
     operations_of,
     parameters,
     path_items,
-    template,
 )
 from gitmigrate.openapi.checks.params_walk import declared
+from gitmigrate.openapi.operations import template
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.endpoint_scope import modified, parameters
-from gitmigrate.openapi.checks.lifecycle import (
+from gitmigrate.openapi.checks.params_walk import modified_parameters
+from gitmigrate.openapi.lifecycle import (
     SUNSET,
     deprecation_days,
     note,
     safe_stability,
     sunset_date,
 )
-from gitmigrate.openapi.checks.params_walk import modified_parameters
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext

@@ -3,8 +3,7 @@ Changing them makes the server parse the same call differently (`?id=1,2` agains
 `?id=1&id=2`), so the comparison is between the methods in effect: writing out a default is
 not a change, and `explode` does not matter for a scalar.
 
-oasdiff added these ids after the rules.tsv snapshot, so their levels are given here (and
-belong in extra_rules.tsv)."""
+oasdiff added these ids after the rules.tsv snapshot: their levels are in extra_rules.tsv."""
 
 from __future__ import annotations
 
@@ -53,7 +52,6 @@ def request_parameter_serialization_updated(ctx: DiffContext) -> Iterator[ApiCha
                     f"{visit.label} style changed from '{style}' to '{new_style}'",
                     op=visit.op,
                     at=revision,
-                    level="error",
                     **visit.details(before=style, after=new_style),
                 )
             elif explode != new_explode and not (
@@ -65,7 +63,6 @@ def request_parameter_serialization_updated(ctx: DiffContext) -> Iterator[ApiCha
                     f"{visit.label} explode changed from '{explode}' to '{new_explode}'",
                     op=visit.op,
                     at=revision,
-                    level="error",
                     **visit.details(before=explode, after=new_explode),
                 )
         allowed, now = bool(base.get("allowReserved")), bool(revision.get("allowReserved"))
@@ -79,6 +76,5 @@ def request_parameter_serialization_updated(ctx: DiffContext) -> Iterator[ApiCha
                 f"{visit.label} {'now' if now else 'no longer'} allows reserved characters",
                 op=visit.op,
                 at=revision,
-                level="info" if now else "error",
                 **visit.details(),
             )

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
-from gitmigrate.openapi.checks.lifecycle import RANK, InvalidStability, included, label, stability
+from gitmigrate.openapi.lifecycle import RANK, InvalidStability, included, label, stability
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks import check
 from gitmigrate.openapi.checks.values_nullwrap import null_wrap, only_null
-from gitmigrate.openapi.model import STABILITY_RANK
 from gitmigrate.openapi.schemadiff import PropertyVisit, SchemaDiff, modified_properties
 
 if TYPE_CHECKING:
@@ -73,18 +72,9 @@ def _both(diff: SchemaDiff | None) -> bool:
 # A schema only wrapped in a oneOf with null is left out unless asked for (values_nullwrap).
 
 
-def in_scope(ctx: DiffContext, op: OperationDiff) -> bool:
-    """oasdiff's stability policy: an operation whose revision is below the run's
-    `stability_level` is not checked (an invalid level keeps it in; it is reported apart)."""
-    level = op.revision.get("x-stability-level")
-    if not isinstance(level, str) or level not in STABILITY_RANK:
-        return True
-    return STABILITY_RANK[level] >= STABILITY_RANK.get(ctx.options.stability_level, 2)
-
-
 def operations(ctx: DiffContext) -> Iterator[OperationDiff]:
     """The operations in both specs that changed and are within the run's stability level."""
-    return (op for op in ctx.modified_operations() if op.changed and in_scope(ctx, op))
+    return (op for op in ctx.checked_operations() if op.changed)
 
 
 def _find_bodies(ctx: DiffContext, request: bool) -> Iterator[Body]:
