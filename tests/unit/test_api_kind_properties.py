@@ -24,7 +24,7 @@ GUIDE = "docs/api/guide.md"
 
 
 @pytest.fixture
-def steps(git_repo: Path) -> tuple[Step, Step]:
+def steps(git_repo: Path) -> tuple[Step, Step, Step]:
     first = v1_then_v2(git_repo)
     repo = GitRepo(git_repo)
     start_migration(repo, "pets-v2")
@@ -34,10 +34,13 @@ def steps(git_repo: Path) -> tuple[Step, Step]:
     deprecate = author_api_step(repo, {"command": "deprecate", "spec": "openapi.yaml",
                                        "operation": "getPet", "sunset": "2027-06-30"},
                                 summary="deprecate getPet")  # fmt: skip
-    assert isinstance(guide, Step) and isinstance(deprecate, Step)
+    adapter = author_api_step(repo, {"command": "adapter", "base": f"{first}:openapi.yaml",
+                                     "revision": "openapi.yaml", "out": "app/v1_adapter",
+                                     "today": TODAY}, summary="v1 adapter")  # fmt: skip
+    assert isinstance(guide, Step) and isinstance(deprecate, Step) and isinstance(adapter, Step)
     shown = git(git_repo, "show", "--name-only", "--format=", guide.commit or "").split()
     assert GUIDE in shown
-    return guide, deprecate
+    return guide, deprecate, adapter
 
 
 def _scratch(tmp_path: Path) -> Path:
@@ -53,8 +56,10 @@ def _run(work: object) -> None:
         pass
 
 
-@pytest.mark.parametrize("which", [0, 1], ids=["guide", "deprecate"])
-def test_the_three_properties_hold(steps: tuple[Step, Step], tmp_path: Path, which: int) -> None:
+@pytest.mark.parametrize("which", [0, 1, 2], ids=["guide", "deprecate", "adapter"])
+def test_the_three_properties_hold(
+    steps: tuple[Step, Step, Step], tmp_path: Path, which: int
+) -> None:
     tree = _scratch(tmp_path)
     before = tree_bytes(tree)
     check_tree_kind_properties(ApiKind(), steps[which], tree)
@@ -63,10 +68,10 @@ def test_the_three_properties_hold(steps: tuple[Step, Step], tmp_path: Path, whi
 
 
 @needs_checks
-def test_apply_writes_the_step_files_into_an_outside_tree(steps: tuple[Step, Step], tmp_path: Path) -> None:  # fmt: skip
+def test_apply_writes_the_step_files_into_an_outside_tree(steps: tuple[Step, Step, Step], tmp_path: Path) -> None:  # fmt: skip
     tree = _scratch(tmp_path)
     target = outside_target("t", tree)
-    guide, deprecate = steps
+    guide, deprecate, _ = steps
     _run(ApiKind().apply(guide, tree_context(target, dry_run=False)))
     assert "## `POST /pets`" in (tree / GUIDE).read_text()
     _run(ApiKind().apply(deprecate, tree_context(target, dry_run=False)))
@@ -81,12 +86,12 @@ def test_apply_writes_the_step_files_into_an_outside_tree(steps: tuple[Step, Ste
         _run(ApiKind().rollback(deprecate, tree_context(target, dry_run=False)))
 
 
-def test_the_harness_catches_a_kind_whose_rollback_forgets(steps: tuple[Step, Step], tmp_path: Path) -> None:  # fmt: skip
+def test_the_harness_catches_a_kind_whose_rollback_forgets(steps: tuple[Step, Step, Step], tmp_path: Path) -> None:  # fmt: skip
     with pytest.raises(ExecutorPropertyError, match="restore every file"):
         check_tree_kind_properties(_Forgetful(), steps[0], _scratch(tmp_path))
 
 
-def test_check_reports_a_missing_copy(steps: tuple[Step, Step]) -> None:
+def test_check_reports_a_missing_copy(steps: tuple[Step, Step, Step]) -> None:
     guide = steps[0]
     assert ApiKind().check(guide) == []
     files = {n: b for n, b in guide.files.items() if not n.startswith("outputs/")}
