@@ -20,6 +20,7 @@ _today = click.option("--today", metavar="DATE", help="The date sunset checks co
 _print = click.option("--print", "print_only", is_flag=True, help="Show instead of committing.")
 _message = click.option("-m", "--message", "summary", help="What the step does.")
 _json = click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
+_remote = click.option("--allow-remote", is_flag=True, help="Follow $refs to http(s) URLs.")
 
 
 def _show(result: api.ApiStep, as_json: bool, what: str) -> None:
@@ -58,14 +59,17 @@ def _show(result: api.ApiStep, as_json: bool, what: str) -> None:
 @_print
 @_message
 @_json
+@_remote
 @click.pass_context
 def api_guide_command(ctx: click.Context, old: str, new: str, out: str | None, title: str | None,
                       waive: tuple[str, ...], reason: str | None, today: str | None,
-                      print_only: bool, summary: str | None, as_json: bool) -> None:  # fmt: skip
+                      print_only: bool, summary: str | None, as_json: bool,
+                      allow_remote: bool) -> None:  # fmt: skip
     """A Markdown migration guide from OLD to NEW for the API's consumers, per operation: what
     changed, why it breaks, request/response examples before and after, what to do."""
     result = api.api_guide(repo_from(ctx), old, new, out=out, title=title, waive=waive,
                            reason=reason, today=today, print_only=print_only,
+                           allow_remote=allow_remote,
                            summary=summary or f"API migration guide {old} -> {new}")  # fmt: skip
     _show(result, as_json, "wrote")
 
@@ -81,14 +85,17 @@ def api_guide_command(ctx: click.Context, old: str, new: str, out: str | None, t
 @_print
 @_message
 @_json
+@_remote
 @click.pass_context
 def api_adapter_command(ctx: click.Context, old: str, new: str, out: str, guide_url: str | None,
                         waive: tuple[str, ...], reason: str | None, today: str | None,
-                        print_only: bool, summary: str | None, as_json: bool) -> None:  # fmt: skip
+                        print_only: bool, summary: str | None, as_json: bool,
+                        allow_remote: bool) -> None:  # fmt: skip
     """An ASGI middleware (with its tests) serving OLD's requests on NEW's implementation;
     the breaking changes it cannot map are listed as manual."""
     result = api.api_adapter_step(repo_from(ctx), old, new, out=out, guide_url=guide_url,
                                   waive=waive, reason=reason, today=today, print_only=print_only,
+                                  allow_remote=allow_remote,
                                   summary=summary or f"API adapter {old} -> {new}")  # fmt: skip
     _show(result, as_json, "wrote")
 
