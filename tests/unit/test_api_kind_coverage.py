@@ -134,3 +134,16 @@ def test_an_adapter_step_commits_its_files_and_records_the_manual_changes(git_re
         c.key for c in recorded(made).breaking
     }
     assert left and all(u.manual and "cannot map it" in u.fix() for u in left)
+
+
+def test_the_step_records_the_specs_by_commit(git_repo: Path, first: str) -> None:
+    git(git_repo, "tag", "v1", first)
+    step = author_api_step(GitRepo(git_repo), {"command": "guide", "base": "v1:openapi.yaml",
+                                               "revision": "openapi.yaml", "today": TODAY},
+                           summary="guide")  # fmt: skip
+    assert isinstance(step, Step)
+    assert step.options["base"] == f"{first}:openapi.yaml"  # a moved tag changes nothing
+    assert step.options["revision"] == "openapi.yaml"  # a file stays a file
+    assert recorded(step).base == f"{first}:openapi.yaml"
+    guide = (git_repo / "docs" / "api" / "migration-guide.md").read_text()
+    assert "From `v1:openapi.yaml` to `openapi.yaml`" in guide

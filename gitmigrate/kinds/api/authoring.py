@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -112,6 +112,16 @@ def _compared(root: Path, raw: Mapping[str, Any]) -> tuple[Any, Any, list[Any], 
     return old, new, diff_specs(old, new, DiffOptions(today=today, allow_remote=allow)), today
 
 
+def pinned(repo: GitRepo, source: str) -> str:
+    """`REV:path` with REV as the commit it names now (`HEAD~1:openapi.yaml` means another
+    spec tomorrow); a file path, or a REV git does not know, as given."""
+    rev, sep, path = source.partition(":")
+    if not sep or not rev or (repo.root / source).exists():
+        return source
+    commit = repo.rev_parse(rev)
+    return f"{commit}:{path}" if commit else source
+
+
 def _breaking(changes: list[Any]) -> tuple[str, ...]:
     return tuple(f"{c.id} at {c.operation or c.path or '*'}" for c in changes if c.level == "error")
 
@@ -138,11 +148,22 @@ def authored(repo: GitRepo, raw: Mapping[str, Any], irreversible: str | None,
         made = _guide(repo.root, raw) if command == GUIDE else _adapter(repo.root, raw)
     else:
         raise UsageError(f"unknown api command {command!r}", "give guide, adapter or deprecate")
+    if command in (GUIDE, ADAPTER):
+        made = _pinned_specs(repo, made)
     if not print_only:
         _refuse_dirty(repo, list(made.written))
     return made if irreversible is None else Authored(
         StepFiles(made.files.files, made.files.options, irreversible,
                   project_files=made.files.project_files), made.record, made.written)  # fmt: skip
+
+
+def _pinned_specs(repo: GitRepo, made: Authored) -> Authored:
+    """The step records the specs it compared by commit (the guide shows them as given)."""
+    base, revision = pinned(repo, made.record.base), pinned(repo, made.record.revision)
+    record = replace(made.record, base=base, revision=revision)
+    options = {**made.files.options, "base": base, "revision": revision}
+    files = {**made.files.files, FINDINGS_FILE: record.dump()}
+    return Authored(replace(made.files, files=files, options=options), record, made.written)
 
 
 def _finish(options: ApiOptions, record: Recorded, written: dict[str, bytes],
