@@ -17,7 +17,6 @@ which the message says).
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,11 +26,10 @@ from gitmigrate.files.document import Document, loads
 from gitmigrate.files.edit import set_value
 from gitmigrate.files.formats import format_of
 from gitmigrate.files.keypath import KeyPath, format_key
+from gitmigrate.openapi.operations import METHODS, template
 
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SUNSET_KEY = "x-sunset"
 LINK_KEY = "x-deprecation-link"
-_PARAM = re.compile(r"\{[^}]*\}")
 
 
 @dataclass(frozen=True)
@@ -69,9 +67,9 @@ def find_operation(data: Any, wanted: str) -> tuple[KeyPath, str]:
         raise UsageError("the spec has no paths", "give an OpenAPI document with paths")
     method, _, path = wanted.strip().partition(" ")
     if path and method.lower() in METHODS:
-        shape = _PARAM.sub("{}", path.strip())
+        shape = template(path.strip())
         for written, item in paths.items():
-            if _PARAM.sub("{}", str(written)) == shape and isinstance(item, dict) \
+            if template(str(written)) == shape and isinstance(item, dict) \
                     and isinstance(item.get(method.lower()), dict):  # fmt: skip
                 return ("paths", str(written), method.lower()), f"{method.upper()} {written}"
     else:

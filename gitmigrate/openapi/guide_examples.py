@@ -8,14 +8,11 @@ as the diff pairs them."""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from gitmigrate.openapi.examples import MISSING, example_of
-
-_PARAM = re.compile(r"\{[^}]*\}")
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+from gitmigrate.openapi.operations import template
 
 
 @dataclass(frozen=True)
@@ -49,9 +46,9 @@ def find_operation(doc: dict[str, Any], method: str, path: str) -> tuple[str, di
     paths = doc.get("paths")
     if not isinstance(paths, dict):
         return None
-    wanted = _PARAM.sub("{}", path)
+    wanted = template(path)
     for written, item in paths.items():
-        if isinstance(item, dict) and _PARAM.sub("{}", str(written)) == wanted:
+        if isinstance(item, dict) and template(str(written)) == wanted:
             operation = item.get(method.lower())
             if isinstance(operation, dict):
                 return str(written), item, operation

@@ -10,19 +10,17 @@ property's sunset date in the new spec; else "before the new version is deployed
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gitmigrate.openapi.guide_examples import find_operation
 from gitmigrate.openapi.model import SHORT, ApiChange
+from gitmigrate.openapi.operations import METHODS, template
 from gitmigrate.openapi.settings import Consumer
 from gitmigrate.openapi.spec import Spec
 
 ON_RELEASE = "the release"  # no sunset date: before the new version is deployed
-_PARAM = re.compile(r"\{[^}]*\}")
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 @dataclass(frozen=True)
@@ -69,14 +67,14 @@ def _ids(spec: Spec) -> dict[str, str]:
     paths = spec.doc.get("paths")
     for path, item in paths.items() if isinstance(paths, dict) else ():
         for method, op in item.items() if isinstance(item, dict) else ():
-            if method in _METHODS and isinstance(op, dict) and op.get("operationId"):
-                out[str(op["operationId"])] = f"{method.upper()} {_PARAM.sub('{}', str(path))}"
+            if method in METHODS and isinstance(op, dict) and op.get("operationId"):
+                out[str(op["operationId"])] = f"{method.upper()} {template(str(path))}"
     return out
 
 
 def _shape(operation: str) -> str:
     method, _, path = operation.strip().partition(" ")
-    return f"{method.upper()} {_PARAM.sub('{}', path.strip())}"
+    return f"{method.upper()} {template(path.strip())}"
 
 
 def _sunset(spec: Spec, change: ApiChange) -> str | None:
