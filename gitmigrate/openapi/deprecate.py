@@ -26,7 +26,8 @@ from gitmigrate.files.document import Document, loads
 from gitmigrate.files.edit import set_value
 from gitmigrate.files.formats import format_of
 from gitmigrate.files.keypath import KeyPath, format_key
-from gitmigrate.openapi.operations import METHODS, template
+from gitmigrate.openapi.guide_examples import find_operation as find_by_path
+from gitmigrate.openapi.operations import METHODS
 
 SUNSET_KEY = "x-sunset"
 LINK_KEY = "x-deprecation-link"
@@ -67,11 +68,9 @@ def find_operation(data: Any, wanted: str) -> tuple[KeyPath, str]:
         raise UsageError("the spec has no paths", "give an OpenAPI document with paths")
     method, _, path = wanted.strip().partition(" ")
     if path and method.lower() in METHODS:
-        shape = template(path.strip())
-        for written, item in paths.items():
-            if template(str(written)) == shape and isinstance(item, dict) \
-                    and isinstance(item.get(method.lower()), dict):  # fmt: skip
-                return ("paths", str(written), method.lower()), f"{method.upper()} {written}"
+        found = find_by_path(data, method, path.strip())
+        if found is not None:
+            return ("paths", found[0], method.lower()), f"{method.upper()} {found[0]}"
     else:
         for written, item in paths.items():
             for name, op in item.items() if isinstance(item, dict) else ():
