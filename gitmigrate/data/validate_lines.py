@@ -69,7 +69,7 @@ class _YamlLines:
 def yaml_document(text: str, origin: str) -> tuple[Any, LineFinder]:
     """The document (safe loader) and the lines of its keys."""
     try:
-        import yaml  # type: ignore[import-untyped]
+        import yaml
     except ModuleNotFoundError as exc:
         raise UsageError(
             f"{origin}: reading YAML rules needs PyYAML",

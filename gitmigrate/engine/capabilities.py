@@ -1,5 +1,5 @@
-"""Optional capabilities a kind declares on its object, typed, for the engine to call without
-knowing the language of the kind's steps.
+"""Optional capabilities a kind declares on its object, typed, for the engine (and review) to
+call without knowing the language of the kind's steps.
 
 `Compensator`: for a step that runs statement by statement where each statement commits by
 itself (DDL on MariaDB/MySQL, or `transaction = false`). The engine records, before such a
@@ -11,7 +11,8 @@ that and how to undo it is the kind's knowledge (the sql kind: gitmigrate/kinds/
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gitmigrate.core.model import Step
@@ -40,4 +41,14 @@ class Compensator(Protocol):
 
     def inverse(self, statement: str, dialect: str) -> str | None:
         """The statement that undoes `statement`, or None when there is no automatic one."""
+        ...
+
+
+class PushChecker(Protocol):
+    """What blocks a push of one migration's steps of a kind, judged over those steps together
+    (the api kind: a breaking change with neither an adapter nor a waiver, when the project
+    asks for one). The pre-push hook and `review` ask every kind that declares one."""
+
+    def push_problems(self, steps: Sequence[Step], root: Path) -> list[tuple[str, str, str]]:
+        """(step id, what blocks, what to do) for each problem; `root` is the work tree."""
         ...

@@ -16,6 +16,8 @@ Optional capabilities are declared attributes, never probed with getattr:
   transaction (data steps); otherwise a step is one transaction where the dialect allows.
 - `compensator`: undoes the completed part of a failed step where the target could not roll it
   back (DDL on MariaDB); None when the kind has no such undo.
+- `push_checker`: judges one migration's steps of the kind together before a push (review and
+  the pre-push hook); None when each step's own lint says everything.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from gitmigrate.core.kindlookup import Problem as Problem
 from gitmigrate.core.kindlookup import RowCounts as RowCounts
 from gitmigrate.core.model import Step
 from gitmigrate.engine.capabilities import Compensator as Compensator
+from gitmigrate.engine.capabilities import PushChecker as PushChecker
 from gitmigrate.engine.description import Description
 from gitmigrate.errors import UsageError
 
@@ -161,6 +164,9 @@ class Kind(Protocol):
     target_sort: TargetSort  # "database": runs against a database target; "tree": files
     chunked: bool
     compensator: Compensator | None
+
+    @property
+    def push_checker(self) -> PushChecker | None: ...
 
     def author(self, request: AuthorRequest) -> StepFiles:
         """Options -> the step's files, every check done (nothing is committed on error)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from gitmigrate.core.catalog import LoadedStep, LoadProblem, read_steps, step_commits, step_dir_of
@@ -39,6 +40,7 @@ class ReviewFacts:
     problems: tuple[LoadProblem, ...] = ()
     removed: tuple[RemovedStep, ...] = ()
     headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    root: Path | None = None  # the work tree: kinds that judge a push read its config there
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -148,7 +150,7 @@ def gather(
         for d in sorted(removed_dirs)
     )
     return ReviewFacts(spec, base, head, migration, tuple(facts), tree.problems, removed,
-                       tree.headers)  # fmt: skip
+                       tree.headers, repo.root)  # fmt: skip
 
 
 def _canonical(dialect: str) -> str:

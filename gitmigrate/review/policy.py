@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gitmigrate.core.model import Step
 from gitmigrate.engine.description import TREE
+from gitmigrate.engine.registry import find_kind
 from gitmigrate.review.facts import ReviewFacts, StepFacts
 
 
@@ -64,6 +66,7 @@ def blocking_problems(facts: ReviewFacts) -> list[Problem]:
     found = [Problem(p.path, "load", p.message, p.fix) for p in facts.problems]
     for step in facts.steps:
         found += step_problems(step)
+    found += kind_problems(facts)
     for removed in facts.removed:
         for record in removed.applied:
             found.append(Problem(
@@ -72,4 +75,22 @@ def blocking_problems(facts: ReviewFacts) -> list[Problem]:
                 "and this push removes it",
                 f"restore {removed.path}, or roll the step back there first",
             ))  # fmt: skip
+    return found
+
+
+def kind_problems(facts: ReviewFacts) -> list[Problem]:
+    """What the kinds that judge a migration's steps together (`push_checker`) say blocks the
+    push: the api kind's breaking changes with neither an adapter nor a waiver."""
+    if facts.root is None:
+        return []
+    by_kind: dict[str, list[Step]] = {}
+    for step in facts.steps:
+        by_kind.setdefault(step.step.kind, []).append(step.step)
+    found = []
+    for name, steps in sorted(by_kind.items()):
+        kind = find_kind(name)
+        checker = kind.push_checker if kind is not None else None
+        if checker is not None:
+            found += [Problem(sid, "kind", message, fix)
+                      for sid, message, fix in checker.push_problems(steps, facts.root)]  # fmt: skip
     return found

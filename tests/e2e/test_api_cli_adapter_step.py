@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 from tests.fixtures_git import CliRunner, git, snapshot
-from tests.unit.test_api_kind_support import TODAY, needs_checks, v1_then_v2
+from tests.unit.test_api_kind_support import TODAY, v1_then_v2
 
 
-@needs_checks
 def test_the_adapter_step(run_cli: CliRunner, git_repo: Path) -> None:
     first = v1_then_v2(git_repo)
     assert run_cli("start", "pets-v2").exit_code == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures_git import CliRunner, git, snapshot
-from tests.unit.test_api_kind_support import TODAY, V1, needs_checks, v1_then_v2
+from tests.unit.test_api_kind_support import TODAY, V1, v1_then_v2
 
 
 @pytest.fixture
@@ -19,7 +19,6 @@ def first(git_repo: Path) -> str:
     return v1_then_v2(git_repo)
 
 
-@needs_checks
 def test_diff_exits_3_on_breaking_changes_and_0_without(run_cli: CliRunner, git_repo: Path, first: str) -> None:  # fmt: skip
     result = run_cli("api", "diff", f"{first}:openapi.yaml", "openapi.yaml", "--today", TODAY)
     assert result.exit_code == 3, result.stderr
@@ -35,7 +34,6 @@ def test_diff_after_the_sunset_is_no_longer_early(run_cli: CliRunner, git_repo: 
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json", "junit", "sarif"])
-@needs_checks
 def test_every_format(run_cli: CliRunner, git_repo: Path, first: str, fmt: str) -> None:
     result = run_cli("api", "diff", f"{first}:openapi.yaml", "openapi.yaml", "--format", fmt,
                      "--today", TODAY)  # fmt: skip
@@ -78,7 +76,6 @@ def test_bad_input_is_a_one_line_usage_error(run_cli: CliRunner, git_repo: Path)
     assert fmt.exit_code == 2
 
 
-@needs_checks
 def test_guide_commits_a_step_and_print_commits_nothing(run_cli: CliRunner, git_repo: Path, first: str) -> None:  # fmt: skip
     assert run_cli("start", "pets-v2").exit_code == 0
     before = snapshot(git_repo)
@@ -127,7 +124,6 @@ def test_deprecate_then_apply_and_rollback(run_cli: CliRunner, git_repo: Path, f
     assert (git_repo / "openapi.yaml").read_bytes() == original
 
 
-@needs_checks
 def test_notices_json(run_cli: CliRunner, git_repo: Path, first: str) -> None:
     with (git_repo / ".gitmigrate.toml").open("a") as config:
         config.write(
@@ -142,7 +138,6 @@ def test_notices_json(run_cli: CliRunner, git_repo: Path, first: str) -> None:
     assert "mobile <m@example.com>: 1 change(s), act by 2030-01-01" in text.stdout
 
 
-@needs_checks
 def test_plan_shows_an_api_steps_breaking_changes(run_cli: CliRunner, git_repo: Path, first: str) -> None:  # fmt: skip
     assert run_cli("start", "pets-v2").exit_code == 0
     assert (

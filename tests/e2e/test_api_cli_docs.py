@@ -12,7 +12,6 @@ from pathlib import Path
 from tests.e2e.config_surface_support import launcher
 from tests.e2e.test_code_kind_docs import _BLOCK, Command, _commands, _matches
 from tests.fixtures_git import make_repo
-from tests.unit.test_api_kind_support import needs_checks
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "kinds" / "api.md"
 
@@ -34,7 +33,6 @@ def test_the_example_has_files_and_commands() -> None:
     assert [a[0] for a in actions if isinstance(a, tuple)] == ["openapi.yaml", "openapi.yaml"]
 
 
-@needs_checks
 def test_the_worked_example_runs(tmp_path: Path, git_env: dict[str, str]) -> None:
     repo = make_repo(tmp_path / "project")
     env = {**os.environ, **launcher(tmp_path / "bin"), "COLUMNS": "200"}

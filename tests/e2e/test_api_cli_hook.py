@@ -7,20 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-import gitmigrate.engine.kinds as engine_kinds
 from tests.fixtures_git import CliRunner, git
-from tests.unit.test_api_kind_support import TODAY, needs_checks, v1_then_v2
+from tests.unit.test_api_kind_support import TODAY, v1_then_v2
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(engine_kinds, "PushChecker"),
-    reason="review does not ask kinds for push problems yet",
-)
 REMOVED = "api-removed-before-sunset at GET /pets/{petId}/photo"
 
 
-@needs_checks
 def test_breaking_changes_need_an_adapter_or_a_waiver(run_cli: CliRunner, git_repo: Path) -> None:
     first = v1_then_v2(git_repo)
     with (git_repo / ".gitmigrate.toml").open("a") as config:

@@ -44,6 +44,7 @@ class Stamp:
     target_sort = "tree"
     chunked = False
     compensator = None
+    push_checker = None
     interrupt_after: int | None = None
     seen_starts: list[int] = []
 

@@ -27,6 +27,7 @@ from gitmigrate.engine.kinds import (
     Impact,
     Kind,
     Problem,
+    PushChecker,
     RowCounts,
     StepContext,
     StepFiles,
@@ -44,6 +45,7 @@ class CounterKind:
     target_sort: TargetSort = "database"
     chunked = False
     compensator: Compensator | None = None
+    push_checker: PushChecker | None = None
 
     def author(self, request: AuthorRequest) -> StepFiles:
         label = str(request.options.get("label", ""))

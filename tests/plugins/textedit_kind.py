@@ -38,6 +38,7 @@ class TextEditKind:
     target_sort = "tree"
     chunked = False
     compensator = None
+    push_checker = None
 
     # -- authoring and description (the rest of the kind contract; the classes are looked up
     # when called, so the module also loads where the contract has fewer of them) -----------

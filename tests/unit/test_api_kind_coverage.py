@@ -19,7 +19,7 @@ from gitmigrate.kinds.api.kind import ApiKind
 from gitmigrate.kinds.api.options import Waiver, options_of
 from gitmigrate.kinds.api.record import RecordedChange, recorded
 from tests.fixtures_git import git
-from tests.unit.test_api_kind_support import TODAY, needs_checks, v1_then_v2
+from tests.unit.test_api_kind_support import TODAY, v1_then_v2
 
 REMOVED = "api-removed-before-sunset at GET /pets/{petId}/photo"
 REQUIRED = "new-required-request-property at POST /pets"
@@ -40,7 +40,6 @@ def first(git_repo: Path) -> str:
     return found
 
 
-@needs_checks
 def test_a_guide_step_records_the_breaking_changes(git_repo: Path, first: str) -> None:
     step = _guide(GitRepo(git_repo), first)
     keys = {c.key for c in recorded(step).breaking}
@@ -54,7 +53,6 @@ def test_a_guide_step_records_the_breaking_changes(git_repo: Path, first: str) -
     assert described.risks and described.risks[0].severity == "high"
 
 
-@needs_checks
 def test_waivers_cover_changes_by_operation_or_path(git_repo: Path, first: str) -> None:
     repo = GitRepo(git_repo)
     step = _guide(repo, first, waive=[REMOVED, "new-required-request-property at /pets"],
@@ -66,7 +64,6 @@ def test_waivers_cover_changes_by_operation_or_path(git_repo: Path, first: str) 
     assert statuses[REMOVED] == "waived"
 
 
-@needs_checks
 def test_a_waiver_in_a_later_step_covers_an_earlier_steps_change(git_repo: Path, first: str) -> None:  # fmt: skip
     repo = GitRepo(git_repo)
     guide = _guide(repo, first)
@@ -96,7 +93,6 @@ def test_print_only_commits_nothing(git_repo: Path, first: str) -> None:
     assert not (git_repo / "docs").exists()
 
 
-@needs_checks
 def test_push_problems_only_when_the_project_requires_adapters(git_repo: Path, first: str) -> None:
     step = _guide(GitRepo(git_repo), first)
     assert ApiKind().push_problems([step], git_repo) == []
@@ -115,7 +111,6 @@ def test_waiver_matching() -> None:
     assert RecordedChange("a-id", "error", "t", "GET /x", "/x").key == "a-id at GET /x"
 
 
-@needs_checks
 def test_an_adapter_step_commits_its_files_and_records_the_manual_changes(git_repo: Path, first: str) -> None:  # fmt: skip
     repo = GitRepo(git_repo)
     made = author_api_step(repo, {"command": "adapter", "base": f"{first}:openapi.yaml",

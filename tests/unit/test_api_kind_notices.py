@@ -12,7 +12,7 @@ from gitmigrate.openapi.model import DiffOptions
 from gitmigrate.openapi.notices import ON_RELEASE, consumer_notices, notices_text
 from gitmigrate.openapi.settings import Consumer, settings_of
 from gitmigrate.openapi.spec import load_spec
-from tests.unit.test_api_kind_support import SPECS, needs_checks
+from tests.unit.test_api_kind_support import SPECS
 
 
 def _notices(consumers: tuple[Consumer, ...]):  # type: ignore[no-untyped-def]
@@ -48,7 +48,6 @@ def test_bad_settings_name_the_key(data: dict[str, object], message: str) -> Non
         settings_of(data)
 
 
-@needs_checks
 def test_each_consumer_gets_what_affects_it_and_by_when() -> None:
     mobile = Consumer("mobile", "m@example.com", ("getPhoto", "GET /pets/{id}"))
     writer = Consumer("writer", "w@example.com", ("POST /pets",))

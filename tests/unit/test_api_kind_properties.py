@@ -18,7 +18,7 @@ from gitmigrate.kinds.api.authoring import author_api_step
 from gitmigrate.kinds.api.kind import ApiKind
 from gitmigrate.testing import ExecutorPropertyError, check_tree_kind_properties, tree_bytes
 from tests.fixtures_git import git
-from tests.unit.test_api_kind_support import TODAY, V2, needs_checks, v1_then_v2
+from tests.unit.test_api_kind_support import TODAY, V2, v1_then_v2
 
 GUIDE = "docs/api/guide.md"
 
@@ -67,7 +67,6 @@ def test_the_three_properties_hold(
     assert not (tree / ".gitmigrate-backups").exists()
 
 
-@needs_checks
 def test_apply_writes_the_step_files_into_an_outside_tree(steps: tuple[Step, Step, Step], tmp_path: Path) -> None:  # fmt: skip
     tree = _scratch(tmp_path)
     target = outside_target("t", tree)

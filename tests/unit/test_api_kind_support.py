@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from gitmigrate.openapi.checks import all_checks
 from tests.fixtures_git import git
 
 SPECS = Path(__file__).resolve().parents[2] / "fixtures" / "api" / "specs"
@@ -31,10 +28,3 @@ def v1_then_v2(repo: Path) -> str:
     return first
 
 
-# the two checks whose ids these tests rely on (helper E's and V's modules); until both are
-# registered the tests that need them say so instead of failing on an empty diff
-NEEDED_CHECKS = {"APIRemovedCheck", "RequestPropertyUpdatedCheck"}
-needs_checks = pytest.mark.skipif(
-    not NEEDED_CHECKS <= set(all_checks()),
-    reason="needs the APIRemovedCheck and RequestPropertyUpdatedCheck checks (helpers E, V)",
-)

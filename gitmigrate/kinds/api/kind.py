@@ -26,6 +26,7 @@ from gitmigrate.engine.kinds import (
     Impact,
     Kind,
     Problem,
+    PushChecker,
     RowCounts,
     StepContext,
     StepFiles,
@@ -40,6 +41,10 @@ class ApiKind:
     target_sort: TargetSort = "tree"
     chunked = False
     compensator: Compensator | None = None  # a failed apply is undone by rollback (backups)
+
+    @property
+    def push_checker(self) -> PushChecker:
+        return self  # breaking changes are judged over the migration's api steps together
 
     def author(self, request: AuthorRequest) -> StepFiles:
         from gitmigrate.kinds.api.authoring import author_api

@@ -27,6 +27,7 @@ from gitmigrate.engine.kinds import (
     Impact,
     Kind,
     Problem,
+    PushChecker,
     RowCounts,
     StepContext,
     StepFiles,
@@ -41,6 +42,7 @@ class CodeKind:
     target_sort: TargetSort = "tree"
     chunked = False
     compensator: Compensator | None = None  # a failed apply is undone by rollback (backups)
+    push_checker: PushChecker | None = None
 
     def author(self, request: AuthorRequest) -> StepFiles:
         from gitmigrate.kinds.code.authoring import author_code

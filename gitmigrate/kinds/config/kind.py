@@ -28,6 +28,7 @@ from gitmigrate.engine.kinds import (
     Impact,
     Kind,
     Problem,
+    PushChecker,
     RowCounts,
     StepContext,
     StepFiles,
@@ -42,6 +43,7 @@ class ConfigKind:
     target_sort: TargetSort = "tree"
     chunked = False
     compensator: Compensator | None = None  # a failed apply is undone by rollback (backups)
+    push_checker: PushChecker | None = None
 
     def author(self, request: AuthorRequest) -> StepFiles:
         from gitmigrate.kinds.config.authoring import author_config

@@ -22,6 +22,7 @@ from gitmigrate.engine.kinds import (
     Impact,
     Kind,
     Problem,
+    PushChecker,
     RowCounts,
     StepContext,
     StepFiles,
@@ -38,6 +39,7 @@ class DataKind:
     target_sort: TargetSort = "database"
     chunked = True
     compensator: Compensator | None = None  # chunks commit with their records: nothing to undo
+    push_checker: PushChecker | None = None
 
     def author(self, request: AuthorRequest) -> StepFiles:
         """Options `data` (DataOptions, or its step.toml form), `target` (try the step on a

@@ -22,6 +22,7 @@ from gitmigrate.engine.kinds import (
     Impact,
     Kind,
     Problem,
+    PushChecker,
     RowCounts,
     StepContext,
     StepFiles,
@@ -42,6 +43,7 @@ class SqlKind:
     target_sort: TargetSort = "database"
     chunked = False
     compensator: Compensator | None = SqlCompensator()  # undoes DDL that commits by itself
+    push_checker: PushChecker | None = None
 
     def author(self, request: AuthorRequest) -> StepFiles:
         """Options `up`, `down`, `verify` (SqlSource or SQL text) and `options` (step.toml
