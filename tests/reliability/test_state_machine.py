@@ -17,7 +17,7 @@ beneath an applied step that a reset took out of the tree) fails the test if it 
 STILL_OPEN in the model lists findings tolerated while their fix is pending (none now).
 The model (steps, checksums, replay) is tests/reliability/state_machine_model.py.
 
-CI: 5 examples of up to 20 rules per dialect, about 2 minutes for both (each rule starts a
+CI: 2 examples of up to 20 rules per dialect, under a minute for both (each rule starts a
 process). GITMIGRATE_RELIABILITY_FULL=1: 25 examples of up to 30; it prints the rules, kills,
 distinct states and findings it saw (GITMIGRATE_SM_EXAMPLES/_STEPS override, GITMIGRATE_SM_SHRINK
 turns shrinking on).
@@ -352,7 +352,7 @@ class UserSession(RuleBasedStateMachine):
 
 def _settings() -> settings:
     return settings(
-        max_examples=int(os.environ.get("GITMIGRATE_SM_EXAMPLES", 25 if FULL else 5)),
+        max_examples=int(os.environ.get("GITMIGRATE_SM_EXAMPLES", 25 if FULL else 2)),
         stateful_step_count=int(os.environ.get("GITMIGRATE_SM_STEPS", 30 if FULL else 20)),
         deadline=None,
         derandomize=False,
