@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,3 +93,40 @@ def note(operation: Any, sunset: dt.date | None = None) -> str:
     if level:
         parts.append(f"stability: {level}")
     return f" ({', '.join(parts)})" if parts else ""
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """How a newly deprecated element stands against the run's deprecation policy: `kind` is
+    "deprecated" (no sunset needed, none given), "sunset-missing", "sunset-parse" (`error`
+    says why), "sunset-too-small" (`days` is the minimum) or "with-sunset" (`date` is set)."""
+
+    kind: str
+    date: dt.date | None = None
+    days: int = 0
+    error: str = ""
+
+
+def judge_deprecation(options: DiffOptions, level: str, element: Any) -> Deprecation:
+    """oasdiff's rules for a deprecation: a sunset date is required once the element's
+    stability asks for a minimum period, must parse, and must be at least that far away."""
+    days = deprecation_days(options, level)
+    if SUNSET not in element:
+        return Deprecation("sunset-missing" if days > 0 else "deprecated", days=days)
+    try:
+        date = sunset_date(element[SUNSET])
+    except ValueError as exc:
+        return Deprecation("sunset-parse", days=days, error=str(exc))
+    if (date - options.today).days < days:
+        return Deprecation("sunset-too-small", date, days)
+    return Deprecation("with-sunset", date, days)
+
+
+def sunset_details(d: Deprecation) -> dict[str, Any]:
+    """The machine-readable part of a deprecation finding: the sunset and the minimum period."""
+    found: dict[str, Any] = {}
+    if d.date is not None:
+        found["sunset"] = d.date.isoformat()
+    if d.kind == "sunset-too-small":
+        found["min_days"] = d.days
+    return found

@@ -14,10 +14,12 @@ from gitmigrate.openapi.checks.stability import invalid_stability
 from gitmigrate.openapi.lifecycle import (
     SUNSET,
     deprecation_days,
+    judge_deprecation,
     note,
     safe_stability,
     stability,
     sunset_date,
+    sunset_details,
 )
 
 if TYPE_CHECKING:
@@ -81,51 +83,15 @@ def api_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
         level = safe_stability(op.revision)
         if level is None:
             continue  # reported by the stability check
-        days = deprecation_days(ctx.options, level)
-        if SUNSET not in op.revision:
-            if days > 0:
-                yield ctx.change(
-                    name,
-                    "api-deprecated-sunset-missing",
-                    "api deprecated without a sunset date",
-                    op=op,
-                    at=at,
-                )
-            else:
-                yield ctx.change(
-                    name, "endpoint-deprecated", f"endpoint deprecated{note(at)}", op=op, at=at
-                )
-            continue
-        try:
-            date = sunset_date(op.revision[SUNSET])
-        except ValueError as exc:
-            yield ctx.change(
-                name,
-                "api-deprecated-sunset-parse",
-                f"failed to parse sunset date: '{exc}'",
-                op=op,
-                at=at,
-            )
-            continue
-        if (date - ctx.options.today).days < days:
-            yield ctx.change(
-                name,
-                "api-sunset-date-too-small",
-                f"api sunset date '{date}' is too small, must be at least '{days}' days from now",
-                op=op,
-                at=at,
-                sunset=date.isoformat(),
-                min_days=days,
-            )
-            continue
-        yield ctx.change(
-            name,
-            "endpoint-deprecated-with-sunset",
-            f"endpoint deprecated{note(at, date)}",
-            op=op,
-            at=at,
-            sunset=date.isoformat(),
-        )
+        d = judge_deprecation(ctx.options, level, op.revision)
+        id, text = {
+            "deprecated": ("endpoint-deprecated", f"endpoint deprecated{note(at)}"),
+            "sunset-missing": ("api-deprecated-sunset-missing", "api deprecated without a sunset date"),
+            "sunset-parse": ("api-deprecated-sunset-parse", f"failed to parse sunset date: '{d.error}'"),
+            "sunset-too-small": ("api-sunset-date-too-small", f"api sunset date '{d.date}' is too small, must be at least '{d.days}' days from now"),
+            "with-sunset": ("endpoint-deprecated-with-sunset", f"endpoint deprecated{note(at, d.date)}"),
+        }[d.kind]  # fmt: skip
+        yield ctx.change(name, id, text, op=op, at=at, **sunset_details(d))
 
 
 @check("APISunsetChangedCheck")

@@ -13,9 +13,11 @@ from gitmigrate.openapi.checks.params_walk import modified_parameters
 from gitmigrate.openapi.lifecycle import (
     SUNSET,
     deprecation_days,
+    judge_deprecation,
     note,
     safe_stability,
     sunset_date,
+    sunset_details,
 )
 
 if TYPE_CHECKING:
@@ -96,61 +98,15 @@ def request_parameter_deprecation(ctx: DiffContext) -> Iterator[ApiChange]:
         level = safe_stability(op.revision)
         if level is None:
             continue  # reported by the stability check
-        days = deprecation_days(ctx.options, level)
-        if SUNSET not in visit.revision:
-            if days > 0:
-                yield ctx.change(
-                    name,
-                    "request-parameter-deprecated-sunset-missing",
-                    f"{visit.label} was deprecated without a sunset date",
-                    op=op,
-                    at=at,
-                    **details,
-                )
-            else:
-                yield ctx.change(
-                    name,
-                    "request-parameter-deprecated",
-                    f"{visit.label} was deprecated{note(op.revision)}",
-                    op=op,
-                    at=at,
-                    **details,
-                )
-            continue
-        try:
-            date = sunset_date(visit.revision[SUNSET])
-        except ValueError as exc:
-            yield ctx.change(
-                name,
-                "request-parameter-sunset-parse",
-                f"failed to parse sunset date of {visit.label}: '{exc}'",
-                op=op,
-                at=at,
-                **details,
-            )
-            continue
-        if (date - ctx.options.today).days < days:
-            yield ctx.change(
-                name,
-                "request-parameter-sunset-date-too-small",
-                f"{visit.label} sunset date '{date}' is too small, "
-                f"must be at least '{days}' days from now",
-                op=op,
-                at=at,
-                sunset=date.isoformat(),
-                min_days=days,
-                **details,
-            )
-            continue
-        yield ctx.change(
-            name,
-            "request-parameter-deprecated",
-            f"{visit.label} was deprecated{note(op.revision, date)}",
-            op=op,
-            at=at,
-            sunset=date.isoformat(),
-            **details,
-        )
+        d = judge_deprecation(ctx.options, level, visit.revision)
+        id, text = {
+            "deprecated": ("request-parameter-deprecated", f"{visit.label} was deprecated{note(op.revision)}"),
+            "sunset-missing": ("request-parameter-deprecated-sunset-missing", f"{visit.label} was deprecated without a sunset date"),
+            "sunset-parse": ("request-parameter-sunset-parse", f"failed to parse sunset date of {visit.label}: '{d.error}'"),
+            "sunset-too-small": ("request-parameter-sunset-date-too-small", f"{visit.label} sunset date '{d.date}' is too small, must be at least '{d.days}' days from now"),
+            "with-sunset": ("request-parameter-deprecated", f"{visit.label} was deprecated{note(op.revision, d.date)}"),
+        }[d.kind]  # fmt: skip
+        yield ctx.change(name, id, text, op=op, at=at, **sunset_details(d), **details)
 
 
 @check("RequestParameterSunsetChangedCheck")
