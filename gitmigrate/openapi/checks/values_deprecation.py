@@ -7,51 +7,24 @@ when the level it leaves is one the user checks (DiffOptions.stability_level).""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.openapi.checks.values_common import bodies, props, register_sides
+from gitmigrate.openapi.lifecycle import SUNSET, judge_deprecation, safe_stability, sunset_details
 from gitmigrate.openapi.model import STABILITY_RANK
 
 if TYPE_CHECKING:
     from gitmigrate.openapi.context import DiffContext
-    from gitmigrate.openapi.model import ApiChange, DiffOptions
-
-
-def policy_days(options: DiffOptions, stability: str) -> int:
-    """How many days ahead a sunset must be for an endpoint of this stability."""
-    if stability == "beta":
-        return options.min_sunset_beta_days
-    if stability in ("", "stable"):
-        return options.min_sunset_stable_days
-    return 0
-
-
-def sunset_date(value: Any) -> dt.date | None:
-    """`x-sunset` as a date: YYYY-MM-DD or an RFC 3339 timestamp; None when unreadable."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
+    from gitmigrate.openapi.model import ApiChange
 
 
 def _deprecations(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiChange]:
     side = "request" if request else "response"
     for body in bodies(ctx, request):
-        stability = str(body.op.revision.get("x-stability-level") or "")
-        if stability and stability not in STABILITY_RANK:
+        level = safe_stability(body.op.revision)
+        if level is None:
             continue  # an invalid level is the endpoint checks' finding
-        days = policy_days(ctx.options, stability)
         for prop in props(body):
             was, now = prop.base.get("deprecated") is True, prop.revision.get("deprecated") is True
             if was == now:
@@ -61,32 +34,20 @@ def _deprecations(ctx: DiffContext, name: str, request: bool) -> Iterator[ApiCha
                 yield body.report(name, f"{side}-property-reactivated", f"{what} is no longer "
                                   "deprecated", at=prop.revision, property=prop.name)  # fmt: skip
                 continue
-            sunset = prop.revision.get("x-sunset")
-            if sunset is None:
-                id = f"{side}-property-deprecated-sunset-missing" if days > 0 else (
-                    f"{side}-property-deprecated")  # fmt: skip
-                yield body.report(name, id, f"{what} was deprecated", at=prop.revision,
-                                  property=prop.name)  # fmt: skip
-                continue
-            date = sunset_date(sunset)
-            if date is None:
-                yield body.report(
-                    name, f"{side}-property-deprecated-sunset-invalid",
-                    f"{what} was deprecated with an unreadable sunset {sunset!r}",
-                    at=prop.revision, property=prop.name, sunset=str(sunset),
-                )  # fmt: skip
-            elif (date - ctx.options.today).days < days:
-                yield body.report(
-                    name, f"{side}-property-sunset-date-too-small",
-                    f"{what} was deprecated with sunset {date}, less than {days} days ahead",
-                    at=prop.revision, property=prop.name, sunset=date,
-                )  # fmt: skip
-            else:
-                yield body.report(
-                    name, f"{side}-property-deprecated-with-sunset",
-                    f"{what} was deprecated with sunset {date}",
-                    at=prop.revision, property=prop.name, sunset=date,
-                )  # fmt: skip
+            d = judge_deprecation(ctx.options, level, prop.revision)
+            id, text = {
+                "deprecated": (f"{side}-property-deprecated", f"{what} was deprecated"),
+                "sunset-missing": (f"{side}-property-deprecated-sunset-missing", f"{what} was deprecated"),
+                "sunset-parse": (f"{side}-property-deprecated-sunset-invalid", f"{what} was deprecated with an unreadable sunset {prop.revision.get(SUNSET)!r}"),
+                "sunset-too-small": (f"{side}-property-sunset-date-too-small", f"{what} was deprecated with sunset {d.date}, less than {d.days} days ahead"),
+                "with-sunset": (f"{side}-property-deprecated-with-sunset", f"{what} was deprecated with sunset {d.date}"),
+            }[d.kind]  # fmt: skip
+            extra = (
+                sunset_details(d)
+                if d.kind != "sunset-parse"
+                else {"sunset": str(prop.revision.get(SUNSET))}
+            )
+            yield body.report(name, id, text, at=prop.revision, property=prop.name, **extra)
 
 
 def _level(schema: dict[str, Any]) -> str | None:
