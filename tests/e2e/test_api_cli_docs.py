@@ -6,11 +6,10 @@ exit N; every other must exit 0. The reading and matching are docs/kinds/code.md
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from tests.e2e.config_surface_support import launcher
-from tests.e2e.test_code_kind_docs import _BLOCK, Command, _commands, _matches
+from tests.e2e.test_code_kind_docs import _BLOCK, Command, _commands, run_actions
 from tests.fixtures_git import make_repo
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "kinds" / "api.md"
@@ -36,19 +35,7 @@ def test_the_example_has_files_and_commands() -> None:
 def test_the_worked_example_runs(tmp_path: Path, git_env: dict[str, str]) -> None:
     repo = make_repo(tmp_path / "project")
     env = {**os.environ, **launcher(tmp_path / "bin"), "COLUMNS": "200"}
-    for action in worked_example():
-        if isinstance(action, tuple):
-            path, body = action
-            (repo / path).parent.mkdir(parents=True, exist_ok=True)
-            (repo / path).write_text(body, encoding="utf-8")
-            continue
-        proc = subprocess.run(
-            ["bash", "-c", action.line], cwd=repo, env=env, capture_output=True, text=True,
-            check=False,
-        )  # fmt: skip
-        output = proc.stdout + proc.stderr
-        assert proc.returncode == action.exit_code, f"$ {action.line}\n{output}"
-        assert _matches(action.expected, output), f"$ {action.line}\n{output}"
+    run_actions(worked_example(), repo, env)
     spec = (repo / "openapi.yaml").read_text()
     assert "species" in spec and "deprecated: true" not in spec
     assert not (repo / "docs" / "api" / "v2-guide.md").exists()

@@ -64,16 +64,10 @@ def _matches(expected: tuple[str, ...], output: str) -> bool:
     return True
 
 
-def test_the_example_has_files_and_commands() -> None:
-    actions = worked_example()
-    assert sum(isinstance(a, Command) for a in actions) >= 10
-    assert any(isinstance(a, tuple) and a[0] == "tools/dict_recipe.py" for a in actions)
-
-
-def test_the_worked_example_runs(tmp_path: Path, git_env: dict[str, str]) -> None:
-    repo = make_repo(tmp_path / "project")
-    env = {**os.environ, **launcher(tmp_path / "bin"), "COLUMNS": "200"}
-    for action in worked_example():
+def run_actions(actions: list[Command | tuple[str, str]], repo: Path, env: dict[str, str]) -> None:
+    """Write each file of a worked example, run each command, compare exit code and output
+    (docs/kinds/*.md are run this way)."""
+    for action in actions:
         if isinstance(action, tuple):
             path, body = action
             (repo / path).parent.mkdir(parents=True, exist_ok=True)
@@ -86,4 +80,16 @@ def test_the_worked_example_runs(tmp_path: Path, git_env: dict[str, str]) -> Non
         output = proc.stdout + proc.stderr
         assert proc.returncode == action.exit_code, f"$ {action.line}\n{output}"
         assert _matches(action.expected, output), f"$ {action.line}\n{output}"
+
+
+def test_the_example_has_files_and_commands() -> None:
+    actions = worked_example()
+    assert sum(isinstance(a, Command) for a in actions) >= 10
+    assert any(isinstance(a, tuple) and a[0] == "tools/dict_recipe.py" for a in actions)
+
+
+def test_the_worked_example_runs(tmp_path: Path, git_env: dict[str, str]) -> None:
+    repo = make_repo(tmp_path / "project")
+    env = {**os.environ, **launcher(tmp_path / "bin"), "COLUMNS": "200"}
+    run_actions(worked_example(), repo, env)
     assert "item.dict()  # the API's response body" in (repo / "app" / "models.py").read_text()
