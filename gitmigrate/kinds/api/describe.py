@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.core.model import Step
-from gitmigrate.engine.description import TREE, Description, Operation, Risk
+from gitmigrate.engine.commit_steps import commit_description
+from gitmigrate.engine.description import Description, Risk
 from gitmigrate.kinds.api.coverage import step_status
 from gitmigrate.kinds.api.options import DEPRECATE, GUIDE, ApiOptions, options_of
 from gitmigrate.kinds.api.record import Recorded, recorded
-from gitmigrate.kinds.code.describe import code_scripts
 
 ROWS = 50
 _STATUS = {"adapter": "mapped by the adapter", "waived": "waived", "manual": "MANUAL: the adapter cannot map it",
@@ -67,34 +67,17 @@ def describe_api(step: Step, dialect: str | None, note: Mapping[str, Any]) -> De
                       f" {', '.join(c.key for c in open_[:5])}",
                       "add `git migrate api adapter`, or waive each with a reason, and tell the"
                       " consumers (`git migrate api notices`)"),)  # fmt: skip
-    rollback = "the inverse of the step commit's diff (the engine commits it)"
-    verify = "the written files still hold the step's change"
-    return Description(
-        kind=step.kind,
+    notices = (
+        f"send the consumers their notices: git migrate api notices {record.base} {record.revision}"
+    )
+    return commit_description(
+        step, operation, objects,
         what=what(options, record),
-        runs_in=TREE,
-        forward=(Operation(1, operation, objects, False, None, "none"),),
-        backward=(Operation(1, operation, objects, False, None, "none"),),
-        rollback=rollback,
-        undo="by the engine (inverse commit)",
-        undo_detail=rollback + "; a conflict with later edits is reported, never resolved",
-        loss="none: the rollback restores every byte",
+        verify="the written files still hold the step's change",
         restore_check="verify checks the files; rollback restores them byte for byte",
-        verify=verify,
-        verify_expected=False,
-        validation=f"verify checks that {verify}",
         details_title="API changes:",
         details=details(step, options, record) or (("(nothing recorded)", what(options, record)),),
         strategy=tuple(f"breaking: {c.key}: {c.text}" for c in open_[:ROWS]),
         risks=risks,
-        follow_ups=(
-            (
-                "send the consumers their notices: git migrate api notices"
-                f" {record.base} {record.revision}",
-            )
-            if record.breaking
-            else ()
-        ),  # fmt: skip
-        show_options=True,
-        render=lambda: code_scripts(step),
-    )
+        follow_ups=(notices,) if record.breaking else (),
+    )  # fmt: skip
