@@ -23,7 +23,7 @@ from gitmigrate.openapi.load_source import (
     refuse_remote,
 )
 from gitmigrate.openapi.load_swagger import convert, is_swagger
-from gitmigrate.openapi.load_where import JsonLocator, Locator, YamlLocator
+from gitmigrate.openapi.load_where import JsonLocator, Locator, YamlLocator, YamlTextLocator
 from gitmigrate.openapi.spec import Spec
 
 
@@ -63,11 +63,12 @@ class _Files:
             text = self.source.read(key)
         parsed = parse_text(text, shown)
         self.documents[key] = parsed.data
-        self.locators[key] = (
-            YamlLocator(parsed.data, parsed.marks)
-            if parsed.marks is not None
-            else JsonLocator(text)
-        )
+        if parsed.format == "json":
+            self.locators[key] = JsonLocator(text)
+        elif parsed.marks is not None:
+            self.locators[key] = YamlLocator(parsed.data, parsed.marks)
+        else:
+            self.locators[key] = YamlTextLocator(text)
         return parsed.data
 
     def fetch(self, from_key: str, part: str) -> tuple[str, Any]:

@@ -2,7 +2,8 @@
 layer (gitmigrate.files) is slow but names file:line:col precisely, so it is used only to word
 the error when the fast parser refuses the text.
 
-YAML is read the way JSON tools read it (oasdiff goes through YAML 1.2): `2025-01-01` stays the
+yaml_rs (a Rust YAML 1.2 parser, about 25 times faster than the C loader) is used when it is
+installed; otherwise PyYAML's C loader. YAML is read the way JSON tools read it (oasdiff goes through YAML 1.2): `2025-01-01` stays the
 string oasdiff compares sunset dates with (YAML 1.1 would make it a date), only true/false are
 booleans (`yes`, `on` stay strings), and mapping keys are strings (`200:` is "200").
 
@@ -53,7 +54,13 @@ def parse_text(text: str, name: str) -> Parsed:
     return Parsed(*_yaml(text, name))
 
 
-def _yaml(text: str, name: str) -> tuple[Any, str, YamlMarks]:
+def _yaml(text: str, name: str) -> tuple[Any, str, YamlMarks | None]:
+    fast = _yaml_rs()
+    if fast is not None:
+        try:
+            return _string_keys(fast.loads(text, parse_datetime=False)), "yaml", None
+        except fast.YAMLDecodeError as exc:
+            _refuse(text, "yaml", name, exc)
     try:
         import yaml
     except ImportError:  # no PyYAML: the structured-file layer reads it, slowly
@@ -77,11 +84,43 @@ def _refuse(text: str, format: str, name: str, exc: Exception | None = None) -> 
     from gitmigrate.files.document import loads
 
     loads(text, format, name)  # raises FileFormatError at the position
+    # the two parsers disagree (a duplicate key, say): keep the fast one's word and position
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is not None:  # the two parsers disagree: keep the fast one's position
+    if mark is not None:
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise FileFormatError(name, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}")
-    raise UsageError(f"{name} is not valid {format.upper()}", "fix the file and run again")
+    said = str(exc or "").strip().splitlines()
+    place = re.search(r"line (\d+), column (\d+)", said[0]) if said else None
+    if place:
+        detail = said[-1].strip()
+        raise FileFormatError(name, int(place[1]), int(place[2]), f"invalid YAML: {detail}")
+    detail = said[0] if said else f"not valid {format.upper()}"
+    raise UsageError(f"{name}: invalid {format.upper()}: {detail}", "fix the file and run again")
+
+
+def _yaml_rs() -> Any:
+    """yaml_rs (Rust), about 25 times faster than PyYAML's C loader, when it is installed."""
+    try:
+        import yaml_rs  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    return yaml_rs
+
+
+def _string_keys(data: Any) -> Any:
+    """Mapping keys as JSON has them: `200:` is "200" (the fast parser keeps YAML's int)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            if any(type(key) is not str for key in node):
+                fixed = {_key_text(key): value for key, value in node.items()}
+                node.clear()
+                node.update(fixed)
+            stack.extend(v for v in node.values() if type(v) is dict or type(v) is list)
+        elif type(node) is list:
+            stack.extend(v for v in node if type(v) is dict or type(v) is list)
+    return data
 
 
 _LOADER: Any = None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitmigrate.errors import FileFormatError, UsageError
+from gitmigrate.openapi import load_parse
 from gitmigrate.openapi.spec import load_spec
 
 SPEC = """\
@@ -28,7 +29,17 @@ paths:
 """
 
 
-def test_yaml_dates_stay_strings_and_keys_are_strings(tmp_path: Path) -> None:
+@pytest.fixture(params=["yaml_rs", "c_loader"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both YAML back ends: yaml_rs when installed, and PyYAML's C loader without it."""
+    if request.param == "c_loader":
+        monkeypatch.setattr(load_parse, "_yaml_rs", lambda: None)
+    elif load_parse._yaml_rs() is None:
+        pytest.skip("yaml_rs is not installed")
+    return str(request.param)
+
+
+def test_yaml_dates_stay_strings_and_keys_are_strings(tmp_path: Path, parser: str) -> None:
     (tmp_path / "api.yaml").write_text(SPEC)
     spec = load_spec("api.yaml", cwd=tmp_path)
     op = spec.doc["paths"]["/pets"]["get"]
@@ -38,14 +49,14 @@ def test_yaml_dates_stay_strings_and_keys_are_strings(tmp_path: Path) -> None:
     assert spec.version == "3.0"
 
 
-def test_json_and_yaml_give_the_same_document(tmp_path: Path) -> None:
+def test_json_and_yaml_give_the_same_document(tmp_path: Path, parser: str) -> None:
     (tmp_path / "api.yaml").write_text(SPEC)
     yaml_doc = load_spec("api.yaml", cwd=tmp_path).doc
     (tmp_path / "api.json").write_text(json.dumps(yaml_doc, indent=2))
     assert load_spec("api.json", cwd=tmp_path).doc == yaml_doc
 
 
-def test_invalid_yaml_is_placed_at_file_line_col(tmp_path: Path) -> None:
+def test_invalid_yaml_is_placed_at_file_line_col(tmp_path: Path, parser: str) -> None:
     (tmp_path / "bad.yaml").write_text("openapi: 3.0.0\npaths:\n  /a: [1,\n  b: 2\n")
     with pytest.raises(FileFormatError) as caught:
         load_spec("bad.yaml", cwd=tmp_path)
@@ -89,3 +100,14 @@ def test_openapi_31_is_accepted(tmp_path: Path) -> None:
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="nope.yaml does not exist"):
         load_spec("nope.yaml", cwd=tmp_path)
+
+
+def test_a_duplicate_key_is_refused_or_the_last_wins(tmp_path: Path, parser: str) -> None:
+    """yaml_rs refuses a duplicate key (as Go's YAML, oasdiff's, does); the C loader keeps the
+    last. Either way nothing is silently merged."""
+    (tmp_path / "api.yaml").write_text("openapi: 3.0.0\npaths: {}\npaths: {/a: {}}\n")
+    if parser == "yaml_rs":
+        with pytest.raises(FileFormatError, match="^api.yaml:3:1: duplicate key 'paths'"):
+            load_spec("api.yaml", cwd=tmp_path)
+    else:
+        assert load_spec("api.yaml", cwd=tmp_path).doc["paths"] == {"/a": {}}

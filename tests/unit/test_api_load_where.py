@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from gitmigrate.openapi import load_parse
 from gitmigrate.openapi.load_where import JsonLocator
 from gitmigrate.openapi.spec import load_spec
 
@@ -55,7 +58,10 @@ def test_compact_json_positions_are_columns_of_line_one(tmp_path: Path) -> None:
     assert spec.where(schema) == f"api.json:1:{text.index(STRING) + 1}"
 
 
-def test_yaml_positions(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fast", [True, False])
+def test_yaml_positions(tmp_path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not fast:  # PyYAML's C loader, which notes marks, instead of yaml_rs
+        monkeypatch.setattr(load_parse, "_yaml_rs", lambda: None)
     text = (
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
         "      responses:\n        '200':\n          description: OK\n"
@@ -74,3 +80,82 @@ def test_json_locator_falls_back_to_the_nearest_written_ancestor() -> None:
     assert locator.locate(("a", "b", 1)) == (1, 18)
     assert locator.locate(("a", "missing", "x")) == (1, 7)
     assert locator.locate(("a", "b", 5)) == (1, 13)
+
+
+SHAPES = """\
+%YAML 1.2
+---
+openapi: 3.0.3   # a comment
+info: {title: t, version: '1'}
+
+paths:
+  # a comment line at the key indent
+  "/a/{id}":
+    get:
+      description: |
+        not: a key
+        - not an item
+      parameters:
+        - name: id
+          in: path
+          schema:
+            type: string
+        - &limit
+          name: limit
+          in: query
+          schema: {type: integer}
+        -
+          name: deep
+          in: header
+      responses:
+        '200':
+          description: >-
+            folded
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  properties:
+                    'it''s': {type: string}
+                    plain key: {type: string}
+        "404": {description: nf}
+components:
+  schemas:
+    A:
+      allOf:
+      - type: object
+      - properties:
+          x:
+            type: string
+"""
+
+
+def _dict_pointers(node: object, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found: list[tuple[str | int, ...]] = []
+    if isinstance(node, dict):
+        found.append(at)
+        for key, value in node.items():
+            found += _dict_pointers(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _dict_pointers(value, (*at, index))
+    return found
+
+
+def test_yaml_text_positions_match_the_parser_marks() -> None:
+    """The indentation reader (used when the fast parser notes no positions) agrees with the
+    marks PyYAML's loader notes, for every mapping of a spec with awkward block shapes."""
+    from gitmigrate.openapi.load_parse import YamlMarks, _loader_class
+    from gitmigrate.openapi.load_where import YamlLocator, YamlTextLocator
+
+    loader = _loader_class()(SHAPES)
+    loader.marks = marks = YamlMarks()
+    data = loader.get_single_data()
+    loader.dispose()
+    by_marks, by_text = YamlLocator(data, marks), YamlTextLocator(SHAPES)
+    pointers = _dict_pointers(data)
+    assert len(pointers) > 20
+    for at in pointers:
+        assert by_text.locate(at) == by_marks.locate(at), at
