@@ -13,8 +13,12 @@ added, operations removed and added). Writes both as JSON and as YAML (block sty
 write them), then times, best of `--runs`, in this process:
 
 - load: `load_spec(base)` + `load_spec(revision)` (read, parse, resolve refs);
-- diff: `diff_specs(base, revision)` with every check (each change placed at file:line:col);
-- total: load + diff, what `git migrate api diff` spends beyond start-up.
+- normalise: `normalise(base, revision)` (equivalent forms written alike);
+- diff: `diff_specs(base, revision)` with every registered check (changes placed as made);
+- place: `where()` of 200 operations of the revision, as 200 reported changes would be
+  (the first ask builds the position index);
+- total: their sum, what `git migrate api diff` spends beyond start-up. Wall and CPU seconds
+  are printed for each (CPU moves less with the load of this shared machine).
 
 `--profile` runs one JSON round under cProfile and prints the 25 most expensive functions
 (cumulative). The load average is printed: this 2-core machine is shared.
@@ -238,29 +242,52 @@ def write_pair(folder: Path, size_mb: float, seed: int) -> dict[str, Path]:
     return files
 
 
-def one_round(base: Path, revision: Path) -> tuple[float, float, int]:
+def one_round(base: Path, revision: Path) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds of each stage, and the number of changes under "changes"."""
     from gitmigrate.openapi.diff import diff_specs
+    from gitmigrate.openapi.normalise import normalise
     from gitmigrate.openapi.spec import load_spec
 
-    start = time.perf_counter()
+    times: dict[str, tuple[float, float]] = {}
+    clock = (time.perf_counter(), time.process_time())
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = (time.perf_counter(), time.process_time())
+        times[name] = (now[0] - clock[0], now[1] - clock[1])
+        clock = now
+
     old = load_spec(str(base))
     new = load_spec(str(revision))
-    loaded = time.perf_counter()
+    lap("load")
+    normalise(old, new)
+    lap("normalise")
     changes = diff_specs(old, new)
-    done = time.perf_counter()
-    return loaded - start, done - loaded, len(changes)
+    lap("diff")
+    # place 200 parts of the revision, as reporting 200 changes does (first ask builds the index)
+    rng = random.Random(1)
+    paths = new.doc["paths"]
+    for path in rng.sample(sorted(paths), k=min(200, len(paths))):
+        item = paths[path]
+        new.where(next((item[m] for m in ("get", "put", "post") if m in item), item))
+    lap("place")
+    times["changes"] = (float(len(changes)), 0.0)
+    return times
 
 
 def measure(label: str, base: Path, revision: Path, runs: int) -> None:
-    best: tuple[float, float, int] | None = None
+    best: dict[str, tuple[float, float]] | None = None
     for _ in range(runs):
         result = one_round(base, revision)
-        if best is None or sum(result[:2]) < sum(best[:2]):
+        total = sum(wall for name, (wall, _) in result.items() if name != "changes")
+        if best is None or total < sum(w for n, (w, _) in best.items() if n != "changes"):
             best = result
     assert best is not None
-    load, diff, count = best
-    print(f"{label}: load {load:.2f} s, diff {diff:.2f} s, total {load + diff:.2f} s "
-          f"({count} changes, best of {runs})")  # fmt: skip
+    count = int(best.pop("changes")[0])
+    stages = ", ".join(f"{name} {wall:.2f} s (CPU {cpu:.2f})" for name, (wall, cpu) in best.items())
+    wall = sum(w for w, _ in best.values())
+    cpu = sum(c for _, c in best.values())
+    print(f"{label}: {stages}; total {wall:.2f} s (CPU {cpu:.2f}); {count} changes; best of {runs}")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from gitmigrate.errors import UsageError
 from gitmigrate.openapi.load_parse import parse_text
-from gitmigrate.openapi.load_refs import FastResolver
+from gitmigrate.openapi.load_refs import FastResolver, text_keys
 from gitmigrate.openapi.load_source import (
     MAX_BYTES,
     Source,
@@ -40,7 +40,8 @@ def load_spec(
     if version == "2.0":
         root = convert(root)
         files.documents[reader.root] = root
-    resolver = FastResolver(reader.root, root, files.fetch)
+    resolver = FastResolver(reader.root, root, files.fetch, string_keys=files.text_keys)
+    files.resolver = resolver
     doc = resolver.resolve(reader.root)
     names = {key: reader.name(key) for key in files.documents}
     names[reader.root] = source
@@ -55,6 +56,8 @@ class _Files:
         self.allow_remote = allow_remote
         self.documents: dict[str, Any] = {}
         self.locators: dict[str, Locator] = {}
+        self.text_keys = False  # a file's keys may be ints (yaml_rs): the resolver fixes them
+        self.resolver: FastResolver | None = None
 
     def load(self, key: str, shown: str) -> Any:
         if is_remote(key) and not is_remote(self.source.root):
@@ -62,6 +65,12 @@ class _Files:
         else:
             text = self.source.read(key)
         parsed = parse_text(text, shown)
+        if parsed.text_keys:
+            self.text_keys = True
+            if self.resolver is not None:
+                self.resolver.string_keys = True
+            if isinstance(parsed.data, dict):
+                text_keys(parsed.data)  # the top level is read before the resolver runs
         self.documents[key] = parsed.data
         if parsed.format == "json":
             self.locators[key] = JsonLocator(text)

@@ -35,7 +35,8 @@ class YamlMarks:
 class Parsed:
     data: Any
     format: str  # "json" | "yaml"
-    marks: YamlMarks | None = None  # YAML only
+    marks: YamlMarks | None = None  # YAML read by the C loader
+    text_keys: bool = False  # keys may be ints (yaml_rs): the resolver turns them into text
 
 
 def looks_like_json(text: str) -> bool:
@@ -51,14 +52,14 @@ def parse_text(text: str, name: str) -> Parsed:
         except ValueError:
             if name.lower().endswith(".json"):
                 _refuse(text, "json", name)
-    return Parsed(*_yaml(text, name))
+    return _yaml(text, name)
 
 
-def _yaml(text: str, name: str) -> tuple[Any, str, YamlMarks | None]:
+def _yaml(text: str, name: str) -> Parsed:
     fast = _yaml_rs()
     if fast is not None:
         try:
-            return _string_keys(fast.loads(text, parse_datetime=False)), "yaml", None
+            return Parsed(fast.loads(text, parse_datetime=False), "yaml", None, text_keys=True)
         except fast.YAMLDecodeError as exc:
             _refuse(text, "yaml", name, exc)
     try:
@@ -66,7 +67,7 @@ def _yaml(text: str, name: str) -> tuple[Any, str, YamlMarks | None]:
     except ImportError:  # no PyYAML: the structured-file layer reads it, slowly
         from gitmigrate.files.document import loads
 
-        return loads(text, "yaml", name).data, "yaml", YamlMarks()
+        return Parsed(loads(text, "yaml", name).data, "yaml")
     marks = YamlMarks()
     loader = _loader_class()(text)
     loader.marks = marks
@@ -76,7 +77,7 @@ def _yaml(text: str, name: str) -> tuple[Any, str, YamlMarks | None]:
         _refuse(text, "yaml", name, exc)
     finally:
         loader.dispose()
-    return data, "yaml", marks
+    return Parsed(data, "yaml", marks)
 
 
 def _refuse(text: str, format: str, name: str, exc: Exception | None = None) -> Any:
@@ -105,22 +106,6 @@ def _yaml_rs() -> Any:
     except ImportError:
         return None
     return yaml_rs
-
-
-def _string_keys(data: Any) -> Any:
-    """Mapping keys as JSON has them: `200:` is "200" (the fast parser keeps YAML's int)."""
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if type(node) is dict:
-            if any(type(key) is not str for key in node):
-                fixed = {_key_text(key): value for key, value in node.items()}
-                node.clear()
-                node.update(fixed)
-            stack.extend(v for v in node.values() if type(v) is dict or type(v) is list)
-        elif type(node) is list:
-            stack.extend(v for v in node if type(v) is dict or type(v) is list)
-    return data
 
 
 _LOADER: Any = None

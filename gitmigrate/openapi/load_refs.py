@@ -13,6 +13,7 @@ What it learns goes in refs.Resolved: which object a ref named, where each dict 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from gitmigrate.errors import UsageError
@@ -20,6 +21,7 @@ from gitmigrate.openapi.refs import Fetch, Resolved
 
 Pointer = tuple[str | int, ...]
 _Work = list[tuple[Any, str, Pointer]]
+_STR = repeat(str)
 
 
 @lru_cache(maxsize=65536)
@@ -36,7 +38,10 @@ def pointer_parts(pointer: str) -> tuple[str, ...]:
 
 
 class FastResolver:
-    def __init__(self, root_file: str, root: Any, fetch: Fetch) -> None:
+    def __init__(self, root_file: str, root: Any, fetch: Fetch, string_keys: bool = False) -> None:
+        """`string_keys`: YAML read by a parser that keeps `200:` an int: keys become text
+        as they are walked (a separate pass over the document would cost as much again)."""
+        self.string_keys = string_keys
         self.documents: dict[str, Any] = {root_file: root}
         self.fetch = fetch
         self.result = Resolved()
@@ -61,6 +66,8 @@ class FastResolver:
             node, file, at = work.pop()
             if type(node) is dict:
                 origins[id(node)] = (file, at)
+                if self.string_keys and not all(map(isinstance, node, _STR)):
+                    text_keys(node)
                 items: Any = node.items()
             else:
                 items = enumerate(node)
@@ -140,6 +147,8 @@ class FastResolver:
         for part in parts:
             if _is_ref(node):  # a pointer through a ref not resolved yet
                 node = self._target(*self._split(file, node["$ref"]), referrer)
+            if isinstance(node, dict) and self.string_keys:
+                text_keys(node)
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -151,6 +160,23 @@ class FastResolver:
                 )
         self._targets[(file, pointer)] = node
         return node
+
+
+def text_keys(node: dict[Any, Any]) -> None:
+    """Keys as JSON has them, in place: 200 -> "200", True -> "true", None -> "null"."""
+    if all(map(isinstance, node, _STR)):
+        return
+    fixed = {_key_text(key): value for key, value in node.items()}
+    node.clear()
+    node.update(fixed)
+
+
+def _key_text(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 def _is_ref(node: Any) -> bool:
