@@ -22,8 +22,14 @@ from gitmigrate.openapi.load_source import (
     open_source,
     refuse_remote,
 )
-from gitmigrate.openapi.load_swagger import convert, is_swagger
-from gitmigrate.openapi.load_where import JsonLocator, Locator, YamlLocator, YamlTextLocator
+from gitmigrate.openapi.load_swagger import convert, is_swagger, written_pointer
+from gitmigrate.openapi.load_where import (
+    JsonLocator,
+    Locator,
+    Translated,
+    YamlLocator,
+    YamlTextLocator,
+)
 from gitmigrate.openapi.spec import Spec
 
 
@@ -40,6 +46,7 @@ def load_spec(
     if version == "2.0":
         root = convert(root)
         files.documents[reader.root] = root
+        files.locators[reader.root] = Translated(files.locators[reader.root], written_pointer)
     resolver = FastResolver(reader.root, root, files.fetch, string_keys=files.text_keys)
     files.resolver = resolver
     doc = resolver.resolve(reader.root)

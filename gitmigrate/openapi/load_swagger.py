@@ -339,3 +339,34 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+_HOMES = {"schemas": "definitions", "parameters": "parameters", "requestBodies": "parameters",
+          "responses": "responses", "securitySchemes": "securityDefinitions"}  # fmt: skip
+
+
+def written_pointer(at: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A pointer into the converted document -> the nearest place in the 2.0 text it came from
+    (so a change in a Swagger spec is placed where the user wrote it)."""
+    if len(at) >= 3 and at[0] == "components" and at[1] in _HOMES:
+        rest = at[3:]
+        if at[1] in ("responses", "requestBodies"):
+            rest = _written_body(rest)
+        return (_HOMES[str(at[1])], at[2], *rest)
+    if len(at) >= 3 and at[0] == "paths":
+        head, rest = at[:3], at[3:]
+        if rest[:1] in (("requestBody",), ("parameters",)):
+            return head  # body and formData parameters moved; parameter indexes shifted
+        if rest[:1] == ("responses",) and len(rest) >= 2:
+            return (*head, "responses", rest[1], *_written_body(rest[2:]))
+        return at
+    return at
+
+
+def _written_body(rest: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """("content", media type, "schema", ...) -> ("schema", ...); headers' schema -> header."""
+    if rest[:1] == ("content",) and rest[2:3] == ("schema",):
+        return rest[2:]
+    if rest[:1] == ("headers",) and len(rest) >= 2:
+        return rest[:2]
+    return rest[:0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from gitmigrate.openapi.load_parse import YamlMarks
@@ -310,3 +311,15 @@ def line_column(lines: list[int], offset: int) -> tuple[int, int]:
     line = bisect.bisect_right(lines, offset)
     start = lines[line - 1] if line else 0
     return line + 1, offset - start + 1
+
+
+class Translated:
+    """A locator asked with pointers of a converted document (Swagger 2.0 read as 3.0): each is
+    turned back into the pointer of the text as written first."""
+
+    def __init__(self, inner: Locator, translate: Callable[[Pointer], Pointer]) -> None:
+        self.inner = inner
+        self.translate = translate
+
+    def find(self, obj: Any, at: Pointer) -> tuple[int, int] | None:
+        return self.inner.find(None, self.translate(at))
