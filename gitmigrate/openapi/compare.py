@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 Namer = Callable[[Any], "str | None"]
+_NAMED_LISTS = frozenset({"allOf", "anyOf", "oneOf"})
 
 
 class Comparer:
@@ -27,7 +28,9 @@ class Comparer:
             if not isinstance(b, dict) or len(a) != len(b):
                 return False
             return self._pair(a, b, lambda: all(
-                key in b and self.equal(value, b[key]) for key, value in a.items()
+                key in b and (self._named(value, b[key]) if key in _NAMED_LISTS
+                              else self.equal(value, b[key]))
+                for key, value in a.items()
             ))  # fmt: skip
         if isinstance(a, list):
             if not isinstance(b, list) or len(a) != len(b):
@@ -39,6 +42,20 @@ class Comparer:
             return a is b
         return bool(type(a) is type(b) and a == b) or (
             isinstance(a, int | float) and isinstance(b, int | float) and a == b
+        )
+
+    def name(self, obj: Any) -> str | None:
+        """The `$ref` an object was reached by, on whichever side it belongs to."""
+        return self.base_name(obj) or self.revision_name(obj)
+
+    def _named(self, a: Any, b: Any) -> bool:
+        """allOf/anyOf/oneOf entries are told apart by their `$ref` as well as their content
+        (oasdiff pairs them by ref name: `$ref: Cat` -> `$ref: Rabbit` is a change even when
+        both components say the same)."""
+        if not isinstance(a, list) or not isinstance(b, list) or len(a) != len(b):
+            return self.equal(a, b)
+        return all(
+            self.name(x) == self.name(y) and self.equal(x, y) for x, y in zip(a, b, strict=True)
         )
 
     def _pair(self, a: Any, b: Any, compute: Callable[[], bool]) -> bool:

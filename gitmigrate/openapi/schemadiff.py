@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from gitmigrate.openapi.compare import Comparer
-from gitmigrate.openapi.subschemas import SubschemasDiff, subschemas_diff
+from gitmigrate.openapi.subschemas import SubschemasDiff, prefix_items_diff, subschemas_diff
 
 SINGLE = {  # attribute -> keyword, for the schema-valued keywords
     "items": "items",
@@ -98,7 +98,8 @@ class SchemaDiff:
         a, b = self.base.get(key), self.revision.get(key)
         if not isinstance(a, list) and not isinstance(b, list):
             return None
-        return subschemas_diff(
+        match = prefix_items_diff if key == "prefixItems" else subschemas_diff
+        return match(
             a if isinstance(a, list) else None, b if isinstance(b, list) else None, self.comparer
         )
 
