@@ -27,7 +27,6 @@ from gitmigrate.openapi.load_where import (
     JsonLocator,
     Locator,
     Translated,
-    YamlLocator,
     YamlTextLocator,
 )
 from gitmigrate.openapi.spec import Spec
@@ -81,8 +80,6 @@ class _Files:
         self.documents[key] = parsed.data
         if parsed.format == "json":
             self.locators[key] = JsonLocator(text)
-        elif parsed.marks is not None:
-            self.locators[key] = YamlLocator(parsed.data, parsed.marks)
         else:
             self.locators[key] = YamlTextLocator(text)
         return parsed.data

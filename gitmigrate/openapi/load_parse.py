@@ -7,15 +7,14 @@ installed; otherwise PyYAML's C loader. YAML is read the way JSON tools read it 
 string oasdiff compares sunset dates with (YAML 1.1 would make it a date), only true/false are
 booleans (`yes`, `on` stay strings), and mapping keys are strings (`200:` is "200").
 
-The loader records where each mapping starts (`YamlMarks`), since building YAML positions again
-later would cost a second parse; JSON positions are found on demand (load_where.py).
+Positions are not kept here: they are found in the text when a message needs one (load_where).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from gitmigrate.errors import FileFormatError, UsageError
@@ -24,18 +23,9 @@ _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
 @dataclass
-class YamlMarks:
-    """id(mapping) -> (line, column), 1-based; `keep` holds the mappings so ids stay theirs."""
-
-    at: dict[int, tuple[int, int]] = field(default_factory=dict)
-    keep: list[Any] = field(default_factory=list)
-
-
-@dataclass
 class Parsed:
     data: Any
     format: str  # "json" | "yaml"
-    marks: YamlMarks | None = None  # YAML read by the C loader
     text_keys: bool = False  # keys may be ints (yaml_rs): the resolver turns them into text
 
 
@@ -59,7 +49,7 @@ def _yaml(text: str, name: str) -> Parsed:
     fast = _yaml_rs()
     if fast is not None:
         try:
-            return Parsed(fast.loads(text, parse_datetime=False), "yaml", None, text_keys=True)
+            return Parsed(fast.loads(text, parse_datetime=False), "yaml", text_keys=True)
         except fast.YAMLDecodeError as exc:
             _refuse(text, "yaml", name, exc)
     try:
@@ -68,16 +58,14 @@ def _yaml(text: str, name: str) -> Parsed:
         from gitmigrate.files.document import loads
 
         return Parsed(loads(text, "yaml", name).data, "yaml")
-    marks = YamlMarks()
     loader = _loader_class()(text)
-    loader.marks = marks
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         _refuse(text, "yaml", name, exc)
     finally:
         loader.dispose()
-    return Parsed(data, "yaml", marks)
+    return Parsed(data, "yaml")
 
 
 def _refuse(text: str, format: str, name: str, exc: Exception | None = None) -> Any:
@@ -132,16 +120,13 @@ def _loader_class() -> Any:
     _LOADER = type(
         "SpecLoader",
         (base,),
-        {"yaml_implicit_resolvers": resolvers, "yaml_constructors": constructors, "marks": None},
+        {"yaml_implicit_resolvers": resolvers, "yaml_constructors": constructors},
     )
     return _LOADER
 
 
 def _construct_map(loader: Any, node: Any) -> Any:
     data: dict[str, Any] = {}
-    marks: YamlMarks = loader.marks
-    marks.at[id(data)] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    marks.keep.append(data)
     yield data
     value = loader.construct_mapping(node)
     for key in value:

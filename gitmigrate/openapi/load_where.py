@@ -3,10 +3,13 @@
 Placing one change must not cost a second parse of a 5 MB file through the structured-file
 layer. JSON: `JsonLocator` walks the text along the JSON pointer, reading each object's keys
 with the C scanner and skipping values with the C decoder, and caches every object it has read,
-so the first lookup costs about one pass in C and later ones are dictionary hits. YAML: the
-loader already noted where each mapping starts (load_parse.YamlMarks); `YamlLocator` walks the
-loaded data along the pointer to the deepest mapping it noted; where the fast parser notes
-nothing (yaml_rs), `YamlTextLocator` reads block-style YAML by indentation, on demand.
+so the first lookup costs about one pass in C and later ones are dictionary hits. YAML:
+`YamlTextLocator` reads block-style YAML by indentation, on demand, with regular expressions
+over the lines of each block it enters (yaml_rs notes no positions, and keeping PyYAML's marks
+would cost the C loader a Python call per mapping).
+
+Both place a part where the structured-file layer (gitmigrate.files) does, so messages read
+alike: an object member at its key, an array item at its value.
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any, Protocol
-
-from gitmigrate.openapi.load_parse import YamlMarks
 
 Pointer = tuple[str | int, ...]
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -41,8 +42,9 @@ class JsonLocator:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # offset of "{" -> (keys read so far -> value offsets, where to resume, resume skips a value)
-        self._objects: dict[int, tuple[dict[str, int], int, bool]] = {}
+        # offset of "{" -> (keys read so far -> (key, value) offsets, where to resume, whether
+        # resuming skips a value first)
+        self._objects: dict[int, tuple[dict[str, tuple[int, int]], int, bool]] = {}
         self._arrays: dict[int, list[int]] = {}  # offset of "[" -> item offsets
         self._lines: list[int] | None = None
 
@@ -54,33 +56,37 @@ class JsonLocator:
         return None if offset is None else self.line_column(offset)
 
     def offset(self, at: Pointer) -> int | None:
+        """Where the part at `at` is written: its key for an object member (as the
+        structured-file layer places it), its value for an array item."""
         text = self.text
         position = _space(text, 1 if text.startswith("\ufeff") else 0)
         if position >= len(text):
             return None
+        shown = position
         for part in at:
             char = text[position]
-            found: int | None = None
+            found: tuple[int, int] | None = None
             try:
                 if char == "{":
                     found = self._member(position, str(part))
                 elif char == "[" and str(part).isdigit():
                     items = self._items(position)
-                    found = items[int(part)] if int(part) < len(items) else None
+                    item = items[int(part)] if int(part) < len(items) else None
+                    found = None if item is None else (item, item)
             except ValueError:  # text the fast parser accepted never gets here
-                return position
+                return shown
             if found is None:
-                return position  # the nearest written ancestor
-            position = found
-        return position
+                return shown  # the nearest written ancestor
+            shown, position = found
+        return shown
 
     def line_column(self, offset: int) -> tuple[int, int]:
         if self._lines is None:
             self._lines = [match.end() for match in re.finditer("\n", self.text)]
         return line_column(self._lines, offset)
 
-    def _member(self, start: int, want: str) -> int | None:
-        """Where the value of key `want` of the object at `start` begins. Keys are read only
+    def _member(self, start: int, want: str) -> tuple[int, int] | None:
+        """Where key `want` of the object at `start` and its value begin. Keys are read only
         as far as `want` (a later ask resumes after it), so finding "paths" skips nothing."""
         state = self._objects.get(start)
         if state is None:
@@ -92,13 +98,14 @@ class JsonLocator:
         if pending:  # the value of the key found last time
             position = self._next(_DECODER.raw_decode(text, position)[1])
         while text[position] != "}":
+            key_at = position
             key, position = _scanstring(text, position + 1)
             position = _space(text, position) + 1  # past ":"
             position = _space(text, position)
-            members.setdefault(key, position)
+            members.setdefault(key, (key_at, position))
             if key == want:
                 self._objects[start] = (members, position, True)
-                return position
+                return key_at, position
             position = self._next(_DECODER.raw_decode(text, position)[1])
         self._objects[start] = (members, -1, False)
         return None
@@ -121,29 +128,6 @@ class JsonLocator:
             position = self._next(_DECODER.raw_decode(text, position)[1])
         self._arrays[start] = items
         return items
-
-
-class YamlLocator:
-    """(line, column) of the deepest mapping on a pointer that the loader noted."""
-
-    def __init__(self, root: Any, marks: YamlMarks) -> None:
-        self.root = root
-        self.marks = marks
-
-    def find(self, obj: Any, at: Pointer) -> tuple[int, int] | None:
-        return self.marks.at.get(id(obj)) or self.locate(at)
-
-    def locate(self, at: Pointer) -> tuple[int, int] | None:
-        node, best = self.root, self.marks.at.get(id(self.root))
-        for part in at:
-            if isinstance(node, dict) and str(part) in node:
-                node = node[str(part)]
-            elif isinstance(node, list) and str(part).isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                break
-            best = self.marks.at.get(id(node), best)
-        return best
 
 
 _KEY_TEXT = (
@@ -169,7 +153,8 @@ class YamlTextLocator:
     def __init__(self, text: str) -> None:
         self.text = text
         self._lines: list[int] | None = None
-        self._maps: dict[int, dict[str, tuple[int, int]]] = {}  # first key -> key -> (value, end)
+        # offset of the first key -> key -> (where the key is, where its value is, block end)
+        self._maps: dict[int, dict[str, tuple[int, int, int]]] = {}
         self._seqs: dict[int, list[tuple[int, int]]] = {}  # first "-" -> (item, end)
         self._patterns: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
@@ -184,6 +169,7 @@ class YamlTextLocator:
         position, end = start, len(text)
         if position >= end:
             return None
+        shown = position
         for part in at:
             position = self._content(position)
             if _DASH.match(text, position):
@@ -192,14 +178,15 @@ class YamlTextLocator:
                 if index >= len(items):
                     break
                 position, end = items[index]
+                shown = self._content(position)  # past an anchor or tag, as the layer places it
             elif _KEY_AT.match(text, position):
                 found = self._keys(position, end).get(str(part))
                 if found is None:
                     break
-                position, end = found
+                shown, position, end = found
             else:
                 break  # a scalar or a flow collection: not entered
-        return line_column(self._line_starts(), position)
+        return line_column(self._line_starts(), shown)
 
     def _line_starts(self) -> list[int]:
         if self._lines is None:
@@ -218,7 +205,7 @@ class YamlTextLocator:
             )
         return known
 
-    def _keys(self, first: int, end: int) -> dict[str, tuple[int, int]]:
+    def _keys(self, first: int, end: int) -> dict[str, tuple[int, int, int]]:
         """The keys of the block mapping whose first key starts at `first` (maybe after "- ")."""
         known = self._maps.get(first)
         if known is not None:
@@ -231,11 +218,12 @@ class YamlTextLocator:
         if line_end != -1 and line_end < end:
             keys, _ = self._pattern(self._column(first))
             for match in keys.finditer(text, line_end + 1, end):
-                found.append((match["key"], match.start(), match.end()))
-        entries: dict[str, tuple[int, int]] = {}
-        for index, (key, _, colon_end) in enumerate(found):
-            stop = found[index + 1][1] if index + 1 < len(found) else end  # a line's start
-            entries.setdefault(_unquote(key), (self._value(colon_end), stop))
+                found.append((match["key"], match.start("key"), match.end()))
+        entries: dict[str, tuple[int, int, int]] = {}
+        for index, (key, key_at, colon_end) in enumerate(found):
+            stop = found[index + 1][1] if index + 1 < len(found) else end
+            stop = text.rfind("\n", 0, stop) + 1 if index + 1 < len(found) else stop
+            entries.setdefault(_unquote(key), (key_at, self._value(colon_end), stop))
         self._maps[first] = entries
         return entries
 

@@ -37,8 +37,8 @@ def test_relative_file_refs_are_resolved_and_placed(tmp_path: Path) -> None:
         "schema"
     ]
     assert schema["properties"]["owner"] == {"type": "string"}
-    assert spec.where(schema) == "schemas/pet.yaml:2:3"
-    assert spec.where(schema["properties"]["owner"]) == "schemas/owner.yaml:2:3"
+    assert spec.where(schema) == "schemas/pet.yaml:1:1"
+    assert spec.where(schema["properties"]["owner"]) == "schemas/owner.yaml:1:1"
 
 
 def test_a_recursive_schema_becomes_a_cyclic_object(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_rev_path_reads_the_spec_and_its_refs_from_the_revision(repo: Path) -> N
     spec = load_spec("main:api/openapi.yaml", cwd=repo)
     assert _schema(spec.doc) == {"type": "object", "required": ["id"]}
     assert spec.name == "main:api/openapi.yaml"
-    assert spec.where(_schema(spec.doc)) == "main:api/schemas.yaml:1:6"
+    assert spec.where(_schema(spec.doc)) == "main:api/schemas.yaml:1:1"
     assert _schema(load_spec("api/openapi.yaml", cwd=repo).doc) == {"type": "string"}
 
 

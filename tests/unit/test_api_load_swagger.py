@@ -135,15 +135,15 @@ def test_swagger_parts_are_placed_where_they_are_written(tmp_path: Path) -> None
     spec = load_spec("swagger.yaml", cwd=tmp_path)
     lines = SWAGGER.splitlines()
     pet = spec.doc["components"]["schemas"]["Pet"]
-    assert spec.where(pet) == f"swagger.yaml:{lines.index('  Pet:') + 2}:5"
+    assert spec.where(pet) == f"swagger.yaml:{lines.index('  Pet:') + 1}:3"
     name = pet["properties"]["name"]
-    assert spec.where(name) == f"swagger.yaml:{lines.index('      name: {type: string}') + 1}:13"
+    assert spec.where(name) == f"swagger.yaml:{lines.index('      name: {type: string}') + 1}:7"
     body = spec.doc["paths"]["/pets"]["post"]["requestBody"]  # the global body parameter
     line = next(i for i, text in enumerate(lines) if text.startswith("  PetBody:")) + 1
-    assert spec.where(body) == f"swagger.yaml:{line}:12"
+    assert spec.where(body) == f"swagger.yaml:{line}:3"
     form = spec.doc["paths"]["/pets/{id}/photo"]["put"]["requestBody"]  # formData: the operation
-    assert spec.where(form) == f"swagger.yaml:{lines.index('    put:') + 2}:7"
+    assert spec.where(form) == f"swagger.yaml:{lines.index('    put:') + 1}:5"
     ok = spec.doc["paths"]["/pets"]["get"]["responses"]["200"]
     schema = ok["content"]["application/json"]["schema"]
     line = next(i for i, text in enumerate(lines) if "schema: {type: array" in text) + 1
-    assert spec.where(schema) == f"swagger.yaml:{line}:19"
+    assert spec.where(schema) == f"swagger.yaml:{line}:11"

@@ -25,7 +25,7 @@ DOC = {
     },
     "components": {"responses": {"Ok": {"description": 'ok \\ "quoted" {not a brace}'}}},
 }
-GET, OK, STRING = '"get": ', '"Ok": ', '{"type":"string"}'
+STRING = '"schema":{"type":"string"}'
 
 
 def _line_col(text: str, needle: str) -> tuple[int, int]:
@@ -39,15 +39,15 @@ def test_pretty_json_positions(tmp_path: Path) -> None:
     (tmp_path / "api.json").write_text(text)
     spec = load_spec("api.json", cwd=tmp_path)
     get = spec.doc["paths"]["/a/{id}"]["get"]
-    line, col = _line_col(text, '"get": {')
-    assert spec.where(get) == f"api.json:{line}:{col + len(GET)}"
+    line, col = _line_col(text, '"get": {')  # a member is placed at its key
+    assert spec.where(get) == f"api.json:{line}:{col}"
     param = get["parameters"][0]
     brace = text.rindex("{", 0, text.index('"name": "id"'))
     line, col = text.count("\n", 0, brace) + 1, brace - text.rfind("\n", 0, brace)
     assert spec.where(param) == f"api.json:{line}:{col}"
     ok = get["responses"]["200"]  # reached through a $ref: placed where the target is written
     line, col = _line_col(text, '"Ok": {')
-    assert spec.where(ok) == f"api.json:{line}:{col + len(OK)}"
+    assert spec.where(ok) == f"api.json:{line}:{col}"
 
 
 def test_compact_json_positions_are_columns_of_line_one(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_compact_json_positions_are_columns_of_line_one(tmp_path: Path) -> None:
     (tmp_path / "api.json").write_text(text)
     spec = load_spec("api.json", cwd=tmp_path)
     schema = spec.doc["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"]
-    assert spec.where(schema) == f"api.json:1:{text.index(STRING) + 1}"
+    assert spec.where(schema) == f"api.json:1:{text.index(STRING) + 1}"  # its key
 
 
 @pytest.mark.parametrize("fast", [True, False])
@@ -69,17 +69,18 @@ def test_yaml_positions(tmp_path: Path, fast: bool, monkeypatch: pytest.MonkeyPa
     (tmp_path / "api.yaml").write_text(text)
     spec = load_spec("api.yaml", cwd=tmp_path)
     get = spec.doc["paths"]["/a"]["get"]
-    assert spec.where(get) == "api.yaml:6:7"
-    assert spec.where(get["responses"]["200"]) == "api.yaml:8:11"
+    assert spec.where(get) == "api.yaml:5:5"
+    assert spec.where(get["responses"]["200"]) == "api.yaml:7:9"
     assert spec.where({"not": "in the spec"}) == ""
 
 
 def test_json_locator_falls_back_to_the_nearest_written_ancestor() -> None:
     text = '{"a": {"b": [10, {"c": 1}]}}'
     locator = JsonLocator(text)
-    assert locator.locate(("a", "b", 1)) == (1, 18)
-    assert locator.locate(("a", "missing", "x")) == (1, 7)
-    assert locator.locate(("a", "b", 5)) == (1, 13)
+    assert locator.locate(("a", "b", 1)) == (1, 18)  # an item: its value
+    assert locator.locate(("a", "b", 1, "c")) == (1, 19)  # a member: its key
+    assert locator.locate(("a", "missing", "x")) == (1, 2)  # the nearest written ancestor: "a"
+    assert locator.locate(("a", "b", 5)) == (1, 8)
 
 
 SHAPES = """\
@@ -144,18 +145,21 @@ def _dict_pointers(node: object, at: tuple[str | int, ...] = ()) -> list[tuple[s
     return found
 
 
-def test_yaml_text_positions_match_the_parser_marks() -> None:
-    """The indentation reader (used when the fast parser notes no positions) agrees with the
-    marks PyYAML's loader notes, for every mapping of a spec with awkward block shapes."""
-    from gitmigrate.openapi.load_parse import YamlMarks, _loader_class
-    from gitmigrate.openapi.load_where import YamlLocator, YamlTextLocator
+def test_positions_match_the_structured_file_layer() -> None:
+    """Both readers place every mapping of a spec with awkward shapes where the structured-file
+    layer (slow, exact) does: YAML by indentation, and JSON written from the same data."""
+    from gitmigrate.files.document import loads
+    from gitmigrate.openapi.load_where import YamlTextLocator
 
-    loader = _loader_class()(SHAPES)
-    loader.marks = marks = YamlMarks()
-    data = loader.get_single_data()
-    loader.dispose()
-    by_marks, by_text = YamlLocator(data, marks), YamlTextLocator(SHAPES)
-    pointers = _dict_pointers(data)
+    exact = loads(SHAPES, "yaml", "s.yaml")
+    pointers = _dict_pointers(exact.data)
     assert len(pointers) > 20
+    by_text = YamlTextLocator(SHAPES)
     for at in pointers:
-        assert by_text.locate(at) == by_marks.locate(at), at
+        node = exact.nodes[at]
+        assert by_text.locate(at) == (node.line, node.column), at
+    text = json.dumps(exact.data, indent=1)
+    exact_json, by_json = loads(text, "json", "s.json"), JsonLocator(text)
+    for at in pointers:
+        node = exact_json.nodes[at]
+        assert by_json.locate(at) == (node.line, node.column), at
