@@ -2,7 +2,7 @@
 as YAML, so the goal of issue 15 (under 3 s for the JSON pair, parse included) is measured.
 
     .venv/bin/python bench/api_speed.py [--size-mb 5] [--runs 3] [--seed 7] [--keep DIR]
-                                        [--only json|yaml] [--profile]
+                                        [--only json|yaml] [--profile] [--pyyaml]
 
 Generates a base spec of about `--size-mb` MB (JSON, compact as tools write it) with many paths
 (CRUD operations on resources, path/query/header parameters, request bodies and responses
@@ -19,6 +19,10 @@ write them), then times, best of `--runs`, in this process:
   (the first ask builds the position index);
 - total: their sum, what `git migrate api diff` spends beyond start-up. Wall and CPU seconds
   are printed for each (CPU moves less with the load of this shared machine).
+
+YAML is read by yaml_rs when it is installed, by PyYAML's C loader otherwise (`--pyyaml` forces
+the C loader). The revision's changes are in schemas that other schemas `$ref` (each schema refs
+earlier ones), so most operations' bodies differ somewhere below: a stress for the schema walks.
 
 `--profile` runs one JSON round under cProfile and prints the 25 most expensive functions
 (cumulative). The load average is printed: this 2-core machine is shared.
@@ -298,7 +302,12 @@ def main() -> None:
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--only", choices=["json", "yaml"])
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--pyyaml", action="store_true", help="YAML through PyYAML, not yaml_rs")
     args = parser.parse_args()
+    if args.pyyaml:
+        from gitmigrate.openapi import load_parse
+
+        load_parse._yaml_rs = lambda: None  # type: ignore[assignment]
     folder = args.keep or Path(tempfile.mkdtemp(prefix="api-speed-"))
     folder.mkdir(parents=True, exist_ok=True)
     files = write_pair(folder, args.size_mb, args.seed)

@@ -212,3 +212,25 @@ def test_the_549_shape_gives_no_error(tmp_path: Path) -> None:
     base, revision = _spec(tmp_path, "base.yaml", order), _spec(tmp_path, "rev.yaml", with_default)
     normalise(base, revision)
     assert _errors(base, revision) == []
+
+
+def test_parameters_and_headers_are_normalised_and_a_second_pass_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    def spec(name: str, version: str, schema: str) -> Spec:
+        (tmp_path / name).write_text(
+            f"openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths:\n  /p/{{id}}:\n"
+            f"    get:\n      parameters:\n        - {{name: q, in: query, schema: {schema}}}\n"
+            "      responses:\n        '200':\n          description: OK\n"
+            f"          headers:\n            X-Next: {{schema: {schema}}}\n"
+        )
+        return load_spec(name, cwd=tmp_path)
+
+    base = spec("base.yaml", "3.0.3", "{type: string, nullable: true}")
+    revision = spec("rev.yaml", "3.1.0", "{type: [string, 'null']}")
+    assert normalise(base, revision) == 2
+    get = revision.doc["paths"]["/p/{id}"]["get"]
+    assert get["parameters"][0]["schema"] == {"type": "string", "nullable": True}
+    header = get["responses"]["200"]["headers"]["X-Next"]["schema"]
+    assert header == {"type": "string", "nullable": True}
+    assert normalise(base, revision) == 0
