@@ -8,7 +8,8 @@ do not report what oasdiff's users report as false breaking changes:
   `request-property-all-of-added` there);
 - the nullable forms: 3.0 `{type: x, nullable: true}` beside 3.1 `{type: [x, "null"]}`, and
   `type: [x]` beside `type: x`, are written the same way (the 3.0 form, which every nullable
-  check reads);
+  check reads); so is 3.1 `anyOf: [S, {type: "null"}]` beside 3.0 `S` + `nullable: true` when
+  that makes them the same schema;
 - a new required request property with a default (oasdiff #549): the client may omit it when
   the server applies the default, so `soften` reports it as WARN, not ERR (oasdiff's own level
   has gone back and forth: info, then warning in its #1109, then error in #1110; issue 15 asks
@@ -124,6 +125,8 @@ class _Pairs:
             return
         self._seen.add(key)
         self._nullable(a, b)
+        if ("anyOf" in a) != ("anyOf" in b):
+            self._any_of_null(a, b)
         if ("allOf" in a) != ("allOf" in b):
             self._all_of(a, b)
         for pair in _common(a.get("properties"), b.get("properties")):
@@ -151,6 +154,20 @@ class _Pairs:
             elif "null" not in types:
                 one["type"] = rest[0]
                 self.rewritten += 1
+
+    def _any_of_null(self, a: dict[str, Any], b: dict[str, Any]) -> None:
+        """3.1 `anyOf: [S, {type: "null"}]` (what Pydantic writes for Optional) beside 3.0
+        `S` with `nullable: true`: the anyOf side is written in the 3.0 form when the two
+        are then the same schema."""
+        for one, other in ((a, b), (b, a)):
+            if other.get("nullable") is not True:
+                continue
+            flat = _null_branch_merged(one)
+            if flat is not None and self.comparer.equal(flat, other):
+                one.clear()
+                one.update(flat)
+                self.rewritten += 1
+                return
 
     def _all_of(self, a: dict[str, Any], b: dict[str, Any]) -> None:
         """One side flat, the other an allOf that merges to the same schema: write both flat."""
@@ -202,6 +219,21 @@ def merged(schema: dict[str, Any], depth: int = 0) -> dict[str, Any] | None:
     if required:
         out["required"] = required
     return out
+
+
+def _null_branch_merged(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """`{anyOf: [S, {type: "null"}], ...}` -> `{...S, ..., nullable: true}`; else None."""
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list) or len(branches) != 2:
+        return None
+    nulls = [b for b in branches if b == {"type": "null"}]
+    rest = [b for b in branches if b != {"type": "null"}]
+    if len(nulls) != 1 or len(rest) != 1 or not isinstance(rest[0], dict):
+        return None
+    outer = {key: value for key, value in schema.items() if key != "anyOf"}
+    if any(key in outer and not _annotation(key) for key in rest[0]):
+        return None
+    return {**rest[0], **outer, "nullable": True}
 
 
 def _annotation(key: str) -> bool:

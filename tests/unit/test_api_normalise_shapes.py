@@ -234,3 +234,24 @@ def test_parameters_and_headers_are_normalised_and_a_second_pass_changes_nothing
     header = get["responses"]["200"]["headers"]["X-Next"]["schema"]
     assert header == {"type": "string", "nullable": True}
     assert normalise(base, revision) == 0
+
+
+def test_an_optional_written_as_anyof_null_matches_nullable(tmp_path: Path) -> None:
+    """Pydantic's 3.1 `anyOf: [S, {type: 'null'}]` for Optional, beside the 3.0 nullable S."""
+    old = "    working:\n      type: object\n      properties:\n" + (
+        "        role: {$ref: '#/components/schemas/Role', nullable: true}\n"
+        "    Role: {type: string, enum: [user, admin]}\n"
+    )
+    new = "    working:\n      type: object\n      properties:\n" + (
+        "        role:\n          anyOf:\n            - $ref: '#/components/schemas/Role'\n"
+        "            - type: 'null'\n    Role: {type: string, enum: [user, admin]}\n"
+    )
+    base = _spec(tmp_path, "base.yaml", old)
+    revision = _spec(tmp_path, "rev.yaml", new, version="3.1.0")
+    assert normalise(base, revision) == 1
+    role = _working(revision)["properties"]["role"]
+    assert role == {"type": "string", "enum": ["user", "admin"], "nullable": True}
+    assert _errors(base, revision) == []
+    other = new.replace("[user, admin]", "[user]")  # not the same schema: left alone
+    base, revision = _spec(tmp_path, "base.yaml", old), _spec(tmp_path, "rev.yaml", other)
+    assert normalise(base, revision) == 0
