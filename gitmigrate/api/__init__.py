@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from gitmigrate.api._repo import RepoLike, open_repo
 
 if TYPE_CHECKING:  # every name below is loaded on first use, so importing the API stays cheap
+    from gitmigrate.api.api_reports import ApiNotices, api_diff, api_notices
+    from gitmigrate.api.api_steps import ApiStep, api_adapter_step, api_deprecate, api_guide
     from gitmigrate.api.authoring import (
         Initialised,
         Started,
@@ -134,6 +136,13 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.engine.status import StepState, TargetStatus
 
 _LAZY = {
+    "ApiNotices": "gitmigrate.api.api_reports",
+    "ApiStep": "gitmigrate.api.api_steps",
+    "api_adapter_step": "gitmigrate.api.api_steps",
+    "api_deprecate": "gitmigrate.api.api_steps",
+    "api_diff": "gitmigrate.api.api_reports",
+    "api_guide": "gitmigrate.api.api_steps",
+    "api_notices": "gitmigrate.api.api_reports",
     "CallbackReporter": "gitmigrate.api.progress",
     "CleanupReport": "gitmigrate.api.running",
     "CodeScan": "gitmigrate.api.code",
@@ -238,6 +247,8 @@ _LAZY = {
 
 _SUBMODULES = frozenset(
     {
+        "api_reports",
+        "api_steps",
         "authoring",
         "config",
         "config_query",
@@ -268,6 +279,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ApiNotices",
+    "ApiStep",
+    "api_adapter_step",
+    "api_deprecate",
+    "api_diff",
+    "api_guide",
+    "api_notices",
     "DEFAULT_BATCH",
     "CallbackReporter",
     "CleanupReport",

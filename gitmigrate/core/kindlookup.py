@@ -20,6 +20,7 @@ BUILTIN: dict[str, str] = {
     "data": "gitmigrate.kinds.data.kind:DataKind",
     "config": "gitmigrate.kinds.config.kind:ConfigKind",
     "code": "gitmigrate.kinds.code.kind:CodeKind",
+    "api": "gitmigrate.kinds.api.kind:ApiKind",
 }
 ENTRY_POINT_GROUP = "gitmigrate.executors"
 

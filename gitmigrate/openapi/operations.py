@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from gitmigrate.openapi import media_names
 from gitmigrate.openapi.compare import Comparer
 from gitmigrate.openapi.schemadiff import SchemaDiff, schema_diff
 
@@ -22,6 +23,24 @@ ParamKey = tuple[str, str]
 def template(path: str) -> str:
     """The path with every parameter name blanked: the key two specs' paths are matched by."""
     return _PARAM.sub("{}", path)
+
+
+def _renamed_path_params(
+    base_path: str,
+    path: str,
+    base: dict[ParamKey, dict[str, Any]],
+    revision: dict[ParamKey, dict[str, Any]],
+) -> dict[ParamKey, ParamKey]:
+    """base key -> revision key of the path parameters whose name changed in place."""
+    old_names = [m.group()[1:-1] for m in _PARAM.finditer(base_path)]
+    new_names = [m.group()[1:-1] for m in _PARAM.finditer(path)]
+    found: dict[ParamKey, ParamKey] = {}
+    for old, new in zip(old_names, new_names, strict=False):
+        old_key, new_key = ("path", old), ("path", new)
+        if old != new and old_key in base and new_key in revision:
+            if old_key not in revision and new_key not in base:
+                found[old_key] = new_key
+    return found
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -74,6 +93,7 @@ class MediaTypeDiff:
     base: dict[str, Any]
     revision: dict[str, Any]
     schema: SchemaDiff | None
+    base_name: str = ""  # the base's name when it was renamed (application/json -> ...+json)
 
 
 @dataclass
@@ -112,6 +132,15 @@ def media_types_diff(base: Any, revision: Any, comparer: Comparer) -> MediaTypes
             result.modified[name] = MediaTypeDiff(
                 name, x, y, schema_diff(_schema_of(x), _schema_of(y), comparer)
             )
+    for new in list(result.added):  # a renamed media type is the same content (oasdiff)
+        old = next((o for o in result.deleted if media_names.equivalent(new, o)), None)
+        if old is not None:
+            x, y = _dict(a[old]), _dict(b[new])
+            result.modified[new] = MediaTypeDiff(
+                new, x, y, schema_diff(_schema_of(x), _schema_of(y), comparer), old
+            )
+            result.added.remove(new)
+            result.deleted.remove(old)
     return result
 
 
@@ -192,19 +221,28 @@ class OperationDiff:
     def revision_parameters(self) -> dict[ParamKey, dict[str, Any]]:
         return parameters_of(self.revision_item, self.revision)
 
-    def parameters(self) -> ParametersDiff:
+    @cached_property
+    def _parameters(self) -> ParametersDiff:
+        """Parameters by (in, name); a path parameter renamed with its place in the path
+        (`/pets/{id}` -> `/pets/{petId}`) is the same parameter, keyed by its new name."""
         a, b = self.base_parameters, self.revision_parameters
-        result = ParametersDiff([k for k in b if k not in a], [k for k in a if k not in b])
-        for key in a:
-            if key in b and not self.comparer.equal(a[key], b[key]):
-                result.modified[key] = ParameterDiff(
-                    a[key],
-                    b[key],
-                    schema_diff(_schema_of(a[key]), _schema_of(b[key]), self.comparer),
+        renamed = _renamed_path_params(self.base_path, self.path, a, b)
+        result = ParametersDiff(
+            [k for k in b if k not in a and k not in renamed.values()],
+            [k for k in a if k not in b and k not in renamed],
+        )
+        pairs = [(key, key) for key in a if key in b] + list(renamed.items())
+        for old, new in pairs:
+            if not self.comparer.equal(a[old], b[new]):
+                result.modified[new] = ParameterDiff(
+                    a[old],
+                    b[new],
+                    schema_diff(_schema_of(a[old]), _schema_of(b[new]), self.comparer),
                 )
         return result
 
-    def request_body(self) -> RequestBodyDiff | None:
+    @cached_property
+    def _request_body(self) -> RequestBodyDiff | None:
         a = self.base.get("requestBody")
         b = self.revision.get("requestBody")
         a = a if isinstance(a, dict) else None
@@ -215,7 +253,8 @@ class OperationDiff:
             a, b, media_types_diff(_dict(a).get("content"), _dict(b).get("content"), self.comparer)
         )
 
-    def responses(self) -> ResponsesDiff:
+    @cached_property
+    def _responses(self) -> ResponsesDiff:
         a, b = _dict(self.base.get("responses")), _dict(self.revision.get("responses"))
         a = {str(k): v for k, v in a.items()}
         b = {str(k): v for k, v in b.items()}
@@ -229,3 +268,13 @@ class OperationDiff:
                     headers_diff(x.get("headers"), y.get("headers"), self.comparer),
                 )  # fmt: skip
         return result
+
+    # paired once per operation: dozens of checks ask for the same parts
+    def parameters(self) -> ParametersDiff:
+        return self._parameters
+
+    def request_body(self) -> RequestBodyDiff | None:
+        return self._request_body
+
+    def responses(self) -> ResponsesDiff:
+        return self._responses

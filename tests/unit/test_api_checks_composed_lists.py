@@ -145,8 +145,10 @@ def test_any_of_entry_swapped_for_an_equal_component_is_a_change(tmp_path: Path)
 
 def test_the_shared_walk_is_made_once_and_dropped_with_its_diff(tmp_path: Path) -> None:
     import gc
+    import weakref
 
     from gitmigrate.openapi.checks import composed_common
+    from gitmigrate.openapi.context import DiffContext
 
     before = {"allOf": [OBJ], "anyOf": [{"type": "string"}]}
     after = {"allOf": [OBJ, {"required": ["name"]}], "anyOf": [{"type": "string"}, OBJ]}
@@ -158,5 +160,10 @@ def test_the_shared_walk_is_made_once_and_dropped_with_its_diff(tmp_path: Path) 
         checks=["RequestPropertyAllOfUpdatedCheck", "RequestPropertyAnyOfUpdatedCheck"],
     )
     assert _ids(found) == ["request-body-all-of-added", "request-body-any-of-added"]
+    ctx = DiffContext(base, revision)
+    first = composed_common.walk(ctx, "request")
+    assert first and composed_common.walk(ctx, "request") is first  # made once per run
+    gone = weakref.ref(ctx)
+    del ctx, first
     gc.collect()
-    assert len(composed_common._WALKS) == 0
+    assert gone() is None  # nothing outlives the run

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "data": "data:data",
     "config": "config:config",
     "code": "code:code",
+    "api": "api:api",
     "cleanup": "cleanup:cleanup",
     "repair": "repair:repair",
     "push": "push_fetch:push",

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-from weakref import WeakKeyDictionary
 
 from gitmigrate.openapi.schemadiff import modified_properties
 
@@ -86,7 +85,7 @@ def _bodies(op: OperationDiff, direction: Direction) -> Iterator[tuple[str, Medi
 def body_sites(ctx: DiffContext, direction: Direction) -> Iterator[Site]:
     """Each modified media type whose schema exists on both sides (oasdiff skips a schema
     added to or removed from a media type: that is not a change *of* a schema)."""
-    for op in ctx.modified_operations():
+    for op in ctx.checked_operations():
         for status, media in _bodies(op, direction):
             for name, mt in media.modified.items():
                 d = mt.schema
@@ -114,20 +113,14 @@ def property_sites(body: Site) -> Iterator[Site]:
 
 
 # The walk is the same for the 26 composed checks of one diff: made once per context and side
-# (a Site holds no reference to its context, so the context can still be collected).
-_WALKS: WeakKeyDictionary[DiffContext, dict[str, list[tuple[Site, list[Site]]]]] = (
-    WeakKeyDictionary()
-)
+# (DiffContext.memo: it goes with its context).
 
 
 def walk(ctx: DiffContext, direction: Direction) -> list[tuple[Site, list[Site]]]:
     """Every body site of `direction` with the property sites below it (computed once)."""
-    walks = _WALKS.setdefault(ctx, {})
-    if direction not in walks:
-        walks[direction] = [
-            (body, list(property_sites(body))) for body in body_sites(ctx, direction)
-        ]
-    return walks[direction]
+    return ctx.memo(("composed.walk", direction), lambda: [
+        (body, list(property_sites(body))) for body in body_sites(ctx, direction)
+    ])  # fmt: skip
 
 
 def report(
