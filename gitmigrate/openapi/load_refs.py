@@ -147,8 +147,8 @@ class FastResolver:
         for part in parts:
             if _is_ref(node):  # a pointer through a ref not resolved yet
                 node = self._target(*self._split(file, node["$ref"]), referrer)
-            if isinstance(node, dict) and self.string_keys:
-                text_keys(node)
+            if isinstance(node, dict) and self.string_keys and part not in node:
+                text_keys(node)  # `200:` read as an int: only where a lookup misses
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):

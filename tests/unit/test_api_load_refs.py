@@ -123,3 +123,16 @@ def test_siblings_beside_a_ref_apply_over_the_target(tmp_path: Path) -> None:
     )  # fmt: skip
     spec = load_spec("api.yaml", cwd=tmp_path)
     assert spec.doc["components"]["schemas"]["Q"] == {"type": "string", "description": "a Q"}
+
+
+def test_a_ref_through_a_numeric_yaml_key_resolves(tmp_path: Path) -> None:
+    """`200:` is an int to YAML; a ref naming it as text still finds it (JSON's view)."""
+    (tmp_path / "api.yaml").write_text(
+        HEAD + "paths:\n  /x:\n    get:\n      responses:\n"
+        "        200: {$ref: '#/components/responses/200'}\n"
+        "components:\n  responses:\n    200: {description: ok}\n"
+    )
+    spec = load_spec("api.yaml", cwd=tmp_path)
+    responses = spec.doc["paths"]["/x"]["get"]["responses"]
+    assert responses == {"200": {"description": "ok"}}
+    assert spec.where(responses["200"]) == "api.yaml:10:5"
