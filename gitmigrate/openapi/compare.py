@@ -24,25 +24,43 @@ class Comparer:
     def equal(self, a: Any, b: Any) -> bool:
         if a is b:
             return True
-        if isinstance(a, dict):
-            if not isinstance(b, dict) or len(a) != len(b):
+        kind = type(a)
+        if kind is not type(b):
+            return bool(
+                isinstance(a, int | float) and isinstance(b, int | float)
+                and not isinstance(a, bool) and not isinstance(b, bool) and a == b
+            )  # fmt: skip
+        if kind is dict:
+            if len(a) != len(b):
                 return False
-            return self._pair(a, b, lambda: all(
-                key in b and (self._named(value, b[key]) if key in _NAMED_LISTS
-                              else self.equal(value, b[key]))
-                for key, value in a.items()
-            ))  # fmt: skip
-        if isinstance(a, list):
-            if not isinstance(b, list) or len(a) != len(b):
+            return self._pair(a, b, self._dicts)
+        if kind is list:
+            if len(a) != len(b):
                 return False
-            return self._pair(
-                a, b, lambda: all(self.equal(x, y) for x, y in zip(a, b, strict=True))
-            )
-        if isinstance(a, bool) or isinstance(b, bool):
-            return a is b
-        return bool(type(a) is type(b) and a == b) or (
-            isinstance(a, int | float) and isinstance(b, int | float) and a == b
-        )
+            return self._pair(a, b, self._lists)
+        return bool(a == b)
+
+    def _dicts(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
+        equal = self.equal
+        for key, value in a.items():
+            if key not in b:
+                return False
+            other = b[key]
+            if value is other:
+                continue
+            if key in _NAMED_LISTS:
+                if not self._named(value, other):
+                    return False
+            elif not equal(value, other):
+                return False
+        return True
+
+    def _lists(self, a: list[Any], b: list[Any]) -> bool:
+        equal = self.equal
+        for x, y in zip(a, b, strict=True):
+            if x is not y and not equal(x, y):
+                return False
+        return True
 
     def name(self, obj: Any) -> str | None:
         """The `$ref` an object was reached by, on whichever side it belongs to."""
@@ -58,7 +76,7 @@ class Comparer:
             self.name(x) == self.name(y) and self.equal(x, y) for x, y in zip(a, b, strict=True)
         )
 
-    def _pair(self, a: Any, b: Any, compute: Callable[[], bool]) -> bool:
+    def _pair(self, a: Any, b: Any, compute: Callable[[Any, Any], bool]) -> bool:
         key = (id(a), id(b))
         known = self._cache.get(key)
         if known is not None:
@@ -67,7 +85,7 @@ class Comparer:
             return True
         self._active.add(key)
         try:
-            result = compute()
+            result = compute(a, b)
         finally:
             self._active.discard(key)
         self._cache[key] = result
