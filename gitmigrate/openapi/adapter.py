@@ -221,7 +221,8 @@ def _deprecation_headers(
     deprecations: Mapping[str, dt.date | dt.datetime],
     today: dt.date | None,
 ) -> dict[str, str]:
-    """`Deprecation` (RFC 9745), `Sunset` (RFC 8594) and `Link` headers of a deprecated operation."""
+    """`Deprecation` (RFC 9745), `Sunset` (RFC 8594) and `Link` headers of a deprecated operation
+    (the link: the operation's own `x-deprecation-link`, else the guide)."""
     since = (
         _when(deprecations.get(key))
         or _when(op.get("x-deprecated-at"))
@@ -231,8 +232,9 @@ def _deprecation_headers(
     sunset = _when(op.get("x-sunset"))
     if sunset:
         headers["Sunset"] = format_datetime(sunset.astimezone(dt.UTC), usegmt=True)
-    if guide_url:
-        headers["Link"] = f'<{guide_url}>; rel="deprecation"; type="text/html"'
+    link = op.get("x-deprecation-link") or guide_url  # `api deprecate --link` writes the former
+    if link:
+        headers["Link"] = f'<{link}>; rel="deprecation"; type="text/html"'
     return headers
 
 

@@ -77,6 +77,15 @@ def test_deprecation_headers_follow_the_rfcs() -> None:
     assert [d["path"] for d in namespace["MAPPING"]["v2_deprecations"]] == ["/animals/{animalId}"]
 
 
+def test_the_operations_own_deprecation_link_wins_over_the_guide() -> None:
+    base, revision = load_spec(str(PETS / "v1.yaml")), load_spec(str(PETS / "v2.yaml"))
+    delete = revision.doc["paths"]["/animals/{animalId}"]["delete"]
+    delete["x-deprecation-link"] = "https://docs.example/delete-sunset"  # as `api deprecate --link`
+    out = generate_adapter(base, revision, [], guide_url="https://docs.example/guide")
+    assert b"<https://docs.example/delete-sunset>; rel=" in out.files["mapping.py"]
+    assert b"docs.example/guide" not in out.files["mapping.py"]
+
+
 def test_deprecation_date_defaults_to_today() -> None:
     out = pets(today=dt.date(2026, 12, 7))
     assert b"'Deprecation': '@1796601600'" in out.files["mapping.py"]

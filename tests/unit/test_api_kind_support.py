@@ -26,5 +26,3 @@ def v1_then_v2(repo: Path) -> str:
     first = commit_spec(repo, V1, "pets v1")
     commit_spec(repo, V2, "pets v2")
     return first
-
-
