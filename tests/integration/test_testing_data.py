@@ -130,11 +130,18 @@ def test_the_row_checksums_see_one_changed_value(sqlite_url: str) -> None:
 
 
 def test_every_built_in_kind_has_a_harness_test() -> None:
-    """sql: test_testing_harness.py; data: this file; config: tests/unit/
-    test_config_kind_properties.py (both target sorts); code: tests/unit/
-    test_code_kind_properties.py. A new built-in kind adds its own."""
+    """Each built-in kind runs gitmigrate.testing's properties in a test of its own (sql:
+    test_testing_harness.py; data: this file; config, code, api: their *_kind_properties.py)."""
     from gitmigrate.core.kindlookup import BUILTIN
 
-    assert set(BUILTIN) == {"sql", "data", "config", "code"}, (
-        "run gitmigrate.testing against the new kind"
-    )
+    tests = Path(__file__).resolve().parents[1]
+    harness = {
+        "sql": tests / "integration" / "test_testing_harness.py",
+        "data": Path(__file__).resolve(),
+        "config": tests / "unit" / "test_config_kind_properties.py",
+        "code": tests / "unit" / "test_code_kind_properties.py",
+        "api": tests / "unit" / "test_api_kind_properties.py",
+    }
+    assert set(BUILTIN) == set(harness), "run gitmigrate.testing against the new kind"
+    for kind, path in harness.items():
+        assert "gitmigrate.testing" in path.read_text(), f"{kind}: {path.name} runs no harness"
