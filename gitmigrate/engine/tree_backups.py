@@ -135,3 +135,27 @@ def restore_tree(step: Step, ctx: StepContext, target: TreeTarget) -> Iterator[C
         backup.restore(path)
     backup.remove()
     yield Checkpoint(1, 1, {"files": sorted(manifest)})
+
+
+def write_change(
+    root: Path, backup: Backup, prior: Mapping[str, bytes | None], after: Mapping[str, bytes | None]
+) -> None:
+    """A tree step's apply in an outside tree: the prior bytes are kept once (a repeated apply
+    keeps the first), then each file is written atomically (None deletes it)."""
+    if not backup.exists():
+        backup.save(prior, after)
+    for path, content in sorted(after.items()):
+        file = root / path
+        if content is None:
+            file.unlink(missing_ok=True)
+        else:
+            write_atomically(file, content)
+
+
+def rollback_tree_step(step: Step, ctx: StepContext, target: TreeTarget) -> Iterator[Checkpoint]:
+    """A tree step's rollback: in the repository the engine commits the inverse of the step
+    commit (nothing to do here); in an outside tree every file gets its prior bytes back."""
+    if target.repository:
+        yield Checkpoint(1, 1, {})
+        return
+    yield from restore_tree(step, ctx, target)

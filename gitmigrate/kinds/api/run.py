@@ -16,7 +16,12 @@ from pathlib import Path
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
-from gitmigrate.engine.tree_backups import Backup, digest, restore_tree, write_atomically
+from gitmigrate.engine.tree_backups import (
+    Backup,
+    digest,
+    rollback_tree_step,
+    write_change,
+)
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import StepFailedError, UsageError
 from gitmigrate.kinds.api.options import DEPRECATE, ApiOptions, options_of
@@ -84,19 +89,12 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
     if ctx.dry_run:
         yield Checkpoint(1, 1, {"files": sorted(after)})
         return
-    if not backup.exists():
-        backup.save(prior, dict(after))
-    for path, content in sorted(after.items()):
-        write_atomically(target.root / path, content)
+    write_change(target.root, backup, prior, after)
     yield Checkpoint(1, 1, {"files": sorted(after)})
 
 
 def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-    target = tree_of(ctx)
-    if target.repository:  # the engine commits the inverse of the step commit
-        yield Checkpoint(1, 1, {})
-        return
-    yield from restore_tree(step, ctx, target)
+    yield from rollback_tree_step(step, ctx, tree_of(ctx))
 
 
 def verify_step(step: Step, ctx: StepContext) -> list[Finding]:

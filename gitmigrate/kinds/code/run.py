@@ -20,7 +20,12 @@ from gitmigrate.codemods.syntax import parse_problem
 from gitmigrate.codemods.verify import DEFAULT_TIMEOUT, run_command
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
-from gitmigrate.engine.tree_backups import Backup, digest, restore_tree, write_atomically
+from gitmigrate.engine.tree_backups import (
+    Backup,
+    digest,
+    rollback_tree_step,
+    write_change,
+)
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import UsageError
 from gitmigrate.kinds.code.options import RECIPE_FILE, STEP, CodeOptions, options_of
@@ -74,19 +79,13 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         yield Checkpoint(1, 1, {"files": sorted(run.changed)})
         return
     after = {path: text.encode("utf-8") for path, text in run.changed.items()}
-    if not backup.exists():
-        backup.save({path: (target.root / path).read_bytes() for path in after}, after)
-    for path, content in sorted(after.items()):
-        write_atomically(target.root / path, content)
+    prior = {path: (target.root / path).read_bytes() for path in after}
+    write_change(target.root, backup, prior, after)
     yield Checkpoint(1, 1, {"files": sorted(after)})
 
 
 def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-    target = tree_of(ctx)
-    if target.repository:  # the engine commits the inverse of the step commit
-        yield Checkpoint(1, 1, {})
-        return
-    yield from restore_tree(step, ctx, target)
+    yield from rollback_tree_step(step, ctx, tree_of(ctx))
 
 
 def verify_step(step: Step, ctx: StepContext) -> list[Finding]:

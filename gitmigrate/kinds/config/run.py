@@ -16,7 +16,11 @@ from pathlib import Path
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.kinds import Checkpoint, Finding, StepContext
-from gitmigrate.engine.tree_backups import Backup, restore_tree, write_atomically
+from gitmigrate.engine.tree_backups import (
+    Backup,
+    rollback_tree_step,
+    write_change,
+)
 from gitmigrate.engine.tree_target import TreeTarget
 from gitmigrate.errors import StepFailedError, UsageError
 from gitmigrate.kinds.config.changes import from_files
@@ -60,14 +64,8 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
     if ctx.dry_run:
         yield Checkpoint(1, 1, {"files": sorted(changed)})
         return
-    if not backup.exists():
-        backup.save({path: current(path) for path in changed}, changed)
-    for path, content in sorted(changed.items()):
-        file = target.root / path
-        if content is None:
-            file.unlink(missing_ok=True)
-        else:
-            write_atomically(file, content)
+    prior = {path: current(path) for path in changed} if not backup.exists() else {}
+    write_change(target.root, backup, prior, changed)
     yield Checkpoint(1, 1, {"files": sorted(changed)})
 
 
@@ -110,11 +108,7 @@ def _overlay(read: Reader, changed: dict[str, bytes | None]) -> Reader:
 
 
 def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-    target = tree_of(ctx)
-    if target.repository:  # the engine commits the inverse of the step commit
-        yield Checkpoint(1, 1, {})
-        return
-    yield from restore_tree(step, ctx, target)
+    yield from rollback_tree_step(step, ctx, tree_of(ctx))
 
 
 def verify_step(step: Step, ctx: StepContext) -> list[Finding]:
