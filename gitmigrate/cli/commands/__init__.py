@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "config": "config:config",
     "code": "code:code",
     "api": "api:api",
+    "env": "env:env",
     "cleanup": "cleanup:cleanup",
     "repair": "repair:repair",
     "push": "push_fetch:push",

@@ -1,0 +1,26 @@
+"""`git migrate env ...`: the group. Each subcommand lives in its own module and attaches
+itself here through `_SUBCOMMAND_MODULES` (add one line per module when it lands)."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# (module under gitmigrate.cli.commands, click command attribute)
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+
+
+@click.group()
+def env() -> None:
+    """Env: drift between environments and syncing it, masked subsets of production data
+    closed under foreign keys, secrets and health checks."""
+
+
+def _attach(module: str, attribute: str) -> None:
+    command = getattr(importlib.import_module(f"gitmigrate.cli.commands.{module}"), attribute)
+    env.add_command(command)
+
+
+for _module, _attribute in _SUBCOMMAND_MODULES:
+    _attach(_module, _attribute)
