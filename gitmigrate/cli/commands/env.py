@@ -8,7 +8,10 @@ import importlib
 import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
-_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("env_drift", "env_diff_command"),
+    ("env_drift", "env_sync_command"),
+)
 
 
 @click.group()

@@ -1,0 +1,290 @@
+"""Drift between two environments and syncing it: `env diff A B` and `env sync FROM TO`.
+
+    from gitmigrate import api
+    report = api.env_diff(repo, a="staging", b="prod")
+    if report.drifted:
+        print(report.to_json())
+    api.env_sync(repo, source="prod", target="staging", dry_run=True).to_json()
+
+`env_diff` reads only. `env_sync` changes TO (applies steps to its database, writes steps on the
+current migration branch): it needs `yes=True` or a `confirm` callable that says yes; with
+`dry_run=True` it changes nothing and returns what it would do. See docs/kinds/env-drift.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from gitmigrate.api._repo import RepoLike, open_repo
+from gitmigrate.api.progress import Progress, as_reporter
+from gitmigrate.api.running import Confirm
+from gitmigrate.errors import BlockedError, UsageError
+
+if TYPE_CHECKING:
+    from gitmigrate.core.config import Environment, ProjectConfig
+    from gitmigrate.core.gitstore import GitRepo
+    from gitmigrate.core.reporter import Reporter
+    from gitmigrate.envs.drift import TargetState
+    from gitmigrate.envs.drift_model import EnvDiff
+    from gitmigrate.envs.sync import ConfigPlan, SyncPlan
+
+
+def env_diff(repo: RepoLike = None, *, a: str, b: str, timeout: float = 5.0) -> EnvDiff:
+    """The drift report of environment `b` against `a`: schema, applied steps, config keys,
+    secret names and service versions (`timeout`: seconds per health URL)."""
+    from gitmigrate.api.config_query import secret_predicate
+    from gitmigrate.envs.drift import env_diff as diff
+
+    git = open_repo(repo)
+    return diff(git, a, b, timeout=timeout,
+                secret_for=lambda x, y: secret_predicate(git, x, y))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EnvSync:
+    """What a sync did (or, dry run, would do): the plan, the steps applied to TO, the steps
+    written on the migration branch, and the schema DDL (written, or that would be)."""
+
+    plan: SyncPlan
+    dry_run: bool
+    applied: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
+    ddl: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.plan.empty
+
+    def lines(self) -> list[str]:
+        """What the sync does (dry run: would do), one line each, for people."""
+        return describe(self.plan)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"dry_run": self.dry_run, "plan": self.plan.to_json(),
+                "applied": list(self.applied), "written": list(self.written),
+                "ddl": self.ddl, "notes": [*self.plan.notes, *self.notes]}  # fmt: skip
+
+
+def env_sync(
+    repo: RepoLike = None,
+    *,
+    source: str,
+    target: str,
+    only: str | None = None,
+    dry_run: bool = False,
+    yes: bool = False,
+    confirm: Confirm | None = None,
+    progress: Progress = None,
+) -> EnvSync:
+    """Make environment `target` like `source`: apply the steps `source` has and `target`
+    lacks, then write (and apply) steps for the drift no step explains; `only`: one of
+    schema, steps, config."""
+    from gitmigrate.core.config import load_config
+    from gitmigrate.core.reporter import NullReporter
+    from gitmigrate.envs.drift import environments
+
+    git = open_repo(repo)
+    config = load_config(git)
+    env_from, env_to = environments(config, source, target)
+    plan, states = _plan(git, config, env_from, env_to, only, dry_run)
+    if plan.empty:
+        return EnvSync(plan, dry_run)
+    if dry_run:
+        preview = _schema_step(git, config, env_from, env_to, plan, print_only=True)
+        return EnvSync(plan, True, ddl=preview[1])
+    _require_branch(git, config, plan)
+    _confirm(plan, yes, confirm)
+    reporter = as_reporter(progress) or NullReporter()
+    applied = _apply(git, env_to, plan.steps, yes, confirm, reporter)
+    written: list[str] = []
+    ddl = ""
+    if "schema" in plan.sections and states is not None:
+        new, ddl = _schema_step(git, config, env_from, env_to, plan, print_only=False)
+        written += new
+        applied += _apply(git, env_to, tuple(new), yes, confirm, reporter)
+    written += _config_steps(git, plan, source, target)
+    return EnvSync(plan, False, tuple(applied), tuple(written), ddl)
+
+
+def _plan(
+    git: GitRepo,
+    config: ProjectConfig,
+    env_from: Environment,
+    env_to: Environment,
+    only: str | None,
+    dry_run: bool,
+) -> tuple[SyncPlan, tuple[TargetState, TargetState] | None]:
+    """The sync plan from a fresh read of both environments."""
+    from gitmigrate.envs import drift
+    from gitmigrate.envs.sync import SyncPlan, plan_steps, sections
+
+    chosen = sections(only)
+    plan = SyncPlan(env_from.name, env_to.name, chosen)
+    names = (env_from.name, env_to.name)
+    states = None
+    if "schema" in chosen or "steps" in chosen:
+        what = "schema and applied steps"
+        if drift.need_targets(env_from, env_to, what, required=only is not None):
+            states = (drift.read_target(config, env_from), drift.read_target(config, env_to))
+        else:
+            plan = replace(plan, notes=(f"schema and steps: {drift.NO_TARGETS}",))
+    if states is not None:
+        from gitmigrate.engine.plan import steps_in_tree
+        from gitmigrate.envs.drift_schema import compare_schemas
+        from gitmigrate.envs.drift_steps import compare_ledgers
+
+        tree = [step.id for step in steps_in_tree(git)]
+        ledgers = compare_ledgers(states[0].rows, states[1].rows, set(tree))
+        pending = plan_steps(ledgers, tree)
+        if "steps" in chosen:
+            plan = replace(
+                plan,
+                steps=pending,
+                not_in_tree=tuple(s for s in ledgers.only_a if s in ledgers.not_in_tree),
+                checksums=tuple(
+                    f"{c.step}: applied on both from different files" for c in ledgers.checksums
+                ),
+            )
+        if "schema" in chosen:
+            plan = _plan_schema(plan, compare_schemas(states[0].schema, states[1].schema, names),
+                                pending, chosen, dry_run)  # fmt: skip
+    if "config" in chosen:
+        plan = replace(plan, config=_plan_config(git, env_from, env_to))
+    return plan, states
+
+
+def _plan_schema(
+    plan: SyncPlan,
+    section: Any,
+    pending: tuple[str, ...],
+    chosen: tuple[str, ...],
+    dry_run: bool,
+) -> SyncPlan:
+    names = (plan.source, plan.target)
+    if section.note:  # two dialects: no DDL can make one equal the other
+        note = f"schema: not synced, {plan.source} is {section.dialects[0]} and "
+        note += f"{plan.target} {section.dialects[1]} (a schema step is written per dialect)"
+        return replace(plan, notes=(*plan.notes, note))
+    lines = tuple(section.lines(names))
+    if not lines or not pending:
+        return replace(plan, schema=lines)
+    if "steps" in chosen:
+        note = "schema: the differences are compared again after the steps are applied;"
+        note += " only what remains is written as a step"
+        return replace(plan, schema=lines, notes=(*plan.notes, note))
+    hint = f"run `git migrate env sync {plan.source} {plan.target} --only steps` first"
+    if not dry_run:
+        raise UsageError(
+            f"{len(pending)} step(s) applied on {plan.source!r} are not applied on "
+            f"{plan.target!r}: a schema step now would write their changes again",
+            hint + " (or sync without --only)",
+        )
+    note = f"schema: {len(pending)} step(s) applied on {plan.source!r} are pending on "
+    note += f"{plan.target!r}; {hint}"
+    return replace(plan, schema=lines, notes=(*plan.notes, note))
+
+
+def _plan_config(git: GitRepo, env_from: Environment, env_to: Environment) -> ConfigPlan:
+    from gitmigrate.api.config_query import secret_predicate
+    from gitmigrate.envs.drift_config import compare_configs, merged_config
+    from gitmigrate.envs.sync import plan_config
+
+    data_from = merged_config(git.root, env_from.config)
+    data_to = merged_config(git.root, env_to.config)
+    secret = secret_predicate(git, data_from, data_to)
+    section = compare_configs(env_from, env_to, data_from, data_to, secret)
+    return plan_config(section, env_from, env_to, git.root)
+
+
+def _require_branch(git: GitRepo, config: ProjectConfig, plan: SyncPlan) -> None:
+    """Writing steps needs a migration branch: refuse before anything changes."""
+    if plan.config.actions or (plan.schema and not plan.steps):
+        from gitmigrate.core.authoring import current_migration_name
+
+        current_migration_name(git, config)
+
+
+def _confirm(plan: SyncPlan, yes: bool, confirm: Confirm | None) -> None:
+    if yes:
+        return
+    lines = describe(plan)
+    question = f"env sync changes {plan.target!r}:\n  " + "\n  ".join(lines) + "\nGo on?"
+    if confirm is None:
+        raise BlockedError(
+            f"env sync changes environment {plan.target!r} and needs confirmation",
+            "run it in a terminal to be asked, or pass --yes (see it first with --dry-run)",
+        )
+    if not confirm(question):
+        raise BlockedError("not synced: not confirmed", "nothing was changed")
+
+
+def describe(plan: SyncPlan) -> list[str]:
+    """The plan as lines for people (the confirmation question, the dry run)."""
+    lines = [f"apply {step} to {plan.target}" for step in plan.steps]
+    lines += [f"schema drift: {line}" for line in plan.schema]
+    if plan.schema:
+        lines.append(f"write a sql step that makes {plan.target}'s schema equal "
+                     f"{plan.source}'s, and apply it to {plan.target}")  # fmt: skip
+    lines += [f"config step: {action.describe()}" for action in plan.config.actions]
+    return lines
+
+
+def _apply(
+    git: GitRepo,
+    env: Environment,
+    steps: tuple[str, ...],
+    yes: bool,
+    confirm: Confirm | None,
+    reporter: Reporter,
+) -> list[str]:
+    """Apply exactly `steps` to the environment's target through the engine."""
+    if not steps:
+        return []
+    from gitmigrate.engine.apply import ApplyOptions
+    from gitmigrate.engine.apply import apply as engine_apply
+
+    options = ApplyOptions(target=env.target, only=frozenset(steps), yes=yes)
+    result = engine_apply(git, options, reporter, confirm)
+    return [run.step.id for run in result.runs]
+
+
+def _schema_step(
+    git: GitRepo,
+    config: ProjectConfig,
+    env_from: Environment,
+    env_to: Environment,
+    plan: SyncPlan,
+    *,
+    print_only: bool,
+) -> tuple[list[str], str]:
+    """The sql step that makes TO's schema equal FROM's (`schema diff` against the live
+    databases, read now: after the steps were applied); (step ids, its DDL)."""
+    if not plan.schema or env_from.target is None or env_to.target is None:
+        return [], ""
+    from gitmigrate.api.schema import schema_diff
+
+    source_url = config.target(env_from.target).resolve_url()
+    summary = f"env sync {env_from.name} -> {env_to.name}: schema drift"
+    found = schema_diff(git, to=source_url, target=env_to.target, summary=summary,
+                        print_only=print_only)  # fmt: skip
+    if found.is_empty:
+        return [], ""
+    return [step.id for step in found.result.steps], found.up_script()
+
+
+def _config_steps(git: GitRepo, plan: SyncPlan, source: str, target: str) -> list[str]:
+    from gitmigrate.api.config import config_set, config_unset
+
+    written = []
+    for action in plan.config.actions:
+        summary = f"env sync {source} -> {target}: {action.op} {action.key}"
+        if action.op == "set":
+            step = config_set(git, action.file, action.key, action.value, summary=summary,
+                              env=target)  # fmt: skip
+        else:
+            step = config_unset(git, action.file, action.key, summary=summary, env=target)
+        if step.step is not None:
+            written.append(step.step.id)
+    return written
