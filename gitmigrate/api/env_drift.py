@@ -13,6 +13,7 @@ current migration branch): it needs `yes=True` or a `confirm` callable that says
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -75,12 +76,14 @@ def env_sync(
     only: str | None = None,
     dry_run: bool = False,
     yes: bool = False,
+    allow: Sequence[str] = (),
     confirm: Confirm | None = None,
     progress: Progress = None,
 ) -> EnvSync:
     """Make environment `target` like `source`: apply the steps `source` has and `target`
     lacks, then write (and apply) steps for the drift no step explains; `only`: one of
-    schema, steps, config."""
+    schema, steps, config. `allow`: lint rules whose errors may pass (as `apply --allow`);
+    a schema step whose lint errors are not allowed is refused before it is written."""
     from gitmigrate.core.config import load_config
     from gitmigrate.core.reporter import NullReporter
     from gitmigrate.envs.drift import environments
@@ -92,18 +95,19 @@ def env_sync(
     if plan.empty:
         return EnvSync(plan, dry_run)
     if dry_run:
-        preview = _schema_step(git, config, env_from, env_to, plan, print_only=True)
-        return EnvSync(plan, True, ddl=preview[1])
+        preview = _schema_step(git, config, env_from, env_to, plan, print_only=True, allow=allow)
+        return EnvSync(plan, True, ddl=preview[1], notes=tuple(preview[0]))
     _require_branch(git, config, plan)
     _confirm(plan, yes, confirm)
     reporter = as_reporter(progress) or NullReporter()
-    applied = _apply(git, env_to, plan.steps, yes, confirm, reporter)
+    run = _Run(git, env_to, yes, frozenset(allow), confirm, reporter)
+    applied = run.apply(plan.steps)
     written: list[str] = []
     ddl = ""
     if "schema" in plan.sections and states is not None:
-        new, ddl = _schema_step(git, config, env_from, env_to, plan, print_only=False)
+        new, ddl = _schema_step(git, config, env_from, env_to, plan, print_only=False, allow=allow)
         written += new
-        applied += _apply(git, env_to, tuple(new), yes, confirm, reporter)
+        applied += run.apply(tuple(new))
     written += _config_steps(git, plan, source, target)
     return EnvSync(plan, False, tuple(applied), tuple(written), ddl)
 
@@ -195,7 +199,7 @@ def _plan_config(git: GitRepo, env_from: Environment, env_to: Environment) -> Co
     data_to = merged_config(git.root, env_to.config)
     secret = secret_predicate(git, data_from, data_to)
     section = compare_configs(env_from, env_to, data_from, data_to, secret)
-    return plan_config(section, env_from, env_to, git.root)
+    return plan_config(section, env_from, env_to, git.root, data_from)
 
 
 def _require_branch(git: GitRepo, config: ProjectConfig, plan: SyncPlan) -> None:
@@ -231,23 +235,28 @@ def describe(plan: SyncPlan) -> list[str]:
     return lines
 
 
-def _apply(
-    git: GitRepo,
-    env: Environment,
-    steps: tuple[str, ...],
-    yes: bool,
-    confirm: Confirm | None,
-    reporter: Reporter,
-) -> list[str]:
-    """Apply exactly `steps` to the environment's target through the engine."""
-    if not steps:
-        return []
-    from gitmigrate.engine.apply import ApplyOptions
-    from gitmigrate.engine.apply import apply as engine_apply
+@dataclass(frozen=True)
+class _Run:
+    """How steps are applied to TO: through the engine, with the caller's answers."""
 
-    options = ApplyOptions(target=env.target, only=frozenset(steps), yes=yes)
-    result = engine_apply(git, options, reporter, confirm)
-    return [run.step.id for run in result.runs]
+    git: GitRepo
+    env: Environment
+    yes: bool
+    allow: frozenset[str]
+    confirm: Confirm | None
+    reporter: Reporter
+
+    def apply(self, steps: tuple[str, ...]) -> list[str]:
+        """Apply exactly `steps` to the environment's target."""
+        if not steps:
+            return []
+        from gitmigrate.engine.apply import ApplyOptions
+        from gitmigrate.engine.apply import apply as engine_apply
+
+        options = ApplyOptions(target=self.env.target, only=frozenset(steps), yes=self.yes,
+                               allow=self.allow)  # fmt: skip
+        result = engine_apply(self.git, options, self.reporter, self.confirm)
+        return [run.step.id for run in result.runs]
 
 
 def _schema_step(
@@ -258,19 +267,38 @@ def _schema_step(
     plan: SyncPlan,
     *,
     print_only: bool,
+    allow: Sequence[str],
 ) -> tuple[list[str], str]:
     """The sql step that makes TO's schema equal FROM's (`schema diff` against the live
-    databases, read now: after the steps were applied); (step ids, its DDL)."""
+    databases, read now: after the steps were applied); (step ids, its DDL). Its lint errors
+    not in `allow` refuse it before it is written (`print_only`: (their notes, the DDL))."""
     if not plan.schema or env_from.target is None or env_to.target is None:
         return [], ""
     from gitmigrate.api.schema import schema_diff
 
     source_url = config.target(env_from.target).resolve_url()
     summary = f"env sync {env_from.name} -> {env_to.name}: schema drift"
-    found = schema_diff(git, to=source_url, target=env_to.target, summary=summary,
-                        print_only=print_only)  # fmt: skip
-    if found.is_empty:
+    preview = schema_diff(git, to=source_url, target=env_to.target, summary=summary,
+                          print_only=True)  # fmt: skip
+    if preview.is_empty:
         return [], ""
+    blocking = [f for f in preview.findings
+                if f.blocking and f.file.startswith("<up") and f.rule not in allow]  # fmt: skip
+    if blocking and not print_only:
+        rules = sorted({f.rule for f in blocking})
+        raise BlockedError(
+            f"the schema step env sync would write for {env_to.name!r} has lint errors: "
+            + "; ".join(f"{f.rule}: {f.message}" for f in blocking)
+            + "; nothing was written",
+            "accept them with "
+            + " ".join(f"--allow {r}" for r in rules)
+            + ", or write the step yourself with `git migrate schema diff`",
+        )
+    if print_only:
+        notes = [f"lint would refuse the schema step: {f.rule} (--allow {f.rule})"
+                 for f in blocking]  # fmt: skip
+        return notes, preview.up_script()
+    found = schema_diff(git, to=source_url, target=env_to.target, summary=summary)
     return [step.id for step in found.result.steps], found.up_script()
 
 

@@ -21,6 +21,7 @@ from gitmigrate.core.config import CONFIG_FILE, Environment
 from gitmigrate.envs.drift_config import lookup
 from gitmigrate.envs.drift_model import A_ONLY, B_ONLY, ConfigSection, StepsSection
 from gitmigrate.errors import UsageError
+from gitmigrate.files.keypath import KeyPath, format_key
 
 SECTIONS = ("schema", "steps", "config")
 
@@ -68,9 +69,10 @@ def plan_steps(section: StepsSection, in_tree_order: Sequence[str]) -> tuple[str
 
 
 def plan_config(
-    section: ConfigSection, source: Environment, target: Environment, root: Path
+    section: ConfigSection, source: Environment, target: Environment, root: Path, source_data: Any
 ) -> ConfigPlan:
-    """Config steps on TO's top layer that give TO's merged config FROM's values."""
+    """Config steps on TO's top layer that give TO's merged config FROM's values
+    (`source_data`: FROM's merged config)."""
     if not section.keys:
         return ConfigPlan()
     if not target.config:
@@ -96,7 +98,10 @@ def plan_config(
         elif key.what in (A_ONLY, "changed"):
             actions.append(ConfigAction("set", top, key.key, key.a))
         elif key.what == B_ONLY and lookup(top_data, key.path)[0]:
-            actions.append(ConfigAction("unset", top, key.key))
+            path = _emptied(top_data, key.path, source_data)
+            action = ConfigAction("unset", top, format_key(path))
+            if action not in actions:
+                actions.append(action)
         elif key.what == B_ONLY:
             skipped.append(
                 f"{key.key}: {target.name!r} inherits it from a lower layer, not {top}; "
@@ -105,6 +110,20 @@ def plan_config(
     # sets before unsets: a schema that requires a key never sees it missing midway
     actions.sort(key=lambda action: action.op != "set")
     return ConfigPlan(tuple(actions), tuple(skipped))
+
+
+def _emptied(layer: Any, path: KeyPath, source_data: Any) -> KeyPath:
+    """The key to unset so no empty table is left behind: the highest ancestor that holds
+    only this key in the layer and that FROM does not have."""
+    while len(path) > 1:
+        parent = path[:-1]
+        found, value = lookup(layer, parent)
+        if not (found and isinstance(value, dict) and len(value) == 1):
+            break
+        if lookup(source_data, parent)[0]:
+            break
+        path = parent
+    return path
 
 
 def _layer_data(root: Path, name: str) -> Any:

@@ -109,6 +109,7 @@ def _version(probe: Any) -> str:
 @click.option("--only", type=click.Choice(["schema", "steps", "config"]), help="One section.")
 @click.option("--dry-run", is_flag=True, help="Change nothing; show what would be done.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--allow", multiple=True, metavar="RULE", help="Let this lint rule's errors through.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def env_sync_command(
@@ -118,13 +119,14 @@ def env_sync_command(
     only: str | None,
     dry_run: bool,
     yes: bool,
+    allow: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Make TO like FROM: apply the steps FROM has and TO lacks, then write (and apply) steps
     for the schema and config drift no step explains. Asks first (--yes for scripts)."""
     result = api.env_sync(
         repo_from(ctx), source=source, target=target, only=only, dry_run=dry_run, yes=yes,
-        confirm=confirm_if_tty(),
+        allow=allow, confirm=confirm_if_tty(),
         progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=False),
     )  # fmt: skip
     if as_json:
