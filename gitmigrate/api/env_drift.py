@@ -23,8 +23,11 @@ from gitmigrate.api.running import Confirm
 from gitmigrate.errors import BlockedError, UsageError
 
 if TYPE_CHECKING:
+    from gitmigrate.api.schema import SchemaDiff
     from gitmigrate.core.config import Environment, ProjectConfig
+    from gitmigrate.core.findings import LintFinding
     from gitmigrate.core.gitstore import GitRepo
+    from gitmigrate.core.model import Step
     from gitmigrate.core.reporter import Reporter
     from gitmigrate.envs.drift import TargetState
     from gitmigrate.envs.drift_model import EnvDiff
@@ -53,6 +56,7 @@ class EnvSync:
     written: tuple[str, ...] = ()
     ddl: str = ""
     notes: tuple[str, ...] = field(default=())
+    recorded: tuple[str, ...] = ()  # drift steps recorded as applied on FROM, not run there
 
     @property
     def nothing_to_do(self) -> bool:
@@ -65,6 +69,7 @@ class EnvSync:
     def to_json(self) -> dict[str, Any]:
         return {"dry_run": self.dry_run, "plan": self.plan.to_json(),
                 "applied": list(self.applied), "written": list(self.written),
+                "recorded_on_source": list(self.recorded),
                 "ddl": self.ddl, "notes": [*self.plan.notes, *self.notes]}  # fmt: skip
 
 
@@ -94,22 +99,28 @@ def env_sync(
     plan, states = _plan(git, config, env_from, env_to, only, dry_run)
     if plan.empty:
         return EnvSync(plan, dry_run)
+    if dry_run and plan.steps:  # the DDL depends on what the steps leave: not known yet
+        return EnvSync(plan, True)
     if dry_run:
-        preview = _schema_step(git, config, env_from, env_to, plan, print_only=True, allow=allow)
-        return EnvSync(plan, True, ddl=preview[1], notes=tuple(preview[0]))
+        drift = _schema_drift(git, config, env_from, env_to) if plan.schema else None
+        ddl, notes = _schema_preview(drift, allow)
+        return EnvSync(plan, True, ddl=ddl, notes=tuple(notes))
     _require_branch(git, config, plan)
     _confirm(plan, yes, confirm)
     reporter = as_reporter(progress) or NullReporter()
     run = _Run(git, env_to, yes, frozenset(allow), confirm, reporter)
     applied = run.apply(plan.steps)
     written: list[str] = []
+    recorded: list[str] = []
     ddl = ""
     if "schema" in plan.sections and states is not None:
-        new, ddl = _schema_step(git, config, env_from, env_to, plan, print_only=False, allow=allow)
-        written += new
-        applied += run.apply(tuple(new))
+        drift = _schema_drift(git, config, env_from, env_to) if plan.schema else None
+        new, ddl = _write_schema_step(drift, env_to, allow)
+        written += [step.id for step in new]
+        applied += run.apply(tuple(step.id for step in new))
+        recorded = _record_on_source(git, config, env_from, new, env_to.name)
     written += _config_steps(git, plan, source, target)
-    return EnvSync(plan, False, tuple(applied), tuple(written), ddl)
+    return EnvSync(plan, False, tuple(applied), tuple(written), ddl, recorded=tuple(recorded))
 
 
 def _plan(
@@ -175,8 +186,8 @@ def _plan_schema(
     if not lines or not pending:
         return replace(plan, schema=lines)
     if "steps" in chosen:
-        note = "schema: the differences are compared again after the steps are applied;"
-        note += " only what remains is written as a step"
+        note = "schema: compared again once the steps are applied; only what remains"
+        note += " becomes a sql step"
         return replace(plan, schema=lines, notes=(*plan.notes, note))
     hint = f"run `git migrate env sync {plan.source} {plan.target} --only steps` first"
     if not dry_run:
@@ -230,7 +241,8 @@ def describe(plan: SyncPlan) -> list[str]:
     lines += [f"schema drift: {line}" for line in plan.schema]
     if plan.schema:
         lines.append(f"write a sql step that makes {plan.target}'s schema equal "
-                     f"{plan.source}'s, and apply it to {plan.target}")  # fmt: skip
+                     f"{plan.source}'s, apply it to {plan.target}, and record it as applied "
+                     f"on {plan.source} (which already has that schema)")  # fmt: skip
     lines += [f"config step: {action.describe()}" for action in plan.config.actions]
     return lines
 
@@ -259,32 +271,68 @@ class _Run:
         return [run.step.id for run in result.runs]
 
 
-def _schema_step(
-    git: GitRepo,
-    config: ProjectConfig,
-    env_from: Environment,
-    env_to: Environment,
-    plan: SyncPlan,
-    *,
-    print_only: bool,
-    allow: Sequence[str],
-) -> tuple[list[str], str]:
-    """The sql step that makes TO's schema equal FROM's (`schema diff` against the live
-    databases, read now: after the steps were applied); (step ids, its DDL). Its lint errors
-    not in `allow` refuse it before it is written (`print_only`: (their notes, the DDL))."""
-    if not plan.schema or env_from.target is None or env_to.target is None:
-        return [], ""
-    from gitmigrate.api.schema import schema_diff
+@dataclass(frozen=True)
+class _SchemaDrift:
+    """How `schema diff` from TO's live schema to FROM's runs, and what it previews."""
 
+    git: GitRepo
+    source_url: str
+    target: str
+    summary: str
+
+    def preview(self) -> SchemaDiff:
+        from gitmigrate.api.schema import schema_diff
+
+        return schema_diff(self.git, to=self.source_url, target=self.target,
+                           summary=self.summary, print_only=True)  # fmt: skip
+
+    def write(self) -> SchemaDiff:
+        from gitmigrate.api.schema import schema_diff
+
+        return schema_diff(self.git, to=self.source_url, target=self.target, summary=self.summary)
+
+
+def _schema_drift(
+    git: GitRepo, config: ProjectConfig, env_from: Environment, env_to: Environment
+) -> _SchemaDrift | None:
+    if env_from.target is None or env_to.target is None:
+        return None
     source_url = config.target(env_from.target).resolve_url()
     summary = f"env sync {env_from.name} -> {env_to.name}: schema drift"
-    preview = schema_diff(git, to=source_url, target=env_to.target, summary=summary,
-                          print_only=True)  # fmt: skip
+    return _SchemaDrift(git, source_url, env_to.target, summary)
+
+
+def _blocking(preview: SchemaDiff, allow: Sequence[str]) -> list[LintFinding]:
+    """Lint errors of the step's up script that no `allow` accepts (the engine would refuse)."""
+    return [f for f in preview.findings
+            if f.blocking and f.file.startswith("<up") and f.rule not in allow]  # fmt: skip
+
+
+def _schema_preview(drift: _SchemaDrift | None, allow: Sequence[str]) -> tuple[str, list[str]]:
+    """Dry run: the DDL the schema step would hold, and notes on lint that would refuse it."""
+    if drift is None:
+        return "", []
+    preview = drift.preview()
+    if preview.is_empty:
+        return "", []
+    notes = [f"lint would refuse the schema step: {f.rule} (--allow {f.rule})"
+             for f in _blocking(preview, allow)]  # fmt: skip
+    return preview.up_script(), notes
+
+
+def _write_schema_step(
+    drift: _SchemaDrift | None, env_to: Environment, allow: Sequence[str]
+) -> tuple[list[Step], str]:
+    """The sql step that makes TO's schema equal FROM's (`schema diff` against the live
+    databases, read now: after the steps were applied); (its steps, their DDL). Lint errors
+    not in `allow` refuse it before it is written."""
+    if drift is None:
+        return [], ""
+    preview = drift.preview()
     if preview.is_empty:
         return [], ""
-    blocking = [f for f in preview.findings
-                if f.blocking and f.file.startswith("<up") and f.rule not in allow]  # fmt: skip
-    if blocking and not print_only:
+    blocking = _blocking(preview, allow)
+    if blocking:
         rules = sorted({f.rule for f in blocking})
         raise BlockedError(
             f"the schema step env sync would write for {env_to.name!r} has lint errors: "
@@ -294,12 +342,20 @@ def _schema_step(
             + " ".join(f"--allow {r}" for r in rules)
             + ", or write the step yourself with `git migrate schema diff`",
         )
-    if print_only:
-        notes = [f"lint would refuse the schema step: {f.rule} (--allow {f.rule})"
-                 for f in blocking]  # fmt: skip
-        return notes, preview.up_script()
-    found = schema_diff(git, to=source_url, target=env_to.target, summary=summary)
-    return [step.id for step in found.result.steps], found.up_script()
+    found = drift.write()
+    return list(found.result.steps), found.up_script()
+
+
+def _record_on_source(
+    git: GitRepo, config: ProjectConfig, env_from: Environment, steps: list[Step], to: str
+) -> list[str]:
+    """The drift step describes FROM's schema: record it applied there, without running it."""
+    if not steps or env_from.target is None:
+        return []
+    from gitmigrate.envs.sync_record import record_applied
+
+    reason = f"{env_from.name} already had this schema: written by env sync {env_from.name} -> {to}"
+    return record_applied(git, config, env_from.target, steps, reason)
 
 
 def _config_steps(git: GitRepo, plan: SyncPlan, source: str, target: str) -> list[str]:

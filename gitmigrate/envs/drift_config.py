@@ -8,7 +8,8 @@ carry values; a secret key both environments hold is not drift, since each envir
 expected to hold its own value and encrypted values cannot be compared without decrypting.
 
 Secrets: the names each environment declares (`secrets = [...]`, "needs") and the names its
-merged config holds a non-empty value under, at any depth, compared case-insensitively ("has").
+merged config holds a non-empty value under ("has"): a key of that name at any depth, or a
+key path that spells it (`db.password` holds DB_PASSWORD), compared case-insensitively.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ from gitmigrate.files.diff import diff_data
 from gitmigrate.files.keypath import KeyPath, format_key
 
 Secret = Callable[[KeyPath], bool]
-HAS_RULE = "has: a key of that name holds a non-empty value in the merged config (any depth)"
+HAS_RULE = (
+    "has: a non-empty value in the merged config under a key of that name (any depth) or a "
+    "key path spelling it (db.password holds DB_PASSWORD)"
+)
 
 
 def merged_config(root: Path, files: Sequence[str]) -> Any:
@@ -97,18 +101,20 @@ def lookup(data: Any, path: KeyPath) -> tuple[bool, Any]:
 
 
 def held_names(data: Any) -> set[str]:
-    """Upper-cased key names holding a non-empty value anywhere in `data`."""
+    """The names a non-empty value is held under anywhere in `data`, upper-cased: its key
+    (`password`) and its key path joined with `_` (`db.password` -> `DB_PASSWORD`)."""
     found: set[str] = set()
-    stack = [data]
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
     while stack:
-        item = stack.pop()
+        path, item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
+                here = (*path, str(key))
                 if value not in (None, "", [], {}):
-                    found.add(str(key).upper())
-                stack.append(value)
+                    found.update({here[-1].upper(), "_".join(here).upper()})
+                stack.append((here, value))
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((path, value) for value in item)
     return found
 
 

@@ -12,6 +12,7 @@ anything changes (so `--dry-run` and the confirmation show exactly what will be 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,7 @@ class ConfigAction:
     def describe(self) -> str:
         if self.op == "unset":
             return f"unset {self.key} in {self.file}"
-        return f"set {self.key} = {self.value!r} in {self.file}"
+        return f"set {self.key} = {json.dumps(self.value, default=str)} in {self.file}"
 
     def to_json(self) -> dict[str, Any]:
         shown = {"value": self.value} if self.op == "set" else {}

@@ -81,7 +81,8 @@ def render_diff(r: EnvDiff) -> None:
         for s in r.versions.services
         if s.drifted
     ]
-    sections.append(("service versions", lines, None))
+    none = None if r.versions.services else "no health URLs"
+    sections.append(("service versions", lines, none))
     for title, found, note in sections:
         output.info(f"{title}: {note or ('no drift' if not found else '')}".rstrip())
         for line in found:
@@ -94,7 +95,9 @@ def render_diff(r: EnvDiff) -> None:
 
 
 def _needs(needs: bool, has: bool) -> str:
-    return ("needs" if needs else "does not declare") + (" and has it" if has else ", missing")
+    if needs:
+        return "needs it and has it" if has else "needs it but it is missing"
+    return "does not need it" + (" (has one)" if has else "")
 
 
 def _version(probe: Any) -> str:
