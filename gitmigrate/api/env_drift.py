@@ -188,7 +188,8 @@ def _plan_schema(
     if "steps" in chosen:
         note = "schema: compared again once the steps are applied; only what remains"
         note += " becomes a sql step"
-        return replace(plan, schema=lines, notes=(*plan.notes, note))
+        notes = (*plan.notes, note) if dry_run else plan.notes
+        return replace(plan, schema=lines, notes=notes)
     hint = f"run `git migrate env sync {plan.source} {plan.target} --only steps` first"
     if not dry_run:
         raise UsageError(

@@ -156,3 +156,5 @@ def env_sync_command(
         output.info(f"applied {step} to {target}")
     for step in result.written:
         output.info(f"wrote {step}")
+    for step in result.recorded:
+        output.info(f"recorded {step} as applied on {source} (it has that schema already)")
