@@ -130,7 +130,8 @@ def env_sync_command(
     result = api.env_sync(
         repo_from(ctx), source=source, target=target, only=only, dry_run=dry_run, yes=yes,
         allow=allow, confirm=confirm_if_tty(),
-        progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=False),
+        progress=None if as_json else console_reporter(dry_run=dry_run, as_json=False,
+                                                       no_progress=False),
     )  # fmt: skip
     if as_json:
         output.print_json(result.to_json())
