@@ -143,3 +143,20 @@ def test_without_yes_or_confirmation_nothing_changes(
                      confirm=lambda q: asked.append(q) is not None)  # fmt: skip
     assert "apply shop/002 to prod" in asked[0]
     assert (snapshot(git_repo), ledger(prod)) == before
+
+
+def test_only_the_steps_from_has_are_applied_from_any_migration(
+    git_repo: Path, tmp_path: Path
+) -> None:
+    staging, prod = f"sqlite:///{tmp_path / 'staging.db'}", f"sqlite:///{tmp_path / 'prod.db'}"
+    drifted_project(git_repo, staging, prod)
+    api.add_sql(git_repo, summary="audit", up="CREATE TABLE audit (id INTEGER PRIMARY KEY)",
+                down="DROP TABLE audit")  # fmt: skip
+    api.start(git_repo, "extra")  # another migration's branch: shop's steps are in its tree
+
+    result = api.env_sync(git_repo, source="staging", target="prod", only="steps", yes=True)
+
+    assert result.applied == ("shop/002",)  # not shop/003: staging does not have it either
+    assert ledger(prod) == {"shop/001": "applied", "shop/002": "applied"}
+    status = {s.step_id: s.state for s in api.status(git_repo, target="prod").steps}
+    assert status == {}  # the branch's own migration has no steps; shop's are not its scope
