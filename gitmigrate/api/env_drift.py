@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from gitmigrate.core.model import Step
     from gitmigrate.core.reporter import Reporter
     from gitmigrate.envs.drift import TargetState
-    from gitmigrate.envs.drift_model import EnvDiff
+    from gitmigrate.envs.drift_model import EnvDiff, SchemaSection
     from gitmigrate.envs.sync import ConfigPlan, SyncPlan
 
 
@@ -163,8 +163,8 @@ def _plan(
                 ),
             )
         if "schema" in chosen:
-            plan = _plan_schema(plan, compare_schemas(states[0].schema, states[1].schema, names),
-                                pending, chosen, dry_run)  # fmt: skip
+            section = compare_schemas(states[0].schema, states[1].schema, names)
+            plan = _plan_schema(plan, section, pending, ledgers.only_b, only, dry_run)
     if "config" in chosen:
         plan = replace(plan, config=_plan_config(git, env_from, env_to))
     return plan, states
@@ -172,20 +172,32 @@ def _plan(
 
 def _plan_schema(
     plan: SyncPlan,
-    section: Any,
+    section: SchemaSection,
     pending: tuple[str, ...],
-    chosen: tuple[str, ...],
+    ahead: tuple[str, ...],
+    only: str | None,
     dry_run: bool,
 ) -> SyncPlan:
+    """The schema part of the plan: the differences a new step would cover, or why none is
+    written (two dialects; TO has steps FROM lacks, which a new step would silently undo)."""
     names = (plan.source, plan.target)
     if section.note:  # two dialects: no DDL can make one equal the other
         note = f"schema: not synced, {plan.source} is {section.dialects[0]} and "
         note += f"{plan.target} {section.dialects[1]} (a schema step is written per dialect)"
         return replace(plan, notes=(*plan.notes, note))
     lines = tuple(section.lines(names))
+    if lines and ahead:
+        why = (f"{plan.target!r} has step(s) {plan.source!r} has not ({', '.join(ahead)}): a "
+               "schema step would undo them unrecorded")  # fmt: skip
+        fix = (f"roll them back on {plan.target} (git migrate rollback --target ...), or "
+               f"apply them to {plan.source} first (env sync {plan.target} {plan.source} "
+               "--only steps)")  # fmt: skip
+        if only == "schema":
+            raise UsageError(why, fix)
+        return replace(plan, notes=(*plan.notes, f"schema: not synced, {why}; {fix}"))
     if not lines or not pending:
         return replace(plan, schema=lines)
-    if "steps" in chosen:
+    if only is None:
         note = "schema: compared again once the steps are applied; only what remains"
         note += " becomes a sql step"
         notes = (*plan.notes, note) if dry_run else plan.notes

@@ -116,3 +116,19 @@ def postgres_pair(tmp_path: Path) -> object:
             stack.enter_context(fresh_database_url("postgresql", tmp_path)),
             stack.enter_context(fresh_database_url("postgresql", tmp_path)),
         )
+
+
+def test_no_schema_step_undoes_steps_only_to_has(git_repo: Path, tmp_path: Path) -> None:
+    staging, prod = _sqlite_pair(tmp_path)
+    drifted_project(git_repo, staging, prod)  # staging has shop/002, prod has not
+    before = (snapshot(git_repo), ledger(staging))
+
+    with pytest.raises(UsageError) as found:
+        api.env_sync(git_repo, source="prod", target="staging", only="schema", yes=True)
+    assert str(found.value).startswith(
+        "'staging' has step(s) 'prod' has not (shop/002): a schema step would undo them"
+    )
+    dry = api.env_sync(git_repo, source="prod", target="staging", dry_run=True)
+    assert dry.plan.schema == () and dry.plan.steps == ()
+    assert any(n.startswith("schema: not synced, 'staging' has step(s)") for n in dry.plan.notes)
+    assert (snapshot(git_repo), ledger(staging)) == before
