@@ -98,7 +98,7 @@ def env_diff(repo: GitRepo, a: str, b: str, *, timeout: float, secret_for: Secre
     data_a = merged_config(repo.root, env_a.config)
     data_b = merged_config(repo.root, env_b.config)
     config_section = compare_configs(env_a, env_b, data_a, data_b, secret_for(data_a, data_b))
-    secrets = compare_secrets(env_a, env_b, data_a, data_b)
+    secrets = compare_secrets(env_a, env_b, data_a, data_b, repo.root)
     versions = compare_versions(env_a.health, env_b.health, timeout)
     return EnvDiff(a, b, schema, steps, config_section, secrets, versions,
                    tuple(versions.findings))  # fmt: skip

@@ -118,9 +118,17 @@ def held_names(data: Any) -> set[str]:
     return found
 
 
-def compare_secrets(a: Environment, b: Environment, data_a: Any, data_b: Any) -> SecretsSection:
-    """Per declared name: needed and held by each environment (names only, never values)."""
-    has_a, has_b = held_names(data_a), held_names(data_b)
+def compare_secrets(
+    a: Environment, b: Environment, data_a: Any, data_b: Any, root: Path | None = None
+) -> SecretsSection:
+    """Per declared name: needed and held by each environment (names only, never values).
+    With `root`, "has" is what `env secrets check` says when that module is installed
+    (gitmigrate.envs.secrets), so the two commands agree; else `held_names`."""
+    shared = _secrets_check(root, a, b)
+    if shared is not None:
+        has_a, has_b, how = *shared, SHARED_RULE
+    else:
+        has_a, has_b, how = held_names(data_a), held_names(data_b), HAS_RULE
     names = sorted(set(a.secrets) | set(b.secrets))
     return SecretsSection(
         tuple(
@@ -133,5 +141,27 @@ def compare_secrets(a: Environment, b: Environment, data_a: Any, data_b: Any) ->
             )  # fmt: skip
             for name in names
         ),
-        HAS_RULE,
+        how,
     )
+
+
+SHARED_RULE = "has: as `git migrate env secrets check` decides"
+
+
+def _secrets_check(
+    root: Path | None, a: Environment, b: Environment
+) -> tuple[set[str], set[str]] | None:
+    """The names each environment has according to env secrets (None: not available)."""
+    import importlib
+
+    if root is None:
+        return None
+    try:
+        module = importlib.import_module("gitmigrate.envs.secrets")
+    except ImportError:
+        return None
+    check = getattr(module, "env_secrets", None)
+    if check is None:
+        return None
+    has_a, has_b = ({str(n).upper() for n in check(root, env).has} for env in (a, b))
+    return has_a, has_b
