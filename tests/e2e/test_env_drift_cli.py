@@ -68,6 +68,11 @@ def test_diff_sync_diff(git_repo: Path, db_pair: tuple[str, str], run_cli: CliRu
     assert len(left) == 2
     assert "schema (" in after.stdout and "applied steps: no drift" in after.stdout
 
+    again = run_cli("env", "sync", "staging", "prod", "--yes")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines() == ["staging -> prod: nothing env sync can do (see above)"]
+    assert "api_token: a secret, not copied (git migrate env secrets copy" in again.stderr
+
 
 def test_bad_input_is_one_line_and_changes_nothing(
     git_repo: Path,

@@ -144,7 +144,9 @@ def env_sync_command(
     for line in [*plan.checksums, *plan.config.skipped]:
         output.warn(line)
     if result.nothing_to_do:
-        output.info(f"{target} is in sync with {source}")
+        left = plan.notes or plan.not_in_tree or plan.checksums or plan.config.skipped
+        verdict = "nothing env sync can do (see above)" if left else "in sync"
+        output.info(f"{source} -> {target}: {verdict}")
         return
     if dry_run:
         output.info(f"dry run: env sync {source} -> {target} would")
