@@ -134,6 +134,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.data.validate import RuleResult, ValidationReport
     from gitmigrate.data.verify import TableVerification
     from gitmigrate.engine.status import StepState, TargetStatus
+    from gitmigrate.envs.health import HealthReport
 
 _LAZY = {
     "ApiNotices": "gitmigrate.api.api_reports",
@@ -243,6 +244,7 @@ _LAZY = {
     "status": "gitmigrate.api.running",
     "verify": "gitmigrate.api.running",
     "watch_status": "gitmigrate.api.running",
+    "HealthReport": "gitmigrate.envs.health",
 }
 
 _SUBMODULES = frozenset(
@@ -264,6 +266,10 @@ _SUBMODULES = frozenset(
     }
 )
 
+# its module has the function's name: bound now (the module imports nothing heavy), since a
+# lazy name would be shadowed by the submodule once anything imports it
+from gitmigrate.api.env_health import env_health  # noqa: E402
+
 
 def __getattr__(name: str) -> Any:
     """The API's names, each imported from its module on first use (PEP 562): a command that
@@ -279,6 +285,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "HealthReport",
+    "env_health",
     "ApiNotices",
     "ApiStep",
     "api_adapter_step",
