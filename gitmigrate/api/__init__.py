@@ -268,7 +268,7 @@ _SUBMODULES = frozenset(
 
 # its module has the function's name: bound now (the module imports nothing heavy), since a
 # lazy name would be shadowed by the submodule once anything imports it
-from gitmigrate.api.env_health import env_health  # noqa: E402
+from gitmigrate.api.env_health import add_env_step, env_health  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:
@@ -286,6 +286,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "HealthReport",
+    "add_env_step",
     "env_health",
     "ApiNotices",
     "ApiStep",

@@ -21,6 +21,8 @@ from typing import Any
 
 from gitmigrate.core.config import Environment, ProjectConfig
 from gitmigrate.core.gitstore import GitRepo
+from gitmigrate.core.model import Step
+from gitmigrate.engine.kinds import Finding
 from gitmigrate.errors import UsageError
 
 CHECKS = ("database", "config", "http")  # the sorts of check, in the order they run
@@ -124,6 +126,28 @@ def run_health(
             f"give [environments.{env.name}] a target, config files or health URLs",
         )
     return HealthReport(env.name, tuple(found))
+
+
+def health_findings(report: HealthReport) -> list[Finding]:
+    """One error per failed check, as a step's verify reports them (the env step's verify,
+    and `apply --health`'s check after each step)."""
+    return [Finding("error", "env-health", f"environment {report.env}: {c.name}: {c.detail}")
+            for c in report.failed]  # fmt: skip
+
+
+def health_after_steps(
+    repo: GitRepo, config: ProjectConfig, env: Environment, timeout: float
+) -> Callable[[Step], list[Finding]]:
+    """`apply --health ENV`: the checks to run after each step as part of its verify; the
+    database must have every step before this one applied (this one commits after its
+    verify). Refuses now, before any step runs, an environment with nothing to check."""
+    if not (env.target or env.config or env.health):
+        run_health(repo, config, env, timeout=timeout)  # raises the one-line UsageError
+
+    def check(step: Step) -> list[Finding]:
+        return health_findings(run_health(repo, config, env, timeout=timeout, before_step=step.id))
+
+    return check
 
 
 def redact(url: str) -> str:
