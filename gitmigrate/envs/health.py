@@ -131,8 +131,12 @@ def run_health(
 def health_findings(report: HealthReport) -> list[Finding]:
     """One error per failed check, as a step's verify reports them (the env step's verify,
     and `apply --health`'s check after each step)."""
-    return [Finding("error", "env-health", f"environment {report.env}: {c.name}: {c.detail}")
-            for c in report.failed]  # fmt: skip
+    hint = f"see `git migrate env health {report.env}`; fix it, then run the command again"
+    return [
+        Finding("error", "env-health", f"environment {report.env}: {c.name}: {c.detail}",
+                hint=hint)
+        for c in report.failed
+    ]  # fmt: skip
 
 
 def health_after_steps(

@@ -38,11 +38,12 @@ def check_database(
         return False, f"target {target} is unreachable: {first[0] if first else type(exc).__name__}"
     except GitMigrateError as exc:  # no such SQLite file, a server refusing the connection
         return False, f"target {target}: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")
-    database = {s.id for s in steps_in_scope(repo, config, None) if not is_tree_step(s)}
+    scope = steps_in_scope(repo, config, None)
+    order = [s.id for s in scope]
+    if before_step in order:  # inside a run: the steps before this one (database or tree)
+        scope = scope[: order.index(before_step)]
+    database = {s.id for s in scope if not is_tree_step(s)}
     states = [s for s in status.steps if s.step_id in database]
-    if before_step is not None:
-        ids = [s.step_id for s in states]
-        states = states[: ids.index(before_step)] if before_step in ids else states
     waiting = [s for s in states if s.state not in _DONE]
     if waiting:
         shown = ", ".join(f"{s.step_id} ({s.state})" for s in waiting[:5])
