@@ -30,12 +30,15 @@ def check_database(
     from gitmigrate.engine.tree_steps import is_tree_step
     from gitmigrate.errors import GitMigrateError
 
-    config.target(target)  # an unknown target: a UsageError naming the configured ones
+    silent = _silent(config, target, timeout)
+    if silent is not None:
+        return False, silent
     try:
         status = target_status(repo, target)
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        return False, f"target {target} is unreachable: {first[0] if first else type(exc).__name__}"
+        shown = first[0] if first else type(exc).__name__
+        return False, f"target {target} is unreachable: {shown}"
     except GitMigrateError as exc:  # no such SQLite file, a server refusing the connection
         return False, f"target {target}: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")
     scope = steps_in_scope(repo, config, None)
@@ -54,6 +57,40 @@ def check_database(
         )
     applied = sum(1 for s in states if s.state == "applied")
     return True, f"target {target} ({status.dialect}) reachable, {applied} step(s) applied"
+
+
+def _silent(config: ProjectConfig, target: str, timeout: float) -> str | None:
+    """Why the target's server gave no answer within `timeout` (None: it answered, or failed
+    at once, which target_status then reports in its own words). A server that accepts the
+    connection and never speaks would otherwise hold the check for the driver's own connect
+    timeout (10 s) or, on MariaDB's handshake, indefinitely. The probe runs in a daemon
+    thread: one that never returns is abandoned, not waited for."""
+    import threading
+
+    from gitmigrate.db.connect import create_target_engine
+    from gitmigrate.db.url import dialect_name
+
+    url = config.target(target).resolve_url()  # an unknown target: a UsageError
+    if dialect_name(url) == "sqlite":
+        return None  # a local file: nothing to wait for
+    done = threading.Event()
+
+    def probe() -> None:
+        try:
+            engine = create_target_engine(url, base_dir=config.root, access="read")
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT 1")
+            finally:
+                engine.dispose()
+        except Exception:  # noqa: BLE001, S110 - target_status reports it, in its own words
+            pass
+        done.set()
+
+    threading.Thread(target=probe, name=f"health-{target}", daemon=True).start()
+    if done.wait(timeout):
+        return None
+    return f"target {target} gave no answer within {timeout:g}s (connect and SELECT 1)"
 
 
 def check_config(root: Path, env: Environment) -> tuple[bool, str]:

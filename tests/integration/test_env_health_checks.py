@@ -5,6 +5,7 @@ and hanging; each check judged on its own and timed."""
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -89,3 +90,20 @@ def test_bad_input_is_one_line(git_repo: Path) -> None:
         api.env_health(git_repo, env="empty")
     with pytest.raises(UsageError, match="unknown health check"):
         api.env_health(git_repo, env="empty", checks=["disk"])
+
+
+@pytest.mark.parametrize("scheme", ["postgresql+psycopg", "mysql+pymysql"])
+def test_a_database_that_never_answers_fails_in_time(git_repo: Path, scheme: str) -> None:
+    """A server that accepts the connection and never says a word (a socket that listens and
+    never reads): the check fails at the timeout instead of hanging."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"{scheme}://u@127.0.0.1:{silent.getsockname()[1]}/x"
+        add_environments(git_repo, _env(url, []), CONFIG)
+        started = time.monotonic()
+        report = api.env_health(git_repo, env="staging", timeout=1, checks=["database"])
+        took = time.monotonic() - started
+    (database,) = report.checks
+    assert not database.ok and database.detail.startswith("target stage")
+    assert took < 6, took  # the driver's timeout, not the operating system's minutes
