@@ -184,16 +184,20 @@ def resume(
     allow: frozenset[str] | set[str] | tuple[str, ...] = (),
     progress: Progress = None,
     confirm: Confirm | None = None,
+    health: str | None = None,
+    health_timeout: float = 5.0,
 ) -> RunReport:
-    """Continue an interrupted or failed run from its last checkpoint."""
+    """Continue an interrupted or failed run from its last checkpoint (`health`: as apply's)."""
     from gitmigrate.engine.apply import ApplyOptions
     from gitmigrate.engine.apply import resume as engine_resume
 
+    opened = open_repo(repo)
     options = ApplyOptions(
         target=target, migration=migration, to=to, dry_run=dry_run, yes=yes,
         lock_timeout=lock_timeout, allow=frozenset(allow),
+        extra_verify=_health(opened, health, health_timeout),
     )  # fmt: skip
-    return RunReport(engine_resume(open_repo(repo), options, as_reporter(progress), confirm))
+    return RunReport(engine_resume(opened, options, as_reporter(progress), confirm))
 
 
 def rollback(

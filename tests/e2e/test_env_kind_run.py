@@ -89,5 +89,10 @@ def test_apply_health_runs_the_checks_after_each_step(git_repo: Path, run_cli: C
         assert "eighty" not in failed.stderr
         assert _states(run_cli)[0] != "applied"  # rolled back, like a failed verify
 
+        (git_repo / "config/base.yaml").write_text("port: 8080\n")  # fixed: resume with checks
+        resumed = run_cli("resume", "--health", "staging", "--health-timeout", "2")
+        assert resumed.exit_code == 0, resumed.stderr
+        assert _states(run_cli) == ["applied"] * 3
+
         bad = run_cli("apply", "--health", "prod")
         assert bad.exit_code == 2 and "unknown environment 'prod'" in bad.stderr
