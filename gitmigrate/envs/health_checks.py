@@ -73,22 +73,21 @@ def _silent(config: ProjectConfig, target: str, timeout: float) -> str | None:
     url = config.target(target).resolve_url()  # an unknown target: a UsageError
     if dialect_name(url) == "sqlite":
         return None  # a local file: nothing to wait for
+    # created (the driver imported) before the clock starts: only the server's answer is timed
+    engine = create_target_engine(url, base_dir=config.root, access="read")
     done = threading.Event()
 
     def probe() -> None:
         try:
-            engine = create_target_engine(url, base_dir=config.root, access="read")
-            try:
-                with engine.connect() as conn:
-                    conn.exec_driver_sql("SELECT 1")
-            finally:
-                engine.dispose()
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
         except Exception:  # noqa: BLE001, S110 - target_status reports it, in its own words
             pass
         done.set()
 
     threading.Thread(target=probe, name=f"health-{target}", daemon=True).start()
     if done.wait(timeout):
+        engine.dispose()
         return None
     return f"target {target} gave no answer within {timeout:g}s (connect and SELECT 1)"
 
