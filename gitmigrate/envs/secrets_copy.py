@@ -108,16 +108,26 @@ def plan_copy(
         path = root / file
         if path.is_file() and _encrypted(path, file):
             doc = load(path, name=file)
-            return _add_to(doc, env, values, replaced)
+            return _add_to(doc, env, _placed(values, file), replaced)
     for file in env.config:
         if not (root / file).exists():
-            return _create(file, env, values)
+            return _create(file, env, _placed(values, file))
     first = env.config[-1] if env.config else f"config/{env.name}.secrets.yaml"
     raise UsageError(
         f"environment {env.name!r} has no encrypted config file to hold the secrets",
         f"list a new file in its config (e.g. {Path(first).parent}/{env.name}.secrets.yaml):"
         " copy creates it encrypted; or encrypt one with `git migrate config secrets encrypt`",
     )
+
+
+def _placed(values: dict[str, tuple[KeyPath, Any]], file: str) -> dict[str, tuple[KeyPath, Any]]:
+    """The key paths in TO's file: FROM's, except in a flat .env file, where a name is a
+    variable of its own (`db.DB_PASSWORD` of YAML becomes `DB_PASSWORD`)."""
+    from gitmigrate.files.formats import format_of
+
+    if format_of(file) != "env":
+        return values
+    return {name: ((name,), value) for name, (_, value) in values.items()}
 
 
 def _encrypted(path: Path, file: str) -> bool:

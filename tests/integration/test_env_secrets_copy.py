@@ -116,3 +116,22 @@ def test_bad_input_is_one_line(git_repo: Path, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(UsageError, match="unknown environment 'qa'"):
         api.env_secrets_copy(git_repo, source="prod", target="qa")
     assert git(git_repo, "rev-parse", "HEAD") == before  # nothing committed
+
+
+def test_copy_into_a_dotenv_file(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flat .env file of TO: the nested YAML key becomes a variable of its own name."""
+    keys = make_keys()
+    two_environments(git_repo, keys)
+    config = git_repo / ".gitmigrate.toml"
+    config.write_text(
+        config.read_text().replace("config/staging.secrets.yaml", "config/staging.env")
+    )
+    git(git_repo, "commit", "-qam", "staging's secrets in a .env file")
+    api.start(git_repo, "secrets")
+    monkeypatch.setenv("PROD_AGE_KEY", keys.prod)
+    copied = api.env_secrets_copy(git_repo, source="prod", target="staging")
+    text = (git_repo / "config/staging.env").read_text()
+    assert "DB_PASSWORD=ENC[AES256_GCM," in text and "API_TOKEN=ENC[AES256_GCM," in text
+    plain = sops.decrypt_text(text, "env", "staging.env", sops.Identities(age=(keys.staging,)))
+    assert "DB_PASSWORD=hunter2-prod-pw" in plain and copied.created
+    assert api.env_secrets_check(git_repo, a="staging").envs[0].ok
