@@ -32,13 +32,12 @@ def check(ctx: click.Context, source: str | None, target: str | None, as_json: b
     else:
         rows = []
         for env in result.envs:
-            for name in sorted({*env.needs, *env.has}):
+            for name in env.needs:  # the other encrypted names are in --json's "has"
                 state = ("PLAINTEXT" if name in env.plaintext else "has" if name in env.has
                          else "MISSING")  # fmt: skip
                 where = ", ".join(sorted({f.file for f in env.found.get(name, ())}))
-                need = "yes" if name in env.needs else "no"
-                rows.append((env.env, name, need, state, where))
-        output.table("secrets", ("env", "name", "needed", "state", "in"), rows)
+                rows.append((env.env, name, state, where))
+        output.table("secrets needed", ("env", "name", "state", "in"), rows)
         if result.copyable:
             first, second = result.envs[0].env, result.envs[1].env
             output.info(f"copy what {second} lacks: git migrate env secrets copy {first} {second}")
