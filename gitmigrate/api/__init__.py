@@ -274,7 +274,7 @@ _SUBMODULES = frozenset(
 
 # its module has the function's name: bound now (the module imports nothing heavy), since a
 # lazy name would be shadowed by the submodule once anything imports it
-from gitmigrate.api.env_health import add_env_step, env_health  # noqa: E402
+from gitmigrate.api.env_checks import add_env_step, env_health  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

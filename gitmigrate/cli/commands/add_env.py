@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from gitmigrate.api.env_health import add_env_step
+from gitmigrate.api.env_checks import add_env_step
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 

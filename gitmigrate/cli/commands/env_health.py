@@ -1,11 +1,11 @@
 """`git migrate env health ENV [--json] [--timeout S] [--check database,config,http]`: one API
-call (gitmigrate.api.env_health) and its rendering; exit 3 when a check fails."""
+call (gitmigrate.api.env_checks.env_health) and its rendering; exit 3 when a check fails."""
 
 from __future__ import annotations
 
 import click
 
-from gitmigrate.api.env_health import env_health
+from gitmigrate.api.env_checks import env_health
 from gitmigrate.cli import output
 from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import EXIT_BLOCKED
