@@ -1,0 +1,113 @@
+"""load_order: the tables of a subset in an order that loads with foreign keys enforced.
+
+Parents come before children. A cycle (a strongly connected component of more than one table,
+found with networkx) cannot be ordered as it is: it is broken at nullable foreign keys, loaded
+NULL and set once every table is loaded. Few edges are broken: the smallest set of nullable
+table pairs whose removal leaves the component acyclic (exhaustive over small components,
+greedy with a pruning pass over large ones). Two cycles sharing a table (one component) are one
+problem, not two. A cycle with no nullable edge cannot load at all: a UsageError names it.
+
+Self references are not ordered here: the closure orders a table's rows parent first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from gitmigrate.data.subset.model import Edge, QName
+from gitmigrate.errors import UsageError
+
+if TYPE_CHECKING:
+    from gitmigrate.data.subset.graph import SourceGraph
+
+_EXHAUSTIVE = 14  # nullable pairs in one component up to which every subset is tried
+
+Pair = tuple[QName, QName]  # (parent, child)
+
+
+def load_order(graph: SourceGraph, included: Collection[QName]) -> tuple[list[QName], list[Edge]]:
+    """(tables in load order, edges to load NULL and fix up afterwards)."""
+    wanted = set(included)
+    pairs: dict[Pair, list[Edge]] = {}
+    for edge in graph.edges:
+        if edge.child in wanted and edge.parent in wanted and edge.child != edge.parent:
+            pairs.setdefault((edge.parent, edge.child), []).append(edge)
+    return order_pairs(wanted, pairs)
+
+
+def order_pairs(
+    tables: Iterable[QName], pairs: dict[Pair, list[Edge]]
+) -> tuple[list[QName], list[Edge]]:
+    """load_order on a graph given as (parent, child) -> foreign keys."""
+    dag = nx.DiGraph()
+    dag.add_nodes_from(tables)
+    dag.add_edges_from(pairs)
+    broken: list[Pair] = []
+    for component in sorted(nx.strongly_connected_components(dag), key=sorted):
+        if len(component) > 1:
+            broken += _break(component, pairs)
+    dag.remove_edges_from(broken)
+    order = list(nx.lexicographical_topological_sort(dag, key=_sort_label))
+    edges = [e for pair in sorted(broken) for e in pairs[pair]]
+    return order, edges
+
+
+def _sort_label(table: QName) -> str:
+    return table.label
+
+
+def _break(component: set[QName], pairs: dict[Pair, list[Edge]]) -> list[Pair]:
+    inside = sorted(p for p in pairs if p[0] in component and p[1] in component)
+    breakable = [p for p in inside if all(e.nullable for e in pairs[p])]
+    fixed = nx.DiGraph([p for p in inside if p not in breakable])
+    try:
+        cycle = nx.find_cycle(fixed)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle is not None:
+        raise _unbreakable([(u, v) for u, v, *_ in cycle], pairs)
+    if len(breakable) <= _EXHAUSTIVE:
+        for size in range(1, len(breakable) + 1):
+            for chosen in combinations(breakable, size):
+                if _acyclic(inside, set(chosen)):
+                    return list(chosen)
+    return _greedy(inside, breakable)
+
+
+def _acyclic(inside: list[Pair], removed: set[Pair]) -> bool:
+    return bool(nx.is_directed_acyclic_graph(nx.DiGraph([p for p in inside if p not in removed])))
+
+
+def _greedy(inside: list[Pair], breakable: list[Pair]) -> list[Pair]:
+    """Break the nullable pair on most remaining cycles' paths, repeatedly; then put back any
+    pair whose return makes no cycle."""
+    removed: list[Pair] = []
+    graph = nx.DiGraph(inside)
+    while True:
+        try:
+            cycle = [(u, v) for u, v, *_ in nx.find_cycle(graph)]
+        except nx.NetworkXNoCycle:
+            break
+        choice = next(p for p in cycle if p in breakable)  # a nullable one exists: checked
+        graph.remove_edge(*choice)
+        removed.append(choice)
+    for pair in list(removed):
+        graph.add_edge(*pair)
+        if nx.is_directed_acyclic_graph(graph):
+            removed.remove(pair)
+        else:
+            graph.remove_edge(*pair)
+    return removed
+
+
+def _unbreakable(cycle: list[Pair], pairs: dict[Pair, list[Edge]]) -> UsageError:
+    tables = ", ".join(t.label for t in sorted({t for pair in cycle for t in pair}))
+    keys = "; ".join(e.label for pair in cycle for e in pairs[pair] if not e.nullable)
+    return UsageError(
+        f"tables {tables} form a cycle of foreign keys with no nullable edge: {keys}",
+        "make one of them nullable or deferrable, or leave a table out",
+    )
