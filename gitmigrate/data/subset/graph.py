@@ -117,8 +117,9 @@ def load_graph(
     schemas: Sequence[str] = (),
     keys: Mapping[str, Sequence[str]] | None = None,
 ) -> SourceGraph:
-    """Reflect the default schema, the schemas of `start` (table names or root texts) and
-    `schemas`, and every schema a foreign key reaches from them."""
+    """Reflect the default schema, the schemas of `start` (root texts, follow names) and
+    `schemas`, and every schema joined to them by foreign keys either way (parents across
+    schemas must come along; children across schemas may be followed)."""
     dialect = dialect_of(conn)
     default = _default_schema(conn, dialect)
     existing = _existing_schemas(conn, dialect)
@@ -134,12 +135,12 @@ def load_graph(
         if schema in done or dialect == "sqlite" and schema is not None:
             continue
         done.add(schema)
+        reached: list[str | None] = []
         for table in reflect_schema(conn, schema).tables:
             tables[QName(schema, table.name)] = table
-            for fk in table.foreign_keys:
-                reached = _norm_schema(fk.ref_schema, default)
-                if reached not in done and reached in existing | {None}:
-                    wanted.append(reached)
+            reached += [_norm_schema(fk.ref_schema, default) for fk in table.foreign_keys]
+        reached += _referencing(conn, dialect, schema or default, default)
+        wanted += [s for s in reached if s not in done and s in existing | {None}]
     graph = SourceGraph(dialect, tables, _edges(tables, default), default_schema=default)
     graph.given_keys = _given_keys(graph, keys or {})
     return graph
@@ -152,6 +153,30 @@ def _schemas_of(names: Iterable[str]) -> list[str | None]:
         if head and head != "*":
             out.append(split_name(head).schema)
     return out
+
+
+def _referencing(
+    conn: Connection, dialect: str, schema: str | None, default: str | None
+) -> list[str | None]:
+    """The schemas holding foreign keys into `schema`: their tables are its children."""
+    if dialect == "postgresql":
+        sql = (
+            "SELECT DISTINCT cn.nspname FROM pg_constraint c "
+            "JOIN pg_class cl ON cl.oid = c.conrelid "
+            "JOIN pg_namespace cn ON cn.oid = cl.relnamespace "
+            "JOIN pg_class rl ON rl.oid = c.confrelid "
+            "JOIN pg_namespace rn ON rn.oid = rl.relnamespace "
+            "WHERE c.contype = 'f' AND rn.nspname = :schema"
+        )
+    elif dialect == "mysql":
+        sql = (
+            "SELECT DISTINCT TABLE_SCHEMA FROM information_schema.KEY_COLUMN_USAGE "
+            "WHERE REFERENCED_TABLE_SCHEMA = :schema"
+        )
+    else:
+        return []
+    found = conn.execute(text(sql), {"schema": schema}).scalars()
+    return [_norm_schema(str(s), default) for s in found]
 
 
 def _default_schema(conn: Connection, dialect: str) -> str | None:
