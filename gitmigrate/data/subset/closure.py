@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from gitmigrate.data.subset.closure_read import batch_size, root_rows, rows_matching, sampled
 from gitmigrate.data.subset.closure_rows import order_rows, sort_key
 from gitmigrate.data.subset.graph import SourceGraph
-from gitmigrate.data.subset.graph_order import load_order
+from gitmigrate.data.subset.graph_order import load_order, table_order
 from gitmigrate.data.subset.model import Closure, Key, QName, Root, SubsetTable
 from gitmigrate.errors import UsageError
 
@@ -48,7 +48,7 @@ def compute_closure(
         for root in roots:
             walk.root(root, percent, required=True)
     else:
-        for table in sorted(t for t in graph.tables if t.schema is None):
+        for table in sorted((t for t in graph.tables if t.schema is None), key=table_order):
             walk.root(Root(table, None, table.label), percent, required=False)
     walk.run()
     return walk.closure()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
-from gitmigrate.data.subset.graph_order import load_order
+from gitmigrate.data.subset.graph_order import load_order, table_order
 from gitmigrate.data.subset.model import Edge, QName
 from gitmigrate.errors import UsageError
 from gitmigrate.schema.model import Table
@@ -54,10 +54,10 @@ class SourceGraph:
             if t.name.lower() == c.name.lower()
             and (t.schema or "").lower() == (c.schema or "").lower()
         ]
-        unique = sorted(set(folded))
+        unique = sorted(set(folded), key=table_order)
         if len(unique) == 1:
             return unique[0]
-        known = ", ".join(t.label for t in sorted(self.tables)[:30])
+        known = ", ".join(t.label for t in sorted(self.tables, key=table_order)[:30])
         more = " …" if len(self.tables) > 30 else ""
         what = "is ambiguous" if unique else "is not a table of the source"
         raise UsageError(
@@ -235,7 +235,7 @@ def _norm_schema(schema: str | None, default: str | None) -> str | None:
 def _edges(tables: Mapping[QName, Table], default: str | None) -> tuple[Edge, ...]:
     lookup = {(t.schema, t.name.lower()): t for t in tables}
     out = []
-    for child, table in sorted(tables.items()):
+    for child, table in sorted(tables.items(), key=lambda item: table_order(item[0])):
         for fk in table.foreign_keys:
             schema = _norm_schema(fk.ref_schema, default)
             parent = QName(schema, fk.ref_table)

@@ -47,12 +47,14 @@ def order_pairs(
     dag.add_nodes_from(tables)
     dag.add_edges_from(pairs)
     broken: list[Pair] = []
-    for component in sorted(nx.strongly_connected_components(dag), key=sorted):
+    for component in sorted(
+        nx.strongly_connected_components(dag), key=lambda c: sorted(map(table_order, c))
+    ):
         if len(component) > 1:
             broken += _break(component, pairs)
     dag.remove_edges_from(broken)
     order = list(nx.lexicographical_topological_sort(dag, key=_sort_label))
-    edges = [e for pair in sorted(broken) for e in pairs[pair]]
+    edges = [e for pair in sorted(broken, key=_pair_order) for e in pairs[pair]]
     return order, edges
 
 
@@ -60,8 +62,18 @@ def _sort_label(table: QName) -> str:
     return table.label
 
 
+def table_order(table: QName) -> tuple[str, str]:
+    """Sort key of a table: QName's own order fails when the default schema (None) meets a
+    named one."""
+    return (table.schema or "", table.name)
+
+
+def _pair_order(pair: Pair) -> tuple[tuple[str, str], tuple[str, str]]:
+    return (table_order(pair[0]), table_order(pair[1]))
+
+
 def _break(component: set[QName], pairs: dict[Pair, list[Edge]]) -> list[Pair]:
-    inside = sorted(p for p in pairs if p[0] in component and p[1] in component)
+    inside = sorted((p for p in pairs if p[0] in component and p[1] in component), key=_pair_order)
     breakable = [p for p in inside if all(e.nullable for e in pairs[p])]
     fixed = nx.DiGraph([p for p in inside if p not in breakable])
     try:
@@ -105,7 +117,9 @@ def _greedy(inside: list[Pair], breakable: list[Pair]) -> list[Pair]:
 
 
 def _unbreakable(cycle: list[Pair], pairs: dict[Pair, list[Edge]]) -> UsageError:
-    tables = ", ".join(t.label for t in sorted({t for pair in cycle for t in pair}))
+    tables = ", ".join(
+        t.label for t in sorted({t for pair in cycle for t in pair}, key=table_order)
+    )
     keys = "; ".join(e.label for pair in cycle for e in pairs[pair] if not e.nullable)
     return UsageError(
         f"tables {tables} form a cycle of foreign keys with no nullable edge: {keys}",
