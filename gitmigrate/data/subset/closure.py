@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from gitmigrate.data.subset.closure_read import batch_size, root_rows, rows_matching, sampled
-from gitmigrate.data.subset.closure_rows import order_rows, sort_key
+from gitmigrate.data.subset.closure_rows import order_rows, sort_key, sorted_keys
 from gitmigrate.data.subset.graph import SourceGraph
 from gitmigrate.data.subset.graph_order import load_order, table_order
 from gitmigrate.data.subset.model import Closure, Key, QName, Root, SubsetTable
@@ -73,6 +73,7 @@ class _Walk:
         self.asked: dict[Lookup, set[Key]] = {}
         self.self_rows: dict[QName, list[tuple[Any, ...]]] = {}  # rows of self-referencing tables
         self._wanted: dict[QName, tuple[str, ...]] = {}
+        self._selfish = {e.child for e in graph.edges if e.child == e.parent}
 
     def wanted(self, table: QName) -> tuple[str, ...]:
         """The columns read for each row: its key, its foreign keys' columns, and the columns its
@@ -109,43 +110,43 @@ class _Walk:
         self.add(table, rows)
 
     def add(self, table: QName, rows: list[tuple[Any, ...]]) -> None:
-        """Include rows (tuples over wanted(table)) and ask for what they reach."""
+        """Include rows (tuples over wanted(table)) and ask for what they reach (the per-row
+        loop touches only local lists and dicts: it runs a million times)."""
         wanted = self.wanted(table)
         key_at = _positions(wanted, self.graph.key(table))
         included = self.keys.setdefault(table, {})
-        parents = [(e, _positions(wanted, e.columns)) for e in self.graph.parents(table)]
-        children = [
-            (e, _positions(wanted, e.ref_columns))
-            for e in (self.graph.children(table) if table in self.follow else ())
-        ]
-        selfish = any(e.parent == table for e, _ in parents)
+        reach = [(e.parent, e.ref_columns, e.columns) for e in self.graph.parents(table)]
+        if table in self.follow:
+            reach += [(e.child, e.columns, e.ref_columns) for e in self.graph.children(table)]
+        targets = [(_positions(wanted, own), *self._target((t, cols))) for t, cols, own in reach]
+        kept = self.self_rows.setdefault(table, []) if table in self._selfish else None
         for row in rows:
-            key = tuple(row[i] for i in key_at)
+            key = tuple([row[i] for i in key_at])
             if key in included:
                 continue
             included[key] = None
-            if selfish:
-                self.self_rows.setdefault(table, []).append(row)
-            for edge, at in parents:
-                self._ask((edge.parent, edge.ref_columns), tuple(row[i] for i in at))
-            for edge, at in children:
-                self._ask((edge.child, edge.columns), tuple(row[i] for i in at))
+            if kept is not None:
+                kept.append(row)
+            for at, known, asked, pending in targets:
+                values = tuple([row[i] for i in at])
+                if None in values or values in asked or (known is not None and values in known):
+                    continue  # MATCH SIMPLE: a NULL in the key references nothing
+                asked.add(values)
+                pending[values] = None
 
-    def _ask(self, lookup: Lookup, values: Key) -> None:
-        if any(v is None for v in values):
-            return  # MATCH SIMPLE: a NULL in the key references nothing
+    def _target(self, lookup: Lookup) -> tuple[dict[Key, None] | None, set[Key], dict[Key, None]]:
+        """(keys included already, when the lookup is by key; values asked; values pending)."""
         table, columns = lookup
-        if columns == self.graph.key(table) and values in self.keys.get(table, {}):
-            return
+        known = self.keys.setdefault(table, {}) if columns == self.graph.key(table) else None
         asked = self.asked.setdefault(lookup, set())
-        if values not in asked:
-            asked.add(values)
-            self.pending.setdefault(lookup, {})[values] = None
+        return known, asked, self.pending.setdefault(lookup, {})
 
     def run(self) -> None:
         while self.pending:
             lookup = min(self.pending, key=lambda item: (item[0].label, item[1]))
             values = list(self.pending.pop(lookup))
+            if not values:
+                continue
             table, columns = lookup
             wanted = self.wanted(table)
             size = batch_size(self.graph.dialect, self.chunk, len(columns))
@@ -174,7 +175,7 @@ class _Walk:
                 )
                 all_broken += deferred
             else:
-                keys[table] = sorted(self.keys[table], key=sort_key)
+                keys[table] = sorted_keys(self.keys[table])
         subset_tables = tuple(
             SubsetTable(
                 source=t,

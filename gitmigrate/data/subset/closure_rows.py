@@ -9,7 +9,7 @@ afterwards (returned as deferred); a loop through a NOT NULL self reference is a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gitmigrate.data.subset.model import Edge, Key, QName
@@ -19,6 +19,18 @@ from gitmigrate.errors import UsageError
 def sort_key(key: Key) -> tuple[tuple[bool, str, Any], ...]:
     """Keys sort by value; NULLs (a --key column may hold them) and mixed types do not fail."""
     return tuple((v is None, type(v).__name__, "" if v is None else v) for v in key)
+
+
+def sorted_keys(keys: Iterable[Key]) -> list[Key]:
+    """Keys in sort_key order; plain tuple order when it is the same (no NULL, one type per
+    column), which is several times faster on a million keys."""
+    found = list(keys)
+    try:
+        if all(None not in k for k in found):
+            return sorted(found)
+    except TypeError:  # mixed types in a column (SQLite)
+        pass
+    return sorted(found, key=sort_key)
 
 
 def order_rows(
