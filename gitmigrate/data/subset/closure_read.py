@@ -44,7 +44,7 @@ def rows_matching(
         stmt = stmt.where(found.c[columns[0]].in_([v[0] for v in values]))
     else:
         stmt = stmt.where(tuple_(*(found.c[c] for c in columns)).in_(list(values)))
-    return list(conn.execute(stmt).tuples().all())
+    return list(conn.execute(stmt).all())
 
 
 def root_rows(
@@ -55,7 +55,7 @@ def root_rows(
     if root.where is not None:
         stmt = stmt.where(text(f"({root.where})"))
     try:
-        return list(conn.execute(stmt).tuples().all())
+        return list(conn.execute(stmt).all())
     except DBAPIError as exc:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise UsageError(
