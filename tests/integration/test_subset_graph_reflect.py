@@ -104,7 +104,9 @@ def test_a_not_null_cycle_in_the_catalog_is_named(
     with pytest.raises(UsageError) as caught:
         load_order(graph, [graph.resolve("cyc_a"), graph.resolve("cyc_b")])
     message = str(caught.value)
-    assert "tables cyc_a, cyc_b form a cycle of foreign keys with no nullable edge" in message
+    assert (
+        "tables cyc_a, cyc_b form a cycle of foreign keys with no nullable or deferrable" in message
+    )
     assert "cyc_a(b_id) -> cyc_b(id)" in message and "cyc_b(a_id) -> cyc_a(id)" in message
 
 
@@ -128,3 +130,27 @@ def _sql_name(info: SubsetSchemaInfo, logical: str) -> str:
     name = info.qname(logical)
     table = f"{mark}{name.name}{mark}"
     return f"{mark}{name.schema}{mark}.{table}" if name.schema else table
+
+
+def test_a_deferrable_key_breaks_a_not_null_cycle(postgres_url: str) -> None:
+    engine = create_engine(postgres_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TABLE cyc_a (id INTEGER PRIMARY KEY, b_id INTEGER NOT NULL)"))
+        conn.execute(
+            text(
+                "CREATE TABLE cyc_b (id INTEGER PRIMARY KEY, a_id INTEGER NOT NULL "
+                "REFERENCES cyc_a (id))"
+            )
+        )
+        conn.execute(
+            text(
+                "ALTER TABLE cyc_a ADD CONSTRAINT cyc_a_b FOREIGN KEY (b_id) REFERENCES cyc_b (id) "
+                "DEFERRABLE INITIALLY IMMEDIATE"
+            )
+        )
+        conn.commit()
+        graph = load_graph(conn, start=[])
+        order, broken = load_order(graph, [graph.resolve("cyc_a"), graph.resolve("cyc_b")])
+    engine.dispose()
+    assert [t.name for t in order] == ["cyc_a", "cyc_b"]  # cyc_a loads with its check deferred
+    assert [(e.name, e.nullable, e.deferrable) for e in broken] == [("cyc_a_b", False, True)]

@@ -3,8 +3,9 @@
 Rows are layered (Kahn's algorithm): first the rows whose self-referenced parent is absent
 (NULL, or the row itself), then the rows whose parents are all placed, and so on; each layer
 sorted by key so the order is the same every run. Rows that reference each other in a loop
-cannot be layered: the table's nullable self references are then loaded NULL and set
-afterwards (returned as deferred); a loop through a NOT NULL self reference is a UsageError.
+cannot be layered: the table's self references are then deferred (nullable ones loaded NULL and
+set afterwards, DEFERRABLE ones checked at commit); a loop through a self reference that is
+neither is a UsageError.
 """
 
 from __future__ import annotations
@@ -70,11 +71,11 @@ def order_rows(
         layer = sorted(following, key=sort_key)
     if len(order) == len(keys):
         return order, []
-    blocking = [e for e in self_edges if not e.nullable]
+    blocking = [e for e in self_edges if not (e.nullable or e.deferrable)]
     if blocking:
         raise UsageError(
             f"rows of {table.label} reference each other in a loop through a NOT NULL foreign "
-            f"key: {'; '.join(e.label for e in blocking)}",
+            f"key that is not deferrable: {'; '.join(e.label for e in blocking)}",
             "make it nullable or deferrable, or narrow the roots so the loop is not copied",
         )
     return sorted(keys, key=sort_key), list(self_edges)

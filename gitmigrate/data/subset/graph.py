@@ -141,7 +141,10 @@ def load_graph(
             reached += [_norm_schema(fk.ref_schema, default) for fk in table.foreign_keys]
         reached += _referencing(conn, dialect, schema or default, default)
         wanted += [s for s in reached if s not in done and s in existing | {None}]
-    graph = SourceGraph(dialect, tables, _edges(tables, default), default_schema=default)
+    edges = _edges(
+        tables, default, _pg_deferrable(conn, default) if dialect == "postgresql" else set()
+    )
+    graph = SourceGraph(dialect, tables, edges, default_schema=default)
     graph.given_keys = _given_keys(graph, keys or {})
     return graph
 
@@ -177,6 +180,18 @@ def _referencing(
         return []
     found = conn.execute(text(sql), {"schema": schema}).scalars()
     return [_norm_schema(str(s), default) for s in found]
+
+
+def _pg_deferrable(conn: Connection, default: str | None) -> set[tuple[str | None, str]]:
+    """(schema, constraint name) of the DEFERRABLE foreign keys (the inspector drops it)."""
+    rows = conn.execute(
+        text(
+            "SELECT n.nspname, c.conname FROM pg_constraint c "
+            "JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND c.condeferrable"
+        )
+    )
+    return {(_norm_schema(str(r[0]), default), str(r[1])) for r in rows}
 
 
 def _default_schema(conn: Connection, dialect: str) -> str | None:
@@ -232,7 +247,9 @@ def _norm_schema(schema: str | None, default: str | None) -> str | None:
     return None if schema is None or schema == default else schema
 
 
-def _edges(tables: Mapping[QName, Table], default: str | None) -> tuple[Edge, ...]:
+def _edges(
+    tables: Mapping[QName, Table], default: str | None, deferrable: set[tuple[str | None, str]]
+) -> tuple[Edge, ...]:
     lookup = {(t.schema, t.name.lower()): t for t in tables}
     out = []
     for child, table in sorted(tables.items(), key=lambda item: table_order(item[0])):
@@ -246,7 +263,8 @@ def _edges(tables: Mapping[QName, Table], default: str | None) -> tuple[Edge, ..
                 parent = found
             ref_columns = fk.ref_columns or _key_or_empty(tables[parent])
             nullable = all((c := table.column(n)) is None or c.nullable for n in fk.columns)
-            out.append(Edge(child, fk.columns, parent, ref_columns, nullable, name=fk.name))
+            late = (child.schema, fk.name or "") in deferrable
+            out.append(Edge(child, fk.columns, parent, ref_columns, nullable, late, fk.name))
     return tuple(out)
 
 

@@ -1,11 +1,13 @@
 """load_order: the tables of a subset in an order that loads with foreign keys enforced.
 
 Parents come before children. A cycle (a strongly connected component of more than one table,
-found with networkx) cannot be ordered as it is: it is broken at nullable foreign keys, loaded
-NULL and set once every table is loaded. Few edges are broken: the smallest set of nullable
-table pairs whose removal leaves the component acyclic (exhaustive over small components,
-greedy with a pruning pass over large ones). Two cycles sharing a table (one component) are one
-problem, not two. A cycle with no nullable edge cannot load at all: a UsageError names it.
+found with networkx) cannot be ordered as it is: it is broken at nullable foreign keys (loaded
+NULL and set once every table is loaded) or, where a cycle has none, at DEFERRABLE ones (a
+PostgreSQL source's; Edge.deferrable, nullable False: loaded with the constraint deferred).
+Few edges are broken: the smallest set of breakable table pairs whose removal leaves the
+component acyclic, the fewest deferrable among those (exhaustive over small components, greedy
+with a pruning pass over large ones). Two cycles sharing a table (one component) are one
+problem, not two. A cycle with neither cannot load at all: a UsageError names it.
 
 Self references are not ordered here: the closure orders a table's rows parent first.
 """
@@ -74,7 +76,8 @@ def _pair_order(pair: Pair) -> tuple[tuple[str, str], tuple[str, str]]:
 
 def _break(component: set[QName], pairs: dict[Pair, list[Edge]]) -> list[Pair]:
     inside = sorted((p for p in pairs if p[0] in component and p[1] in component), key=_pair_order)
-    breakable = [p for p in inside if all(e.nullable for e in pairs[p])]
+    breakable = [p for p in inside if all(e.nullable or e.deferrable for e in pairs[p])]
+    late = {p for p in breakable if not all(e.nullable for e in pairs[p])}  # deferrable only
     fixed = nx.DiGraph([p for p in inside if p not in breakable])
     try:
         cycle = nx.find_cycle(fixed)
@@ -84,19 +87,19 @@ def _break(component: set[QName], pairs: dict[Pair, list[Edge]]) -> list[Pair]:
         raise _unbreakable([(u, v) for u, v, *_ in cycle], pairs)
     if len(breakable) <= _EXHAUSTIVE:
         for size in range(1, len(breakable) + 1):
-            for chosen in combinations(breakable, size):
-                if _acyclic(inside, set(chosen)):
-                    return list(chosen)
-    return _greedy(inside, breakable)
+            found = [c for c in combinations(breakable, size) if _acyclic(inside, set(c))]
+            if found:
+                return list(min(found, key=lambda c: sum(p in late for p in c)))
+    return _greedy(inside, breakable, late)
 
 
 def _acyclic(inside: list[Pair], removed: set[Pair]) -> bool:
     return bool(nx.is_directed_acyclic_graph(nx.DiGraph([p for p in inside if p not in removed])))
 
 
-def _greedy(inside: list[Pair], breakable: list[Pair]) -> list[Pair]:
-    """Break the nullable pair on most remaining cycles' paths, repeatedly; then put back any
-    pair whose return makes no cycle."""
+def _greedy(inside: list[Pair], breakable: list[Pair], late: set[Pair]) -> list[Pair]:
+    """Break a breakable pair of a remaining cycle (a nullable one if it has one), repeatedly;
+    then put back any pair whose return makes no cycle."""
     removed: list[Pair] = []
     graph = nx.DiGraph(inside)
     while True:
@@ -104,7 +107,8 @@ def _greedy(inside: list[Pair], breakable: list[Pair]) -> list[Pair]:
             cycle = [(u, v) for u, v, *_ in nx.find_cycle(graph)]
         except nx.NetworkXNoCycle:
             break
-        choice = next(p for p in cycle if p in breakable)  # a nullable one exists: checked
+        choices = [p for p in cycle if p in breakable]  # one exists: checked
+        choice = min(choices, key=lambda p: p in late)
         graph.remove_edge(*choice)
         removed.append(choice)
     for pair in list(removed):
@@ -120,8 +124,10 @@ def _unbreakable(cycle: list[Pair], pairs: dict[Pair, list[Edge]]) -> UsageError
     tables = ", ".join(
         t.label for t in sorted({t for pair in cycle for t in pair}, key=table_order)
     )
-    keys = "; ".join(e.label for pair in cycle for e in pairs[pair] if not e.nullable)
+    keys = "; ".join(
+        e.label for pair in cycle for e in pairs[pair] if not (e.nullable or e.deferrable)
+    )
     return UsageError(
-        f"tables {tables} form a cycle of foreign keys with no nullable edge: {keys}",
+        f"tables {tables} form a cycle of foreign keys with no nullable or deferrable edge: {keys}",
         "make one of them nullable or deferrable, or leave a table out",
     )
