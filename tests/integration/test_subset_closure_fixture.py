@@ -166,3 +166,17 @@ def test_table_without_a_key_needs_key(shop: tuple[SubsetSchemaInfo, Connection]
     assert closure.keys[graph.resolve("loose")] == [("a",)]
     count = conn.execute(select(func.count()).select_from(table("loose"))).scalar_one()
     assert count == 2
+
+
+def test_root_conditions_are_sent_as_written(shop: tuple[SubsetSchemaInfo, Connection]) -> None:
+    """A ':x' or '%' inside the condition is the user's SQL, not a bind parameter."""
+    info, conn = shop
+    root = f"{info.label('sales.customer')} WHERE name LIKE 'Customer EU-1%' OR email = ':x'"
+    graph, closure = _closure(info, conn, root)
+    wanted = {
+        (r["region"], r["cust_no"])
+        for r in rows_of("sales.customer")
+        if r["name"].startswith("Customer EU-1")
+    }
+    assert len(wanted) == 11 and wanted <= set(closure.keys[info.qname("sales.customer")])
+    assert closure_violations(conn, graph, closure) == []

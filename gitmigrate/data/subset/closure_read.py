@@ -8,8 +8,8 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, column, select, table, text, tuple_
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Boolean, Connection, Select, column, literal_column, select, table, tuple_
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from gitmigrate.data.subset.model import Key, QName, Root
 from gitmigrate.errors import UsageError
@@ -53,10 +53,11 @@ def root_rows(
     """A root's rows (its WHERE as the user wrote it): one query, its columns `wanted`."""
     stmt, _found = _select(source, (), wanted)
     if root.where is not None:
-        stmt = stmt.where(text(f"({root.where})"))
+        # literal text, not text(): a ':x' inside the condition is no bind parameter
+        stmt = stmt.where(literal_column(f"({root.where})", Boolean))
     try:
         return list(conn.execute(stmt).all())
-    except DBAPIError as exc:
+    except (DBAPIError, StatementError) as exc:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise UsageError(
             f"root {root.text!r} fails on the source: {detail}",
