@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 
 from gitmigrate.data.subset.graph_order import load_order, table_order
 from gitmigrate.data.subset.model import Edge, QName
+from gitmigrate.data.subset.roots import root_table
 from gitmigrate.errors import UsageError
 from gitmigrate.schema.model import Table
 from gitmigrate.schema.reflect import dialect_of, reflect_schema
@@ -150,12 +151,8 @@ def load_graph(
 
 
 def _schemas_of(names: Iterable[str]) -> list[str | None]:
-    out: list[str | None] = []
-    for name in names:
-        head = name.strip().split(None, 1)[0] if name.strip() else ""
-        if head and head != "*":
-            out.append(split_name(head).schema)
-    return out
+    found = (root_table(n) for n in names if n.strip() != "*")
+    return [t.schema for t in found if t is not None]
 
 
 def _referencing(

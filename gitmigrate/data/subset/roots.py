@@ -32,16 +32,25 @@ def parse_root(text: str, dialect: str) -> Root:
     match = _ROOT.match(text)
     if match is None:
         raise UsageError(f"root {text!r} is not `TABLE [WHERE condition]`; {_EXAMPLE}")
-    parts = re.findall(_PART, match.group("table"))
-    names = [p[1:-1] if p[0] in '"`' else p for p in parts]
-    table = QName(names[0], names[1]) if len(names) == 2 else QName(None, names[0])
+    table = root_table(text)
     where = match.group("where")
     if where is not None:
         where = where.strip()
         if not where:
             raise UsageError(f"root {text!r} has WHERE but no condition; {_EXAMPLE}")
         _check_condition(text, where, dialect)
+    assert table is not None  # the same pattern matched
     return Root(table=table, where=where, text=text.strip())
+
+
+def root_table(text: str) -> QName | None:
+    """The table part of a root text or a table name (None: not one), without parsing the
+    condition: what load_graph needs to know which schemas to reflect."""
+    match = _ROOT.match(text)
+    if match is None:
+        return None
+    names = [p[1:-1] if p[0] in '"`' else p for p in re.findall(_PART, match.group("table"))]
+    return QName(names[0], names[1]) if len(names) == 2 else QName(None, names[0])
 
 
 def _check_condition(text: str, where: str, dialect: str) -> None:
