@@ -154,3 +154,16 @@ def test_a_deferrable_key_breaks_a_not_null_cycle(postgres_url: str) -> None:
     engine.dispose()
     assert [t.name for t in order] == ["cyc_a", "cyc_b"]  # cyc_a loads with its check deferred
     assert [(e.name, e.nullable, e.deferrable) for e in broken] == [("cyc_a_b", False, True)]
+
+
+def test_an_unknown_schema_is_named(shop: tuple[SubsetSchemaInfo, Connection]) -> None:
+    info, conn = shop
+    if info.dialect == "sqlite":
+        graph = load_graph(conn, start=[], schemas=["nope"])  # SQLite: the main database only
+        assert graph.resolve("sales.orders") == info.qname("sales.orders")
+        return
+    with pytest.raises(UsageError) as caught:
+        load_graph(conn, start=[], schemas=[f"{info.prefix}nope"])
+    message = str(caught.value)
+    assert f"schema {info.prefix}nope does not exist on the source; schemas there:" in message
+    assert info.schemas["sales"] in message

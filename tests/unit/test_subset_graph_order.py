@@ -167,3 +167,12 @@ def test_a_deferrable_key_breaks_a_cycle_without_a_nullable_one() -> None:
     graph = _graph(["b", "c"], [either, _edge("c", "b", True, ("y",)), _edge("b", "c", True)])
     _order, broken = load_order(graph, list(graph.tables))
     assert [(e.child.label, e.nullable) for e in broken] == [("b", True)]
+
+
+def test_keys_sort_with_nulls_and_mixed_types() -> None:
+    """A --key column may hold NULLs, and a SQLite column ints and texts."""
+    from gitmigrate.data.subset.closure_rows import sorted_keys
+
+    assert sorted_keys([(2,), (1,)]) == [(1,), (2,)]
+    assert sorted_keys([(None,), (3,), (1,)]) == [(1,), (3,), (None,)]
+    assert sorted_keys([("b",), (2,), ("a",)]) == [(2,), ("a",), ("b",)]

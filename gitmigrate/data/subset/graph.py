@@ -9,6 +9,7 @@ foreign keys enforced.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -223,7 +224,10 @@ def _schema_name(
     if len(folded) == 1:
         return _norm_schema(folded[0], default)
     if explicit:
-        known = ", ".join(sorted(s for s in existing if s and not _system_schema(s)))
+        names = sorted(s for s in existing if s and not _system_schema(s))
+        near = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+        names = near + [n for n in names if n not in near]
+        known = ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
         raise UsageError(
             f"schema {name} does not exist on the source; schemas there: {known}",
             "fix the --schema name",
