@@ -1,0 +1,191 @@
+"""Keyed permutations: the reason `hmac` keeps unique columns unique by construction.
+
+A balanced Feistel network over 2b bits is a permutation of [0, 4^b); cycle walking (apply it
+again until the result falls inside [0, n)) turns it into a permutation of [0, n) for any n.
+On top of that:
+
+- integers are permuted within nested rings ([0, 2^7), [2^7, 2^8), [2^8, 2^15), ... up to 2^64,
+  and the mirror image for negatives), so a value stays inside every integer type that held it
+  (TINYINT ... BIGINT, signed or unsigned) whatever the column's declared type, and the same id
+  maps to the same id in an INTEGER and a BIGINT column;
+- text is permuted per character class (digits stay digits, lower case stays lower case, upper
+  case stays upper case, everything else stays as it is): same length and shape, so it fits
+  VARCHAR(n)/CHAR(n) and a string of one shape can only come from one string of that shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gitmigrate.data.masking.key import Keyed
+
+ROUNDS = 8
+TABLE_HALF_BITS = 12
+_BOUNDS = (
+    0,
+    1 << 7,
+    1 << 8,
+    1 << 15,
+    1 << 16,
+    1 << 23,
+    1 << 24,
+    1 << 31,
+    1 << 32,
+    1 << 63,
+    1 << 64,
+)
+
+
+class Permutation:
+    """A keyed permutation of [0, n), `tweak` selecting one of many under the same key.
+
+    Halves of up to 12 bits (domains up to 2^24) use round tables computed once, so the
+    common case (ids below 16 million) costs a few table look-ups per value."""
+
+    __slots__ = ("_keyed", "_n", "_half", "_mask", "_nbytes", "_states", "_tables")
+
+    def __init__(self, keyed: Keyed, n: int, tweak: bytes) -> None:
+        if n < 1:
+            raise ValueError("a permutation needs a non-empty domain")
+        bits = max(2, (n - 1).bit_length())
+        bits += bits % 2
+        self._keyed, self._n = keyed, n
+        self._states = [keyed.prf_state(tweak + b"|" + bytes((i,))) for i in range(ROUNDS)]
+        self._half = bits // 2
+        self._mask = (1 << self._half) - 1
+        self._nbytes = (self._half + 7) // 8
+        self._tables: list[list[int]] | None = None
+        if self._half <= TABLE_HALF_BITS:
+            self._tables = [
+                [self._round(i, r) for r in range(1 << self._half)] for i in range(ROUNDS)
+            ]
+
+    def _round(self, i: int, right: int) -> int:
+        h = self._states[i].copy()
+        h.update(right.to_bytes(self._nbytes, "big"))
+        if self._nbytes <= 32:
+            return int.from_bytes(h.digest(), "big") & self._mask
+        out, block = b"", 0  # wide domains (long strings): counter-mode blocks
+        while len(out) < self._nbytes:
+            part = h.copy()
+            part.update(block.to_bytes(4, "big"))
+            out += part.digest()
+            block += 1
+        return int.from_bytes(out[: self._nbytes], "big") & self._mask
+
+    def __call__(self, x: int) -> int:
+        if self._n == 1:
+            return 0
+        half, mask, n, tables = self._half, self._mask, self._n, self._tables
+        while True:
+            left, right = x >> half, x & mask
+            if tables is not None:
+                for table in tables:
+                    left, right = right, left ^ table[right]
+            else:
+                nbytes = self._nbytes
+                for state in self._states if nbytes <= 32 else ():
+                    h = state.copy()
+                    h.update(right.to_bytes(nbytes, "big"))
+                    left, right = right, left ^ (int.from_bytes(h.digest(), "big") & mask)
+                if nbytes > 32:
+                    for i in range(ROUNDS):
+                        left, right = right, left ^ self._round(i, right)
+            x = (left << half) | right
+            if x < n:
+                return x
+
+
+def _ring(v: int) -> tuple[int, int]:
+    """The ring [lo, hi) of a non-negative integer."""
+    for lo, hi in zip(_BOUNDS, _BOUNDS[1:], strict=False):
+        if v < hi:
+            return lo, hi
+    bits = v.bit_length()
+    return 1 << (bits - 1), 1 << bits
+
+
+class IntPermutation:
+    """A keyed permutation of the integers that keeps each value in its ring (see module)."""
+
+    __slots__ = ("_keyed", "_perms")
+
+    def __init__(self, keyed: Keyed) -> None:
+        self._keyed = keyed
+        self._perms: dict[tuple[int, int], Permutation] = {}
+
+    def __call__(self, value: int) -> int:
+        negative = value < 0
+        v = -value - 1 if negative else value
+        lo, hi = _ring(v)
+        perm = self._perms.get((lo, negative))
+        if perm is None:
+            tweak = b"int:" + (b"-" if negative else b"+") + str(lo).encode()
+            perm = self._perms[(lo, negative)] = Permutation(self._keyed, hi - lo, tweak)
+        out = lo + perm(v - lo)
+        return -out - 1 if negative else out
+
+
+DIGITS = "0123456789"
+LOWER = "abcdefghijklmnopqrstuvwxyz"
+UPPER = LOWER.upper()
+NONZERO = DIGITS[1:]
+HEX_LOWER = "0123456789abcdef"
+
+
+def char_class(c: str) -> str | None:
+    """The alphabet a character is permuted within, or None: kept as it is."""
+    if "0" <= c <= "9":
+        return DIGITS
+    if "a" <= c <= "z":
+        return LOWER
+    if "A" <= c <= "Z":
+        return UPPER
+    return None
+
+
+class CharPermutation:
+    """Keyed permutations of strings by shape (see `permute`), one Feistel per shape seen."""
+
+    __slots__ = ("_keyed", "_perms", "_classify")
+
+    def __init__(
+        self, keyed: Keyed, classify: Callable[[str, int], str | None] | None = None
+    ) -> None:
+        self._keyed = keyed
+        self._perms: dict[tuple[int, ...], Permutation] = {}
+        self._classify = classify
+
+    def __call__(self, text: str) -> str:
+        """`text` with every character in a class replaced, as one keyed permutation of all
+        the strings of the same shape (positions, classes and kept characters)."""
+        classify = self._classify
+        alphabets = [
+            (classify(text, i) if classify is not None else char_class(c))
+            for i, c in enumerate(text)
+        ]
+        number, size, shape, positions = 0, 1, [], []
+        for i, alphabet in enumerate(alphabets):
+            if alphabet is not None:
+                radix = len(alphabet)
+                number = number * radix + alphabet.index(text[i])
+                size *= radix
+                shape.append(radix)
+                positions.append(i)
+        if not positions:
+            return text
+        key = tuple(shape)
+        perm = self._perms.get(key)
+        if perm is None:
+            if len(self._perms) > 4096:
+                self._perms.clear()
+            tweak = b"chars:" + ",".join(map(str, shape)).encode()
+            perm = self._perms[key] = Permutation(self._keyed, size, tweak)
+        number = perm(number)
+        out = list(text)
+        for i in reversed(positions):
+            alphabet = alphabets[i]
+            assert alphabet is not None
+            number, digit = divmod(number, len(alphabet))
+            out[i] = alphabet[digit]
+        return "".join(out)
