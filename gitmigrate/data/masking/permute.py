@@ -42,7 +42,7 @@ class Permutation:
     Halves of up to 12 bits (domains up to 2^24) use round tables computed once, so the
     common case (ids below 16 million) costs a few table look-ups per value."""
 
-    __slots__ = ("_keyed", "_n", "_half", "_mask", "_nbytes", "_states", "_tables")
+    __slots__ = ("_keyed", "_n", "_half", "_mask", "_nbytes", "_states", "_tables", "_calls")
 
     def __init__(self, keyed: Keyed, n: int, tweak: bytes) -> None:
         if n < 1:
@@ -55,10 +55,11 @@ class Permutation:
         self._mask = (1 << self._half) - 1
         self._nbytes = (self._half + 7) // 8
         self._tables: list[list[int]] | None = None
-        if self._half <= TABLE_HALF_BITS:
-            self._tables = [
-                [self._round(i, r) for r in range(1 << self._half)] for i in range(ROUNDS)
-            ]
+        self._calls = 0 if self._half <= TABLE_HALF_BITS else -1
+
+    def _build_tables(self) -> None:
+        """Round tables, once a permutation has been used often enough to pay for them."""
+        self._tables = [[self._round(i, r) for r in range(1 << self._half)] for i in range(ROUNDS)]
 
     def _round(self, i: int, right: int) -> int:
         h = self._states[i].copy()
@@ -76,6 +77,10 @@ class Permutation:
     def __call__(self, x: int) -> int:
         if self._n == 1:
             return 0
+        if self._calls >= 0 and self._tables is None:
+            self._calls += 1
+            if self._calls > (1 << self._half) // 4:
+                self._build_tables()
         half, mask, n, tables = self._half, self._mask, self._n, self._tables
         while True:
             left, right = x >> half, x & mask
