@@ -165,3 +165,11 @@ def test_a_rule_for_a_column_the_rows_do_not_carry() -> None:
     with pytest.raises(UsageError, match="needs the masking key"):
         table_masker(parse_mask_rules('[columns]\n"t.c" = "hmac"\n', "m"), T, ["c"], key=b"",
                      unique=(), types={})  # fmt: skip
+
+
+def test_a_method_the_column_cannot_hold_is_refused_before_any_row() -> None:
+    with pytest.raises(UsageError, match="t.c: fake.name gives text, the column is INTEGER"):
+        masker('"fake.name"', "INTEGER")
+    with pytest.raises(UsageError, match="hmac cannot mask a JSONB document"):
+        masker('"hmac"', "JSONB")
+    assert masker('"null"', "JSONB").mask_rows([({"a": 1},)]) == [(None,)]

@@ -84,6 +84,7 @@ def table_masker(
             raise UsageError(f"mask rule {rule.label}: {rule.spec} needs the masking key")
         type_text = type_of.get(column.lower())
         ctype = column_type(type_text, dialect)
+        _check_fits(rule, ctype, type_text)
         mask = _mask(
             rule, ctype, key, column.lower() in unique_lower, base_dir, table, column, type_text
         )
@@ -112,6 +113,23 @@ def _memo(mask: Mask) -> Mask:
         return out
 
     return cached
+
+
+_TEXT_FAMILIES = (None, "char", "varchar", "text")
+
+
+def _check_fits(rule: MaskRule, ctype: ColumnType, type_text: str | None) -> None:
+    """Refuse a method whose outputs the column cannot hold, before any row is read."""
+    if rule.method == "fake" and ctype.family not in _TEXT_FAMILIES:
+        raise UsageError(
+            f"mask rule {rule.label}: {rule.spec} gives text, the column is {type_text}",
+            "use hmac or hash on a non-text column",
+        )
+    if rule.method in ("hash", "hmac") and ctype.family == "json":
+        raise UsageError(
+            f"mask rule {rule.label}: {rule.method} cannot mask a {type_text} document",
+            "use null, keep or a python function for JSON columns",
+        )
 
 
 def _mask(
