@@ -1,7 +1,7 @@
 """`fake.<provider>`: realistic replacements from faker, seeded by the HMAC of the value, so the
 same input gives the same fake in every table, chunk, run and process.
 
-- email: `first.last.TAG@example.invalid`, TAG 16 base32 characters (80 bits) of the value's
+- email: `first.last.TAG@example.invalid`, TAG 20 hex digits (80 bits) of the value's
   HMAC: distinct inputs give distinct emails (a collision among a million values has odds
   below 1e-12) and `.invalid` (RFC 2606) is a domain no real address has.
 - phone / phone_number: the source's own shape with its digits and letters replaced by a keyed
@@ -17,12 +17,11 @@ Outputs are cut to the column's length; the email and phone keep their reserved 
 
 from __future__ import annotations
 
-import base64
 import bisect
 import itertools
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from gitmigrate.data.masking.columns import ColumnType, fit_text
@@ -36,7 +35,7 @@ PROVIDERS = (
 _NOT_PROVIDERS = {"seed", "seed_instance", "seed_locale", "random", "provider", "format"}
 DEFAULT_LOCALE = "en_US"
 EMAIL_DOMAIN = "example.invalid"
-TAG_CHARS = 16
+TAG_CHARS = 20  # 80 bits
 
 
 def check_provider(provider: str, locale: str | None) -> tuple[str, str] | None:
@@ -63,8 +62,8 @@ def _faker(locale: str) -> Any:
 
 
 def tag(keyed: Keyed, value: Any, chars: int = TAG_CHARS) -> str:
-    """A keyed tag of the value: `chars` lower-case base32 characters (5 bits each)."""
-    return base64.b32encode(keyed.of(value)).decode().lower()[:chars]
+    """A keyed tag of the value: `chars` lower-case hex digits (4 bits each)."""
+    return keyed.of(value).hex()[:chars]
 
 
 class _Names:
@@ -98,6 +97,7 @@ def _weighted(source: Any) -> Callable[[int], str]:
     return draw
 
 
+@lru_cache(maxsize=1 << 14)
 def _ascii(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c for c in folded.lower() if c.isalnum()) or "user"

@@ -144,15 +144,11 @@ NONZERO = DIGITS[1:]
 HEX_LOWER = "0123456789abcdef"
 
 
-def char_class(c: str) -> str | None:
-    """The alphabet a character is permuted within, or None: kept as it is."""
-    if "0" <= c <= "9":
-        return DIGITS
-    if "a" <= c <= "z":
-        return LOWER
-    if "A" <= c <= "Z":
-        return UPPER
-    return None
+_INDEX = {
+    c: (alphabet, len(alphabet), i)
+    for alphabet in (DIGITS, LOWER, UPPER)
+    for i, c in enumerate(alphabet)
+}
 
 
 class CharPermutation:
@@ -171,32 +167,30 @@ class CharPermutation:
         """`text` with every character in a class replaced, as one keyed permutation of all
         the strings of the same shape (positions, classes and kept characters)."""
         classify = self._classify
-        alphabets = [
-            (classify(text, i) if classify is not None else char_class(c))
-            for i, c in enumerate(text)
-        ]
-        number, size, shape, positions = 0, 1, [], []
-        for i, alphabet in enumerate(alphabets):
-            if alphabet is not None:
-                radix = len(alphabet)
-                number = number * radix + alphabet.index(text[i])
-                size *= radix
-                shape.append(radix)
-                positions.append(i)
-        if not positions:
+        if classify is None:
+            found = [(i, hit) for i, c in enumerate(text) if (hit := _INDEX.get(c)) is not None]
+        else:
+            found = []
+            for i, c in enumerate(text):
+                alphabet = classify(text, i)
+                if alphabet is not None:
+                    found.append((i, (alphabet, len(alphabet), alphabet.index(c))))
+        if not found:
             return text
-        key = tuple(shape)
-        perm = self._perms.get(key)
+        number, size = 0, 1
+        for _, (_, radix, index) in found:
+            number = number * radix + index
+            size *= radix
+        shape = tuple(radix for _, (_, radix, _) in found)
+        perm = self._perms.get(shape)
         if perm is None:
             if len(self._perms) > 4096:
                 self._perms.clear()
             tweak = b"chars:" + ",".join(map(str, shape)).encode()
-            perm = self._perms[key] = Permutation(self._keyed, size, tweak)
+            perm = self._perms[shape] = Permutation(self._keyed, size, tweak)
         number = perm(number)
         out = list(text)
-        for i in reversed(positions):
-            alphabet = alphabets[i]
-            assert alphabet is not None
-            number, digit = divmod(number, len(alphabet))
+        for i, (alphabet, radix, _) in reversed(found):
+            number, digit = divmod(number, radix)
             out[i] = alphabet[digit]
         return "".join(out)
