@@ -8,10 +8,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, create_engine, event, inspect, text
+from sqlalchemy import Connection, MetaData, Table, create_engine, event, text
 
-from gitmigrate.data.masking import parse_mask_rules, propagate, table_masker
+from gitmigrate.data.masking import (
+    parse_mask_rules,
+    propagate,
+    table_masker_for,
+    unique_columns,
+)
 from gitmigrate.data.subset.model import Edge, QName
+from gitmigrate.schema.reflect import reflect_schema
 
 KEY = b"integration-key-0123456789"
 RULES = """
@@ -90,17 +96,13 @@ def test_masked_rows_load_with_constraints_on_and_joins_hold(db_url: str) -> Non
             tbl = Table(name, MetaData(), autoload_with=conn)
             conn.execute(tbl.insert(), [dict(zip(tbl.c.keys(), r, strict=True)) for r in rows])
     with engine.begin() as conn:
-        for table, qname, unique in (
-            ("customer", CUSTOMER, {"id", "email", "region", "code"}),
-            ("orders", ORDERS, {"id"}),
-        ):
-            info = inspect(conn).get_columns(f"src_{table}")
-            cols = [c["name"] for c in info]
-            types = {c["name"]: str(c["type"]) for c in info}
-            masker = table_masker(rules, qname, cols, key=KEY, unique=unique, types=types,
-                                  dialect=dialect)  # fmt: skip
+        reflected = {t.name.lower(): t for t in reflect_schema(conn).tables}
+        for table, qname in (("customer", CUSTOMER), ("orders", ORDERS)):
             src = Table(f"src_{table}", MetaData(), autoload_with=conn)
             dst = Table(table, MetaData(), autoload_with=conn)
+            cols = list(src.c.keys())
+            masker = table_masker_for(rules, qname, reflected[f"src_{table}"], cols, key=KEY,
+                                      dialect=dialect)  # fmt: skip
             source = [tuple(r) for r in conn.execute(src.select().order_by(src.c.id))]
             for start in range(0, len(source), 400):  # chunk by chunk, as the load does
                 chunk = masker.mask_rows(source[start : start + 400])
@@ -119,4 +121,5 @@ def test_masked_rows_load_with_constraints_on_and_joins_hold(db_url: str) -> Non
         assert same == 0
         if dialect == "sqlite":
             assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        assert unique_columns(reflected["src_customer"]) >= {"id", "email", "region", "code"}
     engine.dispose()

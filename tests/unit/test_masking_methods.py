@@ -146,6 +146,8 @@ def test_hash_shifts_dates_deterministically() -> None:
     d = dt.date(2020, 2, 29)
     out = mask(m, d)
     assert out != d and abs((out - d).days) <= 365 and out == mask(masker("hash", "DATE"), d)
+    for edge in (dt.date.min, dt.date.max, dt.datetime.max):
+        assert abs((mask(m, edge) - edge).days) <= 365
 
 
 def test_null_stays_null_and_null_masks_to_null() -> None:

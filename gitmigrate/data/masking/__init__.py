@@ -7,7 +7,12 @@ See docs/kinds/env-masking.md.
 
 from gitmigrate.data.masking.custom import MaskContext
 from gitmigrate.data.masking.key import mask_key
-from gitmigrate.data.masking.masker import TableMasker, table_masker
+from gitmigrate.data.masking.masker import (
+    TableMasker,
+    table_masker,
+    table_masker_for,
+    unique_columns,
+)
 from gitmigrate.data.masking.propagate import propagate
 from gitmigrate.data.masking.rules import (
     MaskRule,
@@ -26,4 +31,6 @@ __all__ = [
     "parse_mask_rules",
     "propagate",
     "table_masker",
+    "table_masker_for",
+    "unique_columns",
 ]

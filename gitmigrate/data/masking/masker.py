@@ -17,6 +17,7 @@ from gitmigrate.data.masking.methods import make_hash, make_hmac
 from gitmigrate.data.masking.rules import MaskRule, MaskRules
 from gitmigrate.data.subset.model import QName
 from gitmigrate.errors import UsageError
+from gitmigrate.schema.model import Table
 
 Mask = Callable[[Any], Any]
 
@@ -113,6 +114,40 @@ def _memo(mask: Mask) -> Mask:
         return out
 
     return cached
+
+
+def unique_columns(table: Table) -> set[str]:
+    """The columns of `table` in its primary key, a unique constraint or a unique index."""
+    out = set(table.primary_key.columns if table.primary_key else ())
+    for constraint in table.unique_constraints:
+        out.update(constraint.columns)
+    for index in table.indexes:
+        if index.unique and not index.expressions:
+            out.update(index.columns)
+    return out
+
+
+def table_masker_for(
+    rules: MaskRules,
+    name: QName,
+    table: Table,
+    columns: Sequence[str],
+    *,
+    key: bytes,
+    dialect: str,
+    base_dir: Path | None = None,
+) -> TableMasker:
+    """`table_masker` for a reflected table: its unique columns and type texts from `table`."""
+    return table_masker(
+        rules,
+        name,
+        columns,
+        key=key,
+        unique=unique_columns(table),
+        types={c.name: c.type for c in table.columns},
+        base_dir=base_dir,
+        dialect=dialect,
+    )
 
 
 _TEXT_FAMILIES = (None, "char", "varchar", "text")

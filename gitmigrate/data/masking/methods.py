@@ -30,7 +30,6 @@ from gitmigrate.data.masking.permute import (
 )
 
 Mask = Callable[[Any], Any]
-_EPOCH = dt.datetime(1970, 1, 1)
 
 
 def make_hmac(key: bytes, ctype: ColumnType) -> Mask:
@@ -125,7 +124,11 @@ def make_hash(key: bytes, ctype: ColumnType, *, unique: bool) -> Mask:
         if isinstance(value, uuid.UUID):
             return uuid.UUID(bytes=digest[:16])
         if isinstance(value, (dt.date, dt.datetime)):
-            return value + dt.timedelta(days=1 + number % 365) * (1 if digest[0] & 1 else -1)
+            shift = dt.timedelta(days=1 + number % 365) * (1 if digest[0] & 1 else -1)
+            try:
+                return value + shift
+            except OverflowError:  # near year 1 or 9999: the other way
+                return value - shift
         if isinstance(value, dt.time):
             secs = number % 86400
             return value.replace(hour=secs // 3600, minute=secs // 60 % 60, second=secs % 60)
