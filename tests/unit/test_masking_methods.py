@@ -170,3 +170,11 @@ def test_keep_and_unmasked_columns_are_untouched() -> None:
     m = masker("keep", "TEXT")
     assert not m.active and m.mask_rows([(1, "x")]) == [(1, "x")]
     assert masker("hmac", "TEXT").mask_value("id", 5) == 5
+
+
+def test_column_names_match_without_regard_to_case() -> None:
+    rules = parse_mask_rules('[columns]\n"Customer.CustomerId" = "hmac"\n', "m")
+    m = table_masker(rules, QName(None, "CUSTOMER"), ["customerid", "Name"], key=KEY,
+                     unique=("CUSTOMERID",), types={"CustomerID": "INTEGER"})  # fmt: skip
+    assert m.active and m.mask_rows([(5, "x")]) == [(m.mask_value("CustomerId", 5), "x")]
+    assert m.mask_value("CustomerId", 5) != 5

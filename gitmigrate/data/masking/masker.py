@@ -29,7 +29,9 @@ class TableMasker:
         self.columns = tuple(columns)
         self._by_name = {c.lower(): m for c, m in masks.items()}
         self._indexed = [
-            (i, self._by_name[c.lower()]) for i, c in enumerate(columns) if c.lower() in masks
+            (i, self._by_name[c.lower()])
+            for i, c in enumerate(columns)
+            if c.lower() in self._by_name
         ]
         self.active = bool(self._indexed)
 
