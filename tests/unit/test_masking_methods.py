@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitmigrate.data.masking import TableMasker, parse_mask_rules, table_masker
+from gitmigrate.data.masking.key import Keyed
+from gitmigrate.data.masking.permute import Permutation
 from gitmigrate.data.subset.model import QName
 
 KEY = b"test-key-0123456789abcdef"
@@ -178,3 +180,27 @@ def test_column_names_match_without_regard_to_case() -> None:
                      unique=("CUSTOMERID",), types={"CustomerID": "INTEGER"})  # fmt: skip
     assert m.active and m.mask_rows([(5, "x")]) == [(m.mask_value("CustomerId", 5), "x")]
     assert m.mask_value("CustomerId", 5) != 5
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3000), st.binary(max_size=8))
+def test_a_permutation_of_any_size_is_a_bijection(n: int, tweak: bytes) -> None:
+    perm = Permutation(Keyed(KEY, "test"), n, tweak)
+    assert sorted(perm(x) for x in range(n)) == list(range(n))
+
+
+def test_chunks_mask_as_the_whole_does() -> None:
+    rules = parse_mask_rules(
+        '[columns]\n"t.a" = "hmac"\n"t.b" = "fake.email"\n"t.c" = "hash"\n', "m"
+    )
+    rows = [(i % 50, f"u{i % 70}@x.org", f"v{i}") for i in range(3000)]
+
+    def fresh() -> TableMasker:
+        return table_masker(rules, T, ["a", "b", "c"], key=KEY, unique=(), types={})
+
+    whole = fresh().mask_rows(rows)
+    chunked = [r for s in range(0, 3000, 128) for r in fresh().mask_rows(rows[s : s + 128])]
+    one = fresh()
+    reused = [r for s in range(2944, -1, -128) for r in one.mask_rows(rows[s : s + 128])]
+    assert whole == chunked
+    assert sorted(whole) == sorted(reused)  # order and history change nothing

@@ -156,9 +156,7 @@ def make_fake(
             return method()
 
     def fake(value: Any) -> Any:
-        out = pick(value)
-        if not isinstance(out, str):
-            return out
+        out = str(pick(value))  # a text column (masker refuses fakes elsewhere)
         if unique:
             t = " " + tag(tags, value)
             room = max(0, (ctype.length or len(out) + len(t)) - len(t))
