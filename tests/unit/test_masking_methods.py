@@ -204,3 +204,15 @@ def test_chunks_mask_as_the_whole_does() -> None:
     reused = [r for s in range(2944, -1, -128) for r in one.mask_rows(rows[s : s + 128])]
     assert whole == chunked
     assert sorted(whole) == sorted(reused)  # order and history change nothing
+
+
+def test_hmac_long_text_is_chained_by_blocks_and_stays_injective() -> None:
+    base = "Lorem ipsum dolor sit amet, 42 consectetur adipiscing elit. " * 20
+    variants = [
+        base[:i] + ("X" if base[i] != "X" else "Y") + base[i + 1 :] for i in range(0, 1200, 7)
+    ]
+    m = masker("hmac", "TEXT")
+    outs = [mask(m, v) for v in [base, *variants]]
+    assert len(set(outs)) == len(outs)
+    assert all(len(o) == len(base) for o in outs)
+    assert [c.isalpha() for c in outs[0]] == [c.isalpha() for c in base]

@@ -1,8 +1,8 @@
 """`hash` and `hmac` per column type: one function per column, chosen once, called per value.
 
 hmac is a keyed permutation (unique by construction, same type, same size):
-  integers within their ring (permute.py), text and UUIDs per character class, decimals per
-  digit (same digits before and after the point), dates within their year, timestamps to the
+  integers within their ring (permute.py), text and UUIDs per character class, decimals as
+  their unscaled integer within its number of digits (same scale, digits and sign), dates within their year, timestamps to the
   second within their year, times within the day, bytes per byte, booleans by a keyed flip.
 hash is a keyed SHA-256 fitted to the column: hex for text (cut to the length), a number in the
   column's range for integers and decimals, a shift of 1 to 365 days for dates and timestamps.
@@ -25,6 +25,7 @@ from gitmigrate.data.masking.permute import (
     HEX_LOWER,
     NONZERO,
     CharPermutation,
+    DecimalPermutation,
     IntPermutation,
     Permutation,
 )
@@ -37,7 +38,7 @@ def make_hmac(key: bytes, ctype: ColumnType) -> Mask:
     keyed = Keyed(key, "hmac")
     ints = IntPermutation(keyed)
     chars = CharPermutation(keyed)
-    digits = CharPermutation(keyed, _decimal_class)
+    decimals = DecimalPermutation(keyed)
     hexes = CharPermutation(keyed, lambda t, i: HEX_LOWER if t[i] in HEX_LOWER else None)
     perms: dict[tuple[str, int], Permutation] = {}
 
@@ -55,7 +56,7 @@ def make_hmac(key: bytes, ctype: ColumnType) -> Mask:
         if isinstance(value, str):
             return chars(value)
         if isinstance(value, Decimal):
-            return Decimal(digits(format(value, "f"))) if value.is_finite() else value
+            return decimals(value)
         if isinstance(value, uuid.UUID):
             return uuid.UUID(hexes(str(value)))
         if isinstance(value, dt.datetime):
@@ -86,9 +87,8 @@ def make_hmac(key: bytes, ctype: ColumnType) -> Mask:
 
 
 def _decimal_class(text: str, i: int) -> str | None:
-    """Digits are permuted, except that the integer part keeps its number of digits: its first
-    digit stays non-zero, and a lone 0 stays 0 (so "05.3" never appears to collide with "5.3",
-    and 0.25 in NUMERIC(2, 2) stays below 1)."""
+    """Digits are replaced, except that the integer part keeps its number of digits: its first
+    digit stays non-zero, and a lone 0 stays 0 (so 0.25 in NUMERIC(2, 2) stays below 1)."""
     c = text[i]
     if not c.isdigit():
         return None

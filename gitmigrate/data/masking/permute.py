@@ -16,11 +16,13 @@ On top of that:
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from gitmigrate.data.masking.key import Keyed
 
 ROUNDS = 8
 TABLE_HALF_BITS = 12
+BLOCK = 40  # characters permuted together; longer text is chained block by block
 _BOUNDS = (
     0,
     1 << 7,
@@ -137,6 +139,34 @@ class IntPermutation:
         return -out - 1 if negative else out
 
 
+class DecimalPermutation:
+    """A keyed permutation of decimals keeping the sign, the exponent (scale) and the number of
+    digits: the unscaled integer is permuted within [10^(k-1), 10^k) for k digits ([0, 10)
+    for one digit; [1, 10) when negative, so no negative value becomes zero)."""
+
+    __slots__ = ("_keyed", "_perms")
+
+    def __init__(self, keyed: Keyed) -> None:
+        self._keyed = keyed
+        self._perms: dict[tuple[int, int], Permutation] = {}
+
+    def __call__(self, value: Decimal) -> Decimal:
+        sign, digits, exponent = value.as_tuple()
+        if not isinstance(exponent, int):  # NaN, Infinity
+            return value
+        unscaled = int("".join(map(str, digits)) or "0")
+        if unscaled == 0:
+            sign = 0  # -0 is 0
+        k = len(str(unscaled))
+        low = 10 ** (k - 1) if k > 1 else sign  # [1, 10) for negatives, [0, 10) otherwise
+        perm = self._perms.get((sign, k))
+        if perm is None:
+            tweak = f"decimal:{sign}:{k}".encode()
+            perm = self._perms[(sign, k)] = Permutation(self._keyed, 10**k - low, tweak)
+        out = low + perm(unscaled - low)
+        return Decimal((sign, tuple(int(c) for c in str(out)), exponent))
+
+
 DIGITS = "0123456789"
 LOWER = "abcdefghijklmnopqrstuvwxyz"
 UPPER = LOWER.upper()
@@ -177,20 +207,37 @@ class CharPermutation:
                     found.append((i, (alphabet, len(alphabet), alphabet.index(c))))
         if not found:
             return text
-        number, size = 0, 1
-        for _, (_, radix, index) in found:
-            number = number * radix + index
+        out = list(text)
+        previous = b""
+        for start in range(0, len(found), BLOCK):
+            block = found[start : start + BLOCK]
+            number = self._block(block, previous)(_number(block))
+            previous = number.to_bytes((number.bit_length() + 7) // 8 or 1, "big")
+            for i, (alphabet, radix, _) in reversed(block):
+                number, digit = divmod(number, radix)
+                out[i] = alphabet[digit]
+        return "".join(out)
+
+    def _block(self, block: list[tuple[int, tuple[str, int, int]]], previous: bytes) -> Permutation:
+        """The permutation of one block of positions: by shape, and after the first block also
+        by the previous block's output (so the whole stays one invertible map)."""
+        shape = tuple(radix for _, (_, radix, _) in block)
+        size = 1
+        for radix in shape:
             size *= radix
-        shape = tuple(radix for _, (_, radix, _) in found)
+        tweak = b"chars:" + ",".join(map(str, shape)).encode()
+        if previous:
+            return Permutation(self._keyed, size, tweak + b"|after:" + previous)
         perm = self._perms.get(shape)
         if perm is None:
             if len(self._perms) > 4096:
                 self._perms.clear()
-            tweak = b"chars:" + ",".join(map(str, shape)).encode()
             perm = self._perms[shape] = Permutation(self._keyed, size, tweak)
-        number = perm(number)
-        out = list(text)
-        for i, (alphabet, radix, _) in reversed(found):
-            number, digit = divmod(number, radix)
-            out[i] = alphabet[digit]
-        return "".join(out)
+        return perm
+
+
+def _number(block: list[tuple[int, tuple[str, int, int]]]) -> int:
+    number = 0
+    for _, (_, radix, index) in block:
+        number = number * radix + index
+    return number
