@@ -2,8 +2,9 @@
 
 hmac is a keyed permutation (unique by construction, same type, same size):
   integers within their ring (permute.py), text and UUIDs per character class, decimals as
-  their unscaled integer within its number of digits (same scale, digits and sign), dates within their year, timestamps to the
-  second within their year, times within the day, bytes per byte, booleans by a keyed flip.
+  their unscaled integer within its number of digits (same scale, digits and sign), dates
+  within their year, timestamps to the second within their year, times within the day, bytes
+  as a number of their length, booleans by a keyed flip.
 hash is a keyed SHA-256 fitted to the column: hex for text (cut to the length), a number in the
   column's range for integers and decimals, a shift of 1 to 365 days for dates and timestamps.
   Keyed, so a dictionary of all SSNs cannot undo it. On a unique column, hash of anything but
