@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gitmigrate.data.masking import (
@@ -9,6 +11,7 @@ from gitmigrate.data.masking import (
     mask_key,
     parse_mask_rules,
     propagate,
+    read_mask_rules,
 )
 from gitmigrate.data.subset.model import Edge, QName
 from gitmigrate.errors import UsageError
@@ -160,3 +163,10 @@ def test_propagate_upwards_keeps_the_foreign_key_valid() -> None:
     assert out.for_table(CUSTOMER)["id"].origin == "orders.customer_id"
     kept = parse_mask_rules('[columns]\n"customer.id" = "keep"\n', "m")
     assert propagate(kept, [_edge(ORDERS, ("customer_id",), CUSTOMER, ("id",))]) == kept
+
+
+def test_read_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no masking rules file steps/mask.toml"):
+        read_mask_rules(tmp_path / "mask.toml", "steps/mask.toml")
+    (tmp_path / "mask.toml").write_text(RULES)
+    assert read_mask_rules(tmp_path / "mask.toml") == parse_mask_rules(RULES, "x")

@@ -19,6 +19,7 @@ from gitmigrate.data.masking.rules import (
     MaskRules,
     check_mask_rules,
     parse_mask_rules,
+    read_mask_rules,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "mask_key",
     "parse_mask_rules",
     "propagate",
+    "read_mask_rules",
     "table_masker",
     "table_masker_for",
     "unique_columns",

@@ -16,6 +16,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gitmigrate.data.masking.fakes import check_provider
@@ -92,6 +93,21 @@ class MaskRules:
 
     def to_json(self) -> list[str]:
         return self.names()
+
+
+def read_mask_rules(path: Path, where: str | None = None) -> MaskRules:
+    """The rules of a rules file; `where` (default: the path) names it in errors."""
+    name = where or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise UsageError(
+            f"no masking rules file {name}",
+            "create it (docs/kinds/env-masking.md) or name another with --mask",
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{name}: cannot read the masking rules: {exc}") from exc
+    return parse_mask_rules(text, name)
 
 
 def parse_mask_rules(text: str, where: str) -> MaskRules:
