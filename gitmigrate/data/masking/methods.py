@@ -110,8 +110,11 @@ def make_hash(key: bytes, ctype: ColumnType, *, unique: bool) -> Mask:
     long_text = ctype.length is None or ctype.length >= 20
     if unique and not (ctype.family in ("varchar", "text", "char", None) and long_text):
         return make_hmac(key, ctype)
+    unique_other = make_hmac(key, ctype) if unique else None  # a column of unknown type
 
     def mask(value: Any) -> Any:
+        if unique_other is not None and not isinstance(value, str):
+            return unique_other(value)
         digest = keyed.of(value)
         number = int.from_bytes(digest, "big")
         if isinstance(value, bool):
