@@ -20,6 +20,7 @@ from gitmigrate.engine.checks import (
 )
 from gitmigrate.engine.chunk_preview import sampled_estimate
 from gitmigrate.engine.estimate import Estimate, estimate_steps
+from gitmigrate.engine.extra_verify import ExtraVerify
 from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import cut_at, steps_in_scope, steps_in_tree
 from gitmigrate.engine.registry import get_kind
@@ -47,6 +48,8 @@ class ApplyOptions:
     # only these step ids, wherever they are in HEAD's tree (env sync: the steps another
     # environment has); None: the run's usual scope
     only: frozenset[str] | None = None
+    # asked after each step's own verify (apply --health ENV); its errors fail the step
+    extra_verify: ExtraVerify | None = None
 
 
 @dataclass
@@ -107,6 +110,7 @@ def apply(
             lock_timeout=options.lock_timeout, dry_run_chunks=options.dry_run_chunks,
         ) as session:  # fmt: skip
             runners, rows, ledger = session.runners, session.rows, session.ledger
+            runners.extra_verify = options.extra_verify
             result.planned = _pending(repo, scope, rows, runners, resuming)
             if not result.planned:
                 return result
