@@ -5,6 +5,7 @@ becomes config steps on TO's top layer, and the drift step is recorded as applie
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,12 @@ def test_sync_then_diff_shows_no_drift(git_repo: Path, db_pair: tuple[str, str])
     # staging already had the schema the drift step makes: recorded there, not run
     assert result.recorded == (schema_step,)
     assert ledger(staging)[schema_step] == "applied"
+    notes = {s.step_id: s.note for s in api.status(git_repo, target="staging").steps}
+    assert re.fullmatch(
+        r"recorded by \S+, not run: staging already had this schema: written by env sync "
+        r"staging -> prod",
+        notes[schema_step] or "",
+    )
     assert "ix_users_email" in inspect_indexes(staging)  # staging's schema untouched
     assert not after.steps.drifted, after.steps.to_json()
 
