@@ -12,9 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from gitmigrate.envs.drift_model import Probe, ServiceVersion, VersionsSection
+from gitmigrate.envs.health import redact
 
 VERSION_HEADERS = ("x-version", "x-app-version", "x-service-version", "version")
 
@@ -46,7 +47,7 @@ def probe(url: str, timeout: float) -> Probe:
     """GET `url`: the version it reports, or the problem reaching it."""
     import httpx
 
-    shown = without_credentials(url)
+    shown = redact(url)
     start = time.perf_counter()
     try:
         response = httpx.get(url, timeout=timeout, follow_redirects=True)
@@ -77,10 +78,3 @@ def _version(response: object) -> str | None:
         if response.headers.get(header):
             return str(response.headers[header]).strip()
     return None
-
-
-def without_credentials(url: str) -> str:
-    """The URL as reports show it: no user:password@, no query string (tokens hide there)."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=netloc, query="", fragment=""))

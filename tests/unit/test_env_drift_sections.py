@@ -10,7 +10,7 @@ from gitmigrate.core.config import Environment
 from gitmigrate.envs.drift_config import compare_configs, compare_secrets, held_names
 from gitmigrate.envs.drift_model import TableDrift
 from gitmigrate.envs.drift_schema import CROSS_DIALECT, compare_schemas
-from gitmigrate.envs.drift_versions import without_credentials
+from gitmigrate.envs.health import redact as without_credentials
 from gitmigrate.envs.sync import ConfigAction, plan_config
 from gitmigrate.schema.model import Column, ForeignKey, Index, Schema, Table, View
 
