@@ -93,6 +93,11 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         push,
         review,
     )
+    from gitmigrate.api.platform_steps import (
+        PlatformStepAdded,
+        platform_convert_compose,
+        platform_convert_terraform,
+    )
     from gitmigrate.api.progress import CallbackReporter, Progress, ProgressCallback, ProgressEvent
     from gitmigrate.api.reading import (
         MigrationList,
@@ -237,6 +242,9 @@ _LAZY = {
     "list_migrations": "gitmigrate.api.reading",
     "log": "gitmigrate.api.reading",
     "plan": "gitmigrate.api.planning",
+    "PlatformStepAdded": "gitmigrate.api.platform_steps",
+    "platform_convert_compose": "gitmigrate.api.platform_steps",
+    "platform_convert_terraform": "gitmigrate.api.platform_steps",
     "pre_push": "gitmigrate.api.planning",
     "push": "gitmigrate.api.planning",
     "repair": "gitmigrate.api.repairing",
@@ -271,6 +279,7 @@ _SUBMODULES = frozenset(
         "env_drift",
         "interrupts",
         "planning",
+        "platform_steps",
         "progress",
         "reading",
         "repairing",
@@ -403,6 +412,9 @@ __all__ = [
     "log",
     "open_repo",
     "plan",
+    "PlatformStepAdded",
+    "platform_convert_compose",
+    "platform_convert_terraform",
     "pre_push",
     "push",
     "repair",
