@@ -62,6 +62,14 @@ def _resource_name(resource: Mapping[str, Any]) -> str:
     return f"{resource.get('kind', '?')}/{metadata.get('name', '?')}"
 
 
+def _relative(where: str, root: Path) -> str:
+    """file:line:col with the file relative to the repository (the step is read elsewhere)."""
+    for prefix in {f"{root}/", f"{root.resolve()}/"}:
+        if where.startswith(prefix):
+            return where[len(prefix) :]
+    return where
+
+
 def compose(root: Path, options: PlatformOptions) -> Generated:
     """Convert the step's Compose files (read from the repository at `root`). Variables come
     from .env files and defaults only, never from the shell: a committed manifest must not
