@@ -112,7 +112,9 @@ def author_platform(request: AuthorRequest) -> StepFiles:
         raise UsageError("the generated files are already in the repository, byte for byte",
                          "no step is needed")  # fmt: skip
     _refuse_dirty(request.repo, list(written))
-    final = PlatformOptions(**{**_fields(options), "outputs": tuple(sorted(written))})
+    final = PlatformOptions(**{**_fields(options), "outputs": tuple(sorted(written)),
+                               "dropped": tuple(d.text() for d in record.dropped),
+                               "needs_person": record.needs_person})  # fmt: skip
     options_of(final.to_toml())  # what the step will be read back as
     files = {FINDINGS_FILE: record.dump(), **{copy_name(p): b for p, b in written.items()}}
     return StepFiles(files, final.to_toml(), request.irreversible,

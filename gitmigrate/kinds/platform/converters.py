@@ -89,7 +89,8 @@ def compose(root: Path, options: PlatformOptions) -> Generated:
         files=dict(conversion.files),
         resources=tuple(_resource_name(r) for r in conversion.resources),
         dropped=tuple(
-            DroppedKey(str(d.key), str(d.where), str(d.reason)) for d in conversion.dropped
+            DroppedKey(str(d.key), _relative(str(d.where), root), str(d.reason))
+            for d in conversion.dropped
         ),  # fmt: skip
         notes=tuple(text_of(n) for n in conversion.notes),
     )

@@ -13,6 +13,8 @@ path = "infra"                         # terraform: the directory converted
 from = "aws"                           # terraform: the provider converted from ...
 to = "gcp"                             # ... and to (gcp | azure)
 outputs = ["k8s/web-deployment.yaml"]  # the project files the step wrote
+dropped = ["services.web.logging (compose.yml:9:5): ..."]   # informative, as review shows it
+needs_person = ["aws_iam_role.app: ..."]                     # informative (findings.json rules)
 """
 
 from __future__ import annotations
@@ -46,17 +48,27 @@ class PlatformOptions:
     source: str = "aws"
     target: str = "gcp"
     outputs: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()  # informative: findings.json is what the kind reads
+    needs_person: tuple[str, ...] = ()
 
     def to_toml(self) -> dict[str, Any]:
         if self.op == TERRAFORM:
             return {"op": self.op, "path": self.path, "from": self.source, "to": self.target,
-                    "outputs": list(self.outputs)}  # fmt: skip
+                    "outputs": list(self.outputs), **self._informative()}  # fmt: skip
         out: dict[str, Any] = {"op": self.op, "inputs": list(self.inputs), "out": self.out,
                                "controller": self.controller, "volumes": self.volumes}  # fmt: skip
         if self.namespace:
             out["namespace"] = self.namespace
         out.update(interpolate=self.interpolate, emptyvols=self.emptyvols,
                    replicas=self.replicas, outputs=list(self.outputs))  # fmt: skip
+        return {**out, **self._informative()}
+
+    def _informative(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.dropped:
+            out["dropped"] = list(self.dropped)
+        if self.needs_person:
+            out["needs_person"] = list(self.needs_person)
         return out
 
     @property
@@ -112,12 +124,14 @@ def options_of(raw: Mapping[str, Any], where: str = "[options]") -> PlatformOpti
         raise UsageError(f"{where}: op must be one of {', '.join(OPS)}",
                          'write op = "compose-to-k8s"')  # fmt: skip
     outputs = _strings(raw.get("outputs"), "outputs", where)
+    dropped = _strings(raw.get("dropped"), "dropped", where)
+    needs_person = _strings(raw.get("needs_person"), "needs_person", where)
     if op == TERRAFORM:
         path = raw.get("path", ".")
         if not isinstance(path, str) or not path:
             raise UsageError(f"{where}: path must be a directory", 'write path = "infra"')
         return PlatformOptions(
-            TERRAFORM, path=path, outputs=outputs,
+            TERRAFORM, path=path, outputs=outputs, dropped=dropped, needs_person=needs_person,
             source=_choice(raw, "from", SOURCES, "aws", where),
             target=_choice(raw, "to", TARGETS, "gcp", where),
         )  # fmt: skip
@@ -133,6 +147,7 @@ def options_of(raw: Mapping[str, Any], where: str = "[options]") -> PlatformOpti
         raise UsageError(f"{where}: namespace must be a string", 'write namespace = "shop"')
     return PlatformOptions(
         COMPOSE, inputs=inputs, out=out, namespace=namespace or None, outputs=outputs,
+        dropped=dropped, needs_person=needs_person,
         controller=_choice(raw, "controller", CONTROLLERS, "deployment", where),
         volumes=_choice(raw, "volumes", VOLUMES, "persistentVolumeClaim", where),
         interpolate=_flag(raw, "interpolate", True, where),
