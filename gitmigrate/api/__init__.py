@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         config_secrets_rotate,
     )
     from gitmigrate.api.data import DataVerification, data_validate, data_verify
+    from gitmigrate.api.env_subset import SubsetResult, env_subset
     from gitmigrate.api.planning import (
         PlanReport,
         PrePushReport,
@@ -219,6 +220,8 @@ _LAZY = {
     "config_migrate_secrets": "gitmigrate.api.config_secrets",
     "config_decrypt": "gitmigrate.api.config_secrets",
     "copy_data": "gitmigrate.api.authoring",
+    "env_subset": "gitmigrate.api.env_subset",
+    "SubsetResult": "gitmigrate.api.env_subset",
     "data_validate": "gitmigrate.api.data",
     "data_verify": "gitmigrate.api.data",
     "diff": "gitmigrate.api.reading",
@@ -363,6 +366,8 @@ __all__ = [
     "config_migrate_secrets",
     "config_decrypt",
     "copy_data",
+    "env_subset",
+    "SubsetResult",
     "data_validate",
     "data_verify",
     "diff",

@@ -8,7 +8,7 @@ import importlib
 import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
-_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (("env_subset", "env_subset_command"),)
 
 
 @click.group()
