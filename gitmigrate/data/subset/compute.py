@@ -40,7 +40,7 @@ def compute(source: Connection, options: DataOptions) -> Computed:
     roots = [parse_root(text, dialect) for text in options.roots]
     graph = load_graph(
         source,
-        start=[r.table.label for r in roots],
+        start=[*options.roots, *options.follow],
         schemas=options.schemas,
         keys=dict(options.keys or {}),
     )
