@@ -163,7 +163,7 @@ def plan_subset(
     dropped: list[str] = []
     loads: list[LoadTable] = []
     for index, item in enumerate(closure.tables):
-        source = _source_table(tables, item.source)
+        source = _serials(_source_table(tables, item.source), source_dialect)
         created = copy_ddl.target_table(
             source, holders[item.source], source_dialect, dst, lambda r: r
         )
@@ -181,7 +181,11 @@ def plan_subset(
                 resets.append(sql)
         loads.append(_load_table(index, item, source, names[item.source], source_dialect, dst))
     stage = stage_table_name(step_id)
-    swap = {quote(h, dst): names[qn].quoted(dst) for qn, h in holders.items()}
+    home = _home_database(target, dst, names.values())
+    swap = {
+        quote(h, dst): qualified(names[qn].schema or home, names[qn].name, dst)
+        for qn, h in holders.items()
+    }
     return SubsetPlan(
         tables=tuple(loads),
         edges=closure.edges,
@@ -205,6 +209,21 @@ def _source_table(tables: Mapping[QName, Table], name: QName) -> Table:
             "check the source, or name its schema with --schema",
         )
     return found
+
+
+def _serials(table: Table, dialect: str) -> Table:
+    """A PostgreSQL column drawing from a sequence (`nextval(...)`, as serial columns of a
+    schema outside the search path reflect) is an identity column: the target gets its own
+    sequence instead of a default naming one that does not exist there."""
+    if dialect != "postgresql":
+        return table
+    columns = tuple(
+        replace(c, identity=True, default=None)
+        if (c.default or "").lower().startswith("nextval(")
+        else c
+        for c in table.columns
+    )
+    return replace(table, columns=columns)
 
 
 def _load_table(
@@ -265,6 +284,15 @@ def _foreign_keys(
 def _prefixed(indexes: tuple[Index, ...], schema: str) -> tuple[Index, ...]:
     """SQLite index names share one namespace: a named schema's get its prefix too."""
     return tuple(replace(i, name=f"{schema}__{i.name}") for i in indexes)
+
+
+def _home_database(target: Connection, dialect: str, names: Any) -> str | None:
+    """MariaDB resolves an unqualified table in a foreign key against the child's database, not
+    the connection's: once several databases are involved, the default one is named too."""
+    if dialect != "mysql" or all(n.schema is None for n in names):
+        return None
+    found = target.exec_driver_sql("SELECT DATABASE()").scalar()
+    return str(found) if found else None
 
 
 def _swap(sql: str, swap: Mapping[str, str]) -> str:
