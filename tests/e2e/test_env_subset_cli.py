@@ -76,7 +76,9 @@ def test_subset_is_committed_applied_shown_and_rolled_back(
     assert _rows(dev, "PRAGMA foreign_key_check") == []
     shown = run_cli("plan", "--target", "dev")
     assert shown.exit_code == 0, shown.stderr
-    assert "orders" in shown.stdout
+    written = (shop / "docs" / "plan-outputs" / "dev-data" / "migration-plan.md").read_text()
+    assert "Subset:" in written and "orders WHERE total > 6" in written
+    assert "customer.email: fake.email" in written  # the masking rules, by name
     back = run_cli("rollback", "--target", "dev", "--steps", "1", "--yes")
     assert back.exit_code == 0, back.stderr
     assert _rows(dev, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"

@@ -85,7 +85,7 @@ def subset_apply(
                 ctx.connection,
                 source_dialect=plan.source_dialect,
                 target_dialect=plan.target_dialect,
-                masker=_masker(rules, t, key, base),
+                masker=_masker(rules, t, key, base, plan.source_dialect),
                 log=ctx.log,
                 step_id=step.id,
             )  # fmt: skip
@@ -154,7 +154,9 @@ def _propagated(text_: str, where: str, plan: SubsetPlan) -> Any:
     return propagate(parse_mask_rules(text_, where), plan.edges)
 
 
-def _masker(rules: Any, table: Any, key: bytes | None, base: Path | None) -> Masker | None:
+def _masker(
+    rules: Any, table: Any, key: bytes | None, base: Path | None, dialect: str
+) -> Masker | None:
     if rules is None or key is None:
         return None
     from gitmigrate.data.masking import table_masker
@@ -162,6 +164,7 @@ def _masker(rules: Any, table: Any, key: bytes | None, base: Path | None) -> Mas
     masker: Masker = table_masker(
         rules, table.source, table.columns, key=key, unique=set(table.unique),
         types=dict(zip(table.columns, table.types, strict=True)), base_dir=base,
+        dialect=dialect,
     )  # fmt: skip
     return masker
 
