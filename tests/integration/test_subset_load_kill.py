@@ -1,7 +1,7 @@
 """kill -9 of `git migrate apply` running a subset step, then `git migrate resume`: the target
 must equal that of an uninterrupted run (no row copied twice, none missing, the deferred
 self-references set) and the ledger says applied. GITMIGRATE_TRIALS sets the kills per dialect
-(default 2); GITMIGRATE_TRIAL_SEED replays them. tests/reliability/test_subset_kill_* (H6)
+(default 1); GITMIGRATE_TRIAL_SEED replays them. tests/reliability/test_subset_kill_* (H6)
 run longer series; this one keeps the load's own guarantee in its own tests."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from tests.engine_procs import cli_env, read_until, run_cli, start_cli
 from tests.fixtures_db import fresh_database_url
 from tests.fixtures_git import make_repo
 
-TRIALS = int(os.environ.get("GITMIGRATE_TRIALS", "2"))
-CUSTOMERS, ORDERS = 4000, 16000
+TRIALS = int(os.environ.get("GITMIGRATE_TRIALS", "1"))
+CUSTOMERS, ORDERS = 2000, 8000
 
 
 def _source(path: Path) -> str:
