@@ -41,7 +41,7 @@ def stage_keys(
         keys = closure.keys.get(table.source, [])
         for start in range(0, len(keys), _WRITE):
             rows = [
-                (index, start + n + 1, json.dumps([encode_value(v) for v in key]))
+                (index, start + n + 1, _key_json(key))
                 for n, key in enumerate(keys[start : start + _WRITE])
             ]
             write_rows(target, dialect, name, COLUMNS, rows, log)
@@ -57,7 +57,22 @@ def read_keys(
         f" WHERE {q['tbl']} = :t AND {q['seq']} > :after ORDER BY {q['seq']} LIMIT :n"
     )
     found = target.execute(text(sql), {"t": table, "after": after, "n": limit}).all()
-    return [(int(seq), decode_key(json.loads(raw))) for seq, raw in found]
+    if not found:
+        return []
+    # one parse for the whole batch; only keys holding tagged values (dates, bytes ...)
+    # go through the decoder
+    parsed = json.loads("[" + ",".join(raw for _, raw in found) + "]")
+    return [
+        (int(seq), decode_key(values) if "{" in raw else tuple(values))
+        for (seq, raw), values in zip(found, parsed, strict=True)
+    ]
+
+
+def _key_json(key: Sequence[Any]) -> str:
+    """A key as JSON, integers (the usual key) without the general encoder."""
+    if all(type(v) is int for v in key):
+        return "[" + ",".join(map(str, key)) + "]"
+    return json.dumps([encode_value(v) for v in key])
 
 
 def key_lookup(keys: Sequence[Key]) -> dict[Key, int]:
@@ -67,4 +82,6 @@ def key_lookup(keys: Sequence[Key]) -> dict[Key, int]:
 
 
 def normal(key: Sequence[Any]) -> Key:
+    if not any(isinstance(v, (memoryview, bytearray)) for v in key):
+        return tuple(key)
     return tuple(bytes(v) if isinstance(v, (memoryview, bytearray)) else v for v in key)
