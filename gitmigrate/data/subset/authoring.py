@@ -87,6 +87,8 @@ def author_subset(request: AuthorRequest, options: DataOptions) -> StepFiles:
     target = request.options.get("target")
     dialect = _target_dialect(config, target, request.dialect)
     names = target_names([t.source for t in computed.closure.tables], dialect, options.schema_map)
+    if isinstance(target, str):
+        _refuse_existing_tables(config, target, list(names.values()))
     plan: dict[str, Any] = {
         "source": options.source,
         "target": target,
@@ -105,6 +107,37 @@ def author_subset(request: AuthorRequest, options: DataOptions) -> StepFiles:
     }
     files[PLAN_FILE] = (json.dumps(plan, indent=2, sort_keys=True) + "\n").encode()
     return StepFiles(files, options.to_toml(), None, {"dialect": request.dialect})
+
+
+def _refuse_existing_tables(config: ProjectConfig, target: str, names: list[Any]) -> None:
+    """A table of the subset that already exists on the target is refused now (exit 2, no
+    commit), not when the step is applied. A target that cannot be opened yet (a SQLite file
+    apply will create) has none."""
+    from sqlalchemy import inspect
+
+    from gitmigrate.engine.target import open_database_target
+    from gitmigrate.errors import GitMigrateError
+
+    try:
+        opened = open_database_target(config, target, "read")
+    except GitMigrateError:
+        return  # apply says why, if it still cannot
+    try:
+        with opened.engine.connect() as conn:
+            inspector = inspect(conn)
+            schemas = {s.lower() for s in inspector.get_schema_names()}
+            for name in names:
+                if name.schema is not None and name.schema.lower() not in schemas:
+                    continue
+                if inspector.has_table(name.name, schema=name.schema):
+                    raise UsageError(
+                        f"table {name.label} already exists on {opened.name}; a subset fills"
+                        " new tables only",
+                        "drop it there, or load into another database or schema"
+                        " (--schema-map SOURCE:TARGET)",
+                    )
+    finally:
+        opened.engine.dispose()
 
 
 def _target_dialect(config: ProjectConfig, target: object, fallback: str) -> str:
