@@ -8,7 +8,11 @@ import importlib
 import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
-_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (("env_subset", "env_subset_command"),)
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("env_health", "env_health_command"),
+    ("env_secrets", "env_secrets_command"),
+    ("env_subset", "env_subset_command"),
+)
 
 
 @click.group()
