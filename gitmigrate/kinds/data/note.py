@@ -55,8 +55,11 @@ def _triggers(step: Step, dialect: str | None, keeps: bool) -> dict[str, Any]:
 def analyze(step: Step, dialect: str) -> Impact:
     options = options_of(step.id, step.options)
     if options.mode == "subset":  # new tables only; on MariaDB their DDL commits by itself
+        from gitmigrate.data.subset.note import stored_plan
+
+        planned = tuple(str(t.get("target")) for t in stored_plan(step).get("tables") or [])
         return Impact(
-            objects=tuple(options.roots),
+            objects=planned or tuple(options.roots),
             statements=0,
             previewable=supports_transactional_ddl(dialect),
             details={"mode": "subset", "batch_size": options.batch_size},
