@@ -53,7 +53,8 @@ def _project(path: Path, source_url: str) -> Path:
     repo = make_repo(path)
     git(repo, "config", "gc.auto", "0")
     start_migration(GitRepo(repo), "sample")
-    api.env_subset(repo, source=source_url, target=source_url, roots=["orders WHERE id > 0"],
+    later = f"sqlite:///{path.parent / 'applied-later.db'}"  # each run names its own target
+    api.env_subset(repo, source=source_url, target=later, roots=["orders WHERE id > 0"],
                    batch_size=500, run=False)  # fmt: skip
     return repo
 
