@@ -19,7 +19,7 @@ from gitmigrate.data.subset.staging import key_lookup, normal
 from gitmigrate.errors import StepFailedError
 from gitmigrate.schema.render import quote, quote_list
 
-_READ = 500  # keys per source query (inside every driver's parameter limit)
+_READ = 5000  # keys per source query (SQLite: inside its 32766 parameters)
 
 
 class Masker(Protocol):
@@ -52,13 +52,16 @@ class TableLoader:
         self.key_at = [lower.index(k.lower()) for k in table.key]
         deferred = {c.lower() for e in table.deferred for c in e.columns}
         self.deferred_at = [i for i, c in enumerate(lower) if c in deferred]
+        # PostgreSQL takes a one-column key's values as one array parameter: one query a batch
+        self._as_array = source_dialect == "postgresql" and len(table.key) == 1
 
     def fetch(self, keys: Sequence[tuple[Any, ...]]) -> list[Row]:
         """The source rows of `keys`, in the keys' order; a key gone from the source is an
         error (the plan's row counts would no longer hold)."""
         found: dict[tuple[Any, ...], Row] = {}
-        for start in range(0, len(keys), _READ):
-            group = keys[start : start + _READ]
+        size = len(keys) if self._as_array else min(_READ, 30_000 // len(self.table.key))
+        for start in range(0, len(keys), size):
+            group = keys[start : start + size]
             sql, params = self._select(group)
             for row in _driver_rows(self.source, self.src, sql, params):
                 found[normal(tuple(row[i] for i in self.key_at))] = tuple(row)
@@ -104,7 +107,9 @@ class TableLoader:
         cols = esc(quote_list(self.table.columns, d))
         key = [esc(quote(k, d)) for k in self.table.key]
         params: list[Any] = [v for k in keys for v in k]
-        if len(key) == 1:
+        if self._as_array:
+            condition, params = f"{key[0]} = ANY(%s)", [params]
+        elif len(key) == 1:
             condition = f"{key[0]} IN ({', '.join([mark] * len(keys))})"
         else:
             one = "(" + ", ".join([mark] * len(key)) + ")"
