@@ -21,6 +21,7 @@ from gitmigrate.data.options import DataOptions
 from gitmigrate.data.subset.compute import Computed
 from gitmigrate.data.subset.model import Closure, Edge, QName, SubsetTable
 from gitmigrate.data.subset.step import subset_apply, subset_rollback
+from gitmigrate.db.connect import create_target_engine
 from gitmigrate.engine.kinds import Checkpoint, StepContext
 from gitmigrate.schema.reflect import reflect_schema
 
@@ -175,12 +176,17 @@ def drive(
     stop_after: int | None = None,
     resume: Run | None = None,
     files: dict[str, bytes] | None = None,
+    crash_at_first: bool = False,
 ) -> Run:
     """Run the step's apply as the engine does; `stop_after` checkpoints, then interrupt
-    (the work in flight rolled back); `resume`: continue from that run's last checkpoint."""
+    (the work in flight rolled back); `resume`: continue from that run's last checkpoint;
+    `crash_at_first`: die just before the first checkpoint commits (the plan phase lost,
+    except what the database committed by itself: MariaDB's DDL)."""
     run = Run()
     step = make_step(options, files)
-    engine = create_engine(target_url, poolclass=NullPool)
+    engine = create_target_engine(
+        target_url
+    )  # as the engine's: SQLite foreign keys on, DDL in BEGIN
     try:
         with engine.connect() as conn:
             previous = resume.last if resume else {}
@@ -188,6 +194,8 @@ def drive(
             ctx = _context(conn, root, run, resume=previous, start_position=start)
             chunks: Iterator[Checkpoint] = subset_apply(step, options, ctx, computed_from)
             for checkpoint in chunks:
+                if crash_at_first:
+                    break
                 conn.commit()
                 run.checkpoints.append(dict(checkpoint.data))
                 if stop_after is not None and len(run.checkpoints) >= stop_after:
@@ -202,7 +210,7 @@ def drive(
 
 def undo(target_url: str, options: DataOptions, root: Path, applied: Run) -> None:
     run = Run()
-    engine = create_engine(target_url, poolclass=NullPool)
+    engine = create_target_engine(target_url)
     try:
         with engine.connect() as conn:
             ctx = _context(conn, root, run, applied=applied.last)
