@@ -64,6 +64,14 @@ def test_subset_is_committed_applied_shown_and_rolled_back(
     assert tables == {"customer": 1, "orders": 2}
     assert out["plan"]["masking"] and out["run"]["steps"]
     step = out["step"]
+    note = json.loads(git(shop, "notes", "--ref=migrate", "show", out["commit"]))
+    recorded = note["impact"]["subset"]
+    assert [(t["source"], t["rows"]) for t in recorded["tables"]] == [
+        ("customer", 1),
+        ("orders", 2),
+    ]
+    assert recorded["masking"] == ["customer.email: fake.email", "customer.name: fake.name"]
+    assert recorded["mask_key_env"] == "SHOP_KEY"
     toml = (shop / "migrations" / "dev-data").glob("001-*/step.toml")
     text = next(iter(toml)).read_text()
     assert 'mode = "subset"' in text and 'mask_key_env = "SHOP_KEY"' in text
