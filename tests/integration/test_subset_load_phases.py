@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from gitmigrate.data.options import DataOptions
+from gitmigrate.errors import StepFailedError
 from tests.fixtures_db import fresh_database_url
 from tests.subset_load_support import KEYS, drive, load_source, snapshot, undo
 
@@ -134,6 +135,21 @@ def test_a_plan_phase_lost_before_its_checkpoint_is_planned_again(
         assert run.last["phase"] == "done"
         rows, _, manager = _target_state(target_url)
         assert rows == _expected() and manager == 2
+
+
+def test_a_planned_row_gone_from_the_source_fails_the_step_naming_it(tmp_path: Path) -> None:
+    with (
+        fresh_database_url("sqlite", tmp_path) as source_url,
+        fresh_database_url("sqlite", tmp_path) as target_url,
+    ):
+        load_source(source_url, "sqlite")
+        first = drive(target_url, _options(source_url), tmp_path, stop_after=1)
+        engine = create_engine(source_url, poolclass=NullPool)
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM shipment WHERE id = 2"))
+        engine.dispose()
+        with pytest.raises(StepFailedError, match=r"1 planned row\(s\) of shipment are gone"):
+            drive(target_url, _options(source_url), tmp_path, resume=first)
 
 
 MASK = """[columns]
