@@ -7,7 +7,9 @@ NULL, converted for the target and written inside the target's open transaction
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
@@ -91,11 +93,40 @@ class TableLoader:
             rows = self.masker.mask_rows(rows)
         return convert_rows(rows, self.table.converters)
 
-    def load(self, keys: Sequence[tuple[Any, ...]]) -> int:
-        rows = self.prepare(self.fetch(keys))
-        write(self.target, self.dst, self.table.target.quoted(self.dst), self.table.columns,
-              rows, self.log)  # fmt: skip
-        return len(rows)
+    def read(self, keys: Sequence[tuple[int, tuple[Any, ...]]]) -> list[Row]:
+        """The rows of staged (seq, key) pairs as the target takes them."""
+        return self.prepare(self.fetch([k for _, k in keys])) if keys else []
+
+    def batches(
+        self,
+        staged: Callable[[int], list[tuple[int, tuple[Any, ...]]]],
+        begin: Callable[[], None],
+        after: int,
+        size: int,
+        pool: ThreadPoolExecutor | None,
+    ) -> Iterator[tuple[int, int]]:
+        """(last seq, rows) per batch written after seq `after`, each inside the target's open
+        transaction, left for the caller to commit with its checkpoint. With a `pool`
+        (PostgreSQL and MariaDB targets) the next batch is read from the source while the
+        server takes this one; nothing of it is written before this batch's checkpoint."""
+        keys = staged(after)
+        rows = self.read(keys)
+        while keys:
+            upcoming_keys = staged(keys[-1][0]) if len(keys) == size else []
+            begin()
+            sql, call = writer(self.target, self.dst, self.table.target.quoted(self.dst),
+                               self.table.columns, rows)  # fmt: skip
+            self.log(sql)
+            job = pool.submit(call) if pool is not None else None
+            if job is None:
+                call()
+            try:
+                upcoming = self.read(upcoming_keys)
+            finally:
+                if job is not None:
+                    job.result()
+            yield keys[-1][0], len(rows)
+            keys, rows = upcoming_keys, upcoming
 
     def _select(self, keys: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
         d = self.src
@@ -140,27 +171,18 @@ def _driver_rows(conn: Connection, dialect: str, sql: str, params: list[Any]) ->
         cursor.close()
 
 
-def write(
-    target: Connection,
-    dialect: str,
-    table: str,
-    columns: Sequence[str],
-    rows: list[Row],
-    log: Callable[[str], None],
-) -> None:
-    """Write `rows` to the quoted (maybe schema-qualified) `table` in the open transaction."""
-    if not rows:
-        return
+def writer(
+    target: Connection, dialect: str, table: str, columns: Sequence[str], rows: list[Row]
+) -> tuple[str, Callable[[], object]]:
+    """The statement that writes `rows` to the quoted (maybe schema-qualified) `table` in the
+    target's open transaction, and the call that runs it (in any thread)."""
     cols = quote_list(tuple(columns), dialect)
     if dialect == "postgresql":
         sql = f"COPY {table} ({cols}) FROM STDIN"
-        log(sql)
-        pg_copy(target, sql, pg_format(target, rows, None))
-        return
+        return sql, partial(pg_copy, target, sql, pg_format(target, rows, None))
     mark = "?" if dialect == "sqlite" else "%s"
     head = f"INSERT INTO {table} ({cols}) VALUES "
     if dialect != "sqlite":
         head = head.replace("%", "%%")
     sql = head + "(" + ", ".join([mark] * len(columns)) + ")"
-    log(sql)
-    target.exec_driver_sql(sql, rows)
+    return sql, partial(target.exec_driver_sql, sql, rows)

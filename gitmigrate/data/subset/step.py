@@ -16,6 +16,8 @@ rollback drops what the plan created.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,7 @@ def subset_apply(
     # the key first: a missing one stops the step before anything is written
     key = read_mask_key(options.mask_key_env) if options.mask else None
     rules_text = _rules_text(step, options)
-    with source_connection(options, ctx) as source:
+    with ExitStack() as stack, source_connection(options, ctx) as source:
         from gitmigrate.schema.reflect import dialect_of
 
         position, phase = ctx.start_position, resume.get("phase")
@@ -93,13 +95,22 @@ def subset_apply(
         ]
         rows = int(resume.get("rows", 0))
         if phase == "load":
+            pool = (
+                None
+                if plan.target_dialect == "sqlite"
+                else stack.enter_context(ThreadPoolExecutor(1))
+            )
             for index in range(int(resume.get("table", 0)), len(plan.tables)):
-                seq = int(resume.get("seq", 0)) if index == resume.get("table") else 0
-                while keys := read_keys(ctx.connection, plan.target_dialect, plan.stage, index,
-                                        seq, options.batch_size):  # fmt: skip
-                    _begin_chunk(ctx)
-                    rows += loaders[index].load([k for _, k in keys])
-                    seq = keys[-1][0]
+                start = int(resume.get("seq", 0)) if index == resume.get("table") else 0
+
+                def staged(after: int, index: int = index) -> list[tuple[int, Any]]:
+                    return read_keys(ctx.connection, plan.target_dialect, plan.stage, index,
+                                     after, options.batch_size)  # fmt: skip
+
+                for seq, written in loaders[index].batches(
+                    staged, lambda: _begin_chunk(ctx), start, options.batch_size, pool
+                ):
+                    rows += written
                     source.rollback()  # hold no snapshot on the source between chunks
                     position += 1
                     yield Checkpoint(position, None, _data(plan, "load", index, seq, rows=rows))
