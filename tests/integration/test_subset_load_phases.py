@@ -92,7 +92,7 @@ def test_subset_loads_with_keys_enforced_and_rolls_back(
     [pytest.param(s, t, id=f"{s}-to-{t}", marks=_marks(s, t))
      for s, t in [("sqlite", "sqlite"), ("sqlite", "postgresql"), ("sqlite", "mysql")]],
 )  # fmt: skip
-@pytest.mark.parametrize("stop", [1, 8, 12])
+@pytest.mark.parametrize("stop", [1, 8, 12, 13])
 def test_an_interrupted_subset_resumes_without_copying_a_row_twice(
     source: str, target: str, stop: int, tmp_path: Path
 ) -> None:
@@ -102,7 +102,7 @@ def test_an_interrupted_subset_resumes_without_copying_a_row_twice(
     ):
         load_source(source_url, source)
         first = drive(target_url, _options(source_url), tmp_path, stop_after=stop)
-        assert first.last["phase"] in ("load", "fixup")
+        assert first.last["phase"] in ("load", "fixup", "finish")
         # the source changes meanwhile: the staged plan, not the source, decides the rows
         engine = create_engine(source_url, poolclass=NullPool)
         with engine.begin() as conn:
@@ -133,6 +133,30 @@ def test_a_plan_phase_lost_before_its_checkpoint_is_planned_again(
         assert ("gitmigrate_subset_subset_001" in left) == (target == "mysql")
         run = drive(target_url, _options(source_url), tmp_path)
         assert run.last["phase"] == "done"
+        rows, _, manager = _target_state(target_url)
+        assert rows == _expected() and manager == 2
+
+
+@pytest.mark.mysql
+def test_a_finish_cut_short_after_its_ddl_committed_finishes_on_resume(tmp_path: Path) -> None:
+    """MariaDB commits the finish's DDL by itself: killed after the indexes and the staging
+    table's drop, before the last checkpoint, the resume must take them as done."""
+    with (
+        fresh_database_url("sqlite", tmp_path) as source_url,
+        fresh_database_url("mysql", tmp_path) as target_url,
+    ):
+        load_source(source_url, "sqlite")
+        first = drive(target_url, _options(source_url), tmp_path, stop_after=13)
+        assert first.last["phase"] == "finish"
+        plan = first.last["plan"]
+        engine = create_engine(target_url, poolclass=NullPool)
+        with engine.begin() as conn:  # what the killed finish had done
+            for sql in plan["after"]:
+                conn.exec_driver_sql(sql)
+            conn.exec_driver_sql(f"DROP TABLE {plan['stage']}")
+        engine.dispose()
+        rest = drive(target_url, _options(source_url), tmp_path, resume=first)
+        assert rest.last["phase"] == "done"
         rows, _, manager = _target_state(target_url)
         assert rows == _expected() and manager == 2
 

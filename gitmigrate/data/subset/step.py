@@ -129,8 +129,13 @@ def subset_apply(
                     position += 1
                     data = _data(plan, "fixup", index, seq, rows=rows, fixed=fixed)
                     yield Checkpoint(position, None, data)
+            # recorded before finishing: on MariaDB the finish's DDL commits by itself, so a
+            # resume must know the keys may be gone and the indexes there already
+            position += 1
+            yield Checkpoint(position, None, _data(plan, "finish", len(plan.tables), 0,
+                                                   rows=rows, fixed=fixed))  # fmt: skip
             resume = {"fixed": fixed}
-        _finish(step, plan, ctx)
+        _finish(step, plan, ctx, again=phase == "finish")
         position += 1
         done = _data(plan, "done", len(plan.tables), 0, rows=rows, fixed=resume.get("fixed", 0))
         yield Checkpoint(position, None, {**done, "tables": len(plan.tables)})
@@ -180,10 +185,16 @@ def _masker(
     return masker
 
 
-def _finish(step: Step, plan: SubsetPlan, ctx: StepContext) -> None:
+def _finish(step: Step, plan: SubsetPlan, ctx: StepContext, *, again: bool = False) -> None:
+    """Indexes, sequence resets, the staging table dropped, then the checks. `again`: a finish
+    interrupted on MariaDB, whose indexes may exist already (the statements are idempotent
+    but for that)."""
     d = plan.target_dialect
     for sql in plan.after:
-        ctx.execute(sql)
+        if again and d == "mysql":
+            _tolerant(ctx, sql)
+        else:
+            ctx.execute(sql)
     ctx.execute(f"DROP TABLE IF EXISTS {quote(plan.stage, d)}")
     conn = ctx.connection
     if d == "sqlite":
@@ -211,6 +222,19 @@ def _finish(step: Step, plan: SubsetPlan, ctx: StepContext) -> None:
             "the subset does not match its plan: " + "; ".join(wrong),
             "roll the step back (`git migrate rollback --steps 1`) and apply it again",
         )
+
+
+def _tolerant(ctx: StepContext, sql: str) -> None:
+    """Run `sql`, taking MariaDB's "duplicate key name" (1061) as done already."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        ctx.execute(sql)
+    except DBAPIError as exc:
+        code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+        if code != 1061:
+            raise
+        ctx.log(f"-- already there: {sql}")
 
 
 def _clear_interrupted_plan(
