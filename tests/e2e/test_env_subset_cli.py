@@ -24,6 +24,8 @@ INSERT INTO customer VALUES (1, 'ann@shop.example', 'Ann', NULL), (2, 'bob@shop.
   (3, 'cy@shop.example', 'Cy', NULL);
 INSERT INTO orders VALUES (10, 2, 5), (11, 3, 7), (12, 3, 9);
 INSERT INTO note VALUES ('x');
+CREATE TABLE tag (code VARCHAR(10) NOT NULL, label TEXT);
+INSERT INTO tag VALUES ('a', 'first'), ('b', 'second');
 INSERT INTO a VALUES (1, 1);
 INSERT INTO b VALUES (1, 1);
 """
@@ -87,6 +89,10 @@ def test_subset_is_committed_applied_shown_and_rolled_back(
     written = (shop / "docs" / "plan-outputs" / "dev-data" / "migration-plan.md").read_text()
     assert "Subset:" in written and "orders WHERE total > 6" in written
     assert "customer.email: fake.email" in written  # the masking rules, by name
+    reviewed = run_cli("review")
+    assert reviewed.exit_code == 0, reviewed.stderr
+    assert 'mode = "subset"' in reviewed.stdout
+    assert "drops the tables it created" in reviewed.stdout
     back = run_cli("rollback", "--target", "dev", "--steps", "1", "--yes")
     assert back.exit_code == 0, back.stderr
     assert _rows(dev, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"
@@ -135,3 +141,25 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert len(result.stderr.strip().splitlines()) <= 2  # the problem, and the fix
     assert git(shop, "rev-parse", "HEAD") == head
     assert not (shop / "dev.db").exists()
+
+
+def test_a_table_without_a_key_is_copied_by_the_key_given(shop: Path, run_cli: CliRunner) -> None:
+    result = run_cli("env", "subset", "--from", "prod", "--to", "dev", "--root", "tag",
+                     "--key", "tag:code")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert _rows(shop / "dev.db", "SELECT code, label FROM tag ORDER BY code") == [
+        ("a", "first"),
+        ("b", "second"),
+    ]
+
+
+def test_a_table_already_on_the_target_is_refused_before_committing(
+    shop: Path, run_cli: CliRunner
+) -> None:
+    with sqlite3.connect(shop / "dev.db") as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+    head = git(shop, "rev-parse", "HEAD")
+    result = run_cli("env", "subset", "--from", "prod", "--to", "dev", "--root", "orders")
+    assert result.exit_code == 2, result.stderr
+    assert "table orders already exists on dev" in result.stderr
+    assert git(shop, "rev-parse", "HEAD") == head
