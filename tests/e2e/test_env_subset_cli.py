@@ -109,6 +109,13 @@ def test_no_run_only_commits(shop: Path, run_cli: CliRunner) -> None:
         not (shop / "dev.db").exists()
         or _rows(shop / "dev.db", "SELECT name FROM sqlite_master WHERE name = 'orders'") == []
     )
+    preview = run_cli("apply", "--target", "dev", "--dry-run")
+    assert preview.exit_code == 0, preview.stderr
+    assert 'CREATE TABLE "orders"' in preview.stdout + preview.stderr
+    assert _rows(shop / "dev.db", "SELECT name FROM sqlite_master WHERE name = 'orders'") == []
+    applied = run_cli("apply", "--target", "dev")
+    assert applied.exit_code == 0, applied.stderr
+    assert _rows(shop / "dev.db", "SELECT count(*) FROM orders") == [(3,)]
 
 
 @pytest.mark.parametrize(
