@@ -170,3 +170,14 @@ def test_a_table_already_on_the_target_is_refused_before_committing(
     assert result.exit_code == 2, result.stderr
     assert "table orders already exists on dev" in result.stderr
     assert git(shop, "rev-parse", "HEAD") == head
+
+
+def test_a_target_url_password_is_neither_committed_nor_printed(
+    shop: Path, run_cli: CliRunner
+) -> None:
+    url = "postgresql+psycopg://someone:s3cret-pw@127.0.0.1:1/nowhere"
+    result = run_cli("env", "subset", "--from", "prod", "--to", url, "--root", "orders", "--no-run")
+    assert result.exit_code == 0, result.stderr
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    committed = git(shop, "show", "HEAD")
+    assert "s3cret-pw" not in committed and "someone:***@" in committed

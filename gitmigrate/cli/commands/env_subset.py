@@ -66,6 +66,6 @@ def env_subset_command(
     for rule in plan.get("masking") or []:
         output.info(f"  masked: {rule}")
     if result.run is None:
-        output.info(f"apply it with: git migrate apply --target {target}")
+        output.info(f"apply it with: git migrate apply --target {plan.get('target') or target}")
     else:
         output.info(f"applied to {result.run.target}: {plan.get('rows', 0)} rows planned")

@@ -20,7 +20,7 @@ from gitmigrate.core.config import Environment, ProjectConfig
 from gitmigrate.data.options import DataOptions
 from gitmigrate.data.subset.compute import DEFAULT_KEY_ENV, compute, mask_rules
 from gitmigrate.data.subset.names import target_names
-from gitmigrate.db.url import has_password
+from gitmigrate.db.url import has_password, redact_url
 from gitmigrate.engine.kinds import AuthorRequest, StepFiles
 from gitmigrate.errors import UsageError
 
@@ -91,7 +91,7 @@ def author_subset(request: AuthorRequest, options: DataOptions) -> StepFiles:
         _refuse_existing_tables(config, target, list(names.values()))
     plan: dict[str, Any] = {
         "source": options.source,
-        "target": target,
+        "target": redact_url(target) if isinstance(target, str) else None,  # never a password
         "target_dialect": dialect,
         "roots": list(options.roots),
         "percent": options.percent,
