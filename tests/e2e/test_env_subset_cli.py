@@ -128,9 +128,10 @@ def test_no_run_only_commits(shop: Path, run_cli: CliRunner) -> None:
         (("--root", "orders", "--mask", "bad-mask.toml"), "nosuch"),
         (("--root", "orders", "--mask", "mask.toml"), "SHOP_KEY"),
         (("--root", "nosuch"), "nosuch"),
+        (("--root", "orders", "--from", "postgresql://u:pw@127.0.0.1:1/x"), "contains a password"),
     ],
     ids=["no-parse", "selects-nothing", "no-key", "cycle", "bad-mask-column", "no-key-var",
-         "no-table"],
+         "no-table", "source-password"],
 )  # fmt: skip
 def test_bad_input_is_one_line_exit_2_and_nothing_written(
     shop: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],
