@@ -182,3 +182,17 @@ def test_a_target_url_password_is_neither_committed_nor_printed(
     assert "s3cret-pw" not in result.stdout + result.stderr
     committed = git(shop, "show", "HEAD")
     assert "s3cret-pw" not in committed and "someone:***@" in committed
+
+
+def test_an_apply_without_the_masking_key_writes_nothing(
+    shop: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SHOP_KEY", raising=False)
+    result = run_cli("env", "subset", "--from", "prod", "--to", "dev", "--root", "orders",
+                     "--mask", "mask.toml", "--no-run")  # fmt: skip
+    assert result.exit_code == 0, result.stderr  # the key is needed to apply, not to write
+    applied = run_cli("apply", "--target", "dev")
+    assert applied.exit_code != 0
+    assert "SHOP_KEY" in applied.stderr
+    tables = _rows(shop / "dev.db", "SELECT name FROM sqlite_master WHERE type = 'table'")
+    assert {t[0] for t in tables} <= {"gitmigrate_ledger", "gitmigrate_meta", "gitmigrate_lock"}
