@@ -196,3 +196,25 @@ def test_an_apply_without_the_masking_key_writes_nothing(
     assert "SHOP_KEY" in applied.stderr
     tables = _rows(shop / "dev.db", "SELECT name FROM sqlite_master WHERE type = 'table'")
     assert {t[0] for t in tables} <= {"gitmigrate_ledger", "gitmigrate_meta", "gitmigrate_lock"}
+
+
+def test_a_python_mask_function_travels_with_the_step(
+    shop: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOP_KEY", "k" * 32)
+    (shop / "rules").mkdir()
+    (shop / "rules" / "mask.toml").write_text(
+        '[columns]\n"customer.name" = { method = "python", function = "masks.py:initial" }\n'
+    )
+    (shop / "rules" / "masks.py").write_text(
+        "def initial(value, ctx):\n    return value[0] + '.'\n"
+    )
+    result = run_cli("env", "subset", "--from", "prod", "--to", "dev", "--root", "orders",
+                     "--mask", "rules/mask.toml")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (shop / "migrations" / "dev-data").glob("001-*/*")) == [
+        "mask.toml", "masks.py", "step.toml", "subset-plan.json",
+    ]  # fmt: skip
+    assert _rows(shop / "dev.db", "SELECT name FROM customer ORDER BY id") == [
+        ("A.",), ("B.",), ("C.",)
+    ]  # fmt: skip

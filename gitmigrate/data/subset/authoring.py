@@ -84,6 +84,8 @@ def author_subset(request: AuthorRequest, options: DataOptions) -> StepFiles:
             rules = mask_rules(rules_text, str(mask_path), computed) if rules_text else None
     finally:
         opened.engine.dispose()
+    if rules is not None and mask_path is not None:
+        files.update(_function_files(rules, Path(mask_path).parent))
     target = request.options.get("target")
     dialect = _target_dialect(config, target, request.dialect)
     names = target_names([t.source for t in computed.closure.tables], dialect, options.schema_map)
@@ -107,6 +109,25 @@ def author_subset(request: AuthorRequest, options: DataOptions) -> StepFiles:
     }
     files[PLAN_FILE] = (json.dumps(plan, indent=2, sort_keys=True) + "\n").encode()
     return StepFiles(files, options.to_toml(), None, {"dialect": request.dialect})
+
+
+def _function_files(rules: Any, beside: Path) -> dict[str, bytes]:
+    """The Python files of `python` rules, which live beside the rules file: copied into the
+    step with it, so the apply finds them there (the masking resolves them against the step
+    directory)."""
+    found: dict[str, bytes] = {}
+    for rule in rules.rules:
+        if rule.method != "python" or not rule.function:
+            continue
+        name = rule.function.rpartition(":")[0]
+        path = beside / name
+        if not path.is_file() or Path(name).is_absolute() or ".." in Path(name).parts:
+            raise UsageError(
+                f"mask rule {rule.label}: {name} is not a file beside the rules file",
+                f"put {Path(name).name} in {beside}, and name it relative to the rules file",
+            )
+        found[Path(name).as_posix()] = path.read_bytes()
+    return found
 
 
 def _refuse_existing_tables(config: ProjectConfig, target: str, names: list[Any]) -> None:
