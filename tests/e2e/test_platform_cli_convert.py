@@ -74,7 +74,7 @@ def test_convert_plan_apply_rollback(run_cli: CliRunner, project: Path, tmp_path
     plan = run_cli("plan", "-o", str(tmp_path / "plan"))
     assert plan.exit_code == 0, plan.stderr
     text = (tmp_path / "plan" / "migration-plan.md").read_text()
-    assert "DROPPED services.web.logging" in text and "a cluster-wide logging agent" in text
+    assert "DROPPED services.web.logging" in text and "the cluster's logging agent" in text
     assert "NEEDS A PERSON" in text and "aws_iam_role.app" in text
     report = (tmp_path / "plan" / "validation-report.md").read_text()
     assert "data and state do not move with this step" in report

@@ -85,11 +85,13 @@ def _convert_compose(files: Sequence[Path], *, env: Mapping[str, str] | None = N
         resources.append(deployment)
         files_out[f"{name}-deployment.yaml"] = (
             f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n"
+            f"spec:\n  template:\n    spec:\n      containers:\n"
+            f"        - image: {service['image']}\n          name: {name}\n"
         )
         for key in service:
             if key == "logging":
                 dropped.append(_Dropped(f"services.{name}.logging", f"{files[0]}:9:5",
-                                        "a cluster-wide logging agent handles logs"))  # fmt: skip
+                                        "logs are collected by the cluster's logging agent, not per container"))  # fmt: skip
     return _Conversion(resources, files_out, dropped)
 
 
