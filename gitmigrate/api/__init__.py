@@ -82,7 +82,6 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.api.data import DataVerification, data_validate, data_verify
     from gitmigrate.api.env_drift import EnvSync, env_diff, env_sync
     from gitmigrate.api.env_secrets import SecretsCopy, env_secrets_check, env_secrets_copy
-    from gitmigrate.api.env_subset import SubsetResult, env_subset
     from gitmigrate.api.planning import (
         PlanReport,
         PrePushReport,
@@ -134,6 +133,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         schema_inspect,
         schema_lint,
     )
+    from gitmigrate.api.subsets import SubsetResult, env_subset
     from gitmigrate.core.authoring import SqlSource
     from gitmigrate.core.findings import LintFinding
     from gitmigrate.core.model import Step
@@ -234,8 +234,8 @@ _LAZY = {
     "config_migrate_secrets": "gitmigrate.api.config_secrets",
     "config_decrypt": "gitmigrate.api.config_secrets",
     "copy_data": "gitmigrate.api.authoring",
-    "env_subset": "gitmigrate.api.env_subset",
-    "SubsetResult": "gitmigrate.api.env_subset",
+    "env_subset": "gitmigrate.api.subsets",
+    "SubsetResult": "gitmigrate.api.subsets",
     "data_validate": "gitmigrate.api.data",
     "data_verify": "gitmigrate.api.data",
     "diff": "gitmigrate.api.reading",
