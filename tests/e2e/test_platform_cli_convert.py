@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures_git import CliRunner, git, snapshot
-from tests.unit.platform_kind_support import converters, write_projects
+from tests.unit.platform_kind_support import COMPOSE, converters, write_projects
 
 __all__ = ["converters"]
 
@@ -53,6 +53,15 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert result.exit_code == 2, result.stdout + result.stderr
     assert words in result.stderr and "Traceback" not in result.stderr
     assert (snapshot(project), _files(project)) == before
+
+
+def test_an_uncommitted_compose_file_is_refused(run_cli: CliRunner, project: Path) -> None:
+    (project / "docker-compose.yml").write_text(COMPOSE.replace("8080", "9090"))
+    before = snapshot(project)
+    result = run_cli("platform", "convert", "compose-to-k8s", "docker-compose.yml", "--out", "k8s")
+    assert result.exit_code == 2, result.stderr
+    assert "docker-compose.yml is not committed as it is in the work tree" in result.stderr
+    assert snapshot(project) == before and not (project / "k8s").exists()
 
 
 def test_convert_plan_apply_rollback(run_cli: CliRunner, project: Path, tmp_path: Path) -> None:

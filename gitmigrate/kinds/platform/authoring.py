@@ -100,6 +100,21 @@ def _refuse_dirty(repo: GitRepo, paths: list[str]) -> None:
         )
 
 
+def _refuse_uncommitted_inputs(repo: GitRepo, options: PlatformOptions) -> None:
+    """The Compose files a step converts must be in history as they were read, so a reviewer
+    sees what the manifests came from."""
+    if options.op != COMPOSE:
+        return  # terraform rewrites its inputs: they are the outputs checked above
+    tracked = set(repo.run("ls-files", "--", *options.inputs).splitlines())
+    dirty = set(repo.dirty_paths())
+    for path in options.inputs:
+        if path not in tracked or path in dirty:
+            raise RepositoryStateError(
+                f"{path} is not committed as it is in the work tree",
+                f"commit it first (git add {path} && git commit): the step converts what history holds",
+            )
+
+
 def author_platform(request: AuthorRequest) -> StepFiles:
     """Kind.author for platform steps."""
     root = request.repo.root
@@ -112,6 +127,7 @@ def author_platform(request: AuthorRequest) -> StepFiles:
         raise UsageError("the generated files are already in the repository, byte for byte",
                          "no step is needed")  # fmt: skip
     _refuse_dirty(request.repo, list(written))
+    _refuse_uncommitted_inputs(request.repo, options)
     final = PlatformOptions(**{**_fields(options), "outputs": tuple(sorted(written)),
                                "dropped": tuple(d.text() for d in record.dropped),
                                "needs_person": record.needs_person})  # fmt: skip

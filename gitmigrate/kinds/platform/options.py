@@ -81,8 +81,8 @@ class PlatformOptions:
 def _strings(raw: Any, name: str, where: str) -> tuple[str, ...]:
     if raw is None:
         return ()
-    if isinstance(raw, str):
-        return (raw,)
+    if isinstance(raw, str):  # `add platform inputs=a.yml,b.yml`
+        return tuple(p.strip() for p in raw.split(",") if p.strip())
     if not isinstance(raw, list | tuple) or not all(isinstance(x, str) for x in raw):
         raise UsageError(f"{where}: {name} must be a list of strings", f'write {name} = ["..."]')
     return tuple(raw)
