@@ -97,3 +97,19 @@ def test_convert_plan_apply_rollback(run_cli: CliRunner, project: Path, tmp_path
     assert run_cli("verify").exit_code == 0
     assert run_cli("rollback", "--all", "--yes").exit_code == 0
     assert _files(project) == before
+
+
+def test_invalid_compose_yaml_is_one_line_with_file_line_col(
+    run_cli: CliRunner, project: Path, converters: str
+) -> None:
+    if converters != "real":
+        pytest.skip("needs gitmigrate/platform's Compose loader (P1) on this branch")
+    (project / "broken.yml").write_text("services:\n  web:\n    image: [nginx\n")
+    git(project, "add", "broken.yml")
+    git(project, "commit", "-qm", "a broken compose file")
+    before = snapshot(project)
+    result = run_cli("platform", "convert", "compose-to-k8s", "broken.yml", "--out", "k8s")
+    assert result.exit_code == 2, result.stdout + result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("error: ") and "broken.yml:" in first, result.stderr
+    assert "Traceback" not in result.stderr and snapshot(project) == before
