@@ -45,6 +45,29 @@ def _module(name: str) -> ModuleType:
                          "install the platform extra: pip install 'git-migrate[platform]'") from exc  # fmt: skip
 
 
+def _under(base: str, where: str) -> str:
+    """`main.tf:3:1` of a converter run on `base` as `base/main.tf:3:1` (repository-relative)."""
+    return where if base in ("", ".") or not where else f"{base.rstrip('/')}/{where}"
+
+
+def converted_text(item: Any, base: str) -> str:
+    """ "aws_s3_bucket.logs -> google_storage_bucket.logs (infra/main.tf:3:1)"."""
+    targets = getattr(item, "targets", None)
+    if targets is None or not hasattr(item, "source"):
+        return text_of(item)
+    where = getattr(item, "where", "")
+    return f"{item.source} -> {', '.join(targets)}" + (f" ({_under(base, where)})" if where else "")
+
+
+def person_text(item: Any, base: str) -> str:
+    """ "aws_iam_role.app (infra/main.tf:9:1): not in the mapping table: ..."."""
+    if not hasattr(item, "reason") or not hasattr(item, "resource"):
+        return text_of(item)
+    what = " ".join(str(x) for x in (item.resource, getattr(item, "item", "")) if x)
+    where = getattr(item, "where", "")
+    return what + (f" ({_under(base, where)})" if where else "") + f": {item.reason}"
+
+
 def text_of(item: Any) -> str:
     """One line for a converter's item (a string, an object with text(), a dataclass)."""
     if isinstance(item, str):
@@ -108,8 +131,8 @@ def terraform(root: Path, options: PlatformOptions) -> Generated:
                          "fix the file named, or report the case (a converter bug)")  # fmt: skip
     return Generated(
         files=dict(conversion.files),
-        converted=tuple(text_of(c) for c in conversion.converted),
-        needs_person=tuple(text_of(n) for n in conversion.needs_person),
+        converted=tuple(converted_text(c, options.path) for c in conversion.converted),
+        needs_person=tuple(person_text(n, options.path) for n in conversion.needs_person),
         untouched_blocks=int(conversion.untouched_blocks),
     )
 
