@@ -124,8 +124,8 @@ def _convert_terraform(root: Path, *, source: str = "aws", target: str = "gcp") 
 
 
 def _check_terraform(files: Mapping[str, str], *, provider: str) -> list[str]:
-    return [f"{p}: aws_s3_bucket is not a {provider} resource type" for p, t in files.items()
-            if '"aws_s3_bucket"' in t]  # fmt: skip
+    return [f"{p}: does not parse (unbalanced braces)" for p, t in files.items()
+            if t.count("{") != t.count("}")]  # fmt: skip
 
 
 def _available(name: str) -> bool:

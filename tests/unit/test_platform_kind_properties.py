@@ -80,7 +80,8 @@ def test_apply_writes_and_verify_revalidates(steps: tuple[Step, Step], tmp_path:
     found = PlatformKind().verify(compose, tree_context(target, dry_run=True))
     assert found[0].message == "k8s/web-deployment.yaml does not hold the step's change"
     assert any(f.rule == "platform-k8s" and f.severity == "error" for f in found)
-    (tree / "infra" / "main.tf").write_text(TERRAFORM + "# edited by hand\n")
+    main = tree / "infra" / "main.tf"
+    main.write_text(main.read_text() + 'resource "google_storage_bucket" "broken" {\n')
     found = PlatformKind().verify(terraform, tree_context(target, dry_run=True))
     assert [f.rule for f in found][0] == "platform" and found[-1].rule == "platform-terraform"
     with pytest.raises(StepFailedError, match="changed since"):

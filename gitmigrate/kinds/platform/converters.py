@@ -21,6 +21,7 @@ from gitmigrate.kinds.platform.record import DroppedKey
 
 COMPOSE_MODULE = "gitmigrate.platform.compose_convert"
 TERRAFORM_MODULE = "gitmigrate.platform.terraform_convert"
+TERRAFORM_CHECK_MODULE = "gitmigrate.platform.terraform_check"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,14 @@ def person_text(item: Any, base: str) -> str:
     what = " ".join(str(x) for x in (item.resource, getattr(item, "item", "")) if x)
     where = getattr(item, "where", "")
     return what + (f" ({_under(base, where)})" if where else "") + f": {item.reason}"
+
+
+def _check_terraform(files: Mapping[str, str], provider: str) -> list[str]:
+    """P4's check_terraform (terraform_check.py; terraform_convert.py re-exporting it works too)."""
+    check = getattr(_module(TERRAFORM_MODULE), "check_terraform", None)
+    if check is None:
+        check = _module(TERRAFORM_CHECK_MODULE).check_terraform
+    return [str(p) for p in check(files, provider=provider)]
 
 
 def text_of(item: Any) -> str:
@@ -125,7 +134,7 @@ def terraform(root: Path, options: PlatformOptions) -> Generated:
     conversion = module.convert_terraform(
         root / options.path, source=options.source, target=options.target
     )
-    problems = list(module.check_terraform(conversion.files, provider=options.target))
+    problems = _check_terraform(conversion.files, options.target)
     if problems:
         raise UsageError(f"the converted Terraform does not check: {problems[0]}",
                          "fix the file named, or report the case (a converter bug)")  # fmt: skip
@@ -151,19 +160,19 @@ def manifest_problems(texts: Mapping[str, bytes]) -> list[str]:
             problems.append(f"{path}: not YAML: {str(exc).splitlines()[0]}")
             continue
         for doc in docs:
-            if isinstance(doc, dict):
+            if isinstance(doc, dict) and doc.get("apiVersion") and doc.get("kind"):
                 resources.append(doc)
             elif doc is not None:
-                problems.append(f"{path}: a document is not a Kubernetes object")
+                problems.append(f"{path}: a document is not a Kubernetes object"
+                                " (apiVersion and kind are required)")  # fmt: skip
     module = _module(COMPOSE_MODULE)
     return problems + [str(p) for p in module.validate_manifests(resources)]
 
 
 def terraform_problems(texts: Mapping[str, bytes], provider: str) -> list[str]:
     """Why the Terraform files in `texts` do not parse or name what `provider` lacks."""
-    module = _module(TERRAFORM_MODULE)
     decoded = {p: b.decode("utf-8", "replace") for p, b in texts.items()}
-    return [str(p) for p in module.check_terraform(decoded, provider=provider)]
+    return _check_terraform(decoded, provider)
 
 
 def joined(directory: str, files: Sequence[str]) -> list[str]:
