@@ -113,3 +113,21 @@ def test_invalid_compose_yaml_is_one_line_with_file_line_col(
     first = result.stderr.splitlines()[0]
     assert first.startswith("error: ") and "broken.yml:" in first, result.stderr
     assert "Traceback" not in result.stderr and snapshot(project) == before
+
+
+def test_relative_paths_are_read_from_the_compose_files_directory(
+    run_cli: CliRunner, project: Path, converters: str
+) -> None:
+    """As `docker compose -f deploy/compose.yaml`: env_file is relative to deploy/."""
+    if converters != "real":
+        pytest.skip("needs gitmigrate/platform's Compose loader (P1) on this branch")
+    (project / "deploy").mkdir()
+    (project / "deploy" / "app.env").write_text("GREETING=hi\n")
+    (project / "deploy" / "compose.yaml").write_text(
+        "services:\n  api:\n    image: python:3.12\n    env_file: app.env\n"
+    )
+    git(project, "add", "deploy")
+    git(project, "commit", "-qm", "deploy/")
+    result = run_cli("platform", "convert", "compose-to-k8s", "deploy/compose.yaml", "--out", "k8s")
+    assert result.exit_code == 0, result.stderr
+    assert "GREETING" in "".join(p.read_text() for p in (project / "k8s").glob("*.yaml"))

@@ -64,7 +64,8 @@ def person_text(item: Any, base: str) -> str:
     """ "aws_iam_role.app (infra/main.tf:9:1): not in the mapping table: ..."."""
     if not hasattr(item, "reason") or not hasattr(item, "resource"):
         return text_of(item)
-    what = " ".join(str(x) for x in (item.resource, getattr(item, "item", "")) if x)
+    resource, part = str(item.resource), str(getattr(item, "item", "") or "")
+    what = part if resource in part else resource if part in resource else f"{resource} {part}"
     where = getattr(item, "where", "")
     return what + (f" ({_under(base, where)})" if where else "") + f": {item.reason}"
 
@@ -112,7 +113,8 @@ def compose(root: Path, options: PlatformOptions) -> Generated:
         interpolate=options.interpolate, emptyvols=options.emptyvols, replicas=options.replicas,
     )  # fmt: skip
     files = [root / p for p in options.inputs]
-    conversion = module.convert_compose(files, env={}, options=settings, base_dir=root)
+    # base_dir: Compose's project directory, the first file's (env_file, bind mounts)
+    conversion = module.convert_compose(files, env={}, options=settings, base_dir=files[0].parent)
     problems = list(module.validate_manifests(conversion.resources))
     if problems:
         raise UsageError(f"the generated manifests do not validate: {problems[0]}",
