@@ -33,7 +33,10 @@ def worked_example() -> list[tuple[str, str] | Command]:
 def test_the_example_has_files_and_commands() -> None:
     actions = worked_example()
     assert sum(isinstance(a, Command) for a in actions) >= 10
-    assert [a[0] for a in actions if isinstance(a, tuple)] == ["docker-compose.yml"]
+    assert [a[0] for a in actions if isinstance(a, tuple)] == [
+        "docker-compose.yml",
+        "infra/main.tf",
+    ]
 
 
 def test_the_doc_links_the_other_platform_pages() -> None:
@@ -46,6 +49,7 @@ def test_the_doc_links_the_other_platform_pages() -> None:
 def test_the_worked_example_runs(run_cli: CliRunner, git_repo: Path, converters: str) -> None:
     for action in worked_example():
         if isinstance(action, tuple):
+            (git_repo / action[0]).parent.mkdir(parents=True, exist_ok=True)
             (git_repo / action[0]).write_text(action[1], encoding="utf-8")
             continue
         if action.line.startswith("git migrate ") and "&&" not in action.line:
