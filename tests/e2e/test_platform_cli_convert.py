@@ -64,6 +64,17 @@ def test_an_uncommitted_compose_file_is_refused(run_cli: CliRunner, project: Pat
     assert snapshot(project) == before and not (project / "k8s").exists()
 
 
+def test_an_untracked_file_in_the_way_is_refused(run_cli: CliRunner, project: Path) -> None:
+    (project / "k8s").mkdir()
+    (project / "k8s" / "web-deployment.yaml").write_text("# written by hand, never committed\n")
+    before = snapshot(project)
+    result = run_cli("platform", "convert", "compose-to-k8s", "docker-compose.yml", "--out", "k8s")
+    assert result.exit_code == 2, result.stderr
+    assert "k8s/web-deployment.yaml exists but is not committed" in result.stderr
+    assert snapshot(project) == before
+    assert (project / "k8s" / "web-deployment.yaml").read_text().startswith("# written by hand")
+
+
 def test_convert_plan_apply_rollback(run_cli: CliRunner, project: Path, tmp_path: Path) -> None:
     before = _files(project)
     made = run_cli("platform", "convert", "compose-to-k8s", "docker-compose.yml", "--out", "k8s",

@@ -98,6 +98,13 @@ def _refuse_dirty(repo: GitRepo, paths: list[str]) -> None:
             f"{', '.join(sorted(dirty))} has uncommitted changes",
             "commit or stash them first: the step's commit must hold only its own change",
         )
+    tracked = set(repo.run("ls-files", "--", *paths).splitlines())
+    untracked = [p for p in paths if p not in tracked and (repo.root / p).exists()]
+    if untracked:  # the step would overwrite it, and its rollback delete it
+        raise RepositoryStateError(
+            f"{untracked[0]} exists but is not committed",
+            "commit it or move it away first: a rollback of the step would delete it",
+        )
 
 
 def _refuse_uncommitted_inputs(repo: GitRepo, options: PlatformOptions) -> None:
