@@ -108,7 +108,7 @@ class _SdkVisitor(cst.CSTVisitor):
             ):
                 continue
             module = ".".join(parts[: classes[0]])
-            written = ".".join(parts[classes[0] :]) + "(...)"
+            written = ".".join(parts[classes[0] - 1 :]) + "(...)"
             self.items.append(_sdk_item("client", provider, module, written, self.file,
                                         self.line(node)))  # fmt: skip
             return

@@ -4,6 +4,7 @@ keeps positions (its dict output does not), so invalid HCL is a Problem at file:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gitmigrate.platform import services
@@ -21,7 +22,7 @@ def scan_terraform(text: str, file: str) -> tuple[list[Item], list[Problem]]:
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        detail = str(exc).strip().splitlines()[0]
+        detail = re.sub(r" at line \d+, column \d+\.?$", "", str(exc).strip().splitlines()[0])
         return [], [Problem(file, exc.line or 1, exc.column or 1, f"invalid HCL: {detail}")]
     except LarkError as exc:
         return [], [Problem(file, 1, 1, f"invalid HCL: {exc}")]
