@@ -30,7 +30,8 @@ def scan_python(text: str, file: str) -> tuple[list[Item], list[Problem]]:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        detail = str(exc).strip().splitlines()[0]
+        detail = re.sub(r"^(parser|tokenizer) error: (error at \d+:\d+: )?", "", exc.message)
+        detail = detail if len(detail) <= 80 else detail[:77] + "..."
         return [], [Problem(file, exc.editor_line, exc.editor_column, f"invalid Python: {detail}")]
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     visitor = _SdkVisitor(file)

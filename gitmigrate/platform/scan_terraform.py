@@ -4,7 +4,6 @@ keeps positions (its dict output does not), so invalid HCL is a Problem at file:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gitmigrate.platform import services
@@ -22,8 +21,9 @@ def scan_terraform(text: str, file: str) -> tuple[list[Item], list[Problem]]:
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        detail = re.sub(r" at line \d+, column \d+\.?$", "", str(exc).strip().splitlines()[0])
-        return [], [Problem(file, exc.line or 1, exc.column or 1, f"invalid HCL: {detail}")]
+        return [], [
+            Problem(file, exc.line or 1, exc.column or 1, f"invalid HCL: {_unexpected(exc)}")
+        ]
     except LarkError as exc:
         return [], [Problem(file, 1, 1, f"invalid HCL: {exc}")]
     walker = _Walker(text, file)
@@ -31,6 +31,17 @@ def scan_terraform(text: str, file: str) -> tuple[list[Item], list[Problem]]:
         for block in _children(body, "block"):
             walker.block(block)
     return walker.items, []
+
+
+def _unexpected(exc: Any) -> str:
+    """What the parser stumbled on, in words (lark's message lists grammar terminals)."""
+    token = getattr(exc, "token", None)
+    if token is not None:
+        if token.type == "$END":
+            return "unexpected end of file (a block or string not closed?)"
+        return f"unexpected {str(token)[:30]!r}"
+    char = getattr(exc, "char", None)
+    return f"unexpected character {char!r}" if char else "cannot parse"
 
 
 def _children(tree: Any, name: str) -> list[Any]:

@@ -50,7 +50,7 @@ def test_invalid_files_are_reported_and_the_scan_goes_on(shop: Path, run_cli: Cl
     (shop / "k8s" / "bad.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: [\n")
     result = run_cli("platform", "scan", cwd=shop)
     assert result.exit_code == 0
-    assert "warning: infra/broken.tf:3:1: invalid HCL: Unexpected token" in result.stderr
+    assert "warning: infra/broken.tf:3:1: invalid HCL: unexpected end of file" in result.stderr
     assert "warning: k8s/bad.yaml:4:1: invalid YAML" in result.stderr
     assert "aws_s3_bucket.assets" in result.stdout
     assert "2 problem(s)" in result.stdout

@@ -68,6 +68,9 @@ def platform_map_command(
                     f"  [{row.category}, confidence {row.confidence}]")  # fmt: skip
         for key, to in entry.pairs:
             output.info(f"  terraform: {key} -> {to or 'no Terraform type (by hand)'}")
+        if not entry.pairs:
+            types = ", ".join(row.types(target)) or "none"
+            output.info(f"  terraform on {target}: {types}")
         if entry.candidates:
             output.info(f"  one of: {', '.join(entry.candidates)} (the code does not say which)")
         output.info(f"  used at: {', '.join(entry.places)}")
