@@ -73,7 +73,10 @@ def scan_platform(root: Path) -> Inventory:
         if not _wanted(path.name):
             continue
         try:
-            if path.stat().st_size > MAX_BYTES:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                message = f"not read: {size} bytes, over the {MAX_BYTES}-byte limit (generated?)"
+                problems.append(Problem(shown, 1, 1, message))
                 continue
             raw = path.read_bytes()
         except OSError as exc:

@@ -75,20 +75,27 @@ def scan_manifests(text: str, file: str) -> tuple[list[Item], list[Problem]]:
             problems.append(Problem(file, exc.line, exc.column, exc.detail))
             continue
         data = document.data
-        if not isinstance(data, dict) or "kind" not in data or "apiVersion" not in data:
-            continue
-        kind = str(data["kind"])
-        if kind.endswith("List") and isinstance(data.get("items"), list):
-            problems.append(Problem(file, _line(document, ("kind",)), 1,
-                                    f"a {kind}: its items are not listed one by one"))  # fmt: skip
-        name = (data.get("metadata") or {}).get("name", "?")
-        owner = f"{kind}/{name}"
-        items.append(Item("kubernetes", "object", KUBERNETES, "kubernetes", f"Kubernetes {kind}",
-                          owner, file, _line(document, ("kind",)), key=kind))  # fmt: skip
-        for path, image in _images(data, ()):
-            items.append(image_item("kubernetes", "image", image, file,
-                                    _line(document, path), owner))  # fmt: skip
+        if isinstance(data, dict) and str(data.get("kind", "")).endswith("List"):
+            for index, inner in enumerate(data.get("items") or []):
+                items.extend(_object(document, inner, ("items", index), file))
+        else:
+            items.extend(_object(document, data, (), file))
     return items, problems
+
+
+def _object(document: Document, data: Any, at: KeyPath, file: str) -> list[Item]:
+    """One Kubernetes object (at key path `at` of its document) and its containers' images."""
+    if not isinstance(data, dict) or "kind" not in data or "apiVersion" not in data:
+        return []
+    kind = str(data["kind"])
+    metadata = data.get("metadata")
+    name = metadata.get("name", "?") if isinstance(metadata, dict) else "?"
+    owner = f"{kind}/{name}"
+    found = [Item("kubernetes", "object", KUBERNETES, "kubernetes", f"Kubernetes {kind}", owner,
+                  file, _line(document, (*at, "kind")), key=kind)]  # fmt: skip
+    for path, image in _images(data, at):
+        found.append(image_item("kubernetes", "image", image, file, _line(document, path), owner))
+    return found
 
 
 def _documents(text: str) -> Iterator[str]:

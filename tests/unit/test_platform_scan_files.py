@@ -158,3 +158,24 @@ def test_dockerfile_stages_continuations_and_platform_flags(tmp_path: Path) -> N
 def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
         scan_platform(tmp_path / "nope")
+
+
+def test_lists_variables_and_big_files(tmp_path: Path) -> None:
+    (tmp_path / "list.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "  - apiVersion: v1\n    kind: Pod\n    metadata: {name: one}\n"
+        "    spec:\n      containers:\n        - {name: c, image: 'memcached:1.6'}\n"
+    )
+    (tmp_path / "db.tf").write_text(
+        'resource "aws_db_instance" "x" {\n  engine = var.engine\n}\n'
+        'resource "aws_elasticache_cluster" "y" {\n  engine = "memcached"\n}\n'
+    )
+    (tmp_path / "huge.tf").write_text("# " + "x" * 2_000_001 + "\n")
+    inventory = scan_platform(tmp_path)
+    items = {(i.where(), i.resource): i.rows for i in inventory.items}
+    assert items[("list.yaml:5", "Pod/one")] == ()
+    assert items[("list.yaml:9", "Pod/one: memcached:1.6")] == ("memcached",)
+    assert set(items[("db.tf:1", "aws_db_instance.x")]) == {"postgres", "mysql", "sqlserver"}
+    assert items[("db.tf:4", "aws_elasticache_cluster.y")] == ("memcached",)
+    assert [p.where() for p in inventory.problems] == ["huge.tf:1:1"]
+    assert "over the 2000000-byte limit" in inventory.problems[0].message
