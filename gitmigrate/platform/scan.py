@@ -1,13 +1,13 @@
-"""`platform scan`: the inventory of the platform a tree depends on. Walks the tree (skipping
-VCS, virtualenv, dependency and cache directories), hands each file to the scanner of its kind
+"""`platform scan`: the inventory of the platform a tree depends on. Walks the tree (what git
+lists in a work tree, so ignored files stay out; never VCS, virtualenv, dependency or cache
+directories), hands each file to the scanner of its kind
 (Terraform, Compose, Kubernetes manifests, Dockerfiles, Python) and collects what they find.
 A file that does not parse is a Problem and the walk goes on."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from gitmigrate.errors import UsageError
 from gitmigrate.platform.scan_model import Inventory, Item, Problem, sort_items
@@ -97,8 +97,12 @@ def scan_platform(root: Path) -> Inventory:
 
 
 def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for directory, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        found.extend(Path(directory) / name for name in sorted(names))
-    return found
+    """The files under `root`: in a git work tree those git lists (tracked, and untracked but
+    not ignored: build output stays out), else every file; never under SKIPPED_DIRS."""
+    from gitmigrate.codemods.files import listed
+
+    return [
+        root / rel
+        for rel in listed(root, [], ("",))
+        if not SKIPPED_DIRS.intersection(PurePosixPath(rel).parts[:-1])
+    ]

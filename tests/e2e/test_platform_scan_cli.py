@@ -97,3 +97,13 @@ def test_bad_input_exits_2(
     result = run_cli(*args, cwd=shop)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_files_git_ignores_are_not_scanned(shop: Path, run_cli: CliRunner) -> None:
+    (shop / ".gitignore").write_text("build/\n")
+    (shop / "build").mkdir()
+    (shop / "build" / "copy.tf").write_text('resource "aws_kinesis_stream" "s" {}\n')
+    (shop / "untracked.tf").write_text('resource "aws_sns_topic" "t" {}\n')
+    result = run_cli("platform", "scan", "--json", cwd=shop)
+    files = json.loads(result.stdout)["files"]
+    assert "untracked.tf" in files and "build/copy.tf" not in files
