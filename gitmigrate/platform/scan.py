@@ -32,6 +32,10 @@ def scanner_for(name: str, text: str | None = None) -> Scanner | None:
         scan_manifests,
     )
 
+    if name.endswith(".tf.json"):
+        from gitmigrate.platform.scan_terraform_json import scan_terraform_json
+
+        return scan_terraform_json
     if name.endswith(".tf"):
         from gitmigrate.platform.scan_terraform import scan_terraform
 
@@ -54,7 +58,7 @@ def scanner_for(name: str, text: str | None = None) -> Scanner | None:
 def _wanted(name: str) -> bool:
     from gitmigrate.platform.scan_docker import is_dockerfile_name
 
-    return name.endswith((".tf", ".yml", ".yaml", ".py")) or is_dockerfile_name(name)
+    return name.endswith((".tf", ".tf.json", ".yml", ".yaml", ".py")) or is_dockerfile_name(name)
 
 
 def scan_platform(root: Path) -> Inventory:

@@ -10,7 +10,7 @@ from gitmigrate.platform import services
 from gitmigrate.platform.scan_model import OTHER, Item, Problem
 
 # Terraform provider names -> ours
-_PROVIDER_NAMES = {"aws": "aws", "google": "gcp", "google-beta": "gcp", "azurerm": "azure",
+PROVIDER_NAMES = {"aws": "aws", "google": "gcp", "google-beta": "gcp", "azurerm": "azure",
                    "azuread": "azure"}  # fmt: skip
 
 
@@ -109,16 +109,21 @@ class _Walker:
 
     def module(self, name: str, body: Any, line: int) -> None:
         source = (self.arguments(body).get("source") if body is not None else None) or "?"
-        parts = source.split("//")[0].split("/")
-        registry = len(parts) == 3 and not source.startswith((".", "git", "http", "s3::", "gcs::"))
-        provider = _PROVIDER_NAMES.get(parts[-1], OTHER) if registry else OTHER
+        provider = module_provider(source)
         self.add(kind="module", provider=provider, category="terraform module",
                  service=f"module {source}", resource=f"module.{name}", line=line, key=source)  # fmt: skip
 
     def provider(self, name: str, line: int) -> None:
-        self.add(kind="provider", provider=_PROVIDER_NAMES.get(name, OTHER),
+        self.add(kind="provider", provider=PROVIDER_NAMES.get(name, OTHER),
                  category="terraform provider", service=f"provider {name}",
                  resource=f"provider.{name}", line=line, key=name)  # fmt: skip
+
+
+def module_provider(source: str) -> str:
+    """A registry module's provider (`terraform-aws-modules/vpc/aws` -> aws), else other."""
+    parts = source.split("//")[0].split("/")
+    registry = len(parts) == 3 and not source.startswith((".", "git", "http", "s3::", "gcs::"))
+    return PROVIDER_NAMES.get(parts[-1], OTHER) if registry else OTHER
 
 
 def describe(rows: list[services.ServiceRow], provider: str, key: str) -> tuple[str, str]:

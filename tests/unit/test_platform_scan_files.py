@@ -179,3 +179,22 @@ def test_lists_variables_and_big_files(tmp_path: Path) -> None:
     assert items[("db.tf:4", "aws_elasticache_cluster.y")] == ("memcached",)
     assert [p.where() for p in inventory.problems] == ["huge.tf:1:1"]
     assert "over the 2000000-byte limit" in inventory.problems[0].message
+
+
+def test_terraform_json_syntax(tmp_path: Path) -> None:
+    (tmp_path / "main.tf.json").write_text(
+        '{\n  "provider": {"aws": {"region": "eu-west-1"}},\n'
+        '  "resource": {\n    "aws_db_instance": {\n      "db": {"engine": "mysql"}\n    },\n'
+        '    "aws_s3_bucket": {"b": [{"bucket": "x"}]}\n  },\n'
+        '  "module": {"net": {"source": "terraform-aws-modules/vpc/aws"}}\n}\n'
+    )
+    (tmp_path / "bad.tf.json").write_text('{"resource": {\n  "aws_s3_bucket": }\n')
+    inventory = scan_platform(tmp_path)
+    items = {(i.where(), i.provider, i.resource): i.rows for i in inventory.items}
+    assert items == {
+        ("main.tf.json:2", "aws", "provider.aws"): (),
+        ("main.tf.json:5", "aws", "aws_db_instance.db"): ("mysql",),
+        ("main.tf.json:7", "aws", "aws_s3_bucket.b"): ("object-storage",),
+        ("main.tf.json:9", "aws", "module.net"): (),
+    }
+    assert [p.where() for p in inventory.problems] == ["bad.tf.json:2:20"]
