@@ -327,3 +327,54 @@ def constraint_problems(
         elif not fk.enforced:
             problems.append(f"foreign key {fk.label} is not enforced")
     return problems
+
+
+def reference_closure(
+    conn: Connection,
+    schemas: Sequence[str | None],
+    roots: Sequence[tuple[QName, str | None]],
+    follow: Collection[QName] = (),
+) -> dict[QName, int]:
+    """Rows per table of the subset a correct tool copies, computed the slow, obvious way: every
+    table read whole into memory, the roots' rows (`WHERE` in the source's SQL) marked, then
+    until nothing changes: each marked row's parents on every foreign key (MATCH SIMPLE), and
+    the children of marked rows of the `follow` tables. For the small test schemas only."""
+    tables = user_tables(conn, schemas)
+    fks = foreign_keys(conn, schemas)
+    columns = {
+        t: [c["name"] for c in inspect(conn).get_columns(t.name, schema=t.schema)] for t in tables
+    }
+    rows = {t: list(_rows(conn, t, columns[t])) for t in tables}
+    marked: dict[QName, set[int]] = {t: set() for t in tables}
+    todo: list[tuple[QName, int]] = []
+    for table, where in roots:
+        cond = f" WHERE {where}" if where else ""
+        sql = f"SELECT {_cols(conn, columns[table])} FROM {ref(conn, table)}{cond}"
+        chosen = {tuple(normal(v) for v in r) for r in conn.execute(text(sql))}
+        todo.extend((table, i) for i, row in enumerate(rows[table]) if row in chosen)
+
+    def index(table: QName, cols: Sequence[str]) -> dict[Row, list[int]]:
+        pos = [columns[table].index(c) for c in cols]
+        out: dict[Row, list[int]] = {}
+        for i, row in enumerate(rows[table]):
+            out.setdefault(tuple(row[p] for p in pos), []).append(i)
+        return out
+
+    parents = [(fk, index(fk.parent, fk.ref_columns)) for fk in fks]
+    children = [(fk, index(fk.child, fk.columns)) for fk in fks if fk.parent in set(follow)]
+    while todo:
+        table, i = todo.pop()
+        if i in marked[table]:
+            continue
+        marked[table].add(i)
+        row = rows[table][i]
+        for fk, by_ref in parents:
+            if fk.child == table:
+                values = tuple(row[columns[table].index(c)] for c in fk.columns)
+                if None not in values:
+                    todo.extend((fk.parent, j) for j in by_ref.get(values, []))
+        for fk, by_cols in children:
+            if fk.parent == table:
+                values = tuple(row[columns[table].index(c)] for c in fk.ref_columns)
+                todo.extend((fk.child, j) for j in by_cols.get(values, []))
+    return {t: len(marked[t]) for t in tables}

@@ -187,3 +187,23 @@ def test_servers_report_orphans_and_unenforced_keys(dialect: str, tmp_path: Path
                     "foreign key child(pa, pb) -> parent(a, b) is not enforced"
                 ]
         engine.dispose()
+
+
+def test_reference_closure_takes_parents_always_and_children_only_where_followed(
+    source: Connection, tmp_path: Path
+) -> None:
+    assert o.reference_closure(source, [None], [(CHILD, "id = 10")]) == {CHILD: 1, PARENT: 1}
+    roots = [(PARENT, "a = 1 AND b = 1")]
+    assert o.reference_closure(source, [None], roots) == {CHILD: 0, PARENT: 1}
+    assert o.reference_closure(source, [None], roots, follow={PARENT}) == {CHILD: 2, PARENT: 1}
+    chain = _db(
+        tmp_path,
+        "chain.db",
+        [
+            "CREATE TABLE emp (id INTEGER PRIMARY KEY, boss INTEGER REFERENCES emp (id))",
+            "INSERT INTO emp VALUES (1, NULL), (2, 1), (3, 2), (4, 2), (5, NULL)",
+        ],
+    )
+    emp = QName(None, "emp")
+    assert o.reference_closure(chain, [None], [(emp, "id = 3")]) == {emp: 3}
+    assert o.reference_closure(chain, [None], [(emp, "id = 2")], follow={emp}) == {emp: 4}
