@@ -1,0 +1,169 @@
+"""The acceptance runs of issue 16's subset: a real git project whose `.gitmigrate.toml` names a
+source and a target database, `gitmigrate.api.env_subset` run in it, and every oracle of
+tests/subset_oracles.py held against the result.
+
+Used by tests/integration/test_subset_acceptance_*.py and tests/reliability/test_subset_kill_*.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from gitmigrate.data.subset.model import QName
+from tests import subset_oracles as o
+from tests.fixtures_git import git, make_repo
+
+MASK_KEY_VAR = "GM_SUBSET_ACCEPT_KEY"
+MIGRATION = "subset"
+
+
+def dialect_of(url: str) -> str:
+    name = make_url(url).get_backend_name()
+    return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def make_project(path: Path, source_url: str, target_url: str) -> Path:
+    """A project on branch migrate/subset whose targets `source` and `copy` are the two
+    databases, and whose environment `copy` names the masking key's variable."""
+    make_repo(path)
+    with (path / ".gitmigrate.toml").open("a") as config:
+        config.write(
+            f'\n[targets.source]\nurl = "{source_url}"\n'
+            f'\n[targets.copy]\nurl = "{target_url}"\n'
+            f'\n[environments.copy]\ntarget = "copy"\nmask_key = "{MASK_KEY_VAR}"\n'
+        )
+    git(path, "add", ".gitmigrate.toml")
+    git(path, "commit", "-q", "-m", "targets")
+    from gitmigrate import api
+
+    api.start(path, MIGRATION)
+    return path
+
+
+def run_subset(repo: Path, *, mask: Path | None = None, **options: Any) -> Any:
+    """`api.env_subset` from `source` to the environment `copy`, written and applied."""
+    from gitmigrate import api
+
+    return api.env_subset(repo, source="source", target="copy", mask=mask, yes=True, **options)
+
+
+def planned_rows(result: Any) -> dict[QName, int]:
+    """{source table: rows} of the plan the subset recorded (its result's JSON)."""
+    doc = result.to_json()
+    plan = doc.get("plan", doc)
+    return {QName.from_json(t["source"]): int(t["rows"]) for t in plan["tables"]}
+
+
+def target_names(result: Any) -> dict[QName, QName]:
+    """{source table: target table}, as the plan records them."""
+    doc = result.to_json()
+    plan = doc.get("plan", doc)
+    names = plan.get("names") or plan.get("target_names") or {}
+    out = {}
+    for t in plan["tables"]:
+        source = QName.from_json(t["source"])
+        given = t.get("target") or names.get(source.label)
+        out[source] = QName.from_json(given) if isinstance(given, list) else QName(None, given)
+    return out
+
+
+@contextmanager
+def connect(url: str) -> Iterator[Connection]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Masked:
+    """What a masking rules file changes, for the oracles: per source table, its masked
+    columns and the unmasked columns that identify a row in both databases (() = none)."""
+
+    columns: dict[QName, tuple[Sequence[str], Sequence[str]]] = field(default_factory=dict)
+    emails: list[tuple[QName, str]] = field(default_factory=list)
+    phones: list[tuple[QName, str]] = field(default_factory=list)
+    unique: list[tuple[QName, Sequence[str]]] = field(default_factory=list)
+    # joins through masked keys: (child, columns, parent, ref columns, child's unmasked key)
+    joins: list[tuple[QName, Sequence[str], QName, Sequence[str], Sequence[str]]] = field(
+        default_factory=list
+    )
+
+
+def check_subset(
+    source: Connection,
+    target: Connection,
+    *,
+    expected: Mapping[QName, int],
+    plan: Mapping[QName, int],
+    names: Mapping[QName, QName],
+    target_schemas: Sequence[str | None],
+    masked: Masked,
+) -> None:
+    """Every measured goal: the plan is the reference closure, the target holds exactly it with
+    its foreign keys declared, enforced and unviolated, and the masks hide and keep what they
+    must."""
+    assert {t: n for t, n in plan.items() if n} == {t: n for t, n in expected.items() if n}
+    assert o.fk_violations(target, target_schemas) == []
+    kept = {t for t, n in plan.items() if n}
+    pairs = {
+        (names[fk.child].name, names[fk.parent].name)
+        for fk in o.foreign_keys(source, sorted({t.schema for t in kept}, key=str))
+        if fk.child in kept and fk.parent in kept
+    }
+    assert pairs, "the subset should hold at least one foreign key"
+    assert o.constraint_problems(target, target_schemas, pairs) == []
+    counts = {names[t]: n for t, n in plan.items() if t in names}
+    assert o.count_mismatches(target, counts, schemas=target_schemas) == {}
+    for table, (columns, match) in masked.columns.items():
+        if plan.get(table):
+            assert o.unchanged_rows(source, table, target, names[table], columns, match) == 0, table
+    tgt = [(names[t], c) for t, c in masked.emails if plan.get(t)]
+    assert o.leaked_values(source, masked.emails, target, tgt) == []
+    tgt = [(names[t], c) for t, c in masked.phones if plan.get(t)]
+    assert o.leaked_values(source, masked.phones, target, tgt, o.phone_form) == []
+    for table, columns in masked.unique:
+        assert o.duplicate_groups(target, names[table], columns) == 0, (table, columns)
+    for child, cols, parent, refs, match in masked.joins:
+        src, tgt_count = o.join_counts(
+            source, target, (child, parent), (names[child], names[parent]), cols, refs, match
+        )
+        assert src == tgt_count and src > 0, (child.label, parent.label, src, tgt_count)
+
+
+def drop_mysql_databases(url: str, prefix: str) -> None:
+    """Drop the MariaDB databases a test made (a subset maps each schema to one), by the unique
+    prefix of the test's fresh database."""
+    if dialect_of(url) != "mysql":
+        return
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            names = conn.execute(
+                text(
+                    "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE :p"
+                ),
+                {"p": prefix.replace("_", "\\_") + "%"},
+            ).scalars()
+            for name in list(names):
+                if name != make_url(url).database:
+                    conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
+                    conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+    finally:
+        engine.dispose()
+
+
+def note_json(repo: Path) -> dict[str, Any]:
+    """The step note of the migration's last step (refs/notes/migrate)."""
+    return dict(json.loads(git(repo, "notes", "--ref=migrate", "show", "HEAD")))
