@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -200,7 +200,7 @@ def main() -> None:
     args = parser.parse_args()
     admin = make_url(args.pg)
     expected = (sizes(args.rows)[0], args.rows - sizes(args.rows)[0])
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores,"
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores,"
           f" subset of {args.rows:,} rows ({expected[0]:,} customers, {expected[1]:,} orders)")  # fmt: skip
     with fresh_pg(admin) as source, tempfile.TemporaryDirectory(prefix="gm-subset-") as tmp:
         work = Path(tmp)

@@ -72,7 +72,7 @@ def target_names(result: Any) -> dict[QName, QName]:
     for t in plan["tables"]:
         source = QName.from_json(t["source"])
         given = t.get("target") or names.get(source.label)
-        out[source] = QName.from_json(given) if isinstance(given, list) else QName(None, given)
+        out[source] = QName.from_json(given) if isinstance(given, list) else QName(None, str(given))
     return out
 
 
