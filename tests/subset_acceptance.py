@@ -56,24 +56,32 @@ def run_subset(repo: Path, *, mask: Path | None = None, **options: Any) -> Any:
     return api.env_subset(repo, source="source", target="copy", mask=mask, yes=True, **options)
 
 
+def _qname(value: Any) -> QName:
+    """A table as the plan spells it: a label (`schema.name` or `name`) or [schema, name]."""
+    if isinstance(value, list):
+        return QName.from_json(value)
+    schema, _, name = str(value).rpartition(".")
+    return QName(schema or None, name)
+
+
+def _plan(result: Any) -> dict[str, Any]:
+    doc = result.to_json()
+    return dict(doc.get("plan") or doc)
+
+
 def planned_rows(result: Any) -> dict[QName, int]:
     """{source table: rows} of the plan the subset recorded (its result's JSON)."""
-    doc = result.to_json()
-    plan = doc.get("plan", doc)
-    return {QName.from_json(t["source"]): int(t["rows"]) for t in plan["tables"]}
+    return {_qname(t["source"]): int(t["rows"]) for t in _plan(result)["tables"]}
 
 
 def target_names(result: Any) -> dict[QName, QName]:
     """{source table: target table}, as the plan records them."""
-    doc = result.to_json()
-    plan = doc.get("plan", doc)
-    names = plan.get("names") or plan.get("target_names") or {}
-    out = {}
-    for t in plan["tables"]:
-        source = QName.from_json(t["source"])
-        given = t.get("target") or names.get(source.label)
-        out[source] = QName.from_json(given) if isinstance(given, list) else QName(None, str(given))
-    return out
+    return {_qname(t["source"]): _qname(t["target"]) for t in _plan(result)["tables"]}
+
+
+def broken_edges(result: Any) -> list[str]:
+    """The plan's broken edges (loaded NULL, fixed up), as labels `child(cols) -> parent(cols)`."""
+    return [e if isinstance(e, str) else str(e) for e in _plan(result).get("broken", [])]
 
 
 @contextmanager
