@@ -77,7 +77,7 @@ def _check(url: str, plan: dict[str, int]) -> None:
 def test_sigkill_during_a_subset_load_then_resume_equals_a_clean_run(
     target_dialect: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(MASK_KEY_VAR, "kill-trial-key")
+    monkeypatch.setenv(MASK_KEY_VAR, "kill-trial-masking-key")
     seed = int(os.environ.get("GITMIGRATE_TRIAL_SEED", str(random.randrange(1 << 30))))
     rng = random.Random(seed)
     from gitmigrate import api
