@@ -14,6 +14,7 @@ import hashlib
 import os
 import random
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from sqlalchemy import inspect, text
 from gitmigrate.data.subset.model import QName
 from tests import subset_oracles as o
 from tests.chinook import load_chinook
-from tests.engine_procs import cli_env, read_until, run_cli, start_cli
+from tests.engine_procs import cli_env, run_cli, start_cli
 from tests.fixtures_db import fresh_database_url
 from tests.subset_acceptance import MASK_KEY_VAR, connect, make_project
 
@@ -33,7 +34,7 @@ pytest.importorskip(
 
 FULL = os.environ.get("GITMIGRATE_RELIABILITY_FULL") == "1"
 TRIALS = 5 if FULL else 1
-BATCH = 100  # small chunks: the load of ~6,000 rows takes many checkpoints
+BATCH = 50  # small chunks: the load of ~6,000 rows takes many checkpoints
 ROOT = "invoice_id <= 300"
 MASK = '[columns]\n"customer.email" = "fake.email"\n"customer.customer_id" = "hmac"\n'
 TARGETS = [
@@ -73,6 +74,21 @@ def _check(url: str, plan: dict[str, int]) -> None:
             assert key and o.duplicate_groups(conn, table, key) == 0, table.label
 
 
+def _rows_arrived(url: str) -> bool:
+    try:
+        with connect(url) as conn:
+            return any(o.row_count(conn, t) for t in o.user_tables(conn))
+    except Exception:  # the target or its tables do not exist yet
+        return False
+
+
+def _wait_for_rows(proc: subprocess.Popen[str], url: str) -> float:
+    """Poll the target until the load has written its first rows (or the run ended)."""
+    while proc.poll() is None and not _rows_arrived(url):
+        time.sleep(0.02)
+    return time.monotonic()
+
+
 @pytest.mark.parametrize("target_dialect", TARGETS)
 def test_sigkill_during_a_subset_load_then_resume_equals_a_clean_run(
     target_dialect: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -95,10 +111,10 @@ def test_sigkill_during_a_subset_load_then_resume_equals_a_clean_run(
             env = cli_env(tmp_path / "home")
             started = time.monotonic()
             clean = start_cli(repo, env, "apply", "--yes", "--no-progress", "--target", clean_url)
-            read_until(clean, "[1/1]")
-            first = time.monotonic() - started
+            loading = _wait_for_rows(clean, clean_url)
             _, stderr = clean.communicate(timeout=300)
             seconds = time.monotonic() - started
+            load_time = time.monotonic() - loading
             assert clean.returncode == 0, stderr
             expected = _state(clean_url)
         invoice = QName(None, "invoice")
@@ -108,9 +124,10 @@ def test_sigkill_during_a_subset_load_then_resume_equals_a_clean_run(
         assert expected[2] == "applied" and sum(plan.values()) > 3000
         outcomes = []
         for number in range(TRIALS):
-            delay = rng.uniform(first, seconds)
+            delay = rng.uniform(0, load_time * 0.8)  # after the first rows: inside the load
             with fresh_database_url(target_dialect, tmp_path / f"t{number}") as url:
                 proc = start_cli(repo, env, "apply", "--yes", "--no-progress", "--target", url)
+                _wait_for_rows(proc, url)
                 time.sleep(delay)
                 killed = proc.poll() is None
                 if killed:
@@ -125,4 +142,7 @@ def test_sigkill_during_a_subset_load_then_resume_equals_a_clean_run(
                 assert resumed.returncode == 0, (seed, delay, resumed.stdout, resumed.stderr)
                 assert final == expected, (seed, delay, where, final[1:], expected[1:])
                 _check(url, plan)
-    print(f"\n[{target_dialect}] seed={seed} clean {seconds:.2f}s\n  " + "\n  ".join(outcomes))
+    print(
+        f"\n[{target_dialect}] seed={seed} clean {seconds:.2f}s, load {load_time:.2f}s\n  "
+        + "\n  ".join(outcomes)
+    )
