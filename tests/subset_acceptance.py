@@ -175,3 +175,13 @@ def drop_mysql_databases(url: str, prefix: str) -> None:
 def note_json(repo: Path) -> dict[str, Any]:
     """The step note of the migration's last step (refs/notes/migrate)."""
     return dict(json.loads(git(repo, "notes", "--ref=migrate", "show", "HEAD")))
+
+
+def check_note(repo: Path, plan: Mapping[QName, int], rules: Sequence[str]) -> None:
+    """The step's note records the plan: its tables with their row counts, and the masking
+    rules by name ("table.column: method", as written in the rules file)."""
+    subset = note_json(repo)["impact"]["subset"]
+    assert {_qname(t["source"]): int(t["rows"]) for t in subset["tables"]} == dict(plan)
+    named = " | ".join(subset["masking"])
+    missing = [rule for rule in rules if rule not in named]
+    assert not missing, (missing, named)

@@ -19,6 +19,7 @@ from tests.fixtures_db import fresh_database_url
 from tests.subset_acceptance import (
     MASK_KEY_VAR,
     Masked,
+    check_note,
     check_subset,
     connect,
     make_project,
@@ -47,22 +48,30 @@ def n(dialect: str, snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
+MASKS = {
+    "customer.email": "fake.email",
+    "customer.phone": "fake.phone",
+    "customer.first_name": "fake.first_name",
+    "customer.last_name": "fake.last_name",
+    "customer.customer_id": "hmac",
+    "employee.email": "fake.email",
+    "employee.phone": "fake.phone",
+}
+
+
+def rule_names(dialect: str) -> list[str]:
+    """The rules as the note names them: `Table.Column: method` in the source's spelling."""
+    out = []
+    for column, method in MASKS.items():
+        table, name = column.split(".")
+        out.append(f"{n(dialect, table)}.{n(dialect, name)}: {method}")
+    return out
+
+
 def rules(dialect: str) -> str:
     """The masking rules: emails, phones and names replaced, the customer key HMAC-keyed (the
     invoices' customer_id follows it, so the join holds)."""
-    masks = {
-        "customer.email": "fake.email",
-        "customer.phone": "fake.phone",
-        "customer.first_name": "fake.first_name",
-        "customer.last_name": "fake.last_name",
-        "customer.customer_id": "hmac",
-        "employee.email": "fake.email",
-        "employee.phone": "fake.phone",
-    }
-    lines = []
-    for column, method in masks.items():
-        table, name = column.split(".")
-        lines.append(f'"{n(dialect, table)}.{n(dialect, name)}" = "{method}"')
+    lines = [f'"{rule.split(": ")[0]}" = "{rule.split(": ")[1]}"' for rule in rule_names(dialect)]
     return "[columns]\n" + "\n".join(lines) + "\n"
 
 
@@ -117,3 +126,4 @@ def test_a_masked_chinook_subset_meets_the_measured_goals(
                 masked=masked_spec(d),
             )
         assert (expected[invoice], expected[QName(None, n(d, "employee"))]) == EXPECTED
+        check_note(repo, planned_rows(result), rule_names(d))

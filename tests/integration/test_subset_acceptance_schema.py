@@ -17,6 +17,7 @@ from tests.fixtures_db import fresh_database_url
 from tests.subset_acceptance import (
     MASK_KEY_VAR,
     Masked,
+    check_note,
     check_subset,
     connect,
     drop_mysql_databases,
@@ -48,11 +49,17 @@ MASKS = {
 }
 
 
-def rules(info: SubsetSchemaInfo) -> str:
-    lines = []
+def rule_names(info: SubsetSchemaInfo) -> list[str]:
+    """The rules as the note names them, the schemas as this database spells them."""
+    out = []
     for column, method in MASKS.items():
         schema, table, name = column.split(".")
-        lines.append(f'"{info.label(f"{schema}.{table}")}.{name}" = "{method}"')
+        out.append(f"{info.label(f'{schema}.{table}')}.{name}: {method}")
+    return out
+
+
+def rules(info: SubsetSchemaInfo) -> str:
+    lines = [f'"{rule.split(": ")[0]}" = "{rule.split(": ")[1]}"' for rule in rule_names(info)]
     return "[columns]\n" + "\n".join(lines) + "\n"
 
 
@@ -114,6 +121,7 @@ def test_a_masked_subset_of_the_mandatory_schema_meets_the_measured_goals(
                     target_schemas=schemas,
                     masked=masked_spec(info),
                 )
+            check_note(repo, planned_rows(result), rule_names(info))
             # the closure crossed all three schemas and both cycles
             assert all(expected[info.qname(t)] for t in ("hr.department", "catalog.supplier"))
         finally:
