@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         config_secrets_rotate,
     )
     from gitmigrate.api.data import DataVerification, data_validate, data_verify
+    from gitmigrate.api.env_secrets import SecretsCopy, env_secrets_check, env_secrets_copy
     from gitmigrate.api.planning import (
         PlanReport,
         PrePushReport,
@@ -134,6 +135,8 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.data.validate import RuleResult, ValidationReport
     from gitmigrate.data.verify import TableVerification
     from gitmigrate.engine.status import StepState, TargetStatus
+    from gitmigrate.envs.health import HealthReport
+    from gitmigrate.envs.secrets import SecretsCheck
 
 _LAZY = {
     "ApiNotices": "gitmigrate.api.api_reports",
@@ -243,6 +246,11 @@ _LAZY = {
     "status": "gitmigrate.api.running",
     "verify": "gitmigrate.api.running",
     "watch_status": "gitmigrate.api.running",
+    "HealthReport": "gitmigrate.envs.health",
+    "SecretsCheck": "gitmigrate.envs.secrets",
+    "SecretsCopy": "gitmigrate.api.env_secrets",
+    "env_secrets_check": "gitmigrate.api.env_secrets",
+    "env_secrets_copy": "gitmigrate.api.env_secrets",
 }
 
 _SUBMODULES = frozenset(
@@ -264,6 +272,10 @@ _SUBMODULES = frozenset(
     }
 )
 
+# its module has the function's name: bound now (the module imports nothing heavy), since a
+# lazy name would be shadowed by the submodule once anything imports it
+from gitmigrate.api.env_checks import add_env_step, env_health  # noqa: E402
+
 
 def __getattr__(name: str) -> Any:
     """The API's names, each imported from its module on first use (PEP 562): a command that
@@ -279,6 +291,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "HealthReport",
+    "SecretsCheck",
+    "SecretsCopy",
+    "add_env_step",
+    "env_health",
+    "env_secrets_check",
+    "env_secrets_copy",
     "ApiNotices",
     "ApiStep",
     "api_adapter_step",

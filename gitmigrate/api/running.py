@@ -12,8 +12,10 @@ from gitmigrate.api._repo import RepoLike, open_repo
 from gitmigrate.api.progress import Progress, as_reporter
 
 if TYPE_CHECKING:
+    from gitmigrate.core.gitstore import GitRepo
     from gitmigrate.data.cleanup import CleanupResult
     from gitmigrate.engine.apply import RunResult
+    from gitmigrate.engine.extra_verify import ExtraVerify
     from gitmigrate.engine.status import StepState, TargetStatus
     from gitmigrate.engine.verify import VerifyResult
 
@@ -132,22 +134,42 @@ def apply(
     progress: Progress = None,
     confirm: Confirm | None = None,
     dry_run_chunks: int | None = None,
+    health: str | None = None,
+    health_timeout: float = 5.0,
 ) -> RunReport:
     """Apply pending steps to `target` in order, each recorded in its ledger. `progress`: a
     Reporter or a callable taking a ProgressEvent. Destructive steps need `yes=True` or a
     `confirm` callable that says yes. `dry_run_chunks`: how many chunks of a data step a dry
-    run executes (rolled back) and extrapolates its estimate from (default 3)."""
+    run executes (rolled back) and extrapolates its estimate from (default 3). `health`: an
+    environment whose health checks (`env health`, each cut at `health_timeout` seconds) run
+    after each step as part of its verify: a failure fails the step like a failed verify."""
     from gitmigrate.engine.apply import ApplyOptions
     from gitmigrate.engine.apply import apply as engine_apply
 
+    opened = open_repo(repo)
     options = ApplyOptions(
         target=target, migration=migration, to=to, dry_run=dry_run, yes=yes,
         rollback_on_failure=rollback_on_failure, lock_timeout=lock_timeout,
-        allow=frozenset(allow),
+        allow=frozenset(allow), extra_verify=_health(opened, health, health_timeout),
     )  # fmt: skip
     if dry_run_chunks is not None:
         options = replace(options, dry_run_chunks=dry_run_chunks)
-    return RunReport(engine_apply(open_repo(repo), options, as_reporter(progress), confirm))
+    return RunReport(engine_apply(opened, options, as_reporter(progress), confirm))
+
+
+def _health(repo: GitRepo, env: str | None, timeout: float) -> ExtraVerify | None:
+    """`apply --health ENV`: ENV's health checks as a check after each step (None: none)."""
+    if env is None:
+        return None
+    from gitmigrate.core.config import load_config
+    from gitmigrate.envs.health import health_after_steps
+
+    config = load_config(repo)
+    if timeout <= 0:
+        from gitmigrate.errors import UsageError
+
+        raise UsageError(f"--health-timeout {timeout} is not positive", "give seconds, e.g. 5")
+    return health_after_steps(repo, config, config.environment(env), timeout)
 
 
 def resume(
@@ -162,16 +184,20 @@ def resume(
     allow: frozenset[str] | set[str] | tuple[str, ...] = (),
     progress: Progress = None,
     confirm: Confirm | None = None,
+    health: str | None = None,
+    health_timeout: float = 5.0,
 ) -> RunReport:
-    """Continue an interrupted or failed run from its last checkpoint."""
+    """Continue an interrupted or failed run from its last checkpoint (`health`: as apply's)."""
     from gitmigrate.engine.apply import ApplyOptions
     from gitmigrate.engine.apply import resume as engine_resume
 
+    opened = open_repo(repo)
     options = ApplyOptions(
         target=target, migration=migration, to=to, dry_run=dry_run, yes=yes,
         lock_timeout=lock_timeout, allow=frozenset(allow),
+        extra_verify=_health(opened, health, health_timeout),
     )  # fmt: skip
-    return RunReport(engine_resume(open_repo(repo), options, as_reporter(progress), confirm))
+    return RunReport(engine_resume(opened, options, as_reporter(progress), confirm))
 
 
 def rollback(

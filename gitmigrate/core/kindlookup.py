@@ -21,6 +21,7 @@ BUILTIN: dict[str, str] = {
     "config": "gitmigrate.kinds.config.kind:ConfigKind",
     "code": "gitmigrate.kinds.code.kind:CodeKind",
     "api": "gitmigrate.kinds.api.kind:ApiKind",
+    "env": "gitmigrate.kinds.env.kind:EnvKind",
 }
 ENTRY_POINT_GROUP = "gitmigrate.executors"
 

@@ -20,6 +20,7 @@ from gitmigrate.engine.checks import (
 )
 from gitmigrate.engine.chunk_preview import sampled_estimate
 from gitmigrate.engine.estimate import Estimate, estimate_steps
+from gitmigrate.engine.extra_verify import ExtraVerify
 from gitmigrate.engine.kinds import Impact
 from gitmigrate.engine.plan import cut_at, steps_in_scope
 from gitmigrate.engine.registry import get_kind
@@ -44,6 +45,8 @@ class ApplyOptions:
     lock_timeout: float = 60.0
     allow: frozenset[str] = frozenset()  # lint rules whose errors do not block this run
     dry_run_chunks: int = DRY_RUN_CHUNKS  # a dry run executes this many chunks of a data step
+    # asked after each step's own verify (apply --health ENV); its errors fail the step
+    extra_verify: ExtraVerify | None = None
 
 
 @dataclass
@@ -104,6 +107,7 @@ def apply(
             lock_timeout=options.lock_timeout, dry_run_chunks=options.dry_run_chunks,
         ) as session:  # fmt: skip
             runners, rows, ledger = session.runners, session.rows, session.ledger
+            runners.extra_verify = options.extra_verify
             result.planned = _pending(repo, scope, rows, runners, resuming)
             if not result.planned:
                 return result

@@ -13,7 +13,8 @@ from typing import Any
 from gitmigrate.core.config import TREE
 from gitmigrate.core.model import Step
 from gitmigrate.db.ledger import LedgerRow
-from gitmigrate.engine.attempt import StepRun
+from gitmigrate.engine.attempt import UP, StepRun
+from gitmigrate.engine.extra_verify import ExtraVerify, with_extra_verify
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.runlog import RunRecorder, now
 from gitmigrate.engine.stepper import Stepper
@@ -29,11 +30,14 @@ __all__ = ["Runners", "is_tree_step"]
 class Runners:
     stepper: Stepper | None  # None when the run's target is a tree
     tree: TreeRun
+    extra_verify: ExtraVerify | None = None  # asked after each applied step's own verify
 
     def run(
         self, step: Step, direction: str, row: LedgerRow | None, *, previewable: bool = True
     ) -> StepRun:
         kind = get_kind(step.kind)
+        if direction == UP:
+            kind = with_extra_verify(kind, self.extra_verify)
         if target_sort(kind) == TREE:
             return self.tree.run(step, kind, direction, row)
         if self.stepper is None:  # pragma: no cover - a tree run's scope holds tree steps only

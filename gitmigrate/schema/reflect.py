@@ -46,30 +46,40 @@ def dialect_of(conn: Connection) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
-def reflect_schema(conn: Connection) -> Schema:
-    """Reflect the connection's default schema (see the module docstring)."""
+def reflect_schema(conn: Connection, schema: str | None = None) -> Schema:
+    """Reflect the connection's default schema, or the named `schema` (a PostgreSQL schema, a
+    MariaDB database on the same server; SQLite has only its main database). Foreign keys to
+    another schema carry its name in `ref_schema` (see the module docstring)."""
     dialect = dialect_of(conn)
+    schema = None if dialect == "sqlite" else schema
     insp = inspect(conn)
-    ctx = _Context(conn, insp, dialect)
-    names = sorted(n for n in insp.get_table_names() if _wanted(n) and n not in ctx.partitions)
+    ctx = _Context(conn, insp, dialect, schema)
+    names = sorted(
+        n for n in insp.get_table_names(schema=schema) if _wanted(n) and n not in ctx.partitions
+    )
     if names:
         ctx.load(names)
     tables = tuple(_table(ctx, name) for name in names)
-    schema = Schema(
+    found = Schema(
         dialect=dialect,
         tables=tuple(sorted(tables, key=lambda t: t.name)),
         views=_views(ctx),
     )
     if dialect != "postgresql":
-        return schema
-    enums = cast(Any, insp).get_enums()
+        return found
+    enums = cast(Any, insp).get_enums(schema=schema)
+    visible = schema is not None  # a named schema's enums need not be on the search path
     return Schema(
         dialect=dialect,
-        tables=schema.tables,
-        views=schema.views,
+        tables=found.tables,
+        views=found.views,
         enums=tuple(
             sorted(
-                (Enum(str(e["name"]), tuple(e["labels"])) for e in enums if e.get("visible", True)),
+                (
+                    Enum(str(e["name"]), tuple(e["labels"]))
+                    for e in enums
+                    if visible or e.get("visible", True)
+                ),
                 key=lambda e: e.name,
             )  # fmt: skip
         ),
@@ -85,16 +95,21 @@ def _wanted(name: str) -> bool:
 class _Context:
     """Everything reflected once per schema and looked up per table."""
 
-    def __init__(self, conn: Connection, insp: Inspector, dialect: str) -> None:
+    def __init__(
+        self, conn: Connection, insp: Inspector, dialect: str, schema: str | None = None
+    ) -> None:
         self.conn = conn
         self.insp = insp
         self.dialect = dialect
-        self.partitions = extras.pg_table_names(conn) if dialect == "postgresql" else set()
+        self.schema = schema
+        pg = dialect == "postgresql"
+        self.partitions = extras.pg_table_names(conn, schema) if pg else set()
         self.names: list[str] = []
         self.multi: dict[str, dict[Any, Any]] = {}
         self.checks: dict[str, list[dict[str, Any]]] = {}
-        self.pg_seqs = extras.pg_sequences(conn) if dialect == "postgresql" else []
-        self.database = extras.mysql_database(conn) if dialect == "mysql" else None
+        self.pg_seqs = extras.pg_sequences(conn, schema) if pg else []
+        mysql = dialect == "mysql"
+        self.database = (schema or extras.mysql_database(conn)) if mysql else None
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
         if dialect == "sqlite":
             for ix in extras.sqlite_indexes(conn):
@@ -112,20 +127,22 @@ class _Context:
         for kind in _KINDS:
             if kind == "indexes" and self.dialect == "sqlite":
                 continue  # reflect_extras parses them (the inspector skips expression indexes)
-            self.multi[kind] = getattr(self.insp, f"get_multi_{kind}")(filter_names=names)
+            self.multi[kind] = getattr(self.insp, f"get_multi_{kind}")(
+                filter_names=names, schema=self.schema
+            )
         if self.dialect == "mysql":
-            self.checks = extras.mysql_checks(self.conn)
+            self.checks = extras.mysql_checks(self.conn, self.schema)
         else:
-            found = self.insp.get_multi_check_constraints(filter_names=names)
+            found = self.insp.get_multi_check_constraints(filter_names=names, schema=self.schema)
             self.checks = {key[1]: [dict(c) for c in value] for key, value in found.items()}
         try:
-            comments = self.insp.get_multi_table_comment(filter_names=names)
+            comments = self.insp.get_multi_table_comment(filter_names=names, schema=self.schema)
             self.multi["comment"] = comments
         except NotImplementedError:
             self.multi["comment"] = {}
 
     def part(self, kind: str, table: str) -> Any:
-        return self.multi.get(kind, {}).get((None, table))
+        return self.multi.get(kind, {}).get((self.schema, table))
 
 
 def _table(ctx: _Context, name: str) -> Table:
@@ -233,7 +250,7 @@ def _column(
 
 def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
     if isinstance(type_, sqltypes.NullType):  # a type SQLAlchemy does not know: the raw text
-        raw = extras.declared_type(ctx.conn, ctx.dialect, table, column)
+        raw = extras.declared_type(ctx.conn, ctx.dialect, table, column, ctx.schema)
         if raw:
             return norm.type_string(raw, ctx.dialect)
     try:
@@ -345,14 +362,14 @@ def _fk_backing(index: Index, fks: list[ForeignKey]) -> bool:
 def _views(ctx: _Context) -> tuple[View, ...]:
     qualifier = f"`{ctx.database}`." if ctx.database else None
     views = [
-        View(n, norm.view_body(ctx.insp.get_view_definition(n), qualifier=qualifier))
-        for n in ctx.insp.get_view_names()
+        View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier))
+        for n in ctx.insp.get_view_names(ctx.schema)
         if _wanted(n)
     ]
     if ctx.dialect == "postgresql":
         views += [
-            View(n, norm.view_body(ctx.insp.get_view_definition(n)), materialized=True)
-            for n in ctx.insp.get_materialized_view_names()
+            View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema)), materialized=True)
+            for n in ctx.insp.get_materialized_view_names(ctx.schema)
         ]
     return tuple(sorted(views, key=lambda v: v.name))
 

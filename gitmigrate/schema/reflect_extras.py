@@ -31,7 +31,7 @@ class PgSequence:
     identity: bool  # owned by an identity column (GENERATED ... AS IDENTITY)
 
 
-def pg_sequences(conn: Connection) -> list[PgSequence]:
+def pg_sequences(conn: Connection, schema: str | None = None) -> list[PgSequence]:
     rows = conn.execute(
         text(
             "SELECT c.relname, s.seqstart, s.seqincrement, t.relname AS owner_table, "
@@ -43,9 +43,10 @@ def pg_sequences(conn: Connection) -> list[PgSequence]:
             "  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
             "LEFT JOIN pg_class t ON t.oid = d.refobjid "
             "LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
-            "WHERE c.relkind = 'S' AND n.nspname = current_schema() "
+            "WHERE c.relkind = 'S' AND n.nspname = coalesce(:schema, current_schema()) "
             "ORDER BY c.relname"
-        )
+        ),
+        {"schema": schema},
     ).all()
     return [
         PgSequence(
@@ -66,13 +67,14 @@ def pg_extensions(conn: Connection) -> tuple[str, ...]:
     return tuple(str(r[0]) for r in rows)
 
 
-def pg_table_names(conn: Connection) -> set[str]:
+def pg_table_names(conn: Connection, schema: str | None = None) -> set[str]:
     """Partitions are reflected through their parent only."""
     rows = conn.execute(
         text(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = current_schema() AND c.relispartition"
-        )
+            "WHERE n.nspname = coalesce(:schema, current_schema()) AND c.relispartition"
+        ),
+        {"schema": schema},
     )
     return {str(r[0]) for r in rows}
 
@@ -84,7 +86,7 @@ def mysql_database(conn: Connection) -> str:
     return str(conn.execute(text("SELECT DATABASE()")).scalar_one())
 
 
-def mysql_checks(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+def mysql_checks(conn: Connection, schema: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Table -> [{name, sqltext}] from information_schema (column-level checks included)."""
     rows = conn.execute(
         text(
@@ -94,8 +96,10 @@ def mysql_checks(conn: Connection) -> dict[str, list[dict[str, Any]]]:
             "  ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA "
             "  AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK' "
             + _mariadb_table_match(conn)
-            + "WHERE cc.CONSTRAINT_SCHEMA = DATABASE() ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME"
-        )
+            + "WHERE cc.CONSTRAINT_SCHEMA = coalesce(:schema, DATABASE()) "
+            + "ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME"
+        ),
+        {"schema": schema},
     ).all()
     out: dict[str, list[dict[str, Any]]] = {}
     for table, name, clause in rows:
@@ -228,21 +232,26 @@ def sqlite_indexes(conn: Connection) -> list[SqliteIndex]:
     return out
 
 
-def declared_type(conn: Connection, dialect: str, table: str, column: str) -> str | None:
+def declared_type(
+    conn: Connection, dialect: str, table: str, column: str, schema: str | None = None
+) -> str | None:
     """A column's type as the database spells it, for types SQLAlchemy does not know (it
     reflects them as NullType): PostgreSQL `format_type`, MariaDB `COLUMN_TYPE`, SQLite the
     declared type."""
     if dialect == "postgresql":
         sql = (
             "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-            "WHERE a.attrelid = to_regclass(quote_ident(:t)) AND a.attname = :c"
+            "WHERE a.attrelid = to_regclass(coalesce(quote_ident(:s) || '.', '') || quote_ident(:t)) "
+            "AND a.attname = :c"
         )
     elif dialect == "mysql":
         sql = (
-            "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+            "SELECT COLUMN_TYPE FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA = coalesce(:s, DATABASE()) "
             "AND TABLE_NAME = :t AND COLUMN_NAME = :c"
         )
     else:
         sql = "SELECT type FROM pragma_table_info(:t) WHERE name = :c"
-    value = conn.execute(text(sql), {"t": table, "c": column}).scalar()
+    params = {"t": table, "c": column} | ({"s": schema} if dialect != "sqlite" else {})
+    value = conn.execute(text(sql), params).scalar()
     return str(value) if value else None

@@ -83,3 +83,13 @@ def show_findings(findings: tuple[api.LintFinding, ...]) -> None:
             f"lint {finding.severity} {finding.rule} at {finding.file}:{finding.line}: "
             f"{finding.message} -- {finding.fix}"
         )
+
+
+def _attach_kind_commands() -> None:
+    """Kinds whose `add` takes options of its own (not `-o key=value`)."""
+    from gitmigrate.cli.commands.add_env import add_env_command
+
+    add.add_command(add_env_command)
+
+
+_attach_kind_commands()

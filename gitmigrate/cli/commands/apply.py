@@ -39,6 +39,10 @@ from gitmigrate.cli.progress import confirm_if_tty
     is_flag=True,
     help="Run the verify commands code steps record (default: ask on a terminal, else not).",
 )
+@click.option("--health", "health", metavar="ENV",
+              help="Run ENV's health checks after each step, as part of its verify.")  # fmt: skip
+@click.option("--health-timeout", type=float, default=5.0, show_default=True, metavar="S",
+              help="With --health: seconds each health check may take.")  # fmt: skip
 @run_options
 @click.pass_context
 def apply(
@@ -50,6 +54,8 @@ def apply(
     rollback_on_failure: str,
     dry_run_chunks: int | None,
     run_verify: bool,
+    health: str | None,
+    health_timeout: float,
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -71,6 +77,8 @@ def apply(
             dry_run_chunks=dry_run_chunks,
             progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
             confirm=confirm_if_tty(),
+            health=health,
+            health_timeout=health_timeout,
         )
     render_result(result, as_json, "apply")
 
@@ -84,6 +92,10 @@ def apply(
     is_flag=True,
     help="Run the verify commands code steps record (default: ask on a terminal, else not).",
 )
+@click.option("--health", "health", metavar="ENV",
+              help="Run ENV's health checks after each step, as part of its verify.")  # fmt: skip
+@click.option("--health-timeout", type=float, default=5.0, show_default=True, metavar="S",
+              help="With --health: seconds each health check may take.")  # fmt: skip
 @run_options
 @click.pass_context
 def resume(
@@ -93,6 +105,8 @@ def resume(
     to: str | None,
     allow: tuple[str, ...],
     run_verify: bool,
+    health: str | None,
+    health_timeout: float,
     dry_run: bool,
     yes: bool,
     as_json: bool,
@@ -112,5 +126,7 @@ def resume(
             allow=allow,
             progress=console_reporter(dry_run=dry_run, as_json=as_json, no_progress=no_progress),
             confirm=confirm_if_tty(),
+            health=health,
+            health_timeout=health_timeout,
         )
     render_result(result, as_json, "apply")

@@ -8,7 +8,10 @@ import importlib
 import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
-_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("env_health", "env_health_command"),
+    ("env_secrets", "env_secrets_command"),
+)
 
 
 @click.group()

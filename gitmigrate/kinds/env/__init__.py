@@ -1,0 +1,1 @@
+"""The env kind: an environment's health gate as a step of a migration (kind.py)."""
