@@ -42,7 +42,7 @@ MASKS = {
     "sales.customer.email": "fake.email",
     "sales.customer.phone": "fake.phone",
     "sales.customer.name": "fake.name",
-    "sales.customer.cust_no": "hmac",  # part of the composite key: orders, referrers, employees follow
+    "sales.customer.cust_no": "hmac",  # in the composite key: orders, referrers, employees follow
     "sales.orders.order_code": "hmac",  # a unique text key that shipments reference
     "hr.employee.email": "fake.email",
     "hr.employee.full_name": "fake.name",
