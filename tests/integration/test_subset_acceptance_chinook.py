@@ -8,6 +8,7 @@ source value while joins through the masked key keep their row counts."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -28,16 +29,20 @@ from tests.subset_acceptance import (
     target_names,
 )
 
-pytest.importorskip(
-    "gitmigrate.data.subset.step", reason="the subset step (H3) is not on this branch yet"
-)
+if importlib.util.find_spec("gitmigrate.data.subset.step") is None:  # only while H3 is unmerged
+    pytest.skip("the subset step (gitmigrate.data.subset.step) is not on this branch yet",
+                allow_module_level=True)  # fmt: skip
 
 EXPECTED = (56, 5)  # Canadian invoices; support reps 3, 4, 5 and their managers 2 and 1
 ROUTES = [
     pytest.param("postgresql", "sqlite", id="pg-to-sqlite", marks=pytest.mark.postgres),
-    pytest.param("postgresql", "mysql", id="pg-to-mariadb", marks=pytest.mark.mysql),
+    pytest.param(
+        "postgresql", "mysql", id="pg-to-mariadb", marks=[pytest.mark.postgres, pytest.mark.mysql]
+    ),
     pytest.param("sqlite", "postgresql", id="sqlite-to-pg", marks=pytest.mark.postgres),
-    pytest.param("mysql", "postgresql", id="mariadb-to-pg", marks=pytest.mark.mysql),
+    pytest.param(
+        "mysql", "postgresql", id="mariadb-to-pg", marks=[pytest.mark.postgres, pytest.mark.mysql]
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ through the masked composite customer key and the masked order code keep their r
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,19 @@ from tests.subset_acceptance import (
 )
 from tests.subset_schema import SubsetSchemaInfo, prefix_for, subset_schema
 
-pytest.importorskip(
-    "gitmigrate.data.subset.step", reason="the subset step (H3) is not on this branch yet"
-)
+if importlib.util.find_spec("gitmigrate.data.subset.step") is None:  # only while H3 is unmerged
+    pytest.skip("the subset step (gitmigrate.data.subset.step) is not on this branch yet",
+                allow_module_level=True)  # fmt: skip
 
 ROUTES = [
     pytest.param("postgresql", "sqlite", id="pg-to-sqlite", marks=pytest.mark.postgres),
-    pytest.param("postgresql", "mysql", id="pg-to-mariadb", marks=pytest.mark.mysql),
+    pytest.param(
+        "postgresql", "mysql", id="pg-to-mariadb", marks=[pytest.mark.postgres, pytest.mark.mysql]
+    ),
     pytest.param("sqlite", "postgresql", id="sqlite-to-pg", marks=pytest.mark.postgres),
-    pytest.param("mysql", "postgresql", id="mariadb-to-pg", marks=pytest.mark.mysql),
+    pytest.param(
+        "mysql", "postgresql", id="mariadb-to-pg", marks=[pytest.mark.postgres, pytest.mark.mysql]
+    ),
 ]
 MASKS = {
     "sales.customer.email": "fake.email",

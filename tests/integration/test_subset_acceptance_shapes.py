@@ -15,6 +15,7 @@ source values)."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,9 +36,9 @@ from tests.subset_acceptance import (
 )
 from tests.subset_schema import SubsetSchemaInfo, prefix_for, subset_schema
 
-pytest.importorskip(
-    "gitmigrate.data.subset.step", reason="the subset step (H3) is not on this branch yet"
-)
+if importlib.util.find_spec("gitmigrate.data.subset.step") is None:  # only while H3 is unmerged
+    pytest.skip("the subset step (gitmigrate.data.subset.step) is not on this branch yet",
+                allow_module_level=True)  # fmt: skip
 
 TARGETS = [
     pytest.param("sqlite", id="pg-to-sqlite", marks=pytest.mark.postgres),
