@@ -71,7 +71,7 @@ def user_tables(conn: Connection, schemas: Sequence[str | None] = (None,)) -> li
         for name in inspect(conn).get_table_names(schema=schema):
             if not name.lower().startswith("gitmigrate"):
                 found.append(QName(schema, name))
-    return sorted(found)
+    return sorted(found, key=lambda t: (t.schema or "", t.name))
 
 
 def foreign_keys(conn: Connection, schemas: Sequence[str | None] = (None,)) -> list[ForeignKey]:
@@ -80,8 +80,10 @@ def foreign_keys(conn: Connection, schemas: Sequence[str | None] = (None,)) -> l
     found = []
     for table in user_tables(conn, schemas):
         for fk in inspect(conn).get_foreign_keys(table.name, schema=table.schema):
-            parent_schema = fk.get("referred_schema") or table.schema
-            if dialect == "mysql" and table.schema is None:
+            parent_schema = fk.get("referred_schema")
+            if parent_schema is None and dialect != "postgresql":
+                parent_schema = table.schema  # None: the child's own (PostgreSQL: the default)
+            elif dialect == "mysql" and table.schema is None:
                 if parent_schema == conn.scalar(text("SELECT DATABASE()")):
                     parent_schema = None  # MariaDB may name the current database explicitly
             found.append(
@@ -173,7 +175,7 @@ def count_mismatches(
         for table in user_tables(conn, schemas):
             expected.setdefault(table, 0)
     wrong = {}
-    for table, rows in sorted(expected.items()):
+    for table, rows in sorted(expected.items(), key=lambda i: (i[0].schema or "", i[0].name)):
         actual = row_count(conn, table)
         if actual != rows:
             wrong[table.label] = (rows, actual)

@@ -207,3 +207,22 @@ def test_reference_closure_takes_parents_always_and_children_only_where_followed
     emp = QName(None, "emp")
     assert o.reference_closure(chain, [None], [(emp, "id = 3")]) == {emp: 3}
     assert o.reference_closure(chain, [None], [(emp, "id = 2")], follow={emp}) == {emp: 4}
+
+
+@pytest.mark.postgres
+def test_postgresql_keys_across_schemas_name_their_parents_schema(tmp_path: Path) -> None:
+    with fresh_database_url("postgresql", tmp_path) as url:
+        engine = create_engine(url, poolclass=NullPool)
+        with engine.begin() as conn:  # the schema lives in the fresh database, dropped with it
+            conn.execute(text("CREATE SCHEMA side"))
+            conn.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
+            conn.execute(text("CREATE TABLE side.kid (id INTEGER PRIMARY KEY,"
+                              " p INTEGER REFERENCES parent (id))"))  # fmt: skip
+            conn.execute(text("CREATE TABLE side.pet (id INTEGER PRIMARY KEY,"
+                              " k INTEGER REFERENCES side.kid (id))"))  # fmt: skip
+            found = {fk.child.label: fk.parent for fk in o.foreign_keys(conn, [None, "side"])}
+            assert found == {"side.kid": QName(None, "parent"), "side.pet": QName("side", "kid")}
+            conn.execute(text("INSERT INTO parent VALUES (1)"))
+            conn.execute(text("INSERT INTO side.kid VALUES (1, 1), (2, NULL)"))
+            assert o.fk_violations(conn, [None, "side"]) == []
+        engine.dispose()
