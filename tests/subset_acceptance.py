@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from gitmigrate.data.subset.model import QName
+from gitmigrate.schema.render import quote
 from tests import subset_oracles as o
 from tests.fixtures_git import git, make_repo
 
@@ -167,7 +168,7 @@ def drop_mysql_databases(url: str, prefix: str) -> None:
             for name in list(names):
                 if name != make_url(url).database:
                     conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
-                    conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+                    conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name, 'mysql')}")
     finally:
         engine.dispose()
 
