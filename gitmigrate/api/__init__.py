@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         config_secrets_rotate,
     )
     from gitmigrate.api.data import DataVerification, data_validate, data_verify
+    from gitmigrate.api.env_drift import EnvSync, env_diff, env_sync
     from gitmigrate.api.env_secrets import SecretsCopy, env_secrets_check, env_secrets_copy
     from gitmigrate.api.planning import (
         PlanReport,
@@ -135,6 +136,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.data.validate import RuleResult, ValidationReport
     from gitmigrate.data.verify import TableVerification
     from gitmigrate.engine.status import StepState, TargetStatus
+    from gitmigrate.envs.drift_model import EnvDiff
     from gitmigrate.envs.health import HealthReport
     from gitmigrate.envs.secrets import SecretsCheck
 
@@ -160,6 +162,10 @@ _LAZY = {
     "Confirm": "gitmigrate.api.running",
     "DEFAULT_BATCH": "gitmigrate.data.options",
     "DataVerification": "gitmigrate.api.data",
+    "EnvDiff": "gitmigrate.envs.drift_model",
+    "EnvSync": "gitmigrate.api.env_drift",
+    "env_diff": "gitmigrate.api.env_drift",
+    "env_sync": "gitmigrate.api.env_drift",
     "Initialised": "gitmigrate.api.authoring",
     "InspectedSchema": "gitmigrate.api.schema",
     "LintFinding": "gitmigrate.core.findings",
@@ -262,6 +268,7 @@ _SUBMODULES = frozenset(
         "config_query",
         "config_secrets",
         "data",
+        "env_drift",
         "interrupts",
         "planning",
         "progress",
@@ -311,6 +318,8 @@ __all__ = [
     "ConfigStep",
     "Confirm",
     "DataVerification",
+    "EnvDiff",
+    "EnvSync",
     "Initialised",
     "InspectedSchema",
     "LintFinding",
@@ -385,6 +394,8 @@ __all__ = [
     "data_validate",
     "data_verify",
     "diff",
+    "env_diff",
+    "env_sync",
     "fetch",
     "init",
     "kinds",

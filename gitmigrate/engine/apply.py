@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gitmigrate.core.config import load_config
+from gitmigrate.core.config import ProjectConfig, load_config
 from gitmigrate.core.gitstore import GitRepo
 from gitmigrate.core.model import Step
 from gitmigrate.core.reporter import NullReporter, Reporter
@@ -22,7 +22,7 @@ from gitmigrate.engine.chunk_preview import sampled_estimate
 from gitmigrate.engine.estimate import Estimate, estimate_steps
 from gitmigrate.engine.extra_verify import ExtraVerify
 from gitmigrate.engine.kinds import Impact
-from gitmigrate.engine.plan import cut_at, steps_in_scope
+from gitmigrate.engine.plan import cut_at, steps_in_scope, steps_in_tree
 from gitmigrate.engine.registry import get_kind
 from gitmigrate.engine.run_session import run_session
 from gitmigrate.engine.runlog import RunRecorder
@@ -45,6 +45,9 @@ class ApplyOptions:
     lock_timeout: float = 60.0
     allow: frozenset[str] = frozenset()  # lint rules whose errors do not block this run
     dry_run_chunks: int = DRY_RUN_CHUNKS  # a dry run executes this many chunks of a data step
+    # only these step ids, wherever they are in HEAD's tree (env sync: the steps another
+    # environment has); None: the run's usual scope
+    only: frozenset[str] | None = None
     # asked after each step's own verify (apply --health ENV); its errors fail the step
     extra_verify: ExtraVerify | None = None
 
@@ -91,7 +94,7 @@ def apply(
     step order; a run whose target is a tree runs only tree steps."""
     reporter = reporter or NullReporter()
     config = load_config(repo)
-    scope = cut_at(steps_in_scope(repo, config, options.migration), options.to)
+    scope = cut_at(_scope(repo, config, options), options.to)
     target = open_target(config, options.target, repo, "preview" if options.dry_run else "create")
     database = target if isinstance(target, DatabaseTarget) else None
     if database is None:
@@ -134,6 +137,18 @@ def apply(
         recorder.flush()
         target.close()
     return result
+
+
+def _scope(repo: GitRepo, config: ProjectConfig, options: ApplyOptions) -> list[Step]:
+    """The steps a run covers: `only` picks named steps from every migration of HEAD's tree
+    (or of `migration`), in run order; else the usual scope (steps_in_scope)."""
+    if options.only is None:
+        return steps_in_scope(repo, config, options.migration)
+    if options.migration:
+        found = steps_in_scope(repo, config, options.migration)
+    else:
+        found = steps_in_tree(repo)
+    return [s for s in found if s.id in options.only]
 
 
 def _run_all(

@@ -40,6 +40,12 @@ def steps_in_scope(repo: GitRepo, config: ProjectConfig, migration: str | None) 
     name = default_migration(repo, config, migration)
     if name is not None:
         return list(load_migration(repo, name, migration_ref(repo, config, name)).steps)
+    return steps_in_tree(repo)
+
+
+def steps_in_tree(repo: GitRepo) -> list[Step]:
+    """Every step of every migration in HEAD's tree, in merge order then NNN (the scope of a
+    run off a migration branch, and of a run restricted to named steps)."""
     migrations = load_migrations(repo, "HEAD")
     order = merge_order(repo)
     ranked = sorted(migrations.values(), key=lambda m: (order.get(m.name, len(order)), m.name))

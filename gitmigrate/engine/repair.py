@@ -87,6 +87,8 @@ def decision_note(step_id: str, row: LedgerRow | None) -> str | None:
         )
     if row.status == "applied" and decision.get("decision") == "resolved":
         return f"resolved by hand{by} (repair --resolved)"
+    if row.status == "applied" and decision.get("decision") == "env-sync":
+        return f"recorded{by}, not run: {decision.get('reason') or 'env sync'}"
     return None
 
 

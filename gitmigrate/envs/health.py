@@ -155,12 +155,10 @@ def health_after_steps(
 
 
 def redact(url: str) -> str:
-    """A URL as it may be shown: a password in it replaced by ***."""
+    """A URL as it may be shown: no user:password@, no query string or fragment (tokens hide
+    there). One rule for every report of an environment (health and drift)."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=netloc, query="", fragment=""))

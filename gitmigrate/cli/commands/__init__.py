@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "code": "code:code",
     "api": "api:api",
     "env": "env:env",
+    "platform": "platform:platform",
     "cleanup": "cleanup:cleanup",
     "repair": "repair:repair",
     "push": "push_fetch:push",

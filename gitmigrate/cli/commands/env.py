@@ -9,6 +9,8 @@ import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
 _SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("env_drift", "env_diff_command"),
+    ("env_drift", "env_sync_command"),
     ("env_health", "env_health_command"),
     ("env_secrets", "env_secrets_command"),
 )
