@@ -8,7 +8,6 @@ source value while joins through the masked key keep their row counts."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -28,10 +27,6 @@ from tests.subset_acceptance import (
     run_subset,
     target_names,
 )
-
-if importlib.util.find_spec("gitmigrate.data.subset.step") is None:  # only while H3 is unmerged
-    pytest.skip("the subset step (gitmigrate.data.subset.step) is not on this branch yet",
-                allow_module_level=True)  # fmt: skip
 
 EXPECTED = (56, 5)  # Canadian invoices; support reps 3, 4, 5 and their managers 2 and 1
 ROUTES = [

@@ -7,7 +7,6 @@ through the masked composite customer key and the masked order code keep their r
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -28,10 +27,6 @@ from tests.subset_acceptance import (
     target_names,
 )
 from tests.subset_schema import SubsetSchemaInfo, prefix_for, subset_schema
-
-if importlib.util.find_spec("gitmigrate.data.subset.step") is None:  # only while H3 is unmerged
-    pytest.skip("the subset step (gitmigrate.data.subset.step) is not on this branch yet",
-                allow_module_level=True)  # fmt: skip
 
 ROUTES = [
     pytest.param("postgresql", "sqlite", id="pg-to-sqlite", marks=pytest.mark.postgres),

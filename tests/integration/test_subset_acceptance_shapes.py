@@ -15,7 +15,6 @@ source values)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,10 +34,6 @@ from tests.subset_acceptance import (
     target_names,
 )
 from tests.subset_schema import SubsetSchemaInfo, prefix_for, subset_schema
-
-if importlib.util.find_spec("gitmigrate.data.subset.step") is None:  # only while H3 is unmerged
-    pytest.skip("the subset step (gitmigrate.data.subset.step) is not on this branch yet",
-                allow_module_level=True)  # fmt: skip
 
 TARGETS = [
     pytest.param("sqlite", id="pg-to-sqlite", marks=pytest.mark.postgres),

@@ -12,7 +12,6 @@ target, PostgreSQL as a target too. GITMIGRATE_TRIAL_SEED replays a series (pyte
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import random
 import signal
@@ -29,10 +28,6 @@ from tests.chinook import load_chinook
 from tests.engine_procs import cli_env, run_cli, start_cli
 from tests.fixtures_db import fresh_database_url
 from tests.subset_acceptance import MASK_KEY_VAR, connect, make_project
-
-if importlib.util.find_spec("gitmigrate.data.subset.step") is None:  # only while H3 is unmerged
-    pytest.skip("the subset step (gitmigrate.data.subset.step) is not on this branch yet",
-                allow_module_level=True)  # fmt: skip
 
 FULL = os.environ.get("GITMIGRATE_RELIABILITY_FULL") == "1"
 TRIALS = 5 if FULL else 1
