@@ -93,6 +93,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         push,
         review,
     )
+    from gitmigrate.api.platform_inventory import platform_map, platform_scan
     from gitmigrate.api.platform_steps import (
         PlatformStepAdded,
         platform_convert_compose,
@@ -203,6 +204,8 @@ _LAZY = {
     "TargetStatus": "gitmigrate.engine.status",
     "ValidationReport": "gitmigrate.data.validate",
     "VerifyReport": "gitmigrate.api.running",
+    "platform_map": "gitmigrate.api.platform_inventory",
+    "platform_scan": "gitmigrate.api.platform_inventory",
     "add_data": "gitmigrate.api.authoring",
     "add_sql": "gitmigrate.api.authoring",
     "add_step": "gitmigrate.api.authoring",
@@ -282,6 +285,7 @@ _SUBMODULES = frozenset(
         "env_drift",
         "interrupts",
         "planning",
+        "platform_inventory",
         "platform_steps",
         "progress",
         "reading",
@@ -412,6 +416,8 @@ __all__ = [
     "env_sync",
     "fetch",
     "init",
+    "platform_map",
+    "platform_scan",
     "kinds",
     "list_migrations",
     "log",
