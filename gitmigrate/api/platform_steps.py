@@ -55,13 +55,13 @@ def platform_convert_compose(
     repo: RepoLike, files: Sequence[str], *, out: str, controller: str = "deployment",
     volumes: str = "persistentVolumeClaim", namespace: str | None = None,
     interpolate: bool = True, emptyvols: bool = False, replicas: int = 1,
-    summary: str | None = None,
+    profiles: Sequence[str] = (), summary: str | None = None,
 ) -> PlatformStepAdded:  # fmt: skip
     """Convert the Compose `files` (merged in order) to Kubernetes manifests under `out` and
     commit them as a platform step; every Compose key not converted is recorded with why."""
     raw = {"op": "compose-to-k8s", "inputs": list(files), "out": out, "controller": controller,
            "volumes": volumes, "namespace": namespace, "interpolate": interpolate,
-           "emptyvols": emptyvols, "replicas": replicas}  # fmt: skip
+           "emptyvols": emptyvols, "replicas": replicas, "profiles": list(profiles)}  # fmt: skip
     text = summary or f"Compose to Kubernetes: {', '.join(files)} -> {out}"
     return _author(repo, raw, text)
 

@@ -142,3 +142,22 @@ def test_relative_paths_are_read_from_the_compose_files_directory(
     result = run_cli("platform", "convert", "compose-to-k8s", "deploy/compose.yaml", "--out", "k8s")
     assert result.exit_code == 0, result.stderr
     assert "GREETING" in "".join(p.read_text() for p in (project / "k8s").glob("*.yaml"))
+
+
+def test_profiles_choose_the_services(run_cli: CliRunner, project: Path, converters: str) -> None:
+    if converters != "real":
+        pytest.skip("needs gitmigrate/platform's Compose loader (P1) on this branch")
+    (project / "docker-compose.yml").write_text(
+        COMPOSE + "  debug:\n    image: busybox:1.36\n    profiles: [debug]\n"
+    )
+    git(project, "commit", "-qam", "a debug service")
+    result = run_cli("platform", "convert", "compose-to-k8s", "docker-compose.yml", "--out",
+                     "k8s", "--profile", "web-only", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert "k8s/web-deployment.yaml" in body["files"]
+    assert not any("debug" in f for f in body["files"])
+    assert git(project, "show", "HEAD:" + body["files"][0])
+    step = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    toml = next(p for p in step if p.endswith("step.toml"))
+    assert 'profiles = ["web-only"]' in (project / toml).read_text()

@@ -12,7 +12,7 @@ from gitmigrate.kinds.platform.options import COMPOSE, TERRAFORM, PlatformOption
 def test_compose_options_round_trip() -> None:
     options = PlatformOptions(COMPOSE, inputs=("a.yml", "b.yml"), out="k8s", namespace="shop",
                               controller="statefulset", volumes="emptyDir", interpolate=False,
-                              emptyvols=True, replicas=3, outputs=("k8s/x.yaml",),
+                              emptyvols=True, replicas=3, outputs=("k8s/x.yaml",), profiles=("debug",),
                               dropped=("services.web.logging (a.yml:9:5): why",))  # fmt: skip
     assert options_of(options.to_toml()) == options
     assert options.operation == "PLATFORM COMPOSE-TO-K8S"

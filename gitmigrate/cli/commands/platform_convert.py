@@ -48,19 +48,22 @@ def convert() -> None:
 @click.option("--emptyvols", is_flag=True, help="Every volume an emptyDir.")
 @click.option("--replicas", type=click.IntRange(min=0), default=1, show_default=True,
               help="Replicas of each workload (deploy.replicas wins).")  # fmt: skip
+@click.option("--profile", "profiles", multiple=True, metavar="NAME",
+              help="An active Compose profile (repeatable; none: every service).")  # fmt: skip
 @_message
 @_json
 @click.pass_context
 def compose_to_k8s(ctx: click.Context, files: tuple[str, ...], out: str, controller: str,
                    volumes: str, namespace: str | None, no_interpolate: bool, emptyvols: bool,
-                   replicas: int, summary: str | None, as_json: bool) -> None:  # fmt: skip
+                   replicas: int, profiles: tuple[str, ...], summary: str | None,
+                   as_json: bool) -> None:  # fmt: skip
     """Kubernetes manifests from Compose FILE... (merged in order) under DIR, validated offline:
     workloads, Services, ConfigMaps, Secret references, PVCs, Ingress from labels, init
     containers for depends_on; every key not converted is reported with why."""
     result = api.platform_convert_compose(
         repo_from(ctx), files, out=out, controller=controller, volumes=volumes,
         namespace=namespace, interpolate=not no_interpolate, emptyvols=emptyvols,
-        replicas=replicas, summary=summary,
+        replicas=replicas, profiles=profiles, summary=summary,
     )  # fmt: skip
     _show(result, as_json)
 

@@ -108,9 +108,11 @@ def compose(root: Path, options: PlatformOptions) -> Generated:
     from .env files and defaults only, never from the shell: a committed manifest must not
     carry a secret that happened to be exported."""
     module = _module(COMPOSE_MODULE)
+    extra = {"profiles": options.profiles} if options.profiles else {}
     settings = module.ComposeOptions(
         controller=options.controller, volumes=options.volumes, namespace=options.namespace,
         interpolate=options.interpolate, emptyvols=options.emptyvols, replicas=options.replicas,
+        **extra,
     )  # fmt: skip
     files = [root / p for p in options.inputs]
     # base_dir: Compose's project directory, the first file's (env_file, bind mounts)

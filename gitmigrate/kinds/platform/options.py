@@ -9,6 +9,7 @@ namespace = "shop"                     # optional
 interpolate = true                     # resolve ${VAR:-default} (from .env files, never the shell)
 emptyvols = false                      # every volume an emptyDir
 replicas = 1
+profiles = ["debug"]                   # active Compose profiles (none: every service)
 path = "infra"                         # terraform: the directory converted
 from = "aws"                           # terraform: the provider converted from ...
 to = "gcp"                             # ... and to (gcp | azure)
@@ -44,6 +45,7 @@ class PlatformOptions:
     interpolate: bool = True
     emptyvols: bool = False
     replicas: int = 1
+    profiles: tuple[str, ...] = ()
     path: str = "."
     source: str = "aws"
     target: str = "gcp"
@@ -59,6 +61,8 @@ class PlatformOptions:
                                "controller": self.controller, "volumes": self.volumes}  # fmt: skip
         if self.namespace:
             out["namespace"] = self.namespace
+        if self.profiles:
+            out["profiles"] = list(self.profiles)
         out.update(interpolate=self.interpolate, emptyvols=self.emptyvols,
                    replicas=self.replicas, outputs=list(self.outputs))  # fmt: skip
         return {**out, **self._informative()}
@@ -153,4 +157,5 @@ def options_of(raw: Mapping[str, Any], where: str = "[options]") -> PlatformOpti
         interpolate=_flag(raw, "interpolate", True, where),
         emptyvols=_flag(raw, "emptyvols", False, where),
         replicas=_replicas(raw, where),
+        profiles=_strings(raw.get("profiles"), "profiles", where),
     )  # fmt: skip
