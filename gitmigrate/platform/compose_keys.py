@@ -1,0 +1,114 @@
+"""The keys of the Compose specification, and which of them the conversion carries over.
+
+A key the specification does not know is reported where it is written (a typo such as
+`enviroment` would otherwise vanish); `x-` extension keys are the specification's own way of
+adding fields and are left alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gitmigrate.platform.compose_model import Dropped
+
+TOP_KEYS = frozenset(
+    {
+        "version",
+        "name",
+        "services",
+        "networks",
+        "volumes",
+        "configs",
+        "secrets",
+        "include",
+        "models",
+    }
+)
+
+SERVICE_KEYS = frozenset(
+    {
+        "annotations", "attach", "build", "blkio_config", "cpu_count", "cpu_percent",
+        "cpu_shares", "cpu_period", "cpu_quota", "cpu_rt_runtime", "cpu_rt_period", "cpus",
+        "cpuset", "cap_add", "cap_drop", "cgroup", "cgroup_parent", "command", "configs",
+        "container_name", "credential_spec", "depends_on", "deploy", "develop",
+        "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname",
+        "driver_opts", "entrypoint", "env_file", "environment", "expose", "extends",
+        "external_links", "extra_hosts", "gpus", "group_add", "healthcheck", "hostname",
+        "image", "init", "ipc", "isolation", "labels", "label_file", "links", "logging",
+        "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit",
+        "models", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid",
+        "pids_limit", "platform", "ports", "post_start", "pre_stop", "privileged", "profiles",
+        "provider", "pull_policy", "read_only", "restart", "runtime", "scale", "secrets",
+        "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal",
+        "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket", "user",
+        "userns_mode", "uts", "volumes", "volumes_from", "working_dir",
+    }
+)  # fmt: skip
+
+# service keys the conversion carries into the manifests (the others are reported as dropped)
+CONVERTED = frozenset(
+    {
+        "build", "cap_add", "cap_drop", "command", "configs", "container_name", "cpus",
+        "depends_on", "deploy", "entrypoint", "env_file", "environment", "expose", "extends",
+        "group_add", "healthcheck", "hostname", "image", "labels", "mem_limit",
+        "mem_reservation", "ports", "privileged", "pull_policy", "read_only", "restart",
+        "scale", "secrets", "stdin_open", "stop_grace_period", "tty", "user", "volumes",
+        "working_dir", "annotations", "sysctls", "tmpfs",
+    }
+)  # fmt: skip
+
+WHY_DROPPED = {
+    "links": "Kubernetes Services are reachable by name in the namespace; links have no object",
+    "networks": "a Kubernetes namespace is one flat network; write a NetworkPolicy to isolate",
+    "network_mode": "containers of one Pod share a network; other modes have no equivalent",
+    "logging": "logs are collected by the cluster's logging agent, not per container",
+    "profiles": "every service is converted; select the manifests to apply instead",
+    "platform": "node architecture is chosen with a nodeSelector on kubernetes.io/arch",
+    "devices": "host devices need a device plugin; no portable field",
+    "extra_hosts": "hostAliases would pin addresses; not converted",
+    "dns": "Pod dnsConfig is cluster-specific; not converted",
+    "dns_search": "Pod dnsConfig is cluster-specific; not converted",
+    "stop_signal": "Kubernetes always sends SIGTERM; use a preStop hook",
+    "ulimits": "Kubernetes has no per-container ulimits",
+    "shm_size": "mount an emptyDir with medium Memory at /dev/shm instead",
+    "security_opt": "use securityContext (seccompProfile, appArmorProfile) instead",
+    "init": "no init process option in a Pod spec",
+    "ipc": "shareProcessNamespace/hostIPC are Pod-wide; not converted",
+    "pid": "hostPID is Pod-wide; not converted",
+    "external_links": "containers outside the project are not Kubernetes objects",
+    "volumes_from": "share a volume between containers of one Pod instead",
+}
+DEFAULT_WHY = "no Kubernetes equivalent in the conversion"
+
+
+def check_keys(
+    data: Mapping[str, Any], where: Mapping[tuple[str | int, ...], str]
+) -> list[Dropped]:
+    """Unknown keys (top level and services), and known keys the conversion drops."""
+    found: list[Dropped] = []
+    for key in data:
+        at = where.get((key,), "")
+        if key.startswith("x-"):
+            continue
+        if key not in TOP_KEYS:
+            found.append(Dropped(key, at, "not a Compose specification key (a typo?)"))
+        elif key == "version":
+            found.append(Dropped(key, at, "obsolete in the Compose specification; ignored"))
+        elif key in ("include", "models"):
+            found.append(Dropped(key, at, f"top-level {key} is not converted"))
+    for name, service in (data.get("services") or {}).items():
+        for key in service or {}:
+            at = where.get(("services", name, key), "")
+            if key.startswith("x-"):
+                continue
+            if key not in SERVICE_KEYS:
+                found.append(
+                    Dropped(
+                        f"services.{name}.{key}", at, "not a Compose specification key (a typo?)"
+                    )
+                )
+            elif key not in CONVERTED:
+                found.append(
+                    Dropped(f"services.{name}.{key}", at, WHY_DROPPED.get(key, DEFAULT_WHY))
+                )
+    return found
