@@ -129,7 +129,12 @@ def _groups(project: Project, options: ComposeOptions) -> dict[str, list[str]]:
             if name not in placed:
                 groups[k8s_name(name)] = [name]
         return groups
-    return {k8s_name(name): [name] for name in names}
+    groups = {}
+    for name in names:
+        mode = str(project.services[name].get("network_mode") or "")
+        host = mode.removeprefix("service:") if mode.startswith("service:") else name
+        groups.setdefault(k8s_name(host if host in project.services else name), []).append(name)
+    return groups
 
 
 def _env_config_maps(project: Project) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:

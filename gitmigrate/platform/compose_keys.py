@@ -107,6 +107,8 @@ def check_keys(
                         f"services.{name}.{key}", at, "not a Compose specification key (a typo?)"
                     )
                 )
+            elif key == "network_mode" and str(service[key]).startswith("service:"):
+                continue  # converted: the service joins that service's Pod
             elif key not in CONVERTED:
                 found.append(
                     Dropped(f"services.{name}.{key}", at, WHY_DROPPED.get(key, DEFAULT_WHY))

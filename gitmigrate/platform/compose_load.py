@@ -39,6 +39,10 @@ def load_project(
     for file in files:
         doc = _read(Path(file))
         data = doc.data if isinstance(doc.data, dict) else {}
+        if data and "services" not in data and all(_looks_like_service(v) for v in data.values()):
+            data = {"services": data}  # the version 1 format: services at the top level
+            project.notes.append(f"{doc.name}: version 1 format (no services:), read as services")
+            doc.nodes = {("services", *p): n for p, n in doc.nodes.items()}
         if interpolate:
             data = interpolate_tree(data, project_env, doc.name, missing)
         where = {path: f"{doc.name}:{node.line}:{node.column}" for path, node in doc.nodes.items()}
@@ -171,3 +175,7 @@ def _extends(
     )
     own = {k: v for k, v in service.items() if k != "extends"}
     return merge_service({k: v for k, v in parent.items() if k != "extends"}, own)
+
+
+def _looks_like_service(value: Any) -> bool:
+    return isinstance(value, dict) and bool({"image", "build"} & set(value))

@@ -23,7 +23,8 @@ _CONSTRAINT_KEYS = {"node.hostname": "kubernetes.io/hostname", "engine.labels.op
 def container(
     name: str, service: dict[str, Any], project: Project, env_maps: list[str]
 ) -> dict[str, Any]:
-    labels: Mapping[str, Any] = service.get("labels") or {}
+    deploy_labels = (service.get("deploy") or {}).get("labels") or {}
+    labels: Mapping[str, Any] = {**deploy_labels, **(service.get("labels") or {})}
     out: dict[str, Any] = {
         "name": k8s_name(str(service.get("container_name") or name)),
         "image": str(service.get("image") or name),
@@ -44,7 +45,9 @@ def container(
     container_ports: list[dict[str, Any]] = []
     for index, item in enumerate(service.get("ports") or []):
         for port in ports(item, project.at("services", name, "ports", index)):
-            entry = {"containerPort": port.target, "protocol": port.protocol}
+            entry: dict[str, Any] = {"containerPort": port.target, "protocol": port.protocol}
+            if port.host and port.published:
+                entry["hostPort"] = port.published
             if entry not in container_ports:
                 container_ports.append(entry)
     for item in service.get("expose") or []:
@@ -63,7 +66,7 @@ def container(
     readiness = probe(None, labels, "readiness")
     if readiness:
         out["readinessProbe"] = readiness
-    resources = _resources(service)
+    resources = _resources(service, labels)
     if resources:
         out["resources"] = resources
     security = _security(service)
@@ -132,7 +135,7 @@ def exec_command(test: Any) -> list[str] | None:
     return ["sh", "-c", str(test)]
 
 
-def _resources(service: dict[str, Any]) -> dict[str, Any]:
+def _resources(service: dict[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
     deploy = (service.get("deploy") or {}).get("resources") or {}
     limits: dict[str, str] = {}
     requests: dict[str, str] = {}
@@ -150,6 +153,9 @@ def _resources(service: dict[str, Any]) -> dict[str, Any]:
             target["memory"] = quantity(source["memory"])
         if source.get("cpus") is not None:
             target["cpu"] = str(source["cpus"])
+    for label, target in (("limit", limits), ("request", requests)):
+        if labels.get(f"kompose.ephemeral-storage.{label}") is not None:
+            target["ephemeral-storage"] = str(labels[f"kompose.ephemeral-storage.{label}"])
     out: dict[str, Any] = {}
     if limits:
         out["limits"] = limits
@@ -196,6 +202,10 @@ def pod_fields(
         security["fsGroup"] = int(labels["kompose.security-context.fsgroup"])
     if security:
         out["securityContext"] = security
+    if labels.get("kompose.image-pull-secret"):
+        out["imagePullSecrets"] = [{"name": str(labels["kompose.image-pull-secret"])}]
+    if labels.get("kompose.serviceaccount-name"):
+        out["serviceAccountName"] = str(labels["kompose.serviceaccount-name"])
     grace = seconds(service.get("stop_grace_period"))
     if grace is not None:
         out["terminationGracePeriodSeconds"] = grace

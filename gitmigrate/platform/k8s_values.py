@@ -61,6 +61,7 @@ class Port:
     target: int
     published: int | None
     protocol: str  # TCP | UDP | SCTP
+    host: bool = False  # long syntax `mode: host`: bound on the node (hostPort)
 
 
 def ports(value: Any, where: str) -> list[Port]:
@@ -72,7 +73,8 @@ def ports(value: Any, where: str) -> list[Port]:
         if published is not None and "-" in str(published):
             start = int(str(published).split("-")[0])
             return [Port(target, start, proto)]
-        return [Port(target, int(published) if published not in (None, "") else None, proto)]
+        number = int(published) if published not in (None, "") else None
+        return [Port(target, number, proto, value.get("mode") == "host")]
     match = _PORT.match(str(value).strip())
     if match is None:
         raise UsageError(

@@ -55,7 +55,7 @@ def build_workload(
     for name in members:
         service = project.services[name]
         one = container(name, service, project, env_maps.get(name, []))
-        if len(members) > 1:
+        if len(members) > 1 and not service.get("container_name"):
             one["name"] = k8s_name(name)
         if name in healthy and "readinessProbe" not in one:
             ready = probe(service.get("healthcheck"), {}, "readiness")
@@ -83,7 +83,7 @@ def build_workload(
         built.dropped += vols.dropped
         pod = {**pod_fields(name, service, project, built.dropped), **pod}
         pod.setdefault("initContainers", [])
-        pod["initContainers"] += _waits(name, service, project, built)
+        pod["initContainers"] += _waits(name, service, project, built, members)
     if not pod["initContainers"]:
         del pod["initContainers"]
     kind = _kind(first, options, claims, built, owner)
@@ -96,6 +96,11 @@ def build_workload(
     annotations = {str(k): str(v) for k, v in labels.items() if not str(k).startswith("kompose.")}
     if annotations:
         meta["annotations"] = annotations
+    schedule = labels.get("kompose.cronjob.schedule")
+    if schedule:
+        built.workload = _cron_job(meta, spec, labels)
+        built.objects = claims + built.objects
+        return built
     if kind == "Pod":
         built.workload = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
         built.objects = claims + built.objects
@@ -164,10 +169,12 @@ def _kind(
 
 
 def _waits(
-    name: str, service: dict[str, Any], project: Project, built: Built
+    name: str, service: dict[str, Any], project: Project, built: Built, members: list[str]
 ) -> list[dict[str, Any]]:
     out = []
     for dep, spec in (service.get("depends_on") or {}).items():
+        if dep in members:
+            continue  # the same Pod: its containers start together, nothing to wait for
         condition = str((spec or {}).get("condition", "service_started"))
         where = project.at("services", name, "depends_on", dep)
         target = project.services.get(dep)
@@ -258,3 +265,19 @@ def _config_object(name: str, key: str, top: dict[str, Any], project: Project) -
         "metadata": {"name": name},
         "data": {key: text},
     }
+
+
+def _cron_job(meta: dict[str, Any], spec: dict[str, Any], labels: dict[str, Any]) -> dict[str, Any]:
+    """kompose's `kompose.cronjob.*` labels: the service runs as a CronJob."""
+    if spec["restartPolicy"] == "Always":
+        spec = {**spec, "restartPolicy": "OnFailure"}
+    job: dict[str, Any] = {"template": {"spec": spec}}
+    if labels.get("kompose.cronjob.backoff_limit") is not None:
+        job["backoffLimit"] = int(labels["kompose.cronjob.backoff_limit"])
+    body: dict[str, Any] = {
+        "schedule": str(labels["kompose.cronjob.schedule"]),
+        "jobTemplate": {"spec": job},
+    }
+    if labels.get("kompose.cronjob.concurrency_policy"):
+        body["concurrencyPolicy"] = str(labels["kompose.cronjob.concurrency_policy"])
+    return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta, "spec": body}
