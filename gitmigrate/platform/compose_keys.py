@@ -94,6 +94,10 @@ def check_keys(
             found.append(Dropped(key, at, "not a Compose specification key (a typo?)"))
         elif key == "version":
             found.append(Dropped(key, at, "obsolete in the Compose specification; ignored"))
+        elif key == "name":
+            found.append(
+                Dropped(key, at, "the project name is not an object; -n NAMESPACE groups them")
+            )
         elif key in ("include", "models"):
             found.append(Dropped(key, at, f"top-level {key} is not converted"))
     for name, service in (data.get("services") or {}).items():

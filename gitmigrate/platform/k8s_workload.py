@@ -116,7 +116,8 @@ def build_workload(
     }
     if kind != "DaemonSet":
         body["replicas"] = _replicas(first, options)
-    if kind == "Deployment" and volumes:
+    if kind == "Deployment" and any("persistentVolumeClaim" in v for v in volumes):
+        # a ReadWriteOnce claim cannot be attached to the old and the new Pod at once
         body["strategy"] = {"type": "Recreate"}
     if kind == "StatefulSet":
         body["serviceName"] = owner
@@ -241,7 +242,7 @@ def _mount_refs(
             ref = {"secret": {"secretName": obj_name, "items": [{"key": key, "path": item_path}]}}
             if not top.get("external"):
                 built.notes.append(f"{name}: secret {source} is referenced as Secret {obj_name}; create it "
-                                   f"outside git (kubectl create secret generic {obj_name} --from-file=...)")  # fmt: skip
+                                   f"outside git (kubectl create secret generic {obj_name} --from-file={key}=PATH)")  # fmt: skip
         volume = {"name": obj_name, **ref}
         if volume not in volumes:
             volumes.append(volume)
