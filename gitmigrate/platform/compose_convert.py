@@ -68,9 +68,17 @@ def convert_compose(
             service = project.services[name]
             made = services(name, service, project, owner, headless=headless)
             services_out += made
-            ing = ingress(name, service, made[0] if made else None)
-            if ing is not None:
-                others.append(ing)
+            if made and made[0]["spec"].get("type") == "LoadBalancer":
+                if (service.get("labels") or {}).get("kompose.service.expose"):
+                    where = project.at("services", name, "labels", "kompose.service.expose")
+                    reason = "the Service is a LoadBalancer already; no Ingress in front of it"
+                    dropped.append(
+                        Dropped(f"services.{name}.labels.kompose.service.expose", where, reason)
+                    )
+            else:
+                ing = ingress(name, service, made[0] if made else None)
+                if ing is not None:
+                    others.append(ing)
             hpa = autoscaler(name, service, built.workload["kind"])
             if hpa is not None:
                 others.append(hpa)

@@ -112,7 +112,7 @@ def build_workload(
         )
     body: dict[str, Any] = {
         "selector": {"matchLabels": selector},
-        "template": {"metadata": {"labels": dict(selector)}, "spec": spec},
+        "template": {"metadata": {"labels": dict(selector), **_annotations(meta)}, "spec": spec},
     }
     if kind != "DaemonSet":
         body["replicas"] = _replicas(first, options)
@@ -282,3 +282,7 @@ def _cron_job(meta: dict[str, Any], spec: dict[str, Any], labels: dict[str, Any]
     if labels.get("kompose.cronjob.concurrency_policy"):
         body["concurrencyPolicy"] = str(labels["kompose.cronjob.concurrency_policy"])
     return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta, "spec": body}
+
+
+def _annotations(meta: dict[str, Any]) -> dict[str, Any]:
+    return {"annotations": dict(meta["annotations"])} if meta.get("annotations") else {}
