@@ -16,6 +16,7 @@ from typing import Any
 from gitmigrate.errors import UsageError
 from gitmigrate.platform.compose_load import load_project, read_env_file
 from gitmigrate.platform.compose_model import ComposeOptions, Conversion, Dropped, Project
+from gitmigrate.platform.k8s_network import network_policies
 from gitmigrate.platform.k8s_render import render_files
 from gitmigrate.platform.k8s_services import autoscaler, ingress, services
 from gitmigrate.platform.k8s_validate import validate_manifests
@@ -43,7 +44,11 @@ def convert_compose(
     project = load_project(
         [Path(f) for f in files], env=env, base_dir=base_dir, interpolate=options.interpolate
     )
+    if options.profiles:
+        _select_profiles(project, options.profiles)
     dropped = list(project.dropped)
+    if options.network_policies:  # converted to NetworkPolicies, no longer dropped
+        dropped = [d for d in dropped if not d.key.endswith(".networks")]
     notes = list(project.notes)
     env_maps, env_objects = _env_config_maps(project)
     healthy = {
@@ -85,6 +90,9 @@ def convert_compose(
     for obj in env_objects:
         if obj not in others:
             others.append(obj)
+    if options.network_policies:
+        others += network_policies(project, workloads, _groups(project, options))
+    notes += [note for note in project.notes if note not in notes]  # the volumes' notes
     resources = services_out + workloads + others
     if options.namespace:
         for obj in resources:
@@ -175,3 +183,12 @@ def _env_config_maps(project: Project) -> tuple[dict[str, list[str]], list[dict[
                     "data": {k: str(v) for k, v in data.items()},
                 }
     return refs, list(objects.values())
+
+
+def _select_profiles(project: Project, active: tuple[str, ...]) -> None:
+    """Compose profiles: a service with `profiles` runs only when one of them is active."""
+    for name, service in list(project.services.items()):
+        profiles = [str(p) for p in service.get("profiles") or []]
+        if profiles and "*" not in active and not set(profiles) & set(active):
+            del project.services[name]
+            project.notes.append(f"{name}: left out, its profiles {profiles} are not active")

@@ -56,6 +56,8 @@ def load_project(
         for key, value in data.items():
             if key in ("volumes", "networks", "configs", "secrets") and isinstance(value, dict):
                 project.top.setdefault(key, {}).update(value)
+            elif key == "name":
+                project.top["name"] = str(value)
         project.where.update(where)
     for name in sorted(missing):
         project.notes.append(f"variable {name} is not set: it reads as an empty string")

@@ -24,6 +24,8 @@ class ComposeOptions:
     service_group_name: str | None = None
     replicas: int = 1
     pvc_request_size: str = "100Mi"
+    profiles: tuple[str, ...] = ()  # active Compose profiles; () converts every service
+    network_policies: bool = False  # a NetworkPolicy per Compose network (kompose's flag)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -88,9 +89,7 @@ def convert_volumes(
             )
             out.volumes.append({"name": vol_name, "emptyDir": {}})
         elif kind == "bind":
-            bound = _bind(spec, index, owner, mode, project, out, mount, where, name)
-            if bound is None:
-                continue
+            bound = _bind(spec, index, owner, mode, project, out, mount, _claim_of(labels, options))
             vol_name = bound
         else:
             source = spec.get("source")
@@ -116,8 +115,8 @@ def convert_volumes(
 
 def _bind(
     spec: dict[str, Any], index: int, owner: str, mode: str, project: Project,
-    out: Volumes, mount: dict[str, Any], where: str, service: str,
-) -> str | None:  # fmt: skip
+    out: Volumes, mount: dict[str, Any], claim: Callable[[str], dict[str, Any]],
+) -> str:  # fmt: skip
     source = str(spec.get("source", ""))
     posix_abs = PurePosixPath(source).is_absolute() or source.startswith("~")
     local = None if posix_abs or PureWindowsPath(source).drive else project.base_dir / source
@@ -129,18 +128,13 @@ def _bind(
     if local is not None and local.exists():
         return _config_map(local, spec, index, owner, out, mount)
     if posix_abs:
-        out.dropped.append(
-            Dropped(
-                f"services.{service}.volumes[{index}]",
-                where,
-                f"host path {source} is on the Docker host, not in the project: a Pod runs on any "
-                "node (use --volumes hostPath to mount the node's path)",
-            )  # fmt: skip
+        project.notes.append(
+            f"{owner}: host path {source} becomes claim {owner}-claim{index}; the data on the "
+            "Docker host is not copied (use --volumes hostPath to mount the node's own path)"
         )
-        return None
     vol_name = f"{owner}-claim{index}"
     out.volumes.append({"name": vol_name, "persistentVolumeClaim": {"claimName": vol_name}})
-    out.claims.append(_claim(vol_name, {}, ComposeOptions()))
+    out.claims.append(claim(vol_name))
     return vol_name
 
 
@@ -172,6 +166,10 @@ def _config_map(
     out.objects.append(cm)
     out.volumes.append(volume)
     return name
+
+
+def _claim_of(labels: dict[str, Any], options: ComposeOptions) -> Callable[[str], dict[str, Any]]:
+    return lambda name: _claim(name, labels, options)
 
 
 def _claim(name: str, labels: dict[str, Any], options: ComposeOptions) -> dict[str, Any]:

@@ -44,6 +44,9 @@ WORKLOADS = {
     "CronJob",
     "ReplicationController",
 }
+# flags that change nothing we compare (output place and form, kompose's own annotations)
+HARMLESS_FLAGS = {"--with-kompose-annotation", "-o", "--out", "--provider", "--build", "--stdout", "-j", "--json",
+                  "--yaml", "--indent"}  # fmt: skip
 CONTAINER_FIELDS = ("name", "image", "ports", "env", "envFrom", "volumeMounts", "command", "args")
 
 # (case, "Kind/name" of kompose's object) -> why our object deliberately differs there;
@@ -96,7 +99,17 @@ def options_of(flags: str) -> ComposeOptions:
     i = 0
     while i < len(words):
         word, has, value = words[i].partition("=")
-        if word == "--no-interpolate":
+        if word in HARMLESS_FLAGS:
+            if word in ("-o", "--out", "--provider", "--build") and not has:
+                i += 1  # the flag's value
+        elif word == "--generate-network-policies":
+            values["network_policies"] = True
+        elif word == "--profile":
+            if not has:
+                i += 1
+                value = words[i]
+            values["profiles"] = (*values.get("profiles", ()), value)
+        elif word == "--no-interpolate":
             values["interpolate"] = False
         elif word == "--emptyvols":
             values["emptyvols"] = True

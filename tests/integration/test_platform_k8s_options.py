@@ -1,0 +1,98 @@
+"""kompose's labels and flags the shop fixture does not use: profiles, network policies, host
+paths, CronJobs, service groups, `network_mode: service:X`, LoadBalancers per protocol."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gitmigrate.platform.compose_convert import (
+    ComposeOptions,
+    Conversion,
+    convert_compose,
+    validate_manifests,
+)
+
+
+def _convert(tmp_path: Path, text: str, **options: Any) -> Conversion:
+    (tmp_path / "compose.yaml").write_text(text, encoding="utf-8")
+    conversion = convert_compose(
+        [tmp_path / "compose.yaml"], env={}, options=ComposeOptions(**options)
+    )
+    assert validate_manifests(conversion.resources) == []
+    return conversion
+
+
+def _names(conversion: Conversion) -> list[str]:
+    return [f"{r['kind']}/{r['metadata']['name']}" for r in conversion.resources]
+
+
+def test_profiles_select_services_only_when_asked(tmp_path: Path) -> None:
+    text = (
+        "services:\n  web:\n    image: nginx\n  debug:\n    image: busybox\n    profiles: [debug]\n"
+    )
+    assert "Deployment/debug" in _names(_convert(tmp_path, text))
+    only = _convert(tmp_path, text, profiles=("prod",))
+    assert _names(only) == ["Deployment/web"]
+    assert only.notes == ["debug: left out, its profiles ['debug'] are not active"]
+
+
+def test_networks_become_network_policies_when_asked(tmp_path: Path) -> None:
+    text = "name: shop\nservices:\n  api:\n    image: api\n    networks: [back]\nnetworks:\n  back: {}\n"
+    plain = _convert(tmp_path, text)
+    assert [d.key for d in plain.dropped] == ["name", "services.api.networks"]
+    isolated = _convert(tmp_path, text, network_policies=True)
+    policy = isolated.resources[-1]
+    assert policy["kind"] == "NetworkPolicy" and policy["metadata"]["name"] == "shop-back"
+    labels = isolated.resources[0]["spec"]["template"]["metadata"]["labels"]
+    assert labels["io.kompose.network/shop-back"] == "true"
+    assert [d.key for d in isolated.dropped] == ["name"]
+
+
+def test_a_host_path_becomes_a_claim_with_a_note(tmp_path: Path) -> None:
+    text = "services:\n  db:\n    image: postgres\n    labels:\n      kompose.volume.size: 1Gi\n    volumes:\n      - /srv/pg:/var/lib/postgresql\n"
+    conversion = _convert(tmp_path, text)
+    claim = conversion.resources[-1]
+    assert claim["metadata"]["name"] == "db-claim0"
+    assert claim["spec"]["resources"]["requests"]["storage"] == "1Gi"
+    assert "host path /srv/pg becomes claim db-claim0" in conversion.notes[0]
+    hostpath = _convert(tmp_path, text, volumes="hostPath")
+    assert hostpath.resources[0]["spec"]["template"]["spec"]["volumes"][0]["hostPath"] == {
+        "path": "/srv/pg"
+    }
+
+
+def test_cronjob_labels_make_a_cronjob(tmp_path: Path) -> None:
+    text = (
+        "services:\n  job:\n    image: busybox\n    command: echo hi\n    labels:\n"
+        "      kompose.cronjob.schedule: '*/5 * * * *'\n      kompose.cronjob.backoff_limit: '2'\n"
+    )
+    [job] = _convert(tmp_path, text).resources
+    assert job["kind"] == "CronJob" and job["spec"]["schedule"] == "*/5 * * * *"
+    assert job["spec"]["jobTemplate"]["spec"]["backoffLimit"] == 2
+    assert job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["restartPolicy"] == "OnFailure"
+
+
+def test_network_mode_service_joins_that_pod_without_waiting_for_itself(tmp_path: Path) -> None:
+    text = (
+        "services:\n  app:\n    image: app\n    ports: ['8080:8080']\n"
+        "  sidecar:\n    image: proxy\n    network_mode: service:app\n    depends_on: [app]\n"
+    )
+    conversion = _convert(tmp_path, text)
+    assert _names(conversion) == ["Service/app", "Deployment/app"]
+    pod = conversion.resources[1]["spec"]["template"]["spec"]
+    assert [c["name"] for c in pod["containers"]] == ["app", "sidecar"]
+    assert "initContainers" not in pod
+    assert conversion.dropped == []
+
+
+def test_loadbalancer_is_split_by_protocol_and_gets_no_ingress(tmp_path: Path) -> None:
+    text = (
+        "services:\n  dns:\n    image: coredns\n    ports: ['53:53/udp', '53:53']\n    labels:\n"
+        "      kompose.service.type: loadbalancer\n      kompose.service.expose: dns.example.com\n"
+    )
+    conversion = _convert(tmp_path, text)
+    assert _names(conversion) == ["Service/dns-tcp", "Service/dns-udp", "Deployment/dns"]
+    [dropped] = conversion.dropped
+    assert dropped.key == "services.dns.labels.kompose.service.expose"
+    assert dropped.where.endswith("compose.yaml:7:7")
