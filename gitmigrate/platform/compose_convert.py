@@ -48,7 +48,7 @@ def convert_compose(
         _select_profiles(project, options.profiles)
     dropped = list(project.dropped)
     if options.network_policies:  # converted to NetworkPolicies, no longer dropped
-        dropped = [d for d in dropped if not d.key.endswith(".networks")]
+        dropped = [d for d in dropped if not (d.key == "networks" or d.key.endswith(".networks"))]
     notes = list(project.notes)
     env_maps, env_objects = _env_config_maps(project)
     healthy = {

@@ -117,4 +117,59 @@ def check_keys(
                 found.append(
                     Dropped(f"services.{name}.{key}", at, WHY_DROPPED.get(key, DEFAULT_WHY))
                 )
+            elif key in NESTED and isinstance(service[key], dict):
+                found += _nested(
+                    f"services.{name}.{key}",
+                    ("services", name, key),
+                    service[key],
+                    NESTED[key],
+                    where,
+                )
+            elif key == "build":
+                found.append(Dropped(f"services.{name}.build", at, "the image is not built: build and push it; "
+                                     "the manifests use the image name (the service name without one)"))  # fmt: skip
+    if data.get("networks"):
+        found.append(Dropped("networks", where.get(("networks",), ""), WHY_DROPPED["networks"]))
     return found
+
+
+def _nested(
+    label: str, path: tuple[str | int, ...], value: dict[str, Any], known: Any,
+    where: Mapping[tuple[str | int, ...], str],
+) -> list[Dropped]:  # fmt: skip
+    """Sub-keys of deploy/healthcheck: the converted ones are in `known` (a dict for deeper
+    levels, True for a converted leaf); every other one is reported."""
+    found = []
+    for key, sub in value.items():
+        at = where.get((*path, key), where.get(path, ""))
+        rule = known.get(key) if isinstance(known, dict) else None
+        if rule is None:
+            found.append(Dropped(f"{label}.{key}", at, NESTED_WHY.get(key, DEFAULT_WHY)))
+        elif isinstance(rule, dict) and isinstance(sub, dict):
+            found += _nested(f"{label}.{key}", (*path, key), sub, rule, where)
+    return found
+
+
+_LIMITS = {"cpus": True, "memory": True}
+NESTED: dict[str, Any] = {
+    "deploy": {
+        "replicas": True, "mode": True, "labels": True,
+        "resources": {"limits": _LIMITS, "reservations": _LIMITS},
+        "placement": {"constraints": True, "preferences": True},
+        "restart_policy": {"condition": True},
+    },
+    "healthcheck": {"test": True, "interval": True, "timeout": True, "retries": True,
+                    "start_period": True, "disable": True},
+}  # fmt: skip
+NESTED_WHY = {
+    "update_config": "rollout settings are the Deployment strategy's; the default rolling update is used",
+    "rollback_config": "Kubernetes rolls back with kubectl rollout undo; no setting",
+    "endpoint_mode": "a Service always balances over its endpoints (headless: kompose.service.type)",
+    "delay": "Kubernetes restarts with its own back-off",
+    "max_attempts": "Kubernetes restarts with its own back-off",
+    "window": "Kubernetes restarts with its own back-off",
+    "devices": "device requests (GPUs) need a device plugin's resource name; not converted",
+    "pids": "no per-container pids limit in a Pod spec",
+    "max_replicas_per_node": "use a topologySpreadConstraint; not converted",
+    "start_interval": "Kubernetes probes have one period",
+}

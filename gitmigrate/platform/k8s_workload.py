@@ -158,6 +158,7 @@ def _kind(
         restart_policy(service) != "Always"
         and asked == "deployment"
         and not labels.get("kompose.controller.type")
+        and _replicas(service, options) <= 1  # several replicas need a controller
     ):
         return "Pod"
     if claims and _replicas(service, options) > 1:

@@ -40,7 +40,7 @@ def test_profiles_select_services_only_when_asked(tmp_path: Path) -> None:
 def test_networks_become_network_policies_when_asked(tmp_path: Path) -> None:
     text = "name: shop\nservices:\n  api:\n    image: api\n    networks: [back]\nnetworks:\n  back: {}\n"
     plain = _convert(tmp_path, text)
-    assert [d.key for d in plain.dropped] == ["name", "services.api.networks"]
+    assert [d.key for d in plain.dropped] == ["name", "services.api.networks", "networks"]
     isolated = _convert(tmp_path, text, network_policies=True)
     policy = isolated.resources[-1]
     assert policy["kind"] == "NetworkPolicy" and policy["metadata"]["name"] == "shop-back"
@@ -96,3 +96,20 @@ def test_loadbalancer_is_split_by_protocol_and_gets_no_ingress(tmp_path: Path) -
     [dropped] = conversion.dropped
     assert dropped.key == "services.dns.labels.kompose.service.expose"
     assert dropped.where.endswith("compose.yaml:7:7")
+
+
+def test_sub_keys_of_deploy_and_healthcheck_and_build_are_reported(tmp_path: Path) -> None:
+    text = (
+        "services:\n  api:\n    build: .\n    deploy:\n      replicas: 2\n      update_config:\n"
+        "        parallelism: 1\n      restart_policy:\n        condition: on-failure\n        delay: 5s\n"
+        "    healthcheck:\n      test: [CMD, true]\n      start_interval: 1s\n"
+    )
+    conversion = _convert(tmp_path, text)
+    found = {d.key: d.where.rsplit(":", 2)[-2:] for d in conversion.dropped}
+    assert found == {
+        "services.api.build": ["3", "5"],
+        "services.api.deploy.update_config": ["6", "7"],
+        "services.api.deploy.restart_policy.delay": ["10", "9"],
+        "services.api.healthcheck.start_interval": ["13", "7"],
+    }
+    assert conversion.resources[0]["spec"]["replicas"] == 2
