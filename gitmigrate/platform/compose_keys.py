@@ -6,6 +6,7 @@ adding fields and are left alone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -128,6 +129,8 @@ def check_keys(
             elif key == "build":
                 found.append(Dropped(f"services.{name}.build", at, "the image is not built: build and push it; "
                                      "the manifests use the image name (the service name without one)"))  # fmt: skip
+        if isinstance(service, dict):
+            found += _ports_and_volumes(name, service, where)
     if data.get("networks"):
         found.append(Dropped("networks", where.get(("networks",), ""), WHY_DROPPED["networks"]))
     return found
@@ -173,3 +176,58 @@ NESTED_WHY = {
     "max_replicas_per_node": "use a topologySpreadConstraint; not converted",
     "start_interval": "Kubernetes probes have one period",
 }
+
+
+_HOST_IP = re.compile(r"^\s*(\[[^\]]*\]|\d+\.\d+\.\d+\.\d+):")
+_VOLUME_KEYS = {"type": True, "source": True, "target": True, "read_only": True,
+                "volume": {"subpath": True}, "tmpfs": {"size": True}, "bind": {}}  # fmt: skip
+_VOLUME_WHY = {
+    "propagation": "mount propagation is set per volume mount (mountPropagation); not converted",
+    "create_host_path": "a ConfigMap or claim replaces the host path; nothing to create",
+    "selinux": "SELinux labels are set in the Pod's securityContext; not converted",
+    "nocopy": "a new claim starts empty: the image's files are never copied into it",
+    "consistency": "Docker Desktop only; no Kubernetes meaning",
+    "mode": "ConfigMap item modes are not converted",
+}
+
+
+def _ports_and_volumes(
+    name: str, service: dict[str, Any], where: Mapping[tuple[str | int, ...], str]
+) -> list[Dropped]:
+    """A port bound to one host address, and sub-keys of long-syntax volumes not converted."""
+    found = []
+    for index, port in enumerate(service.get("ports") or []):
+        at = where.get(("services", name, "ports", index), "")
+        bound = port.get("host_ip") if isinstance(port, dict) else None
+        if bound or _HOST_IP.match(str(port)) and not isinstance(port, dict):
+            found.append(Dropped(f"services.{name}.ports[{index}]", at,
+                                 "the host address binding is dropped: a Service listens on its cluster IP"))  # fmt: skip
+    for index, volume in enumerate(service.get("volumes") or []):
+        if isinstance(volume, dict):
+            found += _nested_volume(f"services.{name}.volumes[{index}]", ("services", name, "volumes", index),
+                                    volume, where)  # fmt: skip
+    return found
+
+
+def _nested_volume(
+    label: str,
+    path: tuple[str | int, ...],
+    volume: dict[str, Any],
+    where: Mapping[tuple[str | int, ...], str],
+) -> list[Dropped]:
+    found = []
+    for key, value in volume.items():
+        rule = _VOLUME_KEYS.get(key)
+        if rule is True:
+            continue
+        if isinstance(rule, dict) and isinstance(value, dict):
+            for sub in value:
+                if sub not in rule:
+                    at = where.get((*path, key, sub), where.get(path, ""))
+                    found.append(
+                        Dropped(f"{label}.{key}.{sub}", at, _VOLUME_WHY.get(sub, DEFAULT_WHY))
+                    )
+            continue
+        at = where.get((*path, key), where.get(path, ""))
+        found.append(Dropped(f"{label}.{key}", at, _VOLUME_WHY.get(key, DEFAULT_WHY)))
+    return found

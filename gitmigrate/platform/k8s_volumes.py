@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from gitmigrate.platform.compose_model import ComposeOptions, Dropped, Project
-from gitmigrate.platform.k8s_values import k8s_name
+from gitmigrate.platform.k8s_values import k8s_name, quantity
 
 _SHORT = re.compile(
     r"^(?P<src>(?:[A-Za-z]:)?[^:]+?)(?::(?P<dst>(?:[A-Za-z]:)?[^:]+?))?(?::(?P<mode>[a-z,]+))?$"
@@ -80,7 +80,11 @@ def convert_volumes(
             mount["subPath"] = str(sub)
         if kind == "tmpfs":
             vol_name = f"{owner}-tmpfs{index}"
-            out.volumes.append({"name": vol_name, "emptyDir": {"medium": "Memory"}})
+            empty: dict[str, Any] = {"medium": "Memory"}
+            size = (spec.get("tmpfs") or {}).get("size")
+            if size is not None:
+                empty["sizeLimit"] = quantity(size)
+            out.volumes.append({"name": vol_name, "emptyDir": empty})
         elif mode == "emptyDir":
             vol_name = (
                 k8s_name(str(spec["source"]))

@@ -113,3 +113,18 @@ def test_sub_keys_of_deploy_and_healthcheck_and_build_are_reported(tmp_path: Pat
         "services.api.healthcheck.start_interval": ["13", "7"],
     }
     assert conversion.resources[0]["spec"]["replicas"] == 2
+
+
+def test_host_address_ports_and_volume_sub_keys_are_reported(tmp_path: Path) -> None:
+    text = (
+        "services:\n  web:\n    image: nginx\n    ports:\n      - 127.0.0.1:8080:80\n      - '443'\n"
+        "    volumes:\n      - type: bind\n        source: ./site\n        target: /usr/share/nginx/html\n"
+        "        bind:\n          propagation: rshared\n"
+        "      - type: tmpfs\n        target: /cache\n        tmpfs:\n          size: 64m\n"
+    )
+    conversion = _convert(tmp_path, text)
+    found = {d.key: d.reason for d in conversion.dropped}
+    assert set(found) == {"services.web.ports[0]", "services.web.volumes[0].bind.propagation"}
+    assert "host address binding" in found["services.web.ports[0]"]
+    volumes = conversion.resources[1]["spec"]["template"]["spec"]["volumes"]
+    assert {"name": "web-tmpfs1", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}} in volumes
