@@ -99,7 +99,7 @@ def check_keys(
             found.append(
                 Dropped(key, at, "the project name is not an object; -n NAMESPACE groups them")
             )
-        elif key in ("include", "models"):
+        elif key == "models":
             found.append(Dropped(key, at, f"top-level {key} is not converted"))
     for name, service in (data.get("services") or {}).items():
         for key in service or {}:

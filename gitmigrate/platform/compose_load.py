@@ -37,31 +37,48 @@ def load_project(
     project = Project({}, {}, {}, base, project_env)
     missing: set[str] = set()
     for file in files:
-        doc = _read(Path(file))
-        data = doc.data if isinstance(doc.data, dict) else {}
-        if data and "services" not in data and all(_looks_like_service(v) for v in data.values()):
-            data = {"services": data}  # the version 1 format: services at the top level
-            project.notes.append(f"{doc.name}: version 1 format (no services:), read as services")
-            doc.nodes = {("services", *p): n for p, n in doc.nodes.items()}
-        if interpolate:
-            data = interpolate_tree(data, project_env, doc.name, missing)
-        where = {path: f"{doc.name}:{node.line}:{node.column}" for path, node in doc.nodes.items()}
-        project.where.setdefault((), f"{doc.name}:1:1")
-        project.dropped.extend(check_keys(data, where))
-        for name, service in (data.get("services") or {}).items():
-            service = _normalise(service or {})
-            service = _extends(name, service, data, Path(file), project, interpolate, missing)
-            old = project.services.get(name, {})
-            project.services[name] = merge_service(old, service)
-        for key, value in data.items():
-            if key in ("volumes", "networks", "configs", "secrets") and isinstance(value, dict):
-                project.top.setdefault(key, {}).update(value)
-            elif key == "name":
-                project.top["name"] = str(value)
-        project.where.update(where)
+        _add_file(Path(file), project, interpolate, missing, ())
     for name in sorted(missing):
         project.notes.append(f"variable {name} is not set: it reads as an empty string")
     return project
+
+
+def _add_file(
+    file: Path, project: Project, interpolate: bool, missing: set[str], seen: tuple[Path, ...]
+) -> None:
+    """One Compose file merged into the project, the files it `include`s first."""
+    if file.resolve() in seen:
+        raise UsageError(
+            f"{file}: include makes a cycle", "remove the include that leads back to this file"
+        )
+    doc = _read(file)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if data and "services" not in data and all(_looks_like_service(v) for v in data.values()):
+        data = {"services": data}  # the version 1 format: services at the top level
+        project.notes.append(f"{doc.name}: version 1 format (no services:), read as services")
+        doc.nodes = {("services", *p): n for p, n in doc.nodes.items()}
+    if interpolate:
+        data = interpolate_tree(data, project.env, doc.name, missing)
+    for item in data.get("include") or []:
+        paths = item.get("path") if isinstance(item, dict) else item
+        for path in [paths] if isinstance(paths, str) else paths or []:
+            _add_file(
+                file.parent / str(path), project, interpolate, missing, (*seen, file.resolve())
+            )
+    where = {path: f"{doc.name}:{node.line}:{node.column}" for path, node in doc.nodes.items()}
+    project.where.setdefault((), f"{doc.name}:1:1")
+    project.dropped.extend(check_keys(data, where))
+    for name, service in (data.get("services") or {}).items():
+        service = _normalise(service or {})
+        service = _extends(name, service, data, file, project, interpolate, missing)
+        old = project.services.get(name, {})
+        project.services[name] = merge_service(old, service)
+    for key, value in data.items():
+        if key in ("volumes", "networks", "configs", "secrets") and isinstance(value, dict):
+            project.top.setdefault(key, {}).update(value)
+        elif key == "name":
+            project.top["name"] = str(value)
+    project.where.update(where)
 
 
 def _read(path: Path) -> Document:

@@ -99,3 +99,17 @@ def test_extends_cycle_and_missing_parent_are_usage_errors(tmp_path: Path) -> No
     cycle.write_text("services:\n  a:\n    extends: nope\n", encoding="utf-8")
     with pytest.raises(UsageError, match="extends nope, which is not defined"):
         load_project([cycle], env={})
+
+
+def test_include_loads_the_named_files_first_and_refuses_a_cycle(tmp_path: Path) -> None:
+    (tmp_path / "db.yaml").write_text("services:\n  db:\n    image: postgres\n", encoding="utf-8")
+    main = tmp_path / "compose.yaml"
+    main.write_text(
+        "include:\n  - db.yaml\nservices:\n  web:\n    image: nginx\n", encoding="utf-8"
+    )
+    project = load_project([main], env={})
+    assert list(project.services) == ["db", "web"]
+    assert project.dropped == []
+    (tmp_path / "db.yaml").write_text("include: [compose.yaml]\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="include makes a cycle"):
+        load_project([main], env={})
