@@ -192,9 +192,39 @@ def _extends(
     parent = _extends(
         parent_name, parent, parent_data, parent_file, project, interpolate, missing, chain
     )
+    if parent_file.parent.resolve() != project.base_dir.resolve():
+        parent = _rebase(parent, parent_file.parent, project.base_dir)
     own = {k: v for k, v in service.items() if k != "extends"}
     return merge_service({k: v for k, v in parent.items() if k != "extends"}, own)
 
 
 def _looks_like_service(value: Any) -> bool:
     return isinstance(value, dict) and bool({"image", "build"} & set(value))
+
+
+def _rebase(service: dict[str, Any], source: Path, base: Path) -> dict[str, Any]:
+    """Relative paths of a service read from another folder (`extends: file:`), made relative
+    to the project folder, as Compose resolves them against the file that wrote them."""
+
+    def move(path: str) -> str:
+        if Path(path).is_absolute() or path.startswith("~"):
+            return path
+        return "./" + os.path.relpath((source / path).resolve(), base.resolve())
+
+    out = dict(service)
+    if out.get("env_file"):
+        out["env_file"] = [
+            {**item, "path": move(str(item["path"]))} if isinstance(item, dict) else move(str(item))
+            for item in out["env_file"]
+        ]
+    volumes = []
+    for item in out.get("volumes") or []:
+        if isinstance(item, dict) and item.get("type") == "bind" and item.get("source"):
+            item = {**item, "source": move(str(item["source"]))}
+        elif isinstance(item, str) and item.startswith("."):
+            head, sep, rest = item.partition(":")
+            item = move(head) + sep + rest
+        volumes.append(item)
+    if volumes:
+        out["volumes"] = volumes
+    return out

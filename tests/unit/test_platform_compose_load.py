@@ -113,3 +113,19 @@ def test_include_loads_the_named_files_first_and_refuses_a_cycle(tmp_path: Path)
     (tmp_path / "db.yaml").write_text("include: [compose.yaml]\n", encoding="utf-8")
     with pytest.raises(UsageError, match="include makes a cycle"):
         load_project([main], env={})
+
+
+def test_extends_from_another_folder_rebases_its_relative_paths(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "common.yaml").write_text(
+        "services:\n  app:\n    image: app\n    env_file: app.env\n    volumes:\n      - ./conf:/conf\n",
+        encoding="utf-8",
+    )
+    main = tmp_path / "compose.yaml"
+    main.write_text(
+        "services:\n  web:\n    extends:\n      file: base/common.yaml\n      service: app\n",
+        encoding="utf-8",
+    )
+    web = load_project([main], env={}).services["web"]
+    assert web["env_file"] == ["./base/app.env"]
+    assert web["volumes"] == ["./base/conf:/conf"]
