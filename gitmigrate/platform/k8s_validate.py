@@ -3,8 +3,14 @@ ships (no cluster is needed or contacted)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+# the API server's name rules, which the OpenAPI schemas do not carry
+_LABEL_1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_LABEL_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
 def validate_manifests(
@@ -20,6 +26,7 @@ def validate_manifests(
     for obj in resources:
         meta = obj.get("metadata") or {}
         label = f"{obj.get('kind', '?')}/{meta.get('name', '?')}"
+        problems += _names(label, obj)
         try:
             kubernetes_validate.validate(dict(obj), wanted, strict=True)
         except kubernetes_validate.ValidationError as exc:
@@ -31,3 +38,34 @@ def validate_manifests(
         ) as exc:
             problems.append(f"{label}: no schema to check it against ({exc})")
     return problems
+
+
+def _names(label: str, obj: Mapping[str, Any]) -> list[str]:
+    """metadata.name, container and volume names as the API server checks them."""
+    name = str((obj.get("metadata") or {}).get("name", ""))
+    kind = obj.get("kind")
+    problems = []
+    if kind == "Service" and not (_LABEL_1035.match(name) and len(name) <= 63):
+        problems.append(
+            f"{label}: metadata.name: a Service name is a DNS-1035 label (a-z, 0-9, -; a letter first)"
+        )
+    elif kind == "Namespace" and not (_LABEL_1123.match(name) and len(name) <= 63):
+        problems.append(f"{label}: metadata.name: a Namespace name is a DNS-1123 label")
+    elif not (_SUBDOMAIN.match(name) and len(name) <= 253):
+        problems.append(f"{label}: metadata.name: not a DNS-1123 subdomain (a-z, 0-9, -, .)")
+    spec = _pod_spec(obj)
+    for field in ("containers", "initContainers", "volumes"):
+        for item in spec.get(field) or []:
+            item_name = str(item.get("name", ""))
+            if not (_LABEL_1123.match(item_name) and len(item_name) <= 63):
+                problems.append(f"{label}: {field} name {item_name!r} is not a DNS-1123 label")
+    return problems
+
+
+def _pod_spec(obj: Mapping[str, Any]) -> dict[str, Any]:
+    spec: dict[str, Any] = dict(obj.get("spec") or {})
+    if obj.get("kind") == "Pod":
+        return spec
+    if obj.get("kind") == "CronJob":
+        spec = dict((spec.get("jobTemplate") or {}).get("spec") or {})
+    return dict((spec.get("template") or {}).get("spec") or {})

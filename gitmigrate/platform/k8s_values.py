@@ -23,6 +23,11 @@ def k8s_name(name: str) -> str:
     return text[:63].strip("-") or "unnamed"
 
 
+def suffixed(base: str, suffix: str) -> str:
+    """`base-suffix` cut to the 63 characters of a DNS label, the suffix kept whole."""
+    return f"{base[: 62 - len(suffix)].rstrip('-')}-{suffix}"
+
+
 def seconds(value: Any) -> int | None:
     """A Compose duration (`1m30s`, `10s`, or a number of seconds) in whole seconds."""
     if value is None:

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from gitmigrate.platform.compose_model import ComposeOptions, Dropped, Project
-from gitmigrate.platform.k8s_values import k8s_name, quantity
+from gitmigrate.platform.k8s_values import k8s_name, quantity, suffixed
 
 _SHORT = re.compile(
     r"^(?P<src>(?:[A-Za-z]:)?[^:]+?)(?::(?P<dst>(?:[A-Za-z]:)?[^:]+?))?(?::(?P<mode>[a-z,]+))?$"
@@ -79,7 +79,7 @@ def convert_volumes(
         if sub:
             mount["subPath"] = str(sub)
         if kind == "tmpfs":
-            vol_name = f"{owner}-tmpfs{index}"
+            vol_name = suffixed(owner, f"tmpfs{index}")
             empty: dict[str, Any] = {"medium": "Memory"}
             size = (spec.get("tmpfs") or {}).get("size")
             if size is not None:
@@ -89,7 +89,7 @@ def convert_volumes(
             vol_name = (
                 k8s_name(str(spec["source"]))
                 if kind == "volume" and spec.get("source")
-                else f"{owner}-claim{index}"
+                else suffixed(owner, f"claim{index}")
             )
             out.volumes.append({"name": vol_name, "emptyDir": {}})
         elif kind == "bind":
@@ -97,7 +97,7 @@ def convert_volumes(
             vol_name = bound
         else:
             source = spec.get("source")
-            vol_name = k8s_name(str(source)) if source else f"{owner}-claim{index}"
+            vol_name = k8s_name(str(source)) if source else suffixed(owner, f"claim{index}")
             out.volumes.append({"name": vol_name, "persistentVolumeClaim": {"claimName": vol_name}})
             top = (project.top.get("volumes") or {}).get(source) or {} if source else {}
             if top.get("external"):
@@ -126,7 +126,7 @@ def _bind(
     local = None if posix_abs or PureWindowsPath(source).drive else project.base_dir / source
     if mode == "hostPath":
         path = str(local.resolve()) if local is not None else source
-        vol_name = f"{owner}-hostpath{index}"
+        vol_name = suffixed(owner, f"hostpath{index}")
         out.volumes.append({"name": vol_name, "hostPath": {"path": path}})
         return vol_name
     if local is not None and local.exists():
@@ -136,7 +136,7 @@ def _bind(
             f"{owner}: host path {source} becomes claim {owner}-claim{index}; the data on the "
             "Docker host is not copied (use --volumes hostPath to mount the node's own path)"
         )
-    vol_name = f"{owner}-claim{index}"
+    vol_name = suffixed(owner, f"claim{index}")
     out.volumes.append({"name": vol_name, "persistentVolumeClaim": {"claimName": vol_name}})
     out.claims.append(claim(vol_name))
     return vol_name
@@ -145,7 +145,7 @@ def _bind(
 def _config_map(
     local: Path, spec: dict[str, Any], index: int, owner: str, out: Volumes, mount: dict[str, Any]
 ) -> str:
-    name = f"{owner}-cm{index}"
+    name = suffixed(owner, f"cm{index}")
     files = sorted(p for p in local.iterdir() if p.is_file()) if local.is_dir() else [local]
     data: dict[str, str] = {}
     binary: dict[str, str] = {}

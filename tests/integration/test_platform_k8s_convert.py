@@ -151,3 +151,26 @@ def test_validate_manifests_reports_a_bad_object() -> None:
     }
     [problem] = validate_manifests([bad])
     assert problem.startswith("Service/x: spec.ports.0.port:")
+
+
+def test_validate_manifests_checks_names_as_the_api_server_does() -> None:
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "front_end"},
+               "spec": {"ports": [{"port": 80}]}}  # fmt: skip
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "Web", "image": "nginx"}]}}  # fmt: skip
+    problems = validate_manifests([service, pod])
+    assert problems == [
+        "Service/front_end: metadata.name: a Service name is a DNS-1035 label (a-z, 0-9, -; a letter first)",
+        "Pod/p: containers name 'Web' is not a DNS-1123 label",
+    ]
+
+
+def test_generated_names_fit_a_dns_label_and_files_have_no_yaml_aliases(tmp_path: Path) -> None:
+    long = "a-service-with-a-name-long-enough-to-overflow-a-label"
+    text = f"services:\n  {long}:\n    image: x\n    volumes: ['./data:/data']\n  {long}-2:\n    image: y\n    volumes: ['./data:/data']\n"
+    (tmp_path / "compose.yaml").write_text(text, encoding="utf-8")
+    conversion = convert_compose(
+        [tmp_path / "compose.yaml"], env={}, options=ComposeOptions(service_group_mode="volume")
+    )
+    assert validate_manifests(conversion.resources) == []
+    assert not any("&id" in t or "*id" in t for t in conversion.files.values())
