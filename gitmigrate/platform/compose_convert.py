@@ -158,6 +158,7 @@ def _env_config_maps(project: Project) -> tuple[dict[str, list[str]], list[dict[
     ConfigMap names each service takes its environment from."""
     refs: dict[str, list[str]] = {}
     objects: dict[str, dict[str, Any]] = {}
+    names: dict[Path, str] = {}  # one ConfigMap per file; files of the same name get 1, 2, ...
     for name, service in project.services.items():
         for index, item in enumerate(service.get("env_file") or []):
             spec = {"path": item} if isinstance(item, str) else dict(item)
@@ -169,7 +170,16 @@ def _env_config_maps(project: Project) -> tuple[dict[str, list[str]], list[dict[
                 raise UsageError(
                     f"{where}: env_file {spec['path']} does not exist", "create it or remove it"
                 )
-            cm_name = k8s_name(path.name.replace(".", "-"))
+            key = path.resolve()
+            if key not in names:
+                base = k8s_name(path.name.replace(".", "-"))
+                taken = set(names.values())
+                names[key] = next(
+                    c
+                    for n in range(len(taken) + 1)
+                    if (c := base + (str(n) if n else "")) not in taken
+                )
+            cm_name = names[key]
             refs.setdefault(name, []).append(cm_name)
             if cm_name not in objects:
                 data = read_env_file(path, project.env)

@@ -52,7 +52,7 @@ def services(
     spec: dict[str, Any] = {}
     if kind in _TYPES and kind not in ("clusterip", "headless"):
         spec["type"] = _TYPES[kind]
-    if kind == "headless" or headless:
+    if kind == "headless" or (headless and kind not in ("nodeport", "loadbalancer")):
         spec["clusterIP"] = "None"
         if headless or labels.get("kompose.service.expose"):
             spec["type"] = "ClusterIP"

@@ -197,6 +197,9 @@ def _waits(
             continue
         port = found[0].published or found[0].target
         host = k8s_name(dep)
+        kind = str((target.get("labels") or {}).get("kompose.service.type") or "").lower()
+        if kind == "loadbalancer":  # one Service per protocol (k8s_services)
+            host = f"{host}-{found[0].protocol.lower()}"
         out.append({
             "name": f"wait-for-{host}"[:63],
             "image": WAIT_IMAGE,

@@ -128,3 +128,33 @@ def test_host_address_ports_and_volume_sub_keys_are_reported(tmp_path: Path) -> 
     assert "host address binding" in found["services.web.ports[0]"]
     volumes = conversion.resources[1]["spec"]["template"]["spec"]["volumes"]
     assert {"name": "web-tmpfs1", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}} in volumes
+
+
+def test_env_files_of_the_same_name_in_two_folders_stay_apart(tmp_path: Path) -> None:
+    for folder, line in (("one", "A=1\n"), ("two", "B=2\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "app.env").write_text(line, encoding="utf-8")
+    text = "services:\n  a:\n    image: x\n    env_file: one/app.env\n  b:\n    image: y\n    env_file: [two/app.env, one/app.env]\n"
+    conversion = _convert(tmp_path, text)
+    maps = {
+        r["metadata"]["name"]: r["data"] for r in conversion.resources if r["kind"] == "ConfigMap"
+    }
+    assert maps == {"app-env": {"A": "1"}, "app-env1": {"B": "2"}}
+    pods = [
+        r["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+        for r in conversion.resources
+        if r["kind"] == "Deployment"
+    ]
+    assert pods == [[{"configMapRef": {"name": "app-env"}}],
+                    [{"configMapRef": {"name": "app-env1"}}, {"configMapRef": {"name": "app-env"}}]]  # fmt: skip
+
+
+def test_waiting_for_a_loadbalancer_uses_its_per_protocol_service(tmp_path: Path) -> None:
+    text = (
+        "services:\n  dns:\n    image: coredns\n    ports: ['53:53']\n    labels:\n"
+        "      kompose.service.type: loadbalancer\n  app:\n    image: app\n    depends_on: [dns]\n"
+    )
+    conversion = _convert(tmp_path, text)
+    app = [r for r in conversion.resources if r["metadata"]["name"] == "app"][0]
+    [wait] = app["spec"]["template"]["spec"]["initContainers"]
+    assert wait["command"][-1].startswith("until nc -z dns-tcp 53;")
