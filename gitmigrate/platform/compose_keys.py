@@ -80,6 +80,7 @@ WHY_DROPPED = {
     "volumes_from": "share a volume between containers of one Pod instead",
 }
 DEFAULT_WHY = "no Kubernetes equivalent in the conversion"
+UNKNOWN = "not a Compose specification key (a typo?)"
 
 
 def check_keys(
@@ -92,7 +93,7 @@ def check_keys(
         if key.startswith("x-"):
             continue
         if key not in TOP_KEYS:
-            found.append(Dropped(key, at, "not a Compose specification key (a typo?)"))
+            found.append(Dropped(key, at, UNKNOWN))
         elif key == "version":
             found.append(Dropped(key, at, "obsolete in the Compose specification; ignored"))
         elif key == "name":
@@ -147,7 +148,7 @@ def _nested(
         at = where.get((*path, key), where.get(path, ""))
         rule = known.get(key) if isinstance(known, dict) else None
         if rule is None:
-            found.append(Dropped(f"{label}.{key}", at, NESTED_WHY.get(key, DEFAULT_WHY)))
+            found.append(Dropped(f"{label}.{key}", at, NESTED_WHY.get(key, UNKNOWN)))
         elif isinstance(rule, dict) and isinstance(sub, dict):
             found += _nested(f"{label}.{key}", (*path, key), sub, rule, where)
     return found
@@ -175,6 +176,7 @@ NESTED_WHY = {
     "pids": "no per-container pids limit in a Pod spec",
     "max_replicas_per_node": "use a topologySpreadConstraint; not converted",
     "start_interval": "Kubernetes probes have one period",
+    "generic_resources": "Swarm generic resources have no Kubernetes equivalent",
 }
 
 

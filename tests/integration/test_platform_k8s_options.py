@@ -158,3 +158,12 @@ def test_waiting_for_a_loadbalancer_uses_its_per_protocol_service(tmp_path: Path
     app = [r for r in conversion.resources if r["metadata"]["name"] == "app"][0]
     [wait] = app["spec"]["template"]["spec"]["initContainers"]
     assert wait["command"][-1].startswith("until nc -z dns-tcp 53;")
+
+
+def test_an_unknown_sub_key_is_reported_as_a_possible_typo(tmp_path: Path) -> None:
+    text = "services:\n  api:\n    image: api\n    healthcheck:\n      test: [CMD, 'true']\n      intervall: 5s\n"
+    [dropped] = _convert(tmp_path, text).dropped
+    assert (dropped.key, dropped.reason) == (
+        "services.api.healthcheck.intervall",
+        "not a Compose specification key (a typo?)",
+    )
