@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gitmigrate.errors import UsageError
+
 # the API server's name rules, which the OpenAPI schemas do not carry
 _LABEL_1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _LABEL_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -18,8 +20,14 @@ def validate_manifests(
 ) -> list[str]:
     """One line per problem (`Kind/name: path: message`); [] when every object is valid.
     `version` is the Kubernetes version to check against (default: the newest known)."""
-    import kubernetes_validate
-    from kubernetes_validate.utils import latest_version
+    try:
+        import kubernetes_validate
+        from kubernetes_validate.utils import latest_version
+    except ImportError:
+        raise UsageError(
+            "checking Kubernetes manifests needs kubernetes-validate",
+            "pip install 'git-migrate[platform]'",
+        ) from None
 
     wanted = version or latest_version()
     problems: list[str] = []

@@ -98,11 +98,19 @@ def convert_volumes(
         else:
             source = spec.get("source")
             vol_name = k8s_name(str(source)) if source else suffixed(owner, f"claim{index}")
-            out.volumes.append({"name": vol_name, "persistentVolumeClaim": {"claimName": vol_name}})
             top = (project.top.get("volumes") or {}).get(source) or {} if source else {}
+            claim_name = k8s_name(str(top["name"])) if top.get("name") else vol_name
+            out.volumes.append(
+                {"name": vol_name, "persistentVolumeClaim": {"claimName": claim_name}}
+            )
             if top.get("external"):
+                project.notes.append(
+                    f"{owner}: volume {source} is external: claim {claim_name} must exist"
+                )
+                mount["name"] = vol_name
+                out.mounts.append(mount)
                 continue  # the claim exists already: referenced, not created
-            out.claims.append(_claim(vol_name, labels, options))
+            out.claims.append(_claim(claim_name, labels, options))
             if top.get("driver_opts") or top.get("driver"):
                 out.dropped.append(
                     Dropped(

@@ -121,13 +121,25 @@ def build_workload(
         body["strategy"] = {"type": "Recreate"}
     if kind == "StatefulSet":
         body["serviceName"] = owner
-        templates = [c for c in claims]
+        # a template is named like the Pod volume its mounts name
+        by_claim = {
+            v["persistentVolumeClaim"]["claimName"]: v["name"]
+            for v in volumes
+            if "persistentVolumeClaim" in v
+        }
+        templates = [
+            {"metadata": {**c["metadata"], "name": by_claim.get(c["metadata"]["name"], c["metadata"]["name"])},
+             "spec": c["spec"]}
+            for c in claims
+        ]  # fmt: skip
         if templates:
-            body["volumeClaimTemplates"] = [
-                {"metadata": c["metadata"], "spec": c["spec"]} for c in templates
-            ]
-            names = {c["metadata"]["name"] for c in templates}
-            spec["volumes"] = [v for v in volumes if v["name"] not in names] or None
+            body["volumeClaimTemplates"] = templates
+            names = {c["metadata"]["name"] for c in claims}
+            spec["volumes"] = [
+                v
+                for v in volumes
+                if v.get("persistentVolumeClaim", {}).get("claimName") not in names
+            ] or None
             if spec["volumes"] is None:
                 del spec["volumes"]
     else:

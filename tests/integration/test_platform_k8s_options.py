@@ -167,3 +167,21 @@ def test_an_unknown_sub_key_is_reported_as_a_possible_typo(tmp_path: Path) -> No
         "services.api.healthcheck.intervall",
         "not a Compose specification key (a typo?)",
     )
+
+
+def test_an_external_volume_is_mounted_but_its_claim_not_created(tmp_path: Path) -> None:
+    text = "services:\n  db:\n    image: pg\n    volumes: ['data:/var/lib']\nvolumes:\n  data:\n    external: true\n    name: prod_data\n"
+    conversion = _convert(tmp_path, text)
+    assert [r["kind"] for r in conversion.resources] == ["Deployment"]
+    pod = conversion.resources[0]["spec"]["template"]["spec"]
+    assert pod["volumes"] == [{"name": "data", "persistentVolumeClaim": {"claimName": "prod-data"}}]
+    assert pod["containers"][0]["volumeMounts"] == [{"mountPath": "/var/lib", "name": "data"}]
+    assert conversion.notes == ["db: volume data is external: claim prod-data must exist"]
+
+
+def test_statefulset_templates_are_named_like_the_mounted_volumes(tmp_path: Path) -> None:
+    text = "services:\n  db:\n    image: pg\n    volumes: ['data:/var/lib']\nvolumes:\n  data:\n    name: prod_data\n"
+    [db] = _convert(tmp_path, text, controller="statefulset").resources
+    assert [t["metadata"]["name"] for t in db["spec"]["volumeClaimTemplates"]] == ["data"]
+    assert "volumes" not in db["spec"]["template"]["spec"]
+    assert db["spec"]["template"]["spec"]["containers"][0]["volumeMounts"][0]["name"] == "data"
