@@ -62,6 +62,16 @@ def _names(label: str, obj: Mapping[str, Any]) -> list[str]:
     elif not (_SUBDOMAIN.match(name) and len(name) <= 253):
         problems.append(f"{label}: metadata.name: not a DNS-1123 subdomain (a-z, 0-9, -, .)")
     spec = _pod_spec(obj)
+    known = {str(v.get("name")) for v in spec.get("volumes") or []}
+    templates = (
+        ((obj.get("spec") or {}).get("volumeClaimTemplates") or []) if kind == "StatefulSet" else []
+    )
+    known |= {str((t.get("metadata") or {}).get("name")) for t in templates}
+    for container in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+        for mount in container.get("volumeMounts") or []:
+            if str(mount.get("name")) not in known:
+                problems.append(f"{label}: container {container.get('name')} mounts {mount.get('name')!r}, "
+                                "which no volume or claim template names")  # fmt: skip
     for field in ("containers", "initContainers", "volumes"):
         for item in spec.get(field) or []:
             item_name = str(item.get("name", ""))

@@ -174,3 +174,14 @@ def test_generated_names_fit_a_dns_label_and_files_have_no_yaml_aliases(tmp_path
     )
     assert validate_manifests(conversion.resources) == []
     assert not any("&id" in t or "*id" in t for t in conversion.files.values())
+
+
+def test_validate_manifests_finds_a_mount_of_no_volume() -> None:
+    deployment = {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {
+            "containers": [{"name": "web", "image": "nginx", "volumeMounts": [{"name": "data", "mountPath": "/d"}]}]}}},
+    }  # fmt: skip
+    assert validate_manifests([deployment]) == [
+        "Deployment/web: container web mounts 'data', which no volume or claim template names"
+    ]
