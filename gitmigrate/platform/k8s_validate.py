@@ -45,7 +45,45 @@ def validate_manifests(
             kubernetes_validate.InvalidSchemaError,
         ) as exc:
             problems.append(f"{label}: no schema to check it against ({exc})")
+    return problems + _references(resources)
+
+
+_WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob", "ReplicaSet"}
+
+
+def _references(resources: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Across objects: a Service selects the Pods of some workload, an Ingress routes to a
+    Service of the set (checked only when the set holds workloads, i.e. is a whole app)."""
+    pod_labels = [_pod_labels(o) for o in resources if o.get("kind") in _WORKLOADS]
+    if not pod_labels:
+        return []
+    services = {
+        str((o.get("metadata") or {}).get("name")) for o in resources if o.get("kind") == "Service"
+    }
+    problems = []
+    for obj in resources:
+        label = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
+        spec = obj.get("spec") or {}
+        if obj.get("kind") == "Service" and spec.get("selector"):
+            wanted = spec["selector"].items()
+            if not any(wanted <= labels.items() for labels in pod_labels):
+                problems.append(f"{label}: spec.selector matches the Pods of no workload here")
+        if obj.get("kind") == "Ingress":
+            for rule in spec.get("rules") or []:
+                for path in (rule.get("http") or {}).get("paths") or []:
+                    target = str(((path.get("backend") or {}).get("service") or {}).get("name"))
+                    if target not in services:
+                        problems.append(f"{label}: routes to Service {target}, which is not here")
     return problems
+
+
+def _pod_labels(obj: Mapping[str, Any]) -> dict[str, Any]:
+    if obj.get("kind") == "Pod":
+        return dict((obj.get("metadata") or {}).get("labels") or {})
+    spec: Any = obj.get("spec") or {}
+    if obj.get("kind") == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return dict(((spec.get("template") or {}).get("metadata") or {}).get("labels") or {})
 
 
 def _names(label: str, obj: Mapping[str, Any]) -> list[str]:

@@ -82,8 +82,9 @@ def ports(value: Any, where: str) -> list[Port]:
         return [Port(target, number, proto, value.get("mode") == "host")]
     match = _PORT.match(str(value).strip())
     if match is None:
+        empty = " (empty: is a variable it names unset?)" if not str(value).strip() else ""
         raise UsageError(
-            f"{where}: {value!r} is not a Compose port", "write [HOST:]CONTAINER[/PROTO]"
+            f"{where}: {value!r} is not a Compose port{empty}", "write [HOST:]CONTAINER[/PROTO]"
         )
     proto = (match.group("proto") or "tcp").upper()
     targets = _range(match.group("tgt"))

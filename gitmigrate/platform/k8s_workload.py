@@ -288,7 +288,7 @@ def _cron_job(meta: dict[str, Any], spec: dict[str, Any], labels: dict[str, Any]
     """kompose's `kompose.cronjob.*` labels: the service runs as a CronJob."""
     if spec["restartPolicy"] == "Always":
         spec = {**spec, "restartPolicy": "OnFailure"}
-    job: dict[str, Any] = {"template": {"spec": spec}}
+    job: dict[str, Any] = {"template": {"metadata": {"labels": dict(meta["labels"])}, "spec": spec}}
     if labels.get("kompose.cronjob.backoff_limit") is not None:
         job["backoffLimit"] = int(labels["kompose.cronjob.backoff_limit"])
     body: dict[str, Any] = {

@@ -185,3 +185,14 @@ def test_validate_manifests_finds_a_mount_of_no_volume() -> None:
     assert validate_manifests([deployment]) == [
         "Deployment/web: container web mounts 'data', which no volume or claim template names"
     ]
+
+
+def test_validate_manifests_checks_references_between_objects(shop: Conversion) -> None:
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "ghost"},
+               "spec": {"ports": [{"port": 80}], "selector": {"io.kompose.service": "ghost"}}}  # fmt: skip
+    ingress = dict(_get(shop, "Ingress", "proxy"))
+    others = [r for r in shop.resources if r["kind"] != "Service"]
+    problems = validate_manifests([*others, service])
+    assert "Service/ghost: spec.selector matches the Pods of no workload here" in problems
+    assert "Ingress/proxy: routes to Service proxy, which is not here" in problems
+    assert validate_manifests([service, ingress]) == []  # no workload: a partial set is not checked

@@ -28,7 +28,9 @@ def test_long_port_syntax_and_bad_ports() -> None:
     assert ports({"target": 80, "published": "8080", "protocol": "udp", "mode": "host"}, "w") == [
         Port(80, 8080, "UDP", True)
     ]
-    with pytest.raises(UsageError, match="f.yaml:3:9: '' is not a Compose port"):
+    with pytest.raises(
+        UsageError, match=r"f.yaml:3:9: '' is not a Compose port \(empty: is a variable"
+    ):
         ports("", "f.yaml:3:9")
     with pytest.raises(UsageError, match="differ in length"):
         ports("1-3:1-2", "w")
