@@ -44,9 +44,8 @@ def convert_compose(
     project = load_project(
         [Path(f) for f in files], env=env, base_dir=base_dir, interpolate=options.interpolate
     )
-    if options.profiles:
-        _select_profiles(project, options.profiles)
-    dropped = list(project.dropped)
+    _select_profiles(project, options.profiles)
+    dropped = [d for d in project.dropped if not d.key.endswith(".profiles")]
     if options.network_policies:  # converted to NetworkPolicies, no longer dropped
         dropped = [d for d in dropped if not (d.key == "networks" or d.key.endswith(".networks"))]
     notes = list(project.notes)
@@ -195,10 +194,18 @@ def _env_config_maps(project: Project) -> tuple[dict[str, list[str]], list[dict[
     return refs, list(objects.values())
 
 
-def _select_profiles(project: Project, active: tuple[str, ...]) -> None:
-    """Compose profiles: a service with `profiles` runs only when one of them is active."""
+def _select_profiles(project: Project, asked: tuple[str, ...]) -> None:
+    """Compose profiles: a service with `profiles` runs only when one of them is active (the
+    options', else COMPOSE_PROFILES'); one left out is reported."""
+    active = set(asked) or {
+        p.strip() for p in project.env.get("COMPOSE_PROFILES", "").split(",") if p.strip()
+    }
     for name, service in list(project.services.items()):
         profiles = [str(p) for p in service.get("profiles") or []]
-        if profiles and "*" not in active and not set(profiles) & set(active):
+        if profiles and "*" not in active and not set(profiles) & active:
             del project.services[name]
-            project.notes.append(f"{name}: left out, its profiles {profiles} are not active")
+            reason = (f"its profiles {', '.join(profiles)} are not active: the service is left out "
+                      "(activate one with --profile or COMPOSE_PROFILES)")  # fmt: skip
+            project.dropped.append(
+                Dropped(f"services.{name}", project.at("services", name), reason)
+            )

@@ -51,7 +51,7 @@ CONVERTED = frozenset(
     {
         "build", "cap_add", "cap_drop", "command", "configs", "container_name", "cpus",
         "depends_on", "deploy", "entrypoint", "env_file", "environment", "expose", "extends",
-        "group_add", "healthcheck", "hostname", "image", "labels", "mem_limit",
+        "group_add", "healthcheck", "profiles", "hostname", "image", "labels", "mem_limit",
         "mem_reservation", "ports", "privileged", "pull_policy", "read_only", "restart",
         "scale", "secrets", "stdin_open", "stop_grace_period", "tty", "user", "volumes",
         "working_dir", "annotations", "sysctls", "tmpfs",
@@ -63,7 +63,6 @@ WHY_DROPPED = {
     "networks": "a Kubernetes namespace is one flat network; write a NetworkPolicy to isolate",
     "network_mode": "containers of one Pod share a network; other modes have no equivalent",
     "logging": "logs are collected by the cluster's logging agent, not per container",
-    "profiles": "every service is converted; select the manifests to apply instead",
     "platform": "node architecture is chosen with a nodeSelector on kubernetes.io/arch",
     "devices": "host devices need a device plugin; no portable field",
     "extra_hosts": "hostAliases would pin addresses; not converted",

@@ -27,14 +27,18 @@ def _names(conversion: Conversion) -> list[str]:
     return [f"{r['kind']}/{r['metadata']['name']}" for r in conversion.resources]
 
 
-def test_profiles_select_services_only_when_asked(tmp_path: Path) -> None:
+def test_a_service_of_a_profile_not_active_is_left_out_and_reported(tmp_path: Path) -> None:
     text = (
         "services:\n  web:\n    image: nginx\n  debug:\n    image: busybox\n    profiles: [debug]\n"
     )
-    assert "Deployment/debug" in _names(_convert(tmp_path, text))
-    only = _convert(tmp_path, text, profiles=("prod",))
+    only = _convert(tmp_path, text)
     assert _names(only) == ["Deployment/web"]
-    assert only.notes == ["debug: left out, its profiles ['debug'] are not active"]
+    [dropped] = only.dropped
+    assert (dropped.key, dropped.where.rsplit("/", 1)[-1]) == ("services.debug", "compose.yaml:4:3")
+    assert "profiles debug are not active" in dropped.reason
+    assert "Deployment/debug" in _names(_convert(tmp_path, text, profiles=("debug",)))
+    (tmp_path / ".env").write_text("COMPOSE_PROFILES=other,debug\n", encoding="utf-8")
+    assert "Deployment/debug" in _names(_convert(tmp_path, text))
 
 
 def test_networks_become_network_policies_when_asked(tmp_path: Path) -> None:
