@@ -203,6 +203,16 @@ def _ports_and_volumes(
         if bound or _HOST_IP.match(str(port)) and not isinstance(port, dict):
             found.append(Dropped(f"services.{name}.ports[{index}]", at,
                                  "the host address binding is dropped: a Service listens on its cluster IP"))  # fmt: skip
+    for kind in ("configs", "secrets"):
+        for index, item in enumerate(service.get(kind) or []):
+            for key in item if isinstance(item, dict) else ():
+                if key not in ("source", "target"):
+                    at = where.get(("services", name, kind, index, key), "")
+                    reason = (
+                        "file owner and mode are not converted: the files are mounted read-only"
+                    )
+                    found.append(Dropped(f"services.{name}.{kind}[{index}].{key}", at,
+                                         reason if key in ("uid", "gid", "mode") else UNKNOWN))  # fmt: skip
     for index, volume in enumerate(service.get("volumes") or []):
         if isinstance(volume, dict):
             found += _nested_volume(f"services.{name}.volumes[{index}]", ("services", name, "volumes", index),

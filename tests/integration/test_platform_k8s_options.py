@@ -189,3 +189,18 @@ def test_statefulset_templates_are_named_like_the_mounted_volumes(tmp_path: Path
     assert [t["metadata"]["name"] for t in db["spec"]["volumeClaimTemplates"]] == ["data"]
     assert "volumes" not in db["spec"]["template"]["spec"]
     assert db["spec"]["template"]["spec"]["containers"][0]["volumeMounts"][0]["name"] == "data"
+
+
+def test_config_owner_and_mode_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "app.ini").write_text("[app]\nx = 1\n", encoding="utf-8")
+    text = (
+        "services:\n  api:\n    image: api\n    configs:\n      - source: app\n        target: /etc/app.ini\n"
+        "        mode: 0440\nconfigs:\n  app:\n    file: ./app.ini\n"
+    )
+    conversion = _convert(tmp_path, text)
+    [dropped] = conversion.dropped
+    assert dropped.key == "services.api.configs[0].mode" and dropped.where.endswith(
+        "compose.yaml:7:9"
+    )
+    config = [r for r in conversion.resources if r["kind"] == "ConfigMap"][0]
+    assert config["data"] == {"app.ini": "[app]\nx = 1\n"}
