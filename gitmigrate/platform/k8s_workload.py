@@ -207,6 +207,12 @@ def _waits(
             built.dropped.append(Dropped(f"services.{name}.depends_on.{dep}", where,
                                          f"{dep} publishes no port, so there is no Service to wait for"))  # fmt: skip
             continue
+        health = target.get("healthcheck") or {}
+        if condition == "service_healthy" and (not health.get("test") or health.get("disable")):
+            reason = f"{dep} has no healthcheck: the init container waits for its port only"
+            built.dropped.append(
+                Dropped(f"services.{name}.depends_on.{dep}.condition", where, reason)
+            )
         port = found[0].published or found[0].target
         host = k8s_name(dep)
         kind = str((target.get("labels") or {}).get("kompose.service.type") or "").lower()

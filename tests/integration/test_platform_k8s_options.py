@@ -204,3 +204,20 @@ def test_config_owner_and_mode_are_reported(tmp_path: Path) -> None:
     )
     config = [r for r in conversion.resources if r["kind"] == "ConfigMap"][0]
     assert config["data"] == {"app.ini": "[app]\nx = 1\n"}
+
+
+def test_waiting_healthy_for_a_service_without_healthcheck_is_reported(tmp_path: Path) -> None:
+    text = (
+        "services:\n  db:\n    image: pg\n    expose: ['5432']\n  app:\n    image: app\n    depends_on:\n"
+        "      db:\n        condition: service_healthy\n"
+    )
+    conversion = _convert(tmp_path, text)
+    [dropped] = conversion.dropped
+    assert dropped.key == "services.app.depends_on.db.condition"
+    assert dropped.reason == "db has no healthcheck: the init container waits for its port only"
+    app = [
+        r
+        for r in conversion.resources
+        if r["metadata"]["name"] == "app" and r["kind"] == "Deployment"
+    ][0]
+    assert app["spec"]["template"]["spec"]["initContainers"][0]["name"] == "wait-for-db"
