@@ -45,7 +45,7 @@ def convert_compose(
         [Path(f) for f in files], env=env, base_dir=base_dir, interpolate=options.interpolate
     )
     _select_profiles(project, options.profiles)
-    dropped = [d for d in project.dropped if not d.key.endswith(".profiles")]
+    dropped = list(project.dropped)
     if options.network_policies:  # converted to NetworkPolicies, no longer dropped
         dropped = [d for d in dropped if not (d.key == "networks" or d.key.endswith(".networks"))]
     notes = list(project.notes)
@@ -84,8 +84,12 @@ def convert_compose(
                 if ing is not None:
                     others.append(ing)
             hpa = autoscaler(name, service, built.workload["kind"])
-            if hpa is not None:
+            if hpa is not None and built.workload["kind"] in ("Deployment", "StatefulSet"):
                 others.append(hpa)
+            elif hpa is not None:
+                where = project.at("services", name, "labels")
+                reason = f"a {built.workload['kind']} cannot be scaled by a HorizontalPodAutoscaler"
+                dropped.append(Dropped(f"services.{name}.labels.kompose.hpa", where, reason))
     for obj in env_objects:
         if obj not in others:
             others.append(obj)
