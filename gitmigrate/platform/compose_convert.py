@@ -39,7 +39,10 @@ def convert_compose(
     base_dir: Path | None = None,
 ) -> Conversion:
     """Convert Compose files (merged in order) to Kubernetes objects. `env` replaces the
-    process environment for interpolation (the project's `.env` is read either way)."""
+    process environment for interpolation (the project's `.env` is read either way).
+    `base_dir` is Compose's project directory (`.env`, `env_file`, bind mounts and configs are
+    found from it); by default the first file's folder. Positions in `dropped` name the files
+    as given in `files`."""
     _check_options(options)
     project = load_project(
         [Path(f) for f in files], env=env, base_dir=base_dir, interpolate=options.interpolate
