@@ -196,3 +196,22 @@ def test_validate_manifests_checks_references_between_objects(shop: Conversion) 
     assert "Service/ghost: spec.selector matches the Pods of no workload here" in problems
     assert "Ingress/proxy: routes to Service proxy, which is not here" in problems
     assert validate_manifests([service, ingress]) == []  # no workload: a partial set is not checked
+
+
+def test_files_read_back_the_same_with_a_yaml_1_1_reader(tmp_path: Path) -> None:
+    """kubectl reads YAML 1.1: `yes`, `no`, `on`, `0777` must stay strings."""
+    import yaml
+
+    text = (
+        "services:\n  redis:\n    image: redis\n    environment:\n      ALLOW_EMPTY: 'yes'\n"
+        "      DEBUG: 'no'\n      MODE: 'on'\n      UMASK: '0777'\n      AT: '1:30'\n"
+    )
+    (tmp_path / "compose.yaml").write_text(text, encoding="utf-8")
+    conversion = convert_compose([tmp_path / "compose.yaml"], env={})
+    shop = convert_compose([SHOP / "compose.yaml", SHOP / "compose.prod.yaml"], env={})
+    for one in (conversion, shop):
+        by_file = dict(zip(one.files, one.resources, strict=True))
+        for name, text in one.files.items():
+            assert yaml.safe_load(text) == by_file[name], name
+    env = conversion.resources[0]["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert {"name": "ALLOW_EMPTY", "value": "yes"} in env
