@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.platform.compose_model import Dropped, Project
-from gitmigrate.platform.k8s_values import k8s_name, ports, quantity, seconds, words
+from gitmigrate.platform.k8s_values import k8s_name, ports, quantity, seconds, whole, words
 
 _PULL = {
     "always": "Always",
@@ -99,10 +99,10 @@ def probe(health: Any, labels: Mapping[str, Any], which: str) -> dict[str, Any] 
     if own.get("http_get_path") is not None:
         action["httpGet"] = {
             "path": str(own["http_get_path"]),
-            "port": int(own.get("http_get_port", 80)),
+            "port": whole(own.get("http_get_port", 80), prefix + "http_get_port"),
         }
     elif own.get("tcp_port") is not None:
-        action["tcpSocket"] = {"port": int(own["tcp_port"])}
+        action["tcpSocket"] = {"port": whole(own["tcp_port"], prefix + "tcp_port")}
     elif source.get("test"):
         command = exec_command(source["test"])
         if command is None:
@@ -117,7 +117,7 @@ def probe(health: Any, labels: Mapping[str, Any], which: str) -> dict[str, Any] 
         if value:
             result[field] = value
     if source.get("retries") is not None:
-        result["failureThreshold"] = int(source["retries"])
+        result["failureThreshold"] = whole(source["retries"], "healthcheck.retries")
     return result
 
 
@@ -199,7 +199,9 @@ def pod_fields(
     if groups:
         security["supplementalGroups"] = groups
     if labels.get("kompose.security-context.fsgroup") is not None:
-        security["fsGroup"] = int(labels["kompose.security-context.fsgroup"])
+        security["fsGroup"] = whole(
+            labels["kompose.security-context.fsgroup"], "kompose.security-context.fsgroup"
+        )
     if security:
         out["securityContext"] = security
     if labels.get("kompose.image-pull-secret"):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.platform.compose_model import Project
-from gitmigrate.platform.k8s_values import k8s_name, ports
+from gitmigrate.platform.k8s_values import k8s_name, ports, whole
 
 _TYPES = {
     "nodeport": "NodePort",
@@ -44,7 +44,9 @@ def services(
             used.add(entry["name"])
             entries.append(entry)
     if labels.get("kompose.service.nodeport.port") and entries and kind == "nodeport":
-        entries[0]["nodePort"] = int(labels["kompose.service.nodeport.port"])
+        entries[0]["nodePort"] = whole(
+            labels["kompose.service.nodeport.port"], "kompose.service.nodeport.port"
+        )
     if not entries:
         if kind != "headless":
             return []
@@ -124,13 +126,15 @@ def autoscaler(name: str, service: dict[str, Any], kind: str) -> dict[str, Any] 
     if not any(str(k).startswith("kompose.hpa.") for k in labels):
         return None
     metrics = [
-        {"resource": {"name": res, "target": {"averageUtilization": int(labels[f"kompose.hpa.{res}"]),
+        {"resource": {"name": res, "target": {"averageUtilization": whole(labels[f"kompose.hpa.{res}"], f"kompose.hpa.{res}"),
                                               "type": "Utilization"}}, "type": "Resource"}
         for res in ("cpu", "memory") if labels.get(f"kompose.hpa.{res}") is not None
     ]  # fmt: skip
     spec: dict[str, Any] = {
-        "maxReplicas": int(labels.get("kompose.hpa.replicas.max", 10)),
-        "minReplicas": int(labels.get("kompose.hpa.replicas.min", 1)),
+        "maxReplicas": whole(
+            labels.get("kompose.hpa.replicas.max", 10), "kompose.hpa.replicas.max"
+        ),
+        "minReplicas": whole(labels.get("kompose.hpa.replicas.min", 1), "kompose.hpa.replicas.min"),
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": k8s_name(name)},
     }
     if metrics:

@@ -23,6 +23,16 @@ def k8s_name(name: str) -> str:
     return text[:63].strip("-") or "unnamed"
 
 
+def whole(value: Any, what: str) -> int:
+    """A Compose or label value that must be a whole number; anything else is a usage error."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise UsageError(
+            f"{what}: {value!r} is not a whole number", f"write {what} as a number"
+        ) from None
+
+
 def suffixed(base: str, suffix: str) -> str:
     """`base-suffix` cut to the 63 characters of a DNS label, the suffix kept whole."""
     return f"{base[: 62 - len(suffix)].rstrip('-')}-{suffix}"
@@ -72,13 +82,17 @@ class Port:
 def ports(value: Any, where: str) -> list[Port]:
     """Every port of a Compose `ports` entry (ranges expanded, short and long syntax)."""
     if isinstance(value, dict):
-        target = int(value["target"])
+        if "target" not in value:
+            raise UsageError(f"{where}: a long-syntax port needs target", "add target: PORT")
+        target = whole(value["target"], f"{where}: ports target")
         published = value.get("published")
         proto = str(value.get("protocol") or "tcp").upper()
         if published is not None and "-" in str(published):
             start = int(str(published).split("-")[0])
             return [Port(target, start, proto)]
-        number = int(published) if published not in (None, "") else None
+        number = (
+            whole(published, f"{where}: ports published") if published not in (None, "") else None
+        )
         return [Port(target, number, proto, value.get("mode") == "host")]
     match = _PORT.match(str(value).strip())
     if match is None:

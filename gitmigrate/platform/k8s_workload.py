@@ -12,7 +12,7 @@ from typing import Any
 
 from gitmigrate.platform.compose_model import ComposeOptions, Dropped, Project
 from gitmigrate.platform.k8s_pod import container, pod_fields, probe
-from gitmigrate.platform.k8s_values import k8s_name, ports
+from gitmigrate.platform.k8s_values import k8s_name, ports, whole
 from gitmigrate.platform.k8s_volumes import convert_volumes
 
 WAIT_IMAGE = "busybox:1.36"
@@ -151,9 +151,9 @@ def build_workload(
 def _replicas(service: dict[str, Any], options: ComposeOptions) -> int:
     deploy = service.get("deploy") or {}
     if deploy.get("replicas") is not None:
-        return int(deploy["replicas"])
+        return whole(deploy["replicas"], "deploy.replicas")
     if service.get("scale") is not None:
-        return int(service["scale"])
+        return whole(service["scale"], "scale")
     return options.replicas
 
 
@@ -296,7 +296,9 @@ def _cron_job(meta: dict[str, Any], spec: dict[str, Any], labels: dict[str, Any]
         spec = {**spec, "restartPolicy": "OnFailure"}
     job: dict[str, Any] = {"template": {"metadata": {"labels": dict(meta["labels"])}, "spec": spec}}
     if labels.get("kompose.cronjob.backoff_limit") is not None:
-        job["backoffLimit"] = int(labels["kompose.cronjob.backoff_limit"])
+        job["backoffLimit"] = whole(
+            labels["kompose.cronjob.backoff_limit"], "kompose.cronjob.backoff_limit"
+        )
     body: dict[str, Any] = {
         "schedule": str(labels["kompose.cronjob.schedule"]),
         "jobTemplate": {"spec": job},

@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from gitmigrate.errors import UsageError
 from gitmigrate.platform.compose_convert import (
     ComposeOptions,
     Conversion,
@@ -221,3 +224,9 @@ def test_waiting_healthy_for_a_service_without_healthcheck_is_reported(tmp_path:
         if r["metadata"]["name"] == "app" and r["kind"] == "Deployment"
     ][0]
     assert app["spec"]["template"]["spec"]["initContainers"][0]["name"] == "wait-for-db"
+
+
+def test_a_label_that_must_be_a_number_is_a_usage_error(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    image: nginx\n    labels:\n      kompose.hpa.cpu: 50%\n"
+    with pytest.raises(UsageError, match="kompose.hpa.cpu: '50%' is not a whole number"):
+        _convert(tmp_path, text)
