@@ -15,6 +15,7 @@ from gitmigrate.files.document import Document, load
 from gitmigrate.platform.compose_interp import interpolate_tree
 from gitmigrate.platform.compose_keys import check_keys
 from gitmigrate.platform.compose_model import Project
+from gitmigrate.platform.compose_shapes import check_shapes
 
 # lists Compose merges by a key of their items (later files replace the item with that key)
 _MAPPING_LISTS = ("environment", "labels", "extra_hosts", "sysctls", "annotations")
@@ -66,6 +67,7 @@ def _add_file(
                 file.parent / str(path), project, interpolate, missing, (*seen, file.resolve())
             )
     where = {path: f"{doc.name}:{node.line}:{node.column}" for path, node in doc.nodes.items()}
+    check_shapes(data, where, f"{doc.name}:1:1")
     project.where.setdefault((), f"{doc.name}:1:1")
     project.dropped.extend(check_keys(data, where))
     for name, service in (data.get("services") or {}).items():

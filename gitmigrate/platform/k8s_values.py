@@ -68,7 +68,12 @@ def words(value: Any) -> list[str]:
         return []
     if isinstance(value, list):
         return [str(v) for v in value]
-    return shlex.split(str(value))
+    try:
+        return shlex.split(str(value))
+    except ValueError as exc:
+        raise UsageError(
+            f"command {value!r}: {exc}", "close the quote, or write the command as a list"
+        ) from None
 
 
 @dataclass(frozen=True)

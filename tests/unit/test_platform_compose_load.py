@@ -129,3 +129,24 @@ def test_extends_from_another_folder_rebases_its_relative_paths(tmp_path: Path) 
     web = load_project([main], env={}).services["web"]
     assert web["env_file"] == ["./base/app.env"]
     assert web["volumes"] == ["./base/conf:/conf"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "    environment: FOO\n",
+            "compose.yaml:4:5: services.a.environment must be a mapping or a list, not 'FOO'",
+        ),
+        ("    ports: 80\n", "compose.yaml:4:5: services.a.ports must be a list, not 80"),
+        ("    deploy: 3\n", "compose.yaml:4:5: services.a.deploy must be a mapping, not 3"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_a_usage_error_at_its_position(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  a:\n    image: x\n" + body, encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_project([path], env={})
+    assert caught.value.message.endswith(message)
