@@ -140,6 +140,18 @@ def test_extends_from_another_folder_rebases_its_relative_paths(tmp_path: Path) 
         ),
         ("    ports: 80\n", "compose.yaml:4:5: services.a.ports must be a list, not 80"),
         ("    deploy: 3\n", "compose.yaml:4:5: services.a.deploy must be a mapping, not 3"),
+        (
+            "    deploy:\n      resources: big\n",
+            "compose.yaml:5:7: services.a.deploy.resources must be a mapping, not 'big'",
+        ),
+        (
+            "    depends_on: [[b]]\n",
+            "compose.yaml:4:18: services.a.depends_on.0 must be a service name, not ['b']",
+        ),
+        (
+            "    secrets: [3]\n",
+            "compose.yaml:4:15: services.a.secrets.0 must be text or a mapping, not 3",
+        ),
     ],
 )
 def test_a_value_of_the_wrong_shape_is_a_usage_error_at_its_position(
