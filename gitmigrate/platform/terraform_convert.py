@@ -1,0 +1,320 @@
+"""``convert_terraform``: covered resources rewritten for the target provider, the rest untouched.
+
+Each converted block is replaced in place, at the span python-hcl2's parse tree reports; between
+those spans the text is kept byte for byte, except references to converted resources, which are
+rewritten to the target's equivalent attribute. Pure: reads files, returns new texts and lists.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gitmigrate.errors import UsageError
+from gitmigrate.platform.terraform_hcl import Attribute, Block, HclFile, parse_hcl
+from gitmigrate.platform.terraform_hooks import HOOKS
+from gitmigrate.platform.terraform_refs import RefMap, Target, rewrite
+from gitmigrate.platform.terraform_render import Body, TargetBlock, render
+from gitmigrate.platform.terraform_rules import map_block
+from gitmigrate.platform.terraform_table import Rule, Table, load_table
+from gitmigrate.platform.terraform_values import literal_str
+
+_ENGINES = ("postgres", "mysql")
+_PARENT = re.compile(r"\s*(aws_[a-z0-9_]+)\.([\w-]+)\.(?:id|bucket)\s*")
+
+
+@dataclass(frozen=True)
+class Converted:
+    source: str  # "aws_s3_bucket.logs"
+    targets: tuple[str, ...]  # ("google_storage_bucket.logs",)
+    where: str  # "main.tf:3:1"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "targets": list(self.targets), "where": self.where}
+
+
+@dataclass(frozen=True)
+class NeedsPerson:
+    where: str
+    resource: str
+    item: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "where": self.where,
+            "resource": self.resource,
+            "item": self.item,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class TerraformConversion:
+    files: dict[str, str]  # path relative to root -> new text (changed files only)
+    converted: list[Converted] = field(default_factory=list)
+    needs_person: list[NeedsPerson] = field(default_factory=list)
+    untouched_blocks: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": sorted(self.files),
+            "converted": [c.to_json() for c in self.converted],
+            "needs_person": [n.to_json() for n in self.needs_person],
+            "untouched_blocks": self.untouched_blocks,
+        }
+
+
+def read_terraform(root: Path) -> list[HclFile]:
+    """Every ``.tf`` file under ``root`` (or ``root`` itself), skipping hidden dirs like .terraform."""
+    if root.is_file():
+        paths = [(root, root.name)]
+    elif root.is_dir():
+        found = sorted(
+            p
+            for p in root.rglob("*.tf")
+            if not any(part.startswith(".") for part in p.relative_to(root).parts)
+        )
+        paths = [(p, p.relative_to(root).as_posix()) for p in found]
+    else:
+        raise UsageError(f"{root}: no such file or directory; pass a Terraform file or directory")
+    out = []
+    for path, rel in paths:
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"{rel}: not UTF-8 text ({exc.reason}); Terraform files must be UTF-8"
+            ) from exc
+        out.append(parse_hcl(rel, text))
+    return out
+
+
+def _where(f: HclFile, line: int, column: int) -> str:
+    return f"{f.path}:{line}:{column}"
+
+
+def _offset_where(f: HclFile, offset: int) -> str:
+    line = f.text.count("\n", 0, offset) + 1
+    return _where(f, line, offset - (f.text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _region(files: list[HclFile], table: Table) -> str | None:
+    for f in files:
+        for b in f.blocks:
+            if b.type == "provider" and b.labels == ["aws"] and "alias" not in b.attributes:
+                raw = b.attributes.get("region")
+                aws = literal_str(raw.raw) if raw else None
+                return table.regions.get(aws or "")
+    return None
+
+
+@dataclass
+class _Job:
+    file: HclFile
+    block: Block
+    rule: Rule
+    merged: list[tuple[HclFile, Block, Rule]] = field(default_factory=list)
+
+
+def convert_terraform(
+    root: Path, *, source: str = "aws", target: str = "gcp"
+) -> TerraformConversion:
+    """Convert the covered ``source`` resources under ``root`` to ``target`` (see the docs page)."""
+    table = load_table(source, target)
+    files = read_terraform(root)
+    result = TerraformConversion(files={})
+    refs = RefMap()
+    jobs: dict[str, _Job] = {}
+    merges: list[tuple[HclFile, Block, Rule]] = []
+    for f in files:
+        for b in f.blocks:
+            key = ".".join(b.labels)
+            if b.type == "data" and b.labels and b.labels[0].startswith(source + "_"):
+                result.needs_person.append(
+                    NeedsPerson(
+                        _where(f, b.line, b.column),
+                        f"data.{key}",
+                        "data source",
+                        "data sources are not converted: look the object up on the target",
+                    )
+                )
+            if (
+                b.type != "resource"
+                or len(b.labels) != 2
+                or not b.labels[0].startswith(source + "_")
+            ):
+                continue
+            rule = table.rules.get(b.labels[0])
+            if rule is None:
+                result.needs_person.append(
+                    NeedsPerson(
+                        _where(f, b.line, b.column),
+                        key,
+                        b.labels[0],
+                        f"resource type {b.labels[0]} is not in the table: left as is",
+                    )
+                )
+            elif rule.merge_into:
+                merges.append((f, b, rule))
+            elif rule.hook == "database" and _engine(b) not in _ENGINES:
+                result.needs_person.append(
+                    NeedsPerson(
+                        _where(f, b.line, b.column),
+                        key,
+                        "engine",
+                        "only postgres and mysql engines are converted: left as is",
+                    )
+                )
+            else:
+                jobs[key] = _Job(f, b, rule)
+                label = b.labels[1]
+                refs.targets[key] = Target(
+                    f"{rule.targets[0]}.{label}",
+                    {a: _ref(t, rule, label) for a, t in rule.refs.items()},
+                )
+    for f, b, rule in merges:
+        via = b.attributes.get(rule.via or "")
+        m = _PARENT.fullmatch(via.raw) if via else None
+        parent = (
+            jobs.get(f"{m.group(1)}.{m.group(2)}") if m and m.group(1) == rule.merge_into else None
+        )
+        if parent is None:
+            result.needs_person.append(
+                NeedsPerson(
+                    _where(f, b.line, b.column),
+                    ".".join(b.labels),
+                    rule.via or "",
+                    f"its {rule.merge_into} is not converted here: left as is",
+                )
+            )
+            continue
+        parent.merged.append((f, b, rule))
+        refs.targets[".".join(b.labels)] = Target(
+            refs.targets[".".join(parent.block.labels)].primary, {}
+        )
+    region = _region(files, table)
+    splices: dict[str, list[tuple[int, int, str]]] = {f.path: [] for f in files}
+    for key, job in jobs.items():
+        text = _convert_job(job, table, refs, region, result)
+        splices[job.file.path].append((job.block.start, job.block.end, text))
+        for mf, mb, _ in job.merged:
+            note = f"# {'.'.join(mb.labels)}: merged into {refs.targets[key].primary} (git migrate platform convert)"
+            splices[mf.path].append((mb.start, mb.end, note))
+    if jobs:
+        _add_provider(files, splices, region, result)
+    for f in files:
+        new = _splice(f, sorted(splices[f.path]), refs, result)
+        if new != f.text:
+            result.files[f.path] = new
+    touched = {(f.path, s) for f in files for s, _, _ in splices[f.path]}
+    result.untouched_blocks = sum(
+        1 for f in files for b in f.blocks if (f.path, b.start) not in touched
+    )
+    return result
+
+
+def _engine(block: Block) -> str | None:
+    raw = block.attributes.get("engine")
+    return literal_str(raw.raw) if raw else None
+
+
+def _ref(spec: str, rule: Rule, label: str) -> str:
+    kind, _, attr = spec.rpartition(".")
+    return f"{kind or rule.targets[0]}.{label}.{attr}"
+
+
+def _convert_job(
+    job: _Job, table: Table, refs: RefMap, region: str | None, result: TerraformConversion
+) -> str:
+    f, b, label = job.file, job.block, job.block.labels[1]
+    bodies: dict[str, Body] = {t: {} for t in job.rule.targets}
+
+    def rw(attr: Attribute, owner: HclFile = f, source: str = ".".join(b.labels)) -> str:
+        new, missing = rewrite(attr.raw, refs)
+        for u in missing:
+            result.needs_person.append(
+                NeedsPerson(_where(owner, attr.line, attr.column), source, u.reference, u.reason)
+            )
+        return new
+
+    notes = [(f, ".".join(b.labels), n) for n in map_block(b, job.rule, table, bodies, rw)]
+    for mf, mb, mrule in job.merged:
+        src = ".".join(mb.labels)
+        mnotes = map_block(mb, mrule, table, bodies, functools.partial(rw, owner=mf, source=src))
+        notes += [(mf, src, n) for n in mnotes if n.item != mrule.via]
+    if job.rule.hook:
+        notes += [
+            (f, ".".join(b.labels), n) for n in HOOKS[job.rule.hook](b, label, region, bodies)
+        ]
+    for owner, src, n in notes:
+        result.needs_person.append(
+            NeedsPerson(_where(owner, n.line, n.column), src, n.item, n.reason)
+        )
+    meta: Body = {k: rw(b.attributes[k]) for k in table.meta_copy if k in b.attributes}
+    blocks = [
+        TargetBlock(t, label, {**meta, **body})
+        for t, body in bodies.items()
+        if body or t == job.rule.targets[0]
+    ]
+    result.converted.append(
+        Converted(
+            ".".join(b.labels),
+            tuple(f"{t.type}.{label}" for t in blocks),
+            _where(f, b.line, b.column),
+        )
+    )
+    return "\n\n".join(render(t) for t in blocks)
+
+
+def _add_provider(
+    files: list[HclFile],
+    splices: dict[str, list[tuple[int, int, str]]],
+    region: str | None,
+    result: TerraformConversion,
+) -> None:
+    """Add a google provider beside aws's (never removing it: other aws resources may stay)."""
+    blocks = [(f, b) for f in files for b in f.blocks]
+    if any(b.type == "provider" and b.labels == ["google"] for _, b in blocks):
+        return
+    at = next(((f, b) for f, b in blocks if b.type == "provider" and b.labels == ["aws"]), None)
+    f, end = (at[0], at[1].end) if at else (files[0], len(files[0].text.rstrip("\n")))
+    where = _where(f, at[1].line, at[1].column) if at else _offset_where(f, end)
+    text = '\n\nprovider "google" {\n  project = var.gcp_project\n'
+    text += f'  region  = "{region}"\n}}' if region else "}"
+    if not any(b.type == "variable" and b.labels == ["gcp_project"] for _, b in blocks):
+        text += '\n\nvariable "gcp_project" {\n  description = "Google Cloud project to create the converted resources in"\n  type        = string\n}'
+    splices[f.path].append((end, end, text))
+    result.needs_person.append(
+        NeedsPerson(
+            where,
+            "provider.google",
+            "project",
+            "set var.gcp_project, add google to required_providers, and remove the aws provider once nothing uses it",
+        )
+    )
+
+
+def _splice(
+    f: HclFile, cuts: list[tuple[int, int, str]], refs: RefMap, result: TerraformConversion
+) -> str:
+    out, pos = [], 0
+    for start, end, text in [*cuts, (len(f.text), len(f.text), "")]:
+        gap = f.text[pos:start]
+        skip = [(a - pos, b - pos) for a, b in f.comments if pos <= a < start]
+        new, missing = rewrite(gap, refs, skip)
+        for u in missing:
+            result.needs_person.append(
+                NeedsPerson(
+                    _offset_where(f, pos + u.offset),
+                    u.reference.split(".")[0] + "." + u.reference.split(".")[1],
+                    u.reference,
+                    u.reason,
+                )
+            )
+        out += [new, text]
+        pos = max(pos, end)
+    return "".join(out)
