@@ -21,11 +21,15 @@ def _note(block: Block, item: str, reason: str) -> Note:
 
 def bucket(block: Block, label: str, region: str | None, bodies: dict[str, Body]) -> list[Note]:
     body = bodies.setdefault("google_storage_bucket", {})
+    notes = []
+    if "name" not in body:
+        body["name"] = hcl_string(label.replace("_", "-"))
+        notes.append(_note(block, "bucket", f"the bucket has no name: named {body['name']}"))
     if region:
         body["location"] = hcl_string(region.upper())
-        return []
+        return notes
     body["location"] = '"US"'
-    return [
+    return notes + [
         _note(
             block,
             "location",

@@ -1,0 +1,130 @@
+"""convert_terraform on the fixture projects: each covered type converts, parses and passes the
+recorded google schema; blocks not converted are byte-identical; references are rewritten."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from gitmigrate.errors import UsageError
+from gitmigrate.platform.terraform_check import check_terraform
+from gitmigrate.platform.terraform_convert import convert_terraform, read_terraform
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "platform" / "terraform"
+PROJECTS = ["bucket", "queue", "database", "secrets", "dns", "mixed"]
+COVERED = re.compile(
+    r"aws_(s3_bucket|s3_bucket_versioning|s3_bucket_public_access_block|sqs_queue|db_instance"
+    r"|secretsmanager_secret|secretsmanager_secret_version|route53_zone|route53_record)\."
+)
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_project_converts_to_the_golden_text_that_parses_and_checks(project: str) -> None:
+    result = convert_terraform(FIXTURES / project)
+    expected = FIXTURES / "expected" / project
+    assert sorted(result.files) == sorted(p.name[: -len(".gcp")] for p in expected.iterdir())
+    for rel, text in result.files.items():
+        assert text == (expected / f"{rel}.gcp").read_text(), rel
+        hcl2.loads(text)
+    assert check_terraform(result.files, provider="gcp") == []
+    assert result.converted
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_blocks_not_converted_are_byte_identical(project: str) -> None:
+    result = convert_terraform(FIXTURES / project)
+    converted = {c.source for c in result.converted}
+    kept = 0
+    for f in read_terraform(FIXTURES / project):
+        new = result.files.get(f.path, f.text)
+        for b in f.blocks:
+            original = f.text[b.start : b.end]
+            if ".".join(b.labels[-2:]) in converted or COVERED.search(original):
+                continue
+            assert original in new, f"{f.path}:{b.line} changed"
+            kept += 1
+        for start, end in f.comments:
+            if not any(
+                b.start <= start < b.end and ".".join(b.labels[-2:]) in converted for b in f.blocks
+            ):
+                assert f.text[start:end] in new
+    assert kept >= 1
+    assert result.untouched_blocks >= kept
+
+
+def test_file_without_covered_resources_is_not_rewritten(tmp_path: Path) -> None:
+    (tmp_path / "net.tf").write_text(
+        'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+    )
+    (tmp_path / "bucket.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    result = convert_terraform(tmp_path)
+    assert "net.tf" not in result.files
+    assert [n.item for n in result.needs_person if n.resource == "aws_vpc.main"] == ["aws_vpc"]
+
+
+def test_references_across_files_are_rewritten() -> None:
+    result = convert_terraform(FIXTURES / "mixed")
+    compute = result.files["compute.tf"]
+    assert "${google_storage_bucket.uploads.name}" in compute
+    assert "${google_pubsub_topic.uploads.name}" in compute
+    assert "depends_on = [google_storage_bucket.uploads]" in compute
+    storage = result.files["storage.tf"]
+    assert "bucket = google_storage_bucket.uploads.id" in storage
+    assert '"${google_storage_bucket.uploads.self_link}/*"' in storage
+
+
+def test_reference_without_equivalent_is_left_and_listed() -> None:
+    result = convert_terraform(FIXTURES / "mixed")
+    assert "value = aws_s3_bucket.uploads.bucket_regional_domain_name" in result.files["compute.tf"]
+    listed = [n for n in result.needs_person if "bucket_regional_domain_name" in n.item]
+    assert [n.where for n in listed] == ["compute.tf:24:11"]
+
+
+def test_uncovered_types_are_left_as_is_and_listed() -> None:
+    result = convert_terraform(FIXTURES / "mixed")
+    left = {n.resource for n in result.needs_person if "not in the table" in n.reason}
+    assert left == {"aws_iam_role.worker", "aws_instance.worker", "aws_s3_bucket_policy.uploads"}
+    assert 'resource "aws_instance" "worker" {' in result.files["compute.tf"]
+
+
+def test_database_engine_not_covered_is_left_as_is() -> None:
+    result = convert_terraform(FIXTURES / "database")
+    assert 'resource "aws_db_instance" "legacy" {' in result.files["main.tf"]
+    assert "aws_db_instance.legacy" not in {c.source for c in result.converted}
+
+
+def test_commented_out_reference_is_not_rewritten(tmp_path: Path) -> None:
+    text = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n# see aws_s3_bucket.b.arn\n'
+    (tmp_path / "main.tf").write_text(text)
+    assert "# see aws_s3_bucket.b.arn\n" in convert_terraform(tmp_path).files["main.tf"]
+
+
+def test_every_source_attribute_is_converted_or_listed() -> None:
+    result = convert_terraform(FIXTURES / "queue")
+    listed = {n.item for n in result.needs_person if n.resource == "aws_sqs_queue.orders"}
+    assert {"delay_seconds", "receive_wait_time_seconds"} <= listed
+
+
+def test_invalid_hcl_is_one_line_with_file_line_col(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
+    with pytest.raises(UsageError) as exc:
+        convert_terraform(tmp_path)
+    assert re.match(r"main\.tf:2:\d+: invalid HCL", str(exc.value))
+    assert "\n" not in str(exc.value)
+
+
+def test_unsupported_pair_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--from aws --to gcp"):
+        convert_terraform(tmp_path, source="aws", target="oracle")
+
+
+def test_check_reports_unknown_arguments_types_and_missing_required() -> None:
+    text = 'resource "google_storage_bucket" "x" {\n  nme = 1\n}\nresource "google_foo" "y" {}\n'
+    problems = check_terraform({"a.tf": text}, provider="gcp")
+    assert any(p.startswith("a.tf:2:3:") and "'nme'" in p for p in problems)
+    assert any("lacks the required 'location'" in p for p in problems)
+    assert any(p.startswith("a.tf:4:1:") and "google_foo" in p for p in problems)
+    assert check_terraform({"b.tf": "x = "}, provider="gcp")[0].startswith("b.tf:1:")
