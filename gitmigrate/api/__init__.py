@@ -82,6 +82,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.api.data import DataVerification, data_validate, data_verify
     from gitmigrate.api.env_drift import EnvSync, env_diff, env_sync
     from gitmigrate.api.env_secrets import SecretsCopy, env_secrets_check, env_secrets_copy
+    from gitmigrate.api.subsets import SubsetResult, env_subset
     from gitmigrate.api.planning import (
         PlanReport,
         PrePushReport,
@@ -228,6 +229,8 @@ _LAZY = {
     "config_migrate_secrets": "gitmigrate.api.config_secrets",
     "config_decrypt": "gitmigrate.api.config_secrets",
     "copy_data": "gitmigrate.api.authoring",
+    "env_subset": "gitmigrate.api.subsets",
+    "SubsetResult": "gitmigrate.api.subsets",
     "data_validate": "gitmigrate.api.data",
     "data_verify": "gitmigrate.api.data",
     "diff": "gitmigrate.api.reading",
@@ -391,6 +394,8 @@ __all__ = [
     "config_migrate_secrets",
     "config_decrypt",
     "copy_data",
+    "env_subset",
+    "SubsetResult",
     "data_validate",
     "data_verify",
     "diff",
