@@ -281,7 +281,7 @@ def _add_provider(
     if any(b.type == "provider" and b.labels == ["google"] for _, b in blocks):
         return
     at = next(((f, b) for f, b in blocks if b.type == "provider" and b.labels == ["aws"]), None)
-    f, end = (at[0], at[1].end) if at else (files[0], len(files[0].text.rstrip("\n")))
+    f, end = (at[0], at[1].end) if at else (files[0], len(files[0].text.rstrip("\r\n")))
     where = _where(f, at[1].line, at[1].column) if at else _offset_where(f, end)
     text = '\n\nprovider "google" {\n  project = var.gcp_project\n'
     text += f'  region  = "{region}"\n}}' if region else "}"
@@ -315,6 +315,6 @@ def _splice(
                     u.reason,
                 )
             )
-        out += [new, text]
+        out += [new, text.replace("\n", "\r\n") if "\r\n" in f.text else text]
         pos = max(pos, end)
     return "".join(out)

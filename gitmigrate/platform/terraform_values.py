@@ -162,6 +162,14 @@ def positive(raw: str, block: Block) -> Value:
     return Value(f"{raw.strip()} > 0" if n is None else ("true" if n > 0 else "false"))
 
 
+def public_ip(raw: str, block: Block) -> Value:
+    if literal_bool(raw) is False:
+        return Value(
+            raw, "no public IP: Cloud SQL then needs settings.ip_configuration.private_network"
+        )
+    return Value(raw)
+
+
 def window_start(raw: str, block: Block) -> Value:
     window = literal_str(raw)
     if window and re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", window):
@@ -258,6 +266,7 @@ TRANSFORMS: dict[str, Transform] = {
         disk_type,
         availability,
         positive,
+        public_ip,
         window_start,
         status_enabled,
         public_access,

@@ -128,3 +128,12 @@ def test_check_reports_unknown_arguments_types_and_missing_required() -> None:
     assert any("lacks the required 'location'" in p for p in problems)
     assert any(p.startswith("a.tf:4:1:") and "google_foo" in p for p in problems)
     assert check_terraform({"b.tf": "x = "}, provider="gcp")[0].startswith("b.tf:1:")
+
+
+def test_crlf_file_keeps_its_line_endings(tmp_path: Path) -> None:
+    text = 'resource "aws_s3_bucket" "b" {\r\n  bucket = "b"\r\n}\r\n\r\noutput "x" {\r\n  value = 1\r\n}\r\n'
+    (tmp_path / "main.tf").write_bytes(text.encode())
+    new = convert_terraform(tmp_path).files["main.tf"]
+    assert "\n" not in new.replace("\r\n", "")
+    assert 'output "x" {\r\n  value = 1\r\n}\r\n' in new
+    hcl2.loads(new)
