@@ -16,14 +16,14 @@ from typing import Any
 from gitmigrate.errors import UsageError
 from gitmigrate.platform.terraform_hcl import Attribute, Block, HclFile, parse_hcl
 from gitmigrate.platform.terraform_hooks import HOOKS
+from gitmigrate.platform.terraform_provider import add_provider
 from gitmigrate.platform.terraform_refs import RefMap, Target, rewrite
 from gitmigrate.platform.terraform_render import Body, TargetBlock, render
 from gitmigrate.platform.terraform_rules import map_block
 from gitmigrate.platform.terraform_table import Rule, Table, load_table
 from gitmigrate.platform.terraform_values import literal_str
 
-_ENGINES = ("postgres", "mysql")
-_PARENT = re.compile(r"\s*(aws_[a-z0-9_]+)\.([\w-]+)\.(?:id|bucket)\s*")
+_PARENT = re.compile(r"\s*(aws_[a-z0-9_]+)\.([\w-]+)\.(?:id|bucket|arn)\s*")
 
 
 @dataclass(frozen=True)
@@ -160,16 +160,20 @@ def convert_terraform(
                 )
             elif rule.merge_into:
                 merges.append((f, b, rule))
-            elif rule.hook == "database" and _engine(b) not in _ENGINES:
+            elif rule.variants is not None and _variant(b, rule) not in rule.variants:
+                by = rule.variant_by or ""
+                known = ", ".join(rule.variants)
                 result.needs_person.append(
                     NeedsPerson(
                         _where(f, b.line, b.column),
                         key,
-                        "engine",
-                        "only postgres and mysql engines are converted: left as is",
+                        by,
+                        f"only {by} {known} (literal) is converted: left as is",
                     )
                 )
             else:
+                if rule.variants is not None:
+                    rule = rule.variants[_variant(b, rule) or ""]
                 jobs[key] = _Job(f, b, rule)
                 label = b.labels[1]
                 refs.targets[key] = Target(
@@ -193,8 +197,10 @@ def convert_terraform(
             )
             continue
         parent.merged.append((f, b, rule))
+        plabel = parent.block.labels[1]
         refs.targets[".".join(b.labels)] = Target(
-            refs.targets[".".join(parent.block.labels)].primary, {}
+            refs.targets[".".join(parent.block.labels)].primary,
+            {a: _ref(t, parent.rule, plabel) for a, t in rule.refs.items()},
         )
     region = _region(files, table)
     splices: dict[str, list[tuple[int, int, str]]] = {f.path: [] for f in files}
@@ -205,7 +211,9 @@ def convert_terraform(
             note = f"# {'.'.join(mb.labels)}: merged into {refs.targets[key].primary} (git migrate platform convert)"
             splices[mf.path].append((mb.start, mb.end, note))
     if jobs:
-        _add_provider(files, splices, region, result)
+        added = add_provider(files, splices, region, table, source)
+        if added:
+            result.needs_person.append(NeedsPerson(*added))
     for f in files:
         new = _splice(f, sorted(splices[f.path]), refs, result)
         if new != f.text:
@@ -217,8 +225,8 @@ def convert_terraform(
     return result
 
 
-def _engine(block: Block) -> str | None:
-    raw = block.attributes.get("engine")
+def _variant(block: Block, rule: Rule) -> str | None:
+    raw = block.attributes.get(rule.variant_by or "")
     return literal_str(raw.raw) if raw else None
 
 
@@ -268,34 +276,6 @@ def _convert_job(
         )
     )
     return "\n\n".join(render(t) for t in blocks)
-
-
-def _add_provider(
-    files: list[HclFile],
-    splices: dict[str, list[tuple[int, int, str]]],
-    region: str | None,
-    result: TerraformConversion,
-) -> None:
-    """Add a google provider beside aws's (never removing it: other aws resources may stay)."""
-    blocks = [(f, b) for f in files for b in f.blocks]
-    if any(b.type == "provider" and b.labels == ["google"] for _, b in blocks):
-        return
-    at = next(((f, b) for f, b in blocks if b.type == "provider" and b.labels == ["aws"]), None)
-    f, end = (at[0], at[1].end) if at else (files[0], len(files[0].text.rstrip("\r\n")))
-    where = _where(f, at[1].line, at[1].column) if at else _offset_where(f, end)
-    text = '\n\nprovider "google" {\n  project = var.gcp_project\n'
-    text += f'  region  = "{region}"\n}}' if region else "}"
-    if not any(b.type == "variable" and b.labels == ["gcp_project"] for _, b in blocks):
-        text += '\n\nvariable "gcp_project" {\n  description = "Google Cloud project to create the converted resources in"\n  type        = string\n}'
-    splices[f.path].append((end, end, text))
-    result.needs_person.append(
-        NeedsPerson(
-            where,
-            "provider.google",
-            "project",
-            "set var.gcp_project, add google to required_providers, and remove the aws provider once nothing uses it",
-        )
-    )
 
 
 def _splice(

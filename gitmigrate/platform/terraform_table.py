@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import tomllib
@@ -11,8 +12,13 @@ from typing import Any
 
 from gitmigrate.errors import UsageError
 
-PAIRS = {("aws", "gcp"): "terraform_aws_gcp.toml"}
-SCHEMAS = {"gcp": "google.json", "google": "google.json"}
+PAIRS = {("aws", "gcp"): "terraform_aws_gcp.toml", ("aws", "azure"): "terraform_aws_azure.toml"}
+SCHEMAS = {
+    "gcp": "google.json",
+    "google": "google.json",
+    "azure": "azurerm.json",
+    "azurerm": "azurerm.json",
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class Rule:
     map: dict[str, Mapping]
     people: dict[str, str]
     refs: dict[str, str]
+    variant_by: str | None = None  # a literal attribute choosing the variant (engine, type)
+    variants: dict[str, Rule] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,10 @@ class Table:
     regions: dict[str, str]
     meta_copy: tuple[str, ...]
     meta_people: dict[str, str]
+    provider: str  # the target provider block, "{region}" filled in ("" when unknown)
+    variables: dict[str, str]  # variables the provider block and hooks use -> description
+    prefix: str  # the target provider's resource type prefix ("google_")
+    provider_note: str
 
 
 def _rule(source: str, raw: dict[str, Any], rules: dict[str, Any]) -> Rule:
@@ -53,7 +65,7 @@ def _rule(source: str, raw: dict[str, Any], rules: dict[str, Any]) -> Rule:
     for key, spec in raw.get("map", {}).items():
         target, _, path = spec["to"].rpartition(":")
         mapping[key] = Mapping(target or targets[0], path, spec.get("transform", "copy"))
-    return Rule(
+    rule = Rule(
         source=source,
         targets=targets,
         hook=raw.get("hook"),
@@ -63,6 +75,17 @@ def _rule(source: str, raw: dict[str, Any], rules: dict[str, Any]) -> Rule:
         people=dict(raw.get("people", {})),
         refs=dict(raw.get("refs", {})),
     )
+    if "variant_by" not in raw:
+        return rule
+    variants = {}
+    for value, over in raw.get("variants", {}).items():
+        merged = {**raw, **over, "map": {**raw.get("map", {}), **over.get("map", {})}}
+        for key in ("people", "refs"):
+            merged[key] = {**raw.get(key, {}), **over.get(key, {})}
+        merged.pop("variant_by")
+        merged.pop("variants", None)
+        variants[value] = _rule(source, merged, rules)
+    return dataclasses.replace(rule, variant_by=raw["variant_by"], variants=variants)
 
 
 @functools.cache
@@ -79,6 +102,10 @@ def load_table(source: str, target: str) -> Table:
         regions=dict(data.get("regions", {})),
         meta_copy=tuple(data.get("meta_copy", ())),
         meta_people=dict(data.get("meta_people", {})),
+        provider=data["provider"]["block"],
+        variables=dict(data["provider"].get("variables", {})),
+        prefix=data["provider"]["prefix"],
+        provider_note=data["provider"]["note"],
     )
 
 
@@ -87,7 +114,7 @@ def load_schema(provider: str) -> dict[str, Any]:
     """The recorded provider schema (resource types, arguments, nested blocks, doc URLs)."""
     name = SCHEMAS.get(provider)
     if name is None:
-        raise UsageError(f"no schema recorded for provider {provider!r}; use one of: google")
+        raise UsageError(f"no schema recorded for provider {provider!r}; use one of: gcp, azure")
     text = (
         resources.files("gitmigrate.platform")
         .joinpath("data", "provider_schemas", name)
