@@ -13,7 +13,7 @@ from gitmigrate.platform.terraform_table import load_schema
 
 _META_ATTRS = {"count", "for_each", "depends_on", "provider"}
 _META_BLOCKS = {"lifecycle", "dynamic", "provisioner", "connection", "timeouts"}
-_PREFIX = {"gcp": "google_", "google": "google_"}
+_PREFIX = {"gcp": "google_", "google": "google_", "azure": "azurerm_", "azurerm": "azurerm_"}
 
 
 def check_terraform(files: Mapping[str, str], *, provider: str) -> list[str]:

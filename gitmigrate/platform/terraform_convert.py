@@ -21,7 +21,7 @@ from gitmigrate.platform.terraform_refs import RefMap, Target, rewrite
 from gitmigrate.platform.terraform_render import Body, TargetBlock, render
 from gitmigrate.platform.terraform_rules import map_block
 from gitmigrate.platform.terraform_table import Rule, Table, load_table
-from gitmigrate.platform.terraform_values import literal_str
+from gitmigrate.platform.terraform_values import Ctx, literal_str
 
 _PARENT = re.compile(r"\s*(aws_[a-z0-9_]+)\.([\w-]+)\.(?:id|bucket|arn)\s*")
 
@@ -203,9 +203,10 @@ def convert_terraform(
             {a: _ref(t, parent.rule, plabel) for a, t in rule.refs.items()},
         )
     region = _region(files, table)
+    ctx = Ctx(zones=_zones(files))
     splices: dict[str, list[tuple[int, int, str]]] = {f.path: [] for f in files}
     for key, job in jobs.items():
-        text = _convert_job(job, table, refs, region, result)
+        text = _convert_job(job, table, refs, region, ctx, result)
         splices[job.file.path].append((job.block.start, job.block.end, text))
         for mf, mb, _ in job.merged:
             note = f"# {'.'.join(mb.labels)}: merged into {refs.targets[key].primary} (git migrate platform convert)"
@@ -225,6 +226,22 @@ def convert_terraform(
     return result
 
 
+def _zones(files: list[HclFile]) -> dict[str, str]:
+    """Literal domain of each aws_route53_zone, by label (record names are relative on Azure)."""
+    zones = {}
+    for f in files:
+        for b in f.blocks:
+            if (
+                b.type == "resource"
+                and b.labels[:1] == ["aws_route53_zone"]
+                and "name" in b.attributes
+            ):
+                domain = literal_str(b.attributes["name"].raw)
+                if domain:
+                    zones[b.labels[1]] = domain.rstrip(".")
+    return zones
+
+
 def _variant(block: Block, rule: Rule) -> str | None:
     raw = block.attributes.get(rule.variant_by or "")
     return literal_str(raw.raw) if raw else None
@@ -236,7 +253,12 @@ def _ref(spec: str, rule: Rule, label: str) -> str:
 
 
 def _convert_job(
-    job: _Job, table: Table, refs: RefMap, region: str | None, result: TerraformConversion
+    job: _Job,
+    table: Table,
+    refs: RefMap,
+    region: str | None,
+    ctx: Ctx,
+    result: TerraformConversion,
 ) -> str:
     f, b, label = job.file, job.block, job.block.labels[1]
     bodies: dict[str, Body] = {t: {} for t in job.rule.targets}
@@ -249,10 +271,12 @@ def _convert_job(
             )
         return new
 
-    notes = [(f, ".".join(b.labels), n) for n in map_block(b, job.rule, table, bodies, rw)]
+    notes = [(f, ".".join(b.labels), n) for n in map_block(b, job.rule, table, bodies, rw, ctx)]
     for mf, mb, mrule in job.merged:
         src = ".".join(mb.labels)
-        mnotes = map_block(mb, mrule, table, bodies, functools.partial(rw, owner=mf, source=src))
+        mnotes = map_block(
+            mb, mrule, table, bodies, functools.partial(rw, owner=mf, source=src), ctx
+        )
         notes += [(mf, src, n) for n in mnotes if n.item != mrule.via]
     if job.rule.hook:
         notes += [

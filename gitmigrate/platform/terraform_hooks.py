@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from gitmigrate.platform.terraform_hcl import Block
+from gitmigrate.platform.terraform_hooks_azure import AZURE_HOOKS
 from gitmigrate.platform.terraform_render import Body, set_path
 from gitmigrate.platform.terraform_rules import Note
 from gitmigrate.platform.terraform_values import hcl_string, literal_str
@@ -56,6 +57,12 @@ def queue(block: Block, label: str, region: str | None, bodies: dict[str, Body])
     return notes
 
 
+_KNOWN = {f"POSTGRES_{v}" for v in ("9_6", *map(str, range(10, 18)))} | {
+    "MYSQL_5_6",
+    "MYSQL_5_7",
+    "MYSQL_8_0",
+    "MYSQL_8_4",
+}
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
@@ -73,6 +80,14 @@ def database(block: Block, label: str, region: str | None, bodies: dict[str, Bod
         dbv = f"POSTGRES_{major}"
     else:
         dbv = f"MYSQL_{m.group(1)}_{m.group(2) or 0}" if m else "MYSQL_8_0"
+    if dbv not in _KNOWN:
+        notes.append(
+            _note(
+                block,
+                "engine_version",
+                f"{dbv} is not a Cloud SQL version: POSTGRES_16 / MYSQL_8_0 ...",
+            )
+        )
     if not m:
         notes.append(
             _note(
@@ -126,4 +141,5 @@ HOOKS: dict[str, Hook] = {
     "database": database,
     "secret": secret,
     "zone": zone,
+    **AZURE_HOOKS,
 }

@@ -35,7 +35,10 @@ def add_provider(
     text = "\n".join(
         x.replace("{region}", region or "") for x in lines if region or "{region}" not in x
     )
+    written = text + "".join(t for cuts in splices.values() for _, _, t in cuts)
     for var, description in table.variables.items():
+        if f"var.{var}" not in written:
+            continue
         if not any(b.type == "variable" and b.labels == [var] for _, b in blocks):
             text += (
                 f'\n\nvariable "{var}" {{\n  description = "{description}"\n'

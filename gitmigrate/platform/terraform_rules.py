@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from gitmigrate.platform.terraform_hcl import Attribute, Block
 from gitmigrate.platform.terraform_render import Body, set_path
 from gitmigrate.platform.terraform_table import Mapping, Rule, Table
-from gitmigrate.platform.terraform_values import TRANSFORMS
+from gitmigrate.platform.terraform_transforms import TRANSFORMS
+from gitmigrate.platform.terraform_values import Ctx
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,18 @@ Rewrite = Callable[[Attribute], str]
 
 
 def map_block(
-    block: Block, rule: Rule, table: Table, bodies: dict[str, Body], rewrite: Rewrite
+    block: Block,
+    rule: Rule,
+    table: Table,
+    bodies: dict[str, Body],
+    rewrite: Rewrite,
+    ctx: Ctx,
 ) -> list[Note]:
     """Write ``block``'s attributes into ``bodies`` (target type -> body); return the notes."""
     notes: list[Note] = []
 
     def put(key: str, mapping: Mapping, attr: Attribute, index: int) -> None:
-        value = TRANSFORMS[mapping.transform](rewrite(attr), block)
+        value = TRANSFORMS[mapping.transform](rewrite(attr), block, ctx)
         if value.note:
             notes.append(Note(key, attr.line, attr.column, value.note))
         body = bodies.setdefault(mapping.target, {})

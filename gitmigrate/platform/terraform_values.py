@@ -19,6 +19,13 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
+class Ctx:
+    """What a transform may know beyond its block: the literal domain of each zone, by label."""
+
+    zones: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Value:
     """A transform's result: the target text (None = write nothing), a note for a person, and any
     further target paths the same source value sets."""
@@ -51,11 +58,11 @@ def _num(n: float) -> str:
     return str(int(n)) if n == int(n) else str(n)
 
 
-def copy(raw: str, block: Block) -> Value:
+def copy(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(raw)
 
 
-def skip(raw: str, block: Block) -> Value:
+def skip(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(None)
 
 
@@ -66,7 +73,7 @@ def _lower_key(m: re.Match[str]) -> str:
     return m.group(1) + m.group(2) + m.group(3) + m.group(4).lower() + m.group(5) + m.group(6)
 
 
-def labels(raw: str, block: Block) -> Value:
+def labels(raw: str, block: Block, ctx: Ctx) -> Value:
     """AWS tags -> Google labels: keys and literal values must be lowercase there."""
     text = raw.strip()
     if not (text.startswith("{") and text.endswith("}")):
@@ -76,7 +83,7 @@ def labels(raw: str, block: Block) -> Value:
     return Value(out)
 
 
-def _clamp(raw: str, low: int, high: int, what: str) -> tuple[str, str | None]:
+def clamp(raw: str, low: int, high: int, what: str) -> tuple[str, str | None]:
     n = literal_num(raw)
     if n is None:
         return raw, f"{what} must be {low}..{high}: check the expression"
@@ -87,21 +94,21 @@ def _clamp(raw: str, low: int, high: int, what: str) -> tuple[str, str | None]:
     return str(clamped), note
 
 
-def ack_deadline(raw: str, block: Block) -> Value:
-    return Value(*_clamp(raw, 10, 600, "ack_deadline_seconds"))
+def ack_deadline(raw: str, block: Block, ctx: Ctx) -> Value:
+    return Value(*clamp(raw, 10, 600, "ack_deadline_seconds"))
 
 
-def retention(raw: str, block: Block) -> Value:
+def retention(raw: str, block: Block, ctx: Ctx) -> Value:
     n = literal_num(raw)
     if n is None:
         return Value(
             f'"${{{raw.strip()}}}s"', "message_retention_duration must be 600s..604800s: check it"
         )
-    text, note = _clamp(raw, 600, 604800, "message_retention_duration (seconds)")
+    text, note = clamp(raw, 600, 604800, "message_retention_duration (seconds)")
     return Value(hcl_string(f"{text}s"), note)
 
 
-def ordering(raw: str, block: Block) -> Value:
+def ordering(raw: str, block: Block, ctx: Ctx) -> Value:
     if literal_bool(raw):
         return Value("true", "FIFO -> ordered delivery: publishers must set an ordering key")
     return Value(raw)
@@ -118,7 +125,7 @@ _TIERS = {
 }
 
 
-def db_tier(raw: str, block: Block) -> Value:
+def db_tier(raw: str, block: Block, ctx: Ctx) -> Value:
     """db.t3.micro -> db-f1-micro ...: the nearest by vCPU and memory, always for a person to check."""
     cls = literal_str(raw)
     size = cls.rsplit(".", 1)[-1] if cls else None
@@ -137,11 +144,11 @@ def db_tier(raw: str, block: Block) -> Value:
     )
 
 
-def autoresize_limit(raw: str, block: Block) -> Value:
+def autoresize_limit(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(raw, None, {"settings.disk_autoresize": "true"})
 
 
-def disk_type(raw: str, block: Block) -> Value:
+def disk_type(raw: str, block: Block, ctx: Ctx) -> Value:
     kind = literal_str(raw)
     if kind in ("gp2", "gp3", "io1", "io2"):
         return Value('"PD_SSD"')
@@ -150,19 +157,19 @@ def disk_type(raw: str, block: Block) -> Value:
     return Value(None, f"storage_type {raw.strip()}: choose settings.disk_type (PD_SSD or PD_HDD)")
 
 
-def availability(raw: str, block: Block) -> Value:
+def availability(raw: str, block: Block, ctx: Ctx) -> Value:
     flag = literal_bool(raw)
     if flag is None:
         return Value(f'{raw.strip()} ? "REGIONAL" : "ZONAL"')
     return Value('"REGIONAL"' if flag else '"ZONAL"')
 
 
-def positive(raw: str, block: Block) -> Value:
+def positive(raw: str, block: Block, ctx: Ctx) -> Value:
     n = literal_num(raw)
     return Value(f"{raw.strip()} > 0" if n is None else ("true" if n > 0 else "false"))
 
 
-def public_ip(raw: str, block: Block) -> Value:
+def public_ip(raw: str, block: Block, ctx: Ctx) -> Value:
     if literal_bool(raw) is False:
         return Value(
             raw, "no public IP: Cloud SQL then needs settings.ip_configuration.private_network"
@@ -170,21 +177,21 @@ def public_ip(raw: str, block: Block) -> Value:
     return Value(raw)
 
 
-def window_start(raw: str, block: Block) -> Value:
+def window_start(raw: str, block: Block, ctx: Ctx) -> Value:
     window = literal_str(raw)
     if window and re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", window):
         return Value(hcl_string(window[:5]), "backups start at this hour (UTC) instead of a window")
     return Value(None, "backup_window: set settings.backup_configuration.start_time (HH:MM)")
 
 
-def status_enabled(raw: str, block: Block) -> Value:
+def status_enabled(raw: str, block: Block, ctx: Ctx) -> Value:
     status = literal_str(raw)
     if status is None:
         return Value(f'{raw.strip()} == "Enabled"')
     return Value("true" if status == "Enabled" else "false")
 
 
-def public_access(raw: str, block: Block) -> Value:
+def public_access(raw: str, block: Block, ctx: Ctx) -> Value:
     """All four S3 flags on -> enforced; any off -> inherited (GCS's setting is all-or-nothing)."""
     flags = (
         "block_public_acls",
@@ -203,15 +210,15 @@ def public_access(raw: str, block: Block) -> Value:
     )
 
 
-def annotation_description(raw: str, block: Block) -> Value:
+def annotation_description(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(f"{{ description = {raw.strip()} }}")
 
 
-def binary_secret(raw: str, block: Block) -> Value:
+def binary_secret(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(raw, None, {"is_secret_data_base64": "true"})
 
 
-def secret_id(raw: str, block: Block) -> Value:
+def secret_id(raw: str, block: Block, ctx: Ctx) -> Value:
     """Secret Manager ids allow letters, digits, '-' and '_' only (AWS names may hold '/')."""
     name = literal_str(raw)
     if name is None:
@@ -224,7 +231,7 @@ def secret_id(raw: str, block: Block) -> Value:
     )
 
 
-def fqdn(raw: str, block: Block) -> Value:
+def fqdn(raw: str, block: Block, ctx: Ctx) -> Value:
     """Cloud DNS names are fully qualified and end in a dot."""
     name = literal_str(raw)
     if name is not None:
@@ -239,7 +246,7 @@ def fqdn(raw: str, block: Block) -> Value:
     return Value(raw, "Cloud DNS needs a fully qualified name ending in '.': check the expression")
 
 
-def rrdatas(raw: str, block: Block) -> Value:
+def rrdatas(raw: str, block: Block, ctx: Ctx) -> Value:
     kind = literal_str(block.attributes["type"].raw) if "type" in block.attributes else None
     if kind == "TXT":
         return Value(
@@ -250,9 +257,9 @@ def rrdatas(raw: str, block: Block) -> Value:
     return Value(raw)
 
 
-Transform = Callable[[str, Block], Value]
+Transform = Callable[[str, Block, Ctx], Value]
 
-TRANSFORMS: dict[str, Transform] = {
+GCP_TRANSFORMS: dict[str, Transform] = {
     f.__name__: f
     for f in (
         copy,

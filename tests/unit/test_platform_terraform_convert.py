@@ -21,21 +21,28 @@ COVERED = re.compile(
 )
 
 
-@pytest.mark.parametrize("project", PROJECTS)
-def test_project_converts_to_the_golden_text_that_parses_and_checks(project: str) -> None:
-    result = convert_terraform(FIXTURES / project)
-    expected = FIXTURES / "expected" / project
-    assert sorted(result.files) == sorted(p.name[: -len(".gcp")] for p in expected.iterdir())
+TARGETS = {"gcp": ("expected", ".gcp"), "azure": ("expected-azure", ".azure")}
+CASES = [(p, t) for t in TARGETS for p in PROJECTS]
+
+
+@pytest.mark.parametrize(("project", "target"), CASES)
+def test_project_converts_to_the_golden_text_that_parses_and_checks(
+    project: str, target: str
+) -> None:
+    result = convert_terraform(FIXTURES / project, target=target)
+    folder, suffix = TARGETS[target]
+    expected = FIXTURES / folder / project
+    assert sorted(result.files) == sorted(p.name[: -len(suffix)] for p in expected.iterdir())
     for rel, text in result.files.items():
-        assert text == (expected / f"{rel}.gcp").read_text(), rel
+        assert text == (expected / f"{rel}{suffix}").read_text(), rel
         hcl2.loads(text)
-    assert check_terraform(result.files, provider="gcp") == []
+    assert check_terraform(result.files, provider=target) == []
     assert result.converted
 
 
-@pytest.mark.parametrize("project", PROJECTS)
-def test_blocks_not_converted_are_byte_identical(project: str) -> None:
-    result = convert_terraform(FIXTURES / project)
+@pytest.mark.parametrize(("project", "target"), CASES)
+def test_blocks_not_converted_are_byte_identical(project: str, target: str) -> None:
+    result = convert_terraform(FIXTURES / project, target=target)
     converted = {c.source for c in result.converted}
     kept = 0
     for f in read_terraform(FIXTURES / project):
@@ -117,7 +124,7 @@ def test_invalid_hcl_is_one_line_with_file_line_col(tmp_path: Path) -> None:
 
 
 def test_unsupported_pair_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="--from aws --to gcp"):
+    with pytest.raises(UsageError, match="--from aws --to gcp, --from aws --to azure"):
         convert_terraform(tmp_path, source="aws", target="oracle")
 
 
@@ -137,3 +144,16 @@ def test_crlf_file_keeps_its_line_endings(tmp_path: Path) -> None:
     assert "\n" not in new.replace("\r\n", "")
     assert 'output "x" {\r\n  value = 1\r\n}\r\n' in new
     hcl2.loads(new)
+
+
+def test_azure_record_names_are_relative_to_the_zone() -> None:
+    text = convert_terraform(FIXTURES / "dns", target="azure").files["main.tf"]
+    assert 'name                = "www"' in text
+    assert 'name                = "api"' in text
+    assert 'record              = "lb.acme.example."' in text
+
+
+def test_azure_variables_are_declared_only_when_used() -> None:
+    text = convert_terraform(FIXTURES / "secrets", target="azure").files["main.tf"]
+    assert 'variable "azure_key_vault_id"' in text
+    assert 'variable "azure_resource_group"' not in text
