@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from gitmigrate.platform.terraform_convert import convert_terraform
 from gitmigrate.platform.terraform_table import load_table
 
@@ -22,10 +24,17 @@ def test_worked_example_is_what_convert_writes() -> None:
         assert f"`{n.where}`" in DOC
 
 
-def test_tables_name_every_row() -> None:
-    for src, rule in load_table("aws", "gcp").rules.items():
-        assert f"### `{src}`" in DOC
-        for key, mapping in rule.map.items():
-            assert f"| `{key}` |" in DOC and mapping.path in DOC
-        for key in rule.people:
-            assert f"`{key}`" in DOC
+@pytest.mark.parametrize("target", ["gcp", "azure"])
+def test_tables_name_every_row(target: str) -> None:
+    heading = f"## Mapping per type, aws -> {target}"
+    assert heading in DOC
+    section = DOC.split(heading, 1)[1].split("\n## ", 1)[0]
+    for src, rule in load_table("aws", target).rules.items():
+        assert f"### `{src}`" in section
+        for variant in [rule, *(rule.variants or {}).values()]:
+            for key, mapping in variant.map.items():
+                assert f"| `{key}` |" in section and mapping.path in section
+            for key in variant.people:
+                assert f"`{key}`" in section
+            for target_type in variant.targets:
+                assert target_type in section
