@@ -82,7 +82,6 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.api.data import DataVerification, data_validate, data_verify
     from gitmigrate.api.env_drift import EnvSync, env_diff, env_sync
     from gitmigrate.api.env_secrets import SecretsCopy, env_secrets_check, env_secrets_copy
-    from gitmigrate.api.subsets import SubsetResult, env_subset
     from gitmigrate.api.planning import (
         PlanReport,
         PrePushReport,
@@ -129,6 +128,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         schema_inspect,
         schema_lint,
     )
+    from gitmigrate.api.subsets import SubsetResult, env_subset
     from gitmigrate.core.authoring import SqlSource
     from gitmigrate.core.findings import LintFinding
     from gitmigrate.core.model import Step
