@@ -8,6 +8,7 @@ rewritten to the target's equivalent attribute. Pure: reads files, returns new t
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,10 +124,24 @@ class _Job:
 def convert_terraform(
     root: Path, *, source: str = "aws", target: str = "gcp"
 ) -> TerraformConversion:
-    """Convert the covered ``source`` resources under ``root`` to ``target`` (see the docs page)."""
+    """Convert the covered ``source`` resources under ``root`` to ``target`` (see the docs page).
+
+    Each directory is a Terraform module with its own names, so references are resolved within
+    the directory of the file they are in."""
     table = load_table(source, target)
     files = read_terraform(root)
     result = TerraformConversion(files={})
+    modules: dict[str, list[HclFile]] = {}
+    for f in files:
+        modules.setdefault(posixpath.dirname(f.path), []).append(f)
+    for directory, members in modules.items():
+        _convert_module(members, table, source, result, is_root=directory == "")
+    return result
+
+
+def _convert_module(
+    files: list[HclFile], table: Table, source: str, result: TerraformConversion, *, is_root: bool
+) -> None:
     refs = RefMap()
     jobs: dict[str, _Job] = {}
     merges: list[tuple[HclFile, Block, Rule]] = []
@@ -211,19 +226,31 @@ def convert_terraform(
         for mf, mb, _ in job.merged:
             note = f"# {'.'.join(mb.labels)}: merged into {refs.targets[key].primary} (git migrate platform convert)"
             splices[mf.path].append((mb.start, mb.end, note))
-    if jobs:
+    has_source_provider = any(
+        b.type == "provider" and b.labels == [source] for f in files for b in f.blocks
+    )
+    if jobs and (is_root or has_source_provider):
         added = add_provider(files, splices, region, table, source)
         if added:
             result.needs_person.append(NeedsPerson(*added))
+    elif jobs:
+        first = files[0]
+        result.needs_person.append(
+            NeedsPerson(
+                f"{first.path}:1:1",
+                "module",
+                "provider",
+                "a child module: the calling module passes the target provider (no provider block added here)",
+            )
+        )
     for f in files:
         new = _splice(f, sorted(splices[f.path]), refs, result)
         if new != f.text:
             result.files[f.path] = new
     touched = {(f.path, s) for f in files for s, _, _ in splices[f.path]}
-    result.untouched_blocks = sum(
+    result.untouched_blocks += sum(
         1 for f in files for b in f.blocks if (f.path, b.start) not in touched
     )
-    return result
 
 
 def _zones(files: list[HclFile]) -> dict[str, str]:

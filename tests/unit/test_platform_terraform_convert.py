@@ -157,3 +157,23 @@ def test_azure_variables_are_declared_only_when_used() -> None:
     text = convert_terraform(FIXTURES / "secrets", target="azure").files["main.tf"]
     assert 'variable "azure_key_vault_id"' in text
     assert 'variable "azure_resource_group"' not in text
+
+
+def test_references_resolve_within_their_module(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+        'resource "aws_s3_bucket" "logs" {\n  bucket = "root-logs"\n}\n'
+    )
+    child = tmp_path / "modules" / "child"
+    child.mkdir(parents=True)
+    other = 'output "x" {\n  value = aws_s3_bucket.logs.arn\n}\n'
+    (child / "outputs.tf").write_text(other)
+    (child / "queue.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    result = convert_terraform(tmp_path)
+    assert "modules/child/outputs.tf" not in result.files
+    assert 'provider "google"' in result.files["main.tf"]
+    assert 'provider "google"' not in result.files["modules/child/queue.tf"]
+    assert any(
+        n.resource == "module" and n.where == "modules/child/outputs.tf:1:1"
+        for n in result.needs_person
+    )
