@@ -131,6 +131,14 @@ def convert_terraform(
     table = load_table(source, target)
     files = read_terraform(root)
     result = TerraformConversion(files={})
+    if root.is_dir():
+        for path in sorted(root.rglob("*.tf.json")):
+            rel = path.relative_to(root)
+            if not any(part.startswith(".") for part in rel.parts):
+                reason = "Terraform JSON syntax is not converted: convert it by hand"
+                result.needs_person.append(
+                    NeedsPerson(f"{rel.as_posix()}:1:1", "file", "tf.json", reason)
+                )
     modules: dict[str, list[HclFile]] = {}
     for f in files:
         modules.setdefault(posixpath.dirname(f.path), []).append(f)
@@ -230,7 +238,8 @@ def _convert_module(
         b.type == "provider" and b.labels == [source] for f in files for b in f.blocks
     )
     if jobs and (is_root or has_source_provider):
-        added = add_provider(files, splices, region, table, source)
+        first = next(iter(jobs.values())).file
+        added = add_provider(files, splices, region, table, source, first)
         if added:
             result.needs_person.append(NeedsPerson(*added))
     elif jobs:

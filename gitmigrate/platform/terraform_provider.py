@@ -16,7 +16,12 @@ Splices = dict[str, list[tuple[int, int, str]]]
 
 
 def add_provider(
-    files: list[HclFile], splices: Splices, region: str | None, table: Table, source: str
+    files: list[HclFile],
+    splices: Splices,
+    region: str | None,
+    table: Table,
+    source: str,
+    fallback: HclFile,
 ) -> tuple[str, str, str, str] | None:
     """Queue the insertion; return (where, resource, item, reason) for the needs-person list."""
     m = re.match(r'provider "([\w-]+)"', table.provider)
@@ -28,7 +33,7 @@ def add_provider(
     if at:
         f, end, line, column = at[0], at[1].end, at[1].line, at[1].column
     else:
-        f = files[0]
+        f = fallback  # no source provider here: beside the first converted resource
         end = len(f.text.rstrip("\r\n"))
         line, column = f.text.count("\n", 0, end) + 1, 1
     lines = table.provider.splitlines()

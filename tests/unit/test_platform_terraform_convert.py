@@ -177,3 +177,15 @@ def test_references_resolve_within_their_module(tmp_path: Path) -> None:
         n.resource == "module" and n.where == "modules/child/outputs.tf:1:1"
         for n in result.needs_person
     )
+
+
+def test_provider_goes_beside_the_first_converted_resource_and_json_is_listed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.tf").write_text("# only a comment\n")
+    (tmp_path / "b.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    (tmp_path / "c.tf.json").write_text('{"resource": {}}\n')
+    result = convert_terraform(tmp_path)
+    assert sorted(result.files) == ["b.tf"]
+    assert 'provider "google"' in result.files["b.tf"]
+    assert any(n.where == "c.tf.json:1:1" for n in result.needs_person)
