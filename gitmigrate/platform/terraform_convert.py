@@ -230,10 +230,11 @@ def _convert_module(
     splices: dict[str, list[tuple[int, int, str]]] = {f.path: [] for f in files}
     for key, job in jobs.items():
         text = _convert_job(job, table, refs, region, ctx, result)
-        splices[job.file.path].append((job.block.start, job.block.end, text))
+        kept = _inner_comments(job.file, job.block)
+        splices[job.file.path].append((job.block.start, job.block.end, kept + text))
         for mf, mb, _ in job.merged:
             note = f"# {'.'.join(mb.labels)}: merged into {refs.targets[key].primary} (git migrate platform convert)"
-            splices[mf.path].append((mb.start, mb.end, note))
+            splices[mf.path].append((mb.start, mb.end, _inner_comments(mf, mb) + note))
     has_source_provider = any(
         b.type == "provider" and b.labels == [source] for f in files for b in f.blocks
     )
@@ -260,6 +261,16 @@ def _convert_module(
     result.untouched_blocks += sum(
         1 for f in files for b in f.blocks if (f.path, b.start) not in touched
     )
+
+
+def _inner_comments(f: HclFile, block: Block) -> str:
+    """The comments written inside a block being replaced, kept as lines above its replacement."""
+    lines = []
+    for start, end in f.comments:
+        comment = f.text[start:end].strip()
+        if block.start <= start < block.end and comment:
+            lines.append(comment)  # one token: a line comment, or a whole /* ... */
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _zones(files: list[HclFile]) -> dict[str, str]:

@@ -189,3 +189,16 @@ def test_provider_goes_beside_the_first_converted_resource_and_json_is_listed(
     assert sorted(result.files) == ["b.tf"]
     assert 'provider "google"' in result.files["b.tf"]
     assert any(n.where == "c.tf.json:1:1" for n in result.needs_person)
+
+
+def test_comments_inside_a_converted_block_are_kept_above_it(tmp_path: Path) -> None:
+    text = (
+        'resource "aws_s3_bucket" "b" {\n  # who owns it: team web\n  bucket = "b" // inline\n'
+        "  /* several\n     lines */\n}\n"
+    )
+    (tmp_path / "main.tf").write_text(text)
+    new = convert_terraform(tmp_path).files["main.tf"]
+    assert new.startswith(
+        '# who owns it: team web\n// inline\n/* several\n     lines */\nresource "google_storage_bucket" "b" {\n'
+    )
+    hcl2.loads(new)
