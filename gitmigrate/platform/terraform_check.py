@@ -4,11 +4,12 @@ present. No terraform binary or provider download is needed (neither is availabl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.errors import UsageError
-from gitmigrate.platform.terraform_hcl import Block, parse_hcl
+from gitmigrate.platform.terraform_hcl import Block, HclFile, parse_hcl
 from gitmigrate.platform.terraform_table import load_schema
 
 _META_ATTRS = {"count", "for_each", "depends_on", "provider"}
@@ -28,6 +29,7 @@ def check_terraform(files: Mapping[str, str], *, provider: str) -> list[str]:
         except UsageError as exc:
             problems.append(str(exc))
             continue
+        problems += _check_references(parsed, types, prefix)
         for block in parsed.blocks:
             if (
                 block.type != "resource"
@@ -71,4 +73,24 @@ def _check_body(
         out.append(
             f"{path}:{block.line}:{block.column}: {name} lacks the required {req!r} (see {spec['doc']})"
         )
+    return out
+
+
+def _check_references(parsed: HclFile, types: dict[str, Any], prefix: str) -> list[str]:
+    """``google_x.name.attr`` outside comments: a recorded type, and an argument or exported
+    attribute of it (the tables' reference rewrites land only on recorded names)."""
+    out = []
+    pattern = re.compile(
+        rf"(?<![\w.\-])({prefix}[a-z0-9_]+)\.[A-Za-z_][\w-]*(?:\[[^\]\n]*\])?\.([A-Za-z_]\w*)"
+    )
+    for m in pattern.finditer(parsed.text):
+        if any(a <= m.start() < b for a, b in parsed.comments):
+            continue
+        spec = types.get(m.group(1))
+        line = parsed.text.count("\n", 0, m.start()) + 1
+        where = f"{parsed.path}:{line}:{m.start() - parsed.text.rfind(chr(10), 0, m.start())}"
+        if spec is None:
+            out.append(f"{where}: reference to {m.group(1)}, not in the recorded schema")
+        elif m.group(2) not in spec["arguments"] and m.group(2) not in spec.get("attributes", {}):
+            out.append(f"{where}: {m.group(1)} has no attribute {m.group(2)!r} (see {spec['doc']})")
     return out

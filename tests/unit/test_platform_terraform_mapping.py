@@ -11,7 +11,7 @@ import pytest
 
 from gitmigrate.platform.terraform_check import check_terraform
 from gitmigrate.platform.terraform_convert import convert_terraform
-from gitmigrate.platform.terraform_table import Rule, load_table
+from gitmigrate.platform.terraform_table import Rule, load_schema, load_table
 
 
 def _rows() -> list[tuple[str, str, str | None, str]]:
@@ -135,3 +135,29 @@ def test_each_mapping_row(
         p for p in check_terraform(result.files, provider=target) if "lacks the required" not in p
     ]
     assert unknown == []
+
+
+@pytest.mark.parametrize("target", ["gcp", "azure"])
+def test_every_reference_rewrite_lands_on_a_recorded_attribute(target: str) -> None:
+    types = load_schema(target)["resource_types"]
+    for rule in load_table("aws", target).rules.values():
+        for chosen in [rule, *(rule.variants or {}).values()]:
+            for src_attr, spec in chosen.refs.items():
+                kind, _, attr = spec.rpartition(".")
+                kind = kind or chosen.targets[0]
+                recorded = {**types[kind]["arguments"], **types[kind]["attributes"]}
+                assert attr in recorded, f"{rule.source}.{src_attr} -> {kind}.{attr}"
+            for mapping in chosen.map.values():
+                if mapping.transform == "skip":
+                    continue  # written by the type's rule (a version) or chosen the target type
+                head = mapping.path.split(".")[0]
+                spec_of = types[mapping.target]
+                assert head in spec_of["arguments"] or head in spec_of["blocks"], mapping
+
+
+def test_check_flags_a_reference_to_an_unrecorded_attribute() -> None:
+    text = 'output "x" {\n  value = google_storage_bucket.b.arn\n}\n# google_storage_bucket.b.arn\n'
+    assert check_terraform({"o.tf": text}, provider="gcp") == [
+        "o.tf:2:11: google_storage_bucket has no attribute 'arn' (see "
+        "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/storage_bucket)"
+    ]
