@@ -12,86 +12,27 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from gitmigrate.errors import UsageError
-from gitmigrate.platform.terraform_hcl import Attribute, Block, HclFile, parse_hcl
+from gitmigrate.platform.terraform_files import read_terraform
+from gitmigrate.platform.terraform_hcl import Attribute, Block, HclFile
 from gitmigrate.platform.terraform_hooks import HOOKS
 from gitmigrate.platform.terraform_provider import add_provider
 from gitmigrate.platform.terraform_refs import RefMap, Target, rewrite
 from gitmigrate.platform.terraform_render import Body, TargetBlock, render
+from gitmigrate.platform.terraform_result import Converted, NeedsPerson, TerraformConversion
 from gitmigrate.platform.terraform_rules import map_block
 from gitmigrate.platform.terraform_table import Rule, Table, load_table
 from gitmigrate.platform.terraform_values import Ctx, literal_str
 
+__all__ = [
+    "Converted",
+    "NeedsPerson",
+    "TerraformConversion",
+    "convert_terraform",
+    "read_terraform",
+]
+
 _PARENT = re.compile(r"\s*(aws_[a-z0-9_]+)\.([\w-]+)\.(?:id|bucket|arn)\s*")
-
-
-@dataclass(frozen=True)
-class Converted:
-    source: str  # "aws_s3_bucket.logs"
-    targets: tuple[str, ...]  # ("google_storage_bucket.logs",)
-    where: str  # "main.tf:3:1"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "targets": list(self.targets), "where": self.where}
-
-
-@dataclass(frozen=True)
-class NeedsPerson:
-    where: str
-    resource: str
-    item: str
-    reason: str
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "where": self.where,
-            "resource": self.resource,
-            "item": self.item,
-            "reason": self.reason,
-        }
-
-
-@dataclass
-class TerraformConversion:
-    files: dict[str, str]  # path relative to root -> new text (changed files only)
-    converted: list[Converted] = field(default_factory=list)
-    needs_person: list[NeedsPerson] = field(default_factory=list)
-    untouched_blocks: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "files": sorted(self.files),
-            "converted": [c.to_json() for c in self.converted],
-            "needs_person": [n.to_json() for n in self.needs_person],
-            "untouched_blocks": self.untouched_blocks,
-        }
-
-
-def read_terraform(root: Path) -> list[HclFile]:
-    """Every ``.tf`` file under ``root`` (or ``root`` itself), skipping hidden dirs like .terraform."""
-    if root.is_file():
-        paths = [(root, root.name)]
-    elif root.is_dir():
-        found = sorted(
-            p
-            for p in root.rglob("*.tf")
-            if not any(part.startswith(".") for part in p.relative_to(root).parts)
-        )
-        paths = [(p, p.relative_to(root).as_posix()) for p in found]
-    else:
-        raise UsageError(f"{root}: no such file or directory; pass a Terraform file or directory")
-    out = []
-    for path, rel in paths:
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(
-                f"{rel}: not UTF-8 text ({exc.reason}); Terraform files must be UTF-8"
-            ) from exc
-        out.append(parse_hcl(rel, text))
-    return out
 
 
 def _where(f: HclFile, line: int, column: int) -> str:
