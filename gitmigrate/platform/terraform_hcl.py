@@ -62,7 +62,11 @@ def parse_hcl(path: str, text: str) -> HclFile:
         line = exc.line if exc.line > 0 else text.count("\n") + 1
         column = exc.column if exc.column > 0 else 1
         token = getattr(exc, "token", None)
-        what = f"unexpected {str(token)!r}" if token else "unexpected input"
+        what = (
+            f"unexpected {str(token).strip()[:40]!r}"
+            if token and str(token).strip()
+            else "unexpected input"
+        )
         raise UsageError(
             f"{path}:{line}:{column}: invalid HCL ({what}); fix the syntax and run again"
         ) from exc
