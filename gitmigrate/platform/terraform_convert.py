@@ -20,7 +20,7 @@ from gitmigrate.platform.terraform_provider import add_provider
 from gitmigrate.platform.terraform_refs import RefMap, Target, rewrite
 from gitmigrate.platform.terraform_render import Body, TargetBlock, render
 from gitmigrate.platform.terraform_result import Converted, NeedsPerson, TerraformConversion
-from gitmigrate.platform.terraform_rules import map_block
+from gitmigrate.platform.terraform_rules import CARRIED_LIFECYCLE, map_block
 from gitmigrate.platform.terraform_table import Rule, Table, load_table
 from gitmigrate.platform.terraform_values import Ctx, literal_str
 
@@ -275,8 +275,13 @@ def _convert_job(
             NeedsPerson(_where(owner, n.line, n.column), src, n.item, n.reason)
         )
     meta: Body = {k: rw(b.attributes[k]) for k in table.meta_copy if k in b.attributes}
+    tail: Body = {}
+    for life in b.nested("lifecycle"):
+        kept: Body = {k: rw(a) for k, a in life.attributes.items() if k in CARRIED_LIFECYCLE}
+        if kept:
+            tail["lifecycle"] = [kept]
     blocks = [
-        TargetBlock(t, label, {**meta, **body})
+        TargetBlock(t, label, {**meta, **body, **tail})
         for t, body in bodies.items()
         if body or t == job.rule.targets[0]
     ]

@@ -28,6 +28,8 @@ class Note:
 
 Rewrite = Callable[[Attribute], str]
 
+CARRIED_LIFECYCLE = ("prevent_destroy", "create_before_destroy")
+
 
 def map_block(
     block: Block,
@@ -59,6 +61,12 @@ def map_block(
             notes.append(Note(name, attr.line, attr.column, _why(name, rule, table)))
     seen: dict[str, int] = {}
     for nested in block.blocks:
+        if nested.type == "lifecycle":
+            for name, attr in nested.attributes.items():
+                if name not in CARRIED_LIFECYCLE:
+                    key = f"lifecycle.{name}"
+                    notes.append(Note(key, attr.line, attr.column, _why("lifecycle", rule, table)))
+            continue  # prevent_destroy / create_before_destroy: carried over by the converter
         index = seen.get(nested.type, 0)
         seen[nested.type] = index + 1
         mapped = [k for k in rule.map if k.startswith(nested.type + ".")]

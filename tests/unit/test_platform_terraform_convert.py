@@ -202,3 +202,17 @@ def test_comments_inside_a_converted_block_are_kept_above_it(tmp_path: Path) -> 
         '# who owns it: team web\n// inline\n/* several\n     lines */\nresource "google_storage_bucket" "b" {\n'
     )
     hcl2.loads(new)
+
+
+def test_lifecycle_protection_is_carried_over_and_the_rest_listed(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sqs_queue" "q" {\n  name = "q"\n  lifecycle {\n    prevent_destroy = true\n'
+        "    ignore_changes  = [tags]\n  }\n}\n"
+    )
+    result = convert_terraform(tmp_path)
+    text = result.files["main.tf"]
+    assert text.count("lifecycle {\n    prevent_destroy = true\n  }") == 2  # topic and subscription
+    assert [n.where for n in result.needs_person if n.item == "lifecycle.ignore_changes"] == [
+        "main.tf:5:5"
+    ]
+    assert check_terraform(result.files, provider="gcp") == []
