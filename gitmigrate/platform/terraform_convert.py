@@ -266,6 +266,9 @@ def _convert_job(
             mb, mrule, table, bodies, functools.partial(rw, owner=mf, source=src), ctx
         )
         notes += [(mf, src, n) for n in mnotes if n.item != mrule.via]
+        if mrule.hook:
+            mnotes = HOOKS[mrule.hook](mb, label, region, bodies)
+            notes += [(mf, src, n) for n in mnotes]
     if job.rule.hook:
         notes += [
             (f, ".".join(b.labels), n) for n in HOOKS[job.rule.hook](b, label, region, bodies)

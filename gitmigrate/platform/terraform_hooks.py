@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from gitmigrate.platform.terraform_hcl import Block
 from gitmigrate.platform.terraform_hooks_azure import AZURE_HOOKS
+from gitmigrate.platform.terraform_lifecycle import gcs_inline_lifecycle, gcs_lifecycle
 from gitmigrate.platform.terraform_render import Body, set_path
 from gitmigrate.platform.terraform_rules import Note
 from gitmigrate.platform.terraform_values import hcl_string, literal_str
@@ -22,7 +23,7 @@ def _note(block: Block, item: str, reason: str) -> Note:
 
 def bucket(block: Block, label: str, region: str | None, bodies: dict[str, Body]) -> list[Note]:
     body = bodies.setdefault("google_storage_bucket", {})
-    notes = []
+    notes = gcs_inline_lifecycle(block, bodies)
     if "name" not in body:
         body["name"] = hcl_string(label.replace("_", "-"))
         notes.append(_note(block, "bucket", f"the bucket has no name: named {body['name']}"))
@@ -141,5 +142,6 @@ HOOKS: dict[str, Hook] = {
     "database": database,
     "secret": secret,
     "zone": zone,
+    "gcs_lifecycle": gcs_lifecycle,
     **AZURE_HOOKS,
 }

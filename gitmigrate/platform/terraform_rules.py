@@ -61,6 +61,8 @@ def map_block(
             notes.append(Note(name, attr.line, attr.column, _why(name, rule, table)))
     seen: dict[str, int] = {}
     for nested in block.blocks:
+        if nested.type in rule.hooked:
+            continue
         if nested.type == "lifecycle":
             for name, attr in nested.attributes.items():
                 if name not in CARRIED_LIFECYCLE:

@@ -42,6 +42,7 @@ class Rule:
     map: dict[str, Mapping]
     people: dict[str, str]
     refs: dict[str, str]
+    hooked: tuple[str, ...] = ()  # nested blocks the hook converts (map_block leaves them)
     variant_by: str | None = None  # a literal attribute choosing the variant (engine, type)
     variants: dict[str, Rule] | None = None
 
@@ -74,6 +75,7 @@ def _rule(source: str, raw: dict[str, Any], rules: dict[str, Any]) -> Rule:
         map=mapping,
         people=dict(raw.get("people", {})),
         refs=dict(raw.get("refs", {})),
+        hooked=tuple(raw.get("hooked", ())),
     )
     if "variant_by" not in raw:
         return rule

@@ -14,7 +14,7 @@ from gitmigrate.platform.terraform_check import check_terraform
 from gitmigrate.platform.terraform_convert import convert_terraform, read_terraform
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "platform" / "terraform"
-PROJECTS = ["bucket", "queue", "database", "secrets", "dns", "mixed"]
+PROJECTS = ["bucket", "lifecycle", "queue", "database", "secrets", "dns", "mixed"]
 COVERED = re.compile(
     r"aws_(s3_bucket|s3_bucket_versioning|s3_bucket_public_access_block|sqs_queue|db_instance"
     r"|secretsmanager_secret|secretsmanager_secret_version|route53_zone|route53_record)\."
@@ -216,3 +216,13 @@ def test_lifecycle_protection_is_carried_over_and_the_rest_listed(tmp_path: Path
         "main.tf:5:5"
     ]
     assert check_terraform(result.files, provider="gcp") == []
+
+
+def test_lifecycle_rules_gcp_one_rule_per_action_and_the_rest_listed() -> None:
+    result = convert_terraform(FIXTURES / "lifecycle")
+    text = result.files["main.tf"]
+    assert text.count("lifecycle_rule {") == 6
+    assert 'storage_class = "ARCHIVE"' in text and 'type = "AbortIncompleteMultipartUpload"' in text
+    listed = {(n.item, n.where) for n in result.needs_person}
+    assert ("rule.filter", "main.tf:55:5") in listed
+    assert ("rule", "main.tf:67:3") in listed
