@@ -108,6 +108,31 @@ def retention(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(hcl_string(f"{text}s"), note)
 
 
+_DLQ = re.compile(r"deadLetterTargetArn\"?\s*[=:]\s*(\"[^\"]*\"|[\w.\[\]\"-]+)")
+_MAX = re.compile(r"maxReceiveCount\"?\s*[=:]\s*(\d+)")
+
+
+def redrive_parts(raw: str) -> tuple[str | None, int | None]:
+    """The dead-letter target and receive count of an SQS redrive policy (jsonencode or JSON)."""
+    dlq, count = _DLQ.search(raw), _MAX.search(raw)
+    return (dlq.group(1) if dlq else None), (int(count.group(1)) if count else None)
+
+
+def redrive(raw: str, block: Block, ctx: Ctx) -> Value:
+    """redrive_policy -> dead_letter_policy on the subscription (5..100 delivery attempts)."""
+    target, count = redrive_parts(raw)
+    if target is None or not target.startswith("google_pubsub_topic."):
+        return Value(None, "redrive_policy: set dead_letter_policy { dead_letter_topic } by hand")
+    extra = {}
+    note = "grant the Pub/Sub service agent publisher on the dead-letter topic and subscriber here"
+    if count is not None:
+        attempts = max(5, min(100, count))
+        extra["dead_letter_policy.max_delivery_attempts"] = str(attempts)
+        if attempts != count:
+            note += f"; maxReceiveCount {count} -> max_delivery_attempts {attempts} (5..100)"
+    return Value(target, note, extra)
+
+
 def ordering(raw: str, block: Block, ctx: Ctx) -> Value:
     if literal_bool(raw):
         return Value("true", "FIFO -> ordered delivery: publishers must set an ordering key")
@@ -268,6 +293,7 @@ GCP_TRANSFORMS: dict[str, Transform] = {
         ack_deadline,
         retention,
         ordering,
+        redrive,
         db_tier,
         autoresize_limit,
         disk_type,

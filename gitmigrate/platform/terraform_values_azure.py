@@ -14,6 +14,7 @@ from gitmigrate.platform.terraform_values import (
     literal_bool,
     literal_num,
     literal_str,
+    redrive_parts,
 )
 
 
@@ -38,6 +39,13 @@ def lock_duration(raw: str, block: Block, ctx: Ctx) -> Value:
 def iso_seconds(raw: str, block: Block, ctx: Ctx) -> Value:
     n = literal_num(raw)
     return Value(f'"PT${{{raw.strip()}}}S"' if n is None else hcl_string(f"PT{int(n)}S"))
+
+
+def redrive_count(raw: str, block: Block, ctx: Ctx) -> Value:
+    """redrive_policy -> max_delivery_count; dead letters go to the queue's dead-letter sub-queue."""
+    _, count = redrive_parts(raw)
+    note = "dead letters go to the queue's built-in dead-letter sub-queue, not the SQS target queue"
+    return Value(None if count is None else str(count), note)
 
 
 def sessions(raw: str, block: Block, ctx: Ctx) -> Value:
@@ -176,6 +184,7 @@ AZURE_TRANSFORMS: dict[str, Transform] = {
         lock_duration,
         iso_seconds,
         sessions,
+        redrive_count,
         azure_sku,
         backup_days,
         zone_redundant,

@@ -26,6 +26,7 @@ def _rows() -> list[tuple[str, str, str | None, str]]:
 
 ROWS = _rows()
 PARENT = {"aws_secretsmanager_secret_version": "secret_id", "aws_route53_record": "zone_id"}
+REDRIVE = "jsonencode({ deadLetterTargetArn = google_pubsub_topic.d.id, maxReceiveCount = 3 })"
 SAMPLES = {
     "tags": ('{ Team = "Web" }', 'team = "web"'),
     "visibility_timeout_seconds": ("900", "= 600"),
@@ -44,6 +45,7 @@ SAMPLES = {
     "name": ('"a.example"', '"a.example."'),
     "records": ('["203.0.113.1"]', 'rrdatas = ["203.0.113.1"]'),
     "publicly_accessible": ("true", "ipv4_enabled = true"),
+    "redrive_policy": (REDRIVE, "max_delivery_attempts = 5"),
 }
 for flag in (
     "block_public_acls",
@@ -66,6 +68,7 @@ AZURE = {
     "versioning_configuration.status": ('"Enabled"', "versioning_enabled = true"),
     "name": ('"a.example"', '"a.example"'),
     "records": ('["203.0.113.1"]', 'records = ["203.0.113.1"]'),
+    "redrive_policy": (REDRIVE, "max_delivery_count = 3"),
 }
 for flag in (
     "block_public_acls",
