@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gitmigrate.platform.services import resource_pair
 from gitmigrate.platform.terraform_files import read_terraform
 from gitmigrate.platform.terraform_hcl import Attribute, Block, HclFile
 from gitmigrate.platform.terraform_hooks import HOOKS
@@ -84,13 +85,19 @@ def convert_terraform(
     for f in files:
         modules.setdefault(posixpath.dirname(f.path), []).append(f)
     for directory, members in modules.items():
-        _convert_module(members, table, source, result, is_root=directory == "")
+        _convert_module(members, table, (source, target), result, is_root=directory == "")
     return result
 
 
 def _convert_module(
-    files: list[HclFile], table: Table, source: str, result: TerraformConversion, *, is_root: bool
+    files: list[HclFile],
+    table: Table,
+    pair: tuple[str, str],
+    result: TerraformConversion,
+    *,
+    is_root: bool,
 ) -> None:
+    source, target = pair
     refs = RefMap()
     jobs: dict[str, _Job] = {}
     merges: list[tuple[HclFile, Block, Rule]] = []
@@ -119,7 +126,7 @@ def _convert_module(
                         _where(f, b.line, b.column),
                         key,
                         b.labels[0],
-                        f"resource type {b.labels[0]} is not in the table: left as is",
+                        _uncovered(b.labels[0], target),
                     )
                 )
             elif rule.merge_into:
@@ -212,6 +219,13 @@ def _inner_comments(f: HclFile, block: Block) -> str:
         if block.start <= start < block.end and comment:
             lines.append(comment)  # one token: a line comment, or a whole /* ... */
     return "".join(f"{line}\n" for line in lines)
+
+
+def _uncovered(resource_type: str, target: str) -> str:
+    """Why a type is left, with its counterpart in the services table (platform map) if any."""
+    reason = f"resource type {resource_type} is not in the table: left as is"
+    pair = resource_pair(resource_type, target)
+    return f"{reason} (its counterpart per services.tsv: {pair})" if pair else reason
 
 
 def _zones(files: list[HclFile]) -> dict[str, str]:
