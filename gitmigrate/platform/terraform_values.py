@@ -62,6 +62,15 @@ def copy(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(raw)
 
 
+def sensitive(raw: str, block: Block, ctx: Ctx) -> Value:
+    """A secret value: copied as written; a literal one is listed (never quoted in the note)."""
+    if literal_str(raw) is not None:
+        return Value(
+            raw, "a literal secret value in the file: pass it in through a sensitive variable"
+        )
+    return Value(raw)
+
+
 def skip(raw: str, block: Block, ctx: Ctx) -> Value:
     return Value(None)
 
@@ -289,6 +298,7 @@ GCP_TRANSFORMS: dict[str, Transform] = {
     for f in (
         copy,
         skip,
+        sensitive,
         labels,
         ack_deadline,
         retention,

@@ -226,3 +226,16 @@ def test_lifecycle_rules_gcp_one_rule_per_action_and_the_rest_listed() -> None:
     listed = {(n.item, n.where) for n in result.needs_person}
     assert ("rule.filter", "main.tf:55:5") in listed
     assert ("rule", "main.tf:67:3") in listed
+
+
+@pytest.mark.parametrize("target", ["gcp", "azure"])
+def test_literal_secret_is_listed_without_its_value(tmp_path: Path, target: str) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_secretsmanager_secret" "s" {\n  name = "s"\n}\n\n'
+        'resource "aws_secretsmanager_secret_version" "s" {\n'
+        '  secret_id     = aws_secretsmanager_secret.s.id\n  secret_string = "hunter2-literal"\n}\n'
+    )
+    result = convert_terraform(tmp_path, target=target)
+    listed = [n for n in result.needs_person if n.item == "secret_string"]
+    assert [n.where for n in listed] == ["main.tf:7:3"]
+    assert "hunter2" not in repr(result.to_json())
