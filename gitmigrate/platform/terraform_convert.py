@@ -84,8 +84,10 @@ def convert_terraform(
     modules: dict[str, list[HclFile]] = {}
     for f in files:
         modules.setdefault(posixpath.dirname(f.path), []).append(f)
+    root_region = _region(modules.get("", []), table)
     for directory, members in modules.items():
-        _convert_module(members, table, (source, target), result, is_root=directory == "")
+        region = _region(members, table) or root_region  # a child module runs in its caller's
+        _convert_module(members, table, (source, target), region, result, is_root=directory == "")
     return result
 
 
@@ -93,6 +95,7 @@ def _convert_module(
     files: list[HclFile],
     table: Table,
     pair: tuple[str, str],
+    region: str | None,
     result: TerraformConversion,
     *,
     is_root: bool,
@@ -173,7 +176,6 @@ def _convert_module(
             refs.targets[".".join(parent.block.labels)].primary,
             {a: _ref(t, parent.rule, plabel) for a, t in rule.refs.items()},
         )
-    region = _region(files, table)
     ctx = Ctx(zones=_zones(files))
     splices: dict[str, list[tuple[int, int, str]]] = {f.path: [] for f in files}
     for key, job in jobs.items():

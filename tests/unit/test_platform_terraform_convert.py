@@ -169,12 +169,13 @@ def test_references_resolve_within_their_module(tmp_path: Path) -> None:
     other = 'output "x" {\n  value = aws_s3_bucket.logs.arn\n}\n'
     (child / "outputs.tf").write_text(other)
     (child / "queue.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    (child / "bucket.tf").write_text('resource "aws_s3_bucket" "c" {\n  bucket = "c"\n}\n')
     result = convert_terraform(tmp_path)
     assert "modules/child/outputs.tf" not in result.files
     assert 'provider "google"' in result.files["main.tf"]
     assert 'provider "google"' not in result.files["modules/child/queue.tf"]
     assert any(
-        n.resource == "module" and n.where == "modules/child/outputs.tf:1:1"
+        n.resource == "module" and n.where == "modules/child/bucket.tf:1:1"
         for n in result.needs_person
     )
 
