@@ -93,6 +93,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         push,
         review,
     )
+    from gitmigrate.api.platform_boundaries import platform_split
     from gitmigrate.api.progress import CallbackReporter, Progress, ProgressCallback, ProgressEvent
     from gitmigrate.api.reading import (
         MigrationList,
@@ -139,6 +140,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.envs.drift_model import EnvDiff
     from gitmigrate.envs.health import HealthReport
     from gitmigrate.envs.secrets import SecretsCheck
+    from gitmigrate.platform.split_model import SplitReport
 
 _LAZY = {
     "ApiNotices": "gitmigrate.api.api_reports",
@@ -257,6 +259,8 @@ _LAZY = {
     "SecretsCopy": "gitmigrate.api.env_secrets",
     "env_secrets_check": "gitmigrate.api.env_secrets",
     "env_secrets_copy": "gitmigrate.api.env_secrets",
+    "SplitReport": "gitmigrate.platform.split_model",
+    "platform_split": "gitmigrate.api.platform_boundaries",
 }
 
 _SUBMODULES = frozenset(
@@ -298,6 +302,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "SplitReport",
+    "platform_split",
     "HealthReport",
     "SecretsCheck",
     "SecretsCopy",

@@ -8,7 +8,7 @@ import importlib
 import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
-_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (("platform_split", "platform_split_command"),)
 
 
 @click.group()
