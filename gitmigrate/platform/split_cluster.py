@@ -51,6 +51,11 @@ def partition(graph: ModuleGraph, package: str, clusters: int | None) -> Partiti
 
     g = undirected(graph)
     isolated = tuple(m for m in graph.modules if m not in g)
+    if clusters is not None and not 1 <= clusters <= max(g.number_of_nodes(), 1):
+        raise UsageError(
+            f"--clusters {clusters}: the package has {g.number_of_nodes()} connected module(s)",
+            f"ask for 1 to {g.number_of_nodes()} clusters",
+        )
     if g.number_of_nodes() == 0:
         note = "no module of the package imports another: nothing to cluster"
         return Partition((), isolated, "none", 0.0, (note,))
@@ -59,11 +64,6 @@ def partition(graph: ModuleGraph, package: str, clusters: int | None) -> Partiti
         found = nx.community.louvain_communities(g, weight="weight", seed=SEED)
         method = f"louvain_communities(weight=names+calls, seed={SEED})"
     else:
-        if clusters < 1 or clusters > g.number_of_nodes():
-            raise UsageError(
-                f"--clusters {clusters}: the graph has {g.number_of_nodes()} connected module(s)",
-                f"ask for 1 to {g.number_of_nodes()} clusters",
-            )
         found = nx.community.greedy_modularity_communities(
             g, weight="weight", cutoff=clusters, best_n=clusters
         )

@@ -139,8 +139,7 @@ def analyse_module(module: str, path: Path, rel: str, modules: frozenset[str]) -
     try:
         tree = libcst.parse_module(path.read_bytes())
     except libcst.ParserSyntaxError as exc:
-        message = f"does not parse: {str(exc.message).strip()}"
-        return ModuleFacts(problem=SourceProblem(rel, exc.raw_line, exc.editor_column, message))
+        return ModuleFacts(problem=_syntax_problem(rel, path, exc))
     except (UnicodeDecodeError, LookupError, OSError) as exc:
         return ModuleFacts(problem=SourceProblem(rel, 1, 1, f"cannot be read: {exc}"))
     package = module if is_package else module.rpartition(".")[0]
@@ -152,6 +151,22 @@ def analyse_module(module: str, path: Path, rel: str, modules: frozenset[str]) -
     wrapper.visit(visitor)
     facts: ModuleFacts = visitor.facts
     return facts
+
+
+def _syntax_problem(rel: str, path: Path, exc: Any) -> SourceProblem:
+    """Where a file fails to parse: the interpreter's parser points at the faulty token where
+    LibCST often names the next line, so its location wins when it fails too."""
+    import ast
+
+    try:
+        ast.parse(path.read_bytes(), filename=rel)
+    except SyntaxError as error:
+        where = (error.lineno or exc.raw_line, error.offset or exc.editor_column)
+        return SourceProblem(rel, where[0], where[1], f"does not parse: {error.msg}")
+    except ValueError:
+        pass
+    message = f"does not parse: {str(exc.message).strip()}"
+    return SourceProblem(rel, exc.raw_line, exc.editor_column, message)
 
 
 def build_graph(modules: Mapping[str, Path], root: Path) -> ModuleGraph:
