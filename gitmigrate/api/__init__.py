@@ -129,6 +129,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         schema_inspect,
         schema_lint,
     )
+    from gitmigrate.api.subsets import SubsetResult, env_subset
     from gitmigrate.core.authoring import SqlSource
     from gitmigrate.core.findings import LintFinding
     from gitmigrate.core.model import Step
@@ -230,6 +231,8 @@ _LAZY = {
     "config_migrate_secrets": "gitmigrate.api.config_secrets",
     "config_decrypt": "gitmigrate.api.config_secrets",
     "copy_data": "gitmigrate.api.authoring",
+    "env_subset": "gitmigrate.api.subsets",
+    "SubsetResult": "gitmigrate.api.subsets",
     "data_validate": "gitmigrate.api.data",
     "data_verify": "gitmigrate.api.data",
     "diff": "gitmigrate.api.reading",
@@ -397,6 +400,8 @@ __all__ = [
     "config_migrate_secrets",
     "config_decrypt",
     "copy_data",
+    "env_subset",
+    "SubsetResult",
     "data_validate",
     "data_verify",
     "diff",

@@ -121,6 +121,8 @@ class Environment:
     secrets: tuple[str, ...] = ()  # the names of the secrets it needs
     health: tuple[str, ...] = ()  # URLs that must answer 2xx
     keys: EnvironmentKeys = field(default_factory=EnvironmentKeys)
+    # the NAME of the variable holding the masking key of data subsets loaded into it
+    mask_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ def _environment(name: str, spec: object) -> Environment:
         raise ConfigError(
             f"{where} must be a table", f"write [environments.{name}] with config = [...]"
         )
-    known = {"target", "config", "schema", "secrets", "health", "keys"}
+    known = {"target", "config", "schema", "secrets", "health", "keys", "mask_key"}
     unknown = sorted(set(spec) - known)
     if unknown:
         raise ConfigError(
@@ -256,6 +258,7 @@ def _environment(name: str, spec: object) -> Environment:
             pgp=_strings(keys.get("pgp"), where, "keys.pgp"),
             key_env=_optional_str(keys.get("key_env"), where, "keys.key_env"),
         ),
+        mask_key=_optional_str(spec.get("mask_key"), where, "mask_key"),
     )
 
 

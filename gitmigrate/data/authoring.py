@@ -53,6 +53,10 @@ def author_data(request: AuthorRequest) -> StepFiles:
     options = request.options.get("data")
     if not isinstance(options, DataOptions):
         options = options_of("(new)", dict(options or {}))
+    if options.mode == "subset":  # data/subset/authoring.py: the closure, masking, the plan
+        from gitmigrate.data.subset.authoring import author_subset
+
+        return author_subset(request, options)
     target = request.options.get("target")
     check_files: dict[str, Path] = dict(request.options.get("check_files") or {})
     config, chosen = request.config, request.dialect

@@ -8,7 +8,7 @@ from typing import Any
 
 from gitmigrate.errors import CorruptMetadataError, UsageError
 
-MODES = ("set", "transform", "copy")
+MODES = ("set", "transform", "copy", "subset")
 DEFAULT_BATCH = 10_000
 
 
@@ -33,6 +33,14 @@ class DataOptions:
     cleanup_source: bool = False
     pre_checks: str | None = None
     post_checks: str | None = None
+    # mode subset (data/subset/): root queries, sampling, children to follow, schemas, masking
+    roots: tuple[str, ...] = ()
+    percent: float | None = None
+    follow: tuple[str, ...] = ()
+    schemas: tuple[str, ...] = ()
+    mask: str | None = None  # a rules file inside the step directory
+    mask_key_env: str | None = None  # the NAME of the variable holding the masking key
+    schema_map: Mapping[str, str] | None = None  # source schema -> target schema/database
 
     def to_toml(self) -> dict[str, Any]:
         """The `[options]` table, without defaults, in a stable order."""
@@ -50,6 +58,10 @@ class DataOptions:
             ("keys", {t: list(k) for t, k in (self.keys or {}).items()}, {}),
             ("cleanup_source", self.cleanup_source, False),
             ("pre_checks", self.pre_checks, None), ("post_checks", self.post_checks, None),
+            ("roots", list(self.roots), []), ("percent", self.percent, None),
+            ("follow", list(self.follow), []), ("schemas", list(self.schemas), []),
+            ("mask", self.mask, None), ("mask_key_env", self.mask_key_env, None),
+            ("schema_map", dict(self.schema_map or {}), {}),
         ]  # fmt: skip
         for name, value, default in pairs:
             if value != default:
@@ -104,6 +116,13 @@ def options_of(step_id: str, raw: Mapping[str, Any]) -> DataOptions:
             cleanup_source=bool(raw.get("cleanup_source", False)),
             pre_checks=raw.get("pre_checks"),
             post_checks=raw.get("post_checks"),
+            roots=tuple(str(r) for r in raw.get("roots", [])),
+            percent=None if raw.get("percent") is None else float(raw["percent"]),
+            follow=tuple(str(t) for t in raw.get("follow", [])),
+            schemas=tuple(str(s) for s in raw.get("schemas", [])),
+            mask=raw.get("mask"),
+            mask_key_env=raw.get("mask_key_env"),
+            schema_map={str(k): str(v) for k, v in dict(raw.get("schema_map", {})).items()} or None,
         )
     except (TypeError, ValueError, UsageError) as exc:
         raise bad(str(exc)) from exc
@@ -115,6 +134,10 @@ def options_of(step_id: str, raw: Mapping[str, Any]) -> DataOptions:
         raise bad("mode set needs at least one set item")
     if options.mode == "transform" and not options.transform:
         raise bad("mode transform needs transform = 'file.py:function'")
-    if options.mode == "copy" and not options.source:
-        raise bad("mode copy needs source")
+    if options.mode in ("copy", "subset") and not options.source:
+        raise bad(f"mode {options.mode} needs source")
+    if options.mode == "subset" and not options.roots:
+        raise bad("mode subset needs roots = [...]")
+    if options.percent is not None and not 0 < options.percent <= 100:
+        raise bad("percent must be more than 0 and at most 100")
     return options

@@ -93,3 +93,10 @@ def test_value_types_load_lazily() -> None:
     assert api.TargetStatus.__name__ == "TargetStatus"
     with pytest.raises(AttributeError):
         api.no_such_thing  # noqa: B018
+
+
+def test_no_api_module_is_named_like_a_name_it_exports() -> None:
+    """Importing gitmigrate.api.X sets the package attribute X to the module, so a module named
+    like an exported function would shadow that function for every later `api.X(...)` call."""
+    modules = {p.stem for p in (PACKAGE / "api").glob("*.py")}
+    assert sorted(modules & set(api.__all__)) == []

@@ -13,6 +13,7 @@ _SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("env_drift", "env_sync_command"),
     ("env_health", "env_health_command"),
     ("env_secrets", "env_secrets_command"),
+    ("env_subset", "env_subset_command"),
 )
 
 

@@ -33,6 +33,10 @@ _CHUNKS = (
 
 
 def describe_data(step: Step, dialect: str, note: Mapping[str, Any]) -> Description:
+    if step.options.get("mode") == "subset":
+        from gitmigrate.data.subset.note import describe_subset
+
+        return describe_subset(step, options_of(step.id, step.options))
     declared = data_spec(step)
     live = note.get("live") or {}
     spec: DataSpec = live.get("spec") or declared

@@ -20,6 +20,10 @@ def data_impact(
     own short transaction; before-images unless --no-backup; the table's UPDATE triggers and,
     on MariaDB, the columns they set, which its rollback cannot restore exactly."""
     options = options_of(step.id, step.options)
+    if options.mode == "subset":
+        from gitmigrate.data.subset.note import subset_impact
+
+        return subset_impact(step, options)
     tables = [options.table] if options.table else list(options.tables) or ["(all tables)"]
     rows = table_rows.rows((options.table.lower(),)) if table_rows and options.table else None
     keeps = options.mode != "copy" and options.backup
@@ -50,6 +54,16 @@ def _triggers(step: Step, dialect: str | None, keeps: bool) -> dict[str, Any]:
 
 def analyze(step: Step, dialect: str) -> Impact:
     options = options_of(step.id, step.options)
+    if options.mode == "subset":  # new tables only; on MariaDB their DDL commits by itself
+        from gitmigrate.data.subset.note import stored_plan
+
+        planned = tuple(str(t.get("target")) for t in stored_plan(step).get("tables") or [])
+        return Impact(
+            objects=planned or tuple(options.roots),
+            statements=0,
+            previewable=supports_transactional_ddl(dialect),
+            details={"mode": "subset", "batch_size": options.batch_size},
+        )
     objects = (options.table,) if options.table else tuple(options.mapping or options.tables)
     reasons: tuple[str, ...] = ()
     if not options.backup and options.mode != "copy":
@@ -71,6 +85,13 @@ def analyze(step: Step, dialect: str) -> Impact:
 
 def analyze_rollback(step: Step, dialect: str) -> Impact:
     options = options_of(step.id, step.options)
+    if options.mode == "subset":
+        return Impact(
+            objects=tuple(options.roots),
+            destructive=True,
+            reasons=("drops the tables the subset created",),
+            previewable=supports_transactional_ddl(dialect),
+        )
     if options.mode == "copy":
         return Impact(
             objects=tuple(options.tables),

@@ -35,6 +35,11 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
 
         yield from copy_apply(step, options, ctx)
         return
+    if options.mode == "subset":
+        from gitmigrate.data.subset.step import subset_apply
+
+        yield from subset_apply(step, options, ctx)
+        return
     table = load_table(ctx.connection, ctx.dialect, options.table or "", options.key)
     fresh = not ctx.resume
     if fresh:
@@ -78,6 +83,11 @@ def rollback_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         from gitmigrate.data.copy_step import copy_rollback
 
         yield from copy_rollback(step, options, ctx)
+        return
+    if options.mode == "subset":
+        from gitmigrate.data.subset.step import subset_rollback
+
+        yield from subset_rollback(step, options, ctx)
         return
     table = load_table(ctx.connection, ctx.dialect, options.table or "", options.key)
     backup = _kept(ctx, table, backup_table_name(step.id), _changed_columns(options, table))
