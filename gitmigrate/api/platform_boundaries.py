@@ -21,15 +21,20 @@ if TYPE_CHECKING:
 
 
 def platform_split(
-    repo_or_path: RepoLike = None, package: str | None = None, *, clusters: int | None = None
+    repo_or_path: RepoLike = None,
+    package: str | None = None,
+    *,
+    clusters: int | None = None,
+    jobs: int | None = None,
 ) -> SplitReport:
     """The split report of `package` (a directory, absolute or relative to the root, or a dotted
     name; default: the one package at the root or under src/). The root is `repo_or_path` as
     given (a directory, git repository or not), a GitRepo's work tree, or for None the current
-    repository's top (the current directory outside git). `clusters` asks for exactly N."""
+    repository's top (the current directory outside git). `clusters` asks for exactly N; `jobs` worker
+    processes parse a large package (default: one per core; the report does not depend on it)."""
     from gitmigrate.platform.split import split_package
 
-    return split_package(_root(repo_or_path), package, clusters=clusters)
+    return split_package(_root(repo_or_path), package, clusters=clusters, jobs=jobs)
 
 
 def _root(repo_or_path: RepoLike) -> Path:

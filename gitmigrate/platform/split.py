@@ -24,15 +24,16 @@ from gitmigrate.platform.split_source import find_package, package_modules, pack
 
 
 def split_package(
-    root: Path, package: str | None = None, *, clusters: int | None = None
+    root: Path, package: str | None = None, *, clusters: int | None = None, jobs: int | None = None
 ) -> SplitReport:
     """The split report of `package` (a directory or dotted name; default: the one package at
-    `root` or under `root/src`). UsageError for a package that does not exist or a bad N."""
+    `root` or under `root/src`; `jobs` worker processes parse it, default one per core).
+    UsageError for a package that does not exist or a bad N."""
     root = root.resolve()
     directory = find_package(root, package)
     name = package_name(directory)
     modules = package_modules(directory, name)
-    graph = build_graph(modules, root)
+    graph = build_graph(modules, root, jobs=jobs)
     parts = partition(graph, name, clusters)
     bounds = boundaries(graph, parts.clusters)
     cycles, cycle_notes = cluster_cycles(bounds, parts.clusters)

@@ -8,12 +8,15 @@ module stays in the graph (others may import it) without edges of its own."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gitmigrate.platform.split_model import CallSite, Edge, SourceProblem
+
+PARALLEL_FROM = 60  # fewer modules than this: worker start-up would cost more than it saves
 
 
 @dataclass
@@ -169,15 +172,40 @@ def _syntax_problem(rel: str, path: Path, exc: Any) -> SourceProblem:
     return SourceProblem(rel, exc.raw_line, exc.editor_column, message)
 
 
-def build_graph(modules: Mapping[str, Path], root: Path) -> ModuleGraph:
-    """The graph of every module of the package (sorted; the same input gives the same graph)."""
+def _analyse(task: tuple[str, Path, str, frozenset[str]]) -> ModuleFacts:
+    return analyse_module(*task)
+
+
+def _all_facts(tasks: list[tuple[str, Path, str, frozenset[str]]], jobs: int) -> list[ModuleFacts]:
+    """Each module's facts, in the order of `tasks` whatever the number of workers."""
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        return [_analyse(task) for task in tasks]
+    import concurrent.futures
+
+    chunk = max(1, len(tasks) // (jobs * 4))
+    with concurrent.futures.ProcessPoolExecutor(jobs) as pool:
+        return list(pool.map(_analyse, tasks, chunksize=chunk))
+
+
+def build_graph(modules: Mapping[str, Path], root: Path, *, jobs: int | None = None) -> ModuleGraph:
+    """The graph of every module of the package (sorted; the same input gives the same graph,
+    with any number of worker processes: `jobs`, default one per core)."""
     names = frozenset(modules)
     weights: dict[tuple[str, str], list[int]] = {}
     calls: list[CallSite] = []
     problems: list[SourceProblem] = []
-    for module, path in modules.items():
-        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        facts = analyse_module(module, path, rel, names)
+    tasks = [
+        (
+            module,
+            path,
+            path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path),
+            names,
+        )
+        for module, path in modules.items()
+    ]
+    for (module, *_), facts in zip(
+        tasks, _all_facts(tasks, jobs or os.cpu_count() or 1), strict=True
+    ):
         if facts.problem is not None:
             problems.append(facts.problem)
         for target, count in facts.names.items():

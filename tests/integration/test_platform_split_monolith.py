@@ -46,6 +46,14 @@ def test_the_same_report_on_every_run(report: SplitReport) -> None:
     )
 
 
+def test_workers_change_nothing(report: SplitReport, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gitmigrate.platform import split_graph
+
+    monkeypatch.setattr(split_graph, "PARALLEL_FROM", 0)  # the shop is small: force the pool
+    parallel = api.platform_split(MONOLITH, jobs=2)
+    assert parallel.to_json() == report.to_json()
+
+
 def test_crossing_calls_name_caller_file_line_callee(report: SplitReport) -> None:
     crossing = {
         (b.source, b.target): {(c.caller(), c.where(), c.callee()) for c in b.calls}

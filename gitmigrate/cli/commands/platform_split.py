@@ -22,11 +22,15 @@ def _short(module: str, package: str) -> str:
               help="Ask for exactly N clusters (greedy modularity) instead of Louvain's choice.")  # fmt: skip
 @click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True,
               help="Crossing calls shown per boundary (0: all; --json always has all).")  # fmt: skip
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+)
 @click.option("--json", "as_json", is_flag=True, help="The whole report as JSON.")
 @click.pass_context
 def platform_split_command(
-    ctx: click.Context, package: str | None, clusters: int | None, limit: int, as_json: bool
-) -> None:
+    ctx: click.Context, package: str | None, clusters: int | None, limit: int, jobs: int | None,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Suggest where the Python package PACKAGE (a directory or dotted name; default: the one
     package at the repository root or under src/) could split into services: its module graph
     (imports and calls via LibCST), clusters by community detection (networkx), the calls that
@@ -34,7 +38,7 @@ def platform_split_command(
     base = repo_from(ctx)
     if package is not None and os.path.exists(os.path.join(base or os.curdir, package)):
         package = os.path.abspath(os.path.join(base or os.curdir, package))
-    report = api.platform_split(base, package, clusters=clusters)
+    report = api.platform_split(base, package, clusters=clusters, jobs=jobs)
     for problem in report.problems:
         output.warn(f"{problem.where()}: {problem.message} (left out of the graph)")
     if as_json:
