@@ -94,6 +94,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         review,
     )
     from gitmigrate.api.platform_boundaries import platform_split
+    from gitmigrate.api.platform_inventory import platform_map, platform_scan
     from gitmigrate.api.progress import CallbackReporter, Progress, ProgressCallback, ProgressEvent
     from gitmigrate.api.reading import (
         MigrationList,
@@ -200,6 +201,8 @@ _LAZY = {
     "TargetStatus": "gitmigrate.engine.status",
     "ValidationReport": "gitmigrate.data.validate",
     "VerifyReport": "gitmigrate.api.running",
+    "platform_map": "gitmigrate.api.platform_inventory",
+    "platform_scan": "gitmigrate.api.platform_inventory",
     "add_data": "gitmigrate.api.authoring",
     "add_sql": "gitmigrate.api.authoring",
     "add_step": "gitmigrate.api.authoring",
@@ -278,6 +281,8 @@ _SUBMODULES = frozenset(
         "env_drift",
         "interrupts",
         "planning",
+        "platform_boundaries",
+        "platform_inventory",
         "progress",
         "reading",
         "repairing",
@@ -409,6 +414,8 @@ __all__ = [
     "env_sync",
     "fetch",
     "init",
+    "platform_map",
+    "platform_scan",
     "kinds",
     "list_migrations",
     "log",

@@ -8,7 +8,11 @@ import importlib
 import click
 
 # (module under gitmigrate.cli.commands, click command attribute)
-_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (("platform_split", "platform_split_command"),)
+_SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("platform_scan", "platform_scan_command"),
+    ("platform_scan", "platform_map_command"),
+    ("platform_split", "platform_split_command"),
+)
 
 
 @click.group()
