@@ -93,6 +93,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         push,
         review,
     )
+    from gitmigrate.api.platform_boundaries import platform_split
     from gitmigrate.api.platform_inventory import platform_map, platform_scan
     from gitmigrate.api.platform_steps import (
         PlatformStepAdded,
@@ -146,6 +147,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.envs.drift_model import EnvDiff
     from gitmigrate.envs.health import HealthReport
     from gitmigrate.envs.secrets import SecretsCheck
+    from gitmigrate.platform.split_model import SplitReport
 
 _LAZY = {
     "ApiNotices": "gitmigrate.api.api_reports",
@@ -271,6 +273,8 @@ _LAZY = {
     "SecretsCopy": "gitmigrate.api.env_secrets",
     "env_secrets_check": "gitmigrate.api.env_secrets",
     "env_secrets_copy": "gitmigrate.api.env_secrets",
+    "SplitReport": "gitmigrate.platform.split_model",
+    "platform_split": "gitmigrate.api.platform_boundaries",
 }
 
 _SUBMODULES = frozenset(
@@ -285,6 +289,7 @@ _SUBMODULES = frozenset(
         "env_drift",
         "interrupts",
         "planning",
+        "platform_boundaries",
         "platform_inventory",
         "platform_steps",
         "progress",
@@ -314,6 +319,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "SplitReport",
+    "platform_split",
     "HealthReport",
     "SecretsCheck",
     "SecretsCopy",
