@@ -113,8 +113,6 @@ def test_convert_plan_apply_rollback(run_cli: CliRunner, project: Path, tmp_path
 def test_invalid_compose_yaml_is_one_line_with_file_line_col(
     run_cli: CliRunner, project: Path, converters: str
 ) -> None:
-    if converters != "real":
-        pytest.skip("needs gitmigrate/platform's Compose loader (P1) on this branch")
     (project / "broken.yml").write_text("services:\n  web:\n    image: [nginx\n")
     git(project, "add", "broken.yml")
     git(project, "commit", "-qm", "a broken compose file")
@@ -130,8 +128,6 @@ def test_relative_paths_are_read_from_the_compose_files_directory(
     run_cli: CliRunner, project: Path, converters: str
 ) -> None:
     """As `docker compose -f deploy/compose.yaml`: env_file is relative to deploy/."""
-    if converters != "real":
-        pytest.skip("needs gitmigrate/platform's Compose loader (P1) on this branch")
     (project / "deploy").mkdir()
     (project / "deploy" / "app.env").write_text("GREETING=hi\n")
     (project / "deploy" / "compose.yaml").write_text(
@@ -145,8 +141,6 @@ def test_relative_paths_are_read_from_the_compose_files_directory(
 
 
 def test_profiles_choose_the_services(run_cli: CliRunner, project: Path, converters: str) -> None:
-    if converters != "real":
-        pytest.skip("needs gitmigrate/platform's Compose loader (P1) on this branch")
     (project / "docker-compose.yml").write_text(
         COMPOSE + "  debug:\n    image: busybox:1.36\n    profiles: [debug]\n"
     )

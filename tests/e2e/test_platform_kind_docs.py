@@ -1,6 +1,6 @@
 """docs/kinds/platform.md's worked example is a script: its files are written, its commands run
 in order (plain commands in a real shell, `git migrate` through the real CLI's entry point in
-this process, so the `converters` fixture applies), and each command's documented output lines
+this process, with the real converters), and each command's documented output lines
 must appear in order in what it printed (`…` matches anything). A command ending in `# exit N`
 must exit N; every other must exit 0. The reading and matching are docs/kinds/code.md's test's."""
 
