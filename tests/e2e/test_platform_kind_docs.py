@@ -41,8 +41,9 @@ def test_the_example_has_files_and_commands() -> None:
 
 def test_the_doc_links_the_other_platform_pages() -> None:
     text = DOC.read_text(encoding="utf-8")
-    for page in ("platform-scan.md", "platform-terraform.md", "platform-split.md"):
-        assert f"]({page})" in text
+    for page in ("platform-scan.md", "platform-terraform.md", "platform-split.md",
+                 "platform-compose.md"):  # fmt: skip
+        assert f"]({page})" in text and (DOC.parent / page).is_file()
     assert "data and state" in text.split("## What is automated, and what is not", 1)[1]
 
 
