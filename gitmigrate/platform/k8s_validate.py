@@ -34,6 +34,9 @@ def validate_manifests(
     for obj in resources:
         meta = obj.get("metadata") or {}
         label = f"{obj.get('kind', '?')}/{meta.get('name', '?')}"
+        if not isinstance(obj.get("apiVersion"), str) or not isinstance(obj.get("kind"), str):
+            problems.append(f"{label}: (root): every object needs a string apiVersion and kind")
+            continue
         problems += _names(label, obj)
         try:
             kubernetes_validate.validate(dict(obj), wanted, strict=True)

@@ -67,3 +67,13 @@ def test_durations_commands_and_names() -> None:
 )
 def test_short_volume_syntax(text: str, expected: dict[str, object]) -> None:
     assert parse_volume(text) == expected
+
+
+def test_an_object_without_api_version_or_kind_is_a_problem_not_a_crash() -> None:
+    from gitmigrate.platform.compose_convert import validate_manifests
+
+    found = validate_manifests([{"kind": "ConfigMap", "metadata": {"name": "x"}}, {"data": {}}])
+    assert found == [
+        "ConfigMap/x: (root): every object needs a string apiVersion and kind",
+        "?/?: (root): every object needs a string apiVersion and kind",
+    ]
