@@ -47,7 +47,9 @@ def build(url: str, rows: int) -> None:
         conn.execute(text("DROP TABLE IF EXISTS gitmigrate_ledger"))
         conn.execute(text("DROP TABLE IF EXISTS gitmigrate_bk_bench_001"))
         conn.execute(
-            text("CREATE TABLE bench_items (id bigint PRIMARY KEY, val int NOT NULL, label text NOT NULL)")
+            text(
+                "CREATE TABLE bench_items (id bigint PRIMARY KEY, val int NOT NULL, label text NOT NULL)"
+            )
         )
         conn.execute(
             text(
@@ -121,7 +123,9 @@ def main() -> None:
     print(f"PostgreSQL, {args.rows:,} rows, indexed table")
     for label, seconds in results:
         rate = args.rows / seconds
-        print(f"  {label:<52} {seconds:7.2f} s  {rate:>11,.0f} rows/s  {raw_seconds / seconds:5.2f}x raw")
+        print(
+            f"  {label:<52} {seconds:7.2f} s  {rate:>11,.0f} rows/s  {raw_seconds / seconds:5.2f}x raw"
+        )
 
 
 if __name__ == "__main__":
