@@ -12,7 +12,7 @@ a branch have neither adapter nor waiver, for `[api] require_adapter`). Imports 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from gitmigrate.core.model import Step
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import (
     AuthorRequest,
-    Checkpoint,
     Compensator,
     Finding,
     Impact,
@@ -28,15 +27,16 @@ from gitmigrate.engine.kinds import (
     Problem,
     PushChecker,
     RowCounts,
-    StepContext,
     StepFiles,
     TargetSort,
     Work,
 )
+from gitmigrate.engine.run_module import RunsFromModule
 from gitmigrate.errors import UsageError
 
 
-class ApiKind:
+class ApiKind(RunsFromModule):
+    run_module = "gitmigrate.kinds.api.run"  # apply_step, rollback_step, verify_step
     name = "api"
     target_sort: TargetSort = "tree"
     chunked = False
@@ -132,21 +132,6 @@ class ApiKind:
         from gitmigrate.kinds.api.describe import describe_api
 
         return describe_api(step, dialect, note)
-
-    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.api.run import apply_step
-
-        yield from apply_step(step, ctx)
-
-    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.api.run import rollback_step
-
-        yield from rollback_step(step, ctx)
-
-    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
-        from gitmigrate.kinds.api.run import verify_step
-
-        return verify_step(step, ctx)
 
     def push_problems(self, steps: Sequence[Step], root: Path) -> list[tuple[str, str, str]]:
         """(step id, message, fix) for each breaking change of one migration's `steps` that has

@@ -14,14 +14,13 @@ policy.py (may apply run a verify command). This module imports nothing heavy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import (
     AuthorRequest,
-    Checkpoint,
     Compensator,
     Finding,
     Impact,
@@ -29,15 +28,16 @@ from gitmigrate.engine.kinds import (
     Problem,
     PushChecker,
     RowCounts,
-    StepContext,
     StepFiles,
     TargetSort,
     Work,
 )
+from gitmigrate.engine.run_module import RunsFromModule
 from gitmigrate.errors import UsageError
 
 
-class CodeKind:
+class CodeKind(RunsFromModule):
+    run_module = "gitmigrate.kinds.code.run"  # apply_step, rollback_step, verify_step
     name = "code"
     target_sort: TargetSort = "tree"
     chunked = False
@@ -113,21 +113,6 @@ class CodeKind:
         from gitmigrate.kinds.code.describe import describe_code
 
         return describe_code(step, dialect, note)
-
-    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.code.run import apply_step
-
-        yield from apply_step(step, ctx)
-
-    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.code.run import rollback_step
-
-        yield from rollback_step(step, ctx)
-
-    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
-        from gitmigrate.kinds.code.run import verify_step
-
-        return verify_step(step, ctx)
 
 
 _CONTRACT: type[Kind] = CodeKind  # mypy checks that the class satisfies the protocol

@@ -15,14 +15,13 @@ This module imports nothing heavy: read-only commands load it to check every ste
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import (
     AuthorRequest,
-    Checkpoint,
     Compensator,
     Finding,
     Impact,
@@ -30,15 +29,16 @@ from gitmigrate.engine.kinds import (
     Problem,
     PushChecker,
     RowCounts,
-    StepContext,
     StepFiles,
     TargetSort,
     Work,
 )
+from gitmigrate.engine.run_module import RunsFromModule
 from gitmigrate.errors import UsageError
 
 
-class ConfigKind:
+class ConfigKind(RunsFromModule):
+    run_module = "gitmigrate.kinds.config.run"  # apply_step, rollback_step, verify_step
     name = "config"
     target_sort: TargetSort = "tree"
     chunked = False
@@ -112,21 +112,6 @@ class ConfigKind:
         from gitmigrate.kinds.config.describe import describe_config
 
         return describe_config(step, dialect, note)
-
-    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.config.run import apply_step
-
-        yield from apply_step(step, ctx)
-
-    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.config.run import rollback_step
-
-        yield from rollback_step(step, ctx)
-
-    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
-        from gitmigrate.kinds.config.run import verify_step
-
-        return verify_step(step, ctx)
 
 
 _CONTRACT: type[Kind] = ConfigKind  # mypy checks that the class satisfies the protocol

@@ -9,14 +9,13 @@ yields, so each chunk and its record are durable together).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import (
     AuthorRequest,
-    Checkpoint,
     Compensator,
     Finding,
     Impact,
@@ -24,17 +23,18 @@ from gitmigrate.engine.kinds import (
     Problem,
     PushChecker,
     RowCounts,
-    StepContext,
     StepFiles,
     TargetSort,
     Work,
 )
+from gitmigrate.engine.run_module import RunsFromModule
 
 # The heavy parts (sqlalchemy) are imported inside the methods that need them, for the reason
 # in the module docstring; none of these imports is there to break a cycle.
 
 
-class DataKind:
+class DataKind(RunsFromModule):
+    run_module = "gitmigrate.kinds.data.run"  # apply_step, rollback_step, verify_step
     name = "data"
     target_sort: TargetSort = "database"
     chunked = True
@@ -83,21 +83,6 @@ class DataKind:
         from gitmigrate.kinds.data.describe import describe_data
 
         return describe_data(step, dialect, note)
-
-    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.data.run import apply_step
-
-        yield from apply_step(step, ctx)
-
-    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.data.run import rollback_step
-
-        yield from rollback_step(step, ctx)
-
-    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
-        from gitmigrate.kinds.data.run import verify_step
-
-        return verify_step(step, ctx)
 
 
 _CONTRACT: type[Kind] = DataKind  # mypy checks that the class satisfies the protocol

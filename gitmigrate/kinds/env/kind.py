@@ -12,14 +12,13 @@ re-runs the checks. The parts: options.py, run.py, describe.py. Imports nothing 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import (
     AuthorRequest,
-    Checkpoint,
     Compensator,
     Finding,
     Impact,
@@ -27,15 +26,16 @@ from gitmigrate.engine.kinds import (
     Problem,
     PushChecker,
     RowCounts,
-    StepContext,
     StepFiles,
     TargetSort,
     Work,
 )
+from gitmigrate.engine.run_module import RunsFromModule
 from gitmigrate.errors import UsageError
 
 
-class EnvKind:
+class EnvKind(RunsFromModule):
+    run_module = "gitmigrate.kinds.env.run"  # apply_step, rollback_step, verify_step
     name = "env"
     target_sort: TargetSort = "database"
     chunked = False
@@ -92,21 +92,6 @@ class EnvKind:
         from gitmigrate.kinds.env.describe import describe_env
 
         return describe_env(step, dialect, note)
-
-    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.env.run import apply_step
-
-        yield from apply_step(step, ctx)
-
-    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.env.run import rollback_step
-
-        yield from rollback_step(step, ctx)
-
-    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
-        from gitmigrate.kinds.env.run import verify_step
-
-        return verify_step(step, ctx)
 
 
 _CONTRACT: type[Kind] = EnvKind  # mypy checks that the class satisfies the protocol

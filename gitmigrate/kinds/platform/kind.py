@@ -15,14 +15,13 @@ authoring.py, run.py, describe.py. This module imports nothing heavy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from gitmigrate.core.model import Step
 from gitmigrate.engine.description import Description
 from gitmigrate.engine.kinds import (
     AuthorRequest,
-    Checkpoint,
     Compensator,
     Finding,
     Impact,
@@ -30,15 +29,16 @@ from gitmigrate.engine.kinds import (
     Problem,
     PushChecker,
     RowCounts,
-    StepContext,
     StepFiles,
     TargetSort,
     Work,
 )
+from gitmigrate.engine.run_module import RunsFromModule
 from gitmigrate.errors import UsageError
 
 
-class PlatformKind:
+class PlatformKind(RunsFromModule):
+    run_module = "gitmigrate.kinds.platform.run"  # apply_step, rollback_step, verify_step
     name = "platform"
     target_sort: TargetSort = "tree"
     chunked = False
@@ -124,21 +124,6 @@ class PlatformKind:
         from gitmigrate.kinds.platform.describe import describe_platform
 
         return describe_platform(step, dialect, note)
-
-    def apply(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.platform.run import apply_step
-
-        yield from apply_step(step, ctx)
-
-    def rollback(self, step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
-        from gitmigrate.kinds.platform.run import rollback_step
-
-        yield from rollback_step(step, ctx)
-
-    def verify(self, step: Step, ctx: StepContext) -> list[Finding]:
-        from gitmigrate.kinds.platform.run import verify_step
-
-        return verify_step(step, ctx)
 
 
 _CONTRACT: type[Kind] = PlatformKind  # mypy checks that the class satisfies the protocol
