@@ -26,7 +26,13 @@ from sqlalchemy import Connection, inspect, text
 from gitmigrate.core.model import Step
 from gitmigrate.data.copy_step import source_connection
 from gitmigrate.data.options import DataOptions
-from gitmigrate.data.subset.compute import ClosureFn, compute, mask_rules, read_mask_key
+from gitmigrate.data.subset.compute import (
+    ClosureFn,
+    compute,
+    handed,
+    mask_rules,
+    read_mask_key,
+)
 from gitmigrate.data.subset.fixup import fixup_batch
 from gitmigrate.data.subset.load import Masker, TableLoader
 from gitmigrate.data.subset.plan import SubsetPlan, plan_subset
@@ -49,7 +55,7 @@ def subset_apply(
         position, phase = ctx.start_position, resume.get("phase")
         rules: Any = None
         if phase is None:
-            computed = closure_of(source, options)
+            computed = handed(step.id, options) or closure_of(source, options)
             if rules_text is not None:
                 rules = mask_rules(rules_text, f"{step.path}/{options.mask}", computed)
             _clear_interrupted_plan(step, ctx, computed.closure, options)
