@@ -36,7 +36,7 @@ from gitmigrate.data.subset.compute import (
 from gitmigrate.data.subset.fixup import fixup_batch
 from gitmigrate.data.subset.load import Masker, TableLoader
 from gitmigrate.data.subset.plan import SubsetPlan, plan_subset
-from gitmigrate.data.subset.staging import read_keys, stage_keys
+from gitmigrate.data.subset.staging import in_memory, read_keys, stage_keys
 from gitmigrate.engine.kinds import Checkpoint, StepContext
 from gitmigrate.errors import StepFailedError
 from gitmigrate.schema.render import quote
@@ -54,6 +54,8 @@ def subset_apply(
 
         position, phase = ctx.start_position, resume.get("phase")
         rules: Any = None
+        # the keys just staged, kept in memory for this call's load (a resume reads them back)
+        staged_now: tuple[Any, set[int]] | None = None
         if phase is None:
             computed = handed(step.id, options) or closure_of(source, options)
             if rules_text is not None:
@@ -67,8 +69,8 @@ def subset_apply(
             try:
                 for sql in plan.before:
                     ctx.execute(sql)
-                stage_keys(ctx.connection, plan.target_dialect, plan.stage, computed.closure,
-                           ctx.log)  # fmt: skip
+                plain = stage_keys(ctx.connection, plan.target_dialect, plan.stage,
+                                   computed.closure, ctx.log)  # fmt: skip
             except Exception:
                 if plan.target_dialect == "mysql":  # its DDL committed itself: undo it
                     ctx.connection.rollback()
@@ -76,6 +78,7 @@ def subset_apply(
                     ctx.connection.commit()
                 raise
             source.rollback()
+            staged_now = computed.closure, plain
             position += 1
             yield Checkpoint(position, None, _data(plan, "load", 0, 0, rows=0))
             phase, resume = "load", {}
@@ -110,6 +113,8 @@ def subset_apply(
                 start = int(resume.get("seq", 0)) if index == resume.get("table") else 0
 
                 def staged(after: int, index: int = index) -> list[tuple[int, Any]]:
+                    if staged_now is not None and index in staged_now[1]:
+                        return in_memory(staged_now[0], index, after, options.batch_size)
                     return read_keys(ctx.connection, plan.target_dialect, plan.stage, index,
                                      after, options.batch_size)  # fmt: skip
 
