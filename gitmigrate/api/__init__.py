@@ -93,7 +93,13 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
         push,
         review,
     )
+    from gitmigrate.api.platform_boundaries import platform_split
     from gitmigrate.api.platform_inventory import platform_map, platform_scan
+    from gitmigrate.api.platform_steps import (
+        PlatformStepAdded,
+        platform_convert_compose,
+        platform_convert_terraform,
+    )
     from gitmigrate.api.progress import CallbackReporter, Progress, ProgressCallback, ProgressEvent
     from gitmigrate.api.reading import (
         MigrationList,
@@ -141,6 +147,7 @@ if TYPE_CHECKING:  # every name below is loaded on first use, so importing the A
     from gitmigrate.envs.drift_model import EnvDiff
     from gitmigrate.envs.health import HealthReport
     from gitmigrate.envs.secrets import SecretsCheck
+    from gitmigrate.platform.split_model import SplitReport
 
 _LAZY = {
     "ApiNotices": "gitmigrate.api.api_reports",
@@ -243,6 +250,9 @@ _LAZY = {
     "list_migrations": "gitmigrate.api.reading",
     "log": "gitmigrate.api.reading",
     "plan": "gitmigrate.api.planning",
+    "PlatformStepAdded": "gitmigrate.api.platform_steps",
+    "platform_convert_compose": "gitmigrate.api.platform_steps",
+    "platform_convert_terraform": "gitmigrate.api.platform_steps",
     "pre_push": "gitmigrate.api.planning",
     "push": "gitmigrate.api.planning",
     "repair": "gitmigrate.api.repairing",
@@ -263,6 +273,8 @@ _LAZY = {
     "SecretsCopy": "gitmigrate.api.env_secrets",
     "env_secrets_check": "gitmigrate.api.env_secrets",
     "env_secrets_copy": "gitmigrate.api.env_secrets",
+    "SplitReport": "gitmigrate.platform.split_model",
+    "platform_split": "gitmigrate.api.platform_boundaries",
 }
 
 _SUBMODULES = frozenset(
@@ -277,7 +289,9 @@ _SUBMODULES = frozenset(
         "env_drift",
         "interrupts",
         "planning",
+        "platform_boundaries",
         "platform_inventory",
+        "platform_steps",
         "progress",
         "reading",
         "repairing",
@@ -305,6 +319,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "SplitReport",
+    "platform_split",
     "HealthReport",
     "SecretsCheck",
     "SecretsCopy",
@@ -414,6 +430,9 @@ __all__ = [
     "log",
     "open_repo",
     "plan",
+    "PlatformStepAdded",
+    "platform_convert_compose",
+    "platform_convert_terraform",
     "pre_push",
     "push",
     "repair",

@@ -73,8 +73,11 @@ def env_subset(
     config = load_config(opened)
     source_name, _ = resolve_end(config, source, "--from")
     target_name, env = resolve_end(config, target, "--to")
-    if not roots:
-        raise UsageError("say where the subset starts", 'pass --root "TABLE [WHERE ...]"')
+    if not roots and percent is None:
+        raise UsageError(
+            "say where the subset starts",
+            'pass --root "TABLE [WHERE ...]", or --percent P to sample every table of the default schema',
+        )
     if percent is not None and not 0 < percent <= 100:
         raise UsageError(
             f"--percent {percent} is out of range", "give a percentage above 0, at most 100"
@@ -96,7 +99,8 @@ def env_subset(
     )
     request = {"data": options, "target": target_name, "mask_file": Path(mask) if mask else None}
     origin = source if "://" not in source else source.split("://")[0]
-    text = summary or f"subset of {origin} from {', '.join(r.split()[0] for r in roots)}"
+    starts = ", ".join(r.split()[0] for r in roots) or f"{percent:g}% of every table"
+    text = summary or f"subset of {origin} from {starts}"
     with handed_over() if run else nullcontext():
         step = author_step(opened, "data", text, request)
         plan = read_plan(step.text(PLAN_FILE)) or {}

@@ -22,6 +22,7 @@ BUILTIN: dict[str, str] = {
     "code": "gitmigrate.kinds.code.kind:CodeKind",
     "api": "gitmigrate.kinds.api.kind:ApiKind",
     "env": "gitmigrate.kinds.env.kind:EnvKind",
+    "platform": "gitmigrate.kinds.platform.kind:PlatformKind",
 }
 ENTRY_POINT_GROUP = "gitmigrate.executors"
 

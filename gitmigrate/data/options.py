@@ -136,8 +136,8 @@ def options_of(step_id: str, raw: Mapping[str, Any]) -> DataOptions:
         raise bad("mode transform needs transform = 'file.py:function'")
     if options.mode in ("copy", "subset") and not options.source:
         raise bad(f"mode {options.mode} needs source")
-    if options.mode == "subset" and not options.roots:
-        raise bad("mode subset needs roots = [...]")
+    if options.mode == "subset" and not options.roots and options.percent is None:
+        raise bad("mode subset needs roots = [...] or percent")
     if options.percent is not None and not 0 < options.percent <= 100:
         raise bad("percent must be more than 0 and at most 100")
     return options

@@ -218,3 +218,42 @@ def test_a_python_mask_function_travels_with_the_step(
     assert _rows(shop / "dev.db", "SELECT name FROM customer ORDER BY id") == [
         ("A.",), ("B.",), ("C.",)
     ]  # fmt: skip
+
+
+def test_percent_without_roots_samples_every_table_and_keeps_it_closed(
+    git_repo: Path, run_cli: CliRunner
+) -> None:
+    """pg_sample's use: no --root, a share of every table, parents of every sampled row too."""
+    with sqlite3.connect(git_repo / "big.db") as conn:
+        conn.executescript(
+            "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY,"
+            " customer_id INTEGER NOT NULL REFERENCES customer (id));"
+        )
+        conn.executemany("INSERT INTO customer VALUES (?, ?)", [(i, f"c{i}") for i in range(400)])
+        conn.executemany("INSERT INTO orders VALUES (?, ?)", [(i, i % 400) for i in range(2000)])
+    (git_repo / ".gitmigrate.toml").write_text(
+        '[targets.big]\nurl = "sqlite:///big.db"\n[targets.small]\nurl = "sqlite:///small.db"\n'
+    )
+    git(git_repo, "add", ".gitmigrate.toml")
+    git(git_repo, "commit", "-qm", "targets")
+    assert run_cli("start", "sample", "-m", "a sample").exit_code == 0
+    result = run_cli("env", "subset", "--from", "big", "--to", "small", "--percent", "10",
+                     "--json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    small = git_repo / "small.db"
+    orders = _rows(small, "SELECT count(*) FROM orders")[0][0]
+    assert 100 < orders < 300  # about 10% of 2,000 (a stable hash, not exactly)
+    sampled = _rows(small, "SELECT count(*) FROM customer")[0][0]
+    assert 20 < sampled <= 400
+    assert _rows(small, "PRAGMA foreign_key_check") == []
+    again = run_cli("env", "subset", "--from", "big", "--to", "sqlite:///other.db", "--percent",
+                    "10", "--no-run", "--json")  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    rows = {t["source"]: t["rows"] for t in json.loads(result.stdout)["plan"]["tables"]}
+    assert rows == {"customer": sampled, "orders": orders}
+    # the same sample every time: a stable hash of each key, not a random draw
+    assert {t["source"]: t["rows"] for t in json.loads(again.stdout)["plan"]["tables"]} == rows
+    nothing = run_cli("env", "subset", "--from", "big", "--to", "small")
+    assert nothing.exit_code == 2
+    assert "--percent" in nothing.stderr

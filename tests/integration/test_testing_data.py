@@ -131,7 +131,7 @@ def test_the_row_checksums_see_one_changed_value(sqlite_url: str) -> None:
 
 def test_every_built_in_kind_has_a_harness_test() -> None:
     """Each built-in kind runs gitmigrate.testing's properties in a test of its own (sql:
-    test_testing_harness.py; data: this file; config, code, api, env: their *_kind_properties.py)."""
+    test_testing_harness.py; data: this file; config, code, api, env, platform: their *_kind_properties.py)."""
     from gitmigrate.core.kindlookup import BUILTIN
 
     tests = Path(__file__).resolve().parents[1]
@@ -142,6 +142,7 @@ def test_every_built_in_kind_has_a_harness_test() -> None:
         "code": tests / "unit" / "test_code_kind_properties.py",
         "api": tests / "unit" / "test_api_kind_properties.py",
         "env": tests / "integration" / "test_env_kind_properties.py",
+        "platform": tests / "unit" / "test_platform_kind_properties.py",
     }
     assert set(BUILTIN) == set(harness), "run gitmigrate.testing against the new kind"
     for kind, path in harness.items():

@@ -14,10 +14,14 @@ from gitmigrate.cli.context import repo_from
 @click.option("--from", "source", required=True, help="Source environment, target or URL.")
 @click.option("--to", "target", required=True, help="Target environment, target or URL.")
 @click.option(
-    "--root", "roots", multiple=True, required=True, metavar='"TABLE [WHERE ...]"',
+    "--root", "roots", multiple=True, metavar='"TABLE [WHERE ...]"',
     help="Rows to start from, a condition in the source's SQL (repeatable).",
 )  # fmt: skip
-@click.option("--percent", type=click.FloatRange(0, 100, min_open=True), help="Sample the roots.")
+@click.option(
+    "--percent",
+    type=click.FloatRange(0, 100, min_open=True),
+    help="Sample the roots; without --root, every table of the default schema.",
+)
 @click.option("--mask", type=click.Path(dir_okay=False), help="Masking rules file (TOML).")
 @click.option("--follow", multiple=True, metavar="TABLE", help="Take its children too ('*': all).")
 @click.option(

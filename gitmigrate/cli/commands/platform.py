@@ -11,6 +11,8 @@ import click
 _SUBCOMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("platform_scan", "platform_scan_command"),
     ("platform_scan", "platform_map_command"),
+    ("platform_split", "platform_split_command"),
+    ("platform_convert", "convert"),
 )
 
 

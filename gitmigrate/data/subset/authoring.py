@@ -62,8 +62,11 @@ def author_subset(request: AuthorRequest, options: DataOptions) -> StepFiles:
             "the source URL contains a password, which would be committed to git",
             "name a target or environment from .gitmigrate.toml, or write it as ${ENV_VAR}",
         )
-    if not options.roots:
-        raise UsageError("say where the subset starts", 'pass --root "TABLE [WHERE ...]"')
+    if not options.roots and options.percent is None:
+        raise UsageError(
+            "say where the subset starts",
+            'pass --root "TABLE [WHERE ...]", or --percent P to sample every table of the default schema',
+        )
     files: dict[str, bytes] = {}
     mask_path = request.options.get("mask_file")
     rules_text = None

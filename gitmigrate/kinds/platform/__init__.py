@@ -1,0 +1,1 @@
+"""The platform kind: generated infrastructure files (Compose -> Kubernetes, Terraform across clouds) as steps."""
