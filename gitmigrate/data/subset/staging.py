@@ -44,13 +44,17 @@ def stage_keys(
         keys = closure.keys.get(table.source, [])
         ints = True
         for start in range(0, len(keys), _WRITE):
-            rows = []
-            for n, key in enumerate(keys[start : start + _WRITE], start + 1):
-                if ints and all(type(v) is int for v in key):
-                    rows.append((index, n, "[" + ",".join(map(str, key)) + "]"))
-                else:
-                    ints = False
-                    rows.append((index, n, _key_json(key)))
+            part = keys[start : start + _WRITE]
+            if ints and all(len(k) == 1 and type(k[0]) is int for k in part):  # the usual key
+                rows = [(index, n, f"[{k[0]}]") for n, k in enumerate(part, start + 1)]
+            else:
+                rows = []
+                for n, key in enumerate(part, start + 1):
+                    if ints and all(type(v) is int for v in key):
+                        rows.append((index, n, "[" + ",".join(map(str, key)) + "]"))
+                    else:
+                        ints = False
+                        rows.append((index, n, _key_json(key)))
             write_rows(target, dialect, name, COLUMNS, rows, log)
         if ints:
             plain.add(index)
