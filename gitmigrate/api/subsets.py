@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,7 +65,7 @@ def env_subset(
     from gitmigrate.data.options import DataOptions
     from gitmigrate.data.subset.authoring import PLAN_FILE, read_plan, resolve_end
     from gitmigrate.data.subset.authoring import mask_key_env as key_env_of
-    from gitmigrate.data.subset.compute import read_mask_key
+    from gitmigrate.data.subset.compute import hand_to, handed_over, read_mask_key
     from gitmigrate.engine.authoring import author_step
     from gitmigrate.errors import UsageError
 
@@ -100,11 +101,13 @@ def env_subset(
     origin = source if "://" not in source else source.split("://")[0]
     starts = ", ".join(r.split()[0] for r in roots) or f"{percent:g}% of every table"
     text = summary or f"subset of {origin} from {starts}"
-    step = author_step(opened, "data", text, request)
-    plan = read_plan(step.text(PLAN_FILE)) or {}
-    report = None
-    if run:
-        from gitmigrate.api.running import apply
+    with handed_over() if run else nullcontext():
+        step = author_step(opened, "data", text, request)
+        plan = read_plan(step.text(PLAN_FILE)) or {}
+        report = None
+        if run:
+            hand_to(step.id)
+            from gitmigrate.api.running import apply
 
-        report = apply(opened, target=target_name, to=step.id, yes=yes)
+            report = apply(opened, target=target_name, to=step.id, yes=yes)
     return SubsetResult(step, plan, report)

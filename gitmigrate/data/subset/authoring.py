@@ -18,7 +18,7 @@ from typing import Any
 
 from gitmigrate.core.config import Environment, ProjectConfig
 from gitmigrate.data.options import DataOptions
-from gitmigrate.data.subset.compute import DEFAULT_KEY_ENV, compute, mask_rules
+from gitmigrate.data.subset.compute import DEFAULT_KEY_ENV, compute, keep_for_apply, mask_rules
 from gitmigrate.data.subset.names import target_names
 from gitmigrate.db.url import has_password, redact_url
 from gitmigrate.engine.kinds import AuthorRequest, StepFiles
@@ -84,6 +84,7 @@ def author_subset(request: AuthorRequest, options: DataOptions) -> StepFiles:
     try:
         with opened.engine.connect() as source:
             computed = compute(source, options)
+            keep_for_apply(options, computed)
             rules = mask_rules(rules_text, str(mask_path), computed) if rules_text else None
     finally:
         opened.engine.dispose()

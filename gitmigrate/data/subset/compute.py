@@ -5,7 +5,10 @@ ask the graph, the closure and the masking parts, so both see the same subset.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +56,56 @@ def compute(source: Connection, options: DataOptions) -> Computed:
         chunk=min(options.batch_size, 1000),
     )
     return Computed(closure, dict(graph.tables))
+
+
+# closures computed by the authoring of a step, for its apply in the same `env subset` call
+_HANDOFF: ContextVar[dict[str, Computed] | None] = ContextVar("subset_handoff", default=None)
+
+
+@contextmanager
+def handed_over() -> Iterator[None]:
+    """Inside one `env subset` call that authors the step and applies it at once, the apply
+    takes the closure the authoring computed instead of reading it again from the source. It
+    is what `subset-plan.json` records, so the rows applied are exactly the committed plan;
+    the source is read again, by key, only for the rows. Outside such a call (an apply of its
+    own, a resume, another thread) the apply computes the closure itself."""
+    token = _HANDOFF.set({})
+    try:
+        yield
+    finally:
+        _HANDOFF.reset(token)
+
+
+def keep_for_apply(options: DataOptions, computed: Computed) -> None:
+    """Called by the authoring: keep the closure until the step it is in is known."""
+    box = _HANDOFF.get()
+    if box is not None:
+        box[_handoff_key(options)] = computed
+
+
+def hand_to(step_id: str) -> None:
+    """The closure kept by this call's authoring is for step `step_id` and no other (an
+    earlier pending step of the same apply computes its own)."""
+    box = _HANDOFF.get()
+    if box is not None:
+        for key in [k for k in box if not k.startswith("step ")]:
+            box[f"step {step_id} {key}"] = box.pop(key)
+
+
+def handed(step_id: str, options: DataOptions) -> Computed | None:
+    """The closure handed over to `step_id` by this call's authoring (taken once), if any."""
+    box = _HANDOFF.get()
+    return box.pop(f"step {step_id} {_handoff_key(options)}", None) if box is not None else None
+
+
+def _handoff_key(options: DataOptions) -> str:
+    """What the closure depends on, in a form that survives the options' trip through git."""
+    keys = {t: list(c) for t, c in (options.keys or {}).items()}
+    return json.dumps(
+        [options.source, list(options.roots), options.percent, list(options.follow), keys,
+         list(options.schemas), min(options.batch_size, 1000)],
+        sort_keys=True,
+    )  # fmt: skip
 
 
 def mask_rules(text: str, where: str, computed: Computed) -> Any:

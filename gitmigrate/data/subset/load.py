@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from operator import itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
@@ -60,24 +61,38 @@ class TableLoader:
     def fetch(self, keys: Sequence[tuple[Any, ...]]) -> list[Row]:
         """The source rows of `keys`, in the keys' order; a key gone from the source is an
         error (the plan's row counts would no longer hold)."""
-        found: dict[tuple[Any, ...], Row] = {}
         size = len(keys) if self._as_array else min(_READ, 30_000 // len(self.table.key))
+        rows: list[Row] = []
         for start in range(0, len(keys), size):
-            group = keys[start : start + size]
-            sql, params = self._select(group)
-            for row in _driver_rows(self.source, self.src, sql, params):
-                found[normal(tuple(row[i] for i in self.key_at))] = tuple(row)
-        order = key_lookup(keys)
-        missing = [k for k in order if k not in found]
-        if missing:
-            raise StepFailedError(
-                self.step_id,
-                f"{len(missing)} planned row(s) of {self.table.source.label} are gone from the"
-                f" source (first key: {list(missing[0])})",
-                "roll the step back (`git migrate rollback --steps 1`) and apply it again to"
-                " plan the subset anew",
-            )
+            sql, params = self._select(keys[start : start + size])
+            rows.extend(_driver_rows(self.source, self.src, sql, params))
+        key_of = itemgetter(*self.key_at)
+        bytes_like = bool(rows) and _bytes_like(self._key(rows[0], key_of))
+        if bytes_like or any(_bytes_like(k) for k in keys[:1]):
+            found = {normal(self._key(r, key_of)): r for r in rows}
+            order: Sequence[Any] = list(key_lookup(keys))
+        elif len(self.key_at) == 1:  # the usual key: the rows by its value, no tuples built
+            found = dict(zip(map(key_of, rows), rows, strict=True))
+            order = [k[0] for k in keys]
+        else:
+            found = dict(zip(map(key_of, rows), rows, strict=True))
+            order = [tuple(k) for k in keys]
+        if len(found) != len(order) or len(rows) != len(order):
+            missing = [k for k in order if k not in found]
+            if missing:
+                first = list(missing[0]) if isinstance(missing[0], tuple) else [missing[0]]
+                raise StepFailedError(
+                    self.step_id,
+                    f"{len(missing)} planned row(s) of {self.table.source.label} are gone from"
+                    f" the source (first key: {first})",
+                    "roll the step back (`git migrate rollback --steps 1`) and apply it again"
+                    " to plan the subset anew",
+                )
         return [found[k] for k in order]
+
+    def _key(self, row: Row, key_of: Callable[[Row], Any]) -> tuple[Any, ...]:
+        value = key_of(row)
+        return value if len(self.key_at) > 1 else (value,)
 
     def prepare(self, rows: list[Row]) -> list[Row]:
         """Masked, deferred columns NULL, converted: the rows as the target takes them."""
@@ -149,6 +164,11 @@ class TableLoader:
             condition = f"({', '.join(key)}) IN ({inner})"
         table = esc(source_quoted(self.table.source, d))
         return f"SELECT {cols} FROM {table} WHERE {condition}", params
+
+
+def _bytes_like(key: Sequence[Any]) -> bool:
+    """Whether a key holds values the drivers spell differently (memoryview or bytes)."""
+    return any(isinstance(v, (memoryview, bytearray)) for v in key)
 
 
 def _nulled(row: Row, at: Sequence[int]) -> Row:

@@ -35,16 +35,37 @@ def stage_ddl(name: str, dialect: str) -> str:
 
 def stage_keys(
     target: Connection, dialect: str, name: str, closure: Closure, log: Callable[[str], None]
-) -> None:
-    """Write every key of the closure: table index in load order, its rank, the key as JSON."""
+) -> set[int]:
+    """Write every key of the closure: table index in load order, its rank, the key as JSON.
+    Returns the indexes of the tables whose keys are all integers, which read back from the
+    staging table exactly as they are in the closure."""
+    plain = set()
     for index, table in enumerate(closure.tables):
         keys = closure.keys.get(table.source, [])
+        ints = True
         for start in range(0, len(keys), _WRITE):
-            rows = [
-                (index, start + n + 1, _key_json(key))
-                for n, key in enumerate(keys[start : start + _WRITE])
-            ]
+            part = keys[start : start + _WRITE]
+            if ints and all(len(k) == 1 and type(k[0]) is int for k in part):  # the usual key
+                rows = [(index, n, f"[{k[0]}]") for n, k in enumerate(part, start + 1)]
+            else:
+                rows = []
+                for n, key in enumerate(part, start + 1):
+                    if ints and all(type(v) is int for v in key):
+                        rows.append((index, n, "[" + ",".join(map(str, key)) + "]"))
+                    else:
+                        ints = False
+                        rows.append((index, n, _key_json(key)))
             write_rows(target, dialect, name, COLUMNS, rows, log)
+        if ints:
+            plain.add(index)
+    return plain
+
+
+def in_memory(closure: Closure, table: int, after: int, limit: int) -> list[tuple[int, Key]]:
+    """What read_keys returns for a table staged from `closure` in this same call, without
+    reading it back (the caller makes sure the table is one whose keys are all integers)."""
+    keys = closure.keys.get(closure.tables[table].source, [])
+    return list(enumerate((tuple(k) for k in keys[after : after + limit]), after + 1))
 
 
 def read_keys(

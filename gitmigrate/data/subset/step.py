@@ -26,11 +26,17 @@ from sqlalchemy import Connection, inspect, text
 from gitmigrate.core.model import Step
 from gitmigrate.data.copy_step import source_connection
 from gitmigrate.data.options import DataOptions
-from gitmigrate.data.subset.compute import ClosureFn, compute, mask_rules, read_mask_key
+from gitmigrate.data.subset.compute import (
+    ClosureFn,
+    compute,
+    handed,
+    mask_rules,
+    read_mask_key,
+)
 from gitmigrate.data.subset.fixup import fixup_batch
 from gitmigrate.data.subset.load import Masker, TableLoader
 from gitmigrate.data.subset.plan import SubsetPlan, plan_subset
-from gitmigrate.data.subset.staging import read_keys, stage_keys
+from gitmigrate.data.subset.staging import in_memory, read_keys, stage_keys
 from gitmigrate.engine.kinds import Checkpoint, StepContext
 from gitmigrate.errors import StepFailedError
 from gitmigrate.schema.render import quote
@@ -48,8 +54,10 @@ def subset_apply(
 
         position, phase = ctx.start_position, resume.get("phase")
         rules: Any = None
+        # the keys just staged, kept in memory for this call's load (a resume reads them back)
+        staged_now: tuple[Any, set[int]] | None = None
         if phase is None:
-            computed = closure_of(source, options)
+            computed = handed(step.id, options) or closure_of(source, options)
             if rules_text is not None:
                 rules = mask_rules(rules_text, f"{step.path}/{options.mask}", computed)
             _clear_interrupted_plan(step, ctx, computed.closure, options)
@@ -61,8 +69,8 @@ def subset_apply(
             try:
                 for sql in plan.before:
                     ctx.execute(sql)
-                stage_keys(ctx.connection, plan.target_dialect, plan.stage, computed.closure,
-                           ctx.log)  # fmt: skip
+                plain = stage_keys(ctx.connection, plan.target_dialect, plan.stage,
+                                   computed.closure, ctx.log)  # fmt: skip
             except Exception:
                 if plan.target_dialect == "mysql":  # its DDL committed itself: undo it
                     ctx.connection.rollback()
@@ -70,6 +78,7 @@ def subset_apply(
                     ctx.connection.commit()
                 raise
             source.rollback()
+            staged_now = computed.closure, plain
             position += 1
             yield Checkpoint(position, None, _data(plan, "load", 0, 0, rows=0))
             phase, resume = "load", {}
@@ -104,6 +113,8 @@ def subset_apply(
                 start = int(resume.get("seq", 0)) if index == resume.get("table") else 0
 
                 def staged(after: int, index: int = index) -> list[tuple[int, Any]]:
+                    if staged_now is not None and index in staged_now[1]:
+                        return in_memory(staged_now[0], index, after, options.batch_size)
                     return read_keys(ctx.connection, plan.target_dialect, plan.stage, index,
                                      after, options.batch_size)  # fmt: skip
 
