@@ -62,7 +62,8 @@ def case_params(cases: list[Case]) -> list[ParameterSet]:
 
 
 def check_case(case: Case, slots: Slots) -> Outcome:
-    outcome = run_case(case, slots)
+    with slots.exclusive(case):
+        outcome = run_case(case, slots)
     if outcome.status == "skip":
         pytest.skip(outcome.message)
     if outcome.status == "fail":

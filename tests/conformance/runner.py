@@ -183,6 +183,31 @@ class Slots:
         self._dialects[name] = dialect
         return url.render_as_string(hide_password=False)
 
+    @contextmanager
+    def exclusive(self, case: Case) -> Iterator[None]:
+        """Run a case that needs the server-wide database `mysqldef_test` alone.
+
+        It holds GET_LOCK on that name meanwhile and drops the database before letting go, so
+        parallel workers and other runs on the shared server wait instead of loading into one
+        database (with no lock, a case saw "Table 'users' already exists").
+        """
+        name = fixed_database_name(case)
+        if name is None:
+            yield
+            return
+        lock = f"gitmigrate-conformance.{name}"
+        with self._admin("mysql").connect() as conn:
+            got = conn.execute(text("SELECT GET_LOCK(:n, 600)"), {"n": lock}).scalar()
+            if got != 1:
+                raise AssertionError(f"database {name} stayed busy for 10 minutes ({lock})")
+            try:
+                yield
+            finally:
+                self._urls.pop(name, None)
+                self._dialects.pop(name, None)
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+                conn.execute(text("SELECT RELEASE_LOCK(:n)"), {"n": lock})
+
     def close(self) -> None:
         for name in self._urls:
             dialect = self._dialects[name]
@@ -271,7 +296,7 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
     desired_parts = [("setup", case.setup_sql), ("desired", case.desired_sql)]
 
     with _stage("setup", timings):
-        raw = slots.fresh(dialect, _database_name(case))
+        raw = slots.fresh(dialect, fixed_database_name(case))
     with _stage("load-desired", timings):
         _load(case, slots, raw, desired_parts, "load-desired")
     with _stage("reflect", timings):
@@ -279,7 +304,7 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
         desired_ext = _extension_versions(raw) if case.compare_extension_versions else None
 
     with _stage("setup", timings):
-        raw = slots.fresh(dialect, _database_name(case))
+        raw = slots.fresh(dialect, fixed_database_name(case))
     work = _with_search_path(raw, work_path)
     with _stage("load-current", timings):
         _load(case, slots, raw, current_parts, "load-current")
@@ -334,7 +359,7 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
             _expect_same_extensions(current_ext, raw, "compare-down")
 
 
-def _database_name(case: Case) -> str | None:
+def fixed_database_name(case: Case) -> str | None:
     """sqldef's MySQL cases run in a database named mysqldef_test; some name it in their SQL."""
     if case.dialect == "mysql" and "mysqldef_test" in (case.current_sql + case.desired_sql).lower():
         return "mysqldef_test"
@@ -458,7 +483,7 @@ def _server_refusal(
     """Run `parts` on a fresh database as whole scripts through the driver.
 
     None when they all run; else (the error, whether it is a missing object)."""
-    url = _with_search_path(slots.fresh(case.dialect, _database_name(case)), case.search_path)
+    url = _with_search_path(slots.fresh(case.dialect, fixed_database_name(case)), case.search_path)
     for _label, sql in parts:
         if sql.strip():
             try:

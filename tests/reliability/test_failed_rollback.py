@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from gitmigrate.errors import BlockedError, StepFailedError
 from tests.engine_helpers import Project, make_project
-
-GATE = "gitmigrate_test_gate"
 
 
 def _up(sixth: str) -> str:
@@ -78,14 +77,17 @@ def test_an_inverse_that_fails_needs_attention_then_resume_completes(
     project.sql("CREATE TABLE seed (id INTEGER PRIMARY KEY)")
     project.sql("INSERT INTO seed (id) VALUES (1)")
     project.start("six")
-    # statement 6 waits for the test's gate (a named lock), then fails on a duplicate key
-    sixth = f"INSERT INTO seed (id) SELECT 1 FROM DUAL WHERE GET_LOCK('{GATE}', 60) = 1"
+    # statement 6 waits for the test's gate (a named lock), then fails on a duplicate key;
+    # GET_LOCK names are server-wide, so the gate carries this test's database name (parallel
+    # workers and other runs share the server)
+    gate_name = f"gitmigrate_test_gate.{make_url(mysql_url).database}"
+    sixth = f"INSERT INTO seed (id) SELECT 1 FROM DUAL WHERE GET_LOCK('{gate_name}', 60) = 1"
     project.step("six statements", _up(sixth), DOWN)
     before = project.schema()
 
     gate = create_engine(mysql_url, poolclass=NullPool)
     holder = gate.connect()
-    assert holder.execute(text(f"SELECT GET_LOCK('{GATE}', 5)")).scalar_one() == 1
+    assert holder.execute(text("SELECT GET_LOCK(:n, 5)"), {"n": gate_name}).scalar_one() == 1
     failure: list[BaseException] = []
 
     def run() -> None:
@@ -106,7 +108,7 @@ def test_an_inverse_that_fails_needs_attention_then_resume_completes(
             raise AssertionError(f"statement 6 never started: {project.ledger()}")
         project.sql("CREATE TABLE obstacle (c_id INTEGER, FOREIGN KEY (c_id) REFERENCES c (id))")
     finally:
-        holder.execute(text(f"SELECT RELEASE_LOCK('{GATE}')"))
+        holder.execute(text("SELECT RELEASE_LOCK(:n)"), {"n": gate_name})
         holder.close()
         gate.dispose()
         runner.join(120)
