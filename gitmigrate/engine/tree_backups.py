@@ -55,6 +55,14 @@ class Backup:
         name = entry.get("prior")
         return None if name is None else (self.where / name).read_bytes()
 
+    def before(self, path: str) -> bytes | None:
+        """`path` as it was before the step: its backed-up bytes where an earlier (interrupted)
+        apply saved them, else as it is in the tree now (None: it does not exist)."""
+        if self.exists() and path in self.manifest():
+            return self.prior(path)
+        file = self.root / path
+        return file.read_bytes() if file.is_file() else None
+
     def save(self, prior: Mapping[str, bytes | None], after: Mapping[str, bytes | None]) -> None:
         """Keep the prior bytes of every file about to change (and the hash of what it
         becomes), durably, before any of them changes."""

@@ -74,15 +74,7 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         return
     options = options_of(step.options, f"{step.path}/step.toml [options]")
     backup = Backup(target.root, step)
-    saved = backup.manifest() if backup.exists() else {}
-
-    def read(path: str) -> bytes | None:
-        if path in saved:
-            return backup.prior(path)
-        file = target.root / path
-        return file.read_bytes() if file.is_file() else None
-
-    prior = {p: read(p) for p in options.outputs}
+    prior = {p: backup.before(p) for p in options.outputs}
     after = _after(step, options, prior)
     for path in sorted(after):
         ctx.log(f"{target.name}: write {path}")

@@ -55,7 +55,7 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         return
     backup = Backup(target.root, step)
     current = reader(target.root)
-    read = _before(backup, current) if backup.exists() else current
+    read = backup.before  # the tree as it was before the step
     changed = _computed(step, options, read)
     for path, content in sorted(changed.items()):
         ctx.log(f"{target.name}: {'delete' if content is None else 'write'} {path}")
@@ -67,16 +67,6 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
     prior = {path: current(path) for path in changed} if not backup.exists() else {}
     write_change(target.root, backup, prior, changed)
     yield Checkpoint(1, 1, {"files": sorted(changed)})
-
-
-def _before(backup: Backup, current: Reader) -> Reader:
-    """The tree as it was before the step: backed-up files from the backup, others as they are."""
-    saved = backup.manifest()
-
-    def read(path: str) -> bytes | None:
-        return backup.prior(path) if path in saved else current(path)
-
-    return read
 
 
 def _computed(step: Step, options: ConfigOptions, read: Reader) -> dict[str, bytes | None]:

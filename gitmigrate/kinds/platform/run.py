@@ -50,15 +50,7 @@ def apply_step(step: Step, ctx: StepContext) -> Iterator[Checkpoint]:
         raise StepFailedError(step.id, f"step {step.id} keeps no copy of {missing[0]}",
                               f"restore {step.path}/outputs/ from the step's commit")  # fmt: skip
     backup = Backup(target.root, step)
-    saved = backup.manifest() if backup.exists() else {}
-
-    def read(path: str) -> bytes | None:
-        if path in saved:
-            return backup.prior(path)
-        file = target.root / path
-        return file.read_bytes() if file.is_file() else None
-
-    prior = {p: read(p) for p in options.outputs}
+    prior = {p: backup.before(p) for p in options.outputs}
     after: dict[str, bytes | None] = {p: copies[p] for p in options.outputs}
     for path in sorted(after):
         ctx.log(f"{target.name}: write {path}")
