@@ -6,26 +6,15 @@ command ending in `# exit N` must exit N; every other must exit 0."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from tests.e2e.test_code_kind_docs import _BLOCK, Command, _commands, _matches
 from tests.fixtures_git import make_repo
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "kinds" / "env-drift.md"
-_BLOCK = re.compile(
-    r"(?:<!-- file: (?P<path>\S+) -->\n)?```(?P<info>\w*)\n(?P<body>.*?)```", re.DOTALL
-)
-
-
-@dataclass(frozen=True)
-class Command:
-    line: str
-    expected: tuple[str, ...]
-    exit_code: int
 
 
 def worked_example() -> list[tuple[str, str] | Command]:
@@ -38,31 +27,6 @@ def worked_example() -> list[tuple[str, str] | Command]:
         elif block.group("info") == "console":
             actions += _commands(block.group("body"))
     return actions
-
-
-def _commands(body: str) -> list[Command]:
-    found: list[Command] = []
-    line: str | None = None
-    expected: list[str] = []
-    for row in [*body.splitlines(), "$ "]:
-        if row.startswith("$ "):
-            if line:
-                match = re.search(r"\s+# exit (\d+)$", line)
-                command = line[: match.start()] if match else line
-                found.append(Command(command, tuple(expected), int(match.group(1)) if match else 0))
-            line, expected = row[2:], []
-        elif row.strip():
-            expected.append(row)
-    return found
-
-
-def _matches(expected: tuple[str, ...], output: str) -> bool:
-    lines = iter(output.splitlines())
-    for want in expected:
-        pattern = re.compile(".*".join(re.escape(part) for part in want.split("…")) + "$")
-        if not any(pattern.match(got) for got in lines):
-            return False
-    return True
 
 
 def test_the_example_covers_diff_sync_and_bad_input() -> None:
