@@ -56,6 +56,23 @@ def schema_differences(a: Schema, b: Schema) -> list[str]:
         lines.append(f"extension {ext} missing")
     for ext in sorted(set(b.extensions) - set(a.extensions)):
         lines.append(f"extension {ext} added")
+    lines += _objects(a, b)
+    return lines
+
+
+def _objects(a: Schema, b: Schema) -> list[str]:
+    """Server-kept objects (functions, triggers ...): missing, added, or defined differently."""
+    left = {(o.kind, o.name): o for o in a.objects}
+    right = {(o.kind, o.name): o for o in b.objects}
+    lines = []
+    for kind, name in sorted(left.keys() | right.keys()):
+        x, y = left.get((kind, name)), right.get((kind, name))
+        if y is None:
+            lines.append(f"{kind} {name} missing")
+        elif x is None:
+            lines.append(f"{kind} {name} added")
+        elif x.create != y.create:
+            lines.append(f"{kind} {name}: definition differs")
     return lines
 
 

@@ -3,20 +3,24 @@ one schema into the other, and their exact inverse.
 
 Order of the up operations (the down is the same list reversed, each operation reversed):
 
+     0. drop server-kept objects (`DbObject`) created after tables that go or change, and
+        those hanging on a table or view that is dropped or recreated (diff_server_objects.py)
      1. drop views that go, change, or read a table whose columns change (dependents first)
      2. drop foreign keys that go or change, or whose columns change type; break FK cycles
         among dropped tables
      3. release the OWNED BY of sequences that go
      4. renames asked for with `renames` (tables, then columns)
      5. create extensions (PostgreSQL); create enums, add enum values / recreate changed
-        enums, create sequences
+        enums, create sequences; create or alter objects kept before tables (schemas,
+        collations, types, domains, functions)
      6. change existing tables (indexes, constraints, columns; SQLite: rebuild)
      7. create tables, referenced ones first; cyclic foreign keys left for step 9
         (SQLite: 7 before 6, and no foreign key is ever deferred)
      8. drop tables, referencing ones first
      9. add foreign keys (new, changed, deferred by a cycle)
-    10. drop enums and sequences no longer used
-    11. create views, the views they read first
+    10. drop enums and sequences no longer used; drop objects kept before tables that go
+    11. create views, the views they read first; create or alter the other objects
+        (constraints, triggers, row-level security, policies, events, comments, grants)
     12. sequence changes and OWNED BY; drop extensions no longer wanted
 
 Renames are never guessed: a dropped and an added column of the same type in one table (or a
@@ -33,6 +37,7 @@ from gitmigrate.schema import ops
 from gitmigrate.schema.depends import table_order, view_order, views_reading
 from gitmigrate.schema.diff_objects import enum_and_sequence_ops, rename_candidates
 from gitmigrate.schema.diff_renames import apply_renames
+from gitmigrate.schema.diff_server_objects import object_ops
 from gitmigrate.schema.diff_tables import TableDiff, diff_table
 from gitmigrate.schema.model import ForeignKey, Schema, Table
 
@@ -108,8 +113,12 @@ def diff_schemas(
     create_views = [v for v in view_order(desired.views, fold) if fold(v.name) in make]
 
     pre_types, post_types, seq_release, seq_final = enum_and_sequence_ops(current, desired, fold)
+    rebuilt = {fold(t.name) for t in gone} | {fold(v.name) for v in drop_views}
+    rebuilt |= {k for k, d in diffs.items() if _rebuilds(d)} | renamed
+    objects = object_ops(current, desired, rebuilt, fold)
 
     operations: list[ops.Operation] = []
+    operations += objects.drop_early
     operations += [ops.DropView(v) for v in drop_views]
 
     def backing(tables: dict[str, Table], table: str, fk: ForeignKey) -> str | None:
@@ -123,6 +132,7 @@ def diff_schemas(
     extensions = set(desired.extensions) - set(current.extensions)
     operations += [ops.CreateExtension(e) for e in sorted(extensions)]
     operations += pre_types
+    operations += objects.create_early
     table_changes = [op for key in kept for op in diffs[key].operations]
     creates: list[ops.Operation] = [ops.CreateTable(t) for t in created]
     # SQLite copies rows into a rebuilt table, which needs the tables its keys reference; its
@@ -133,7 +143,9 @@ def diff_schemas(
         ops.AddForeignKey(t, fk, backing(des_tables, t, fk)) for t, fk in add_fks + deferred
     ]
     operations += post_types
+    operations += objects.drop_late
     operations += [ops.CreateView(v) for v in create_views]
+    operations += objects.create_late
     operations += seq_final
     unused = set(current.extensions) - set(desired.extensions)
     operations += [ops.DropExtension(e) for e in sorted(unused, reverse=True)]
@@ -158,6 +170,11 @@ def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str
     if any(tuple(map(fold, cols[: len(wanted)])) == wanted for cols in covering):
         return None
     return fk.name
+
+
+def _rebuilds(diff: TableDiff) -> bool:
+    """Whether the change recreates the table (SQLite's rebuild), taking its triggers along."""
+    return any(isinstance(op, ops.RebuildTable) for op in diff.operations)
 
 
 def _renamed_tables(op: ops.Operation) -> tuple[str, ...]:

@@ -24,6 +24,10 @@ class Column:
     identity: bool = False  # autoincrement / SERIAL / GENERATED ... AS IDENTITY / AUTO_INCREMENT
     generated: str | None = None  # expression of a generated (computed) column
     comment: str | None = None
+    # PostgreSQL identity columns: "ALWAYS" or "BY DEFAULT"; None for serial/autoincrement
+    identity_generation: str | None = None
+    # MySQL/MariaDB `ON UPDATE current_timestamp()` as the server reports it
+    on_update: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class ForeignKey:
     on_delete: str | None = None  # normalized upper-case, None for NO ACTION
     on_update: str | None = None
     ref_schema: str | None = None
+    deferrable: str | None = None  # "DEFERRABLE" or "DEFERRABLE INITIALLY DEFERRED"; None: not
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,11 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     checks: tuple[CheckConstraint, ...] = ()
     comment: str | None = None
+    # PostgreSQL declarative partitioning: a parent has `partition_by` (e.g. "RANGE (logdate)");
+    # a partition names its parent and its bound (e.g. "FOR VALUES FROM ('2022-01-01') TO (…)")
+    partition_by: str | None = None
+    partition_of: str | None = None
+    partition_bound: str | None = None
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -106,6 +116,29 @@ class Sequence:
 
 
 @dataclass(frozen=True)
+class DbObject:
+    """A schema object kept as the server's own definition rather than modelled field by field:
+    functions, procedures, aggregates, triggers, domains, types, policies, grants, comments,
+    events, schemas, collations, exclusion constraints (see `gitmigrate.schema.objects`).
+
+    Two objects are the same when `kind` and `name` match and different when their `create`
+    differs; `create` is the text the server normalises to (pg_get_functiondef,
+    pg_get_triggerdef, SHOW CREATE TRIGGER, sqlite_master.sql), so formatting alone never
+    diffs. Up and down are exact: creating runs `create`, dropping runs `drop`.
+    """
+
+    kind: str  # one of gitmigrate.schema.objects.KINDS
+    name: str  # unique within its kind, e.g. "public.add(integer, integer)", "orders.audit"
+    create: tuple[str, ...]  # statements that create it as it is
+    drop: tuple[str, ...]  # statements that remove it
+    table: str | None = None  # the table or view it hangs on (trigger, policy, grant, comment)
+    depends_on: tuple[str, ...] = ()  # names of tables, views, types and functions it needs
+    # statements that turn any other version of this object into this one in place
+    # (CREATE OR REPLACE FUNCTION, ALTER DOMAIN ...); empty: change by drop and create
+    replace: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Schema:
     dialect: str  # "sqlite" | "postgresql" | "mysql"
     tables: tuple[Table, ...] = ()
@@ -113,6 +146,7 @@ class Schema:
     enums: tuple[Enum, ...] = ()
     sequences: tuple[Sequence, ...] = ()
     extensions: tuple[str, ...] = field(default=())
+    objects: tuple[DbObject, ...] = ()  # sorted by (kind, name)
 
     def key(self, name: str) -> str:
         """How this dialect compares identifiers (case-insensitive on SQLite and MySQL)."""

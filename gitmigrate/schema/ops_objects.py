@@ -1,11 +1,12 @@
-"""Operations on schema objects other than tables: views, enums, extensions, sequences (see
-ops.py, whose namespace re-exports them)."""
+"""Operations on schema objects other than tables: views, enums, extensions, sequences and the
+objects kept as the server's own definition (`DbObject`); see ops.py, whose namespace
+re-exports them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from gitmigrate.schema.model import Column, Enum, Sequence, View
+from gitmigrate.schema.model import Column, DbObject, Enum, Sequence, View
 from gitmigrate.schema.ops_base import Operation
 
 
@@ -175,3 +176,47 @@ class AlterSequence(Operation):
 
 def unowned(sequence: Sequence) -> Sequence:
     return replace(sequence, owned_by=None)
+
+
+@dataclass(frozen=True)
+class CreateObject(Operation):
+    """Run a `DbObject`'s own `create` statements."""
+
+    obj: DbObject
+
+    def reverse(self) -> Operation:
+        return DropObject(self.obj)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return (self.obj.name,)
+
+
+@dataclass(frozen=True)
+class DropObject(Operation):
+    obj: DbObject
+
+    def reverse(self) -> Operation:
+        return CreateObject(self.obj)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return (self.obj.name,)
+
+
+@dataclass(frozen=True)
+class AlterObject(Operation):
+    """Change a `DbObject` in place: `statements` turn `old` into `new`, `undo` turns it back
+    (both from `objects.alter_statements`)."""
+
+    old: DbObject
+    new: DbObject
+    statements: tuple[str, ...]
+    undo: tuple[str, ...]
+
+    def reverse(self) -> Operation:
+        return AlterObject(self.new, self.old, self.undo, self.statements)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return (self.new.name,)

@@ -36,6 +36,7 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
     View,
 )
+from gitmigrate.schema.objects import reflect_objects
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
@@ -64,6 +65,7 @@ def reflect_schema(conn: Connection, schema: str | None = None) -> Schema:
         dialect=dialect,
         tables=tuple(sorted(tables, key=lambda t: t.name)),
         views=_views(ctx),
+        objects=reflect_objects(conn, dialect, schema),
     )
     if dialect != "postgresql":
         return found
@@ -85,6 +87,7 @@ def reflect_schema(conn: Connection, schema: str | None = None) -> Schema:
         ),
         sequences=_pg_sequences(ctx),
         extensions=extras.pg_extensions(conn),
+        objects=found.objects,
     )
 
 

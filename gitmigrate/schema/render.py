@@ -211,6 +211,12 @@ def render_operation(op: ops.Operation, dialect: str, *, online: bool = False) -
         return [s for part in op.parts for s in render_operation(part, dialect, online=online)]
     if isinstance(op, ops.Statement):
         return [op.sql]
+    if isinstance(op, ops.CreateObject):
+        return list(op.obj.create)
+    if isinstance(op, ops.DropObject):
+        return list(op.obj.drop)
+    if isinstance(op, ops.AlterObject):
+        return list(op.statements)
     if dialect == "postgresql":
         from gitmigrate.schema.render_postgresql import render_postgresql
 

@@ -13,6 +13,7 @@ from gitmigrate.errors import UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import (
+    DbObject,
     CheckConstraint,
     Column,
     Enum,
@@ -194,6 +195,18 @@ def test_a_rename_of_something_missing_is_a_usage_error() -> None:
 T = table("t", Column("a", "INTEGER"))
 COL, COL2 = Column("a", "INTEGER"), Column("a", "BIGINT", nullable=False, default="0")
 E1, E2 = Enum("e", ("x",)), Enum("e", ("x", "y"))
+FN1 = DbObject(
+    "function",
+    "f()",
+    ("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",),
+    ("DROP FUNCTION f()",),
+    replace=("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",),
+)
+FN2 = replace(
+    FN1,
+    create=("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$",),
+    replace=("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$",),
+)
 S1 = Sequence("s", 1, 1)
 EVERY_OP: list[ops.Operation] = [
     ops.CreateTable(T),
@@ -226,6 +239,9 @@ EVERY_OP: list[ops.Operation] = [
     ops.CreateExtension("pg_trgm"),
     ops.DropExtension("pg_trgm"),
     ops.Composite((ops.DropColumn("t", COL),), (ops.AddColumn("t", COL),)),
+    ops.CreateObject(FN1),
+    ops.DropObject(FN1),
+    ops.AlterObject(FN1, FN2, FN2.replace, FN1.replace),
 ]
 
 
@@ -297,3 +313,35 @@ def test_operations_are_frozen() -> None:
     with pytest.raises(AttributeError):
         op.table = "u"  # type: ignore[misc]
     assert [f.name for f in fields(op)] == ["table", "column"]
+
+
+TRIGGER = DbObject(
+    "trigger",
+    "t.stamp",
+    ("CREATE TRIGGER stamp BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()",),
+    ("DROP TRIGGER stamp ON t",),
+    table="t",
+    depends_on=("f()",),
+)
+
+
+def test_server_kept_objects_go_around_the_tables_they_need() -> None:
+    """A function is created before the table changes and a trigger after them; down undoes
+    both in the opposite order."""
+    plan = diff_schemas(schema(T), schema(T, objects=(FN1, TRIGGER)))
+    assert plan.up_statements("postgresql") == [*FN1.create, *TRIGGER.create]
+    assert plan.down_statements("postgresql") == [*TRIGGER.drop, *FN1.drop]
+
+
+def test_a_changed_function_is_replaced_in_place_and_back() -> None:
+    plan = diff_schemas(schema(T, objects=(FN1,)), schema(T, objects=(FN2,)))
+    assert plan.up_statements("postgresql") == list(FN2.replace)
+    assert plan.down_statements("postgresql") == list(FN1.replace)
+
+
+def test_an_object_on_a_dropped_table_is_dropped_first_and_comes_back_after_it() -> None:
+    plan = diff_schemas(schema(T, objects=(TRIGGER,)), schema())
+    up = plan.up_statements("postgresql")
+    assert up == [*TRIGGER.drop, 'DROP TABLE "t"']
+    down = plan.down_statements("postgresql")
+    assert down[0].startswith('CREATE TABLE "t"') and down[-1] == TRIGGER.create[0]
