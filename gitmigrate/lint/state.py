@@ -16,7 +16,7 @@ from gitmigrate.lint.statement import (
     alter_actions,
     altered_table,
     concurrently,
-    created_table,
+    created_relation,
     index_table,
     table_name,
 )
@@ -94,7 +94,7 @@ class FileState:
         for name in set_names(stmt):
             if name in _TIMEOUTS:
                 self.timeouts.add(_TIMEOUTS[name])
-        created = created_table(stmt)
+        created = created_relation(stmt)
         if created:
             self.created.update({created, created.split(".")[-1]})
         table = altered_table(stmt)

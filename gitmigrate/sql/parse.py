@@ -230,9 +230,11 @@ class CheckedScript:
     unparsed: tuple[Unparsed, ...] = ()
 
 
-def _check_chunk(
-    chunk: Chunk, sql: str, dialect: str, file: str, positions: _Positions, strict: bool
+def check_chunk(
+    chunk: Chunk, sql: str, dialect: str, file: str = "<sql>", *, strict: bool = False
 ) -> Unparsed | None:
+    """Refuse a malformed statement (SqlParseError); an Unparsed when sqlglot cannot read it."""
+    positions = _Positions(sql)
     tokens = chunk.tokens
     first = tokens[0]
     if dialect == "postgresql" and first.token_type == TokenType.BACKSLASH:
@@ -278,7 +280,9 @@ _EMPTY_ITEM: set[tuple[TokenType, TokenType | None]] = {
 }
 
 
-def check_sql(sql: str, dialect: str, file: str = "<sql>", *, strict: bool = False) -> CheckedScript:
+def check_sql(
+    sql: str, dialect: str, file: str = "<sql>", *, strict: bool = False
+) -> CheckedScript:
     """Split `sql`, refuse what is malformed (SqlParseError at file:line:column), and list the
     statements sqlglot cannot parse. `strict` refuses those too (for SQL fragments we compose
     ourselves, where sqlglot's reading is the only check before a server sees them)."""
@@ -289,8 +293,7 @@ def check_sql(sql: str, dialect: str, file: str = "<sql>", *, strict: bool = Fal
             f"{file} contains no SQL statement",
             "write the statements to run, each ended by ';'",
         )
-    positions = _Positions(sql)
-    unparsed = [_check_chunk(chunk, sql, dialect, file, positions, strict) for chunk in chunks]
+    unparsed = [check_chunk(chunk, sql, dialect, file, strict=strict) for chunk in chunks]
     return CheckedScript([c.statement for c in chunks], tuple(u for u in unparsed if u))
 
 
