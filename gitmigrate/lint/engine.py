@@ -50,7 +50,7 @@ def _run(
     statements: list[Stmt], dialect: str, options: LintOptions, directives: Directives, file: str
 ) -> list[LintFinding]:
     assumed = options.assume_in_transaction and not directives.no_transaction
-    state = FileState(assumed=assumed)
+    state = FileState(assumed=assumed, empty=options.empty_tables)
     ctx = Context(dialect, options, state, tuple(statements))
     engine_made = (SYNTAX_ERROR, NOT_LINTED, UNKNOWN_IGNORE)
     rules = [r for r in active_rules(dialect, options) if r not in engine_made]

@@ -75,3 +75,33 @@ def test_dry_run_checks_unreadable_sql_on_postgresql_and_flags_it_on_mariadb(
         assert run.previewed and run.unchecked == []  # the server ran it, then rolled back
     else:
         assert not run.previewed and run.unchecked == [sql.rstrip(";")]
+
+
+def test_lint_with_a_target_judges_tables_its_statistics_count_empty(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine
+
+    from gitmigrate import api
+
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE empty_t (id bigint PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE full_t (id bigint PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO full_t SELECT generate_series(1, 50)")
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    engine.dispose()
+    sql = tmp_path / "up.sql"
+    sql.write_text(
+        "SET lock_timeout = '5s';\nSET statement_timeout = '60s';\n"
+        "ALTER TABLE empty_t ADD COLUMN c int NOT NULL;\n"
+        "ALTER TABLE full_t ADD COLUMN c int NOT NULL;\n"
+    )
+
+    def lines(target: str | None) -> list[int]:
+        result = api.schema_lint(files=[sql], dialect="postgresql", target=target)
+        return [f.line for f in result.findings if f.rule == "adding-not-nullable-column"]
+
+    assert lines(None) == [3, 4]
+    assert lines(postgres_url) == [4]  # the target's statistics say empty_t has no row
