@@ -180,7 +180,7 @@ def _expression_problems(step: Step, dialect: str, description: Description) -> 
     problems = []
     for label, sql in description.expressions:
         try:
-            validate_sql(sql, dialect, label)
+            validate_sql(sql, dialect, label, strict=True)
         except GitMigrateError as exc:
             detail = getattr(exc, "detail", exc.message)
             problems.append(ParseProblem(f"{step.path}/step.toml", 1, 1, f"{label}: {detail}"))
