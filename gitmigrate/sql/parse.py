@@ -199,6 +199,20 @@ def _refuse(file: str, token: Token, positions: _Positions, detail: str) -> SqlP
     return SqlParseError(file, line, column, detail)
 
 
+# The words statements begin with on PostgreSQL, MySQL/MariaDB and SQLite (their reference
+# manuals' command lists). A statement sqlglot cannot parse that starts with none of them is
+# malformed everywhere (`SELEC 1`), not a gap of our parser: that one is refused.
+_LEADERS = frozenset("""
+    ABORT ALTER ANALYZE ANALYSE ATTACH BACKUP BEGIN BINLOG CACHE CALL CHANGE CHECK CHECKPOINT
+    CHECKSUM CLOSE CLUSTER COMMENT COMMIT COPY CREATE DEALLOCATE DECLARE DELETE DESC DESCRIBE
+    DETACH DISCARD DO DROP END EXECUTE EXPLAIN FETCH FLUSH GET GRANT HANDLER HELP IMPORT INSERT
+    INSTALL KILL LISTEN LOAD LOCK MERGE MOVE NOTIFY OPTIMIZE PRAGMA PREPARE PURGE REASSIGN
+    REFRESH REINDEX RELEASE RENAME REPAIR REPLACE RESET RESIGNAL RESTART REVOKE ROLLBACK
+    SAVEPOINT SECURITY SELECT SET SHOW SHUTDOWN SIGNAL START STOP TABLE TRUNCATE UNINSTALL
+    UNLISTEN UNLOCK UPDATE USE VACUUM VALUES WITH XA
+""".split())
+
+
 def _balanced(tokens: tuple[Token, ...]) -> bool:
     depth = 0
     for token in tokens:
@@ -262,6 +276,9 @@ def check_chunk(
         detail = f"{_clean(str(error.get('description') or exc))} near '{highlight}'"
         if strict or not _balanced(tokens):
             raise SqlParseError(file, line, col, detail) from exc
+        if first.token_type != TokenType.L_PAREN and first.text.upper() not in _LEADERS:
+            detail = f"no statement starts with '{first.text}'"
+            raise _refuse(file, first, positions, detail) from exc
         return Unparsed(chunk.statement, line, col, detail)
     except SqlglotError as exc:
         if strict:
