@@ -49,7 +49,8 @@ class MigrationPlan:
     operations: tuple[ops.Operation, ...]
     rename_candidates: tuple[str, ...] = ()
     online: bool = False
-    user_types: frozenset[str] = field(default_factory=frozenset)  # enum names, valid as types
+    # names valid as column types: enums, domains, composite and range types
+    user_types: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
@@ -153,8 +154,17 @@ def diff_schemas(
         operations=tuple(operations),
         rename_candidates=rename_candidates(current, desired, fold),
         online=online,
-        user_types=frozenset(e.name for e in (*desired.enums, *current.enums)),
+        user_types=user_types(current) | user_types(desired),
     )
+
+
+def user_types(schema: Schema) -> frozenset[str]:
+    """Enum names, and domain, composite and range type names bare and schema-qualified."""
+    names = {e.name for e in schema.enums}
+    for obj in schema.objects:
+        if obj.kind in ("domain", "type"):
+            names |= {obj.name, obj.name.split(".", 1)[-1]}
+    return frozenset(names)
 
 
 def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str | None:

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, inspect
 from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.engine import Inspector
 from sqlalchemy.exc import SAWarning
 
@@ -37,6 +38,7 @@ from gitmigrate.schema.model import (
     View,
 )
 from gitmigrate.schema.objects import reflect_objects
+from gitmigrate.schema.objects.pg_common import qi
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
@@ -111,6 +113,7 @@ class _Context:
         self.multi: dict[str, dict[Any, Any]] = {}
         self.checks: dict[str, list[dict[str, Any]]] = {}
         self.pg_seqs = extras.pg_sequences(conn, schema) if pg else []
+        self.domain_columns = extras.pg_domain_columns(conn, schema) if pg else {}
         mysql = dialect == "mysql"
         self.database = (schema or extras.mysql_database(conn)) if mysql else None
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
@@ -230,7 +233,10 @@ def _column(
         owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
         if raw.get("identity") or (seq is not None and owned):
             identity, default_text = True, None
-    elif ctx.dialect == "mysql":
+    if (table, name) in ctx.domain_columns:  # the inspector merges in the domain's own
+        nullable, own_default = ctx.domain_columns[(table, name)]
+        default_text = default_text if own_default else None
+    if ctx.dialect == "mysql":
         identity = raw.get("autoincrement") is True
     elif sqlite is not None and sqlite.rowid_alias == name:
         identity, nullable = True, False
@@ -260,7 +266,7 @@ def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
         compiled = str(type_.compile(dialect=ctx.conn.dialect))
     except Exception:  # NullType and exotic types cannot always compile; repr is still stable
         compiled = repr(type_)
-    keep_case = ctx.dialect == "postgresql" and isinstance(type_, sqltypes.Enum)
+    keep_case = ctx.dialect == "postgresql" and isinstance(type_, (sqltypes.Enum, DOMAIN))
     return norm.type_string(compiled, ctx.dialect, keep_case=keep_case)
 
 
@@ -324,12 +330,18 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
         lengths = {n: lengths for n in names if n}
     parts: list[str] = []
     expressions = False
+    opclasses = options.get("postgresql_ops") or {}
     for name, text in zip(names, exprs, strict=False):
         if name is None:
             expressions = True
-            parts.append(norm.expression(text) or "")
+            element = norm.expression(text) or ""
+            if text in opclasses:  # `(expr) opclass`: the element keeps its operator class
+                element = f"({element}) {qi(opclasses[text])}"
+            parts.append(element)
             continue
         part = str(name)
+        if name in opclasses:
+            part, expressions = f"({qi(part)}) {qi(opclasses[name])}", True
         if name in lengths:  # MySQL prefix index: col(10)
             part, expressions = f"{part}({lengths[name]})", True
         for flag in sorting.get(name, ()):

@@ -2,7 +2,8 @@
 the nearest spelling, instead of halfway through a migration on another.
 
 SQLite accepts any type name (it derives an affinity from it), so only PostgreSQL and
-MariaDB/MySQL are checked; PostgreSQL also accepts the schema's own enum types.
+MariaDB/MySQL are checked; PostgreSQL also accepts the schema's own types (enums, domains,
+composite and range types).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def check_type(type_text: str, dialect: str, *, user_types: frozenset[str] = fro
     if known is None:
         return
     base = base_type(type_text)
-    if base in known or base.lower() in {t.lower() for t in user_types}:
+    if base in known or base.replace('"', "").lower() in {t.lower() for t in user_types}:
         return
     if dialect == "mysql" and base.startswith(("ENUM", "SET")):
         return
