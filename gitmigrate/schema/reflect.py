@@ -114,6 +114,7 @@ class _Context:
         self.checks: dict[str, list[dict[str, Any]]] = {}
         self.pg_seqs = extras.pg_sequences(conn, schema) if pg else []
         self.domain_columns = extras.pg_domain_columns(conn, schema) if pg else {}
+        self.deferrable = extras.pg_deferrable(conn, schema) if pg else {}
         mysql = dialect == "mysql"
         self.database = (schema or extras.mysql_database(conn)) if mysql else None
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
@@ -164,7 +165,9 @@ def _table(ctx: _Context, name: str) -> Table:
         pk_name = None if ctx.dialect == "mysql" else pk_raw.get("name")
         pk = PrimaryKey(columns=pk_cols, name=pk_name)
     found = [
-        UniqueConstraint(u.get("name"), tuple(u["column_names"]))
+        UniqueConstraint(
+            u.get("name"), tuple(u["column_names"]), ctx.deferrable.get((name, u.get("name")))
+        )
         for u in ctx.part("unique_constraints", name) or []
     ]
     if sqlite is not None:  # the inspector misses column-level UNIQUE
@@ -172,7 +175,8 @@ def _table(ctx: _Context, name: str) -> Table:
         found += [UniqueConstraint(None, cols) for cols in sqlite.unique_sets if cols not in known]
     uniques = sorted(found, key=_named_key)
     fks = sorted(
-        (_fk(ctx, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []), key=_named_key
+        (_fk(ctx, name, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []),
+        key=_named_key,
     )
     comment = (ctx.part("comment", name) or {}).get("text")
     return Table(
@@ -278,7 +282,9 @@ def _action(value: Any, dialect: str) -> str | None:
     return text
 
 
-def _fk(ctx: _Context, raw: dict[str, Any], sqlite: extras.SqliteTable | None) -> ForeignKey:
+def _fk(
+    ctx: _Context, table: str, raw: dict[str, Any], sqlite: extras.SqliteTable | None
+) -> ForeignKey:
     options = dict(raw.get("options") or {})
     columns = tuple(raw["constrained_columns"])
     if sqlite is not None:
@@ -292,6 +298,7 @@ def _fk(ctx: _Context, raw: dict[str, Any], sqlite: extras.SqliteTable | None) -
         on_delete=_action(options.get("ondelete"), ctx.dialect),
         on_update=_action(options.get("onupdate"), ctx.dialect),
         ref_schema=raw.get("referred_schema"),
+        deferrable=ctx.deferrable.get((table, raw.get("name"))),
     )
 
 

@@ -61,6 +61,24 @@ def pg_sequences(conn: Connection, schema: str | None = None) -> list[PgSequence
     ]
 
 
+def pg_deferrable(conn: Connection, schema: str | None = None) -> dict[tuple[str, str], str]:
+    """(table, constraint) -> "DEFERRABLE" or "DEFERRABLE INITIALLY DEFERRED" of the unique and
+    foreign-key constraints that are deferrable (the inspector does not say for unique ones)."""
+    rows = conn.execute(
+        text(
+            "SELECT t.relname, c.conname, c.condeferred FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE c.condeferrable AND c.contype IN ('u', 'f') "
+            "AND n.nspname = coalesce(:schema, current_schema())"
+        ),
+        {"schema": schema},
+    ).all()
+    return {
+        (str(r[0]), str(r[1])): "DEFERRABLE INITIALLY DEFERRED" if r[2] else "DEFERRABLE"
+        for r in rows
+    }
+
+
 def pg_domain_columns(
     conn: Connection, schema: str | None = None
 ) -> dict[tuple[str, str], tuple[bool, bool]]:
