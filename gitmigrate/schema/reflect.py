@@ -166,7 +166,7 @@ def _table(ctx: _Context, name: str) -> Table:
         pk = PrimaryKey(columns=pk_cols, name=pk_name)
     found = [
         UniqueConstraint(
-            u.get("name"), tuple(u["column_names"]), ctx.deferrable.get((name, u.get("name")))
+            u.get("name"), tuple(u["column_names"]), ctx.deferrable.get((name, str(u.get("name"))))
         )
         for u in ctx.part("unique_constraints", name) or []
     ]
@@ -298,7 +298,7 @@ def _fk(
         on_delete=_action(options.get("ondelete"), ctx.dialect),
         on_update=_action(options.get("onupdate"), ctx.dialect),
         ref_schema=raw.get("referred_schema"),
-        deferrable=ctx.deferrable.get((table, raw.get("name"))),
+        deferrable=ctx.deferrable.get((table, str(raw.get("name")))),
     )
 
 

@@ -145,7 +145,9 @@ def primary_key_clause(pk: PrimaryKey, dialect: str) -> str:
 
 
 def unique_clause(unique: UniqueConstraint, dialect: str) -> str:
-    text = f"{constraint_prefix(unique.name, dialect)}UNIQUE ({quote_list(unique.columns, dialect)})"
+    text = (
+        f"{constraint_prefix(unique.name, dialect)}UNIQUE ({quote_list(unique.columns, dialect)})"
+    )
     return f"{text} {unique.deferrable}" if unique.deferrable else text
 
 

@@ -37,7 +37,10 @@ def read_collations(conn: Connection, schema: str | None) -> list[DbObject]:
     ):
         options = [f"provider = {_PROVIDERS.get(str(provider), 'libc')}"]
         if provider == "c":
-            options += [f"lc_collate = {literal(str(collate))}", f"lc_ctype = {literal(str(ctype))}"]
+            options += [
+                f"lc_collate = {literal(str(collate))}",
+                f"lc_ctype = {literal(str(ctype))}",
+            ]
         elif locale is not None:
             options.append(f"locale = {literal(str(locale))}")
         if rules:

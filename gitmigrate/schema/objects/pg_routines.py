@@ -65,8 +65,9 @@ def read_routines(conn: Connection, schema: str | None) -> list[DbObject]:
     recorded: dict[int, set[str]] = {}
     for oid, name in rows(conn, _PROC_DEPENDS, schema):
         recorded.setdefault(oid, set()).add(name)
-    names = {(r[1], r[2]): [] for r in found}  # (schema, name) -> identities (overloads)
-    for oid, nsp, name, _kind, args, _def in found:
+    names: dict[tuple[str, str], list[str]] = {}  # (schema, name) -> identities (overloads)
+    for _oid, nsp, name, _kind, args, _def in found:
+        names.setdefault((nsp, name), [])
         names[(nsp, name)].append(f"{nsp}.{name}({args})")
     out = []
     for oid, nsp, name, kind, args, definition in found:
@@ -77,7 +78,7 @@ def read_routines(conn: Connection, schema: str | None) -> list[DbObject]:
             create = _aggregate(qualified(nsp, name), args, aggregates[oid])
         else:
             create = str(definition).rstrip()
-        statements = (create,)
+        statements: tuple[str, ...] = (create,)
         if _checked_at_creation(create):
             statements = (_NO_BODY_CHECK, create)
         needs = set(recorded.get(oid, ())) | _calls(create, nsp, names)

@@ -202,7 +202,9 @@ def read_types(conn: Connection, schema: str | None) -> list[DbObject]:
         options += [f"SUBTYPE_DIFF = {diff}"] if diff else []
         options += [f"MULTIRANGE_TYPE_NAME = {multi}"] if multi else []
         needs = {named[sub_oid]} if sub_oid in named else set()
-        out.append(_type(nsp, name, f"AS RANGE ({_INDENT}{(',' + _INDENT).join(options)}\n)", needs))
+        out.append(
+            _type(nsp, name, f"AS RANGE ({_INDENT}{(',' + _INDENT).join(options)}\n)", needs)
+        )
     return out
 
 
