@@ -7,9 +7,11 @@ is recreated), since the server refuses to drop what others use.
 
 Where they go: objects of kinds created before tables (`objects.BEFORE_TABLES`) are created
 (and, when replaced, first dropped) before table changes, and dropped for good after them; the
-others are dropped before table changes and created after views. An object that hangs on a
+others, and those that need a table or view (a function returning a table's row type),
+are dropped before table changes and created after views. An object that hangs on a
 table or view which is dropped or recreated (`table` in `rebuilt`) is dropped first and
-created again, since the server drops it with its relation. Within each place, objects follow
+created again, since the server drops it with its relation; so is one that needs such a
+relation (a function returning a view's row type). Within each place, objects follow
 `depends_on` (what an object needs is created before it and dropped after it), then
 `objects.sort_key`.
 """
@@ -17,11 +19,12 @@ created again, since the server drops it with its relation. Within each place, o
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gitmigrate.schema import ops
-from gitmigrate.schema.model import DbObject, Schema
+from gitmigrate.schema.model import DbObject, Schema, View
 from gitmigrate.schema.objects import BEFORE_TABLES, alter_statements, sort_key
 
 Fold = Callable[[str], str]
@@ -46,7 +49,8 @@ def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) 
     altered: dict[Key, ops.AlterObject] = {}
     for key in old.keys() & new.keys():
         before, after = old[key], new[key]
-        on_rebuilt = before.table is not None and fold(before.table) in rebuilt
+        hangs = (before.table,) if before.table is not None else ()
+        on_rebuilt = any(fold(r) in rebuilt for r in (*hangs, *before.depends_on))
         if before == after and not on_rebuilt:
             continue
         forward = None if on_rebuilt else alter_statements(before, after)
@@ -60,19 +64,47 @@ def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) 
     for key in recreate:
         altered.pop(key, None)
 
+    relations = {fold(r.name) for s in (current, desired) for r in (*s.tables, *s.views)}
+
+    def early(obj: DbObject) -> bool:
+        """Kinds created before tables, unless the object needs a table or view (a function
+        returning a table's row type)."""
+        return obj.kind in BEFORE_TABLES and not any(fold(d) in relations for d in obj.depends_on)
+
     out = ObjectOps()
     for obj in reversed(dependency_order(old[k] for k in removed | recreate)):
-        early = obj.kind in BEFORE_TABLES
-        if early and (obj.kind, obj.name) in recreate:
+        if early(obj) and (obj.kind, obj.name) in recreate:
             out.create_early.append(ops.DropObject(obj))  # replaced: gone before its new self
         else:
-            (out.drop_late if early else out.drop_early).append(ops.DropObject(obj))
+            (out.drop_late if early(obj) else out.drop_early).append(ops.DropObject(obj))
     made = recreate | (new.keys() - old.keys()) | altered.keys()
     for obj in dependency_order(new[k] for k in made):
         key = (obj.kind, obj.name)
         op: ops.Operation = altered[key] if key in altered else ops.CreateObject(obj)
-        (out.create_early if obj.kind in BEFORE_TABLES else out.create_late).append(op)
+        (out.create_early if early(obj) else out.create_late).append(op)
     return out
+
+
+def views_calling_recreated(current: Schema, desired: Schema, fold: Fold) -> set[str]:
+    """Folded names of current views that call a function the plan drops and creates again
+    (the server refuses to drop a function a view uses, and the server does not tell us
+    which: the view's text naming it as `name(` does)."""
+    new = {(o.kind, o.name): o for o in desired.objects}
+    names = set()
+    for obj in current.objects:
+        other = new.get((obj.kind, obj.name))
+        if obj.kind != "function" or other is None or other == obj:
+            continue
+        if alter_statements(obj, other) is None:
+            names.add(obj.name.split("(", 1)[0].rsplit(".", 1)[-1])
+    return {fold(v.name) for v in current.views if _calls_any(v, names)}
+
+
+def _calls_any(view: View, names: set[str]) -> bool:
+    return any(
+        re.search(rf'(?<![\w$]){re.escape(n)}"?\s*\(', view.definition, re.IGNORECASE)
+        for n in names
+    )
 
 
 def _dependents(objects: dict[Key, DbObject], gone: set[Key], kept: Iterable[Key]) -> set[Key]:

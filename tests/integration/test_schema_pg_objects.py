@@ -50,6 +50,25 @@ CASES: dict[str, tuple[str, str]] = {
         "CREATE FUNCTION pos(v int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'select v > 0';\n"
         "CREATE TABLE m (v int CHECK (pos(v)), w int DEFAULT abs(-1));",
     ),
+    "function_returning_table_rows": (
+        "",
+        "CREATE TABLE customer (id int);\n"
+        "CREATE FUNCTION report() RETURNS SETOF customer LANGUAGE sql AS 'select * from customer';\n"
+        "CREATE FUNCTION n() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM customer; END;\n"
+        "CREATE VIEW rich AS SELECT id FROM customer;",
+    ),
+    "function_on_changed_view": (
+        "CREATE TABLE t (a text);\nCREATE VIEW v AS SELECT a FROM t;\n"
+        "CREATE FUNCTION f() RETURNS SETOF v LANGUAGE sql AS 'select * from v';",
+        "CREATE TABLE t (a text, b int);\nCREATE VIEW v AS SELECT a, b FROM t;\n"
+        "CREATE FUNCTION f() RETURNS SETOF v LANGUAGE sql AS 'select * from v';",
+    ),
+    "function_recreated_under_view": (
+        "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'select a';\n"
+        "CREATE VIEW v AS SELECT f(1) AS x;",
+        "CREATE FUNCTION f(b int) RETURNS int LANGUAGE sql AS 'select b';\n"
+        "CREATE VIEW v AS SELECT f(1) AS x;",
+    ),
     "procedure_and_aggregate": (
         "",
         "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'select a + b';\n"

@@ -151,3 +151,12 @@ def test_domain_names_are_valid_column_types() -> None:
     assert any("CREATE TABLE" in s for s in plan.up_statements("postgresql"))
     with pytest.raises(UsageError, match="posint"):
         check_type("posint", "postgresql")
+
+
+def test_a_function_needing_a_table_is_created_after_it() -> None:
+    t = Table("customer", (Column("id", "INTEGER"),))
+    report = function("report", returns="SETOF customer", needs=("customer",))
+    up = diff_schemas(pg(), pg(report, tables=(t,))).up_statements("postgresql")
+    assert up[0].startswith('CREATE TABLE "customer"') and "report" in up[1]
+    down = diff_schemas(pg(), pg(report, tables=(t,))).down_statements("postgresql")
+    assert down == ['DROP FUNCTION "public"."report"()', 'DROP TABLE "customer"']

@@ -46,6 +46,18 @@ JOIN pg_proc r ON r.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = r.pronames
 WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_proc'::regclass
   AND d.objid <> d.refobjid AND n.nspname = {IN_SCHEMA} AND d.deptype = 'n'
 """
+# tables and views a routine needs: a row type in its signature, a SQL-standard body's reads
+_REL_DEPENDS = f"""
+SELECT d.objid, c.relname
+FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+JOIN pg_namespace n ON n.oid = p.pronamespace
+LEFT JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid
+JOIN pg_class c ON c.oid = CASE WHEN d.refclassid = 'pg_class'::regclass THEN d.refobjid
+                                ELSE t.typrelid END
+WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'n' AND n.nspname = {IN_SCHEMA}
+  AND d.refclassid IN ('pg_type'::regclass, 'pg_class'::regclass)
+  AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relnamespace = n.oid
+"""
 _AGGREGATES = f"""
 SELECT a.aggfnoid::oid, a.aggtransfn::regproc::text, format_type(a.aggtranstype, NULL),
        nullif(a.aggfinalfn::oid, 0)::regproc::text, nullif(a.aggcombinefn::oid, 0)::regproc::text,
@@ -65,6 +77,8 @@ def read_routines(conn: Connection, schema: str | None) -> list[DbObject]:
     recorded: dict[int, set[str]] = {}
     for oid, name in rows(conn, _PROC_DEPENDS, schema):
         recorded.setdefault(oid, set()).add(name)
+    for oid, relation in rows(conn, _REL_DEPENDS, schema):
+        recorded.setdefault(oid, set()).add(relation)
     names: dict[tuple[str, str], list[str]] = {}  # (schema, name) -> identities (overloads)
     for _oid, nsp, name, _kind, args, _def in found:
         names.setdefault((nsp, name), [])
