@@ -46,12 +46,23 @@ Alter = Callable[[DbObject, DbObject], "tuple[str, ...] | None"]
 
 # dialect -> "module:function" readers, each (conn, schema) -> objects; imported on first use
 _READERS: dict[str, tuple[str, ...]] = {
-    "postgresql": (),
+    "postgresql": (
+        "pg_extensions:read_extensions",
+        "pg_security:read_rls",
+        "pg_security:read_policies",
+        "pg_comments:read_comments",
+        "pg_grants:read_grants",
+    ),
     "mysql": (),
     "sqlite": (),
 }
 # kind -> "module:function" (old, new) -> statements changing old into new in place, or None
-_ALTERS: dict[str, str] = {}
+_ALTERS: dict[str, str] = {
+    "extension": "pg_extensions:alter_extension",
+    "rls": "pg_security:alter_rls",
+    "policy": "pg_security:alter_policy",
+    "comment": "pg_comments:alter_comment",
+}
 
 
 def _load(spec: str) -> Callable[..., object]:
