@@ -230,3 +230,19 @@ def test_extension_version_up_in_place_and_back(two: tuple[str, str]) -> None:
     assert "ALTER EXTENSION \"pg_trgm\" UPDATE TO '1.4'" in up
     assert 'DROP EXTENSION "hstore"' in up
     assert 'DROP EXTENSION "pg_trgm"' in down  # no downgrade script: made again at 1.3
+
+
+def test_comments_on_view_columns_and_collations(two: tuple[str, str]) -> None:
+    base = (
+        "CREATE TABLE t (id int, x int); CREATE VIEW v AS SELECT id FROM t;"
+        "CREATE COLLATION c_fr (provider = libc, locale = 'C');"
+    )
+    a = base + "COMMENT ON COLUMN v.id IS 'old';"
+    b = (
+        "CREATE TABLE t (id int, x int); CREATE VIEW v AS SELECT id, x FROM t;"
+        "CREATE COLLATION c_fr (provider = libc, locale = 'C');"
+        "COMMENT ON COLUMN v.id IS 'new'; COMMENT ON COLLATION c_fr IS 'sorting';"
+    )
+    up, _ = round_trip(two, a, b)
+    assert 'COMMENT ON COLUMN "v"."id" IS \'new\'' in up  # made again on the new view
+    assert "COMMENT ON COLLATION \"c_fr\" IS 'sorting'" in up

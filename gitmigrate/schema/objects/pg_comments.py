@@ -1,7 +1,8 @@
 """PostgreSQL comments on objects other than tables and columns (kind "comment"; those two are
-`Table.comment` and `Column.comment`): constraints (of tables and of domains), indexes, views,
-materialized views, sequences, types, domains, triggers, policies, functions, procedures,
-aggregates and the reflected schema itself, read from pg_description.
+`Table.comment` and `Column.comment`): constraints (of tables and of domains), indexes, views
+and their columns, materialized views, sequences, types, domains, collations, triggers,
+policies, functions, procedures, aggregates and the reflected schema itself, read from
+pg_description.
 
 Creating one is COMMENT ON ... IS '...', dropping it COMMENT ON ... IS NULL, and a changed text
 is a new COMMENT ON in place. A comment on something hanging on a table (index, constraint,
@@ -45,6 +46,16 @@ _PARTS = (
     JOIN pg_description d ON d.classoid = 'pg_type'::regclass AND d.objoid = t.oid
     WHERE {SCHEMA_MATCH} AND t.typtype IN ('e', 'c', 'd', 'r') AND (t.typrelid = 0
       OR r.relkind = 'c') AND {not_in_extension("pg_type", "t.oid")}""",
+    f"""SELECT 'COLUMN', a.attname, NULL, c.relname, c.relname, d.description
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid
+         AND d.objsubid = a.attnum
+    WHERE {SCHEMA_MATCH} AND c.relkind IN ('v', 'm') AND a.attnum > 0""",
+    f"""SELECT 'COLLATION', co.collname, NULL, NULL, NULL, d.description
+    FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+    JOIN pg_description d ON d.classoid = 'pg_collation'::regclass AND d.objoid = co.oid
+    WHERE {SCHEMA_MATCH} AND {not_in_extension("pg_collation", "co.oid")}""",
     f"""SELECT 'TRIGGER', tg.tgname, NULL, c.relname, c.relname, d.description
     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -86,6 +97,8 @@ def comment_object(
     if what == "CONSTRAINT ON DOMAIN":
         target, what = f"{target} ON DOMAIN {ident(str(on))}", "CONSTRAINT"
         label = f"{on}.{label}"
+    elif what == "COLUMN":  # of a view (a table's columns keep theirs in `Column.comment`)
+        target, label = f"{ident(str(on))}.{target}", f"{on}.{label}"
     elif on is not None:
         target, label = f"{target} ON {ident(on)}", f"{on}.{label}"
     return DbObject(
