@@ -29,6 +29,25 @@ class ObjectOps:
     create_late: list[ops.Operation] = field(default_factory=list)  # after views
 
 
+def _remake_dependents(
+    old: dict[tuple[str, str], DbObject],
+    new: dict[tuple[str, str], DbObject],
+    dropped: list[DbObject],
+    created: list[DbObject],
+) -> None:
+    """An object that stays the same but depends on one dropped and created again (a comment
+    or grant on a function whose signature changes) goes with it: the server dropped it."""
+    remade = {o.name for o in dropped} & {o.name for o in created}
+    going = {(o.kind, o.name) for o in dropped}
+    waiting = sorted(k for k in old.keys() & new.keys() if old[k] == new[k] and k not in going)
+    while remade:
+        hit = [k for k in waiting if remade & set(old[k].depends_on)]
+        waiting = [k for k in waiting if k not in hit]
+        dropped += [old[k] for k in hit]
+        created += [new[k] for k in hit]
+        remade = {k[1] for k in hit}
+
+
 def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) -> ObjectOps:
     """`rebuilt`: folded names of tables and views dropped, recreated or rebuilt by the plan."""
     out = ObjectOps()
@@ -54,6 +73,7 @@ def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) 
             else:
                 dropped.append(before)
                 created.append(after)
+    _remake_dependents(old, new, dropped, created)
     for obj in sorted(dropped, key=sort_key, reverse=True):
         (out.drop_late if obj.kind in BEFORE_TABLES else out.drop_early).append(ops.DropObject(obj))
     for obj in sorted(created, key=sort_key):

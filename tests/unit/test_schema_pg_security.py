@@ -130,3 +130,20 @@ def test_versioned_extension_is_made_by_its_object_not_twice() -> None:
     assert up == list(ext.create)
     down = diff_schemas(desired, Schema("postgresql")).up_statements("postgresql")
     assert down == list(ext.drop)
+
+
+def test_comment_on_a_function_made_again_is_set_again() -> None:
+    def function(body: str) -> DbObject:
+        return DbObject(
+            "function", "public.f(integer)", (f"CREATE FUNCTION f {body}",), ("DROP FUNCTION f",)
+        )
+
+    comment = comment_object("FUNCTION", "f", "integer", None, None, "doc")
+    assert comment.depends_on == ("public.f(integer)",)
+    before = Schema("postgresql", objects=(function("a"), comment))
+    after = Schema("postgresql", objects=(function("b"), comment))
+    up = diff_schemas(before, after).up_statements("postgresql")
+    assert up.index('COMMENT ON FUNCTION "f"(integer) IS NULL') < up.index("DROP FUNCTION f")
+    assert up.index("CREATE FUNCTION f b") < up.index("COMMENT ON FUNCTION \"f\"(integer) IS 'doc'")
+    untouched = Schema("postgresql", objects=(function("a"), comment))
+    assert diff_schemas(before, untouched).is_empty

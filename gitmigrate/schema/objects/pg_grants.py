@@ -93,6 +93,18 @@ class Target:
         return f"{self.objtype} {self.name}"
 
     @property
+    def needs(self) -> tuple[str, ...]:
+        """The `DbObject` or relation names it needs: when the plan makes that again, the
+        grant is made again too (the server dropped it with its object)."""
+        if self.table is not None:
+            return (self.table,)
+        if self.objtype in ("FUNCTION", "PROCEDURE"):
+            return (f"{self.schema}.{self.name}({self.args})",)
+        if self.objtype in ("TYPE", "DOMAIN"):
+            return (f"{self.schema}.{self.name}",)
+        return ()
+
+    @property
     def on(self) -> str:
         if self.objtype == "COLUMN":
             return f"TABLE {ident(self.name)}"
@@ -144,7 +156,7 @@ def grant_object(
         create=create,
         drop=_statements(target, grantee, actual, default),
         table=target.table,
-        depends_on=(target.table,) if target.table else (),
+        depends_on=target.needs,
     )
 
 
