@@ -64,7 +64,8 @@ def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) 
     for key in recreate:
         altered.pop(key, None)
 
-    relations = {fold(r.name) for s in (current, desired) for r in (*s.tables, *s.views)}
+    relations = {fold(t.name) for s in (current, desired) for t in s.tables}
+    relations |= {fold(v.name) for s in (current, desired) for v in s.views}
 
     def early(obj: DbObject) -> bool:
         """Kinds created before tables, unless the object needs a table or view (a function
