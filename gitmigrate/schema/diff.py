@@ -10,7 +10,7 @@ Order of the up operations (the down is the same list reversed, each operation r
         among dropped tables
      3. release the OWNED BY of sequences that go
      4. renames asked for with `renames` (tables, then columns)
-     5. create extensions (PostgreSQL); create enums, add enum values / recreate changed
+     5. create schemas (PostgreSQL), then extensions; create enums, add enum values / recreate changed
         enums, create sequences; create or alter objects kept before tables (schemas,
         collations, types, domains, functions)
      6. change existing tables (indexes, constraints, columns; SQLite: rebuild)
@@ -21,7 +21,7 @@ Order of the up operations (the down is the same list reversed, each operation r
     10. drop enums and sequences no longer used; drop objects kept before tables that go
     11. create views, the views they read first; create or alter the other objects
         (constraints, triggers, row-level security, policies, events, comments, grants)
-    12. sequence changes and OWNED BY; drop extensions no longer wanted
+    12. sequence changes and OWNED BY; drop extensions, then schemas, no longer wanted
 
 Renames are never guessed: a dropped and an added column of the same type in one table (or a
 dropped and an added table with the same columns) is reported in `rename_candidates`, and only
@@ -40,6 +40,7 @@ from gitmigrate.schema.diff_renames import apply_renames
 from gitmigrate.schema.diff_server_objects import object_ops
 from gitmigrate.schema.diff_tables import TableDiff, diff_table
 from gitmigrate.schema.model import ForeignKey, Schema, Table
+from gitmigrate.schema.names import bare
 
 Fold = Callable[[str], str]
 
@@ -129,6 +130,7 @@ def diff_schemas(
     operations += [ops.DropForeignKey(t, fk, backing(cut_tables, t, fk)) for t, fk in cut]
     operations += seq_release
     operations += rename_ops
+    operations += objects.create_first
     extensions = set(desired.extensions) - set(current.extensions)
     operations += [ops.CreateExtension(e) for e in sorted(extensions)]
     operations += pre_types
@@ -149,11 +151,14 @@ def diff_schemas(
     operations += seq_final
     unused = set(current.extensions) - set(desired.extensions)
     operations += [ops.DropExtension(e) for e in sorted(unused, reverse=True)]
+    operations += objects.drop_last
     return MigrationPlan(
         operations=tuple(operations),
         rename_candidates=rename_candidates(current, desired, fold),
         online=online,
-        user_types=frozenset(e.name for e in (*desired.enums, *current.enums)),
+        user_types=frozenset(
+            n for e in (*desired.enums, *current.enums) for n in (e.name, bare(e.name))
+        ),
     )
 
 

@@ -23,6 +23,8 @@ Fold = Callable[[str], str]
 class ObjectOps:
     """Where the object operations go in the plan (see diff.py's order)."""
 
+    create_first: list[ops.Operation] = field(default_factory=list)  # schemas, before all
+    drop_last: list[ops.Operation] = field(default_factory=list)  # schemas, after all
     drop_early: list[ops.Operation] = field(default_factory=list)  # before view drops
     create_early: list[ops.Operation] = field(default_factory=list)  # before table changes
     drop_late: list[ops.Operation] = field(default_factory=list)  # after table drops
@@ -55,9 +57,20 @@ def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) 
                 dropped.append(before)
                 created.append(after)
     for obj in sorted(dropped, key=sort_key, reverse=True):
-        (out.drop_late if obj.kind in BEFORE_TABLES else out.drop_early).append(ops.DropObject(obj))
+        _drops(out, obj).append(ops.DropObject(obj))
     for obj in sorted(created, key=sort_key):
-        (out.create_early if obj.kind in BEFORE_TABLES else out.create_late).append(
-            ops.CreateObject(obj)
-        )
+        _creates(out, obj).append(ops.CreateObject(obj))
     return out
+
+
+def _creates(out: ObjectOps, obj: DbObject) -> list[ops.Operation]:
+    """A schema holds enums, sequences and extensions too: it comes before them."""
+    if obj.kind == "schema":
+        return out.create_first
+    return out.create_early if obj.kind in BEFORE_TABLES else out.create_late
+
+
+def _drops(out: ObjectOps, obj: DbObject) -> list[ops.Operation]:
+    if obj.kind == "schema":
+        return out.drop_last
+    return out.drop_late if obj.kind in BEFORE_TABLES else out.drop_early

@@ -46,7 +46,7 @@ Alter = Callable[[DbObject, DbObject], "tuple[str, ...] | None"]
 
 # dialect -> "module:function" readers, each (conn, schema) -> objects; imported on first use
 _READERS: dict[str, tuple[str, ...]] = {
-    "postgresql": (),
+    "postgresql": ("pg_schemas:read_schemas",),
     "mysql": (),
     "sqlite": (),
 }
