@@ -10,7 +10,7 @@ import pickle
 from gitmigrate.schema.depends import referenced_names
 from gitmigrate.schema.describe import schema_json
 from gitmigrate.schema.diff import diff_schemas
-from gitmigrate.schema.model import Column, Enum, Index, Sequence, Table, View
+from gitmigrate.schema.model import Column, Enum, Index, Sequence, View
 from gitmigrate.schema.names import (
     QualifiedName,
     bare,
