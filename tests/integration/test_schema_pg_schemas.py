@@ -5,6 +5,8 @@ reflected (names outside `public` qualified), diffed, applied, drift-free and ro
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from gitmigrate.schema.reflect import reflect_schema
 from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS, SchemaScope
 from gitmigrate.schema.scratch import load_sql
 from tests.fixtures_db import fresh_database_url
+from tests.fixtures_git import CliRunner
 
 pytestmark = pytest.mark.postgres
 
@@ -136,3 +139,29 @@ def test_two_schema_round_trip(engines: tuple[Engine, Engine]) -> None:
 
     run(current_engine, down)
     assert schema_differences(start, reflect(current_engine)) == [], down
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_cli_schema_options(
+    engines: tuple[Engine, Engine], git_repo: Path, run_cli: CliRunner
+) -> None:
+    a, b = url_of(engines[0]), url_of(engines[1])
+    only = run_cli("schema", "diff", "--from", a, "--to", b, "--print", "--schema", "sales")
+    assert only.exit_code == 0, only.stderr
+    assert 'ALTER TABLE "sales"."orders" ADD COLUMN "note" TEXT' in only.stdout
+    assert "Reports" not in only.stdout and "archive" not in only.stdout
+    rest = run_cli("schema", "diff", "--from", a, "--to", b, "--print", "--exclude-schema", "sales")
+    assert rest.exit_code == 0, rest.stderr
+    assert 'CREATE SCHEMA "Reports"' in rest.stdout and '"note"' not in rest.stdout
+    shown = run_cli("schema", "inspect", "--target", a, "--schema", "archive", "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    assert [t["name"] for t in json.loads(shown.stdout)["schema"]["tables"]] == [
+        "archive.old_orders"
+    ]
+    sqlite3.connect(git_repo / "x.db").close()
+    sqlite = f"sqlite:///{git_repo / 'x.db'}"
+    refused = run_cli("schema", "inspect", "--target", sqlite, "--schema", "main")
+    assert refused.exit_code == 2 and "--schema/--exclude-schema" in refused.stderr
