@@ -5,7 +5,8 @@ Order of the up operations (the down is the same list reversed, each operation r
 
      0. drop server-kept objects (`DbObject`) created after tables that go or change, and
         those hanging on a table or view that is dropped or recreated (diff_server_objects.py)
-     1. drop views that go, change, or read a table whose columns change (dependents first)
+     1. drop views that go, change, read a table whose columns change, or call a function
+        that is dropped and created again (dependents first)
      2. drop foreign keys that go or change, or whose columns change type; break FK cycles
         among dropped tables
      3. release the OWNED BY of sequences that go
@@ -37,7 +38,7 @@ from gitmigrate.schema import ops
 from gitmigrate.schema.depends import table_order, view_order, views_reading
 from gitmigrate.schema.diff_objects import enum_and_sequence_ops, rename_candidates
 from gitmigrate.schema.diff_renames import apply_renames
-from gitmigrate.schema.diff_server_objects import object_ops
+from gitmigrate.schema.diff_server_objects import object_ops, views_calling_recreated
 from gitmigrate.schema.diff_tables import TableDiff, diff_table
 from gitmigrate.schema.model import ForeignKey, Schema, Table
 from gitmigrate.schema.names import bare
@@ -50,7 +51,8 @@ class MigrationPlan:
     operations: tuple[ops.Operation, ...]
     rename_candidates: tuple[str, ...] = ()
     online: bool = False
-    user_types: frozenset[str] = field(default_factory=frozenset)  # enum names, valid as types
+    # names valid as column types: enums, domains, composite and range types
+    user_types: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
@@ -108,6 +110,7 @@ def diff_schemas(
     cur_views = {fold(v.name): v for v in current.views}
     des_views = {fold(v.name): v for v in desired.views}
     stale = {k for k, v in cur_views.items() if des_views.get(k) != v}
+    stale |= views_calling_recreated(current, desired, fold)
     stale |= views_reading(current.views, shaped | stale, fold)
     drop_views = [v for v in reversed(view_order(current.views, fold)) if fold(v.name) in stale]
     make = {k for k, v in des_views.items() if k not in cur_views or k in stale}
@@ -156,10 +159,17 @@ def diff_schemas(
         operations=tuple(operations),
         rename_candidates=rename_candidates(current, desired, fold),
         online=online,
-        user_types=frozenset(
-            n for e in (*desired.enums, *current.enums) for n in (e.name, bare(e.name))
-        ),
+        user_types=user_types(current) | user_types(desired),
     )
+
+
+def user_types(schema: Schema) -> frozenset[str]:
+    """Enum names, and domain, composite and range type names bare and schema-qualified."""
+    names = {n for e in schema.enums for n in (e.name, bare(e.name))}
+    for obj in schema.objects:
+        if obj.kind in ("domain", "type"):
+            names |= {obj.name, obj.name.split(".", 1)[-1]}
+    return frozenset(names)
 
 
 def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str | None:

@@ -150,9 +150,10 @@ def primary_key_clause(pk: PrimaryKey, dialect: str) -> str:
 
 
 def unique_clause(unique: UniqueConstraint, dialect: str) -> str:
-    return (
+    text = (
         f"{constraint_prefix(unique.name, dialect)}UNIQUE ({quote_list(unique.columns, dialect)})"
     )
+    return f"{text} {unique.deferrable}" if unique.deferrable else text
 
 
 def check_clause(check: CheckConstraint, dialect: str) -> str:
@@ -168,6 +169,8 @@ def foreign_key_clause(fk: ForeignKey, dialect: str) -> str:
         text += f" ON DELETE {fk.on_delete}"
     if fk.on_update:
         text += f" ON UPDATE {fk.on_update}"
+    if fk.deferrable:
+        text += f" {fk.deferrable}"
     return text
 
 

@@ -2,7 +2,8 @@
 the nearest spelling, instead of halfway through a migration on another.
 
 SQLite accepts any type name (it derives an affinity from it), so only PostgreSQL and
-MariaDB/MySQL are checked; PostgreSQL also accepts the schema's own enum types.
+MariaDB/MySQL are checked; PostgreSQL also accepts the schema's own types (enums, domains,
+composite and range types).
 """
 
 from __future__ import annotations
