@@ -11,7 +11,7 @@ Order of the up operations (the down is the same list reversed, each operation r
         among dropped tables
      3. release the OWNED BY of sequences that go
      4. renames asked for with `renames` (tables, then columns)
-     5. create extensions (PostgreSQL); create enums, add enum values / recreate changed
+     5. create schemas (PostgreSQL), then extensions; create enums, add enum values / recreate changed
         enums, create sequences; create or alter objects kept before tables (schemas,
         collations, types, domains, functions)
      6. change existing tables (indexes, constraints, columns; SQLite: rebuild)
@@ -22,7 +22,7 @@ Order of the up operations (the down is the same list reversed, each operation r
     10. drop enums and sequences no longer used; drop objects kept before tables that go
     11. create views, the views they read first; create or alter the other objects
         (constraints, triggers, row-level security, policies, events, comments, grants)
-    12. sequence changes and OWNED BY; drop extensions no longer wanted
+    12. sequence changes and OWNED BY; drop extensions, then schemas, no longer wanted
 
 Renames are never guessed: a dropped and an added column of the same type in one table (or a
 dropped and an added table with the same columns) is reported in `rename_candidates`, and only
@@ -41,6 +41,7 @@ from gitmigrate.schema.diff_renames import apply_renames
 from gitmigrate.schema.diff_server_objects import object_ops, views_calling_recreated
 from gitmigrate.schema.diff_tables import TableDiff, diff_table
 from gitmigrate.schema.model import ForeignKey, Schema, Table
+from gitmigrate.schema.names import bare
 
 Fold = Callable[[str], str]
 
@@ -132,6 +133,7 @@ def diff_schemas(
     operations += [ops.DropForeignKey(t, fk, backing(cut_tables, t, fk)) for t, fk in cut]
     operations += seq_release
     operations += rename_ops
+    operations += objects.create_first
     # extensions reflected with their version (kind "extension") are objects, made with them
     extensions = set(desired.extensions) - set(current.extensions) - _versioned(desired)
     operations += [ops.CreateExtension(e) for e in sorted(extensions)]
@@ -153,6 +155,7 @@ def diff_schemas(
     operations += seq_final
     unused = set(current.extensions) - set(desired.extensions) - _versioned(current)
     operations += [ops.DropExtension(e) for e in sorted(unused, reverse=True)]
+    operations += objects.drop_last
     return MigrationPlan(
         operations=tuple(operations),
         rename_candidates=rename_candidates(current, desired, fold),
@@ -163,7 +166,7 @@ def diff_schemas(
 
 def user_types(schema: Schema) -> frozenset[str]:
     """Enum names, and domain, composite and range type names bare and schema-qualified."""
-    names = {e.name for e in schema.enums}
+    names = {n for e in schema.enums for n in (e.name, bare(e.name))}
     for obj in schema.objects:
         if obj.kind in ("domain", "type"):
             names |= {obj.name, obj.name.split(".", 1)[-1]}

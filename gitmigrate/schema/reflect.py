@@ -37,8 +37,10 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
     View,
 )
+from gitmigrate.schema.names import split_sql_name
 from gitmigrate.schema.objects import reflect_objects
 from gitmigrate.schema.objects.pg_common import qi
+from gitmigrate.schema.reflect_schemas import SchemaScope, reflect_all
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
@@ -49,11 +51,18 @@ def dialect_of(conn: Connection) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
-def reflect_schema(conn: Connection, schema: str | None = None) -> Schema:
+def reflect_schema(
+    conn: Connection, schema: str | None = None, *, scope: SchemaScope | None = None
+) -> Schema:
     """Reflect the connection's default schema, or the named `schema` (a PostgreSQL schema, a
     MariaDB database on the same server; SQLite has only its main database). Foreign keys to
-    another schema carry its name in `ref_schema` (see the module docstring)."""
+    another schema carry its name in `ref_schema` (see the module docstring).
+
+    With a `scope` on PostgreSQL: every user schema it covers, names outside the default
+    schema qualified (reflect_schemas.py); other dialects ignore it (one schema each)."""
     dialect = dialect_of(conn)
+    if scope is not None and dialect == "postgresql" and schema is None:
+        return reflect_all(conn, scope, reflect_schema)
     schema = None if dialect == "sqlite" else schema
     insp = inspect(conn)
     ctx = _Context(conn, insp, dialect, schema)
@@ -233,7 +242,7 @@ def _column(
     identity = False
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
-        seq = norm.nextval_sequence(raw.get("default"))
+        seq = _drawn_sequence(ctx, raw.get("default"))
         owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
         if raw.get("identity") or (seq is not None and owned):
             identity, default_text = True, None
@@ -259,6 +268,16 @@ def _column(
         generated=generated,
         comment=raw.get("comment") or None,
     )
+
+
+def _drawn_sequence(ctx: _Context, default: str | None) -> str | None:
+    """The sequence a nextval() default draws from, without the reflected schema's name
+    (the server qualifies it when that schema is not on the search_path)."""
+    drawn = norm.nextval_sequence(default)
+    if drawn is None or ctx.schema is None:
+        return drawn
+    parts = split_sql_name(norm.nextval_sequence(default, unquote=False) or "")
+    return parts[1] if len(parts) == 2 and parts[0] == ctx.schema else drawn
 
 
 def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
@@ -400,7 +419,7 @@ def _pg_sequences(ctx: _Context) -> tuple[Sequence, ...]:
     serial_owned = set()
     for table in ctx.names:
         for raw in ctx.part("columns", table) or []:
-            drawn = norm.nextval_sequence(raw.get("default"))
+            drawn = _drawn_sequence(ctx, raw.get("default"))
             if drawn is not None:
                 serial_owned.add((drawn, table, str(raw["name"])))
     out = []

@@ -25,6 +25,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.names import QualifiedName, bare
 from gitmigrate.schema.types import check_type
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -45,8 +46,12 @@ def _sa_dialect(dialect: str) -> Dialect:
 
 
 def quote(name: str, dialect: str) -> str:
-    """The identifier, always quoted for `dialect` ("name" or `name`)."""
-    return str(_sa_dialect(dialect).identifier_preparer.quote_identifier(name))
+    """The identifier, always quoted for `dialect` ("name" or `name`); a name outside the
+    default schema part by part ("other"."t", see names.py)."""
+    preparer = _sa_dialect(dialect).identifier_preparer
+    if isinstance(name, QualifiedName):
+        return f"{preparer.quote_identifier(name.schema)}.{preparer.quote_identifier(name.name)}"
+    return str(preparer.quote_identifier(name))
 
 
 def quote_list(names: tuple[str, ...], dialect: str) -> str:
@@ -253,7 +258,7 @@ def render_common(op: ops.Operation, dialect: str) -> list[str] | None:
         case ops.RenameColumn(table=table, old=old, new=new):
             return [f"ALTER TABLE {q(table)} RENAME COLUMN {q(old)} TO {q(new)}"]
         case ops.RenameTable(old=old, new=new):
-            return [f"ALTER TABLE {q(old)} RENAME TO {q(new)}"]
+            return [f"ALTER TABLE {q(old)} RENAME TO {q(bare(new))}"]
         case ops.CreateIndex(table=table, index=index):
             return [create_index(table, index, dialect)]
         case ops.CreateView(view=view):

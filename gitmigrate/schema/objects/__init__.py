@@ -47,6 +47,7 @@ Alter = Callable[[DbObject, DbObject], "tuple[str, ...] | None"]
 # dialect -> "module:function" readers, each (conn, schema) -> objects; imported on first use
 _READERS: dict[str, tuple[str, ...]] = {
     "postgresql": (
+        "pg_schemas:read_schemas",
         "pg_collations:read_collations",
         "pg_types:read_types",
         "pg_types:read_domains",
