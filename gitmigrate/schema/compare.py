@@ -134,6 +134,10 @@ def _table(x: Table, y: Table, fold: Fold) -> list[str]:
     lines += _constraints("check constraint", x.checks, y.checks, fold, _check_sig)
     if x.comment != y.comment:
         lines.append(f"comment {_show(x.comment)} != {_show(y.comment)}")
+    for attr in ("partition_by", "partition_of", "partition_bound", "inherits"):
+        left, right = getattr(x, attr), getattr(y, attr)
+        if left != right:
+            lines.append(f"{attr.replace('_', ' ')} {_show(left)} != {_show(right)}")
     return lines
 
 

@@ -78,6 +78,7 @@ def table_order(
 
     def waits_for(table: Table) -> set[str]:
         refs = {fold(fk.ref_table) for fk in table.foreign_keys}
+        refs |= {fold(p) for p in parents(table)}  # a partition or INHERITS child needs them
         return (refs & keys) - created - {fold(table.name)}
 
     while pending:
@@ -95,6 +96,12 @@ def table_order(
         created.add(fold(table.name))
         ordered.append(table)
     return ordered, deferred
+
+
+def parents(table: Table) -> tuple[str, ...]:
+    """The tables `table` cannot exist without: its partitioned parent, its INHERITS parents."""
+    found = table.inherits
+    return (table.partition_of, *found) if table.partition_of else found
 
 
 def _with_foreign_keys(table: Table, fks: tuple[ForeignKey, ...]) -> Table:

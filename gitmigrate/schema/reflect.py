@@ -55,9 +55,7 @@ def reflect_schema(conn: Connection, schema: str | None = None) -> Schema:
     schema = None if dialect == "sqlite" else schema
     insp = inspect(conn)
     ctx = _Context(conn, insp, dialect, schema)
-    names = sorted(
-        n for n in insp.get_table_names(schema=schema) if _wanted(n) and n not in ctx.partitions
-    )
+    names = sorted(n for n in insp.get_table_names(schema=schema) if _wanted(n))
     if names:
         ctx.load(names)
     tables = tuple(_table(ctx, name) for name in names)
@@ -106,7 +104,7 @@ class _Context:
         self.dialect = dialect
         self.schema = schema
         pg = dialect == "postgresql"
-        self.partitions = extras.pg_table_names(conn, schema) if pg else set()
+        self.inheritance = extras.pg_inheritance(conn, schema) if pg else None
         self.names: list[str] = []
         self.multi: dict[str, dict[Any, Any]] = {}
         self.checks: dict[str, list[dict[str, Any]]] = {}
@@ -150,26 +148,37 @@ class _Context:
 
 def _table(ctx: _Context, name: str) -> Table:
     raw_columns: list[dict[str, Any]] = ctx.part("columns", name) or []
+    inh = ctx.inheritance
+    cloned = inh.inherited_constraints.get(name, set()) if inh else set()
+    if inh is not None and name in inh.inherits:
+        only_inherited = inh.inherited_columns.get(name, set())
+        raw_columns = [c for c in raw_columns if c["name"] not in only_inherited]
     sqlite = extras.sqlite_table(ctx.conn, name) if ctx.dialect == "sqlite" else None
-    checks = [dict(c) for c in ctx.checks.get(name, [])]
+    checks = [dict(c) for c in ctx.checks.get(name, []) if c.get("name") not in cloned]
     json_columns = _mariadb_json_columns(ctx, raw_columns, checks)
     columns = tuple(_column(ctx, name, c, sqlite, json_columns) for c in raw_columns)
     pk_raw = ctx.part("pk_constraint", name) or {}
     pk_cols = tuple(pk_raw.get("constrained_columns") or ())
     pk = None
-    if pk_cols:
+    if pk_cols and pk_raw.get("name") not in cloned:
         pk_name = None if ctx.dialect == "mysql" else pk_raw.get("name")
         pk = PrimaryKey(columns=pk_cols, name=pk_name)
     found = [
         UniqueConstraint(u.get("name"), tuple(u["column_names"]))
         for u in ctx.part("unique_constraints", name) or []
+        if u.get("name") not in cloned
     ]
     if sqlite is not None:  # the inspector misses column-level UNIQUE
         known = {u.columns for u in found}
         found += [UniqueConstraint(None, cols) for cols in sqlite.unique_sets if cols not in known]
     uniques = sorted(found, key=_named_key)
     fks = sorted(
-        (_fk(ctx, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []), key=_named_key
+        (
+            _fk(ctx, fk, sqlite)
+            for fk in ctx.part("foreign_keys", name) or []
+            if fk.get("name") not in cloned
+        ),
+        key=_named_key,
     )
     comment = (ctx.part("comment", name) or {}).get("text")
     return Table(
@@ -189,7 +198,22 @@ def _table(ctx: _Context, name: str) -> Table:
             )
         ),
         comment=comment or None,
+        **_inheritance(ctx, name),
     )
+
+
+def _inheritance(ctx: _Context, name: str) -> dict[str, Any]:
+    """Table.partition_by/partition_of/partition_bound/inherits of a PostgreSQL table."""
+    inh = ctx.inheritance
+    if inh is None:
+        return {}
+    parent, bound = inh.partition_of.get(name, (None, None))
+    return {
+        "partition_by": inh.partition_by.get(name),
+        "partition_of": parent,
+        "partition_bound": bound,
+        "inherits": inh.inherits.get(name, ()),
+    }
 
 
 def _named_key(item: Any) -> tuple[str, tuple[str, ...]]:
@@ -300,8 +324,11 @@ def _indexes(
         return tuple(sorted(found, key=lambda i: i.name))
     unique_names = {ctx_key(ctx, u.name) for u in uniques if u.name}
     out = []
+    attached = ctx.inheritance.attached_indexes.get(table, set()) if ctx.inheritance else set()
     for raw in ctx.part("indexes", table) or []:
         if raw.get("duplicates_constraint") or ctx_key(ctx, raw.get("name")) in unique_names:
+            continue
+        if raw.get("name") in attached:  # a partition's copy of its parent's index
             continue
         index = _index(ctx, raw)
         if ctx.dialect == "mysql" and _fk_backing(index, fks):

@@ -3,6 +3,8 @@ variants (CREATE/DROP INDEX CONCURRENTLY, constraints added NOT VALID then valid
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import Column, Sequence, Table
 from gitmigrate.schema.render import (
@@ -37,11 +39,16 @@ def column_type_and_identity(column: Column) -> str:
 def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
     match op:
         case ops.CreateTable(table=table):
-            return create_table(table, PG) + _comments(table)
+            return create_pg_table(table) + _comments(table)
+        case ops.AttachPartition(parent=parent, table=table, bound=bound):
+            return [f"ALTER TABLE {q(parent)} ATTACH PARTITION {q(table)} {bound}"]
+        case ops.DetachPartition(parent=parent, table=table):
+            return [f"ALTER TABLE {q(parent)} DETACH PARTITION {q(table)}"]
         case ops.CreateIndex(table=table, index=index):
-            return [create_index(table, index, PG, concurrently=online)]
-        case ops.DropIndex(index=index):
-            conc = "CONCURRENTLY " if online else ""
+            return create_pg_index(op, online)
+        case ops.DropIndex(index=index, partitions=partitions):
+            # a partitioned index cannot be dropped concurrently; dropping it drops its copies
+            conc = "CONCURRENTLY " if online and partitions is None else ""
             return [f"DROP INDEX {conc}{q(index.name)}"]
         case ops.AlterColumn(table=table, old=old, new=new):
             return alter_column(table, old, new)
@@ -94,6 +101,52 @@ def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
     if common is None:
         raise NotImplementedError(f"no PostgreSQL rendering for {op!r}")
     return common
+
+
+def create_pg_table(table: Table) -> list[str]:
+    """CREATE TABLE, as a partition (`PARTITION OF parent <bound>`, its columns come from the
+    parent), with `INHERITS (...)` and `PARTITION BY ...` where the table has them."""
+    if table.partition_of is None or table.partition_bound is None:
+        statements = create_table(table, PG)
+        suffix = ""
+        if table.inherits:
+            suffix += f" INHERITS ({', '.join(q(p) for p in table.inherits)})"
+        if table.partition_by:
+            suffix += f" PARTITION BY {table.partition_by}"
+        return [statements[0] + suffix, *statements[1:]]
+    lines = [primary_key_clause(table.primary_key, PG)] if table.primary_key else []
+    lines += [unique_clause(u, PG) for u in table.unique_constraints]
+    lines += [check_clause(c, PG) for c in table.checks]
+    lines += [foreign_key_clause(fk, PG) for fk in table.foreign_keys]
+    joined = ",\n    ".join(lines)
+    body = f" (\n    {joined}\n)" if lines else ""
+    head = f"CREATE TABLE {q(table.name)} PARTITION OF {q(table.partition_of)}{body}"
+    head += f" {table.partition_bound}"
+    if table.partition_by:
+        head += f" PARTITION BY {table.partition_by}"
+    return [head] + [create_index(table.name, i, PG) for i in table.indexes]
+
+
+def create_pg_index(op: ops.CreateIndex, online: bool) -> list[str]:
+    """Online on a partitioned table (PostgreSQL refuses CONCURRENTLY there): the parent's index
+    ON ONLY the parent (invalid until every partition has its copy), each partition's copy built
+    CONCURRENTLY, then attached to it; the last attach makes the parent's index valid."""
+    if not online or op.partitions is None:
+        return [create_index(op.table, op.index, PG, concurrently=online)]
+    parent = create_index(op.table, op.index, PG)
+    head, _, rest = parent.partition(f" ON {q(op.table)}")
+    out = [f"{head} ON ONLY {q(op.table)}{rest}"]
+    for partition in op.partitions:
+        copy = replace(op.index, name=partition_index_name(partition, op.index.name))
+        out.append(create_index(partition, copy, PG, concurrently=True))
+        out.append(f"ALTER INDEX {q(op.index.name)} ATTACH PARTITION {q(copy.name)}")
+    return out
+
+
+def partition_index_name(partition: str, index: str) -> str:
+    """The name of a partition's copy of its parent's index, within PostgreSQL's 63 bytes."""
+    name = f"{partition}_{index}"
+    return name if len(name.encode()) <= 63 else name.encode()[:63].decode(errors="ignore")
 
 
 def _comments(table: Table) -> list[str]:
