@@ -74,7 +74,7 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
         out.append(ops.DropPrimaryKey(name, cur.primary_key))
     out += [ops.DropColumn(name, c) for c in dropped]
     out += [ops.AddColumn(name, c) for c in added]
-    out += [ops.AlterColumn(name, old, new) for old, new in altered]
+    out += [_alter(name, old, new, dialect) for old, new in altered]
     if pk_changed and des.primary_key is not None:
         out.append(ops.AddPrimaryKey(name, des.primary_key))
     out += [
@@ -88,6 +88,21 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result
+
+
+def _alter(table: str, old: Column, new: Column, dialect: str) -> ops.Operation:
+    """PostgreSQL cannot make a column generated, nor change its expression (before 17): the
+    column is dropped and added again. Making it plain keeps its values (DROP EXPRESSION),
+    undone by dropping and adding it generated again."""
+    if dialect != "postgresql" or old.generated == new.generated:
+        return ops.AlterColumn(table, old, new)
+    drop_add = (ops.DropColumn(table, old), ops.AddColumn(table, new))
+    if new.generated is None:
+        undo = (ops.DropColumn(table, new), ops.AddColumn(table, old))
+        return ops.Composite((ops.AlterColumn(table, old, new),), undo)
+    if old.generated is None:
+        return ops.Composite(drop_add, (ops.AlterColumn(table, new, old),))
+    return ops.Composite(drop_add, (ops.DropColumn(table, new), ops.AddColumn(table, old)))
 
 
 _GENERATED_NAME = re.compile(r"(_ibfk_\d+|^CONSTRAINT_\d+)$", re.IGNORECASE)

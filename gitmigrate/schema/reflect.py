@@ -248,12 +248,15 @@ def _column(
     name = str(raw["name"])
     default_text = norm.default(raw.get("default"), ctx.dialect)
     identity = False
+    generation = None
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
         seq = norm.nextval_sequence(raw.get("default"))
         owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
         if raw.get("identity") or (seq is not None and owned):
             identity, default_text = True, None
+        if raw.get("identity"):
+            generation = "ALWAYS" if raw["identity"].get("always") else "BY DEFAULT"
     elif ctx.dialect == "mysql":
         identity = raw.get("autoincrement") is True
     elif sqlite is not None and sqlite.rowid_alias == name:
@@ -270,6 +273,7 @@ def _column(
         nullable=nullable,
         default=default_text,
         identity=identity,
+        identity_generation=generation,
         generated=generated,
         comment=raw.get("comment") or None,
     )
