@@ -36,7 +36,11 @@ from dataclasses import dataclass, field
 from gitmigrate.schema import diff_partitions as parts
 from gitmigrate.schema import ops
 from gitmigrate.schema.depends import table_order, view_order, views_reading
-from gitmigrate.schema.diff_objects import enum_and_sequence_ops, rename_candidates
+from gitmigrate.schema.diff_objects import (
+    enum_and_sequence_ops,
+    enum_usages,
+    rename_candidates,
+)
 from gitmigrate.schema.diff_renames import apply_renames
 from gitmigrate.schema.diff_server_objects import object_ops
 from gitmigrate.schema.diff_tables import TableDiff, diff_table
@@ -125,7 +129,9 @@ def diff_schemas(
     cur_views = {fold(v.name): v for v in current.views}
     des_views = {fold(v.name): v for v in desired.views}
     stale = {k for k, v in cur_views.items() if des_views.get(k) != v}
-    stale |= views_reading(current.views, shaped | stale, fold)
+    stale |= views_reading(
+        current.views, shaped | stale | _enum_readers(current, desired, fold), fold
+    )
     drop_views = [v for v in reversed(view_order(current.views, fold)) if fold(v.name) in stale]
     make = {k for k, v in des_views.items() if k not in cur_views or k in stale}
     create_views = [v for v in view_order(desired.views, fold) if fold(v.name) in make]
@@ -178,6 +184,17 @@ def diff_schemas(
         online=online,
         user_types=frozenset(e.name for e in (*desired.enums, *current.enums)),
     )
+
+
+def _enum_readers(current: Schema, desired: Schema, fold: Fold) -> set[str]:
+    """Enums that change, and the tables with columns of them: a view reading either must be
+    dropped around the change (ADD VALUE needs no such thing, but its undo, a type swap, does,
+    and the down plan is this one reversed)."""
+    wanted = {e.name: e for e in desired.enums}
+    changed = [e for e in current.enums if e.name in wanted and wanted[e.name] != e]
+    found = {fold(e.name) for e in changed}
+    found |= {fold(u.table) for e in changed for u in enum_usages(current, e)}
+    return found
 
 
 def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str | None:
