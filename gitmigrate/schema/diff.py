@@ -104,7 +104,9 @@ def diff_schemas(
 
     diffs = {
         k: diff_table(
-            cur_tables[k], parts.comparable(cur_tables[k], des_tables[k], fold), dialect, fold
+            *parts.comparable(cur_tables[k], des_tables[k], cur_tables, des_tables, fold),
+            dialect,
+            fold,
         )
         for k in kept
     }

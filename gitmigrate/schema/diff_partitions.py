@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from gitmigrate.schema import ops
 from gitmigrate.schema.depends import parents
-from gitmigrate.schema.model import Table
+from gitmigrate.schema.model import Index, PrimaryKey, Table
 
 Fold = Callable[[str], str]
 
@@ -51,13 +51,62 @@ def moves(
     return detach, attach
 
 
-def comparable(old: Table, new: Table, fold: Fold) -> Table:
-    """The desired table as the per-table diff should see it: a partition staying in its
-    parent takes its columns from the parent, so they are not diffed here."""
-    placed = _placement(old, fold)
-    if placed is not None and placed[0] == (_placement(new, fold) or ("", ""))[0]:
-        return replace(new, columns=old.columns)
-    return new
+def comparable(
+    old: Table, new: Table, cur: dict[str, Table], des: dict[str, Table], fold: Fold
+) -> tuple[Table, Table]:
+    """The two sides as the per-table diff should see them. A partition staying in its parent
+    takes its columns from the parent: not diffed here. A partition that leaves its parent
+    keeps its copies of the parent's keys, indexes and checks as its own (so the diff drops
+    those the table no longer wants); a table that joins one gets them (so it gains those it
+    lacks, which the attach takes over)."""
+    before, after = _placement(old, fold), _placement(new, fold)
+    if before is not None and after is not None and before[0] == after[0]:
+        return old, replace(new, columns=old.columns)
+    if before is not None and before[0] in cur:
+        old = with_copies(old, cur[before[0]], new)
+    if after is not None and after[0] in des:
+        new = with_copies(new, des[after[0]], old)
+    return old, new
+
+
+def with_copies(table: Table, parent: Table, other: Table) -> Table:
+    """`table` with its own copies of `parent`'s primary key, unique constraints, foreign keys,
+    checks and indexes, as a partition has them: named as in `other` where it has the same,
+    else as PostgreSQL names them."""
+    pk = table.primary_key
+    if pk is None and parent.primary_key is not None:
+        name = other.primary_key.name if other.primary_key else None
+        pk = PrimaryKey(parent.primary_key.columns, name or _pg_name(table.name, "pkey"))
+    uniques = list(table.unique_constraints)
+    for u in parent.unique_constraints:
+        if all(x.columns != u.columns for x in uniques):
+            same = [x.name for x in other.unique_constraints if x.columns == u.columns]
+            uniques.append(replace(u, name=(same or [_pg_name(table.name, *u.columns, "key")])[0]))
+    indexes = list(table.indexes)
+    for ix in parent.indexes:
+        if all(_index_body(x) != _index_body(ix) for x in indexes):
+            same = [x.name for x in other.indexes if _index_body(x) == _index_body(ix)]
+            parts = ("expr",) if ix.expressions else ix.columns
+            indexes.append(replace(ix, name=(same or [_pg_name(table.name, *parts, "idx")])[0]))
+    return replace(
+        table,
+        primary_key=pk,
+        unique_constraints=tuple(uniques),
+        indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+        foreign_keys=table.foreign_keys
+        + tuple(fk for fk in parent.foreign_keys if fk not in table.foreign_keys),
+        checks=table.checks + tuple(c for c in parent.checks if c not in table.checks),
+    )
+
+
+def _index_body(index: Index) -> Index:
+    return replace(index, name="")
+
+
+def _pg_name(*parts: str) -> str:
+    """PostgreSQL's generated name (ChooseRelationName without its clash counter)."""
+    name = "_".join(parts)
+    return name.encode()[:63].decode(errors="ignore")
 
 
 def staying_partitions(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from gitmigrate.schema import ops
@@ -23,6 +23,7 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
 )
 from gitmigrate.schema.render import is_literal
+from gitmigrate.schema.types import equivalent_types
 
 Fold = Callable[[str], str]
 
@@ -49,8 +50,14 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     old_cols, new_cols = _by_key(cur.columns, fold), _by_key(des.columns, fold)
     dropped = [c for k, c in old_cols.items() if k not in new_cols]
     added = [c for k, c in new_cols.items() if k not in old_cols]
-    altered = [(old_cols[k], c) for k, c in new_cols.items() if k in old_cols and old_cols[k] != c]
-    result.retyped = {fold(new.name) for old, new in altered if old.type != new.type}
+    altered = [
+        (old_cols[k], c)
+        for k, c in new_cols.items()
+        if k in old_cols and not same_column(old_cols[k], c, dialect)
+    ]
+    result.retyped = {
+        fold(new.name) for old, new in altered if not equivalent_types(old.type, new.type, dialect)
+    }
     result.shape_changed = bool(dropped or added or altered)
     if dialect == "sqlite":
         if _sqlite_needs_rebuild(cur, des, dropped, added, altered, fold):
@@ -88,6 +95,13 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result
+
+
+def same_column(old: Column, new: Column, dialect: str) -> bool:
+    """Equal, with equivalent spellings of a type (`types.equivalent_types`) counted equal."""
+    if equivalent_types(old.type, new.type, dialect):
+        return replace(old, type=new.type) == new
+    return False
 
 
 def _alter(table: str, old: Column, new: Column, dialect: str) -> ops.Operation:
