@@ -271,6 +271,8 @@ POSTGRES_ONLY: tuple[type[ops.Operation], ...] = (
     ops.CreateSequence,
     ops.DropSequence,
     ops.AlterSequence,
+    ops.AttachPartition,
+    ops.DetachPartition,
 )
 
 
