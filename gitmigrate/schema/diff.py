@@ -42,6 +42,7 @@ from gitmigrate.schema.diff_objects import (
     rename_candidates,
 )
 from gitmigrate.schema.diff_renames import apply_renames
+from gitmigrate.schema.diff_serials import spell_out
 from gitmigrate.schema.diff_server_objects import object_ops
 from gitmigrate.schema.diff_tables import TableDiff, diff_table
 from gitmigrate.schema.model import ForeignKey, Schema, Table
@@ -88,6 +89,7 @@ def diff_schemas(
     dialect = current.dialect
     fold: Fold = current.key
     rename_ops, current = apply_renames(current, desired, dict(renames or {}))
+    current, desired = spell_out(current, desired)
     cur_tables = {fold(t.name): t for t in current.tables}
     des_tables = {fold(t.name): t for t in desired.tables}
 

@@ -190,3 +190,16 @@ def test_sqlite_datetime_and_timestamp_are_one_type() -> None:
     assert not diff_schemas(
         mysql, replace(mysql, tables=(Table("e", (Column("at", "DATETIME"),)),))
     ).is_empty
+
+
+def test_a_serial_becoming_a_spelled_out_sequence_only_changes_its_owner() -> None:
+    """migra seq: the sequence exists (the serial owns it); it is released, not created."""
+    from gitmigrate.schema.model import Sequence
+
+    serial = pg(Table("t", (SERIAL,)))
+    spelled = pg(
+        Table("t", (replace(SERIAL, identity=False, default="nextval('t_id_seq')"),)),
+        sequences=(Sequence("t_id_seq", 1, 1),),
+    )
+    assert up(serial, spelled) == ['ALTER SEQUENCE "t_id_seq" OWNED BY NONE']
+    assert up(spelled, serial) == ['ALTER SEQUENCE "t_id_seq" OWNED BY "t"."id"']
