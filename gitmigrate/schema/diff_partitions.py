@@ -85,9 +85,9 @@ def with_copies(table: Table, parent: Table, other: Table) -> Table:
     indexes = list(table.indexes)
     for ix in parent.indexes:
         if all(_index_body(x) != _index_body(ix) for x in indexes):
-            same = [x.name for x in other.indexes if _index_body(x) == _index_body(ix)]
+            alike = [x.name for x in other.indexes if _index_body(x) == _index_body(ix)]
             parts = ("expr",) if ix.expressions else ix.columns
-            indexes.append(replace(ix, name=(same or [_pg_name(table.name, *parts, "idx")])[0]))
+            indexes.append(replace(ix, name=(alike or [_pg_name(table.name, *parts, "idx")])[0]))
     return replace(
         table,
         primary_key=pk,
