@@ -23,6 +23,10 @@ Order of the up operations (the down is the same list reversed, each operation r
         (constraints, triggers, row-level security, policies, events, comments, grants)
     12. sequence changes and OWNED BY; drop extensions no longer wanted
 
+PostgreSQL partitions (diff_partitions.py): partitions that leave or change their parent or
+bound are detached before step 6, tables joining a parent attached after step 7; a table whose
+partitioning changes is dropped and created again in step 7; parents change before children.
+
 Renames are never guessed: a dropped and an added column of the same type in one table (or a
 dropped and an added table with the same columns) is reported in `rename_candidates`, and only
 `renames={"t.old": "t.new"}` / `{"old_table": "new_table"}` turns it into a rename.
