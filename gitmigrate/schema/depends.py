@@ -76,8 +76,14 @@ def table_order(
     ordered: list[Table] = []
     deferred: list[tuple[str, ForeignKey]] = []
 
+    partitions: dict[str, set[str]] = {}  # a key to a partitioned table covers its partitions
+    for t in pending:
+        if t.partition_of is not None:
+            partitions.setdefault(fold(t.partition_of), set()).add(fold(t.name))
+
     def waits_for(table: Table) -> set[str]:
         refs = {fold(fk.ref_table) for fk in table.foreign_keys}
+        refs |= {p for r in list(refs) for p in partitions.get(r, ())}
         refs |= {fold(p) for p in parents(table)}  # a partition or INHERITS child needs them
         return (refs & keys) - created - {fold(table.name)}
 

@@ -198,22 +198,8 @@ def _table(ctx: _Context, name: str) -> Table:
             )
         ),
         comment=comment or None,
-        **_inheritance(ctx, name),
+        **(ctx.inheritance.table_fields(name) if ctx.inheritance else {}),
     )
-
-
-def _inheritance(ctx: _Context, name: str) -> dict[str, Any]:
-    """Table.partition_by/partition_of/partition_bound/inherits of a PostgreSQL table."""
-    inh = ctx.inheritance
-    if inh is None:
-        return {}
-    parent, bound = inh.partition_of.get(name, (None, None))
-    return {
-        "partition_by": inh.partition_by.get(name),
-        "partition_of": parent,
-        "partition_bound": bound,
-        "inherits": inh.inherits.get(name, ()),
-    }
 
 
 def _named_key(item: Any) -> tuple[str, tuple[str, ...]]:

@@ -79,6 +79,16 @@ class PgInheritance:
     inherited_constraints: dict[str, set[str]]  # table -> constraints cloned from a parent's
     attached_indexes: dict[str, set[str]]  # table -> indexes attached to a parent's index
 
+    def table_fields(self, name: str) -> dict[str, Any]:
+        """Table.partition_by/partition_of/partition_bound/inherits of table `name`."""
+        parent, bound = self.partition_of.get(name, (None, None))
+        return {
+            "partition_by": self.partition_by.get(name),
+            "partition_of": parent,
+            "partition_bound": bound,
+            "inherits": self.inherits.get(name, ()),
+        }
+
 
 def pg_inheritance(conn: Connection, schema: str | None = None) -> PgInheritance:
     params = {"schema": schema}
