@@ -256,6 +256,8 @@ def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
         raw = extras.declared_type(ctx.conn, ctx.dialect, table, column, ctx.schema)
         if raw:
             return norm.type_string(raw, ctx.dialect)
+        if ctx.dialect == "sqlite":
+            return ""  # a column declared without a type (affinity BLOB)
     try:
         compiled = str(type_.compile(dialect=ctx.conn.dialect))
     except Exception:  # NullType and exotic types cannot always compile; repr is still stable

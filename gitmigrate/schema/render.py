@@ -108,7 +108,7 @@ def column_definition(column: Column, dialect: str) -> str:
         from gitmigrate.schema.render_postgresql import column_type_and_identity
 
         parts.append(column_type_and_identity(column))
-    else:
+    elif column.type:  # SQLite allows a column without a type
         parts.append(column.type)
     if column.generated is not None:
         stored = "STORED" if dialect != "sqlite" else "VIRTUAL"

@@ -45,8 +45,8 @@ def base_type(type_text: str) -> str:
 def check_type(type_text: str, dialect: str, *, user_types: frozenset[str] = frozenset()) -> None:
     """Raise UsageError naming the type and the nearest known one when `dialect` lacks it."""
     known = KNOWN_TYPES.get(dialect)
-    if known is None:
-        return
+    if known is None or (dialect == "sqlite" and not type_text):
+        return  # SQLite: a column declared without a type
     base = base_type(type_text)
     if base in known or base.lower() in {t.lower() for t in user_types}:
         return

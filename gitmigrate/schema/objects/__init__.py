@@ -47,8 +47,12 @@ Alter = Callable[[DbObject, DbObject], "tuple[str, ...] | None"]
 # dialect -> "module:function" readers, each (conn, schema) -> objects; imported on first use
 _READERS: dict[str, tuple[str, ...]] = {
     "postgresql": (),
-    "mysql": (),
-    "sqlite": (),
+    "mysql": (
+        "mysql_objects:mysql_routines",
+        "mysql_objects:mysql_triggers",
+        "mysql_objects:mysql_events",
+    ),
+    "sqlite": ("sqlite_objects:sqlite_triggers",),
 }
 # kind -> "module:function" (old, new) -> statements changing old into new in place, or None
 _ALTERS: dict[str, str] = {}
