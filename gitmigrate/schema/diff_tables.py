@@ -50,6 +50,11 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     dropped = [c for k, c in old_cols.items() if k not in new_cols]
     added = [c for k, c in new_cols.items() if k not in old_cols]
     altered = [(old_cols[k], c) for k, c in new_cols.items() if k in old_cols and old_cols[k] != c]
+    if dialect == "mysql":  # MariaDB cannot MODIFY a column into or out of being generated
+        regenerated = [(old, new) for old, new in altered if _regenerated(old, new)]
+        altered = [pair for pair in altered if pair not in regenerated]
+        dropped += [old for old, _ in regenerated]
+        added += [new for _, new in regenerated]
     result.retyped = {fold(new.name) for old, new in altered if old.type != new.type}
     result.shape_changed = bool(dropped or added or altered)
     if dialect == "sqlite":
@@ -88,6 +93,18 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result
+
+
+def _regenerated(old: Column, new: Column) -> bool:
+    """A MySQL column that becomes or stops being generated, or changes its storage: MariaDB
+    refuses MODIFY for these ("not yet supported for generated columns"); drop and add it."""
+    if old.generated is None and new.generated is None:
+        return False
+    return (
+        old.generated is None
+        or new.generated is None
+        or (old.generated_storage != new.generated_storage)
+    )
 
 
 _GENERATED_NAME = re.compile(r"(_ibfk_\d+|^CONSTRAINT_\d+)$", re.IGNORECASE)

@@ -28,6 +28,8 @@ class Column:
     identity_generation: str | None = None
     # MySQL/MariaDB `ON UPDATE current_timestamp()` as the server reports it
     on_update: str | None = None
+    # MySQL/MariaDB generated columns: "VIRTUAL" or "STORED"; None: the renderer's default
+    generated_storage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,10 @@ class View:
     name: str
     definition: str  # the SELECT, whitespace-normalized
     materialized: bool = False
+    # MySQL/MariaDB view options, None for the server's default (UNDEFINED, DEFINER, none)
+    algorithm: str | None = None  # MERGE / TEMPTABLE
+    security: str | None = None  # INVOKER
+    check_option: str | None = None  # CASCADED / LOCAL
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SAWarning
 
 from gitmigrate.schema import normalize as norm
 from gitmigrate.schema import reflect_extras as extras
+from gitmigrate.schema import reflect_mysql
 from gitmigrate.schema.model import (
     CheckConstraint,
     Column,
@@ -39,6 +40,8 @@ from gitmigrate.schema.model import (
 from gitmigrate.schema.objects import reflect_objects
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
+_CHECK_OPTION = re.compile(r"\s+WITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*$", re.IGNORECASE)
+_MYSQL_INDEX_KINDS = ("FULLTEXT", "SPATIAL")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
 
 
@@ -113,6 +116,7 @@ class _Context:
         self.pg_seqs = extras.pg_sequences(conn, schema) if pg else []
         mysql = dialect == "mysql"
         self.database = (schema or extras.mysql_database(conn)) if mysql else None
+        self.column_extras = reflect_mysql.column_extras(conn, schema) if mysql else {}
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
         if dialect == "sqlite":
             for ix in extras.sqlite_indexes(conn):
@@ -234,6 +238,11 @@ def _column(
         identity = raw.get("autoincrement") is True
     elif sqlite is not None and sqlite.rowid_alias == name:
         identity, nullable = True, False
+    extra = ctx.column_extras.get((table, name))
+    on_update = None
+    if extra is not None and extra.on_update is not None:
+        on_update = extra.on_update
+        default_text = _without_on_update(default_text)
     computed = raw.get("computed")
     generated = None
     if computed:
@@ -248,7 +257,17 @@ def _column(
         identity=identity,
         generated=generated,
         comment=raw.get("comment") or None,
+        on_update=on_update,
+        generated_storage=extra.generated_storage if extra and generated is not None else None,
     )
+
+
+def _without_on_update(default: str | None) -> str | None:
+    """SQLAlchemy reports MySQL's `DEFAULT x ON UPDATE y` as the default `x ON UPDATE y`."""
+    if default is None:
+        return None
+    head = re.split(r"\s+ON\s+UPDATE\s+", default, maxsplit=1, flags=re.IGNORECASE)[0].strip()
+    return head or None
 
 
 def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
@@ -321,7 +340,10 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
     names = list(raw.get("column_names") or [])
     exprs = list(raw.get("expressions") or names)
     sorting = raw.get("column_sorting") or {}
-    lengths = options.get("mysql_length") or {}
+    prefix = str(options.get("mysql_prefix") or "").upper()
+    kind = prefix if prefix in _MYSQL_INDEX_KINDS else None
+    # a SPATIAL index reports a key length the author never wrote and cannot set
+    lengths = {} if kind else options.get("mysql_length") or {}
     if isinstance(lengths, int):
         lengths = {n: lengths for n in names if n}
     parts: list[str] = []
@@ -344,7 +366,7 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
         unique=bool(raw.get("unique")),
         where=norm.expression(options.get("postgresql_where")),
         expressions=expressions,
-        method=None if method in (None, "btree") else str(method),
+        method=kind or (None if method in (None, "btree") else str(method)),
     )
 
 
@@ -366,11 +388,19 @@ def _fk_backing(index: Index, fks: list[ForeignKey]) -> bool:
 
 def _views(ctx: _Context) -> tuple[View, ...]:
     qualifier = f"`{ctx.database}`." if ctx.database else None
-    views = [
-        View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier))
-        for n in ctx.insp.get_view_names(ctx.schema)
-        if _wanted(n)
-    ]
+    options = reflect_mysql.view_options(ctx.conn, ctx.schema) if ctx.dialect == "mysql" else {}
+    views = []
+    for n in ctx.insp.get_view_names(ctx.schema):
+        if not _wanted(n):
+            continue
+        body = norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier)
+        option = options.get(n)
+        if option is None:
+            views.append(View(n, body))
+            continue
+        if option.check_option is not None:  # kept apart, rendered after the SELECT
+            body = _CHECK_OPTION.sub("", body)
+        views.append(View(n, body, False, option.algorithm, option.security, option.check_option))
     if ctx.dialect == "postgresql":
         views += [
             View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema)), materialized=True)

@@ -4,6 +4,7 @@ KEY, DROP PRIMARY KEY, and `ALGORITHM=INPLACE, LOCK=NONE` on online ALTERs that 
 from __future__ import annotations
 
 from gitmigrate.schema import ops
+from gitmigrate.schema.model import View
 from gitmigrate.schema.render import (
     POSTGRES_ONLY,
     check_clause,
@@ -11,6 +12,7 @@ from gitmigrate.schema.render import (
     foreign_key_clause,
     index_elements,
     literal,
+    mysql_index_kind,
     primary_key_clause,
     quote,
     render_common,
@@ -36,7 +38,7 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
         raise _unsupported(op, MY)
     match op:
         case ops.CreateIndex(table=table, index=index):
-            kind = "UNIQUE INDEX" if index.unique else "INDEX"
+            kind = mysql_index_kind(index)
             return [
                 f"ALTER TABLE {q(table)} ADD {kind} {q(index.name)} "
                 f"({index_elements(index, MY)}){suffix}"
@@ -85,12 +87,26 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"ALTER TABLE {q(table)} DROP PRIMARY KEY"]
         case ops.RenameTable(old=old, new=new):
             return [f"RENAME TABLE {q(old)} TO {q(new)}"]
+        case ops.CreateView(view=view) if not view.materialized:
+            return [create_view(view)]
         case ops.SetTableComment(table=table, new=new):
             return [f"ALTER TABLE {q(table)} COMMENT = {literal(new or '')}"]
     common = render_common(op, MY)
     if common is None:
         raise NotImplementedError(f"no MySQL rendering for {op!r}")
     return common
+
+
+def create_view(view: View) -> str:
+    """CREATE VIEW with the options that are not the server's default (the DEFINER is the
+    account running the migration)."""
+    head = "CREATE"
+    if view.algorithm:
+        head += f" ALGORITHM={view.algorithm}"
+    if view.security:
+        head += f" SQL SECURITY {view.security}"
+    tail = f" WITH {view.check_option} CHECK OPTION" if view.check_option else ""
+    return f"{head} VIEW {q(view.name)} AS {view.definition}{tail}"
 
 
 def _unnamed(what: str, table: str) -> Exception:
