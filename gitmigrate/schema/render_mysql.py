@@ -3,6 +3,8 @@ KEY, DROP PRIMARY KEY, and `ALGORITHM=INPLACE, LOCK=NONE` on online ALTERs that 
 
 from __future__ import annotations
 
+import re
+
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import View
 from gitmigrate.schema.render import (
@@ -73,7 +75,7 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
                 raise _unnamed("foreign key", table)
             out = [f"ALTER TABLE {q(table)} DROP FOREIGN KEY {q(fk.name)}{suffix}"]
             if op.backing_index is not None:
-                out.append(f"ALTER TABLE {q(table)} DROP INDEX {q(op.backing_index)}{suffix}")
+                out += _drop_backing_index(table, op.backing_index, fk.columns[0], suffix)
             return out
         case ops.AddCheck(table=table, check=check):
             return [f"ALTER TABLE {q(table)} ADD {check_clause(check, MY)}"]
@@ -95,6 +97,21 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
     if common is None:
         raise NotImplementedError(f"no MySQL rendering for {op!r}")
     return common
+
+
+def _drop_backing_index(table: str, name: str, column: str, suffix: str) -> list[str]:
+    """The index the server made for a foreign key is named after the constraint when the
+    author named it, after its first column when the server named the key (`t_ibfk_1`), and
+    the model cannot tell `CONSTRAINT t_ibfk_1` from no name: try both (MariaDB's IF EXISTS)."""
+    if not _SERVER_FK_NAME.search(name):
+        return [f"ALTER TABLE {q(table)} DROP INDEX {q(name)}{suffix}"]
+    return [
+        f"ALTER TABLE {q(table)} DROP INDEX IF EXISTS {q(candidate)}{suffix}"
+        for candidate in (name, column)
+    ]
+
+
+_SERVER_FK_NAME = re.compile(r"_ibfk_\d+$", re.IGNORECASE)
 
 
 def create_view(view: View) -> str:
