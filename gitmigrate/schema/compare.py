@@ -134,6 +134,11 @@ def _table(x: Table, y: Table, fold: Fold) -> list[str]:
     lines += _constraints("check constraint", x.checks, y.checks, fold, _check_sig)
     if x.comment != y.comment:
         lines.append(f"comment {_show(x.comment)} != {_show(y.comment)}")
+    if x.partition_by != y.partition_by:
+        lines.append(f"partition by {_show(x.partition_by)} != {_show(y.partition_by)}")
+    if x.partitions != y.partitions:  # MySQL RANGE/LIST partitions
+        shown = [" ".join(p) for p in x.partitions], [" ".join(p) for p in y.partitions]
+        lines.append(f"partitions {_show(tuple(shown[0]))} != {_show(tuple(shown[1]))}")
     return lines
 
 

@@ -22,6 +22,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_partitions import partitioning_changed
 from gitmigrate.schema.render import is_literal
 
 Fold = Callable[[str], str]
@@ -90,6 +91,8 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     out += [ops.CreateIndex(name, i) for i in sorted(new_idx - old_idx, key=lambda i: i.name)]
     if cur.comment != des.comment:
         out.append(ops.SetTableComment(name, cur.comment, des.comment))
+    if dialect == "mysql" and partitioning_changed(cur, des):
+        out.append(ops.Repartition(name, cur, des))
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result

@@ -87,6 +87,9 @@ class Table:
     partition_by: str | None = None
     partition_of: str | None = None
     partition_bound: str | None = None
+    # MySQL/MariaDB RANGE/LIST partitions in order: (name, bound), e.g. ("p2022",
+    # "VALUES LESS THAN (2023)"); `partition_by` then holds e.g. "RANGE (`year_num`)"
+    partitions: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

@@ -37,6 +37,7 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
     View,
 )
+from gitmigrate.schema.mysql_partitions import reflect_partitions
 from gitmigrate.schema.objects import reflect_objects
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
@@ -117,6 +118,7 @@ class _Context:
         mysql = dialect == "mysql"
         self.database = (schema or extras.mysql_database(conn)) if mysql else None
         self.column_extras = reflect_mysql.column_extras(conn, schema) if mysql else {}
+        self.mysql_partitioning = reflect_partitions(conn, schema) if mysql else {}
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
         if dialect == "sqlite":
             for ix in extras.sqlite_indexes(conn):
@@ -176,6 +178,7 @@ def _table(ctx: _Context, name: str) -> Table:
         (_fk(ctx, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []), key=_named_key
     )
     comment = (ctx.part("comment", name) or {}).get("text")
+    partition_by, partitions = ctx.mysql_partitioning.get(name, (None, ()))
     return Table(
         name=name,
         columns=columns,
@@ -193,6 +196,8 @@ def _table(ctx: _Context, name: str) -> Table:
             )
         ),
         comment=comment or None,
+        partition_by=partition_by,
+        partitions=partitions,
     )
 
 

@@ -25,6 +25,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_partitions import partition_clause
 from gitmigrate.schema.types import check_type
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -185,6 +186,8 @@ def create_table(table: Table, dialect: str) -> list[str]:
     options = ""
     if dialect == "mysql" and table.comment is not None:
         options = f" COMMENT={literal(table.comment)}"
+    if dialect == "mysql":
+        options += partition_clause(table)
     statements = [f"CREATE TABLE {quote(table.name, dialect)} (\n    {body}\n){options}"]
     if dialect != "mysql":
         statements += [create_index(table.name, i, dialect) for i in table.indexes]

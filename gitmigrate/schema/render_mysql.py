@@ -7,6 +7,7 @@ import re
 
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import View
+from gitmigrate.schema.mysql_partitions import repartition
 from gitmigrate.schema.render import (
     POSTGRES_ONLY,
     check_clause,
@@ -91,6 +92,8 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"RENAME TABLE {q(old)} TO {q(new)}"]
         case ops.CreateView(view=view) if not view.materialized:
             return [create_view(view)]
+        case ops.Repartition(table=table, old=old_table, new=new_table):
+            return repartition(table, old_table, new_table)
         case ops.SetTableComment(table=table, new=new):
             return [f"ALTER TABLE {q(table)} COMMENT = {literal(new or '')}"]
     common = render_common(op, MY)
