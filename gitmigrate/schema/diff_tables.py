@@ -78,8 +78,14 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     pk_changed = not same_primary_key(cur.primary_key, des.primary_key, fold)
     if pk_changed and cur.primary_key is not None:
         out.append(ops.DropPrimaryKey(name, cur.primary_key))
-    out += [ops.DropColumn(name, c) for c in dropped]
-    out += [ops.AddColumn(name, c) for c in added]
+    drops: list[ops.Operation] = [ops.DropColumn(name, c) for c in dropped]
+    adds: list[ops.Operation] = [ops.AddColumn(name, c) for c in added]
+    # a table cannot lose its last column: when every column is replaced, add the new first
+    every = len(dropped) == len(cur.columns)
+    if every and not {fold(c.name) for c in dropped} & {fold(c.name) for c in added}:
+        out += adds + drops
+    else:
+        out += drops + adds
     out += [ops.AlterColumn(name, old, new) for old, new in altered]
     if pk_changed and des.primary_key is not None:
         out.append(ops.AddPrimaryKey(name, des.primary_key))
