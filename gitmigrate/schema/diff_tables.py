@@ -8,6 +8,7 @@ change, so a referenced column can change type and tables can reference each oth
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -76,6 +77,13 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     ]
     out += [ops.DropCheck(name, c) for c in unmatched(cur.checks, des.checks, fold)]
     pk_changed = not same_primary_key(cur.primary_key, des.primary_key, fold)
+    if dialect == "mysql" and pk_changed:  # an AUTO_INCREMENT column must stay a key
+        plain = [dataclasses.replace(c, identity=False) for c in dropped if c.identity]
+        out += [
+            ops.AlterColumn(name, c, p)
+            for c, p in zip([c for c in dropped if c.identity], plain, strict=True)
+        ]
+        dropped = [dataclasses.replace(c, identity=False) for c in dropped]
     if pk_changed and cur.primary_key is not None:
         out.append(ops.DropPrimaryKey(name, cur.primary_key))
     drops: list[ops.Operation] = [ops.DropColumn(name, c) for c in dropped]
