@@ -23,6 +23,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_fk_index import guard_index_ops
 from gitmigrate.schema.mysql_partitions import partitioning_changed
 from gitmigrate.schema.render import is_literal
 
@@ -70,7 +71,13 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     out = result.operations
     old_idx = set(cur.indexes)
     new_idx = set(des.indexes)
-    out += [ops.DropIndex(name, i) for i in sorted(old_idx - new_idx, key=lambda i: i.name)]
+    gone_idx = sorted(old_idx - new_idx, key=lambda i: i.name)
+    made_idx = sorted(new_idx - old_idx, key=lambda i: i.name)
+    index_drops: list[ops.Operation] = [ops.DropIndex(name, i) for i in gone_idx]
+    index_creates: list[ops.Operation] = [ops.CreateIndex(name, i) for i in made_idx]
+    if dialect == "mysql":  # an index a foreign key needs is swapped, not dropped
+        index_drops, index_creates = guard_index_ops(name, cur, des, gone_idx, made_idx, fold)
+    out += index_drops
     out += [
         ops.DropUnique(name, u)
         for u in unmatched(cur.unique_constraints, des.unique_constraints, fold)
@@ -102,7 +109,7 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
         for u in unmatched(des.unique_constraints, cur.unique_constraints, fold)
     ]
     out += [ops.AddCheck(name, c) for c in unmatched(des.checks, cur.checks, fold)]
-    out += [ops.CreateIndex(name, i) for i in sorted(new_idx - old_idx, key=lambda i: i.name)]
+    out += index_creates
     if cur.comment != des.comment:
         out.append(ops.SetTableComment(name, cur.comment, des.comment))
     if dialect == "mysql" and partitioning_changed(cur, des):
