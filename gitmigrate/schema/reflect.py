@@ -45,7 +45,6 @@ from gitmigrate.schema.objects.pg_common import qi
 from gitmigrate.schema.reflect_schemas import SchemaScope, reflect_all
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
-_CHECK_OPTION = re.compile(r"\s+WITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*$", re.IGNORECASE)
 _MYSQL_INDEX_KINDS = ("FULLTEXT", "SPATIAL")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
 
@@ -266,7 +265,7 @@ def _column(
     on_update = None
     if extra is not None and extra.on_update is not None:
         on_update = extra.on_update
-        default_text = _without_on_update(default_text)
+        default_text = reflect_mysql.without_on_update(default_text)
     computed = raw.get("computed")
     generated = None
     if computed:
@@ -284,14 +283,6 @@ def _column(
         on_update=on_update,
         generated_storage=extra.generated_storage if extra and generated is not None else None,
     )
-
-
-def _without_on_update(default: str | None) -> str | None:
-    """SQLAlchemy reports MySQL's `DEFAULT x ON UPDATE y` as the default `x ON UPDATE y`."""
-    if default is None:
-        return None
-    head = re.split(r"\s+ON\s+UPDATE\s+", default, maxsplit=1, flags=re.IGNORECASE)[0].strip()
-    return head or None
 
 
 def _drawn_sequence(ctx: _Context, default: str | None) -> str | None:
@@ -437,13 +428,7 @@ def _views(ctx: _Context) -> tuple[View, ...]:
         if not _wanted(n):
             continue
         body = norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier)
-        option = options.get(n)
-        if option is None:
-            views.append(View(n, body))
-            continue
-        if option.check_option is not None:  # kept apart, rendered after the SELECT
-            body = _CHECK_OPTION.sub("", body)
-        views.append(View(n, body, False, option.algorithm, option.security, option.check_option))
+        views.append(reflect_mysql.with_options(View(n, body), options.get(n)))
     if ctx.dialect == "postgresql":
         views += [
             View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema)), materialized=True)

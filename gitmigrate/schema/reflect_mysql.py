@@ -9,11 +9,14 @@ built by different accounts hold the same schema.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, text
 
+from gitmigrate.schema.model import View
+
 _ON_UPDATE = re.compile(r"\bon update (.+)$", re.IGNORECASE)
+_CHECK_OPTION = re.compile(r"\s+WITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -75,3 +78,27 @@ def column_extras(conn: Connection, schema: str | None) -> dict[tuple[str, str],
         if on_update is not None or storage is not None:
             out[(str(row["tbl"]), str(row["col"]))] = ColumnExtra(on_update, storage)
     return out
+
+
+def with_options(view: View, options: ViewOptions | None) -> View:
+    """The view with its options; a CHECK OPTION leaves the body (rendered after the SELECT)."""
+    if options is None:
+        return view
+    body = view.definition
+    if options.check_option is not None:
+        body = _CHECK_OPTION.sub("", body)
+    return replace(
+        view,
+        definition=body,
+        algorithm=options.algorithm,
+        security=options.security,
+        check_option=options.check_option,
+    )
+
+
+def without_on_update(default: str | None) -> str | None:
+    """SQLAlchemy reports MySQL's `DEFAULT x ON UPDATE y` as the default `x ON UPDATE y`."""
+    if default is None:
+        return None
+    head = re.split(r"\s+ON\s+UPDATE\s+", default, maxsplit=1, flags=re.IGNORECASE)[0].strip()
+    return head or None
