@@ -24,6 +24,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.types import equivalent_types
 
 
 class _Named(Protocol):
@@ -48,7 +49,7 @@ def schema_differences(a: Schema, b: Schema) -> list[str]:
     if a.dialect != b.dialect:
         lines.append(f"dialect {a.dialect} != {b.dialect}")
     fold = a.key
-    lines += _by_name("table", a.tables, b.tables, fold, lambda x, y: _table(x, y, fold))
+    lines += _by_name("table", a.tables, b.tables, fold, lambda x, y: _table(x, y, fold, a.dialect))
     lines += _by_name("view", a.views, b.views, fold, _fields_differ)
     lines += _by_name("enum", a.enums, b.enums, fold, _fields_differ)
     lines += _by_name("sequence", a.sequences, b.sequences, fold, _fields_differ)
@@ -114,8 +115,8 @@ def _fields_differ(x: Any, y: Any, skip: Sequence[str] = ("name",)) -> list[str]
     return out
 
 
-def _table(x: Table, y: Table, fold: Fold) -> list[str]:
-    lines = _by_name("column", x.columns, y.columns, fold, _column)
+def _table(x: Table, y: Table, fold: Fold, dialect: str) -> list[str]:
+    lines = _by_name("column", x.columns, y.columns, fold, lambda i, j: _column(i, j, dialect))
     pk_x = None if x.primary_key is None else tuple(map(fold, x.primary_key.columns))
     pk_y = None if y.primary_key is None else tuple(map(fold, y.primary_key.columns))
     if pk_x != pk_y:
@@ -134,10 +135,19 @@ def _table(x: Table, y: Table, fold: Fold) -> list[str]:
     lines += _constraints("check constraint", x.checks, y.checks, fold, _check_sig)
     if x.comment != y.comment:
         lines.append(f"comment {_show(x.comment)} != {_show(y.comment)}")
+    for attr in ("partition_by", "partition_of", "partition_bound", "inherits"):
+        left, right = getattr(x, attr), getattr(y, attr)
+        if left != right:
+            lines.append(f"{attr.replace('_', ' ')} {_show(left)} != {_show(right)}")
+    if x.partitions != y.partitions:  # MySQL RANGE/LIST partitions
+        shown = [" ".join(p) for p in x.partitions], [" ".join(p) for p in y.partitions]
+        lines.append(f"partitions {_show(tuple(shown[0]))} != {_show(tuple(shown[1]))}")
     return lines
 
 
-def _column(x: Column, y: Column) -> list[str]:
+def _column(x: Column, y: Column, dialect: str) -> list[str]:
+    if equivalent_types(x.type, y.type, dialect):
+        return _fields_differ(x, y, skip=("name", "type"))
     return _fields_differ(x, y)
 
 
@@ -150,7 +160,7 @@ def _index(x: Index, y: Index, fold: Fold) -> list[str]:
 
 
 def _unique_sig(u: UniqueConstraint, fold: Fold) -> Hashable:
-    return tuple(map(fold, u.columns))
+    return (tuple(map(fold, u.columns)), u.deferrable)
 
 
 def _fk_sig(fk: ForeignKey, fold: Fold) -> Hashable:
@@ -161,6 +171,7 @@ def _fk_sig(fk: ForeignKey, fold: Fold) -> Hashable:
         fk.on_delete,
         fk.on_update,
         fk.ref_schema,
+        fk.deferrable,
     )
 
 
@@ -173,10 +184,12 @@ def _describe(item: Any) -> str:
         text = f"{_show(item.columns)} -> {item.ref_table}{_show(item.ref_columns)}"
         for action, value in (("ON DELETE", item.on_delete), ("ON UPDATE", item.on_update)):
             text += f" {action} {value}" if value else ""
-        return text
+        return f"{text} {item.deferrable}" if item.deferrable else text
     if isinstance(item, CheckConstraint):
         return f"({item.expression})"
-    return _show(getattr(item, "columns", ()))
+    text = _show(getattr(item, "columns", ()))
+    deferrable = getattr(item, "deferrable", None)
+    return f"{text} {deferrable}" if deferrable else text
 
 
 def _label(item: Any) -> str:
