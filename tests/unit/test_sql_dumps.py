@@ -92,7 +92,8 @@ def test_pg_dump_lint_reports_only_what_a_dba_accepts() -> None:
          "-require-concurrent-index-creation"),
         ("CREATE TABLE p (a int) PARTITION BY RANGE (a); CREATE INDEX i ON ONLY public.p (a);",
          "-require-concurrent-index-creation"),
-        ("CREATE INDEX i ON ONLY public.p USING btree (a);", "require-concurrent-index-creation"),
+        ("CREATE INDEX i ON ONLY public.p USING btree (a);", "-require-concurrent-index-creation"),
+        ("CREATE INDEX i ON public.p USING btree (a);", "require-concurrent-index-creation"),
         ("CREATE TABLE t (order_id int NOT NULL, x bigint PRIMARY KEY);", "-prefer-bigint-key"),
         ("CREATE TABLE t (id int NOT NULL);\n"
          "ALTER TABLE ONLY t ALTER COLUMN id SET DEFAULT nextval('t_id_seq'::regclass);",

@@ -11,9 +11,18 @@ from gitmigrate.lint.state import Context
 from gitmigrate.lint.statement import Stmt, concurrently, index_table
 
 
+def _on_only(stmt: Stmt) -> bool:
+    """CREATE INDEX ... ON ONLY parent: an invalid index on a partitioned table, built by
+    nothing (each partition's copy is built CONCURRENTLY and attached); its lock is brief."""
+    words = stmt.words
+    return words[0] == "CREATE" and stmt.has("ON", "ONLY")
+
+
 def _create_index(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     table = index_table(stmt)
-    if table is not None and not concurrently(stmt) and not ctx.state.is_new(table):
+    if table is None or _on_only(stmt):
+        return
+    if not concurrently(stmt) and not ctx.state.is_new(table):
         yield Hit(f"CREATE INDEX on {table} blocks writes to it while the index is built")
 
 
@@ -51,7 +60,8 @@ RULES = (
         id="require-concurrent-index-creation",
         severity="error",
         dialects=PG,
-        summary="CREATE INDEX without CONCURRENTLY on a table not created in the same file.",
+        summary="CREATE INDEX without CONCURRENTLY on a table not created in the same file "
+        "(ON ONLY a partitioned parent builds nothing and is not judged).",
         why="A plain CREATE INDEX blocks every write to the table until the index is built.",
         fix="CREATE INDEX CONCURRENTLY IF NOT EXISTS, alone in a step with `transaction = false` "
         "(it cannot run inside a transaction).",
