@@ -64,6 +64,8 @@ class MigrationPlan:
     online: bool = False
     # names valid as column types: enums, domains, composite and range types
     user_types: frozenset[str] = field(default_factory=frozenset)
+    # partitioned tables (PostgreSQL refuses NOT VALID foreign keys on them before 18)
+    partitioned: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
@@ -201,6 +203,9 @@ def diff_schemas(
         rename_candidates=rename_candidates(current, desired, fold),
         online=online,
         user_types=user_types(current) | user_types(desired),
+        partitioned=frozenset(
+            t.name for s in (current, desired) for t in s.tables if t.partition_by is not None
+        ),
     )
 
 

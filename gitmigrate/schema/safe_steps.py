@@ -61,6 +61,14 @@ def plan_steps(plan: MigrationPlan, dialect: str) -> list[StepScript]:
 
     validate_types(plan.operations, dialect, plan.user_types)
     new = _new_tables(plan.operations)
+
+    def plain(op: ops.Operation) -> bool:
+        """Rendered without the online form: a table the plan creates, or a foreign key on a
+        partitioned table (PostgreSQL cannot add it NOT VALID before 18; the step then
+        allows the rule, with that reason)."""
+        partitioned_fk = isinstance(op, ops.AddForeignKey) and _fresh(op, plan.partitioned)
+        return _fresh(op, new) or partitioned_fk
+
     steps: list[StepScript] = []
     chunk: list[ops.Operation] = []
     validations: list[str] = []
@@ -68,7 +76,7 @@ def plan_steps(plan: MigrationPlan, dialect: str) -> list[StepScript]:
 
     def render(operations: list[ops.Operation]) -> list[str]:
         return [s for op in operations
-                for s in render_operation(op, dialect, online=not _fresh(op, new))]  # fmt: skip
+                for s in render_operation(op, dialect, online=not plain(op))]  # fmt: skip
 
     def flush() -> None:
         if chunk:
@@ -83,7 +91,7 @@ def plan_steps(plan: MigrationPlan, dialect: str) -> list[StepScript]:
         finishers.clear()
 
     for op in plan.operations:
-        if _fresh(op, new):
+        if plain(op):
             chunk.append(op)
             continue
         if isinstance(op, ops.CreateIndex | ops.DropIndex):
