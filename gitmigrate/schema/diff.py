@@ -31,7 +31,7 @@ dropped and an added table with the same columns) is reported in `rename_candida
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gitmigrate.schema import ops
 from gitmigrate.schema.depends import table_order, view_order, views_reading
@@ -99,6 +99,9 @@ def diff_schemas(
     sqlite = dialect == "sqlite"
     created, deferred = table_order(new, fold, defer_cycles=not sqlite)
     dropped_order, cut = table_order(gone, fold, defer_cycles=not sqlite)
+    if not sqlite:
+        dropped_order, released = _release_changing_keys(dropped_order, diffs, fold)
+        cut += released
 
     # 1/11: views
     renamed = {fold(n) for op in rename_ops for n in _renamed_tables(op)}
@@ -170,6 +173,32 @@ def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str
     if any(tuple(map(fold, cols[: len(wanted)])) == wanted for cols in covering):
         return None
     return fk.name
+
+
+def _release_changing_keys(
+    dropped: list[Table], diffs: dict[str, TableDiff], fold: Fold
+) -> tuple[list[Table], list[tuple[str, ForeignKey]]]:
+    """The foreign keys of dropped tables that reference a kept table whose key or columns
+    change, dropped first: the server refuses to drop a primary key or unique constraint, or
+    retype or drop a column, that a foreign key still uses, and the table goes only later."""
+    changing = {
+        key
+        for key, diff in diffs.items()
+        if diff.retyped or any(isinstance(op, _KEY_CHANGES) for op in diff.operations)
+    }
+    tables: list[Table] = []
+    released: list[tuple[str, ForeignKey]] = []
+    for table in dropped:
+        early = [fk for fk in table.foreign_keys if fold(fk.ref_table) in changing]
+        if early:
+            kept = tuple(fk for fk in table.foreign_keys if fk not in early)
+            table = replace(table, foreign_keys=kept)
+            released += [(table.name, fk) for fk in early]
+        tables.append(table)
+    return tables, released
+
+
+_KEY_CHANGES = (ops.DropPrimaryKey, ops.DropUnique, ops.DropColumn)
 
 
 def _rebuilds(diff: TableDiff) -> bool:

@@ -222,7 +222,8 @@ def _column(
     json_columns: set[str],
 ) -> Column:
     name = str(raw["name"])
-    default_text = norm.default(raw.get("default"), ctx.dialect)
+    column_type = "JSON" if name in json_columns else _type(ctx, raw["type"], table, name)
+    default_text = norm.default(raw.get("default"), ctx.dialect, column_type)
     identity = False
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
@@ -242,7 +243,7 @@ def _column(
         )
     return Column(
         name=name,
-        type="JSON" if name in json_columns else _type(ctx, raw["type"], table, name),
+        type=column_type,
         nullable=nullable,
         default=default_text,
         identity=identity,
@@ -332,8 +333,8 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
         part = str(name)
         if name in lengths:  # MySQL prefix index: col(10)
             part, expressions = f"{part}({lengths[name]})", True
-        for flag in sorting.get(name, ()):
-            part, expressions = f"{part} {str(flag).upper()}", True
+        for flag in sorting.get(name, ()):  # asc, desc, nulls_first, nulls_last
+            part, expressions = f"{part} {str(flag).upper().replace('_', ' ')}", True
         parts.append(part)
     method = options.get("postgresql_using")
     return Index(

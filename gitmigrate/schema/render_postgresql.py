@@ -16,6 +16,7 @@ from gitmigrate.schema.render import (
     render_common,
     unique_clause,
 )
+from gitmigrate.schema.types import KNOWN_TYPES, base_type
 
 PG = "postgresql"
 _SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
@@ -45,6 +46,12 @@ def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"DROP INDEX {conc}{q(index.name)}"]
         case ops.AlterColumn(table=table, old=old, new=new):
             return alter_column(table, old, new)
+        case ops.AddColumn(table=table, column=column) if column.comment is not None:
+            added = render_common(op, PG) or []
+            return [
+                *added,
+                f"COMMENT ON COLUMN {q(table)}.{q(column.name)} IS {literal(column.comment)}",
+            ]
         case ops.SetTableComment(table=table, new=new):
             text = "NULL" if new is None else literal(new)
             return [f"COMMENT ON TABLE {q(table)} IS {text}"]
@@ -134,7 +141,9 @@ def alter_column(table: str, old: Column, new: Column) -> list[str]:
     if old.generated is not None and new.generated is None:
         out.append(f"{prefix} DROP EXPRESSION")
     if type_changed:
-        out.append(f"{prefix} TYPE {new.type} USING {q(new.name)}::{new.type}")
+        # no cast joins two enums (or other types of the schema's own): go through their text
+        via = "" if _builtin(old.type) and _builtin(new.type) else "::text"
+        out.append(f"{prefix} TYPE {new.type} USING {q(new.name)}{via}::{new.type}")
     if old.nullable != new.nullable:
         out.append(f"{prefix} {'DROP' if new.nullable else 'SET'} NOT NULL")
     if new.default is not None and default_changed:
@@ -145,6 +154,10 @@ def alter_column(table: str, old: Column, new: Column) -> list[str]:
         text = "NULL" if new.comment is None else literal(new.comment)
         out.append(f"COMMENT ON COLUMN {q(table)}.{q(new.name)} IS {text}")
     return out
+
+
+def _builtin(type_text: str) -> bool:
+    return base_type(type_text) in KNOWN_TYPES[PG]
 
 
 def _replace_enum(op: ops.ReplaceEnum) -> list[str]:
