@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-REAL = Path(__file__).resolve().parent.parent / "fixtures" / "schema" / "real"
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_schemas"
 READER_ROLE = "gm_h6_reader"  # pg_original.sql grants to it; roles are cluster-wide: never dropped
 
 _NOISE = re.compile(
