@@ -30,6 +30,7 @@ KINDS: tuple[str, ...] = (
     "function",  # functions, procedures, aggregates
     # --- tables, then views, are created here
     "constraint",  # constraints the table model does not hold (EXCLUDE ...)
+    "view_index",  # indexes on materialized views (tables' indexes are in the table model)
     "trigger",
     "rls",  # ALTER TABLE ... ENABLE/FORCE ROW LEVEL SECURITY
     "policy",
@@ -46,7 +47,7 @@ Alter = Callable[[DbObject, DbObject], "tuple[str, ...] | None"]
 
 # dialect -> "module:function" readers, each (conn, schema) -> objects; imported on first use
 _READERS: dict[str, tuple[str, ...]] = {
-    "postgresql": (),
+    "postgresql": ("pg_view_indexes:read_view_indexes",),
     "mysql": (),
     "sqlite": (),
 }
