@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_schemas"
+LEDGER_PATTERN = "gitmigrate_*"
 READER_ROLE = "gm_h6_reader"  # pg_original.sql grants to it; roles are cluster-wide: never dropped
 
 _NOISE = re.compile(
@@ -37,6 +38,7 @@ def pg_dump_schema(url: str) -> str:
     env = dict(os.environ, PGPASSWORD=parsed.password or "")
     args = [_tool("pg_dump"), "-s", "--no-owner", "-h", parsed.host or "127.0.0.1"]
     args += ["-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    args += ["--exclude-table", LEDGER_PATTERN]  # git-migrate's own tables on a target
     return _run([*args, parsed.database or ""], env)
 
 
@@ -52,7 +54,19 @@ def mysqldump_schema(url: str) -> str:
         parsed.host or "127.0.0.1",
     ]
     args += ["-P", str(parsed.port or 3306), "-u", parsed.username or "root"]
-    return _run([*args, parsed.database or ""], env)
+    database = parsed.database or ""
+    args += [f"--ignore-table={database}.{name}" for name in _ledger_tables(url)]
+    return _run([*args, database], env)
+
+
+def _ledger_tables(url: str) -> list[str]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            names = conn.exec_driver_sql("SHOW TABLES LIKE 'gitmigrate\\_%'").scalars()
+            return [str(name) for name in names]
+    finally:
+        engine.dispose()
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:

@@ -227,9 +227,7 @@ def _column(
     identity = False
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
-        seq = norm.nextval_sequence(raw.get("default"))
-        owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
-        if raw.get("identity") or (seq is not None and owned):
+        if raw.get("identity") or _serial(ctx, raw, table, name):
             identity, default_text = True, None
     elif ctx.dialect == "mysql":
         identity = raw.get("autoincrement") is True
@@ -378,12 +376,16 @@ def _views(ctx: _Context) -> tuple[View, ...]:
     return tuple(sorted(views, key=lambda v: v.name))
 
 
+def _serial(ctx: _Context, raw: dict[str, Any], table: str, column: str) -> bool:
+    return extras.is_serial(ctx.pg_seqs, norm.nextval_sequence(raw.get("default")), table, column)
+
+
 def _pg_sequences(ctx: _Context) -> tuple[Sequence, ...]:
     serial_owned = set()
     for table in ctx.names:
         for raw in ctx.part("columns", table) or []:
-            drawn = norm.nextval_sequence(raw.get("default"))
-            if drawn is not None:
+            if _serial(ctx, raw, table, str(raw["name"])):
+                drawn = norm.nextval_sequence(raw.get("default"))
                 serial_owned.add((drawn, table, str(raw["name"])))
     out = []
     for seq in ctx.pg_seqs:
