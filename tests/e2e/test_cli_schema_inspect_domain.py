@@ -37,7 +37,6 @@ def _body(output: str) -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=False, reason="domains are reflected by h-pgroutines (issue 18)")
 def test_inspect_shows_a_domain_and_its_sql_runs(
     git_repo: Path, tmp_path: Path, run_cli: CliRunner
 ) -> None:
