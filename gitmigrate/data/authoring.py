@@ -95,9 +95,11 @@ def _parse_expressions(options: DataOptions, dialect: str) -> None:
 
     table = "t"
     for column, expression in options.assignments:
-        validate_sql(f"SELECT {expression} FROM {table}", dialect, f"--set {column}")
+        validate_sql(f"SELECT {expression} FROM {table}", dialect, f"--set {column}", strict=True)
     if options.where:
-        validate_sql(f"SELECT 1 FROM {table} WHERE {options.where}", dialect, "--where")
+        validate_sql(
+            f"SELECT 1 FROM {table} WHERE {options.where}", dialect, "--where", strict=True
+        )
 
 
 def _transform_file(options: DataOptions, root: Path) -> tuple[DataOptions, bytes]:
