@@ -71,6 +71,7 @@ class CopyPlan:
     target_dialect: str = ""
     where: str | None = None
     record_table: str | None = None  # set when a pre-existing table is filled
+    notes: tuple[str, ...] = ()  # type mappings and what the target does not get (copy_notes)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +82,7 @@ class CopyPlan:
             "target_dialect": self.target_dialect,
             "where": self.where,
             "record_table": self.record_table,
+            "notes": list(self.notes),
         }
 
     @classmethod
@@ -93,6 +95,7 @@ class CopyPlan:
             target_dialect=str(d.get("target_dialect", "")),
             where=d.get("where"),
             record_table=d.get("record_table"),
+            notes=tuple(d.get("notes") or ()),
         )
 
 
