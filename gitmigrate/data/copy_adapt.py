@@ -39,6 +39,13 @@ class Adapted:
 def adapt(table: Table, facts: SourceFacts, src: str, dst: str) -> Adapted:
     out = Adapted(table)
     if src == dst:
+        for col in table.columns:
+            known = facts.columns.get((table.name, col.name))
+            if known is not None and known.kind != "array":
+                out.notes.append(
+                    f"column {table.name}.{col.name}: {known.kind} {known.type_name} is taken as"
+                    " declared: the target must have that type (create it first)"
+                )
         if src == "mysql":  # FULLTEXT/SPATIAL are kept as such
             out.table = replace(table, indexes=tuple(
                 replace(i, method=facts.index_types.get((table.name, i.name), i.method))

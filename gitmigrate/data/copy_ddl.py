@@ -43,6 +43,7 @@ _CHARSET = re.compile(r"\s+(?:CHARACTER SET|CHARSET)\s+\w+", re.I)
 _TODAY = re.compile(r"^(?:CURRENT_DATE(?:\(\))?|CURDATE\(\)|date\('now'\))$", re.I)
 _ON_UPDATE = re.compile(r"\s+ON UPDATE\s+(?P<what>.+)$", re.I)
 _TODAY_ON = {"postgresql": "CURRENT_DATE", "sqlite": "CURRENT_DATE", "mysql": "curdate()"}
+_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite"}
 _BOOLS = {"1": "true", "0": "false", "b'1'": "true", "b'0'": "false"}
 _ORDERED = re.compile(r"^(?P<name>[\w$]+)(?:\(\d+\))?(?P<order>\s+(?:ASC|DESC))?$", re.I)
 
@@ -122,11 +123,14 @@ def _said_default(col: Column, kept: str | None, table: str, target: str, notes:
     on_update = col.on_update or (m["what"] if (m := _ON_UPDATE.search(col.default or "")) else None)
     if on_update and target != "mysql":
         notes.append(
-            f"not kept: ON UPDATE {on_update} of {where}: {target} has no ON UPDATE"
+            f"not kept: ON UPDATE {on_update} of {where}: {_NAMES[target]} has no ON UPDATE"
             " (set the column in the application, or add a trigger)"
         )
     if col.default is not None and kept is None and not col.identity:
-        notes.append(f"not kept: default {col.default} of {where}: not an expression {target} takes")
+        notes.append(
+            f"not kept: default {col.default} of {where}: not a constant, current date or"
+            f" timestamp, which is what a copy carries to {_NAMES[target]}"
+        )
 
 
 def _indexed(table: Table) -> set[str]:

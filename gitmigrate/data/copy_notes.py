@@ -125,3 +125,16 @@ def existing_notes(source: Table, existing: Table) -> list[str]:
                 f" target table {existing.name} (add it with a schema step)"
             )
     return out
+
+
+def summarize(notes: tuple[str, ...] | list[str]) -> list[str]:
+    """The notes with per-column type lines grouped by mapping (`type: A -> B: t.c, u.d`)."""
+    out: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for note in notes:
+        if note.startswith("type: "):
+            where, _, mapping = note[len("type: ") :].partition(" ")
+            groups.setdefault(mapping, []).append(where)
+        else:
+            out.append(note)
+    return [f"type: {m}: {', '.join(w)}" for m, w in groups.items()] + out

@@ -115,3 +115,47 @@ def test_real_schemas_copy_between_every_pair(
     else:
         assert "ENUM" in text_of and "SET" in text_of and "ON UPDATE" in text_of
         assert "FULLTEXT" in text_of or via == "mysql"
+
+
+@pytest.mark.postgres
+@pytest.mark.mysql
+def test_the_step_note_and_plan_list_every_mapping_and_loss(
+    databases: Callable[[str], str], tmp_path: Path, git_repo: Path
+) -> None:
+    from gitmigrate import api
+    from gitmigrate.core.authoring import start_migration
+    from gitmigrate.core.catalog import load_migration
+    from gitmigrate.data.authoring import add_data_step
+    from gitmigrate.data.options import DataOptions
+    from gitmigrate.engine.registry import get_kind
+    from tests.engine_helpers import make_project
+
+    source_url, target_url = databases("postgresql"), databases("mysql")
+    load_fixture(source_url)
+    project = make_project(target_url, git_repo)
+    start_migration(project.repo, "copy")
+    add_data_step(project.repo, summary="copy all",
+                  options=DataOptions(mode="copy", source=source_url, all_tables=True))  # fmt: skip
+    step = load_migration(project.repo, "copy").steps[0]
+    notes = get_kind("data").note(step, "mysql")["impact"]["copy_notes"]
+    said = "\n".join(notes)
+    for expected in (
+        "column film.release_year: domain year -> its base type integer",
+        "column film.rating: enum mpaa_rating -> MySQL ENUM",
+        "column film.special_features: text[] (an array) -> JSON",
+        "table payment is partitioned on the source",
+        "type: TIMESTAMP WITH TIME ZONE -> DATETIME(6)",
+        "foreign key payment_2025_store_fkey of a partition of payment is added",
+    ):
+        assert expected in said, said
+    report = api.plan(project.repo, "copy", output=tmp_path / "plan", dialect="mysql")
+    assert report is not None
+    words = "\n".join(p.read_text() for p in (tmp_path / "plan").rglob("*.md"))
+    assert "enum mpaa_rating -> MySQL ENUM" in words and "partitioned" in words
+    project.apply()
+    with connect(source_url) as source, connect(target_url) as target:
+        for name in ("category", "film", "store", "inventory", "payment"):
+            assert verify_table(source, target, name).equal, name
+        payment = reflect_schema(target).table("payment")
+        assert payment is not None
+        assert {fk.columns for fk in payment.foreign_keys} == {("inventory_id",), ("store_id",)}
