@@ -68,7 +68,11 @@ def adapt(table: Table, facts: SourceFacts, src: str, dst: str) -> Adapted:
             out.notes.append(
                 f"not kept: {kind} index {table.name}.{index.name} ({', '.join(index.columns)}):"
                 f" {_NAMES[dst]} has no {kind} index; create its own kind yourself"
-                + (" (e.g. GIN on to_tsvector)" if dst == "postgresql" and kind == "FULLTEXT" else "")
+                + (
+                    " (e.g. GIN on to_tsvector)"
+                    if dst == "postgresql" and kind == "FULLTEXT"
+                    else ""
+                )
             )
             continue
         if kind:
@@ -166,7 +170,9 @@ def _mysql_special(
             width = max((len(v) for v in labels), default=1)
             out.fixed[col.name] = f"VARCHAR({width})" if dst != "sqlite" else "TEXT"
             checks.append(
-                CheckConstraint(_check_name(table, col.name, 0), _in_list(col.name, labels, "mysql"))
+                CheckConstraint(
+                    _check_name(table, col.name, 0), _in_list(col.name, labels, "mysql")
+                )
             )
             out.notes.append(
                 f"{where}: ENUM -> {out.fixed[col.name]} with CHECK ({col.name} IN its"
@@ -191,7 +197,9 @@ def _mysql_special(
     if "UNSIGNED" in upper:
         fam = typemap.family(col.type, "mysql")
         if fam is not None:
-            checks.append(CheckConstraint(_check_name(table, col.name, 0), f"{quote(col.name, 'mysql')} >= 0"))
+            checks.append(
+                CheckConstraint(_check_name(table, col.name, 0), f"{quote(col.name, 'mysql')} >= 0")
+            )
             target = typemap.render(fam, dst)
             out.notes.append(f"{where}: {col.type} -> {target} with CHECK ({col.name} >= 0)")
     return col

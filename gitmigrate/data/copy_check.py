@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from gitmigrate.core.config import ProjectConfig
-from gitmigrate.data.copy_plan import CopySpec
 from gitmigrate.data.copy_notes import summarize
+from gitmigrate.data.copy_plan import CopySpec
 from gitmigrate.data.copy_planner import (
     check_where,
     key_of,

@@ -84,9 +84,7 @@ def _any_to_in(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _default(
-    text: str | None, source: str, target: str, family: str | None = None
-) -> str | None:
+def _default(text: str | None, source: str, target: str, family: str | None = None) -> str | None:
     """Constants, the current timestamp and the current date carry over (a MySQL boolean's
     1/0 as true/false); other expressions are dropped (the caller says so)."""
     if text is None or source == target:
@@ -120,7 +118,9 @@ def _utc_literal(text: str) -> str | None:
 def _said_default(col: Column, kept: str | None, table: str, target: str, notes: list[str]) -> None:
     """Say a default or ON UPDATE the target does not get."""
     where = f"column {table}.{col.name}"
-    on_update = col.on_update or (m["what"] if (m := _ON_UPDATE.search(col.default or "")) else None)
+    on_update = col.on_update or (
+        m["what"] if (m := _ON_UPDATE.search(col.default or "")) else None
+    )
     if on_update and target != "mysql":
         notes.append(
             f"not kept: ON UPDATE {on_update} of {where}: {_NAMES[target]} has no ON UPDATE"
@@ -270,8 +270,7 @@ def after_statements(table: Table, target: str) -> tuple[list[str], list[str]]:
         return [create_index(table.name, i, target) for i in table.indexes], []
     if target == "mysql":
         parts = [
-            f"ADD {_mysql_index_word(i)} {quote(i.name, target)}"
-            f" ({index_elements(i, target)})"
+            f"ADD {_mysql_index_word(i)} {quote(i.name, target)} ({index_elements(i, target)})"
             for i in table.indexes
         ]
         fks = [f"ADD {foreign_key_clause(fk, target)}" for fk in table.foreign_keys]

@@ -34,7 +34,9 @@ class IndexNames:
         if self.dialect == "mysql":
             return table
         self.taken.add(table.name.lower())
-        indexes = tuple(replace(i, name=self._name(table.name, i.name, notes)) for i in table.indexes)
+        indexes = tuple(
+            replace(i, name=self._name(table.name, i.name, notes)) for i in table.indexes
+        )
         uniques = tuple(
             replace(u, name=self._name(table.name, u.name, notes)) if u.name else u
             for u in table.unique_constraints
@@ -59,7 +61,9 @@ class IndexNames:
         return chosen
 
 
-def type_notes(source: Table, created: Table, src: str, dst: str, fixed: dict[str, str]) -> list[str]:
+def type_notes(
+    source: Table, created: Table, src: str, dst: str, fixed: dict[str, str]
+) -> list[str]:
     """`table.column: SOURCE TYPE -> TARGET TYPE` for each column whose spelling changes (the
     adapted ones are said where they are adapted)."""
     if src == dst:
@@ -115,7 +119,9 @@ def existing_notes(source: Table, existing: Table) -> list[str]:
                 f" on existing target table {existing.name} (a copy fills existing tables"
                 " without changing them; add it with a schema step)"
             )
-    have_ix = {i.columns for i in existing.indexes} | {u.columns for u in existing.unique_constraints}
+    have_ix = {i.columns for i in existing.indexes} | {
+        u.columns for u in existing.unique_constraints
+    }
     if existing.primary_key:
         have_ix.add(existing.primary_key.columns)
     for index in source.indexes:
