@@ -164,8 +164,19 @@ def target_table(
         typ = (fixed or {}).get(col.name) or typemap.target_type(
             table.name, col.name, col.type, source, target, indexed=col.name in indexed
         )
-        identity = col.identity and (target != "mysql" or pk[:1] == (col.name,))
-        if col.identity and not identity:
+        numbered = col.identity or (
+            source == "postgresql"
+            and target != source
+            and pk == (col.name,)
+            and (col.default or "").lower().startswith("nextval(")
+        )
+        if numbered and not col.identity:
+            said.append(
+                f"column {table.name}.{col.name}: default {col.default} (a sequence of its own"
+                " key) -> auto-numbered on the target"
+            )
+        identity = numbered and (target != "mysql" or pk[:1] == (col.name,))
+        if numbered and not identity:
             said.append(
                 f"not kept: auto-numbering of column {table.name}.{col.name}: MySQL/MariaDB"
                 " allows AUTO_INCREMENT only on the first column of a key"
@@ -179,7 +190,7 @@ def target_table(
         fam = typemap.family(col.type, source)
         default = (
             None
-            if identity and target != source
+            if (identity or numbered) and target != source
             else _default(col.default, source, target, fam.name if fam else None)
         )
         if source != target:
@@ -216,7 +227,7 @@ def target_table(
         name=name,
         columns=tuple(columns),
         primary_key=PrimaryKey(pk) if pk else None,
-        indexes=tuple(_index(i, table.name, source, target) for i in table.indexes),
+        indexes=tuple(target_index(i, table.name, source, target) for i in table.indexes),
         unique_constraints=tuple(
             UniqueConstraint(u.name, u.columns) for u in table.unique_constraints
         ),
@@ -226,7 +237,7 @@ def target_table(
     )
 
 
-def _index(index: Index, table: str, source: str, target: str) -> Index:
+def target_index(index: Index, table: str, source: str, target: str) -> Index:
     what = f"index {index.name} of table {table}"
     where = None
     if index.where is not None:

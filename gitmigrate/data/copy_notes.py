@@ -107,32 +107,6 @@ def source_notes(
     return out
 
 
-def existing_notes(source: Table, existing: Table) -> list[str]:
-    """A table that existed on the target keeps its own keys: say which of the source's
-    indexes and foreign keys it lacks."""
-    out = []
-    have_fk = {(fk.columns, fk.ref_table.lower()) for fk in existing.foreign_keys}
-    for fk in source.foreign_keys:
-        if (fk.columns, fk.ref_table.lower()) not in have_fk:
-            out.append(
-                f"not added: foreign key {fk.name} ({', '.join(fk.columns)}) -> {fk.ref_table}"
-                f" on existing target table {existing.name} (a copy fills existing tables"
-                " without changing them; add it with a schema step)"
-            )
-    have_ix = {i.columns for i in existing.indexes} | {
-        u.columns for u in existing.unique_constraints
-    }
-    if existing.primary_key:
-        have_ix.add(existing.primary_key.columns)
-    for index in source.indexes:
-        if index.columns not in have_ix:
-            out.append(
-                f"not added: index {index.name} ({', '.join(index.columns)}) on existing"
-                f" target table {existing.name} (add it with a schema step)"
-            )
-    return out
-
-
 def summarize(notes: tuple[str, ...] | list[str]) -> list[str]:
     """The notes with per-column type lines grouped by mapping (`type: A -> B: t.c, u.d`)."""
     out: list[str] = []

@@ -15,7 +15,8 @@ from sqlglot.errors import SqlglotError
 
 from gitmigrate.data import copy_ddl, typemap
 from gitmigrate.data.copy_adapt import adapt
-from gitmigrate.data.copy_notes import IndexNames, existing_notes, source_notes, type_notes
+from gitmigrate.data.copy_existing import Additions, add_missing
+from gitmigrate.data.copy_notes import IndexNames, source_notes, type_notes
 from gitmigrate.data.copy_plan import CopyPlan, CopySpec, TablePlan
 from gitmigrate.data.copy_source import SourceFacts, read_facts
 from gitmigrate.data.loaders import converter_for
@@ -60,6 +61,7 @@ def plan_from(
     fks: list[str] = []
     resets: list[str] = []
     notes: list[str] = source_notes(src_schema, facts, src, dst, tables)
+    additions = Additions()
     for original in ordered:
         adapted = adapt(original, facts, src, dst)
         table = adapted.table
@@ -91,7 +93,8 @@ def plan_from(
             target_columns = _compatible(table, loaded, existing, src, dst, adapted.fixed)
             name = existing.name
             identity = [c.name for c in existing.columns if c.identity]
-            notes += existing_notes(table, existing)
+            ref = partial(_ref_name, table, copied=copied, dst=dst_schema)
+            add_missing(table, existing, src, dst, ref, names, additions)
         resets += [r for c in identity if (r := copy_ddl.identity_reset(name, c, dst))]
         plans.append(
             TablePlan(
@@ -109,10 +112,12 @@ def plan_from(
     if any(not p.created for p in plans):
         record = copy_record_table_name(step_id)
         before.append(copy_ddl.record_table_ddl(record, dst))
+    notes += additions.notes
     return CopyPlan(
         tables=tuple(plans),
         before=tuple(before),
-        after=tuple(indexes + fks + resets),
+        after=tuple(indexes + additions.indexes + fks + additions.fks + resets),
+        added=tuple((a, b, c) for a, b, c in additions.added),
         source_dialect=src,
         target_dialect=dst,
         where=where,

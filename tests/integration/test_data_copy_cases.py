@@ -154,3 +154,52 @@ def test_a_copy_step_dry_runs_on_mariadb(tmp_path: Path, git_repo: Path) -> None
         assert result.runs
         project.apply()
         assert project.sql("SELECT id, name FROM p ORDER BY id") == [(1, "a"), (2, "b")]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
+def test_a_nextval_key_default_becomes_auto_numbering(
+    fresh: Callable[[str], str], dialect: str
+) -> None:
+    with connect(fresh("postgresql")) as source, connect(fresh(dialect)) as target:
+        run(source, "CREATE SEQUENCE free_seq",
+            "CREATE TABLE free (id integer PRIMARY KEY DEFAULT nextval('free_seq'), v text)",
+            "INSERT INTO free (v) VALUES ('a'), ('b')")  # fmt: skip
+        plan = copy(source, target)
+        assert any("free.id: default nextval('free_seq')" in n for n in plan.notes), plan.notes
+        run(target, "INSERT INTO free (v) VALUES ('c')")
+        got = target.exec_driver_sql("SELECT id, v FROM free ORDER BY id").all()
+        assert [tuple(r) for r in got] == [(1, "a"), (2, "b"), (3, "c")]
+
+
+@pytest.mark.postgres
+@pytest.mark.mysql
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
+def test_pre_created_tables_get_the_sources_keys_and_lose_them_on_undo(
+    fresh: Callable[[str], str], dialect: str
+) -> None:
+    from gitmigrate.data.copy import undo_copy
+
+    with connect(fresh("postgresql")) as source, connect(fresh(dialect)) as target:
+        run(source, "CREATE TABLE parent (id int PRIMARY KEY, name varchar(20))",
+            "CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id),"
+            " label varchar(20))",
+            "CREATE INDEX child_label ON child (label)",
+            "INSERT INTO parent VALUES (1, 'a')", "INSERT INTO child VALUES (1, 1, 'x')")  # fmt: skip
+        run(target, "CREATE TABLE parent (id INTEGER PRIMARY KEY, name VARCHAR(20))",
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER, label VARCHAR(20))")  # fmt: skip
+        plan = copy(source, target)
+        child = reflect_schema(target).table("child")
+        assert child is not None
+        assert [i.columns for i in child.indexes if not i.unique] == [("label",)]
+        if dialect == "sqlite":
+            assert not child.foreign_keys
+            assert any("SQLite adds no foreign key" in n for n in plan.notes), plan.notes
+        else:
+            assert [fk.columns for fk in child.foreign_keys] == [("parent_id",)]
+        undo_copy(plan, target, step_id=STEP, log=lambda _s: None)
+        target.commit()
+        child = reflect_schema(target).table("child")
+        assert child is not None and not child.foreign_keys
+        assert [i for i in child.indexes if i.columns == ("label",)] == []
+        assert target.exec_driver_sql("SELECT COUNT(*) FROM child").scalar() == 0
