@@ -89,12 +89,16 @@ def source_notes(
             + " (data copy copies tables; add their SQL as a step)"
         )  # fmt: skip
     kinds: dict[str, list[str]] = {}
+    used = {f.type_name for f in facts.columns.values()}
     for obj in schema.objects:
+        if "SCHEMA public" in obj.name:
+            continue  # what every PostgreSQL database has (its public schema's comment, grant)
+        if obj.kind == "domain" and obj.name.rpartition(".")[2] in used and src != dst:
+            continue  # mapped on its columns (said there)
         kinds.setdefault(obj.kind, []).append(obj.name)
     for kind, names in sorted(kinds.items()):
         out.append(f"not copied: {kind} {', '.join(names)} (data copy copies tables only)")
     if schema.enums and src != dst:
-        used = {f.type_name for f in facts.columns.values()}
         unused = [e.name for e in schema.enums if e.name not in used]
         if unused:
             out.append(f"not copied: enum types {', '.join(unused)} (no column of a copied table)")
