@@ -204,6 +204,9 @@ def target_table(
                 identity=identity,
                 generated=generated,
                 comment=col.comment if target != "sqlite" else None,
+                # kept within one dialect (ON UPDATE exists only on MySQL/MariaDB)
+                identity_generation=col.identity_generation if source == target else None,
+                on_update=col.on_update if source == target else None,
             )
         )
     checks = tuple(

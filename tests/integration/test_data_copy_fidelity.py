@@ -159,3 +159,26 @@ def test_the_step_note_and_plan_list_every_mapping_and_loss(
         payment = reflect_schema(target).table("payment")
         assert payment is not None
         assert {fk.columns for fk in payment.foreign_keys} == {("inventory_id",), ("store_id",)}
+
+
+@pytest.mark.mysql
+def test_mariadb_to_mariadb_keeps_fulltext_spatial_and_on_update(
+    databases: Callable[[str], str],
+) -> None:
+    source_url, target_url = databases("mysql"), databases("mysql")
+    load_fixture(source_url)
+    with connect(source_url) as source, connect(target_url) as target:
+        plan = run_copy(source, target)
+        assert_faithful(source, target, plan)
+        kinds = target.execute(
+            text(
+                "SELECT DISTINCT TABLE_NAME, INDEX_NAME, INDEX_TYPE FROM information_schema.STATISTICS"
+                " WHERE TABLE_SCHEMA = DATABASE() AND INDEX_TYPE IN ('FULLTEXT', 'SPATIAL')"
+            )
+        ).all()
+        assert sorted(tuple(k) for k in kinds) == [
+            ("address", "idx_location", "SPATIAL"),
+            ("film", "idx_text", "FULLTEXT"),
+        ]
+        created = str(target.execute(text("SHOW CREATE TABLE film")).all()[0][1])
+        assert "ON UPDATE current_timestamp()" in created, created
