@@ -247,6 +247,8 @@ def _sqlite(col: str, side: ColumnType, canon: Canon) -> str:
             f"WHEN {x} IS NOT NULL THEN gm_float({x}) END"
         )
     if fam == DATETIME:
+        # a UTC offset written out ('+00:00', older copies of timestamptz) is the same instant
+        col = f"CASE WHEN {col} LIKE '%+00:00' THEN substr({col}, 1, length({col}) - 6) ELSE {col} END"
         v = f"replace({col}, 'T', ' ')"
         return (
             f"CASE WHEN typeof({col}) <> 'text' THEN CAST({col} AS TEXT) "

@@ -104,6 +104,12 @@ def test_timestamptz_on_sqlite_is_what_verify_reads(fresh: Callable[[str], str])
         stored = target.exec_driver_sql("SELECT at FROM e ORDER BY at LIMIT 1").scalar()
         assert stored == "2024-03-01 17:00:00.500000"  # UTC, no offset
         assert verify_table(source, target, "e").equal
+        # what older copies wrote, the same instants with their offset spelled out
+        run(target, "UPDATE e SET at = replace(at, ' ', 'T') || '+00:00'")
+        assert verify_table(source, target, "e").equal
+        run(target, "UPDATE e SET v = v + 1000 WHERE v = 1")
+        changed = verify_table(source, target, "e")
+        assert [str(k[0]) for k in changed.differing_keys] == ["2024-03-01 17:00:00.5"]  # not cut
 
 
 @pytest.mark.postgres
