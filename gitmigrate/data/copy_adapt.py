@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from gitmigrate.data import typemap
 from gitmigrate.data.copy_source import ColumnFacts, SourceFacts
-from gitmigrate.schema.model import CheckConstraint, Column, Table
+from gitmigrate.schema.model import CheckConstraint, Column, ForeignKey, Table
 from gitmigrate.schema.render import literal, quote
 
 _VALUE = re.compile(r"\bVALUE\b", re.I)
@@ -46,11 +46,11 @@ def adapt(table: Table, facts: SourceFacts, src: str, dst: str) -> Adapted:
                     f"column {table.name}.{col.name}: {known.kind} {known.type_name} is taken as"
                     " declared: the target must have that type (create it first)"
                 )
-        if src == "mysql":  # FULLTEXT/SPATIAL are kept as such
-            out.table = replace(table, indexes=tuple(
-                replace(i, method=facts.index_types.get((table.name, i.name), i.method))
-                for i in table.indexes
-            ))  # fmt: skip
+        kept = tuple(
+            replace(i, method=facts.index_types.get((table.name, i.name), i.method))
+            for i in table.indexes
+        )  # MySQL FULLTEXT/SPATIAL are kept as such
+        out.table = replace(table, indexes=kept, foreign_keys=_partitioned(out, table, facts))
         return out
     columns: list[Column] = []
     checks = list(table.checks)
@@ -78,26 +78,32 @@ def adapt(table: Table, facts: SourceFacts, src: str, dst: str) -> Adapted:
         if kind:
             index = replace(index, method=kind)
         indexes.append(index)
-    fks = list(table.foreign_keys)
-    partitioned = facts.partitions.get(table.name)
-    if partitioned is not None:
-        by, parts = partitioned
-        out.notes.append(
-            f"table {table.name} is partitioned on the source (PARTITION BY {by};"
-            f" {parts or 'no partitions'}): copied as one plain table, its rows all together"
-        )
-        for fk in facts.partition_fks.get(table.name, ()):
-            if all(f.columns != fk.columns or f.ref_table != fk.ref_table for f in fks):
-                fks.append(fk)
-                out.notes.append(
-                    f"foreign key {fk.name} of a partition of {table.name} is added to the"
-                    f" whole table {table.name}"
-                )
     out.table = replace(
         table, columns=tuple(columns), checks=tuple(checks), indexes=tuple(indexes),
-        foreign_keys=tuple(fks),
+        foreign_keys=_partitioned(out, table, facts),
     )  # fmt: skip
     return out
+
+
+def _partitioned(out: Adapted, table: Table, facts: SourceFacts) -> tuple[ForeignKey, ...]:
+    """Say a partitioned table is copied as one; its partitions' own foreign keys join it."""
+    fks = list(table.foreign_keys)
+    partitioned = facts.partitions.get(table.name)
+    if partitioned is None:
+        return tuple(fks)
+    by, parts = partitioned
+    out.notes.append(
+        f"table {table.name} is partitioned on the source (PARTITION BY {by};"
+        f" {parts or 'no partitions'}): copied as one plain table, its rows all together"
+    )
+    for fk in facts.partition_fks.get(table.name, ()):
+        if all(f.columns != fk.columns or f.ref_table != fk.ref_table for f in fks):
+            fks.append(fk)
+            out.notes.append(
+                f"foreign key {fk.name} of a partition of {table.name} is added to the"
+                f" whole table {table.name}"
+            )
+    return tuple(fks)
 
 
 def _check_name(table: str, column: str, n: int) -> str:

@@ -182,3 +182,28 @@ def test_mariadb_to_mariadb_keeps_fulltext_spatial_and_on_update(
         ]
         created = str(target.execute(text("SHOW CREATE TABLE film")).all()[0][1])
         assert "ON UPDATE current_timestamp()" in created, created
+
+
+@pytest.mark.postgres
+def test_postgresql_to_postgresql_says_the_partitioned_table_and_keeps_its_partition_fk(
+    databases: Callable[[str], str],
+) -> None:
+    source_url, target_url = databases("postgresql"), databases("postgresql")
+    load_fixture(source_url)
+    with connect(source_url) as source, connect(target_url) as target:
+        run(target, "CREATE DOMAIN year AS integer", "CREATE DOMAIN short_text AS varchar(40)",
+            "CREATE TYPE mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17')")  # fmt: skip
+        plan = run_copy(source, target)
+        assert_faithful(source, target, plan)
+        said = "\n".join(plan.notes)
+        assert "table payment is partitioned on the source" in said
+        assert "domain year is taken as declared" in said
+        payment = reflect_schema(target).table("payment")
+        assert payment is not None
+        assert {fk.columns for fk in payment.foreign_keys} == {("inventory_id",), ("store_id",)}
+
+
+def run(conn: Connection, *statements: str) -> None:
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+    conn.commit()
