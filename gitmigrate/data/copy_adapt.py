@@ -23,6 +23,7 @@ _GEOMETRY = {
     "GEOMETRY", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING",
     "MULTIPOLYGON", "GEOMETRYCOLLECTION",
 }  # fmt: skip
+_PG_AS_TEXT = {"TSVECTOR", "TSQUERY", "XML"}  # psycopg reads them as their text
 _NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite"}
 
 
@@ -58,12 +59,26 @@ def adapt(table: Table, facts: SourceFacts, src: str, dst: str) -> Adapted:
         known = facts.columns.get((table.name, col.name))
         if known is not None:
             col = _pg_special(out, table.name, col, known, dst, checks)
+        elif src == "postgresql" and col.type.upper() in _PG_AS_TEXT:
+            out.fixed[col.name] = "TEXT"
+            out.families[col.name] = "text"
+            out.notes.append(
+                f"column {table.name}.{col.name}: {col.type} -> TEXT (its text form;"
+                f" {_NAMES[dst]} has no {col.type})"
+            )
         elif src == "mysql":
             col = _mysql_special(out, table.name, col, dst, checks)
         columns.append(col)
     indexes = []
     for index in table.indexes:
         kind = facts.index_types.get((table.name, index.name))
+        method = (index.method or "").lower()
+        if src == "postgresql" and method not in ("", "btree") and dst != "postgresql":
+            out.notes.append(
+                f"not kept: {method} index {table.name}.{index.name} ({', '.join(index.columns)}):"
+                f" {_NAMES[dst]} has no {method} indexes"
+            )
+            continue
         if kind and dst != "mysql":
             out.notes.append(
                 f"not kept: {kind} index {table.name}.{index.name} ({', '.join(index.columns)}):"

@@ -146,6 +146,8 @@ def test_the_step_note_and_plan_list_every_mapping_and_loss(
         "table payment is partitioned on the source",
         "type: TIMESTAMP WITH TIME ZONE -> DATETIME(6)",
         "foreign key payment_2025_store_fkey of a partition of payment is added",
+        "column film.fulltext: TSVECTOR -> TEXT",
+        "not kept: gist index film.film_fulltext_idx",
     ):
         assert expected in said, said
     report = api.plan(project.repo, "copy", output=tmp_path / "plan", dialect="mysql")
