@@ -86,6 +86,8 @@ class Table:
     partition_by: str | None = None
     partition_of: str | None = None
     partition_bound: str | None = None
+    # PostgreSQL INHERITS parents, in order; `columns` then holds only the child's own columns
+    inherits: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

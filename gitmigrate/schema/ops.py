@@ -42,6 +42,7 @@ from gitmigrate.schema.ops_objects import (
     ReplaceEnum,
     unowned,
 )
+from gitmigrate.schema.ops_partitions import AttachPartition, DetachPartition
 
 
 @dataclass(frozen=True)
@@ -168,9 +169,12 @@ class SetTableComment(Operation):
 class CreateIndex(Operation):
     table: str
     index: Index
+    # PostgreSQL partitioned table: its partitions when the index is made (None: not one),
+    # which the online form indexes one by one
+    partitions: tuple[str, ...] | None = None
 
     def reverse(self) -> Operation:
-        return DropIndex(self.table, self.index)
+        return DropIndex(self.table, self.index, self.partitions)
 
     @property
     def objects(self) -> tuple[str, ...]:
@@ -181,9 +185,10 @@ class CreateIndex(Operation):
 class DropIndex(Operation):
     table: str
     index: Index
+    partitions: tuple[str, ...] | None = None  # as in CreateIndex
 
     def reverse(self) -> Operation:
-        return CreateIndex(self.table, self.index)
+        return CreateIndex(self.table, self.index, self.partitions)
 
     @property
     def objects(self) -> tuple[str, ...]:
@@ -290,6 +295,7 @@ __all__ = [
     "AlterColumn",
     "AlterObject",
     "AlterSequence",
+    "AttachPartition",
     "Composite",
     "CreateEnum",
     "CreateExtension",
@@ -298,6 +304,7 @@ __all__ = [
     "CreateSequence",
     "CreateTable",
     "CreateView",
+    "DetachPartition",
     "DropCheck",
     "DropColumn",
     "DropEnum",

@@ -279,6 +279,8 @@ POSTGRES_ONLY: tuple[type[ops.Operation], ...] = (
     ops.CreateSequence,
     ops.DropSequence,
     ops.AlterSequence,
+    ops.AttachPartition,
+    ops.DetachPartition,
 )
 
 
