@@ -165,10 +165,12 @@ def constraint_kinds(column: exp.ColumnDef) -> list[exp.Expr]:
 
 
 def created_table(stmt: Stmt) -> str:
-    """The table a CREATE TABLE makes, else ""."""
+    """The table a CREATE TABLE (or materialized view) makes, else ""."""
     create = stmt.node(exp.Create)
     if create is not None and str(create.args.get("kind") or "").upper() == "TABLE":
         return table_name(create.this)
+    if create is not None and create.find(exp.MaterializedProperty) is not None:
+        return table_name(create.this)  # nothing writes to it yet: its indexes block no one
     if stmt.tree is None and stmt.starts("CREATE") and "TABLE" in stmt.words[:5]:
         at = stmt.words.index("TABLE") + 1
         while at < len(stmt.words) and stmt.words[at] in ("IF", "NOT", "EXISTS"):
