@@ -12,6 +12,9 @@ from gitmigrate.lint.registry import all_rules
 # Why a generated step may do what a rule forbids: there is no safe form of that change (or
 # not one `schema diff` can write without changing the migration's meaning).
 REASONS: dict[str, str] = {
+    "require-concurrent-index-creation": "an index kept as the server's own definition (on a "
+    "materialized view) is created as the server writes it; its CONCURRENTLY form is not "
+    "generated yet",
     "adding-foreign-key-without-not-valid": "PostgreSQL cannot add a NOT VALID foreign key to a "
     "partitioned table (before 18): the key is validated while it is added",
     "require-concurrent-partition-detach": "DETACH PARTITION ... CONCURRENTLY cannot run in a "
