@@ -11,6 +11,21 @@ from sqlalchemy import Connection, text
 IN_SCHEMA = "coalesce(:schema, current_schema())"
 
 
+def relation_sql(namespace: str, relation: str) -> str:
+    """SQL for a relation's name as statements must write it: quoted, and qualified when it
+    is outside the default schema (a table of another schema, reflect_schemas.py)."""
+    name, schema = _quoted_sql(f"{relation}.relname"), _quoted_sql(f"{namespace}.nspname")
+    return (
+        f"CASE WHEN {namespace}.nspname = current_schema() THEN {name} "
+        f"ELSE {schema} || '.' || {name} END"
+    )
+
+
+def _quoted_sql(column: str) -> str:
+    """SQL quoting a name column always, as `qi` does (quote_ident only quotes when needed)."""
+    return f"'\"' || replace({column}, '\"', '\"\"') || '\"'"
+
+
 def not_in_extension(catalog: str, oid: str) -> str:
     """SQL condition: the object `oid` of system catalog `catalog` is no extension's member."""
     return (
