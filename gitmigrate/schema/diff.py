@@ -134,7 +134,8 @@ def diff_schemas(
     operations += seq_release
     operations += rename_ops
     operations += objects.create_first
-    extensions = set(desired.extensions) - set(current.extensions)
+    # extensions reflected with their version (kind "extension") are objects, made with them
+    extensions = set(desired.extensions) - set(current.extensions) - _versioned(desired)
     operations += [ops.CreateExtension(e) for e in sorted(extensions)]
     operations += pre_types
     operations += objects.create_early
@@ -152,7 +153,7 @@ def diff_schemas(
     operations += [ops.CreateView(v) for v in create_views]
     operations += objects.create_late
     operations += seq_final
-    unused = set(current.extensions) - set(desired.extensions)
+    unused = set(current.extensions) - set(desired.extensions) - _versioned(current)
     operations += [ops.DropExtension(e) for e in sorted(unused, reverse=True)]
     operations += objects.drop_last
     return MigrationPlan(
@@ -170,6 +171,10 @@ def user_types(schema: Schema) -> frozenset[str]:
         if obj.kind in ("domain", "type"):
             names |= {obj.name, obj.name.split(".", 1)[-1]}
     return frozenset(names)
+
+
+def _versioned(schema: Schema) -> set[str]:
+    return {o.name for o in schema.objects if o.kind == "extension"}
 
 
 def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str | None:

@@ -47,6 +47,12 @@ def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"DROP INDEX {conc}{q(sibling(table, index.name))}"]
         case ops.AlterColumn(table=table, old=old, new=new):
             return alter_column(table, old, new)
+        case ops.AddColumn(table=table, column=column) if column.comment is not None:
+            # PostgreSQL has no COMMENT clause in ADD COLUMN: a column added back (a rollback
+            # of its drop) gets its comment from its own statement
+            target = f"{q(table)}.{q(column.name)}"
+            added = render_common(op, PG) or []
+            return [*added, f"COMMENT ON COLUMN {target} IS {literal(column.comment)}"]
         case ops.SetTableComment(table=table, new=new):
             text = "NULL" if new is None else literal(new)
             return [f"COMMENT ON TABLE {q(table)} IS {text}"]

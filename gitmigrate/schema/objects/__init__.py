@@ -54,6 +54,11 @@ _READERS: dict[str, tuple[str, ...]] = {
         "pg_routines:read_routines",
         "pg_constraints:read_exclusions",
         "pg_triggers:read_triggers",
+        "pg_extensions:read_extensions",
+        "pg_security:read_rls",
+        "pg_security:read_policies",
+        "pg_comments:read_comments",
+        "pg_grants:read_grants",
     ),
     "mysql": (),
     "sqlite": (),
@@ -62,6 +67,10 @@ _READERS: dict[str, tuple[str, ...]] = {
 _ALTERS: dict[str, str] = {
     "domain": "pg_types:alter_domain",
     "function": "pg_routines:alter_function",
+    "extension": "pg_extensions:alter_extension",
+    "rls": "pg_security:alter_rls",
+    "policy": "pg_security:alter_policy",
+    "comment": "pg_comments:alter_comment",
 }
 
 
