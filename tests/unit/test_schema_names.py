@@ -120,3 +120,8 @@ def test_a_column_moving_between_enums_casts_through_text() -> None:
     assert diff_schemas(before, after).up_statements("postgresql") == [
         'ALTER TABLE "t" ALTER COLUMN "c" TYPE other.e2 USING "c"::text::other.e2'
     ]
+
+
+def test_str_of_a_qualified_name_keeps_its_parts() -> None:
+    assert isinstance(str(OTHER_T), QualifiedName) and str(OTHER_T).schema == "other"
+    assert type(f"{OTHER_T}.x") is str and f"{OTHER_T}.x" == "other.t.x"

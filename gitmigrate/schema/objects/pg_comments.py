@@ -15,7 +15,9 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
+from gitmigrate.schema.names import bare, qualify
 from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, literal, not_in_extension
+from gitmigrate.schema.reflect_schemas import default_schema
 
 # (what, name, args, on: the table or domain it belongs to, table it hangs on, comment, schema)
 _PARTS = (
@@ -81,10 +83,31 @@ _PARTS = (
 
 def read_comments(conn: Connection, schema: str | None) -> list[DbObject]:
     rows = conn.execute(text(" UNION ALL ".join(_PARTS)), {"schema": schema})
-    return [
-        comment_object(str(what), str(name), args, on, table, str(comment), str(nsp))
-        for what, name, args, on, table, comment, nsp in rows
-    ]
+    default = default_schema(conn)
+    out = []
+    for what, name, args, on, table, comment, nsp in rows:
+        named = str(name) if what in _ON_RELATION else _model(nsp, name, default)
+        out.append(
+            comment_object(
+                str(what),
+                str(named),
+                args,
+                _model(nsp, on, default),
+                _model(nsp, table, default),
+                str(comment),
+                str(nsp),
+            )
+        )
+    return out
+
+
+def _model(schema: str, found: str | None, default: str | None) -> str | None:
+    """A name as the model gives it: qualified outside the default schema."""
+    return None if found is None else qualify(str(schema), str(found), default)
+
+
+# comments whose name is not schema-scoped (it lives on a relation or domain, or is a schema)
+_ON_RELATION = ("CONSTRAINT", "CONSTRAINT ON DOMAIN", "TRIGGER", "POLICY", "COLUMN", "SCHEMA")
 
 
 def comment_object(
@@ -100,11 +123,11 @@ def comment_object(
     table or domain a constraint, trigger or policy belongs to."""
     needs = [table] if table else []
     if what in ("FUNCTION", "PROCEDURE", "AGGREGATE", "TYPE", "DOMAIN", "COLLATION"):
-        needs.append(f"{schema}.{name}" + (f"({args})" if args is not None else ""))
+        needs.append(f"{schema}.{bare(name)}" + (f"({args})" if args is not None else ""))
     elif what in ("TRIGGER", "POLICY"):
         needs.append(f"{on}.{name}")
     elif what == "CONSTRAINT ON DOMAIN":
-        needs.append(f"{schema}.{on}")
+        needs.append(f"{schema}.{bare(str(on))}")
     target = ident(name) + (f"({args})" if args is not None else "")
     label = name + (f"({args})" if args is not None else "")
     if what == "CONSTRAINT ON DOMAIN":

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from gitmigrate.schema.names import QualifiedName
+
 # `coalesce(:schema, current_schema())`: the reflected schema, a named one or the default
 IN_SCHEMA = "coalesce(:schema, current_schema())"
 
@@ -35,7 +37,9 @@ def not_in_extension(catalog: str, oid: str) -> str:
 
 
 def qi(name: str) -> str:
-    """A quoted identifier, whatever the name holds."""
+    """A quoted identifier, whatever the name holds (part by part when qualified)."""
+    if isinstance(name, QualifiedName):
+        return f"{qi(name.schema)}.{qi(name.name)}"
     return '"' + name.replace('"', '""') + '"'
 
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
+from gitmigrate.schema.names import bare, qualify
 from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, not_in_extension, role
+from gitmigrate.schema.reflect_schemas import default_schema
 
 # (objtype, nspname, name, args, column, table, acl, default acl) per object class
 _RELATIONS = f"""
@@ -89,7 +91,7 @@ class Target:
         if self.objtype in ("TABLE", "SEQUENCE"):
             return self.name
         if self.args is not None:
-            return f"{self.objtype} {self.schema}.{self.name}({self.args})"
+            return f"{self.objtype} {self.schema}.{bare(self.name)}({self.args})"
         return f"{self.objtype} {self.name}"
 
     @property
@@ -99,9 +101,9 @@ class Target:
         if self.table is not None:
             return (self.table,)
         if self.objtype in ("FUNCTION", "PROCEDURE"):
-            return (f"{self.schema}.{self.name}({self.args})",)
+            return (f"{self.schema}.{bare(self.name)}({self.args})",)
         if self.objtype in ("TYPE", "DOMAIN"):
-            return (f"{self.schema}.{self.name}",)
+            return (f"{self.schema}.{bare(self.name)}",)
         return ()
 
     @property
@@ -130,8 +132,12 @@ def read_grants(conn: Connection, schema: str | None) -> list[DbObject]:
     found: dict[tuple[Target, str | None], dict[str, Levels]] = defaultdict(
         lambda: {"actual": {}, "default": {}}
     )
+    default = default_schema(conn)
     for objtype, nsp, name, args, col, tbl, side, grantee, privilege, grantable in rows:
-        target = Target(str(objtype), str(nsp), str(name), args, col, tbl)
+        if objtype != "SCHEMA":  # named as the model names it: qualified off the default schema
+            name = qualify(str(nsp), str(name), default)
+            tbl = qualify(str(nsp), str(tbl), default) if tbl is not None else None
+        target = Target(str(objtype), str(nsp), name, args, col, tbl)
         levels = found[(target, grantee)][str(side)]
         levels[str(privilege)] = levels.get(str(privilege), False) or bool(grantable)
     out = []

@@ -14,7 +14,9 @@ import re
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
+from gitmigrate.schema.names import qualify
 from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, role
+from gitmigrate.schema.reflect_schemas import default_schema
 
 _ENABLE = "ENABLE ROW LEVEL SECURITY"
 _FORCE = "FORCE ROW LEVEL SECURITY"
@@ -25,14 +27,19 @@ def read_rls(conn: Connection, schema: str | None) -> list[DbObject]:
     """One object per table with row-level security enabled or forced."""
     rows = conn.execute(
         text(
-            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c "
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, n.nspname "
+            "FROM pg_class c "
             f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {SCHEMA_MATCH} "
             "AND c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) "
             "ORDER BY c.relname"
         ),
         {"schema": schema},
     )
-    return [rls_object(str(name), bool(enabled), bool(forced)) for name, enabled, forced in rows]
+    default = default_schema(conn)
+    return [
+        rls_object(qualify(str(nsp), str(name), default), bool(enabled), bool(forced))
+        for name, enabled, forced, nsp in rows
+    ]
 
 
 def rls_object(table: str, enabled: bool, forced: bool) -> DbObject:
@@ -71,16 +78,26 @@ def read_policies(conn: Connection, schema: str | None) -> list[DbObject]:
             "SELECT c.relname, p.polname, p.polpermissive, p.polcmd, "
             "ARRAY(SELECT CASE WHEN r = 0 THEN NULL ELSE pg_get_userbyid(r) END "
             "      FROM unnest(p.polroles) AS r ORDER BY 1 NULLS FIRST), "
-            "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) "
+            "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), "
+            "n.nspname "
             "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
             f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {SCHEMA_MATCH} "
             "ORDER BY c.relname, p.polname"
         ),
         {"schema": schema},
     )
+    default = default_schema(conn)
     return [
-        policy_object(str(t), str(p), bool(perm), _COMMANDS[str(cmd)], list(roles), qual, check)
-        for t, p, perm, cmd, roles, qual, check in rows
+        policy_object(
+            qualify(str(nsp), str(t), default),
+            str(p),
+            bool(perm),
+            _COMMANDS[str(cmd)],
+            list(roles),
+            qual,
+            check,
+        )
+        for t, p, perm, cmd, roles, qual, check, nsp in rows
     ]
 
 

@@ -4,12 +4,17 @@ looks at is the named one or the connection's current schema."""
 
 from __future__ import annotations
 
+from gitmigrate.schema.names import QualifiedName
+
 # the namespace a reader looks at: the named schema, else the first on the search path
 SCHEMA_MATCH = "n.nspname = coalesce(CAST(:schema AS name), current_schema())"
 
 
 def ident(name: str) -> str:
-    """ "name", with embedded double quotes doubled."""
+    """ "name", with embedded double quotes doubled; a name outside the default schema
+    (names.QualifiedName) part by part."""
+    if isinstance(name, QualifiedName):
+        return f"{ident(name.schema)}.{ident(name.name)}"
     return '"' + name.replace('"', '""') + '"'
 
 
