@@ -110,6 +110,19 @@ def test_online_index_on_a_partitioned_table_is_built_partition_by_partition() -
     assert plan.down_statements("postgresql")[1:] == ['DROP INDEX "logs_id"']
 
 
+def test_online_index_recurses_into_a_partitioned_partition() -> None:
+    sub = part("logs_2024", JAN, partition_by="RANGE (id)")
+    leaf = Table("logs_2024_a", COLS, partition_of="logs_2024", partition_bound="DEFAULT")
+    indexed = replace(PARENT, indexes=(*PARENT.indexes, Index("logs_id", ("id",))))
+    assert up(pg(PARENT, sub, leaf), pg(indexed, sub, leaf), online=True)[1:] == [
+        'CREATE INDEX "logs_id" ON ONLY "logs" ("id")',
+        'CREATE INDEX "logs_2024_logs_id" ON ONLY "logs_2024" ("id")',
+        'CREATE INDEX CONCURRENTLY "logs_2024_a_logs_id" ON "logs_2024_a" ("id")',
+        'ALTER INDEX "logs_2024_logs_id" ATTACH PARTITION "logs_2024_a_logs_id"',
+        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_2024_logs_id"',
+    ]
+
+
 def test_a_change_of_partitioning_recreates_the_table() -> None:
     flat = Table("logs", COLS, PrimaryKey(("id", "at"), "logs_pkey"))
     statements = up(pg(flat), pg(PARENT))
