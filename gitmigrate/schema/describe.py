@@ -21,7 +21,12 @@ def schema_sql(schema: Schema) -> str:
 
     statements: list[str] = []
     if schema.dialect == "postgresql":
-        statements += [f'CREATE EXTENSION IF NOT EXISTS "{ext}"' for ext in schema.extensions]
+        versioned = {o.name for o in schema.objects if o.kind == "extension"}  # made by the plan
+        statements += [
+            f'CREATE EXTENSION IF NOT EXISTS "{ext}"'
+            for ext in schema.extensions
+            if ext not in versioned
+        ]
     plan = diff_schemas(Schema(dialect=schema.dialect), schema)
     statements += plan.up_statements(schema.dialect)
     return "".join(f"{statement};\n\n" for statement in statements).rstrip("\n") + "\n"

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import Column, Index, Sequence, Table
+from gitmigrate.schema.names import bare, sibling
 from gitmigrate.schema.render import (
     check_clause,
     create_index,
@@ -18,6 +19,7 @@ from gitmigrate.schema.render import (
     render_common,
     unique_clause,
 )
+from gitmigrate.schema.types import is_user_type
 
 PG = "postgresql"
 _SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
@@ -50,12 +52,18 @@ def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"ALTER TABLE {q(parent)} DETACH PARTITION {q(table)}"]
         case ops.CreateIndex(table=table, index=index):
             return create_pg_index(op, online)
-        case ops.DropIndex(index=index, partitions=partitions):
+        case ops.DropIndex(table=table, index=index, partitions=partitions):
             # a partitioned index cannot be dropped concurrently; dropping it drops its copies
             conc = "CONCURRENTLY " if online and partitions is None else ""
-            return [f"DROP INDEX {conc}{q(index.name)}"]
+            return [f"DROP INDEX {conc}{q(sibling(table, index.name))}"]
         case ops.AlterColumn(table=table, old=old, new=new):
             return alter_column(table, old, new)
+        case ops.AddColumn(table=table, column=column) if column.comment is not None:
+            # PostgreSQL has no COMMENT clause in ADD COLUMN: a column added back (a rollback
+            # of its drop) gets its comment from its own statement
+            target = f"{q(table)}.{q(column.name)}"
+            added = render_common(op, PG) or []
+            return [*added, f"COMMENT ON COLUMN {target} IS {literal(column.comment)}"]
         case ops.SetTableComment(table=table, new=new):
             text = "NULL" if new is None else literal(new)
             return [f"COMMENT ON TABLE {q(table)} IS {text}"]
@@ -138,18 +146,19 @@ def create_pg_index(op: ops.CreateIndex, online: bool) -> list[str]:
     then attached to its parent's; the last attach makes the parent's index valid."""
     if not online or op.partitions is None:
         return [create_index(op.table, op.index, PG, concurrently=online)]
-    names = {op.table: op.index.name}
+    # index names are bare in the model; they live in their table's schema
+    names = {op.table: sibling(op.table, op.index.name)}
     out = [_on_only(op.table, op.index)]
     attaches: list[tuple[str, str]] = []
     for parent, partition, partitioned in op.partitions:
-        copy = replace(op.index, name=partition_index_name(partition, op.index.name))
-        names[partition] = copy.name
+        copy = replace(op.index, name=partition_index_name(bare(partition), op.index.name))
+        names[partition] = sibling(partition, copy.name)
         if partitioned:
             out.append(_on_only(partition, copy))
-            attaches.append((names[parent], copy.name))
+            attaches.append((names[parent], names[partition]))
             continue
         out.append(create_index(partition, copy, PG, concurrently=True))
-        out.append(f"ALTER INDEX {q(names[parent])} ATTACH PARTITION {q(copy.name)}")
+        out.append(f"ALTER INDEX {q(names[parent])} ATTACH PARTITION {q(names[partition])}")
     # a partitioned partition's index is attached once its own partitions' are (innermost first)
     for parent_index, index in reversed(attaches):
         out.append(f"ALTER INDEX {q(parent_index)} ATTACH PARTITION {q(index)}")
@@ -204,7 +213,8 @@ def alter_column(table: str, old: Column, new: Column) -> list[str]:
     if old.generated is not None and new.generated is None:
         out.append(f"{prefix} DROP EXPRESSION")
     if type_changed:
-        out.append(f"{prefix} TYPE {new.type} USING {q(new.name)}::{new.type}")
+        via = "::text" if is_user_type(old.type, PG) else ""  # no cast between two enums
+        out.append(f"{prefix} TYPE {new.type} USING {q(new.name)}{via}::{new.type}")
     if old.nullable != new.nullable:
         out.append(f"{prefix} {'DROP' if new.nullable else 'SET'} NOT NULL")
     if new.default is not None and default_changed:
@@ -253,10 +263,10 @@ def _add_identity(table: str, old: Column, new: Column) -> list[str]:
 
 
 def _replace_enum(op: ops.ReplaceEnum) -> list[str]:
-    old_name = f"_gm_old_{op.old.name}"
+    old_name = sibling(op.old.name, f"_gm_old_{bare(op.old.name)}")
     values = ", ".join(literal(v) for v in op.new.values)
     out = [
-        f"ALTER TYPE {q(op.old.name)} RENAME TO {q(old_name)}",
+        f"ALTER TYPE {q(op.old.name)} RENAME TO {q(bare(old_name))}",
         f"CREATE TYPE {q(op.new.name)} AS ENUM ({values})",
     ]
     for usage in op.usages:
@@ -293,6 +303,6 @@ def _alter_sequence(old: Sequence, new: Sequence) -> list[str]:
             owner = "NONE"
         else:
             table, _, column = new.owned_by.rpartition(".")
-            owner = f"{q(table)}.{q(column)}"
+            owner = f"{q(sibling(new.name, table))}.{q(column)}"  # a sequence's own schema
         out.append(f"ALTER SEQUENCE {q(new.name)} OWNED BY {owner}")
     return out

@@ -1,0 +1,67 @@
+"""PostgreSQL extensions with their versions and schemas (kind "extension").
+
+`Schema.extensions` keeps the names (compare, drift and describe read it); the objects add the
+version, so `CREATE EXTENSION ... VERSION '1.5'` builds the same extension the desired schema
+has, and a version change is `ALTER EXTENSION ... UPDATE TO`. Extensions ship upgrade scripts,
+seldom downgrade ones: going back to an older version drops and creates the extension again
+(which the server refuses while other objects use it, rather than losing them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, text
+
+from gitmigrate.schema.model import DbObject
+from gitmigrate.schema.objects.pg_sql import ident, literal
+
+_VERSION = re.compile(r" VERSION '((?:[^']|'')*)'\Z")
+
+
+def read_extensions(conn: Connection, schema: str | None) -> list[DbObject]:
+    """Every extension of the database but plpgsql (always there), whichever schema it is in:
+    an extension belongs to the database, not to a schema."""
+    rows = conn.execute(
+        text(
+            "SELECT e.extname, e.extversion, n.nspname FROM pg_extension e "
+            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' "
+            "ORDER BY e.extname"
+        )
+    )
+    return [extension_object(str(name), str(version), str(nsp)) for name, version, nsp in rows]
+
+
+def extension_object(name: str, version: str, schema: str) -> DbObject:
+    return DbObject(
+        kind="extension",
+        name=name,
+        create=(
+            f"CREATE EXTENSION {ident(name)} WITH SCHEMA {ident(schema)} VERSION {literal(version)}",
+        ),
+        drop=(f"DROP EXTENSION {ident(name)}",),
+    )
+
+
+def alter_extension(old: DbObject, new: DbObject) -> tuple[str, ...]:
+    """UPDATE TO a newer version in place; anything else (older version, another schema) by
+    dropping and creating it."""
+    was, now = _split(old), _split(new)
+    if was is not None and now is not None and was[0] == now[0] and _newer(now[1], was[1]):
+        return (f"ALTER EXTENSION {ident(new.name)} UPDATE TO {literal(now[1])}",)
+    return old.drop + new.create
+
+
+def _split(obj: DbObject) -> tuple[str, str] | None:
+    """(the statement before VERSION, the version)."""
+    found = _VERSION.search(obj.create[0])
+    if found is None:
+        return None
+    return obj.create[0][: found.start()], found.group(1).replace("''", "'")
+
+
+def _newer(a: str, b: str) -> bool:
+    """a > b compared as dotted numbers; False when either is not one (e.g. '1.0beta')."""
+    if not re.fullmatch(r"\d+(\.\d+)*", a) or not re.fullmatch(r"\d+(\.\d+)*", b):
+        return False
+    return tuple(int(p) for p in a.split(".")) > tuple(int(p) for p in b.split("."))
