@@ -35,6 +35,7 @@ dropped and an added table with the same columns) is reported in `rename_candida
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -104,7 +105,7 @@ def diff_schemas(
         return parts.depth(des_tables[key], des_tables, fold)
 
     kept = sorted(k for k in cur_tables if k in des_tables)
-    redo = parts.recreated(cur_tables, des_tables, kept)
+    redo = parts.recreated(cur_tables, des_tables, kept, dialect)
     # parents (partitioned, INHERITS) change before their children, which see the result
     kept = sorted((k for k in kept if k not in redo), key=lambda k: (depth(k), k))
     new = [des_tables[k] for k in sorted(des_tables) if k not in cur_tables or k in redo]
@@ -132,6 +133,8 @@ def diff_schemas(
     created, deferred = table_order(new, fold, defer_cycles=not sqlite)
     dropped_order, cut = table_order(gone, fold, defer_cycles=not sqlite)
     redone_order, _ = table_order(redone, fold, defer_cycles=False)
+    if not sqlite:
+        dropped_order, cut = _cut_keys_to_changed(dropped_order, cut, diffs, fold)
 
     # 1/11: views
     renamed = {fold(n) for op in rename_ops for n in _renamed_tables(op)}
@@ -238,6 +241,30 @@ def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str
     if any(tuple(map(fold, cols[: len(wanted)])) == wanted for cols in covering):
         return None
     return fk.name
+
+
+def _cut_keys_to_changed(
+    dropped: list[Table],
+    cut: list[tuple[str, ForeignKey]],
+    diffs: dict[str, TableDiff],
+    fold: Fold,
+) -> tuple[list[Table], list[tuple[str, ForeignKey]]]:
+    """A table that goes may reference a kept table whose key changes before the drop (MySQL
+    refuses DROP PRIMARY KEY under a foreign key): drop such keys first, with the others cut,
+    and keep the dropped table without them (its rollback adds them back last)."""
+    out = []
+    for table in dropped:
+        late = [
+            fk
+            for fk in table.foreign_keys
+            if fold(fk.ref_table) in diffs and diffs[fold(fk.ref_table)].operations
+        ]
+        if late:
+            cut = cut + [(table.name, fk) for fk in late]
+            kept = tuple(fk for fk in table.foreign_keys if fk not in late)
+            table = dataclasses.replace(table, foreign_keys=kept)
+        out.append(table)
+    return out, cut
 
 
 def _rebuilds(diff: TableDiff) -> bool:

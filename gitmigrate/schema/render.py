@@ -25,7 +25,9 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_partitions import partition_clause
 from gitmigrate.schema.names import QualifiedName, bare
+from gitmigrate.schema.normalize import segments
 from gitmigrate.schema.types import check_type
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -66,7 +68,11 @@ def is_simple_name(text: str) -> bool:
     return text.replace("_", "a").replace("$", "a").isalnum()
 
 
-_ORDERED = re.compile(r"^(?P<name>[\w$]+)(?P<length>\(\d+\))?(?P<order>\s+(?:ASC|DESC))?$", re.I)
+_ORDERED = re.compile(
+    r"^(?P<name>[\w$]+)(?P<length>\(\d+\))?"
+    r"(?P<order>(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?)$",
+    re.I,
+)
 _LITERAL = re.compile(
     r"^(?:[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|'(?:[^']|'')*'|NULL|TRUE|FALSE|X'[0-9A-Fa-f]*')$",
     re.I,
@@ -98,12 +104,37 @@ def index_elements(index: Index, dialect: str) -> str:
 
 
 def default_clause(default: str, dialect: str) -> str:
-    """SQLite wants parentheses around a default that is not a constant."""
+    """SQLite wants parentheses around a default that is not a constant; PostgreSQL around
+    one with an operator its DEFAULT clause does not take bare (`now() AT TIME ZONE 'utc'`)."""
     if dialect == "sqlite" and not (
         is_literal(default) or default.upper() in _SQLITE_BARE_DEFAULTS
     ):
         return f"DEFAULT ({default})"
+    if dialect == "postgresql" and _PG_NOT_BARE.search(_top_level(default)):
+        return f"DEFAULT ({default})"
     return f"DEFAULT {default}"
+
+
+# words of a_expr that b_expr (what CREATE TABLE's DEFAULT takes) lacks
+_PG_NOT_BARE = re.compile(
+    r"\b(?:AT|COLLATE|IS|AND|OR|NOT|LIKE|ILIKE|SIMILAR|IN|BETWEEN|OVERLAPS)\b", re.I
+)
+
+
+def _top_level(text: str) -> str:
+    """`text` without its quoted parts and anything inside parentheses or brackets."""
+    out, depth = [], 0
+    for piece, quoted in segments(text):
+        if quoted:
+            continue
+        for ch in piece:
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth -= 1
+            elif depth == 0:
+                out.append(ch)
+    return "".join(out)
 
 
 def column_definition(column: Column, dialect: str) -> str:
@@ -113,10 +144,12 @@ def column_definition(column: Column, dialect: str) -> str:
         from gitmigrate.schema.render_postgresql import column_type_and_identity
 
         parts.append(column_type_and_identity(column))
-    else:
+    elif column.type:  # SQLite allows a column without a type
         parts.append(column.type)
     if column.generated is not None:
         stored = "STORED" if dialect != "sqlite" else "VIRTUAL"
+        if dialect == "mysql" and column.generated_storage:
+            stored = column.generated_storage
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) {stored}")
     if not column.nullable:
         parts.append("NOT NULL")
@@ -124,6 +157,8 @@ def column_definition(column: Column, dialect: str) -> str:
         parts.append("NULL")  # MySQL makes the first TIMESTAMP column NOT NULL otherwise
     if column.default is not None and not _serial_default(column, dialect):
         parts.append(default_clause(column.default, dialect))
+    if dialect == "mysql" and column.on_update is not None:
+        parts.append(f"ON UPDATE {column.on_update}")
     if dialect == "mysql" and column.identity:
         parts.append("AUTO_INCREMENT")
     if column.comment is not None and dialect == "mysql":
@@ -189,14 +224,23 @@ def create_table(table: Table, dialect: str) -> list[str]:
     options = ""
     if dialect == "mysql" and table.comment is not None:
         options = f" COMMENT={literal(table.comment)}"
+    if dialect == "mysql":
+        options += partition_clause(table)
     statements = [f"CREATE TABLE {quote(table.name, dialect)} (\n    {body}\n){options}"]
     if dialect != "mysql":
         statements += [create_index(table.name, i, dialect) for i in table.indexes]
     return statements
 
 
+def mysql_index_kind(index: Index) -> str:
+    """`INDEX`, `UNIQUE INDEX`, `FULLTEXT INDEX` or `SPATIAL INDEX` (MySQL's index kinds)."""
+    if index.method in ("FULLTEXT", "SPATIAL"):
+        return f"{index.method} INDEX"
+    return "UNIQUE INDEX" if index.unique else "INDEX"
+
+
 def _mysql_inline_index(index: Index) -> str:
-    kind = "UNIQUE INDEX" if index.unique else "INDEX"
+    kind = mysql_index_kind(index)
     return f"{kind} {quote(index.name, 'mysql')} ({index_elements(index, 'mysql')})"
 
 
