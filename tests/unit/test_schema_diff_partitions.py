@@ -216,3 +216,15 @@ def test_a_serial_becoming_a_spelled_out_sequence_only_changes_its_owner() -> No
     )
     assert up(serial, spelled) == ['ALTER SEQUENCE "t_id_seq" OWNED BY NONE']
     assert up(spelled, serial) == ['ALTER SEQUENCE "t_id_seq" OWNED BY "t"."id"']
+
+
+def test_the_on_only_index_of_the_online_form_passes_our_lint() -> None:
+    """CREATE INDEX ... ON ONLY builds nothing (catalog only); a plain one still fails."""
+    from gitmigrate.lint import LintOptions, lint_sql
+
+    def rules(sql: str) -> set[str]:
+        found = lint_sql(sql, "postgresql", options=LintOptions(assume_in_transaction=False))
+        return {f.rule for f in found if f.blocking}
+
+    assert "require-concurrent-index-creation" not in rules('CREATE INDEX "i" ON ONLY "t" ("a");\n')
+    assert "require-concurrent-index-creation" in rules('CREATE INDEX "i" ON "t" ("a");\n')
