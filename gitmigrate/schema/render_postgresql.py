@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gitmigrate.schema import ops
-from gitmigrate.schema.model import Column, Sequence, Table
+from gitmigrate.schema.model import Column, Index, Sequence, Table
 from gitmigrate.schema.names import bare, sibling
 from gitmigrate.schema.render import (
     check_clause,
@@ -142,18 +142,32 @@ def create_pg_table(table: Table) -> list[str]:
 def create_pg_index(op: ops.CreateIndex, online: bool) -> list[str]:
     """Online on a partitioned table (PostgreSQL refuses CONCURRENTLY there): the parent's index
     ON ONLY the parent (invalid until every partition has its copy), each partition's copy built
-    CONCURRENTLY, then attached to it; the last attach makes the parent's index valid."""
+    CONCURRENTLY (ON ONLY again for a partition partitioned in turn, whose own partitions follow),
+    then attached to its parent's; the last attach makes the parent's index valid."""
     if not online or op.partitions is None:
         return [create_index(op.table, op.index, PG, concurrently=online)]
-    parent = create_index(op.table, op.index, PG)
-    head, _, rest = parent.partition(f" ON {q(op.table)}")
-    out = [f"{head} ON ONLY {q(op.table)}{rest}"]
-    for partition in op.partitions:
+    # index names are bare in the model; they live in their table's schema
+    names = {op.table: sibling(op.table, op.index.name)}
+    out = [_on_only(op.table, op.index)]
+    attaches: list[tuple[str, str]] = []
+    for parent, partition, partitioned in op.partitions:
         copy = replace(op.index, name=partition_index_name(bare(partition), op.index.name))
+        names[partition] = sibling(partition, copy.name)
+        if partitioned:
+            out.append(_on_only(partition, copy))
+            attaches.append((names[parent], names[partition]))
+            continue
         out.append(create_index(partition, copy, PG, concurrently=True))
-        parent_index, copy_index = sibling(op.table, op.index.name), sibling(partition, copy.name)
-        out.append(f"ALTER INDEX {q(parent_index)} ATTACH PARTITION {q(copy_index)}")
+        out.append(f"ALTER INDEX {q(names[parent])} ATTACH PARTITION {q(names[partition])}")
+    # a partitioned partition's index is attached once its own partitions' are (innermost first)
+    for parent_index, index in reversed(attaches):
+        out.append(f"ALTER INDEX {q(parent_index)} ATTACH PARTITION {q(index)}")
     return out
+
+
+def _on_only(table: str, index: Index) -> str:
+    head, _, rest = create_index(table, index, PG).partition(f" ON {q(table)}")
+    return f"{head} ON ONLY {q(table)}{rest}"
 
 
 def partition_index_name(partition: str, index: str) -> str:

@@ -13,6 +13,8 @@ from gitmigrate.lint.statement import Stmt, concurrently, index_table
 
 def _create_index(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     table = index_table(stmt)
+    if stmt.has("ON", "ONLY"):  # a partitioned table's own index: catalog only, builds nothing
+        return
     if table is not None and not concurrently(stmt) and not ctx.state.is_new(table):
         yield Hit(f"CREATE INDEX on {table} blocks writes to it while the index is built")
 
