@@ -7,7 +7,8 @@ EXECUTE on functions and USAGE on types for PUBLIC) are not grants: only the dif
 them is, both ways. A privilege granted beyond the default is a GRANT, a default one taken
 away (the owner's own SELECT, PUBLIC's EXECUTE) is a REVOKE. One object per (object, grantee),
 so each grantee's privileges are diffed on their own; dropping the object goes back to the
-defaults. Grantors are not compared (GRANT and REVOKE act as the object's owner when run by
+defaults. A new database's `public` schema grants USAGE to PUBLIC: that is its default too.
+Grantors are not compared (GRANT and REVOKE act as the object's owner when run by
 it or a superuser).
 """
 
@@ -20,6 +21,13 @@ from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
 from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, not_in_extension, role
+
+# what a new database's `public` schema grants PUBLIC (USAGE; before PostgreSQL 15 CREATE too):
+# not a grant of the schema's, or every schema would carry one
+_PUBLIC_SCHEMA_DEFAULT = """ARRAY[makeaclitem(0, n.nspowner, 'USAGE', false)] ||
+    CASE WHEN current_setting('server_version_num')::int < 150000
+         THEN ARRAY[makeaclitem(0, n.nspowner, 'CREATE', false)]
+         ELSE CAST('{}' AS aclitem[]) END"""
 
 # (objtype, nspname, name, args, column, table, acl, default acl) per object class
 _RELATIONS = f"""
@@ -57,8 +65,11 @@ WHERE {SCHEMA_MATCH} AND t.typacl IS NOT NULL AND t.typtype IN ('e', 'c', 'd', '
   AND (t.typrelid = 0 OR r.relkind = 'c') AND {not_in_extension("pg_type", "t.oid")}
 """
 _SCHEMA = f"""
-SELECT 'SCHEMA', n.nspname, n.nspname, NULL, NULL, NULL, n.nspacl, acldefault(CAST('n' AS "char"), n.nspowner)
-FROM pg_namespace n WHERE {SCHEMA_MATCH} AND n.nspacl IS NOT NULL
+SELECT 'SCHEMA', n.nspname, n.nspname, NULL, NULL, NULL,
+       coalesce(n.nspacl, acldefault(CAST('n' AS "char"), n.nspowner)),
+       acldefault(CAST('n' AS "char"), n.nspowner) || CASE WHEN n.nspname = 'public'
+           THEN {_PUBLIC_SCHEMA_DEFAULT} ELSE CAST('{{}}' AS aclitem[]) END
+FROM pg_namespace n WHERE {SCHEMA_MATCH}
 """
 _EXPLODED = """
 SELECT o.objtype, o.nspname, o.name, o.args, o.col, o.tbl, {side},
