@@ -150,7 +150,7 @@ def _index(x: Index, y: Index, fold: Fold) -> list[str]:
 
 
 def _unique_sig(u: UniqueConstraint, fold: Fold) -> Hashable:
-    return tuple(map(fold, u.columns))
+    return (tuple(map(fold, u.columns)), u.deferrable)
 
 
 def _fk_sig(fk: ForeignKey, fold: Fold) -> Hashable:
@@ -161,6 +161,7 @@ def _fk_sig(fk: ForeignKey, fold: Fold) -> Hashable:
         fk.on_delete,
         fk.on_update,
         fk.ref_schema,
+        fk.deferrable,
     )
 
 
@@ -173,10 +174,12 @@ def _describe(item: Any) -> str:
         text = f"{_show(item.columns)} -> {item.ref_table}{_show(item.ref_columns)}"
         for action, value in (("ON DELETE", item.on_delete), ("ON UPDATE", item.on_update)):
             text += f" {action} {value}" if value else ""
-        return text
+        return f"{text} {item.deferrable}" if item.deferrable else text
     if isinstance(item, CheckConstraint):
         return f"({item.expression})"
-    return _show(getattr(item, "columns", ()))
+    text = _show(getattr(item, "columns", ()))
+    deferrable = getattr(item, "deferrable", None)
+    return f"{text} {deferrable}" if deferrable else text
 
 
 def _label(item: Any) -> str:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from gitmigrate.schema.model import ForeignKey, Table, View
+from gitmigrate.schema.names import QualifiedName
 
 _WORDS = re.compile(r'"((?:[^"]|"")+)"|`((?:[^`]|``)+)`|\[([^\]]+)\]|([A-Za-z_][A-Za-z0-9_$]*)')
 Fold = Callable[[str], str]
@@ -17,9 +18,14 @@ def referenced_names(definition: str, fold: Fold) -> set[str]:
     """Every identifier a view definition mentions (folded). A superset of the tables it reads,
     which is what callers need: dropping a view needlessly costs nothing, missing one fails."""
     names = set()
+    previous: tuple[int, str] | None = None  # (end, word) of the last word, for `schema.name`
     for match in _WORDS.finditer(definition):
         word = next(g for g in match.groups() if g is not None)
-        names.add(fold(word.replace('""', '"').replace("``", "`")))
+        word = word.replace('""', '"').replace("``", "`")
+        names.add(fold(word))
+        if previous is not None and definition[previous[0] : match.start()].strip() == ".":
+            names.add(fold(QualifiedName(previous[1], word)))  # as names.py spells it
+        previous = (match.end(), word)
     return names
 
 

@@ -5,12 +5,13 @@ Order of the up operations (the down is the same list reversed, each operation r
 
      0. drop server-kept objects (`DbObject`) created after tables that go or change, and
         those hanging on a table or view that is dropped or recreated (diff_server_objects.py)
-     1. drop views that go, change, or read a table whose columns change (dependents first)
+     1. drop views that go, change, read a table whose columns change, or call a function
+        that is dropped and created again (dependents first)
      2. drop foreign keys that go or change, or whose columns change type; break FK cycles
         among dropped tables
      3. release the OWNED BY of sequences that go
      4. renames asked for with `renames` (tables, then columns)
-     5. create extensions (PostgreSQL); create enums, add enum values / recreate changed
+     5. create schemas (PostgreSQL), then extensions; create enums, add enum values / recreate changed
         enums, create sequences; create or alter objects kept before tables (schemas,
         collations, types, domains, functions)
      6. change existing tables (indexes, constraints, columns; SQLite: rebuild)
@@ -21,7 +22,7 @@ Order of the up operations (the down is the same list reversed, each operation r
     10. drop enums and sequences no longer used; drop objects kept before tables that go
     11. create views, the views they read first; create or alter the other objects
         (constraints, triggers, row-level security, policies, events, comments, grants)
-    12. sequence changes and OWNED BY; drop extensions no longer wanted
+    12. sequence changes and OWNED BY; drop extensions, then schemas, no longer wanted
 
 Renames are never guessed: a dropped and an added column of the same type in one table (or a
 dropped and an added table with the same columns) is reported in `rename_candidates`, and only
@@ -37,9 +38,10 @@ from gitmigrate.schema import ops
 from gitmigrate.schema.depends import table_order, view_order, views_reading
 from gitmigrate.schema.diff_objects import enum_and_sequence_ops, rename_candidates
 from gitmigrate.schema.diff_renames import apply_renames
-from gitmigrate.schema.diff_server_objects import object_ops
+from gitmigrate.schema.diff_server_objects import object_ops, views_calling_recreated
 from gitmigrate.schema.diff_tables import TableDiff, diff_table
 from gitmigrate.schema.model import ForeignKey, Schema, Table
+from gitmigrate.schema.names import bare
 
 Fold = Callable[[str], str]
 
@@ -49,7 +51,8 @@ class MigrationPlan:
     operations: tuple[ops.Operation, ...]
     rename_candidates: tuple[str, ...] = ()
     online: bool = False
-    user_types: frozenset[str] = field(default_factory=frozenset)  # enum names, valid as types
+    # names valid as column types: enums, domains, composite and range types
+    user_types: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
@@ -107,6 +110,7 @@ def diff_schemas(
     cur_views = {fold(v.name): v for v in current.views}
     des_views = {fold(v.name): v for v in desired.views}
     stale = {k for k, v in cur_views.items() if des_views.get(k) != v}
+    stale |= views_calling_recreated(current, desired, fold)
     stale |= views_reading(current.views, shaped | stale, fold)
     drop_views = [v for v in reversed(view_order(current.views, fold)) if fold(v.name) in stale]
     make = {k for k, v in des_views.items() if k not in cur_views or k in stale}
@@ -129,6 +133,7 @@ def diff_schemas(
     operations += [ops.DropForeignKey(t, fk, backing(cut_tables, t, fk)) for t, fk in cut]
     operations += seq_release
     operations += rename_ops
+    operations += objects.create_first
     # extensions reflected with their version (kind "extension") are objects, made with them
     extensions = set(desired.extensions) - set(current.extensions) - _versioned(desired)
     operations += [ops.CreateExtension(e) for e in sorted(extensions)]
@@ -150,12 +155,22 @@ def diff_schemas(
     operations += seq_final
     unused = set(current.extensions) - set(desired.extensions) - _versioned(current)
     operations += [ops.DropExtension(e) for e in sorted(unused, reverse=True)]
+    operations += objects.drop_last
     return MigrationPlan(
         operations=tuple(operations),
         rename_candidates=rename_candidates(current, desired, fold),
         online=online,
-        user_types=frozenset(e.name for e in (*desired.enums, *current.enums)),
+        user_types=user_types(current) | user_types(desired),
     )
+
+
+def user_types(schema: Schema) -> frozenset[str]:
+    """Enum names, and domain, composite and range type names bare and schema-qualified."""
+    names = {n for e in schema.enums for n in (e.name, bare(e.name))}
+    for obj in schema.objects:
+        if obj.kind in ("domain", "type"):
+            names |= {obj.name, obj.name.split(".", 1)[-1]}
+    return frozenset(names)
 
 
 def _versioned(schema: Schema) -> set[str]:

@@ -96,7 +96,7 @@ T = TypeVar("T", UniqueConstraint, ForeignKey, CheckConstraint)
 
 def _signature(item: UniqueConstraint | ForeignKey | CheckConstraint, fold: Fold) -> Hashable:
     if isinstance(item, UniqueConstraint):
-        return tuple(map(fold, item.columns))
+        return (tuple(map(fold, item.columns)), item.deferrable)
     if isinstance(item, ForeignKey):
         return (
             tuple(map(fold, item.columns)),
@@ -104,6 +104,7 @@ def _signature(item: UniqueConstraint | ForeignKey | CheckConstraint, fold: Fold
             tuple(map(fold, item.ref_columns)),
             item.on_delete,
             item.on_update,
+            item.deferrable,
         )
     return item.expression
 

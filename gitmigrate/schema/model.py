@@ -50,6 +50,7 @@ class Index:
 class UniqueConstraint:
     name: str | None
     columns: tuple[str, ...]
+    deferrable: str | None = None  # as ForeignKey.deferrable (PostgreSQL)
 
 
 @dataclass(frozen=True)

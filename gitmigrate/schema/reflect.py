@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, inspect
 from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.engine import Inspector
 from sqlalchemy.exc import SAWarning
 
@@ -36,7 +37,10 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
     View,
 )
+from gitmigrate.schema.names import split_sql_name
 from gitmigrate.schema.objects import reflect_objects
+from gitmigrate.schema.objects.pg_common import qi
+from gitmigrate.schema.reflect_schemas import SchemaScope, reflect_all
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
@@ -47,11 +51,18 @@ def dialect_of(conn: Connection) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
-def reflect_schema(conn: Connection, schema: str | None = None) -> Schema:
+def reflect_schema(
+    conn: Connection, schema: str | None = None, *, scope: SchemaScope | None = None
+) -> Schema:
     """Reflect the connection's default schema, or the named `schema` (a PostgreSQL schema, a
     MariaDB database on the same server; SQLite has only its main database). Foreign keys to
-    another schema carry its name in `ref_schema` (see the module docstring)."""
+    another schema carry its name in `ref_schema` (see the module docstring).
+
+    With a `scope` on PostgreSQL: every user schema it covers, names outside the default
+    schema qualified (reflect_schemas.py); other dialects ignore it (one schema each)."""
     dialect = dialect_of(conn)
+    if scope is not None and dialect == "postgresql" and schema is None:
+        return reflect_all(conn, scope, reflect_schema)
     schema = None if dialect == "sqlite" else schema
     insp = inspect(conn)
     ctx = _Context(conn, insp, dialect, schema)
@@ -111,6 +122,8 @@ class _Context:
         self.multi: dict[str, dict[Any, Any]] = {}
         self.checks: dict[str, list[dict[str, Any]]] = {}
         self.pg_seqs = extras.pg_sequences(conn, schema) if pg else []
+        self.domain_columns = extras.pg_domain_columns(conn, schema) if pg else {}
+        self.deferrable = extras.pg_deferrable(conn, schema) if pg else {}
         mysql = dialect == "mysql"
         self.database = (schema or extras.mysql_database(conn)) if mysql else None
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
@@ -161,7 +174,9 @@ def _table(ctx: _Context, name: str) -> Table:
         pk_name = None if ctx.dialect == "mysql" else pk_raw.get("name")
         pk = PrimaryKey(columns=pk_cols, name=pk_name)
     found = [
-        UniqueConstraint(u.get("name"), tuple(u["column_names"]))
+        UniqueConstraint(
+            u.get("name"), tuple(u["column_names"]), ctx.deferrable.get((name, str(u.get("name"))))
+        )
         for u in ctx.part("unique_constraints", name) or []
     ]
     if sqlite is not None:  # the inspector misses column-level UNIQUE
@@ -169,7 +184,8 @@ def _table(ctx: _Context, name: str) -> Table:
         found += [UniqueConstraint(None, cols) for cols in sqlite.unique_sets if cols not in known]
     uniques = sorted(found, key=_named_key)
     fks = sorted(
-        (_fk(ctx, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []), key=_named_key
+        (_fk(ctx, name, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []),
+        key=_named_key,
     )
     comment = (ctx.part("comment", name) or {}).get("text")
     return Table(
@@ -226,11 +242,14 @@ def _column(
     identity = False
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
-        seq = norm.nextval_sequence(raw.get("default"))
+        seq = _drawn_sequence(ctx, raw.get("default"))
         owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
         if raw.get("identity") or (seq is not None and owned):
             identity, default_text = True, None
-    elif ctx.dialect == "mysql":
+    if (table, name) in ctx.domain_columns:  # the inspector merges in the domain's own
+        nullable, own_default = ctx.domain_columns[(table, name)]
+        default_text = default_text if own_default else None
+    if ctx.dialect == "mysql":
         identity = raw.get("autoincrement") is True
     elif sqlite is not None and sqlite.rowid_alias == name:
         identity, nullable = True, False
@@ -251,6 +270,16 @@ def _column(
     )
 
 
+def _drawn_sequence(ctx: _Context, default: str | None) -> str | None:
+    """The sequence a nextval() default draws from, without the reflected schema's name
+    (the server qualifies it when that schema is not on the search_path)."""
+    drawn = norm.nextval_sequence(default)
+    if drawn is None or ctx.schema is None:
+        return drawn
+    parts = split_sql_name(norm.nextval_sequence(default, unquote=False) or "")
+    return parts[1] if len(parts) == 2 and parts[0] == ctx.schema else drawn
+
+
 def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
     if isinstance(type_, sqltypes.NullType):  # a type SQLAlchemy does not know: the raw text
         raw = extras.declared_type(ctx.conn, ctx.dialect, table, column, ctx.schema)
@@ -260,7 +289,7 @@ def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
         compiled = str(type_.compile(dialect=ctx.conn.dialect))
     except Exception:  # NullType and exotic types cannot always compile; repr is still stable
         compiled = repr(type_)
-    keep_case = ctx.dialect == "postgresql" and isinstance(type_, sqltypes.Enum)
+    keep_case = ctx.dialect == "postgresql" and isinstance(type_, (sqltypes.Enum, DOMAIN))
     return norm.type_string(compiled, ctx.dialect, keep_case=keep_case)
 
 
@@ -272,7 +301,9 @@ def _action(value: Any, dialect: str) -> str | None:
     return text
 
 
-def _fk(ctx: _Context, raw: dict[str, Any], sqlite: extras.SqliteTable | None) -> ForeignKey:
+def _fk(
+    ctx: _Context, table: str, raw: dict[str, Any], sqlite: extras.SqliteTable | None
+) -> ForeignKey:
     options = dict(raw.get("options") or {})
     columns = tuple(raw["constrained_columns"])
     if sqlite is not None:
@@ -286,6 +317,7 @@ def _fk(ctx: _Context, raw: dict[str, Any], sqlite: extras.SqliteTable | None) -
         on_delete=_action(options.get("ondelete"), ctx.dialect),
         on_update=_action(options.get("onupdate"), ctx.dialect),
         ref_schema=raw.get("referred_schema"),
+        deferrable=ctx.deferrable.get((table, str(raw.get("name")))),
     )
 
 
@@ -324,12 +356,18 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
         lengths = {n: lengths for n in names if n}
     parts: list[str] = []
     expressions = False
+    opclasses = options.get("postgresql_ops") or {}
     for name, text in zip(names, exprs, strict=False):
         if name is None:
             expressions = True
-            parts.append(norm.expression(text) or "")
+            element = norm.expression(text) or ""
+            if text in opclasses:  # `(expr) opclass`: the element keeps its operator class
+                element = f"({element}) {qi(opclasses[text])}"
+            parts.append(element)
             continue
         part = str(name)
+        if name in opclasses:
+            part, expressions = f"({qi(part)}) {qi(opclasses[name])}", True
         if name in lengths:  # MySQL prefix index: col(10)
             part, expressions = f"{part}({lengths[name]})", True
         for flag in sorting.get(name, ()):
@@ -381,7 +419,7 @@ def _pg_sequences(ctx: _Context) -> tuple[Sequence, ...]:
     serial_owned = set()
     for table in ctx.names:
         for raw in ctx.part("columns", table) or []:
-            drawn = norm.nextval_sequence(raw.get("default"))
+            drawn = _drawn_sequence(ctx, raw.get("default"))
             if drawn is not None:
                 serial_owned.add((drawn, table, str(raw["name"])))
     out = []

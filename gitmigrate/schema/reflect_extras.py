@@ -1,6 +1,7 @@
 """What SQLAlchemy's inspector does not reflect (or reflects wrongly), per dialect.
 
-PostgreSQL: which sequences serial/identity columns own, sequence parameters, extensions.
+PostgreSQL: which sequences serial/identity columns own, sequence parameters, extensions,
+the columns' own NOT NULL and default where the type is a domain.
 MySQL/MariaDB: check constraints (column-level ones are missing from the inspector), the
 current database name (view text qualifies tables with it).
 SQLite: ON DELETE/UPDATE of foreign keys, generated-column and expression-index text (the
@@ -58,6 +59,43 @@ def pg_sequences(conn: Connection, schema: str | None = None) -> list[PgSequence
         )
         for row in rows
     ]
+
+
+def pg_deferrable(conn: Connection, schema: str | None = None) -> dict[tuple[str, str], str]:
+    """(table, constraint) -> "DEFERRABLE" or "DEFERRABLE INITIALLY DEFERRED" of the unique and
+    foreign-key constraints that are deferrable (the inspector does not say for unique ones)."""
+    rows = conn.execute(
+        text(
+            "SELECT t.relname, c.conname, c.condeferred FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE c.condeferrable AND c.contype IN ('u', 'f') "
+            "AND n.nspname = coalesce(:schema, current_schema())"
+        ),
+        {"schema": schema},
+    ).all()
+    return {
+        (str(r[0]), str(r[1])): "DEFERRABLE INITIALLY DEFERRED" if r[2] else "DEFERRABLE"
+        for r in rows
+    }
+
+
+def pg_domain_columns(
+    conn: Connection, schema: str | None = None
+) -> dict[tuple[str, str], tuple[bool, bool]]:
+    """(table, column) -> (nullable, has its own default) of columns whose type is a domain:
+    the inspector reports the domain's NOT NULL and default as the column's, which the
+    domain keeps (and changes) itself."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname, a.attname, NOT a.attnotnull, a.atthasdef FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE t.typtype = 'd' AND a.attnum > 0 AND NOT a.attisdropped "
+            "AND n.nspname = coalesce(:schema, current_schema())"
+        ),
+        {"schema": schema},
+    ).all()
+    return {(str(r[0]), str(r[1])): (bool(r[2]), bool(r[3])) for r in rows}
 
 
 def pg_extensions(conn: Connection) -> tuple[str, ...]:

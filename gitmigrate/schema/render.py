@@ -25,6 +25,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.names import QualifiedName, bare
 from gitmigrate.schema.types import check_type
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -45,8 +46,12 @@ def _sa_dialect(dialect: str) -> Dialect:
 
 
 def quote(name: str, dialect: str) -> str:
-    """The identifier, always quoted for `dialect` ("name" or `name`)."""
-    return str(_sa_dialect(dialect).identifier_preparer.quote_identifier(name))
+    """The identifier, always quoted for `dialect` ("name" or `name`); a name outside the
+    default schema part by part ("other"."t", see names.py)."""
+    preparer = _sa_dialect(dialect).identifier_preparer
+    if isinstance(name, QualifiedName):
+        return f"{preparer.quote_identifier(name.schema)}.{preparer.quote_identifier(name.name)}"
+    return str(preparer.quote_identifier(name))
 
 
 def quote_list(names: tuple[str, ...], dialect: str) -> str:
@@ -145,9 +150,10 @@ def primary_key_clause(pk: PrimaryKey, dialect: str) -> str:
 
 
 def unique_clause(unique: UniqueConstraint, dialect: str) -> str:
-    return (
+    text = (
         f"{constraint_prefix(unique.name, dialect)}UNIQUE ({quote_list(unique.columns, dialect)})"
     )
+    return f"{text} {unique.deferrable}" if unique.deferrable else text
 
 
 def check_clause(check: CheckConstraint, dialect: str) -> str:
@@ -163,6 +169,8 @@ def foreign_key_clause(fk: ForeignKey, dialect: str) -> str:
         text += f" ON DELETE {fk.on_delete}"
     if fk.on_update:
         text += f" ON UPDATE {fk.on_update}"
+    if fk.deferrable:
+        text += f" {fk.deferrable}"
     return text
 
 
@@ -250,7 +258,7 @@ def render_common(op: ops.Operation, dialect: str) -> list[str] | None:
         case ops.RenameColumn(table=table, old=old, new=new):
             return [f"ALTER TABLE {q(table)} RENAME COLUMN {q(old)} TO {q(new)}"]
         case ops.RenameTable(old=old, new=new):
-            return [f"ALTER TABLE {q(old)} RENAME TO {q(new)}"]
+            return [f"ALTER TABLE {q(old)} RENAME TO {q(bare(new))}"]
         case ops.CreateIndex(table=table, index=index):
             return [create_index(table, index, dialect)]
         case ops.CreateView(view=view):

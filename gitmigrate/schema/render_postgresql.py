@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import Column, Sequence, Table
+from gitmigrate.schema.names import bare, sibling
 from gitmigrate.schema.render import (
     check_clause,
     create_index,
@@ -16,6 +17,7 @@ from gitmigrate.schema.render import (
     render_common,
     unique_clause,
 )
+from gitmigrate.schema.types import is_user_type
 
 PG = "postgresql"
 _SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
@@ -40,9 +42,9 @@ def render_postgresql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return create_table(table, PG) + _comments(table)
         case ops.CreateIndex(table=table, index=index):
             return [create_index(table, index, PG, concurrently=online)]
-        case ops.DropIndex(index=index):
+        case ops.DropIndex(table=table, index=index):
             conc = "CONCURRENTLY " if online else ""
-            return [f"DROP INDEX {conc}{q(index.name)}"]
+            return [f"DROP INDEX {conc}{q(sibling(table, index.name))}"]
         case ops.AlterColumn(table=table, old=old, new=new):
             return alter_column(table, old, new)
         case ops.AddColumn(table=table, column=column) if column.comment is not None:
@@ -140,7 +142,8 @@ def alter_column(table: str, old: Column, new: Column) -> list[str]:
     if old.generated is not None and new.generated is None:
         out.append(f"{prefix} DROP EXPRESSION")
     if type_changed:
-        out.append(f"{prefix} TYPE {new.type} USING {q(new.name)}::{new.type}")
+        via = "::text" if is_user_type(old.type, PG) else ""  # no cast between two enums
+        out.append(f"{prefix} TYPE {new.type} USING {q(new.name)}{via}::{new.type}")
     if old.nullable != new.nullable:
         out.append(f"{prefix} {'DROP' if new.nullable else 'SET'} NOT NULL")
     if new.default is not None and default_changed:
@@ -154,10 +157,10 @@ def alter_column(table: str, old: Column, new: Column) -> list[str]:
 
 
 def _replace_enum(op: ops.ReplaceEnum) -> list[str]:
-    old_name = f"_gm_old_{op.old.name}"
+    old_name = sibling(op.old.name, f"_gm_old_{bare(op.old.name)}")
     values = ", ".join(literal(v) for v in op.new.values)
     out = [
-        f"ALTER TYPE {q(op.old.name)} RENAME TO {q(old_name)}",
+        f"ALTER TYPE {q(op.old.name)} RENAME TO {q(bare(old_name))}",
         f"CREATE TYPE {q(op.new.name)} AS ENUM ({values})",
     ]
     for usage in op.usages:
@@ -194,6 +197,6 @@ def _alter_sequence(old: Sequence, new: Sequence) -> list[str]:
             owner = "NONE"
         else:
             table, _, column = new.owned_by.rpartition(".")
-            owner = f"{q(table)}.{q(column)}"
+            owner = f"{q(sibling(new.name, table))}.{q(column)}"  # a sequence's own schema
         out.append(f"ALTER SEQUENCE {q(new.name)} OWNED BY {owner}")
     return out

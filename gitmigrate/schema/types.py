@@ -2,7 +2,8 @@
 the nearest spelling, instead of halfway through a migration on another.
 
 SQLite accepts any type name (it derives an affinity from it), so only PostgreSQL and
-MariaDB/MySQL are checked; PostgreSQL also accepts the schema's own enum types.
+MariaDB/MySQL are checked; PostgreSQL also accepts the schema's own types (enums, domains,
+composite and range types).
 """
 
 from __future__ import annotations
@@ -42,13 +43,22 @@ def base_type(type_text: str) -> str:
     return "_".join(text.upper().split())
 
 
+def is_user_type(type_text: str, dialect: str) -> bool:
+    """A type the dialect does not have built in (an enum, a domain ...)."""
+    known = KNOWN_TYPES.get(dialect)
+    return known is not None and base_type(type_text) not in known
+
+
 def check_type(type_text: str, dialect: str, *, user_types: frozenset[str] = frozenset()) -> None:
     """Raise UsageError naming the type and the nearest known one when `dialect` lacks it."""
     known = KNOWN_TYPES.get(dialect)
     if known is None:
         return
     base = base_type(type_text)
-    if base in known or base.lower() in {t.lower() for t in user_types}:
+    # a user type may be schema-qualified and quoted part by part ("Other"."E")
+    if base in known or base.replace('"', "").lower() in {
+        t.replace('"', "").lower() for t in user_types
+    }:
         return
     if dialect == "mysql" and base.startswith(("ENUM", "SET")):
         return

@@ -13,9 +13,9 @@ from gitmigrate.errors import UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import (
-    DbObject,
     CheckConstraint,
     Column,
+    DbObject,
     Enum,
     ForeignKey,
     Index,

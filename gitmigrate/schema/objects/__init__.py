@@ -47,6 +47,13 @@ Alter = Callable[[DbObject, DbObject], "tuple[str, ...] | None"]
 # dialect -> "module:function" readers, each (conn, schema) -> objects; imported on first use
 _READERS: dict[str, tuple[str, ...]] = {
     "postgresql": (
+        "pg_schemas:read_schemas",
+        "pg_collations:read_collations",
+        "pg_types:read_types",
+        "pg_types:read_domains",
+        "pg_routines:read_routines",
+        "pg_constraints:read_exclusions",
+        "pg_triggers:read_triggers",
         "pg_extensions:read_extensions",
         "pg_security:read_rls",
         "pg_security:read_policies",
@@ -58,6 +65,8 @@ _READERS: dict[str, tuple[str, ...]] = {
 }
 # kind -> "module:function" (old, new) -> statements changing old into new in place, or None
 _ALTERS: dict[str, str] = {
+    "domain": "pg_types:alter_domain",
+    "function": "pg_routines:alter_function",
     "extension": "pg_extensions:alter_extension",
     "rls": "pg_security:alter_rls",
     "policy": "pg_security:alter_policy",
