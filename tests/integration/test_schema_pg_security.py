@@ -16,6 +16,7 @@ from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS
 from gitmigrate.schema.scratch import load_sql
 from tests.fixtures_db import fresh_database_url
 
@@ -45,7 +46,7 @@ def reflect(url: str) -> Schema:
     engine = create_target_engine(url)
     try:
         with engine.connect() as conn:
-            return reflect_schema(conn)
+            return reflect_schema(conn, scope=ALL_SCHEMAS)
     finally:
         engine.dispose()
 
@@ -246,3 +247,29 @@ def test_comments_on_view_columns_and_collations(two: tuple[str, str]) -> None:
     up, _ = round_trip(two, a, b)
     assert 'COMMENT ON COLUMN "v"."id" IS \'new\'' in up  # made again on the new view
     assert "COMMENT ON COLLATION \"c_fr\" IS 'sorting'" in up
+
+
+def test_objects_outside_the_default_schema(two: tuple[str, str]) -> None:
+    base = (
+        "CREATE SCHEMA app; CREATE TABLE app.users (id int PRIMARY KEY, tenant int);"
+        "CREATE TABLE users (id int); CREATE INDEX users_tenant ON app.users (tenant);"
+        "CREATE FUNCTION app.f(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';"
+    )
+    a = base + "ALTER TABLE users ENABLE ROW LEVEL SECURITY;"
+    b = base + (
+        "ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY p_users ON app.users USING (tenant = 1);"
+        "GRANT SELECT ON app.users TO app_user; GRANT USAGE ON SCHEMA app TO app_user;"
+        "REVOKE EXECUTE ON FUNCTION app.f(integer) FROM PUBLIC;"
+        "COMMENT ON INDEX app.users_tenant IS 'by tenant';"
+        "COMMENT ON FUNCTION app.f(integer) IS 'f';"
+    )
+    up, _ = round_trip(two, a, b)
+    assert 'ALTER TABLE "app"."users" ENABLE ROW LEVEL SECURITY' in up
+    assert 'ALTER TABLE "users" DISABLE ROW LEVEL SECURITY' in up
+    assert any(s.startswith('CREATE POLICY "p_users" ON "app"."users"') for s in up)
+    assert 'GRANT SELECT ON TABLE "app"."users" TO "app_user"' in up
+    assert 'GRANT USAGE ON SCHEMA "app" TO "app_user"' in up
+    assert 'REVOKE EXECUTE ON FUNCTION "app"."f"(integer) FROM PUBLIC' in up
+    assert 'COMMENT ON INDEX "app"."users_tenant" IS \'by tenant\'' in up
+    assert 'COMMENT ON FUNCTION "app"."f"(integer) IS \'f\'' in up

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
-from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, not_in_extension, role
+from gitmigrate.schema.objects.pg_sql import (
+    SCHEMA_MATCH,
+    current_schema,
+    ident,
+    model_name,
+    not_in_extension,
+    ref,
+    role,
+)
 
 # what a new database's `public` schema grants PUBLIC (USAGE; before PostgreSQL 15 CREATE too):
 # not a grant of the schema's, or every schema would carry one
@@ -87,21 +95,29 @@ class Target:
 
     objtype: str  # TABLE SEQUENCE COLUMN FUNCTION PROCEDURE TYPE DOMAIN SCHEMA
     schema: str
-    name: str
+    name: str  # bare
     args: str | None = None
     column: str | None = None
-    table: str | None = None  # the relation it is dropped with
+    table: str | None = None  # the relation it is dropped with (the model's name)
+    default: str | None = "public"  # the connection's default schema: its names stay bare
+
+    @property
+    def model(self) -> str:
+        """The model's name of the object: bare in the default schema, like `Table.name`."""
+        return model_name(self.schema, self.name, self.default)
 
     @property
     def label(self) -> str:
-        """How the object is named in plans: bare relation names, like `Table.name`."""
+        """How the object is named in plans."""
         if self.objtype == "COLUMN":
-            return f"{self.name}({self.column})"
+            return f"{self.model}({self.column})"
         if self.objtype in ("TABLE", "SEQUENCE"):
-            return self.name
+            return self.model
         if self.args is not None:
             return f"{self.objtype} {self.schema}.{self.name}({self.args})"
-        return f"{self.objtype} {self.name}"
+        if self.objtype == "SCHEMA":
+            return f"SCHEMA {self.name}"
+        return f"{self.objtype} {self.model}"
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -118,9 +134,11 @@ class Target:
     @property
     def on(self) -> str:
         if self.objtype == "COLUMN":
-            return f"TABLE {ident(self.name)}"
+            return f"TABLE {ref(self.model)}"
+        if self.objtype == "SCHEMA":
+            return f"SCHEMA {ident(self.name)}"
         args = f"({self.args})" if self.args is not None else ""
-        return f"{self.objtype} {ident(self.name)}{args}"
+        return f"{self.objtype} {ref(self.model)}{args}"
 
     def privileges(self, names: list[str]) -> str:
         column = f" ({ident(self.column)})" if self.column is not None else ""
@@ -138,11 +156,13 @@ def read_grants(conn: Connection, schema: str | None) -> list[DbObject]:
         for side, acl in (("'actual'", "acl"), ("'default'", "dflt"))
     ]
     rows = conn.execute(text(" UNION ALL ".join(parts)), {"schema": schema})
+    default = current_schema(conn)
     found: dict[tuple[Target, str | None], dict[str, Levels]] = defaultdict(
         lambda: {"actual": {}, "default": {}}
     )
     for objtype, nsp, name, args, col, tbl, side, grantee, privilege, grantable in rows:
-        target = Target(str(objtype), str(nsp), str(name), args, col, tbl)
+        table = model_name(str(nsp), str(tbl), default) if tbl is not None else None
+        target = Target(str(objtype), str(nsp), str(name), args, col, table, default)
         levels = found[(target, grantee)][str(side)]
         levels[str(privilege)] = levels.get(str(privilege), False) or bool(grantable)
     out = []
