@@ -121,6 +121,7 @@ def test_policy_written_differently_reflects_equal(two: tuple[str, str]) -> None
 
 
 GRANTS_BASE = """
+CREATE SCHEMA other;
 CREATE TYPE mood AS ENUM ('ok');
 CREATE TABLE t (id serial PRIMARY KEY, secret text, note text);
 CREATE VIEW v AS SELECT id FROM t;
@@ -143,13 +144,15 @@ def test_grants_beyond_defaults(two: tuple[str, str]) -> None:
         "GRANT USAGE, SELECT ON SEQUENCE t_id_seq TO app_user;"
         "REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC; GRANT EXECUTE ON FUNCTION f(integer) TO app_user;"
         "REVOKE USAGE ON TYPE mood FROM PUBLIC;"
-        "GRANT USAGE ON SCHEMA public TO app_user;"
+        "GRANT USAGE ON SCHEMA other TO app_user;"
+        "GRANT USAGE ON SCHEMA public TO app_user;"  # the default schema's own: left alone
     )
     up, down = round_trip(two, a, b)
     assert 'REVOKE EXECUTE ON FUNCTION "f"(integer) FROM PUBLIC' in up
     assert 'GRANT SELECT ON TABLE "t" TO "app_user" WITH GRANT OPTION' in up
     assert 'GRANT UPDATE ("note") ON TABLE "t" TO "app_user"' in up
-    assert 'GRANT USAGE ON SCHEMA "public" TO "app_user"' in up
+    assert 'GRANT USAGE ON SCHEMA "other" TO "app_user"' in up
+    assert not any('SCHEMA "public"' in s for s in up)
     assert 'REVOKE SELECT ON TABLE "t" FROM "app_user"' not in up  # SELECT stays, gains option
     assert any(s.startswith('REVOKE USAGE ON SEQUENCE "s" FROM "app_user"') for s in up)
     assert any(s.startswith('GRANT SELECT ON TABLE "t" TO ') for s in up)  # the owner's back
@@ -198,11 +201,13 @@ def test_comments_on_objects(two: tuple[str, str]) -> None:
         "COMMENT ON VIEW v IS 'a view'; COMMENT ON MATERIALIZED VIEW mv IS 'a matview';"
         "COMMENT ON SEQUENCE s IS 'numbers'; COMMENT ON TRIGGER tg ON t IS 'fires';"
         "COMMENT ON FUNCTION f(integer) IS 'it''s f'; COMMENT ON SCHEMA public IS 'home';"
+        "CREATE SCHEMA other; COMMENT ON SCHEMA other IS 'elsewhere';"
     )
     up, down = round_trip(two, a, b)
     assert 'COMMENT ON CONSTRAINT "t_pk" ON "t" IS \'new\'' in up
     assert 'COMMENT ON INDEX "t_n" IS NULL' in up
-    assert "COMMENT ON SCHEMA \"public\" IS 'home'" in up
+    assert "COMMENT ON SCHEMA \"other\" IS 'elsewhere'" in up
+    assert not any("public" in s for s in up)  # the default schema's own comment: left alone
     assert not any('"f"' in s for s in up)  # unchanged comment: nothing to do
     assert 'COMMENT ON CONSTRAINT "t_pk" ON "t" IS \'old\'' in down
 

@@ -1,8 +1,9 @@
 """PostgreSQL comments on objects other than tables and columns (kind "comment"; those two are
 `Table.comment` and `Column.comment`): constraints (of tables and of domains), indexes, views
 and their columns, materialized views, sequences, types, domains, collations, triggers,
-policies, functions, procedures, aggregates and the reflected schema itself, read from
-pg_description. The comment every new database's `public` schema has is not one of them.
+policies, functions, procedures, aggregates and the reflected schema itself (unless it is the
+connection's default schema, which migrations never create), read from pg_description. The
+comment every new database's `public` schema has is not one of them.
 
 Creating one is COMMENT ON ... IS '...', dropping it COMMENT ON ... IS NULL, and a changed text
 is a new COMMENT ON in place. A comment on something hanging on a table (index, constraint,
@@ -83,7 +84,7 @@ _PARTS = (
     f"""SELECT 'SCHEMA', n.nspname, NULL, NULL, NULL, d.description, n.nspname
     FROM pg_namespace n
     JOIN pg_description d ON d.classoid = 'pg_namespace'::regclass AND d.objoid = n.oid
-    WHERE {SCHEMA_MATCH}
+    WHERE {SCHEMA_MATCH} AND n.nspname <> current_schema()
       AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')""",
 )
 

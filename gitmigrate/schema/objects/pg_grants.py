@@ -7,7 +7,10 @@ EXECUTE on functions and USAGE on types for PUBLIC) are not grants: only the dif
 them is, both ways. A privilege granted beyond the default is a GRANT, a default one taken
 away (the owner's own SELECT, PUBLIC's EXECUTE) is a REVOKE. One object per (object, grantee),
 so each grantee's privileges are diffed on their own; dropping the object goes back to the
-defaults. A new database's `public` schema grants USAGE to PUBLIC: that is its default too.
+defaults. The connection's default schema is the migrations' home, never created or dropped
+by them: its own privileges are left alone (a `DROP SCHEMA public CASCADE; CREATE SCHEMA
+public` reset would otherwise differ from every scratch database). Another schema named
+`public` defaults to what a new database's has: USAGE for PUBLIC.
 Grantors are not compared (GRANT and REVOKE act as the object's owner when run by
 it or a superuser).
 """
@@ -77,7 +80,7 @@ SELECT 'SCHEMA', n.nspname, n.nspname, NULL, NULL, NULL,
        coalesce(n.nspacl, acldefault(CAST('n' AS "char"), n.nspowner)),
        acldefault(CAST('n' AS "char"), n.nspowner) || CASE WHEN n.nspname = 'public'
            THEN {_PUBLIC_SCHEMA_DEFAULT} ELSE CAST('{{}}' AS aclitem[]) END
-FROM pg_namespace n WHERE {SCHEMA_MATCH}
+FROM pg_namespace n WHERE {SCHEMA_MATCH} AND n.nspname <> current_schema()
 """
 _EXPLODED = """
 SELECT o.objtype, o.nspname, o.name, o.args, o.col, o.tbl, {side},
