@@ -139,6 +139,9 @@ def _table(x: Table, y: Table, fold: Fold, dialect: str) -> list[str]:
         left, right = getattr(x, attr), getattr(y, attr)
         if left != right:
             lines.append(f"{attr.replace('_', ' ')} {_show(left)} != {_show(right)}")
+    if x.partitions != y.partitions:  # MySQL RANGE/LIST partitions
+        shown = [" ".join(p) for p in x.partitions], [" ".join(p) for p in y.partitions]
+        lines.append(f"partitions {_show(tuple(shown[0]))} != {_show(tuple(shown[1]))}")
     return lines
 
 

@@ -35,8 +35,9 @@ dropped and an added table with the same columns) is reported in `rename_candida
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from gitmigrate.schema import diff_partitions as parts
 from gitmigrate.schema import ops
@@ -104,7 +105,7 @@ def diff_schemas(
         return parts.depth(des_tables[key], des_tables, fold)
 
     kept = sorted(k for k in cur_tables if k in des_tables)
-    redo = parts.recreated(cur_tables, des_tables, kept)
+    redo = parts.recreated(cur_tables, des_tables, kept, dialect)
     # parents (partitioned, INHERITS) change before their children, which see the result
     kept = sorted((k for k in kept if k not in redo), key=lambda k: (depth(k), k))
     new = [des_tables[k] for k in sorted(des_tables) if k not in cur_tables or k in redo]
@@ -131,10 +132,9 @@ def diff_schemas(
     sqlite = dialect == "sqlite"
     created, deferred = table_order(new, fold, defer_cycles=not sqlite)
     dropped_order, cut = table_order(gone, fold, defer_cycles=not sqlite)
-    if not sqlite:
-        dropped_order, released = _release_changing_keys(dropped_order, diffs, fold)
-        cut += released
     redone_order, _ = table_order(redone, fold, defer_cycles=False)
+    if not sqlite:
+        dropped_order, cut = _cut_keys_to_changed(dropped_order, cut, diffs, fold)
 
     # 1/11: views
     renamed = {fold(n) for op in rename_ops for n in _renamed_tables(op)}
@@ -243,30 +243,28 @@ def backing_index(table: Table, fk: ForeignKey, dialect: str, fold: Fold) -> str
     return fk.name
 
 
-def _release_changing_keys(
-    dropped: list[Table], diffs: dict[str, TableDiff], fold: Fold
+def _cut_keys_to_changed(
+    dropped: list[Table],
+    cut: list[tuple[str, ForeignKey]],
+    diffs: dict[str, TableDiff],
+    fold: Fold,
 ) -> tuple[list[Table], list[tuple[str, ForeignKey]]]:
-    """The foreign keys of dropped tables that reference a kept table whose key or columns
-    change, dropped first: the server refuses to drop a primary key or unique constraint, or
-    retype or drop a column, that a foreign key still uses, and the table goes only later."""
-    changing = {
-        key
-        for key, diff in diffs.items()
-        if diff.retyped or any(isinstance(op, _KEY_CHANGES) for op in diff.operations)
-    }
-    tables: list[Table] = []
-    released: list[tuple[str, ForeignKey]] = []
+    """A table that goes may reference a kept table whose key changes before the drop (MySQL
+    refuses DROP PRIMARY KEY under a foreign key): drop such keys first, with the others cut,
+    and keep the dropped table without them (its rollback adds them back last)."""
+    out = []
     for table in dropped:
-        early = [fk for fk in table.foreign_keys if fold(fk.ref_table) in changing]
-        if early:
-            kept = tuple(fk for fk in table.foreign_keys if fk not in early)
-            table = replace(table, foreign_keys=kept)
-            released += [(table.name, fk) for fk in early]
-        tables.append(table)
-    return tables, released
-
-
-_KEY_CHANGES = (ops.DropPrimaryKey, ops.DropUnique, ops.DropColumn)
+        late = [
+            fk
+            for fk in table.foreign_keys
+            if fold(fk.ref_table) in diffs and diffs[fold(fk.ref_table)].operations
+        ]
+        if late:
+            cut = cut + [(table.name, fk) for fk in late]
+            kept = tuple(fk for fk in table.foreign_keys if fk not in late)
+            table = dataclasses.replace(table, foreign_keys=kept)
+        out.append(table)
+    return out, cut
 
 
 def _rebuilds(diff: TableDiff) -> bool:

@@ -19,9 +19,14 @@ from gitmigrate.schema.model import Index, PrimaryKey, Table
 Fold = Callable[[str], str]
 
 
-def recreated(cur: dict[str, Table], des: dict[str, Table], kept: list[str]) -> set[str]:
-    """Kept tables whose partitioning changes (regular <-> partitioned, another key): no ALTER
-    does it, so they are dropped and created again (as migra does)."""
+def recreated(
+    cur: dict[str, Table], des: dict[str, Table], kept: list[str], dialect: str
+) -> set[str]:
+    """Kept PostgreSQL tables whose partitioning changes (regular <-> partitioned, another key):
+    no ALTER does it, so they are dropped and created again (as migra does). MySQL repartitions
+    in place (`ALTER TABLE ... PARTITION BY`, mysql_partitions.py)."""
+    if dialect != "postgresql":
+        return set()
     return {k for k in kept if cur[k].partition_by != des[k].partition_by}
 
 

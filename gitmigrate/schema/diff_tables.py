@@ -8,6 +8,7 @@ change, so a referenced column can change type and tables can reference each oth
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,8 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_fk_index import guard_index_ops
+from gitmigrate.schema.mysql_partitions import partitioning_changed
 from gitmigrate.schema.render import is_literal
 from gitmigrate.schema.types import equivalent_types
 
@@ -55,6 +58,11 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
         for k, c in new_cols.items()
         if k in old_cols and not same_column(old_cols[k], c, dialect)
     ]
+    if dialect == "mysql":  # MariaDB cannot MODIFY a column into or out of being generated
+        regenerated = [(old, new) for old, new in altered if _regenerated(old, new)]
+        altered = [pair for pair in altered if pair not in regenerated]
+        dropped += [old for old, _ in regenerated]
+        added += [new for _, new in regenerated]
     result.retyped = {
         fold(new.name) for old, new in altered if not equivalent_types(old.type, new.type, dialect)
     }
@@ -70,17 +78,36 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     out = result.operations
     old_idx = set(cur.indexes)
     new_idx = set(des.indexes)
-    out += [ops.DropIndex(name, i) for i in sorted(old_idx - new_idx, key=lambda i: i.name)]
+    gone_idx = sorted(old_idx - new_idx, key=lambda i: i.name)
+    made_idx = sorted(new_idx - old_idx, key=lambda i: i.name)
+    index_drops: list[ops.Operation] = [ops.DropIndex(name, i) for i in gone_idx]
+    index_creates: list[ops.Operation] = [ops.CreateIndex(name, i) for i in made_idx]
+    if dialect == "mysql":  # an index a foreign key needs is swapped, not dropped
+        index_drops, index_creates = guard_index_ops(name, cur, des, gone_idx, made_idx, fold)
+    out += index_drops
     out += [
         ops.DropUnique(name, u)
         for u in unmatched(cur.unique_constraints, des.unique_constraints, fold)
     ]
     out += [ops.DropCheck(name, c) for c in unmatched(cur.checks, des.checks, fold)]
     pk_changed = not same_primary_key(cur.primary_key, des.primary_key, fold)
+    if dialect == "mysql" and pk_changed:  # an AUTO_INCREMENT column must stay a key
+        plain = [dataclasses.replace(c, identity=False) for c in dropped if c.identity]
+        out += [
+            ops.AlterColumn(name, c, p)
+            for c, p in zip([c for c in dropped if c.identity], plain, strict=True)
+        ]
+        dropped = [dataclasses.replace(c, identity=False) for c in dropped]
     if pk_changed and cur.primary_key is not None:
         out.append(ops.DropPrimaryKey(name, cur.primary_key))
-    out += [ops.DropColumn(name, c) for c in dropped]
-    out += [ops.AddColumn(name, c) for c in added]
+    drops: list[ops.Operation] = [ops.DropColumn(name, c) for c in dropped]
+    adds: list[ops.Operation] = [ops.AddColumn(name, c) for c in added]
+    # a table cannot lose its last column: when every column is replaced, add the new first
+    every = len(dropped) == len(cur.columns)
+    if every and not {fold(c.name) for c in dropped} & {fold(c.name) for c in added}:
+        out += adds + drops
+    else:
+        out += drops + adds
     out += [_alter(name, old, new, dialect) for old, new in altered]
     if pk_changed and des.primary_key is not None:
         out.append(ops.AddPrimaryKey(name, des.primary_key))
@@ -89,9 +116,11 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
         for u in unmatched(des.unique_constraints, cur.unique_constraints, fold)
     ]
     out += [ops.AddCheck(name, c) for c in unmatched(des.checks, cur.checks, fold)]
-    out += [ops.CreateIndex(name, i) for i in sorted(new_idx - old_idx, key=lambda i: i.name)]
+    out += index_creates
     if cur.comment != des.comment:
         out.append(ops.SetTableComment(name, cur.comment, des.comment))
+    if dialect == "mysql" and partitioning_changed(cur, des):
+        out.append(ops.Repartition(name, cur, des))
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result
@@ -117,6 +146,18 @@ def _alter(table: str, old: Column, new: Column, dialect: str) -> ops.Operation:
     if old.generated is None:
         return ops.Composite(drop_add, (ops.AlterColumn(table, new, old),))
     return ops.Composite(drop_add, (ops.DropColumn(table, new), ops.AddColumn(table, old)))
+
+
+def _regenerated(old: Column, new: Column) -> bool:
+    """A MySQL column that becomes or stops being generated, or changes its storage: MariaDB
+    refuses MODIFY for these ("not yet supported for generated columns"); drop and add it."""
+    if old.generated is None and new.generated is None:
+        return False
+    return (
+        old.generated is None
+        or new.generated is None
+        or (old.generated_storage != new.generated_storage)
+    )
 
 
 _GENERATED_NAME = re.compile(r"(_ibfk_\d+|^CONSTRAINT_\d+)$", re.IGNORECASE)

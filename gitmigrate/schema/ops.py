@@ -24,6 +24,7 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
 )
 from gitmigrate.schema.ops_base import Composite, Operation, Statement
+from gitmigrate.schema.ops_mysql import Repartition
 from gitmigrate.schema.ops_objects import (
     AddEnumValue,
     AlterObject,
@@ -322,6 +323,7 @@ __all__ = [
     "RebuildTable",
     "RenameColumn",
     "RenameTable",
+    "Repartition",
     "ReplaceEnum",
     "SetTableComment",
     "Statement",

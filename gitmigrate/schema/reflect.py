@@ -24,6 +24,7 @@ from sqlalchemy.exc import SAWarning
 
 from gitmigrate.schema import normalize as norm
 from gitmigrate.schema import reflect_extras as extras
+from gitmigrate.schema import reflect_mysql
 from gitmigrate.schema.model import (
     CheckConstraint,
     Column,
@@ -37,12 +38,14 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
     View,
 )
+from gitmigrate.schema.mysql_partitions import reflect_partitions
 from gitmigrate.schema.names import split_sql_name
 from gitmigrate.schema.objects import reflect_objects
 from gitmigrate.schema.objects.pg_common import qi
 from gitmigrate.schema.reflect_schemas import SchemaScope, reflect_all
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
+_MYSQL_INDEX_KINDS = ("FULLTEXT", "SPATIAL")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
 
 
@@ -124,6 +127,8 @@ class _Context:
         self.deferrable = extras.pg_deferrable(conn, schema) if pg else {}
         mysql = dialect == "mysql"
         self.database = (schema or extras.mysql_database(conn)) if mysql else None
+        self.column_extras = reflect_mysql.column_extras(conn, schema) if mysql else {}
+        self.mysql_partitioning = reflect_partitions(conn, schema) if mysql else {}
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
         if dialect == "sqlite":
             for ix in extras.sqlite_indexes(conn):
@@ -196,6 +201,7 @@ def _table(ctx: _Context, name: str) -> Table:
         key=_named_key,
     )
     comment = (ctx.part("comment", name) or {}).get("text")
+    partition_by, partitions = ctx.mysql_partitioning.get(name, (None, ()))
     return Table(
         name=name,
         columns=columns,
@@ -213,7 +219,11 @@ def _table(ctx: _Context, name: str) -> Table:
             )
         ),
         comment=comment or None,
-        **(ctx.inheritance.table_fields(name) if ctx.inheritance else {}),
+        **(
+            ctx.inheritance.table_fields(name)
+            if ctx.inheritance
+            else {"partition_by": partition_by, "partitions": partitions}
+        ),
     )
 
 
@@ -264,6 +274,11 @@ def _column(
         identity = raw.get("autoincrement") is True
     elif sqlite is not None and sqlite.rowid_alias == name:
         identity, nullable = True, False
+    extra = ctx.column_extras.get((table, name))
+    on_update = None
+    if extra is not None and extra.on_update is not None:
+        on_update = extra.on_update
+        default_text = reflect_mysql.without_on_update(default_text)
     computed = raw.get("computed")
     generated = None
     if computed:
@@ -279,6 +294,8 @@ def _column(
         identity_generation=generation,
         generated=generated,
         comment=raw.get("comment") or None,
+        on_update=on_update,
+        generated_storage=extra.generated_storage if extra and generated is not None else None,
     )
 
 
@@ -297,6 +314,8 @@ def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
         raw = extras.declared_type(ctx.conn, ctx.dialect, table, column, ctx.schema)
         if raw:
             return norm.type_string(raw, ctx.dialect)
+        if ctx.dialect == "sqlite":
+            return ""  # a column declared without a type (affinity BLOB)
     try:
         compiled = str(type_.compile(dialect=ctx.conn.dialect))
     except Exception:  # NullType and exotic types cannot always compile; repr is still stable
@@ -366,7 +385,10 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
     names = list(raw.get("column_names") or [])
     exprs = list(raw.get("expressions") or names)
     sorting = raw.get("column_sorting") or {}
-    lengths = options.get("mysql_length") or {}
+    prefix = str(options.get("mysql_prefix") or "").upper()
+    kind = prefix if prefix in _MYSQL_INDEX_KINDS else None
+    # a SPATIAL index reports a key length the author never wrote and cannot set
+    lengths = {} if kind else options.get("mysql_length") or {}
     if isinstance(lengths, int):
         lengths = {n: lengths for n in names if n}
     parts: list[str] = []
@@ -395,7 +417,7 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
         unique=bool(raw.get("unique")),
         where=norm.expression(options.get("postgresql_where")),
         expressions=expressions,
-        method=None if method in (None, "btree") else str(method),
+        method=kind or (None if method in (None, "btree") else str(method)),
     )
 
 
@@ -417,11 +439,13 @@ def _fk_backing(index: Index, fks: list[ForeignKey]) -> bool:
 
 def _views(ctx: _Context) -> tuple[View, ...]:
     qualifier = f"`{ctx.database}`." if ctx.database else None
-    views = [
-        View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier))
-        for n in ctx.insp.get_view_names(ctx.schema)
-        if _wanted(n)
-    ]
+    options = reflect_mysql.view_options(ctx.conn, ctx.schema) if ctx.dialect == "mysql" else {}
+    views = []
+    for n in ctx.insp.get_view_names(ctx.schema):
+        if not _wanted(n):
+            continue
+        body = norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier)
+        views.append(reflect_mysql.with_options(View(n, body), options.get(n)))
     if ctx.dialect == "postgresql":
         views += [
             View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema)), materialized=True)

@@ -25,6 +25,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_partitions import partition_clause
 from gitmigrate.schema.names import QualifiedName, bare
 from gitmigrate.schema.normalize import segments
 from gitmigrate.schema.types import check_type
@@ -143,10 +144,12 @@ def column_definition(column: Column, dialect: str) -> str:
         from gitmigrate.schema.render_postgresql import column_type_and_identity
 
         parts.append(column_type_and_identity(column))
-    else:
+    elif column.type:  # SQLite allows a column without a type
         parts.append(column.type)
     if column.generated is not None:
         stored = "STORED" if dialect != "sqlite" else "VIRTUAL"
+        if dialect == "mysql" and column.generated_storage:
+            stored = column.generated_storage
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) {stored}")
     if not column.nullable:
         parts.append("NOT NULL")
@@ -154,6 +157,8 @@ def column_definition(column: Column, dialect: str) -> str:
         parts.append("NULL")  # MySQL makes the first TIMESTAMP column NOT NULL otherwise
     if column.default is not None and not _serial_default(column, dialect):
         parts.append(default_clause(column.default, dialect))
+    if dialect == "mysql" and column.on_update is not None:
+        parts.append(f"ON UPDATE {column.on_update}")
     if dialect == "mysql" and column.identity:
         parts.append("AUTO_INCREMENT")
     if column.comment is not None and dialect == "mysql":
@@ -219,14 +224,23 @@ def create_table(table: Table, dialect: str) -> list[str]:
     options = ""
     if dialect == "mysql" and table.comment is not None:
         options = f" COMMENT={literal(table.comment)}"
+    if dialect == "mysql":
+        options += partition_clause(table)
     statements = [f"CREATE TABLE {quote(table.name, dialect)} (\n    {body}\n){options}"]
     if dialect != "mysql":
         statements += [create_index(table.name, i, dialect) for i in table.indexes]
     return statements
 
 
+def mysql_index_kind(index: Index) -> str:
+    """`INDEX`, `UNIQUE INDEX`, `FULLTEXT INDEX` or `SPATIAL INDEX` (MySQL's index kinds)."""
+    if index.method in ("FULLTEXT", "SPATIAL"):
+        return f"{index.method} INDEX"
+    return "UNIQUE INDEX" if index.unique else "INDEX"
+
+
 def _mysql_inline_index(index: Index) -> str:
-    kind = "UNIQUE INDEX" if index.unique else "INDEX"
+    kind = mysql_index_kind(index)
     return f"{kind} {quote(index.name, 'mysql')} ({index_elements(index, 'mysql')})"
 
 

@@ -52,8 +52,8 @@ def is_user_type(type_text: str, dialect: str) -> bool:
 def check_type(type_text: str, dialect: str, *, user_types: frozenset[str] = frozenset()) -> None:
     """Raise UsageError naming the type and the nearest known one when `dialect` lacks it."""
     known = KNOWN_TYPES.get(dialect)
-    if known is None:
-        return
+    if known is None or (dialect == "sqlite" and not type_text):
+        return  # SQLite: a column declared without a type
     base = base_type(type_text)
     # a user type may be schema-qualified and quoted part by part ("Other"."E")
     if base in known or base.replace('"', "").lower() in {

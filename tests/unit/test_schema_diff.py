@@ -236,6 +236,7 @@ EVERY_OP: list[ops.Operation] = [
     ops.DropSequence(S1),
     ops.AlterSequence(S1, replace(S1, increment=2)),
     ops.SetTableComment("t", None, "people"),
+    ops.Repartition("t", T, replace(T, partition_by="HASH (`id`) PARTITIONS 2")),
     ops.CreateExtension("pg_trgm"),
     ops.DropExtension("pg_trgm"),
     ops.Composite((ops.DropColumn("t", COL),), (ops.AddColumn("t", COL),)),

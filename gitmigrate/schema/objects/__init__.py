@@ -62,8 +62,12 @@ _READERS: dict[str, tuple[str, ...]] = {
         "pg_grants:read_grants",
         "pg_view_indexes:read_view_indexes",
     ),
-    "mysql": (),
-    "sqlite": (),
+    "mysql": (
+        "mysql_objects:mysql_routines",
+        "mysql_objects:mysql_triggers",
+        "mysql_objects:mysql_events",
+    ),
+    "sqlite": ("sqlite_objects:sqlite_triggers",),
 }
 # kind -> "module:function" (old, new) -> statements changing old into new in place, or None
 _ALTERS: dict[str, str] = {
