@@ -102,11 +102,6 @@ def round_trip(real: RealSchema, repo: Path, tmp_path: Path, run_cli: CliRunner)
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 18 in progress: partitions (PARTITION OF, DETACH/ATTACH) and identity "
-    "ALWAYS/BY DEFAULT land from the partitions branch; everything else round-trips",
-)
 def test_pg_dump_schema_round_trip(git_repo: Path, tmp_path: Path, run_cli: CliRunner) -> None:
     from tests.fixtures_db import server_url
 
