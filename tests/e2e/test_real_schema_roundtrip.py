@@ -115,6 +115,6 @@ def test_pg_dump_schema_round_trip(git_repo: Path, tmp_path: Path, run_cli: CliR
     reason="issue 18 in progress: the dump loads and the baseline applies, but MariaDB "
     "triggers and routines are not re-created yet, table options (ENGINE, charset, collation) "
     "and the session charset of views/triggers differ (MariaDB/SQLite branch)",
-))
+)
 def test_mysqldump_schema_round_trip(git_repo: Path, tmp_path: Path, run_cli: CliRunner) -> None:
     round_trip(MARIADB, git_repo, tmp_path, run_cli)
