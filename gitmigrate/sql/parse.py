@@ -202,7 +202,8 @@ def _refuse(file: str, token: Token, positions: _Positions, detail: str) -> SqlP
 # The words statements begin with on PostgreSQL, MySQL/MariaDB and SQLite (their reference
 # manuals' command lists). A statement sqlglot cannot parse that starts with none of them is
 # malformed everywhere (`SELEC 1`), not a gap of our parser: that one is refused.
-_LEADERS = frozenset("""
+_LEADERS = frozenset(
+    """
     ABORT ALTER ANALYZE ANALYSE ATTACH BACKUP BEGIN BINLOG CACHE CALL CHANGE CHECK CHECKPOINT
     CHECKSUM CLOSE CLUSTER COMMENT COMMIT COPY CREATE DEALLOCATE DECLARE DELETE DESC DESCRIBE
     DETACH DISCARD DO DROP END EXECUTE EXPLAIN FETCH FLUSH GET GRANT HANDLER HELP IMPORT INSERT
@@ -210,7 +211,8 @@ _LEADERS = frozenset("""
     REFRESH REINDEX RELEASE RENAME REPAIR REPLACE RESET RESIGNAL RESTART REVOKE ROLLBACK
     SAVEPOINT SECURITY SELECT SET SHOW SHUTDOWN SIGNAL START STOP TABLE TRUNCATE UNINSTALL
     UNLISTEN UNLOCK UPDATE USE VACUUM VALUES WITH XA
-""".split())
+""".split()
+)
 
 
 def _balanced(tokens: tuple[Token, ...]) -> bool:
