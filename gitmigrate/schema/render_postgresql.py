@@ -3,6 +3,7 @@ variants (CREATE/DROP INDEX CONCURRENTLY, constraints added NOT VALID then valid
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from gitmigrate.schema import ops
@@ -151,7 +152,7 @@ def create_pg_index(op: ops.CreateIndex, online: bool) -> list[str]:
     out = [_on_only(op.table, op.index)]
     attaches: list[tuple[str, str]] = []
     for parent, partition, partitioned in op.partitions:
-        copy = replace(op.index, name=partition_index_name(bare(partition), op.index.name))
+        copy = replace(op.index, name=partition_index_name(bare(partition), op.index))
         names[partition] = sibling(partition, copy.name)
         if partitioned:
             out.append(_on_only(partition, copy))
@@ -170,10 +171,30 @@ def _on_only(table: str, index: Index) -> str:
     return f"{head} ON ONLY {q(table)}{rest}"
 
 
-def partition_index_name(partition: str, index: str) -> str:
-    """The name of a partition's copy of its parent's index, within PostgreSQL's 63 bytes."""
-    name = f"{partition}_{index}"
-    return name if len(name.encode()) <= 63 else name.encode()[:63].decode(errors="ignore")
+def partition_index_name(partition: str, index: Index) -> str:
+    """The name PostgreSQL gives a partition's copy of an index it creates on the parent
+    (ChooseIndexName: `<partition>_<columns>_idx`, an expression counting as `expr`, the
+    longer part shortened to fit 63 bytes), so the online form leaves the names the plain
+    CREATE INDEX would: a dump of the database is the same either way."""
+    words = []
+    for element in index.columns:
+        match = _PLAIN_ELEMENT.match(element) if index.expressions else None
+        words.append(element if not index.expressions else match.group(1) if match else "expr")
+    columns = "_".join(words)
+    first, second = partition.encode(), columns.encode()
+    room = 63 - len("_idx") - (1 if second else 0)
+    while len(first) + len(second) > room:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    parts = [first.decode(errors="ignore"), second.decode(errors="ignore")]
+    return "_".join(p for p in parts if p) + "_idx"
+
+
+_PLAIN_ELEMENT = re.compile(
+    r'^"?([A-Za-z_][\w$]*)"?(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?$', re.I
+)
 
 
 def _comments(table: Table) -> list[str]:
