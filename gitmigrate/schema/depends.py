@@ -82,8 +82,15 @@ def table_order(
     ordered: list[Table] = []
     deferred: list[tuple[str, ForeignKey]] = []
 
+    partitions: dict[str, set[str]] = {}  # a key to a partitioned table covers its partitions
+    for t in pending:
+        if t.partition_of is not None:
+            partitions.setdefault(fold(t.partition_of), set()).add(fold(t.name))
+
     def waits_for(table: Table) -> set[str]:
         refs = {fold(fk.ref_table) for fk in table.foreign_keys}
+        refs |= {p for r in list(refs) for p in partitions.get(r, ())}
+        refs |= {fold(p) for p in parents(table)}  # a partition or INHERITS child needs them
         return (refs & keys) - created - {fold(table.name)}
 
     while pending:
@@ -101,6 +108,12 @@ def table_order(
         created.add(fold(table.name))
         ordered.append(table)
     return ordered, deferred
+
+
+def parents(table: Table) -> tuple[str, ...]:
+    """The tables `table` cannot exist without: its partitioned parent, its INHERITS parents."""
+    found = table.inherits
+    return (table.partition_of, *found) if table.partition_of else found
 
 
 def _with_foreign_keys(table: Table, fks: tuple[ForeignKey, ...]) -> Table:

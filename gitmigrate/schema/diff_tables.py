@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from gitmigrate.schema import ops
@@ -26,6 +26,7 @@ from gitmigrate.schema.model import (
 from gitmigrate.schema.mysql_fk_index import guard_index_ops
 from gitmigrate.schema.mysql_partitions import partitioning_changed
 from gitmigrate.schema.render import is_literal
+from gitmigrate.schema.types import equivalent_types
 
 Fold = Callable[[str], str]
 
@@ -52,13 +53,19 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     old_cols, new_cols = _by_key(cur.columns, fold), _by_key(des.columns, fold)
     dropped = [c for k, c in old_cols.items() if k not in new_cols]
     added = [c for k, c in new_cols.items() if k not in old_cols]
-    altered = [(old_cols[k], c) for k, c in new_cols.items() if k in old_cols and old_cols[k] != c]
+    altered = [
+        (old_cols[k], c)
+        for k, c in new_cols.items()
+        if k in old_cols and not same_column(old_cols[k], c, dialect)
+    ]
     if dialect == "mysql":  # MariaDB cannot MODIFY a column into or out of being generated
         regenerated = [(old, new) for old, new in altered if _regenerated(old, new)]
         altered = [pair for pair in altered if pair not in regenerated]
         dropped += [old for old, _ in regenerated]
         added += [new for _, new in regenerated]
-    result.retyped = {fold(new.name) for old, new in altered if old.type != new.type}
+    result.retyped = {
+        fold(new.name) for old, new in altered if not equivalent_types(old.type, new.type, dialect)
+    }
     result.shape_changed = bool(dropped or added or altered)
     if dialect == "sqlite":
         if _sqlite_needs_rebuild(cur, des, dropped, added, altered, fold):
@@ -101,7 +108,7 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
         out += adds + drops
     else:
         out += drops + adds
-    out += [ops.AlterColumn(name, old, new) for old, new in altered]
+    out += [_alter(name, old, new, dialect) for old, new in altered]
     if pk_changed and des.primary_key is not None:
         out.append(ops.AddPrimaryKey(name, des.primary_key))
     out += [
@@ -117,6 +124,28 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result
+
+
+def same_column(old: Column, new: Column, dialect: str) -> bool:
+    """Equal, with equivalent spellings of a type (`types.equivalent_types`) counted equal."""
+    if equivalent_types(old.type, new.type, dialect):
+        return replace(old, type=new.type) == new
+    return False
+
+
+def _alter(table: str, old: Column, new: Column, dialect: str) -> ops.Operation:
+    """PostgreSQL cannot make a column generated, nor change its expression (before 17): the
+    column is dropped and added again. Making it plain keeps its values (DROP EXPRESSION),
+    undone by dropping and adding it generated again."""
+    if dialect != "postgresql" or old.generated == new.generated:
+        return ops.AlterColumn(table, old, new)
+    drop_add = (ops.DropColumn(table, old), ops.AddColumn(table, new))
+    if new.generated is None:
+        undo = (ops.DropColumn(table, new), ops.AddColumn(table, old))
+        return ops.Composite((ops.AlterColumn(table, old, new),), undo)
+    if old.generated is None:
+        return ops.Composite(drop_add, (ops.AlterColumn(table, new, old),))
+    return ops.Composite(drop_add, (ops.DropColumn(table, new), ops.AddColumn(table, old)))
 
 
 def _regenerated(old: Column, new: Column) -> bool:

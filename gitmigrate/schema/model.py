@@ -88,6 +88,8 @@ class Table:
     partition_by: str | None = None
     partition_of: str | None = None
     partition_bound: str | None = None
+    # PostgreSQL INHERITS parents, in order; `columns` then holds only the child's own columns
+    inherits: tuple[str, ...] = ()
     # MySQL/MariaDB RANGE/LIST partitions in order: (name, bound), e.g. ("p2022",
     # "VALUES LESS THAN (2023)"); `partition_by` then holds e.g. "RANGE (`year_num`)"
     partitions: tuple[tuple[str, str], ...] = ()

@@ -69,9 +69,7 @@ def reflect_schema(
     schema = None if dialect == "sqlite" else schema
     insp = inspect(conn)
     ctx = _Context(conn, insp, dialect, schema)
-    names = sorted(
-        n for n in insp.get_table_names(schema=schema) if _wanted(n) and n not in ctx.partitions
-    )
+    names = sorted(n for n in insp.get_table_names(schema=schema) if _wanted(n))
     if names:
         ctx.load(names)
     tables = tuple(_table(ctx, name) for name in names)
@@ -120,7 +118,7 @@ class _Context:
         self.dialect = dialect
         self.schema = schema
         pg = dialect == "postgresql"
-        self.partitions = extras.pg_table_names(conn, schema) if pg else set()
+        self.inheritance = extras.pg_inheritance(conn, schema) if pg else None
         self.names: list[str] = []
         self.multi: dict[str, dict[Any, Any]] = {}
         self.checks: dict[str, list[dict[str, Any]]] = {}
@@ -168,14 +166,19 @@ class _Context:
 
 def _table(ctx: _Context, name: str) -> Table:
     raw_columns: list[dict[str, Any]] = ctx.part("columns", name) or []
+    inh = ctx.inheritance
+    cloned = inh.inherited_constraints.get(name, set()) if inh else set()
+    if inh is not None and name in inh.inherits:
+        only_inherited = inh.inherited_columns.get(name, set())
+        raw_columns = [c for c in raw_columns if c["name"] not in only_inherited]
     sqlite = extras.sqlite_table(ctx.conn, name) if ctx.dialect == "sqlite" else None
-    checks = [dict(c) for c in ctx.checks.get(name, [])]
+    checks = [dict(c) for c in ctx.checks.get(name, []) if c.get("name") not in cloned]
     json_columns = _mariadb_json_columns(ctx, raw_columns, checks)
     columns = tuple(_column(ctx, name, c, sqlite, json_columns) for c in raw_columns)
     pk_raw = ctx.part("pk_constraint", name) or {}
     pk_cols = tuple(pk_raw.get("constrained_columns") or ())
     pk = None
-    if pk_cols:
+    if pk_cols and pk_raw.get("name") not in cloned:
         pk_name = None if ctx.dialect == "mysql" else pk_raw.get("name")
         pk = PrimaryKey(columns=pk_cols, name=pk_name)
     found = [
@@ -183,13 +186,18 @@ def _table(ctx: _Context, name: str) -> Table:
             u.get("name"), tuple(u["column_names"]), ctx.deferrable.get((name, str(u.get("name"))))
         )
         for u in ctx.part("unique_constraints", name) or []
+        if u.get("name") not in cloned
     ]
     if sqlite is not None:  # the inspector misses column-level UNIQUE
         known = {u.columns for u in found}
         found += [UniqueConstraint(None, cols) for cols in sqlite.unique_sets if cols not in known]
     uniques = sorted(found, key=_named_key)
     fks = sorted(
-        (_fk(ctx, name, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []),
+        (
+            _fk(ctx, name, fk, sqlite)
+            for fk in ctx.part("foreign_keys", name) or []
+            if fk.get("name") not in cloned
+        ),
         key=_named_key,
     )
     comment = (ctx.part("comment", name) or {}).get("text")
@@ -211,8 +219,11 @@ def _table(ctx: _Context, name: str) -> Table:
             )
         ),
         comment=comment or None,
-        partition_by=partition_by,
-        partitions=partitions,
+        **(
+            ctx.inheritance.table_fields(name)
+            if ctx.inheritance
+            else {"partition_by": partition_by, "partitions": partitions}
+        ),
     )
 
 
@@ -246,14 +257,16 @@ def _column(
     json_columns: set[str],
 ) -> Column:
     name = str(raw["name"])
-    default_text = norm.default(raw.get("default"), ctx.dialect)
+    column_type = "JSON" if name in json_columns else _type(ctx, raw["type"], table, name)
+    default_text = norm.default(raw.get("default"), ctx.dialect, column_type)
     identity = False
+    generation = None
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
-        seq = _drawn_sequence(ctx, raw.get("default"))
-        owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
-        if raw.get("identity") or (seq is not None and owned):
+        if raw.get("identity") or _serial(ctx, raw, table, name):
             identity, default_text = True, None
+        if raw.get("identity"):
+            generation = "ALWAYS" if raw["identity"].get("always") else "BY DEFAULT"
     if (table, name) in ctx.domain_columns:  # the inspector merges in the domain's own
         nullable, own_default = ctx.domain_columns[(table, name)]
         default_text = default_text if own_default else None
@@ -274,10 +287,11 @@ def _column(
         )
     return Column(
         name=name,
-        type="JSON" if name in json_columns else _type(ctx, raw["type"], table, name),
+        type=column_type,
         nullable=nullable,
         default=default_text,
         identity=identity,
+        identity_generation=generation,
         generated=generated,
         comment=raw.get("comment") or None,
         on_update=on_update,
@@ -349,8 +363,11 @@ def _indexes(
         return tuple(sorted(found, key=lambda i: i.name))
     unique_names = {ctx_key(ctx, u.name) for u in uniques if u.name}
     out = []
+    attached = ctx.inheritance.attached_indexes.get(table, set()) if ctx.inheritance else set()
     for raw in ctx.part("indexes", table) or []:
         if raw.get("duplicates_constraint") or ctx_key(ctx, raw.get("name")) in unique_names:
+            continue
+        if raw.get("name") in attached:  # a partition's copy of its parent's index
             continue
         index = _index(ctx, raw)
         if ctx.dialect == "mysql" and _fk_backing(index, fks):
@@ -390,8 +407,8 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
             part, expressions = f"({qi(part)}) {qi(opclasses[name])}", True
         if name in lengths:  # MySQL prefix index: col(10)
             part, expressions = f"{part}({lengths[name]})", True
-        for flag in sorting.get(name, ()):
-            part, expressions = f"{part} {str(flag).upper()}", True
+        for flag in sorting.get(name, ()):  # asc, desc, nulls_first, nulls_last
+            part, expressions = f"{part} {str(flag).upper().replace('_', ' ')}", True
         parts.append(part)
     method = options.get("postgresql_using")
     return Index(
@@ -437,12 +454,16 @@ def _views(ctx: _Context) -> tuple[View, ...]:
     return tuple(sorted(views, key=lambda v: v.name))
 
 
+def _serial(ctx: _Context, raw: dict[str, Any], table: str, column: str) -> bool:
+    return extras.is_serial(ctx.pg_seqs, _drawn_sequence(ctx, raw.get("default")), table, column)
+
+
 def _pg_sequences(ctx: _Context) -> tuple[Sequence, ...]:
     serial_owned = set()
     for table in ctx.names:
         for raw in ctx.part("columns", table) or []:
-            drawn = _drawn_sequence(ctx, raw.get("default"))
-            if drawn is not None:
+            if _serial(ctx, raw, table, str(raw["name"])):
+                drawn = _drawn_sequence(ctx, raw.get("default"))
                 serial_owned.add((drawn, table, str(raw["name"])))
     out = []
     for seq in ctx.pg_seqs:

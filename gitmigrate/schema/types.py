@@ -66,3 +66,19 @@ def check_type(type_text: str, dialect: str, *, user_types: frozenset[str] = fro
     nearest = difflib.get_close_matches(base, candidates, n=1, cutoff=0.5)
     hint = f"did you mean {nearest[0].replace('_', ' ')}?" if nearest else "use a type it has"
     raise UsageError(f"type {type_text!r} does not exist in {dialect}", hint)
+
+
+# spellings a dialect stores as written but treats as one type: SQLAlchemy's DateTime is
+# DATETIME on SQLite, where a hand-written schema often says TIMESTAMP (same affinity, same
+# values); comparing them as different would rebuild a whole table to "change" nothing
+_EQUIVALENT: dict[str, tuple[frozenset[str], ...]] = {
+    "sqlite": (frozenset({"DATETIME", "TIMESTAMP"}),),
+}
+
+
+def equivalent_types(a: str, b: str, dialect: str) -> bool:
+    """Whether two normalized type strings are the same type on `dialect`."""
+    if a == b:
+        return True
+    x, y = a.upper().strip(), b.upper().strip()
+    return x == y or any(x in group and y in group for group in _EQUIVALENT.get(dialect, ()))

@@ -243,6 +243,8 @@ EVERY_OP: list[ops.Operation] = [
     ops.CreateObject(FN1),
     ops.DropObject(FN1),
     ops.AlterObject(FN1, FN2, FN2.replace, FN1.replace),
+    ops.AttachPartition("t", "t_1", "DEFAULT"),
+    ops.DetachPartition("t", "t_1", "DEFAULT"),
 ]
 
 
