@@ -252,8 +252,9 @@ def _serial(column: Column) -> bool:
 
 
 def _serial_sequence(table: str, column: Column) -> str:
-    """The sequence PostgreSQL names for a serial column (the model keeps no other name)."""
-    return f"{table}_{column.name}_seq"
+    """The sequence PostgreSQL names for a serial column (the model keeps no other name), in
+    its table's schema."""
+    return sibling(table, f"{bare(table)}_{column.name}_seq")
 
 
 def _drop_identity(table: str, old: Column, new: Column) -> list[str]:
