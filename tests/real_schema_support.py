@@ -63,7 +63,7 @@ def _ledger_tables(url: str) -> list[str]:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            names = conn.exec_driver_sql("SHOW TABLES LIKE 'gitmigrate\\_%'").scalars()
+            names = conn.execute(text("SHOW TABLES LIKE :p"), {"p": "gitmigrate\\_%"}).scalars()
             return [str(name) for name in names]
     finally:
         engine.dispose()

@@ -164,12 +164,8 @@ def target_table(
         typ = (fixed or {}).get(col.name) or typemap.target_type(
             table.name, col.name, col.type, source, target, indexed=col.name in indexed
         )
-        numbered = col.identity or (
-            source == "postgresql"
-            and target != source
-            and pk == (col.name,)
-            and (col.default or "").lower().startswith("nextval(")
-        )
+        sequenced = source == "postgresql" and (col.default or "").lower().startswith("nextval(")
+        numbered = col.identity or (sequenced and pk == (col.name,))
         if numbered and not col.identity:
             said.append(
                 f"column {table.name}.{col.name}: default {col.default} (a sequence of its own"
@@ -190,9 +186,12 @@ def target_table(
         fam = typemap.family(col.type, source)
         default = (
             None
-            if (identity or numbered) and target != source
+            if (identity or numbered) and (target != source or sequenced)
             else _default(col.default, source, target, fam.name if fam else None)
         )
+        if sequenced and not numbered:  # the sequence itself is not copied
+            default = None
+            said.append(f"not kept: default {col.default} of column {table.name}.{col.name}")
         if source != target:
             _said_default(col, default, table.name, target, said)
         columns.append(

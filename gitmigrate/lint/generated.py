@@ -34,6 +34,9 @@ REASONS: dict[str, str] = {
     "adding-column-with-default": "the desired schema has this default; on old "
     "servers it rewrites the table",
     "setting-not-null": "NOT NULL is what the desired schema has",
+    "require-concurrent-partition-detach": "DETACH ... CONCURRENTLY leaves a CHECK copy of "
+    "the partition bound on the table (not the desired schema) and is refused when the parent "
+    "has a DEFAULT partition",
     "require-online-algorithm": "the ALTER is what the desired schema needs; "
     "MariaDB picks the cheapest algorithm it can",
 }

@@ -25,7 +25,7 @@ Order of the up operations (the down is the same list reversed, each operation r
     12. sequence changes and OWNED BY; drop extensions, then schemas, no longer wanted
 
 PostgreSQL partitions (diff_partitions.py): partitions that leave or change their parent or
-bound are detached before step 6, tables joining a parent attached after step 7; a table whose
+bound are detached first of all, tables joining a parent attached after step 9; a table whose
 partitioning changes is dropped and created again in step 7; parents change before children.
 
 Renames are never guessed: a dropped and an added column of the same type in one table (or a
@@ -161,6 +161,7 @@ def diff_schemas(
     operations: list[ops.Operation] = []
     operations += objects.drop_early
     operations += [ops.DropView(v) for v in drop_views]
+    operations += detach  # first: a partition's copies of its parent's keys are its own after
 
     def backing(tables: dict[str, Table], table: str, fk: ForeignKey) -> str | None:
         return backing_index(tables[fold(table)], fk, dialect, fold)
@@ -176,13 +177,11 @@ def diff_schemas(
     operations += [ops.CreateExtension(e) for e in sorted(extensions)]
     operations += pre_types
     operations += objects.create_early
-    operations += detach
     table_changes = [op for key in kept for op in diffs[key].operations]
     staying = parts.staying_partitions(cur_tables, des_tables, fold)
     table_changes = parts.with_partitions(table_changes, staying, fold)
     creates: list[ops.Operation] = [ops.DropTable(t) for t in reversed(redone_order)]
     creates += [ops.CreateTable(t) for t in created]
-    creates += attach
     # SQLite copies rows into a rebuilt table, which needs the tables its keys reference; its
     # CREATE TABLE accepts references to tables not created yet, so new tables go first there
     operations += creates + table_changes if sqlite else table_changes + creates
@@ -190,6 +189,7 @@ def diff_schemas(
     operations += [
         ops.AddForeignKey(t, fk, backing(des_tables, t, fk)) for t, fk in add_fks + deferred
     ]
+    operations += attach  # last: a table gains the parent's keys first, which the attach takes
     operations += post_types
     operations += objects.drop_late
     operations += [ops.CreateView(v) for v in create_views]

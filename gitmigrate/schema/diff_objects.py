@@ -14,10 +14,14 @@ OpList = list[ops.Operation]
 
 
 def enum_usages(schema: Schema, enum: Enum) -> tuple[ops.EnumUsage, ...]:
-    """The columns whose type is `enum` (the type text may be quoted or schema-qualified)."""
+    """The columns whose type is `enum` (the type text may be quoted or schema-qualified).
+
+    A partition's columns are its parent's: PostgreSQL refuses to retype them ("cannot alter
+    inherited column") and retyping the parent's column retypes them."""
     return tuple(
         ops.EnumUsage(table.name, column)
         for table in schema.tables
+        if table.partition_of is None
         for column in table.columns
         if _is_type(column.type, enum.name, schema)
     )

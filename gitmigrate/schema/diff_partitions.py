@@ -114,24 +114,35 @@ def _pg_name(*parts: str) -> str:
     return name.encode()[:63].decode(errors="ignore")
 
 
+Partition = tuple[str, str, bool]  # (parent, partition, the partition is partitioned too)
+
+
 def staying_partitions(
     cur: dict[str, Table], des: dict[str, Table], fold: Fold
-) -> dict[str, tuple[str, ...]]:
-    """Folded partitioned table -> its partitions attached before and after the plan (the ones
-    an index on the parent must be built on, one by one, online)."""
-    out: dict[str, list[str]] = {k: [] for k, t in des.items() if t.partition_by}
+) -> dict[str, tuple[Partition, ...]]:
+    """Folded partitioned table -> its partitions attached before and after the plan, and
+    theirs in turn, parents first (the tables an index on it is built on one by one, online)."""
+    children: dict[str, list[Table]] = {}
     for key, table in sorted(cur.items()):
         placed = _placement(table, fold)
         target = des.get(key)
         if placed is None or target is None or _placement(target, fold) != placed:
             continue
-        if placed[0] in out and cur.get(placed[0]) is not None:
-            out[placed[0]].append(table.name)
-    return {k: tuple(v) for k, v in out.items()}
+        if target.partition_by == table.partition_by:
+            children.setdefault(placed[0], []).append(table)
+
+    def tree(key: str) -> list[Partition]:
+        out: list[Partition] = []
+        for child in children.get(key, []):
+            out.append((cur[key].name, child.name, child.partition_by is not None))
+            out += tree(fold(child.name))
+        return out
+
+    return {k: tuple(tree(k)) for k, t in des.items() if t.partition_by and k in cur}
 
 
 def with_partitions(
-    operations: list[ops.Operation], partitioned: dict[str, tuple[str, ...]], fold: Fold
+    operations: list[ops.Operation], partitioned: dict[str, tuple[Partition, ...]], fold: Fold
 ) -> list[ops.Operation]:
     """Index operations on a partitioned table, told its partitions (the online form)."""
     out: list[ops.Operation] = []

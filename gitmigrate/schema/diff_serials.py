@@ -7,10 +7,11 @@ stand-alone sequence), the short side is spelled out too, so the diff changes on
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from gitmigrate.schema import normalize as norm
 from gitmigrate.schema.model import Column, Schema, Sequence, Table
+from gitmigrate.schema.names import bare, schema_of, split_sql_name
 
 
 def _serial(column: Column) -> bool:
@@ -22,15 +23,28 @@ def implied_sequence(table: str, column: str) -> str:
     return f"{table}_{column}_seq"
 
 
-def _explicit_sequences(schema: Schema) -> dict[str, str]:
-    """(table, column) -> sequence name, of plain columns drawing from a stand-alone sequence."""
-    names = {s.name for s in schema.sequences}
+_NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$", re.IGNORECASE)
+
+
+def _drawn(default: str | None) -> tuple[str, ...]:
+    """The parts of the sequence a `nextval(...)` default names (it may be schema-qualified)."""
+    match = _NEXTVAL.match((default or "").strip())
+    return split_sql_name(match.group("seq").replace("''", "'")) if match else ()
+
+
+def _explicit_sequences(schema: Schema) -> dict[str, tuple[str, str]]:
+    """(table, column) -> (sequence model name, the default) of plain columns drawing from a
+    stand-alone sequence of their table's schema."""
     found = {}
     for table in schema.tables:
         for column in table.columns:
-            seq = norm.nextval_sequence(column.default)
-            if seq in names and not column.identity:
-                found[f"{table.name}\0{column.name}"] = seq
+            parts = _drawn(column.default)
+            if not parts or column.identity:
+                continue
+            for seq in schema.sequences:
+                same_schema = schema_of(seq.name) == schema_of(table.name)
+                if same_schema and bare(seq.name) == parts[-1] and column.default is not None:
+                    found[f"{table.name}\0{column.name}"] = (seq.name, column.default)
     return found
 
 
@@ -43,27 +57,22 @@ def spell_out(current: Schema, desired: Schema) -> tuple[Schema, Schema]:
     )
 
 
-def _spell(schema: Schema, wanted: dict[str, str]) -> Schema:
+def _spell(schema: Schema, wanted: dict[str, tuple[str, str]]) -> Schema:
     tables: list[Table] = []
     sequences = list(schema.sequences)
     known = {s.name for s in sequences}
     for table in schema.tables:
         columns = []
         for column in table.columns:
-            seq = wanted.get(f"{table.name}\0{column.name}")
-            if (
-                seq is None
-                or not _serial(column)
-                or seq != implied_sequence(table.name, column.name)
-            ):
+            seq, default = wanted.get(f"{table.name}\0{column.name}", ("", ""))
+            implied = implied_sequence(bare(table.name), column.name)
+            if not seq or not _serial(column) or bare(seq) != implied:
                 columns.append(column)
                 continue
-            default = norm.default(
-                f"nextval('{seq.replace(chr(39), chr(39) * 2)}'::regclass)", "postgresql"
-            )
             columns.append(replace(column, identity=False, default=default))
             if seq not in known:
-                sequences.append(Sequence(seq, 1, 1, f"{table.name}.{column.name}"))
+                owner = f"{bare(table.name)}.{column.name}"
+                sequences.append(Sequence(seq, 1, 1, owner))
                 known.add(seq)
         tables.append(replace(table, columns=tuple(columns)))
     return replace(

@@ -30,6 +30,10 @@ class QualifiedName(str):
         made.name = name
         return made
 
+    def __str__(self) -> str:
+        """Itself: `str(name)`, which readers apply to catalog values, keeps the parts."""
+        return self
+
     def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
         """copy, deepcopy (dataclasses.asdict) and pickle rebuild it from its parts."""
         return (self.schema, self.name)

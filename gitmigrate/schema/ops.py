@@ -170,9 +170,10 @@ class SetTableComment(Operation):
 class CreateIndex(Operation):
     table: str
     index: Index
-    # PostgreSQL partitioned table: its partitions when the index is made (None: not one),
-    # which the online form indexes one by one
-    partitions: tuple[str, ...] | None = None
+    # PostgreSQL partitioned table: its partitions when the index is made, as (parent,
+    # partition, partitioned too), parents first (None: not one); the online form indexes
+    # them one by one
+    partitions: tuple[tuple[str, str, bool], ...] | None = None
 
     def reverse(self) -> Operation:
         return DropIndex(self.table, self.index, self.partitions)
@@ -186,7 +187,7 @@ class CreateIndex(Operation):
 class DropIndex(Operation):
     table: str
     index: Index
-    partitions: tuple[str, ...] | None = None  # as in CreateIndex
+    partitions: tuple[tuple[str, str, bool], ...] | None = None  # as in CreateIndex
 
     def reverse(self) -> Operation:
         return CreateIndex(self.table, self.index, self.partitions)

@@ -186,7 +186,8 @@ def pg_inheritance(conn: Connection, schema: str | None = None) -> PgInheritance
         text(
             "SELECT c.relname, k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
             f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {where} "
-            "AND (k.conparentid <> 0 OR NOT k.conislocal)"
+            # a partition's CHECK merged with its parent's on ATTACH stays local too
+            "AND (k.conparentid <> 0 OR NOT k.conislocal OR (c.relispartition AND k.coninhcount > 0))"
         ),
         params,
     ):

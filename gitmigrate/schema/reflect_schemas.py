@@ -46,7 +46,7 @@ def check_scope(scope: SchemaScope, dialect: str) -> None:
         )
 
 
-OneSchema = Callable[[Connection, str], Schema]
+OneSchema = Callable[[Connection, "str | None"], Schema]
 
 _USER_SCHEMAS = text(
     "SELECT n.nspname FROM pg_namespace n "
@@ -64,6 +64,11 @@ _FK_TARGETS = text(
     "WHERE con.contype = 'f' AND n.nspname = :schema"
 )
 
+_ENUMS = text(
+    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE t.typtype = 'e' AND n.nspname = :schema"
+)
+
 
 def default_schema(conn: Connection) -> str | None:
     """The schema unqualified names resolve to (None when the search_path has none)."""
@@ -79,7 +84,12 @@ def user_schemas(conn: Connection, scope: SchemaScope = ALL_SCHEMAS) -> list[str
 def reflect_all(conn: Connection, scope: SchemaScope, reflect_one: OneSchema) -> Schema:
     """Every covered schema reflected with `reflect_one` and merged (module docstring)."""
     default = default_schema(conn)
-    parts = [_qualified(conn, reflect_one(conn, s), s, default) for s in user_schemas(conn, scope)]
+    parts = [
+        # the default schema as reflect_schema(conn) reads it (SQLAlchemy would write its name
+        # into nextval() defaults if named), less the enums of other schemas on the path
+        _qualified(conn, reflect_one(conn, None if s == default else s), s, default)
+        for s in user_schemas(conn, scope)
+    ]
     extensions = _extensions(conn, scope)
     return Schema(
         dialect="postgresql",
@@ -130,11 +140,12 @@ def _qualified(conn: Connection, found: Schema, schema: str, default: str | None
         for t in found.tables
     ]
     relations = {t.name for t in found.tables} | {v.name for v in found.views}
+    own_enums = {str(n) for n in conn.execute(_ENUMS, {"schema": schema}).scalars()}
     return Schema(
         dialect=found.dialect,
         tables=tuple(tables),
         views=tuple(View(name(v.name), v.definition, v.materialized) for v in found.views),
-        enums=tuple(Enum(name(e.name), e.values) for e in found.enums),
+        enums=tuple(Enum(name(e.name), e.values) for e in found.enums if e.name in own_enums),
         sequences=tuple(
             Sequence(name(s.name), s.start, s.increment, s.owned_by) for s in found.sequences
         ),

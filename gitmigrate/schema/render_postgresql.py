@@ -3,10 +3,11 @@ variants (CREATE/DROP INDEX CONCURRENTLY, constraints added NOT VALID then valid
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from gitmigrate.schema import ops
-from gitmigrate.schema.model import Column, Sequence, Table
+from gitmigrate.schema.model import Column, Index, Sequence, Table
 from gitmigrate.schema.names import bare, sibling
 from gitmigrate.schema.render import (
     check_clause,
@@ -142,24 +143,58 @@ def create_pg_table(table: Table) -> list[str]:
 def create_pg_index(op: ops.CreateIndex, online: bool) -> list[str]:
     """Online on a partitioned table (PostgreSQL refuses CONCURRENTLY there): the parent's index
     ON ONLY the parent (invalid until every partition has its copy), each partition's copy built
-    CONCURRENTLY, then attached to it; the last attach makes the parent's index valid."""
+    CONCURRENTLY (ON ONLY again for a partition partitioned in turn, whose own partitions follow),
+    then attached to its parent's; the last attach makes the parent's index valid."""
     if not online or op.partitions is None:
         return [create_index(op.table, op.index, PG, concurrently=online)]
-    parent = create_index(op.table, op.index, PG)
-    head, _, rest = parent.partition(f" ON {q(op.table)}")
-    out = [f"{head} ON ONLY {q(op.table)}{rest}"]
-    for partition in op.partitions:
-        copy = replace(op.index, name=partition_index_name(bare(partition), op.index.name))
+    # index names are bare in the model; they live in their table's schema
+    names = {op.table: sibling(op.table, op.index.name)}
+    out = [_on_only(op.table, op.index)]
+    attaches: list[tuple[str, str]] = []
+    for parent, partition, partitioned in op.partitions:
+        copy = replace(op.index, name=partition_index_name(bare(partition), op.index))
+        names[partition] = sibling(partition, copy.name)
+        if partitioned:
+            out.append(_on_only(partition, copy))
+            attaches.append((names[parent], names[partition]))
+            continue
         out.append(create_index(partition, copy, PG, concurrently=True))
-        parent_index, copy_index = sibling(op.table, op.index.name), sibling(partition, copy.name)
-        out.append(f"ALTER INDEX {q(parent_index)} ATTACH PARTITION {q(copy_index)}")
+        out.append(f"ALTER INDEX {q(names[parent])} ATTACH PARTITION {q(names[partition])}")
+    # a partitioned partition's index is attached once its own partitions' are (innermost first)
+    for parent_index, index in reversed(attaches):
+        out.append(f"ALTER INDEX {q(parent_index)} ATTACH PARTITION {q(index)}")
     return out
 
 
-def partition_index_name(partition: str, index: str) -> str:
-    """The name of a partition's copy of its parent's index, within PostgreSQL's 63 bytes."""
-    name = f"{partition}_{index}"
-    return name if len(name.encode()) <= 63 else name.encode()[:63].decode(errors="ignore")
+def _on_only(table: str, index: Index) -> str:
+    head, _, rest = create_index(table, index, PG).partition(f" ON {q(table)}")
+    return f"{head} ON ONLY {q(table)}{rest}"
+
+
+def partition_index_name(partition: str, index: Index) -> str:
+    """The name PostgreSQL gives a partition's copy of an index it creates on the parent
+    (ChooseIndexName: `<partition>_<columns>_idx`, an expression counting as `expr`, the
+    longer part shortened to fit 63 bytes), so the online form leaves the names the plain
+    CREATE INDEX would: a dump of the database is the same either way."""
+    words = []
+    for element in index.columns:
+        match = _PLAIN_ELEMENT.match(element) if index.expressions else None
+        words.append(element if not index.expressions else match.group(1) if match else "expr")
+    columns = "_".join(words)
+    first, second = partition.encode(), columns.encode()
+    room = 63 - len("_idx") - (1 if second else 0)
+    while len(first) + len(second) > room:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    parts = [first.decode(errors="ignore"), second.decode(errors="ignore")]
+    return "_".join(p for p in parts if p) + "_idx"
+
+
+_PLAIN_ELEMENT = re.compile(
+    r'^"?([A-Za-z_][\w$]*)"?(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?$', re.I
+)
 
 
 def _comments(table: Table) -> list[str]:
@@ -217,8 +252,9 @@ def _serial(column: Column) -> bool:
 
 
 def _serial_sequence(table: str, column: Column) -> str:
-    """The sequence PostgreSQL names for a serial column (the model keeps no other name)."""
-    return f"{table}_{column.name}_seq"
+    """The sequence PostgreSQL names for a serial column (the model keeps no other name), in
+    its table's schema."""
+    return sibling(table, f"{bare(table)}_{column.name}_seq")
 
 
 def _drop_identity(table: str, old: Column, new: Column) -> list[str]:

@@ -165,3 +165,57 @@ def test_cli_schema_options(
     sqlite = f"sqlite:///{git_repo / 'x.db'}"
     refused = run_cli("schema", "inspect", "--target", sqlite, "--schema", "main")
     assert refused.exit_code == 2 and "--schema/--exclude-schema" in refused.stderr
+
+
+OBJECTS_COMMON = """
+CREATE SCHEMA app;
+CREATE TABLE app.t (id int PRIMARY KEY, n int, touched timestamptz);
+CREATE TABLE t (id int PRIMARY KEY);
+CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN NEW.touched = now(); RETURN NEW; END $$;
+CREATE INDEX t_n ON app.t (n);
+CREATE VIEW app.v AS SELECT id FROM app.t;
+CREATE TRIGGER tr BEFORE UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION app.touch();
+"""
+OBJECTS_DESIRED = """
+ALTER TABLE app.t DISABLE TRIGGER tr;
+ALTER TABLE app.t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON app.t USING (n > 0);
+CREATE POLICY p ON t USING (id > 0);
+GRANT SELECT ON app.t TO PUBLIC;
+REVOKE EXECUTE ON FUNCTION app.touch() FROM PUBLIC;
+COMMENT ON INDEX app.t_n IS 'ix';
+COMMENT ON COLUMN app.v.id IS 'vc';
+COMMENT ON POLICY p ON app.t IS 'pol';
+COMMENT ON SCHEMA app IS 'sch';
+"""
+
+
+def test_server_kept_objects_outside_the_default_schema(tmp_path: Path) -> None:
+    """Triggers, row-level security, policies, grants and comments on objects of another
+    schema: named like their table (`app.t.p`), written with the schema, round-tripped."""
+    with (
+        fresh_database_url("postgresql", tmp_path) as a,
+        fresh_database_url("postgresql", tmp_path) as b,
+    ):
+        load_sql(a, OBJECTS_COMMON, origin="current")
+        load_sql(b, OBJECTS_COMMON + OBJECTS_DESIRED, origin="desired")
+        current, desired = create_target_engine(a), create_target_engine(b)
+        try:
+            start, wanted = reflect(current), reflect(desired)
+            names = {(o.kind, o.name) for o in wanted.objects}
+            assert {("policy", "app.t.p"), ("policy", "t.p"), ("rls", "app.t")} <= names
+            assert ("trigger", "app.t.tr") in names
+            up = diff_schemas(start, wanted).up_statements("postgresql")
+            assert 'ALTER TABLE "app"."t" ENABLE ROW LEVEL SECURITY' in up
+            assert 'COMMENT ON INDEX "app"."t_n" IS \'ix\'' in up
+            assert 'GRANT SELECT ON TABLE "app"."t" TO PUBLIC' in up
+            run(current, up)
+            after = reflect(current)
+            assert schema_differences(wanted, after) == [], up
+            down = diff_schemas(start, wanted).down_statements("postgresql")
+            run(current, down)
+            assert schema_differences(start, reflect(current)) == [], down
+        finally:
+            current.dispose()
+            desired.dispose()

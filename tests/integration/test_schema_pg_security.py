@@ -16,6 +16,7 @@ from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS
 from gitmigrate.schema.scratch import load_sql
 from tests.fixtures_db import fresh_database_url
 
@@ -45,7 +46,7 @@ def reflect(url: str) -> Schema:
     engine = create_target_engine(url)
     try:
         with engine.connect() as conn:
-            return reflect_schema(conn)
+            return reflect_schema(conn, scope=ALL_SCHEMAS)
     finally:
         engine.dispose()
 
@@ -120,6 +121,7 @@ def test_policy_written_differently_reflects_equal(two: tuple[str, str]) -> None
 
 
 GRANTS_BASE = """
+CREATE SCHEMA other;
 CREATE TYPE mood AS ENUM ('ok');
 CREATE TABLE t (id serial PRIMARY KEY, secret text, note text);
 CREATE VIEW v AS SELECT id FROM t;
@@ -142,13 +144,15 @@ def test_grants_beyond_defaults(two: tuple[str, str]) -> None:
         "GRANT USAGE, SELECT ON SEQUENCE t_id_seq TO app_user;"
         "REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC; GRANT EXECUTE ON FUNCTION f(integer) TO app_user;"
         "REVOKE USAGE ON TYPE mood FROM PUBLIC;"
-        "GRANT USAGE ON SCHEMA public TO app_user;"
+        "GRANT USAGE ON SCHEMA other TO app_user;"
+        "GRANT USAGE ON SCHEMA public TO app_user;"  # the default schema's own: left alone
     )
     up, down = round_trip(two, a, b)
     assert 'REVOKE EXECUTE ON FUNCTION "f"(integer) FROM PUBLIC' in up
     assert 'GRANT SELECT ON TABLE "t" TO "app_user" WITH GRANT OPTION' in up
     assert 'GRANT UPDATE ("note") ON TABLE "t" TO "app_user"' in up
-    assert 'GRANT USAGE ON SCHEMA "public" TO "app_user"' in up
+    assert 'GRANT USAGE ON SCHEMA "other" TO "app_user"' in up
+    assert not any('SCHEMA "public"' in s for s in up)
     assert 'REVOKE SELECT ON TABLE "t" FROM "app_user"' not in up  # SELECT stays, gains option
     assert any(s.startswith('REVOKE USAGE ON SEQUENCE "s" FROM "app_user"') for s in up)
     assert any(s.startswith('GRANT SELECT ON TABLE "t" TO ') for s in up)  # the owner's back
@@ -158,8 +162,8 @@ def test_owner_default_privileges_are_not_grants(two: tuple[str, str]) -> None:
     current, desired = two
     load_sql(current, "CREATE TABLE t (id int); GRANT ALL ON t TO CURRENT_USER;", origin="a")
     load_sql(desired, "CREATE TABLE t (id int);", origin="b")
-    grants = kinds(reflect(current), "grant")
-    assert [name for name in grants if not name.startswith("SCHEMA ")] == []
+    assert kinds(reflect(current), "grant") == {}  # nor are a new database's on `public`
+    assert kinds(reflect(current), "comment") == {}  # its 'standard public schema' neither
     assert schema_differences(reflect(current), reflect(desired)) == []
 
 
@@ -197,11 +201,13 @@ def test_comments_on_objects(two: tuple[str, str]) -> None:
         "COMMENT ON VIEW v IS 'a view'; COMMENT ON MATERIALIZED VIEW mv IS 'a matview';"
         "COMMENT ON SEQUENCE s IS 'numbers'; COMMENT ON TRIGGER tg ON t IS 'fires';"
         "COMMENT ON FUNCTION f(integer) IS 'it''s f'; COMMENT ON SCHEMA public IS 'home';"
+        "CREATE SCHEMA other; COMMENT ON SCHEMA other IS 'elsewhere';"
     )
     up, down = round_trip(two, a, b)
     assert 'COMMENT ON CONSTRAINT "t_pk" ON "t" IS \'new\'' in up
     assert 'COMMENT ON INDEX "t_n" IS NULL' in up
-    assert "COMMENT ON SCHEMA \"public\" IS 'home'" in up
+    assert "COMMENT ON SCHEMA \"other\" IS 'elsewhere'" in up
+    assert not any("public" in s for s in up)  # the default schema's own comment: left alone
     assert not any('"f"' in s for s in up)  # unchanged comment: nothing to do
     assert 'COMMENT ON CONSTRAINT "t_pk" ON "t" IS \'old\'' in down
 
@@ -246,3 +252,29 @@ def test_comments_on_view_columns_and_collations(two: tuple[str, str]) -> None:
     up, _ = round_trip(two, a, b)
     assert 'COMMENT ON COLUMN "v"."id" IS \'new\'' in up  # made again on the new view
     assert "COMMENT ON COLLATION \"c_fr\" IS 'sorting'" in up
+
+
+def test_objects_outside_the_default_schema(two: tuple[str, str]) -> None:
+    base = (
+        "CREATE SCHEMA app; CREATE TABLE app.users (id int PRIMARY KEY, tenant int);"
+        "CREATE TABLE users (id int); CREATE INDEX users_tenant ON app.users (tenant);"
+        "CREATE FUNCTION app.f(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';"
+    )
+    a = base + "ALTER TABLE users ENABLE ROW LEVEL SECURITY;"
+    b = base + (
+        "ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY p_users ON app.users USING (tenant = 1);"
+        "GRANT SELECT ON app.users TO app_user; GRANT USAGE ON SCHEMA app TO app_user;"
+        "REVOKE EXECUTE ON FUNCTION app.f(integer) FROM PUBLIC;"
+        "COMMENT ON INDEX app.users_tenant IS 'by tenant';"
+        "COMMENT ON FUNCTION app.f(integer) IS 'f';"
+    )
+    up, _ = round_trip(two, a, b)
+    assert 'ALTER TABLE "app"."users" ENABLE ROW LEVEL SECURITY' in up
+    assert 'ALTER TABLE "users" DISABLE ROW LEVEL SECURITY' in up
+    assert any(s.startswith('CREATE POLICY "p_users" ON "app"."users"') for s in up)
+    assert 'GRANT SELECT ON TABLE "app"."users" TO "app_user"' in up
+    assert 'GRANT USAGE ON SCHEMA "app" TO "app_user"' in up
+    assert 'REVOKE EXECUTE ON FUNCTION "app"."f"(integer) FROM PUBLIC' in up
+    assert 'COMMENT ON INDEX "app"."users_tenant" IS \'by tenant\'' in up
+    assert 'COMMENT ON FUNCTION "app"."f"(integer) IS \'f\'' in up

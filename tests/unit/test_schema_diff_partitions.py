@@ -110,6 +110,19 @@ def test_online_index_on_a_partitioned_table_is_built_partition_by_partition() -
     assert plan.down_statements("postgresql")[1:] == ['DROP INDEX "logs_id"']
 
 
+def test_online_index_recurses_into_a_partitioned_partition() -> None:
+    sub = part("logs_2024", JAN, partition_by="RANGE (id)")
+    leaf = Table("logs_2024_a", COLS, partition_of="logs_2024", partition_bound="DEFAULT")
+    indexed = replace(PARENT, indexes=(*PARENT.indexes, Index("logs_id", ("id",))))
+    assert up(pg(PARENT, sub, leaf), pg(indexed, sub, leaf), online=True)[1:] == [
+        'CREATE INDEX "logs_id" ON ONLY "logs" ("id")',
+        'CREATE INDEX "logs_2024_logs_id" ON ONLY "logs_2024" ("id")',
+        'CREATE INDEX CONCURRENTLY "logs_2024_a_logs_id" ON "logs_2024_a" ("id")',
+        'ALTER INDEX "logs_2024_logs_id" ATTACH PARTITION "logs_2024_a_logs_id"',
+        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_2024_logs_id"',
+    ]
+
+
 def test_a_change_of_partitioning_recreates_the_table() -> None:
     flat = Table("logs", COLS, PrimaryKey(("id", "at"), "logs_pkey"))
     statements = up(pg(flat), pg(PARENT))
@@ -203,3 +216,15 @@ def test_a_serial_becoming_a_spelled_out_sequence_only_changes_its_owner() -> No
     )
     assert up(serial, spelled) == ['ALTER SEQUENCE "t_id_seq" OWNED BY NONE']
     assert up(spelled, serial) == ['ALTER SEQUENCE "t_id_seq" OWNED BY "t"."id"']
+
+
+def test_the_on_only_index_of_the_online_form_passes_our_lint() -> None:
+    """CREATE INDEX ... ON ONLY builds nothing (catalog only); a plain one still fails."""
+    from gitmigrate.lint import LintOptions, lint_sql
+
+    def rules(sql: str) -> set[str]:
+        found = lint_sql(sql, "postgresql", options=LintOptions(assume_in_transaction=False))
+        return {f.rule for f in found if f.blocking}
+
+    assert "require-concurrent-index-creation" not in rules('CREATE INDEX "i" ON ONLY "t" ("a");\n')
+    assert "require-concurrent-index-creation" in rules('CREATE INDEX "i" ON "t" ("a");\n')

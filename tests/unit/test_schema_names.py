@@ -7,6 +7,7 @@ import copy
 import json
 import pickle
 
+from gitmigrate.schema import ops
 from gitmigrate.schema.depends import referenced_names
 from gitmigrate.schema.describe import schema_json
 from gitmigrate.schema.diff import diff_schemas
@@ -21,6 +22,7 @@ from gitmigrate.schema.names import (
 )
 from gitmigrate.schema.objects.pg_schemas import schema_object
 from gitmigrate.schema.render import quote
+from gitmigrate.schema.render_postgresql import render_postgresql
 from tests.unit.test_schema_diff import schema, table
 
 OTHER_T = QualifiedName("other", "t")
@@ -120,3 +122,19 @@ def test_a_column_moving_between_enums_casts_through_text() -> None:
     assert diff_schemas(before, after).up_statements("postgresql") == [
         'ALTER TABLE "t" ALTER COLUMN "c" TYPE other.e2 USING "c"::text::other.e2'
     ]
+
+
+def test_str_of_a_qualified_name_keeps_its_parts() -> None:
+    assert isinstance(str(OTHER_T), QualifiedName) and str(OTHER_T).schema == "other"
+    assert type(f"{OTHER_T}.x") is str and f"{OTHER_T}.x" == "other.t.x"
+
+
+def test_a_serial_in_another_schema_draws_from_a_sequence_of_that_schema() -> None:
+    """The implied sequence of `other.t.id` is `other.t_id_seq`, quoted part by part."""
+    table = QualifiedName("other", "t")
+    plain = Column("id", "INTEGER", nullable=False)
+    serial = Column("id", "INTEGER", nullable=False, identity=True)
+    up = render_postgresql(ops.AlterColumn(table, plain, serial))
+    assert 'CREATE SEQUENCE "other"."t_id_seq" OWNED BY "other"."t"."id"' in up
+    down = render_postgresql(ops.AlterColumn(table, serial, plain))
+    assert 'DROP SEQUENCE "other"."t_id_seq"' in down

@@ -61,3 +61,8 @@ def test_sqlite_trigger_normal_form() -> None:
         "CREATE TRIGGER IF NOT EXISTS t\n  AFTER INSERT ON u -- note\nBEGIN\n  SELECT 1;\nEND;"
     )
     assert sqlite_definition(written) == "CREATE TRIGGER t AFTER INSERT ON u BEGIN SELECT 1; END"
+
+
+def test_a_definer_named_like_a_keyword_is_removed_whole() -> None:
+    written = "CREATE DEFINER=`event`@`%` EVENT `e` ON SCHEDULE EVERY 1 DAY DO SELECT 1"
+    assert mysql_definition(written) == "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DO SELECT 1"

@@ -1,8 +1,9 @@
 """PostgreSQL comments on objects other than tables and columns (kind "comment"; those two are
 `Table.comment` and `Column.comment`): constraints (of tables and of domains), indexes, views
 and their columns, materialized views, sequences, types, domains, collations, triggers,
-policies, functions, procedures, aggregates and the reflected schema itself, read from
-pg_description.
+policies, functions, procedures, aggregates and the reflected schema itself (unless it is the
+connection's default schema, which migrations never create), read from pg_description. The
+comment every new database's `public` schema has is not one of them.
 
 Creating one is COMMENT ON ... IS '...', dropping it COMMENT ON ... IS NULL, and a changed text
 is a new COMMENT ON in place. A comment on something hanging on a table (index, constraint,
@@ -15,7 +16,15 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
-from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, literal, not_in_extension
+from gitmigrate.schema.objects.pg_sql import (
+    SCHEMA_MATCH,
+    current_schema,
+    ident,
+    literal,
+    model_name,
+    not_in_extension,
+    ref,
+)
 
 # (what, name, args, on: the table or domain it belongs to, table it hangs on, comment, schema)
 _PARTS = (
@@ -75,16 +84,22 @@ _PARTS = (
     f"""SELECT 'SCHEMA', n.nspname, NULL, NULL, NULL, d.description, n.nspname
     FROM pg_namespace n
     JOIN pg_description d ON d.classoid = 'pg_namespace'::regclass AND d.objoid = n.oid
-    WHERE {SCHEMA_MATCH}""",
+    WHERE {SCHEMA_MATCH} AND n.nspname <> current_schema()
+      AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')""",
 )
 
 
 def read_comments(conn: Connection, schema: str | None) -> list[DbObject]:
     rows = conn.execute(text(" UNION ALL ".join(_PARTS)), {"schema": schema})
+    default = current_schema(conn)
     return [
-        comment_object(str(what), str(name), args, on, table, str(comment), str(nsp))
+        comment_object(str(what), str(name), args, on, table, str(comment), str(nsp), default)
         for what, name, args, on, table, comment, nsp in rows
     ]
+
+
+# kinds named by themselves (schema-qualified outside the default schema), not by a table
+_OWN_NAME = ("FUNCTION", "PROCEDURE", "AGGREGATE", "TYPE", "DOMAIN", "COLLATION")
 
 
 def comment_object(
@@ -95,31 +110,39 @@ def comment_object(
     table: str | None,
     comment: str,
     schema: str = "public",
+    default: str | None = "public",
 ) -> DbObject:
     """`what` is the COMMENT ON keyword (INDEX, TRIGGER, CONSTRAINT ON DOMAIN ...); `on` the
-    table or domain a constraint, trigger or policy belongs to."""
-    needs = [table] if table else []
-    if what in ("FUNCTION", "PROCEDURE", "AGGREGATE", "TYPE", "DOMAIN", "COLLATION"):
-        needs.append(f"{schema}.{name}" + (f"({args})" if args is not None else ""))
+    table or domain a constraint, trigger or policy belongs to; `default` the connection's
+    default schema, whose names stay bare."""
+    signature = f"({args})" if args is not None else ""
+    own = model_name(schema, name, default)
+    parent = model_name(schema, on, default) if on is not None else None
+    relation = model_name(schema, table, default) if table is not None else None
+    needs = [relation] if relation else []
+    if what in _OWN_NAME:
+        needs.append(f"{schema}.{name}{signature}")
     elif what in ("TRIGGER", "POLICY"):
-        needs.append(f"{on}.{name}")
+        needs.append(f"{parent}.{name}")
     elif what == "CONSTRAINT ON DOMAIN":
         needs.append(f"{schema}.{on}")
-    target = ident(name) + (f"({args})" if args is not None else "")
-    label = name + (f"({args})" if args is not None else "")
-    if what == "CONSTRAINT ON DOMAIN":
-        target, what = f"{target} ON DOMAIN {ident(str(on))}", "CONSTRAINT"
-        label = f"{on}.{label}"
+    if what == "SCHEMA":
+        target, label = ident(name), name
+    elif parent is None:  # an index, view, sequence, type, routine ...
+        target, label = f"{ref(own)}{signature}", f"{own}{signature}"
+    elif what == "CONSTRAINT ON DOMAIN":
+        target, what = f"{ident(name)} ON DOMAIN {ref(parent)}", "CONSTRAINT"
+        label = f"{parent}.{name}"
     elif what == "COLUMN":  # of a view (a table's columns keep theirs in `Column.comment`)
-        target, label = f"{ident(str(on))}.{target}", f"{on}.{label}"
-    elif on is not None:
-        target, label = f"{target} ON {ident(on)}", f"{on}.{label}"
+        target, label = f"{ref(parent)}.{ident(name)}", f"{parent}.{name}"
+    else:
+        target, label = f"{ident(name)} ON {ref(parent)}", f"{parent}.{name}"
     return DbObject(
         kind="comment",
         name=f"{what} {label}",
         create=(f"COMMENT ON {what} {target} IS {literal(comment)}",),
         drop=(f"COMMENT ON {what} {target} IS NULL",),
-        table=table,
+        table=relation,
         depends_on=tuple(dict.fromkeys(needs)),
     )
 

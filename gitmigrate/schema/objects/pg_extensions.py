@@ -14,20 +14,21 @@ import re
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
-from gitmigrate.schema.objects.pg_sql import ident, literal
+from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, literal
 
 _VERSION = re.compile(r" VERSION '((?:[^']|'')*)'\Z")
 
 
 def read_extensions(conn: Connection, schema: str | None) -> list[DbObject]:
-    """Every extension of the database but plpgsql (always there), whichever schema it is in:
-    an extension belongs to the database, not to a schema."""
+    """The extensions installed in the reflected schema but plpgsql (always there): a
+    reflection of every schema meets each once, one of a single schema its own."""
     rows = conn.execute(
         text(
             "SELECT e.extname, e.extversion, n.nspname FROM pg_extension e "
             "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' "
-            "ORDER BY e.extname"
-        )
+            f"AND {SCHEMA_MATCH} ORDER BY e.extname"
+        ),
+        {"schema": schema},
     )
     return [extension_object(str(name), str(version), str(nsp)) for name, version, nsp in rows]
 

@@ -7,7 +7,11 @@ EXECUTE on functions and USAGE on types for PUBLIC) are not grants: only the dif
 them is, both ways. A privilege granted beyond the default is a GRANT, a default one taken
 away (the owner's own SELECT, PUBLIC's EXECUTE) is a REVOKE. One object per (object, grantee),
 so each grantee's privileges are diffed on their own; dropping the object goes back to the
-defaults. Grantors are not compared (GRANT and REVOKE act as the object's owner when run by
+defaults. The connection's default schema is the migrations' home, never created or dropped
+by them: its own privileges are left alone (a `DROP SCHEMA public CASCADE; CREATE SCHEMA
+public` reset would otherwise differ from every scratch database). Another schema named
+`public` defaults to what a new database's has: USAGE for PUBLIC.
+Grantors are not compared (GRANT and REVOKE act as the object's owner when run by
 it or a superuser).
 """
 
@@ -19,7 +23,22 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
-from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, not_in_extension, role
+from gitmigrate.schema.objects.pg_sql import (
+    SCHEMA_MATCH,
+    current_schema,
+    ident,
+    model_name,
+    not_in_extension,
+    ref,
+    role,
+)
+
+# what a new database's `public` schema grants PUBLIC (USAGE; before PostgreSQL 15 CREATE too):
+# not a grant of the schema's, or every schema would carry one
+_PUBLIC_SCHEMA_DEFAULT = """ARRAY[makeaclitem(0, n.nspowner, 'USAGE', false)] ||
+    CASE WHEN current_setting('server_version_num')::int < 150000
+         THEN ARRAY[makeaclitem(0, n.nspowner, 'CREATE', false)]
+         ELSE CAST('{}' AS aclitem[]) END"""
 
 # (objtype, nspname, name, args, column, table, acl, default acl) per object class
 _RELATIONS = f"""
@@ -57,8 +76,11 @@ WHERE {SCHEMA_MATCH} AND t.typacl IS NOT NULL AND t.typtype IN ('e', 'c', 'd', '
   AND (t.typrelid = 0 OR r.relkind = 'c') AND {not_in_extension("pg_type", "t.oid")}
 """
 _SCHEMA = f"""
-SELECT 'SCHEMA', n.nspname, n.nspname, NULL, NULL, NULL, n.nspacl, acldefault(CAST('n' AS "char"), n.nspowner)
-FROM pg_namespace n WHERE {SCHEMA_MATCH} AND n.nspacl IS NOT NULL
+SELECT 'SCHEMA', n.nspname, n.nspname, NULL, NULL, NULL,
+       coalesce(n.nspacl, acldefault(CAST('n' AS "char"), n.nspowner)),
+       acldefault(CAST('n' AS "char"), n.nspowner) || CASE WHEN n.nspname = 'public'
+           THEN {_PUBLIC_SCHEMA_DEFAULT} ELSE CAST('{{}}' AS aclitem[]) END
+FROM pg_namespace n WHERE {SCHEMA_MATCH} AND n.nspname <> current_schema()
 """
 _EXPLODED = """
 SELECT o.objtype, o.nspname, o.name, o.args, o.col, o.tbl, {side},
@@ -76,21 +98,29 @@ class Target:
 
     objtype: str  # TABLE SEQUENCE COLUMN FUNCTION PROCEDURE TYPE DOMAIN SCHEMA
     schema: str
-    name: str
+    name: str  # bare
     args: str | None = None
     column: str | None = None
-    table: str | None = None  # the relation it is dropped with
+    table: str | None = None  # the relation it is dropped with (the model's name)
+    default: str | None = "public"  # the connection's default schema: its names stay bare
+
+    @property
+    def model(self) -> str:
+        """The model's name of the object: bare in the default schema, like `Table.name`."""
+        return model_name(self.schema, self.name, self.default)
 
     @property
     def label(self) -> str:
-        """How the object is named in plans: bare relation names, like `Table.name`."""
+        """How the object is named in plans."""
         if self.objtype == "COLUMN":
-            return f"{self.name}({self.column})"
+            return f"{self.model}({self.column})"
         if self.objtype in ("TABLE", "SEQUENCE"):
-            return self.name
+            return self.model
         if self.args is not None:
             return f"{self.objtype} {self.schema}.{self.name}({self.args})"
-        return f"{self.objtype} {self.name}"
+        if self.objtype == "SCHEMA":
+            return f"SCHEMA {self.name}"
+        return f"{self.objtype} {self.model}"
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -107,9 +137,11 @@ class Target:
     @property
     def on(self) -> str:
         if self.objtype == "COLUMN":
-            return f"TABLE {ident(self.name)}"
+            return f"TABLE {ref(self.model)}"
+        if self.objtype == "SCHEMA":
+            return f"SCHEMA {ident(self.name)}"
         args = f"({self.args})" if self.args is not None else ""
-        return f"{self.objtype} {ident(self.name)}{args}"
+        return f"{self.objtype} {ref(self.model)}{args}"
 
     def privileges(self, names: list[str]) -> str:
         column = f" ({ident(self.column)})" if self.column is not None else ""
@@ -127,11 +159,13 @@ def read_grants(conn: Connection, schema: str | None) -> list[DbObject]:
         for side, acl in (("'actual'", "acl"), ("'default'", "dflt"))
     ]
     rows = conn.execute(text(" UNION ALL ".join(parts)), {"schema": schema})
+    default = current_schema(conn)
     found: dict[tuple[Target, str | None], dict[str, Levels]] = defaultdict(
         lambda: {"actual": {}, "default": {}}
     )
     for objtype, nsp, name, args, col, tbl, side, grantee, privilege, grantable in rows:
-        target = Target(str(objtype), str(nsp), str(name), args, col, tbl)
+        table = model_name(str(nsp), str(tbl), default) if tbl is not None else None
+        target = Target(str(objtype), str(nsp), str(name), args, col, table, default)
         levels = found[(target, grantee)][str(side)]
         levels[str(privilege)] = levels.get(str(privilege), False) or bool(grantable)
     out = []

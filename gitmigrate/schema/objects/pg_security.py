@@ -14,7 +14,14 @@ import re
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
-from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, role
+from gitmigrate.schema.objects.pg_sql import (
+    SCHEMA_MATCH,
+    current_schema,
+    ident,
+    model_name,
+    ref,
+    role,
+)
 
 _ENABLE = "ENABLE ROW LEVEL SECURITY"
 _FORCE = "FORCE ROW LEVEL SECURITY"
@@ -25,17 +32,22 @@ def read_rls(conn: Connection, schema: str | None) -> list[DbObject]:
     """One object per table with row-level security enabled or forced."""
     rows = conn.execute(
         text(
-            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c "
+            "SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c "
             f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {SCHEMA_MATCH} "
             "AND c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) "
             "ORDER BY c.relname"
         ),
         {"schema": schema},
     )
-    return [rls_object(str(name), bool(enabled), bool(forced)) for name, enabled, forced in rows]
+    default = current_schema(conn)
+    return [
+        rls_object(model_name(str(nsp), str(name), default), bool(enabled), bool(forced))
+        for nsp, name, enabled, forced in rows
+    ]
 
 
 def rls_object(table: str, enabled: bool, forced: bool) -> DbObject:
+    """`table`: the model's name of the table (qualified outside the default schema)."""
     switches = ([_ENABLE] if enabled else []) + ([_FORCE] if forced else [])
     undo = (["NO FORCE ROW LEVEL SECURITY"] if forced else []) + (
         ["DISABLE ROW LEVEL SECURITY"] if enabled else []
@@ -43,8 +55,8 @@ def rls_object(table: str, enabled: bool, forced: bool) -> DbObject:
     return DbObject(
         kind="rls",
         name=table,
-        create=tuple(f"ALTER TABLE {ident(table)} {s}" for s in switches),
-        drop=tuple(f"ALTER TABLE {ident(table)} {s}" for s in undo),
+        create=tuple(f"ALTER TABLE {ref(table)} {s}" for s in switches),
+        drop=tuple(f"ALTER TABLE {ref(table)} {s}" for s in undo),
         table=table,
         depends_on=(table,),
     )
@@ -52,7 +64,7 @@ def rls_object(table: str, enabled: bool, forced: bool) -> DbObject:
 
 def alter_rls(old: DbObject, new: DbObject) -> tuple[str, ...]:
     """Flip only the switches that differ (ENABLE and FORCE are independent)."""
-    table = ident(new.name)
+    table = ref(new.table or new.name)
     out = []
     for switch, off in ((_ENABLE, "DISABLE ROW LEVEL SECURITY"), (_FORCE, "NO " + _FORCE)):
         was, now = _has(old, switch), _has(new, switch)
@@ -68,7 +80,7 @@ def _has(obj: DbObject, switch: str) -> bool:
 def read_policies(conn: Connection, schema: str | None) -> list[DbObject]:
     rows = conn.execute(
         text(
-            "SELECT c.relname, p.polname, p.polpermissive, p.polcmd, "
+            "SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd, "
             "ARRAY(SELECT CASE WHEN r = 0 THEN NULL ELSE pg_get_userbyid(r) END "
             "      FROM unnest(p.polroles) AS r ORDER BY 1 NULLS FIRST), "
             "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) "
@@ -78,9 +90,18 @@ def read_policies(conn: Connection, schema: str | None) -> list[DbObject]:
         ),
         {"schema": schema},
     )
+    default = current_schema(conn)
     return [
-        policy_object(str(t), str(p), bool(perm), _COMMANDS[str(cmd)], list(roles), qual, check)
-        for t, p, perm, cmd, roles, qual, check in rows
+        policy_object(
+            model_name(str(nsp), str(t), default),
+            str(p),
+            bool(perm),
+            _COMMANDS[str(cmd)],
+            list(roles),
+            qual,
+            check,
+        )
+        for nsp, t, p, perm, cmd, roles, qual, check in rows
     ]
 
 
@@ -93,7 +114,7 @@ def policy_object(
     using: str | None,
     check: str | None,
 ) -> DbObject:
-    head = f"POLICY {ident(name)} ON {ident(table)}"
+    head = f"POLICY {ident(name)} ON {ref(table)}"
     kind = "PERMISSIVE" if permissive else "RESTRICTIVE"
     create = f"CREATE {head} AS {kind} FOR {command} TO {_roles(roles)}{_clauses(using, check)}"
     return DbObject(

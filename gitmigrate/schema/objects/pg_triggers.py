@@ -13,11 +13,18 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from gitmigrate.schema.model import DbObject
-from gitmigrate.schema.objects.pg_common import IN_SCHEMA, not_in_extension, qi, rows
+from gitmigrate.schema.objects.pg_common import (
+    IN_SCHEMA,
+    not_in_extension,
+    qi,
+    relation_sql,
+    rows,
+)
 
 _TRIGGERS = f"""
 SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled,
-       pn.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')'
+       pn.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')',
+       {relation_sql("n", "c")}
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
@@ -30,16 +37,16 @@ _STATES = {"D": "DISABLE TRIGGER", "R": "ENABLE REPLICA TRIGGER", "A": "ENABLE A
 
 def read_triggers(conn: Connection, schema: str | None) -> list[DbObject]:
     out = []
-    for table, name, definition, enabled, function in rows(conn, _TRIGGERS, schema):
+    for table, name, definition, enabled, function, on in rows(conn, _TRIGGERS, schema):
         create = [str(definition)]
         if enabled in _STATES:
-            create.append(f"ALTER TABLE {qi(table)} {_STATES[enabled]} {qi(name)}")
+            create.append(f"ALTER TABLE {on} {_STATES[enabled]} {qi(name)}")
         out.append(
             DbObject(
                 kind="trigger",
                 name=f"{table}.{name}",
                 create=tuple(create),
-                drop=(f"DROP TRIGGER {qi(name)} ON {qi(table)}",),
+                drop=(f"DROP TRIGGER {qi(name)} ON {on}",),
                 table=str(table),
                 depends_on=(str(function),),
             )

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 _QUOTES = "'\"`"
-# DEFINER = user@host, each part quoted or bare, or CURRENT_USER[()]
+# CREATE [OR REPLACE] DEFINER = user@host (each part quoted or bare) or CURRENT_USER[()]
 _DEFINER = re.compile(
-    r"\s+DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?"
+    r"^(CREATE(?:\s+OR\s+REPLACE)?)\s+DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?"
     r"|(?:`[^`]*`|'[^']*'|\"[^\"]*\"|[^\s@]+)(?:\s*@\s*(?:`[^`]*`|'[^']*'|\"[^\"]*\"|[^\s]+))?)",
     re.IGNORECASE,
 )
@@ -89,21 +89,11 @@ def _quote_end(sql: str, start: int) -> int:
 def mysql_definition(sql: str) -> str:
     """A MariaDB/MySQL CREATE TRIGGER/FUNCTION/PROCEDURE/EVENT in normal form: collapsed, no
     DEFINER, no OR REPLACE / IF NOT EXISTS (the server keeps whatever the author wrote)."""
-    text = collapse(sql)
-    head, body = _split_head(text)
-    head = _DEFINER.sub("", head, count=1)
-    head = _OR_REPLACE.sub("CREATE ", head)
-    return _IF_NOT_EXISTS.sub(r"\1", head + body)
+    text = _DEFINER.sub(r"\1", collapse(sql), count=1)
+    text = _OR_REPLACE.sub("CREATE ", text)
+    return _IF_NOT_EXISTS.sub(r"\1", text)
 
 
 def sqlite_definition(sql: str) -> str:
     """A SQLite CREATE TRIGGER/VIEW in normal form: collapsed, no IF NOT EXISTS."""
     return _IF_NOT_EXISTS.sub(r"\1", collapse(sql))
-
-
-def _split_head(text: str) -> tuple[str, str]:
-    """The text before the object's name (where DEFINER and OR REPLACE live) and the rest."""
-    match = re.search(r"\b(TRIGGER|EVENT|FUNCTION|PROCEDURE|VIEW)\b", text, re.IGNORECASE)
-    if match is None:
-        return "", text
-    return text[: match.end()], text[match.end() :]
