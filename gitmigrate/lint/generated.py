@@ -17,8 +17,6 @@ REASONS: dict[str, str] = {
     "generated yet",
     "adding-foreign-key-without-not-valid": "PostgreSQL cannot add a NOT VALID foreign key to a "
     "partitioned table (before 18): the key is validated while it is added",
-    "require-concurrent-partition-detach": "DETACH PARTITION ... CONCURRENTLY cannot run in a "
-    "transaction and is not written by schema diff yet; the parent is locked while detaching",
     "renaming-column": "the rename was asked for (--rename); --online plans it as "
     "expand/contract so running code keeps working",
     "renaming-table": "the rename was asked for (--rename); running code using the old name "
