@@ -112,6 +112,10 @@ CASES: dict[str, tuple[str, str]] = {
         "CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);\n"
         "CREATE TABLE t (p pair, r floatrange, s text COLLATE numeric);",
     ),
+    "composite_type_altered_in_place": (
+        "CREATE TYPE pair AS (a int, b text);\nCREATE TABLE t (p pair);",
+        "CREATE TYPE pair AS (a int, b text, d date);\nCREATE TABLE t (p pair);",
+    ),
     "exclusion_and_deferrable": (
         "CREATE TABLE p (id int PRIMARY KEY);\n"
         "CREATE TABLE c (c circle, pid int REFERENCES p, u int UNIQUE, "
