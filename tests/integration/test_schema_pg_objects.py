@@ -69,6 +69,27 @@ CASES: dict[str, tuple[str, str]] = {
         "CREATE FUNCTION f(b int) RETURNS int LANGUAGE sql AS 'select b';\n"
         "CREATE VIEW v AS SELECT f(1) AS x;",
     ),
+    "sample_database_objects": (
+        "",
+        """CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE FUNCTION _group_concat(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $_$
+SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END $_$;
+CREATE AGGREGATE group_concat(text) (SFUNC = _group_concat, STYPE = text);
+CREATE FUNCTION last_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.last_update = CURRENT_TIMESTAMP; RETURN NEW; END $$;
+CREATE TABLE customer (customer_id serial PRIMARY KEY, first_name text NOT NULL,
+  last_update timestamptz DEFAULT now() NOT NULL);
+CREATE TABLE film (film_id serial PRIMARY KEY, title text NOT NULL, description text,
+  release_year year, fulltext tsvector NOT NULL, last_update timestamptz DEFAULT now());
+CREATE FUNCTION rewards_report(min_monthly_purchases integer) RETURNS SETOF customer
+  LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN RETURN QUERY SELECT * FROM customer; END $$;
+CREATE VIEW film_list AS SELECT group_concat(title) AS titles FROM film;
+CREATE TRIGGER film_fulltext_trigger BEFORE INSERT OR UPDATE ON film FOR EACH ROW
+  EXECUTE FUNCTION tsvector_update_trigger('fulltext', 'pg_catalog.english', 'title', 'description');
+CREATE TRIGGER last_updated BEFORE UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION last_updated();
+""",
+    ),
     "procedure_and_aggregate": (
         "",
         "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'select a + b';\n"
