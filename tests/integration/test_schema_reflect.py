@@ -280,6 +280,7 @@ def reflect_url_again(schema: Schema, dialect: str) -> Schema:
         enums=schema.enums,
         sequences=schema.sequences,
         extensions=schema.extensions,
+        objects=schema.objects,
     )
 
 
