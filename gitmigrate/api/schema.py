@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from gitmigrate.lint.project import LintReport
     from gitmigrate.schema.api import DiffResult, StepScript
     from gitmigrate.schema.live import DriftReport, Inspected
+    from gitmigrate.schema.reflect_schemas import SchemaScope
 
 
 @dataclass(frozen=True)
@@ -117,18 +118,38 @@ class LintResult:
         }
 
 
-def schema_inspect(repo: RepoLike = None, *, target: str | None = None) -> InspectedSchema:
-    """The live schema of a target, normalized."""
+def schema_inspect(
+    repo: RepoLike = None,
+    *,
+    target: str | None = None,
+    schema: str | None = None,
+    exclude_schemas: Sequence[str] = (),
+) -> InspectedSchema:
+    """The live schema of a target, normalized; on PostgreSQL every user schema, or only
+    `schema`, less `exclude_schemas`."""
     from gitmigrate.schema.live import inspect_target
 
-    return InspectedSchema(inspect_target(open_repo(repo), target))
+    return InspectedSchema(inspect_target(open_repo(repo), target, _scope(schema, exclude_schemas)))
 
 
-def schema_drift(repo: RepoLike = None, *, target: str | None = None) -> DriftReport:
-    """Differences between a target's live schema and what its applied steps produce."""
+def schema_drift(
+    repo: RepoLike = None,
+    *,
+    target: str | None = None,
+    schema: str | None = None,
+    exclude_schemas: Sequence[str] = (),
+) -> DriftReport:
+    """Differences between a target's live schema and what its applied steps produce (the
+    PostgreSQL schemas as `schema_inspect` selects them)."""
     from gitmigrate.schema.live import schema_drift as drift
 
-    return drift(open_repo(repo), target)
+    return drift(open_repo(repo), target, _scope(schema, exclude_schemas))
+
+
+def _scope(schema: str | None, exclude: Sequence[str]) -> SchemaScope:
+    from gitmigrate.schema.reflect_schemas import SchemaScope
+
+    return SchemaScope(only=schema, exclude=tuple(exclude))
 
 
 def schema_diff(
@@ -142,15 +163,18 @@ def schema_diff(
     online: bool = False,
     print_only: bool = False,
     summary: str | None = None,
+    schema: str | None = None,
+    exclude_schemas: Sequence[str] = (),
 ) -> SchemaDiff:
     """Diff the current schema (`target`'s live one, or `from_`) to `to` and commit the DDL
-    as a step whose down is its exact inverse (`print_only`: commit nothing)."""
+    as a step whose down is its exact inverse (`print_only`: commit nothing). On PostgreSQL
+    both sides cover every user schema, or only `schema`, less `exclude_schemas`."""
     from gitmigrate.lint.engine import lint_step
     from gitmigrate.schema.api import schema_diff as diff
 
     result = diff(open_repo(repo), to=to, from_=from_, target=target, dialect=dialect,
                   renames=dict(renames or {}), online=online, print_only=print_only,
-                  summary=summary)  # fmt: skip
+                  summary=summary, scope=_scope(schema, exclude_schemas))  # fmt: skip
     if result.steps:
         found = tuple(f for step in result.steps for f in lint_step(step, result.dialect))
     else:

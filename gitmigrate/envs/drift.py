@@ -30,6 +30,7 @@ from gitmigrate.envs.drift_versions import compare_versions
 from gitmigrate.errors import UsageError
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS
 
 # the API builds the secret predicate (it knows the review rules); it sees both merged configs
 SecretFor = Callable[[Any, Any], Secret]
@@ -76,7 +77,7 @@ def read_target(config: ProjectConfig, env: Environment) -> TargetState:
     target = open_database_target(config, env.target, "read")
     try:
         with target.engine.connect() as conn:
-            schema = reflect_schema(conn)
+            schema = reflect_schema(conn, scope=ALL_SCHEMAS)  # as `schema drift` reads it
             rows = Ledger(target.engine).rows(conn)
     finally:
         target.engine.dispose()

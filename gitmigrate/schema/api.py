@@ -25,6 +25,7 @@ from gitmigrate.errors import ConfigError, UsageError
 from gitmigrate.schema import ops
 from gitmigrate.schema.diff import MigrationPlan, diff_schemas
 from gitmigrate.schema.model import Schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS, SchemaScope, check_scope
 from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def schema_diff(
     online: bool = False,
     print_only: bool = False,
     summary: str | None = None,
+    scope: SchemaScope = ALL_SCHEMAS,
 ) -> DiffResult:
     from gitmigrate.schema.sources import load_schema, replayed_schema
 
@@ -72,14 +74,15 @@ def schema_diff(
     config = load_config(repo) if is_initialised(repo) else None
     target_url = config.target(target).resolve_url() if config and target else target
     chosen = _dialect(dialect, config, target_url, from_)
+    check_scope(scope, chosen)
     server = _server_url(chosen, config, target_url, from_, to)
-    desired = load_schema(to, repo=repo, dialect=chosen, server_url=server)
+    desired = load_schema(to, repo=repo, dialect=chosen, server_url=server, scope=scope)
     if target_url is not None or from_ is not None:
         source = target_url if target_url is not None else from_
         assert source is not None
-        current = load_schema(source, repo=repo, dialect=chosen, server_url=server)
+        current = load_schema(source, repo=repo, dialect=chosen, server_url=server, scope=scope)
     else:
-        current = replayed_schema(repo, chosen, server)
+        current = replayed_schema(repo, chosen, server, scope=scope)
     _same_dialect(current, desired)
     if online:
         from gitmigrate.schema.expand import plan_expand_contract

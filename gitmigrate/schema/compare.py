@@ -24,6 +24,7 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.types import equivalent_types
 
 
 class _Named(Protocol):
@@ -48,7 +49,7 @@ def schema_differences(a: Schema, b: Schema) -> list[str]:
     if a.dialect != b.dialect:
         lines.append(f"dialect {a.dialect} != {b.dialect}")
     fold = a.key
-    lines += _by_name("table", a.tables, b.tables, fold, lambda x, y: _table(x, y, fold))
+    lines += _by_name("table", a.tables, b.tables, fold, lambda x, y: _table(x, y, fold, a.dialect))
     lines += _by_name("view", a.views, b.views, fold, _fields_differ)
     lines += _by_name("enum", a.enums, b.enums, fold, _fields_differ)
     lines += _by_name("sequence", a.sequences, b.sequences, fold, _fields_differ)
@@ -114,8 +115,8 @@ def _fields_differ(x: Any, y: Any, skip: Sequence[str] = ("name",)) -> list[str]
     return out
 
 
-def _table(x: Table, y: Table, fold: Fold) -> list[str]:
-    lines = _by_name("column", x.columns, y.columns, fold, _column)
+def _table(x: Table, y: Table, fold: Fold, dialect: str) -> list[str]:
+    lines = _by_name("column", x.columns, y.columns, fold, lambda i, j: _column(i, j, dialect))
     pk_x = None if x.primary_key is None else tuple(map(fold, x.primary_key.columns))
     pk_y = None if y.primary_key is None else tuple(map(fold, y.primary_key.columns))
     if pk_x != pk_y:
@@ -134,10 +135,19 @@ def _table(x: Table, y: Table, fold: Fold) -> list[str]:
     lines += _constraints("check constraint", x.checks, y.checks, fold, _check_sig)
     if x.comment != y.comment:
         lines.append(f"comment {_show(x.comment)} != {_show(y.comment)}")
+    for attr in ("partition_by", "partition_of", "partition_bound", "inherits"):
+        left, right = getattr(x, attr), getattr(y, attr)
+        if left != right:
+            lines.append(f"{attr.replace('_', ' ')} {_show(left)} != {_show(right)}")
+    if x.partitions != y.partitions:  # MySQL RANGE/LIST partitions
+        shown = [" ".join(p) for p in x.partitions], [" ".join(p) for p in y.partitions]
+        lines.append(f"partitions {_show(tuple(shown[0]))} != {_show(tuple(shown[1]))}")
     return lines
 
 
-def _column(x: Column, y: Column) -> list[str]:
+def _column(x: Column, y: Column, dialect: str) -> list[str]:
+    if equivalent_types(x.type, y.type, dialect):
+        return _fields_differ(x, y, skip=("name", "type"))
     return _fields_differ(x, y)
 
 

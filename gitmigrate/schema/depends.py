@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from gitmigrate.schema.model import ForeignKey, Table, View
+from gitmigrate.schema.names import QualifiedName
 
 _WORDS = re.compile(r'"((?:[^"]|"")+)"|`((?:[^`]|``)+)`|\[([^\]]+)\]|([A-Za-z_][A-Za-z0-9_$]*)')
 Fold = Callable[[str], str]
@@ -17,9 +18,14 @@ def referenced_names(definition: str, fold: Fold) -> set[str]:
     """Every identifier a view definition mentions (folded). A superset of the tables it reads,
     which is what callers need: dropping a view needlessly costs nothing, missing one fails."""
     names = set()
+    previous: tuple[int, str] | None = None  # (end, word) of the last word, for `schema.name`
     for match in _WORDS.finditer(definition):
         word = next(g for g in match.groups() if g is not None)
-        names.add(fold(word.replace('""', '"').replace("``", "`")))
+        word = word.replace('""', '"').replace("``", "`")
+        names.add(fold(word))
+        if previous is not None and definition[previous[0] : match.start()].strip() == ".":
+            names.add(fold(QualifiedName(previous[1], word)))  # as names.py spells it
+        previous = (match.end(), word)
     return names
 
 
@@ -76,8 +82,15 @@ def table_order(
     ordered: list[Table] = []
     deferred: list[tuple[str, ForeignKey]] = []
 
+    partitions: dict[str, set[str]] = {}  # a key to a partitioned table covers its partitions
+    for t in pending:
+        if t.partition_of is not None:
+            partitions.setdefault(fold(t.partition_of), set()).add(fold(t.name))
+
     def waits_for(table: Table) -> set[str]:
         refs = {fold(fk.ref_table) for fk in table.foreign_keys}
+        refs |= {p for r in list(refs) for p in partitions.get(r, ())}
+        refs |= {fold(p) for p in parents(table)}  # a partition or INHERITS child needs them
         return (refs & keys) - created - {fold(table.name)}
 
     while pending:
@@ -95,6 +108,12 @@ def table_order(
         created.add(fold(table.name))
         ordered.append(table)
     return ordered, deferred
+
+
+def parents(table: Table) -> tuple[str, ...]:
+    """The tables `table` cannot exist without: its partitioned parent, its INHERITS parents."""
+    found = table.inherits
+    return (table.partition_of, *found) if table.partition_of else found
 
 
 def _with_foreign_keys(table: Table, fks: tuple[ForeignKey, ...]) -> Table:

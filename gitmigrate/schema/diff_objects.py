@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from gitmigrate.schema import ops
 from gitmigrate.schema.model import Enum, Schema
+from gitmigrate.schema.names import bare, schema_of
 
 Fold = Callable[[str], str]
 OpList = list[ops.Operation]
@@ -14,13 +15,23 @@ OpList = list[ops.Operation]
 
 def enum_usages(schema: Schema, enum: Enum) -> tuple[ops.EnumUsage, ...]:
     """The columns whose type is `enum` (the type text may be quoted or schema-qualified)."""
-    wanted = enum.name
     return tuple(
         ops.EnumUsage(table.name, column)
         for table in schema.tables
         for column in table.columns
-        if column.type.replace('"', "").rpartition(".")[2] == wanted
+        if _is_type(column.type, enum.name, schema)
     )
+
+
+def _is_type(type_text: str, enum: str, schema: Schema) -> bool:
+    """Whether a column's type text names `enum`: qualified as the server writes a type off
+    the search_path, or bare (a default-schema enum, or one found on the search_path)."""
+    plain = type_text.replace('"', "")
+    if schema_of(enum) is None:
+        return plain.rpartition(".")[2] == enum
+    if plain == enum:
+        return True
+    return plain == bare(enum) and all(e.name != plain for e in schema.enums)
 
 
 def _is_insertion(old: tuple[str, ...], new: tuple[str, ...]) -> bool:

@@ -35,6 +35,8 @@ Key = tuple[str, str]
 class ObjectOps:
     """Where the object operations go in the plan (see diff.py's order)."""
 
+    create_first: list[ops.Operation] = field(default_factory=list)  # schemas, before all
+    drop_last: list[ops.Operation] = field(default_factory=list)  # schemas, after all
     drop_early: list[ops.Operation] = field(default_factory=list)  # before view drops
     create_early: list[ops.Operation] = field(default_factory=list)  # before table changes
     drop_late: list[ops.Operation] = field(default_factory=list)  # after table drops
@@ -74,7 +76,9 @@ def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) 
 
     out = ObjectOps()
     for obj in reversed(dependency_order(old[k] for k in removed | recreate)):
-        if early(obj) and (obj.kind, obj.name) in recreate:
+        if obj.kind == "schema":  # it may hold anything else: after all of it
+            out.drop_last.append(ops.DropObject(obj))
+        elif early(obj) and (obj.kind, obj.name) in recreate:
             out.create_early.append(ops.DropObject(obj))  # replaced: gone before its new self
         else:
             (out.drop_late if early(obj) else out.drop_early).append(ops.DropObject(obj))
@@ -82,7 +86,10 @@ def object_ops(current: Schema, desired: Schema, rebuilt: set[str], fold: Fold) 
     for obj in dependency_order(new[k] for k in made):
         key = (obj.kind, obj.name)
         op: ops.Operation = altered[key] if key in altered else ops.CreateObject(obj)
-        (out.create_early if early(obj) else out.create_late).append(op)
+        if obj.kind == "schema":  # before anything that may live in it
+            out.create_first.append(op)
+        else:
+            (out.create_early if early(obj) else out.create_late).append(op)
     return out
 
 

@@ -8,9 +8,10 @@ change, so a referenced column can change type and tables can reference each oth
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from gitmigrate.schema import ops
@@ -22,7 +23,10 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_fk_index import guard_index_ops
+from gitmigrate.schema.mysql_partitions import partitioning_changed
 from gitmigrate.schema.render import is_literal
+from gitmigrate.schema.types import equivalent_types
 
 Fold = Callable[[str], str]
 
@@ -49,8 +53,19 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     old_cols, new_cols = _by_key(cur.columns, fold), _by_key(des.columns, fold)
     dropped = [c for k, c in old_cols.items() if k not in new_cols]
     added = [c for k, c in new_cols.items() if k not in old_cols]
-    altered = [(old_cols[k], c) for k, c in new_cols.items() if k in old_cols and old_cols[k] != c]
-    result.retyped = {fold(new.name) for old, new in altered if old.type != new.type}
+    altered = [
+        (old_cols[k], c)
+        for k, c in new_cols.items()
+        if k in old_cols and not same_column(old_cols[k], c, dialect)
+    ]
+    if dialect == "mysql":  # MariaDB cannot MODIFY a column into or out of being generated
+        regenerated = [(old, new) for old, new in altered if _regenerated(old, new)]
+        altered = [pair for pair in altered if pair not in regenerated]
+        dropped += [old for old, _ in regenerated]
+        added += [new for _, new in regenerated]
+    result.retyped = {
+        fold(new.name) for old, new in altered if not equivalent_types(old.type, new.type, dialect)
+    }
     result.shape_changed = bool(dropped or added or altered)
     if dialect == "sqlite":
         if _sqlite_needs_rebuild(cur, des, dropped, added, altered, fold):
@@ -63,18 +78,37 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
     out = result.operations
     old_idx = set(cur.indexes)
     new_idx = set(des.indexes)
-    out += [ops.DropIndex(name, i) for i in sorted(old_idx - new_idx, key=lambda i: i.name)]
+    gone_idx = sorted(old_idx - new_idx, key=lambda i: i.name)
+    made_idx = sorted(new_idx - old_idx, key=lambda i: i.name)
+    index_drops: list[ops.Operation] = [ops.DropIndex(name, i) for i in gone_idx]
+    index_creates: list[ops.Operation] = [ops.CreateIndex(name, i) for i in made_idx]
+    if dialect == "mysql":  # an index a foreign key needs is swapped, not dropped
+        index_drops, index_creates = guard_index_ops(name, cur, des, gone_idx, made_idx, fold)
+    out += index_drops
     out += [
         ops.DropUnique(name, u)
         for u in unmatched(cur.unique_constraints, des.unique_constraints, fold)
     ]
     out += [ops.DropCheck(name, c) for c in unmatched(cur.checks, des.checks, fold)]
     pk_changed = not same_primary_key(cur.primary_key, des.primary_key, fold)
+    if dialect == "mysql" and pk_changed:  # an AUTO_INCREMENT column must stay a key
+        plain = [dataclasses.replace(c, identity=False) for c in dropped if c.identity]
+        out += [
+            ops.AlterColumn(name, c, p)
+            for c, p in zip([c for c in dropped if c.identity], plain, strict=True)
+        ]
+        dropped = [dataclasses.replace(c, identity=False) for c in dropped]
     if pk_changed and cur.primary_key is not None:
         out.append(ops.DropPrimaryKey(name, cur.primary_key))
-    out += [ops.DropColumn(name, c) for c in dropped]
-    out += [ops.AddColumn(name, c) for c in added]
-    out += [ops.AlterColumn(name, old, new) for old, new in altered]
+    drops: list[ops.Operation] = [ops.DropColumn(name, c) for c in dropped]
+    adds: list[ops.Operation] = [ops.AddColumn(name, c) for c in added]
+    # a table cannot lose its last column: when every column is replaced, add the new first
+    every = len(dropped) == len(cur.columns)
+    if every and not {fold(c.name) for c in dropped} & {fold(c.name) for c in added}:
+        out += adds + drops
+    else:
+        out += drops + adds
+    out += [_alter(name, old, new, dialect) for old, new in altered]
     if pk_changed and des.primary_key is not None:
         out.append(ops.AddPrimaryKey(name, des.primary_key))
     out += [
@@ -82,12 +116,48 @@ def diff_table(cur: Table, des: Table, dialect: str, fold: Fold) -> TableDiff:
         for u in unmatched(des.unique_constraints, cur.unique_constraints, fold)
     ]
     out += [ops.AddCheck(name, c) for c in unmatched(des.checks, cur.checks, fold)]
-    out += [ops.CreateIndex(name, i) for i in sorted(new_idx - old_idx, key=lambda i: i.name)]
+    out += index_creates
     if cur.comment != des.comment:
         out.append(ops.SetTableComment(name, cur.comment, des.comment))
+    if dialect == "mysql" and partitioning_changed(cur, des):
+        out.append(ops.Repartition(name, cur, des))
     result.drop_fks = unmatched(cur.foreign_keys, des.foreign_keys, fold)
     result.add_fks = unmatched(des.foreign_keys, cur.foreign_keys, fold)
     return result
+
+
+def same_column(old: Column, new: Column, dialect: str) -> bool:
+    """Equal, with equivalent spellings of a type (`types.equivalent_types`) counted equal."""
+    if equivalent_types(old.type, new.type, dialect):
+        return replace(old, type=new.type) == new
+    return False
+
+
+def _alter(table: str, old: Column, new: Column, dialect: str) -> ops.Operation:
+    """PostgreSQL cannot make a column generated, nor change its expression (before 17): the
+    column is dropped and added again. Making it plain keeps its values (DROP EXPRESSION),
+    undone by dropping and adding it generated again."""
+    if dialect != "postgresql" or old.generated == new.generated:
+        return ops.AlterColumn(table, old, new)
+    drop_add = (ops.DropColumn(table, old), ops.AddColumn(table, new))
+    if new.generated is None:
+        undo = (ops.DropColumn(table, new), ops.AddColumn(table, old))
+        return ops.Composite((ops.AlterColumn(table, old, new),), undo)
+    if old.generated is None:
+        return ops.Composite(drop_add, (ops.AlterColumn(table, new, old),))
+    return ops.Composite(drop_add, (ops.DropColumn(table, new), ops.AddColumn(table, old)))
+
+
+def _regenerated(old: Column, new: Column) -> bool:
+    """A MySQL column that becomes or stops being generated, or changes its storage: MariaDB
+    refuses MODIFY for these ("not yet supported for generated columns"); drop and add it."""
+    if old.generated is None and new.generated is None:
+        return False
+    return (
+        old.generated is None
+        or new.generated is None
+        or (old.generated_storage != new.generated_storage)
+    )
 
 
 _GENERATED_NAME = re.compile(r"(_ibfk_\d+|^CONSTRAINT_\d+)$", re.IGNORECASE)

@@ -20,6 +20,7 @@ from gitmigrate.schema import ops
 from gitmigrate.schema.diff import MigrationPlan, diff_schemas
 from gitmigrate.schema.diff_renames import apply_renames
 from gitmigrate.schema.model import Column, Schema, Table
+from gitmigrate.schema.types import equivalent_types
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,11 @@ def _moves(
         names = {fold(c.name) for c in want.columns}
         for new in want.columns:
             same = next((c for c in have.columns if fold(c.name) == fold(new.name)), None)
-            if same is None or same.type == new.type or (fold(want.name), fold(new.name)) in moved:
+            if (
+                same is None
+                or equivalent_types(same.type, new.type, desired.dialect)
+                or (fold(want.name), fold(new.name)) in moved
+            ):
                 continue
             temp = f"{new.name}_new"
             while fold(temp) in names:

@@ -17,6 +17,7 @@ from gitmigrate.engine.target import open_database_target
 from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS, SchemaScope, check_scope
 from gitmigrate.schema.sources import replay_steps, replayed_schema
 
 
@@ -49,23 +50,30 @@ class DriftReport:
         }
 
 
-def inspect_target(repo: GitRepo, target_name: str | None) -> Inspected:
-    """The live schema of a target (default: the project's default target)."""
+def inspect_target(
+    repo: GitRepo, target_name: str | None, scope: SchemaScope = ALL_SCHEMAS
+) -> Inspected:
+    """The live schema of a target (default: the project's default target); on PostgreSQL
+    the user schemas `scope` covers."""
     target = open_database_target(load_config(repo), target_name, "read")
     try:
+        check_scope(scope, target.dialect)
         with target.engine.connect() as conn:
-            return Inspected(target.name, reflect_schema(conn))
+            return Inspected(target.name, reflect_schema(conn, scope=scope))
     finally:
         target.engine.dispose()
 
 
-def schema_drift(repo: GitRepo, target_name: str | None) -> DriftReport:
+def schema_drift(
+    repo: GitRepo, target_name: str | None, scope: SchemaScope = ALL_SCHEMAS
+) -> DriftReport:
     """Compare the target's live schema with the schema its applied steps produce."""
     config = load_config(repo)
     target = open_database_target(config, target_name, "read")
     try:
+        check_scope(scope, target.dialect)
         with target.engine.connect() as conn:
-            live = reflect_schema(conn)
+            live = reflect_schema(conn, scope=scope)
             rows = Ledger(target.engine).rows(conn)
         server_url = target.engine.url.render_as_string(hide_password=False)
     finally:
@@ -76,6 +84,8 @@ def schema_drift(repo: GitRepo, target_name: str | None) -> DriftReport:
     report.applied = [step_id for step_id in in_tree if step_id in applied]
     report.unknown = sorted(applied - set(in_tree))
     scratch_server = None if target.dialect == "sqlite" else server_url
-    expected = replayed_schema(repo, target.dialect, scratch_server, only=set(report.applied))
+    expected = replayed_schema(
+        repo, target.dialect, scratch_server, only=set(report.applied), scope=scope
+    )
     report.differences = schema_differences(expected, live)
     return report

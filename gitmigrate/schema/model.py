@@ -28,6 +28,8 @@ class Column:
     identity_generation: str | None = None
     # MySQL/MariaDB `ON UPDATE current_timestamp()` as the server reports it
     on_update: str | None = None
+    # MySQL/MariaDB generated columns: "VIRTUAL" or "STORED"; None: the renderer's default
+    generated_storage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ class Table:
     partition_by: str | None = None
     partition_of: str | None = None
     partition_bound: str | None = None
+    # PostgreSQL INHERITS parents, in order; `columns` then holds only the child's own columns
+    inherits: tuple[str, ...] = ()
+    # MySQL/MariaDB RANGE/LIST partitions in order: (name, bound), e.g. ("p2022",
+    # "VALUES LESS THAN (2023)"); `partition_by` then holds e.g. "RANGE (`year_num`)"
+    partitions: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -96,6 +103,10 @@ class View:
     name: str
     definition: str  # the SELECT, whitespace-normalized
     materialized: bool = False
+    # MySQL/MariaDB view options, None for the server's default (UNDEFINED, DEFINER, none)
+    algorithm: str | None = None  # MERGE / TEMPTABLE
+    security: str | None = None  # INVOKER
+    check_option: str | None = None  # CASCADED / LOCAL
 
 
 @dataclass(frozen=True)

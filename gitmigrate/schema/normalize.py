@@ -141,12 +141,16 @@ def default(text: str | None, dialect: str) -> str | None:
     return None if out.upper() == "NULL" else out
 
 
-def nextval_sequence(default_text: str | None) -> str | None:
-    """The sequence a PostgreSQL `nextval('seq'::regclass)` default draws from, or None."""
+def nextval_sequence(default_text: str | None, *, unquote: bool = True) -> str | None:
+    """The sequence a PostgreSQL `nextval('seq'::regclass)` default draws from, or None
+    (`unquote=False`: its regclass text as written, quotes and schema included)."""
     if default_text is None:
         return None
     match = _NEXTVAL.match(default_text.strip())
-    return match.group("seq").replace("''", "'").strip('"') if match else None
+    if not match:
+        return None
+    found = match.group("seq").replace("''", "'")
+    return found.strip('"') if unquote else found
 
 
 def type_string(compiled: str, dialect: str, *, keep_case: bool = False) -> str:

@@ -24,6 +24,7 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
 )
 from gitmigrate.schema.ops_base import Composite, Operation, Statement
+from gitmigrate.schema.ops_mysql import Repartition
 from gitmigrate.schema.ops_objects import (
     AddEnumValue,
     AlterObject,
@@ -42,6 +43,7 @@ from gitmigrate.schema.ops_objects import (
     ReplaceEnum,
     unowned,
 )
+from gitmigrate.schema.ops_partitions import AttachPartition, DetachPartition
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,12 @@ class SetTableComment(Operation):
 class CreateIndex(Operation):
     table: str
     index: Index
+    # PostgreSQL partitioned table: its partitions when the index is made (None: not one),
+    # which the online form indexes one by one
+    partitions: tuple[str, ...] | None = None
 
     def reverse(self) -> Operation:
-        return DropIndex(self.table, self.index)
+        return DropIndex(self.table, self.index, self.partitions)
 
     @property
     def objects(self) -> tuple[str, ...]:
@@ -181,9 +186,10 @@ class CreateIndex(Operation):
 class DropIndex(Operation):
     table: str
     index: Index
+    partitions: tuple[str, ...] | None = None  # as in CreateIndex
 
     def reverse(self) -> Operation:
-        return CreateIndex(self.table, self.index)
+        return CreateIndex(self.table, self.index, self.partitions)
 
     @property
     def objects(self) -> tuple[str, ...]:
@@ -290,6 +296,7 @@ __all__ = [
     "AlterColumn",
     "AlterObject",
     "AlterSequence",
+    "AttachPartition",
     "Composite",
     "CreateEnum",
     "CreateExtension",
@@ -298,6 +305,7 @@ __all__ = [
     "CreateSequence",
     "CreateTable",
     "CreateView",
+    "DetachPartition",
     "DropCheck",
     "DropColumn",
     "DropEnum",
@@ -315,6 +323,7 @@ __all__ = [
     "RebuildTable",
     "RenameColumn",
     "RenameTable",
+    "Repartition",
     "ReplaceEnum",
     "SetTableComment",
     "Statement",

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SAWarning
 
 from gitmigrate.schema import normalize as norm
 from gitmigrate.schema import reflect_extras as extras
+from gitmigrate.schema import reflect_mysql
 from gitmigrate.schema.model import (
     CheckConstraint,
     Column,
@@ -37,10 +38,14 @@ from gitmigrate.schema.model import (
     UniqueConstraint,
     View,
 )
+from gitmigrate.schema.mysql_partitions import reflect_partitions
+from gitmigrate.schema.names import split_sql_name
 from gitmigrate.schema.objects import reflect_objects
 from gitmigrate.schema.objects.pg_common import qi
+from gitmigrate.schema.reflect_schemas import SchemaScope, reflect_all
 
 _INTERNAL_PREFIXES = ("gitmigrate_", "sqlite_")
+_MYSQL_INDEX_KINDS = ("FULLTEXT", "SPATIAL")
 _KINDS = ("columns", "pk_constraint", "foreign_keys", "indexes", "unique_constraints")
 
 
@@ -49,17 +54,22 @@ def dialect_of(conn: Connection) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
-def reflect_schema(conn: Connection, schema: str | None = None) -> Schema:
+def reflect_schema(
+    conn: Connection, schema: str | None = None, *, scope: SchemaScope | None = None
+) -> Schema:
     """Reflect the connection's default schema, or the named `schema` (a PostgreSQL schema, a
     MariaDB database on the same server; SQLite has only its main database). Foreign keys to
-    another schema carry its name in `ref_schema` (see the module docstring)."""
+    another schema carry its name in `ref_schema` (see the module docstring).
+
+    With a `scope` on PostgreSQL: every user schema it covers, names outside the default
+    schema qualified (reflect_schemas.py); other dialects ignore it (one schema each)."""
     dialect = dialect_of(conn)
+    if scope is not None and dialect == "postgresql" and schema is None:
+        return reflect_all(conn, scope, reflect_schema)
     schema = None if dialect == "sqlite" else schema
     insp = inspect(conn)
     ctx = _Context(conn, insp, dialect, schema)
-    names = sorted(
-        n for n in insp.get_table_names(schema=schema) if _wanted(n) and n not in ctx.partitions
-    )
+    names = sorted(n for n in insp.get_table_names(schema=schema) if _wanted(n))
     if names:
         ctx.load(names)
     tables = tuple(_table(ctx, name) for name in names)
@@ -108,7 +118,7 @@ class _Context:
         self.dialect = dialect
         self.schema = schema
         pg = dialect == "postgresql"
-        self.partitions = extras.pg_table_names(conn, schema) if pg else set()
+        self.inheritance = extras.pg_inheritance(conn, schema) if pg else None
         self.names: list[str] = []
         self.multi: dict[str, dict[Any, Any]] = {}
         self.checks: dict[str, list[dict[str, Any]]] = {}
@@ -117,6 +127,8 @@ class _Context:
         self.deferrable = extras.pg_deferrable(conn, schema) if pg else {}
         mysql = dialect == "mysql"
         self.database = (schema or extras.mysql_database(conn)) if mysql else None
+        self.column_extras = reflect_mysql.column_extras(conn, schema) if mysql else {}
+        self.mysql_partitioning = reflect_partitions(conn, schema) if mysql else {}
         self.sqlite_indexes: dict[str, list[extras.SqliteIndex]] = {}
         if dialect == "sqlite":
             for ix in extras.sqlite_indexes(conn):
@@ -154,14 +166,19 @@ class _Context:
 
 def _table(ctx: _Context, name: str) -> Table:
     raw_columns: list[dict[str, Any]] = ctx.part("columns", name) or []
+    inh = ctx.inheritance
+    cloned = inh.inherited_constraints.get(name, set()) if inh else set()
+    if inh is not None and name in inh.inherits:
+        only_inherited = inh.inherited_columns.get(name, set())
+        raw_columns = [c for c in raw_columns if c["name"] not in only_inherited]
     sqlite = extras.sqlite_table(ctx.conn, name) if ctx.dialect == "sqlite" else None
-    checks = [dict(c) for c in ctx.checks.get(name, [])]
+    checks = [dict(c) for c in ctx.checks.get(name, []) if c.get("name") not in cloned]
     json_columns = _mariadb_json_columns(ctx, raw_columns, checks)
     columns = tuple(_column(ctx, name, c, sqlite, json_columns) for c in raw_columns)
     pk_raw = ctx.part("pk_constraint", name) or {}
     pk_cols = tuple(pk_raw.get("constrained_columns") or ())
     pk = None
-    if pk_cols:
+    if pk_cols and pk_raw.get("name") not in cloned:
         pk_name = None if ctx.dialect == "mysql" else pk_raw.get("name")
         pk = PrimaryKey(columns=pk_cols, name=pk_name)
     found = [
@@ -169,16 +186,22 @@ def _table(ctx: _Context, name: str) -> Table:
             u.get("name"), tuple(u["column_names"]), ctx.deferrable.get((name, str(u.get("name"))))
         )
         for u in ctx.part("unique_constraints", name) or []
+        if u.get("name") not in cloned
     ]
     if sqlite is not None:  # the inspector misses column-level UNIQUE
         known = {u.columns for u in found}
         found += [UniqueConstraint(None, cols) for cols in sqlite.unique_sets if cols not in known]
     uniques = sorted(found, key=_named_key)
     fks = sorted(
-        (_fk(ctx, name, fk, sqlite) for fk in ctx.part("foreign_keys", name) or []),
+        (
+            _fk(ctx, name, fk, sqlite)
+            for fk in ctx.part("foreign_keys", name) or []
+            if fk.get("name") not in cloned
+        ),
         key=_named_key,
     )
     comment = (ctx.part("comment", name) or {}).get("text")
+    partition_by, partitions = ctx.mysql_partitioning.get(name, (None, ()))
     return Table(
         name=name,
         columns=columns,
@@ -196,6 +219,11 @@ def _table(ctx: _Context, name: str) -> Table:
             )
         ),
         comment=comment or None,
+        **(
+            ctx.inheritance.table_fields(name)
+            if ctx.inheritance
+            else {"partition_by": partition_by, "partitions": partitions}
+        ),
     )
 
 
@@ -231,12 +259,15 @@ def _column(
     name = str(raw["name"])
     default_text = norm.default(raw.get("default"), ctx.dialect)
     identity = False
+    generation = None
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
-        seq = norm.nextval_sequence(raw.get("default"))
+        seq = _drawn_sequence(ctx, raw.get("default"))
         owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
         if raw.get("identity") or (seq is not None and owned):
             identity, default_text = True, None
+        if raw.get("identity"):
+            generation = "ALWAYS" if raw["identity"].get("always") else "BY DEFAULT"
     if (table, name) in ctx.domain_columns:  # the inspector merges in the domain's own
         nullable, own_default = ctx.domain_columns[(table, name)]
         default_text = default_text if own_default else None
@@ -244,6 +275,11 @@ def _column(
         identity = raw.get("autoincrement") is True
     elif sqlite is not None and sqlite.rowid_alias == name:
         identity, nullable = True, False
+    extra = ctx.column_extras.get((table, name))
+    on_update = None
+    if extra is not None and extra.on_update is not None:
+        on_update = extra.on_update
+        default_text = reflect_mysql.without_on_update(default_text)
     computed = raw.get("computed")
     generated = None
     if computed:
@@ -256,9 +292,22 @@ def _column(
         nullable=nullable,
         default=default_text,
         identity=identity,
+        identity_generation=generation,
         generated=generated,
         comment=raw.get("comment") or None,
+        on_update=on_update,
+        generated_storage=extra.generated_storage if extra and generated is not None else None,
     )
+
+
+def _drawn_sequence(ctx: _Context, default: str | None) -> str | None:
+    """The sequence a nextval() default draws from, without the reflected schema's name
+    (the server qualifies it when that schema is not on the search_path)."""
+    drawn = norm.nextval_sequence(default)
+    if drawn is None or ctx.schema is None:
+        return drawn
+    parts = split_sql_name(norm.nextval_sequence(default, unquote=False) or "")
+    return parts[1] if len(parts) == 2 and parts[0] == ctx.schema else drawn
 
 
 def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
@@ -266,6 +315,8 @@ def _type(ctx: _Context, type_: Any, table: str, column: str) -> str:
         raw = extras.declared_type(ctx.conn, ctx.dialect, table, column, ctx.schema)
         if raw:
             return norm.type_string(raw, ctx.dialect)
+        if ctx.dialect == "sqlite":
+            return ""  # a column declared without a type (affinity BLOB)
     try:
         compiled = str(type_.compile(dialect=ctx.conn.dialect))
     except Exception:  # NullType and exotic types cannot always compile; repr is still stable
@@ -313,8 +364,11 @@ def _indexes(
         return tuple(sorted(found, key=lambda i: i.name))
     unique_names = {ctx_key(ctx, u.name) for u in uniques if u.name}
     out = []
+    attached = ctx.inheritance.attached_indexes.get(table, set()) if ctx.inheritance else set()
     for raw in ctx.part("indexes", table) or []:
         if raw.get("duplicates_constraint") or ctx_key(ctx, raw.get("name")) in unique_names:
+            continue
+        if raw.get("name") in attached:  # a partition's copy of its parent's index
             continue
         index = _index(ctx, raw)
         if ctx.dialect == "mysql" and _fk_backing(index, fks):
@@ -332,7 +386,10 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
     names = list(raw.get("column_names") or [])
     exprs = list(raw.get("expressions") or names)
     sorting = raw.get("column_sorting") or {}
-    lengths = options.get("mysql_length") or {}
+    prefix = str(options.get("mysql_prefix") or "").upper()
+    kind = prefix if prefix in _MYSQL_INDEX_KINDS else None
+    # a SPATIAL index reports a key length the author never wrote and cannot set
+    lengths = {} if kind else options.get("mysql_length") or {}
     if isinstance(lengths, int):
         lengths = {n: lengths for n in names if n}
     parts: list[str] = []
@@ -361,7 +418,7 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
         unique=bool(raw.get("unique")),
         where=norm.expression(options.get("postgresql_where")),
         expressions=expressions,
-        method=None if method in (None, "btree") else str(method),
+        method=kind or (None if method in (None, "btree") else str(method)),
     )
 
 
@@ -383,11 +440,13 @@ def _fk_backing(index: Index, fks: list[ForeignKey]) -> bool:
 
 def _views(ctx: _Context) -> tuple[View, ...]:
     qualifier = f"`{ctx.database}`." if ctx.database else None
-    views = [
-        View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier))
-        for n in ctx.insp.get_view_names(ctx.schema)
-        if _wanted(n)
-    ]
+    options = reflect_mysql.view_options(ctx.conn, ctx.schema) if ctx.dialect == "mysql" else {}
+    views = []
+    for n in ctx.insp.get_view_names(ctx.schema):
+        if not _wanted(n):
+            continue
+        body = norm.view_body(ctx.insp.get_view_definition(n, ctx.schema), qualifier=qualifier)
+        views.append(reflect_mysql.with_options(View(n, body), options.get(n)))
     if ctx.dialect == "postgresql":
         views += [
             View(n, norm.view_body(ctx.insp.get_view_definition(n, ctx.schema)), materialized=True)
@@ -400,7 +459,7 @@ def _pg_sequences(ctx: _Context) -> tuple[Sequence, ...]:
     serial_owned = set()
     for table in ctx.names:
         for raw in ctx.part("columns", table) or []:
-            drawn = norm.nextval_sequence(raw.get("default"))
+            drawn = _drawn_sequence(ctx, raw.get("default"))
             if drawn is not None:
                 serial_owned.add((drawn, table, str(raw["name"])))
     out = []

@@ -105,16 +105,96 @@ def pg_extensions(conn: Connection) -> tuple[str, ...]:
     return tuple(str(r[0]) for r in rows)
 
 
-def pg_table_names(conn: Connection, schema: str | None = None) -> set[str]:
-    """Partitions are reflected through their parent only."""
-    rows = conn.execute(
+@dataclass(frozen=True)
+class PgInheritance:
+    """Partitioning and INHERITS facts of one schema's tables, and what each child gets from
+    its parent (reflected on the parent once, never per child)."""
+
+    partition_by: dict[str, str]  # partitioned table -> "RANGE (logdate)"
+    partition_of: dict[str, tuple[str, str]]  # partition -> (parent, "FOR VALUES ...")
+    inherits: dict[str, tuple[str, ...]]  # INHERITS child -> parents, in order
+    inherited_columns: dict[str, set[str]]  # INHERITS child -> columns it only inherits
+    inherited_constraints: dict[str, set[str]]  # table -> constraints cloned from a parent's
+    attached_indexes: dict[str, set[str]]  # table -> indexes attached to a parent's index
+
+    def table_fields(self, name: str) -> dict[str, Any]:
+        """Table.partition_by/partition_of/partition_bound/inherits of table `name`."""
+        parent, bound = self.partition_of.get(name, (None, None))
+        return {
+            "partition_by": self.partition_by.get(name),
+            "partition_of": parent,
+            "partition_bound": bound,
+            "inherits": self.inherits.get(name, ()),
+        }
+
+
+def pg_inheritance(conn: Connection, schema: str | None = None) -> PgInheritance:
+    params = {"schema": schema}
+    where = "n.nspname = coalesce(:schema, current_schema())"
+    rel = f"pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {where}"
+    partition_by = {
+        str(r[0]): str(r[1])
+        for r in conn.execute(
+            text(f"SELECT c.relname, pg_get_partkeydef(c.oid) FROM {rel} AND c.relkind = 'p'"),
+            params,
+        )
+    }
+    partition_of: dict[str, tuple[str, str]] = {}
+    inherits: dict[str, list[str]] = {}
+    for child, parent, bound, is_partition in conn.execute(
         text(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = coalesce(:schema, current_schema()) AND c.relispartition"
+            "SELECT c.relname, p.relname, pg_get_expr(c.relpartbound, c.oid), c.relispartition "
+            "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent "
+            f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {where} "
+            "AND c.relkind IN ('r', 'p', 'f') ORDER BY c.relname, i.inhseqno"
         ),
-        {"schema": schema},
+        params,
+    ):
+        if is_partition:
+            partition_of[str(child)] = (str(parent), str(bound))
+        else:
+            inherits.setdefault(str(child), []).append(str(parent))
+    columns: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+        text(
+            "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {where} "
+            "AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal"
+        ),
+        params,
+    ):
+        if str(table) in inherits:
+            columns.setdefault(str(table), set()).add(str(column))
+    constraints: dict[str, set[str]] = {}
+    for table, name in conn.execute(
+        text(
+            "SELECT c.relname, k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+            f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {where} "
+            "AND (k.conparentid <> 0 OR NOT k.conislocal)"
+        ),
+        params,
+    ):
+        constraints.setdefault(str(table), set()).add(str(name))
+    indexes: dict[str, set[str]] = {}
+    for table, name in conn.execute(
+        text(
+            "SELECT t.relname, c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_index x ON x.indexrelid = c.oid JOIN pg_class t ON t.oid = x.indrelid "
+            f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {where} "
+            "AND c.relkind IN ('i', 'I')"
+        ),
+        params,
+    ):
+        indexes.setdefault(str(table), set()).add(str(name))
+    return PgInheritance(
+        partition_by,
+        partition_of,
+        {k: tuple(v) for k, v in inherits.items()},
+        columns,
+        constraints,
+        indexes,
     )
-    return {str(r[0]) for r in rows}
 
 
 # --- MySQL / MariaDB ----------------------------------------------------------------------

@@ -25,6 +25,8 @@ from gitmigrate.schema.model import (
     Table,
     UniqueConstraint,
 )
+from gitmigrate.schema.mysql_partitions import partition_clause
+from gitmigrate.schema.names import QualifiedName, bare
 from gitmigrate.schema.types import check_type
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -45,8 +47,12 @@ def _sa_dialect(dialect: str) -> Dialect:
 
 
 def quote(name: str, dialect: str) -> str:
-    """The identifier, always quoted for `dialect` ("name" or `name`)."""
-    return str(_sa_dialect(dialect).identifier_preparer.quote_identifier(name))
+    """The identifier, always quoted for `dialect` ("name" or `name`); a name outside the
+    default schema part by part ("other"."t", see names.py)."""
+    preparer = _sa_dialect(dialect).identifier_preparer
+    if isinstance(name, QualifiedName):
+        return f"{preparer.quote_identifier(name.schema)}.{preparer.quote_identifier(name.name)}"
+    return str(preparer.quote_identifier(name))
 
 
 def quote_list(names: tuple[str, ...], dialect: str) -> str:
@@ -108,10 +114,12 @@ def column_definition(column: Column, dialect: str) -> str:
         from gitmigrate.schema.render_postgresql import column_type_and_identity
 
         parts.append(column_type_and_identity(column))
-    else:
+    elif column.type:  # SQLite allows a column without a type
         parts.append(column.type)
     if column.generated is not None:
         stored = "STORED" if dialect != "sqlite" else "VIRTUAL"
+        if dialect == "mysql" and column.generated_storage:
+            stored = column.generated_storage
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) {stored}")
     if not column.nullable:
         parts.append("NOT NULL")
@@ -119,6 +127,8 @@ def column_definition(column: Column, dialect: str) -> str:
         parts.append("NULL")  # MySQL makes the first TIMESTAMP column NOT NULL otherwise
     if column.default is not None and not _serial_default(column, dialect):
         parts.append(default_clause(column.default, dialect))
+    if dialect == "mysql" and column.on_update is not None:
+        parts.append(f"ON UPDATE {column.on_update}")
     if dialect == "mysql" and column.identity:
         parts.append("AUTO_INCREMENT")
     if column.comment is not None and dialect == "mysql":
@@ -184,14 +194,23 @@ def create_table(table: Table, dialect: str) -> list[str]:
     options = ""
     if dialect == "mysql" and table.comment is not None:
         options = f" COMMENT={literal(table.comment)}"
+    if dialect == "mysql":
+        options += partition_clause(table)
     statements = [f"CREATE TABLE {quote(table.name, dialect)} (\n    {body}\n){options}"]
     if dialect != "mysql":
         statements += [create_index(table.name, i, dialect) for i in table.indexes]
     return statements
 
 
+def mysql_index_kind(index: Index) -> str:
+    """`INDEX`, `UNIQUE INDEX`, `FULLTEXT INDEX` or `SPATIAL INDEX` (MySQL's index kinds)."""
+    if index.method in ("FULLTEXT", "SPATIAL"):
+        return f"{index.method} INDEX"
+    return "UNIQUE INDEX" if index.unique else "INDEX"
+
+
 def _mysql_inline_index(index: Index) -> str:
-    kind = "UNIQUE INDEX" if index.unique else "INDEX"
+    kind = mysql_index_kind(index)
     return f"{kind} {quote(index.name, 'mysql')} ({index_elements(index, 'mysql')})"
 
 
@@ -253,7 +272,7 @@ def render_common(op: ops.Operation, dialect: str) -> list[str] | None:
         case ops.RenameColumn(table=table, old=old, new=new):
             return [f"ALTER TABLE {q(table)} RENAME COLUMN {q(old)} TO {q(new)}"]
         case ops.RenameTable(old=old, new=new):
-            return [f"ALTER TABLE {q(old)} RENAME TO {q(new)}"]
+            return [f"ALTER TABLE {q(old)} RENAME TO {q(bare(new))}"]
         case ops.CreateIndex(table=table, index=index):
             return [create_index(table, index, dialect)]
         case ops.CreateView(view=view):
@@ -274,6 +293,8 @@ POSTGRES_ONLY: tuple[type[ops.Operation], ...] = (
     ops.CreateSequence,
     ops.DropSequence,
     ops.AlterSequence,
+    ops.AttachPartition,
+    ops.DetachPartition,
 )
 
 

@@ -3,7 +3,11 @@ KEY, DROP PRIMARY KEY, and `ALGORITHM=INPLACE, LOCK=NONE` on online ALTERs that 
 
 from __future__ import annotations
 
+import re
+
 from gitmigrate.schema import ops
+from gitmigrate.schema.model import View
+from gitmigrate.schema.mysql_partitions import repartition
 from gitmigrate.schema.render import (
     POSTGRES_ONLY,
     check_clause,
@@ -11,6 +15,7 @@ from gitmigrate.schema.render import (
     foreign_key_clause,
     index_elements,
     literal,
+    mysql_index_kind,
     primary_key_clause,
     quote,
     render_common,
@@ -36,7 +41,7 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
         raise _unsupported(op, MY)
     match op:
         case ops.CreateIndex(table=table, index=index):
-            kind = "UNIQUE INDEX" if index.unique else "INDEX"
+            kind = mysql_index_kind(index)
             return [
                 f"ALTER TABLE {q(table)} ADD {kind} {q(index.name)} "
                 f"({index_elements(index, MY)}){suffix}"
@@ -71,7 +76,7 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
                 raise _unnamed("foreign key", table)
             out = [f"ALTER TABLE {q(table)} DROP FOREIGN KEY {q(fk.name)}{suffix}"]
             if op.backing_index is not None:
-                out.append(f"ALTER TABLE {q(table)} DROP INDEX {q(op.backing_index)}{suffix}")
+                out += _drop_backing_index(table, op.backing_index, fk.columns[0], suffix)
             return out
         case ops.AddCheck(table=table, check=check):
             return [f"ALTER TABLE {q(table)} ADD {check_clause(check, MY)}"]
@@ -85,12 +90,43 @@ def render_mysql(op: ops.Operation, *, online: bool = False) -> list[str]:
             return [f"ALTER TABLE {q(table)} DROP PRIMARY KEY"]
         case ops.RenameTable(old=old, new=new):
             return [f"RENAME TABLE {q(old)} TO {q(new)}"]
+        case ops.CreateView(view=view) if not view.materialized:
+            return [create_view(view)]
+        case ops.Repartition(table=table, old=old_table, new=new_table):
+            return repartition(table, old_table, new_table)
         case ops.SetTableComment(table=table, new=new):
             return [f"ALTER TABLE {q(table)} COMMENT = {literal(new or '')}"]
     common = render_common(op, MY)
     if common is None:
         raise NotImplementedError(f"no MySQL rendering for {op!r}")
     return common
+
+
+def _drop_backing_index(table: str, name: str, column: str, suffix: str) -> list[str]:
+    """The index the server made for a foreign key is named after the constraint when the
+    author named it, after its first column when the server named the key (`t_ibfk_1`), and
+    the model cannot tell `CONSTRAINT t_ibfk_1` from no name: try both (MariaDB's IF EXISTS)."""
+    if not _SERVER_FK_NAME.search(name):
+        return [f"ALTER TABLE {q(table)} DROP INDEX {q(name)}{suffix}"]
+    return [
+        f"ALTER TABLE {q(table)} DROP INDEX IF EXISTS {q(candidate)}{suffix}"
+        for candidate in (name, column)
+    ]
+
+
+_SERVER_FK_NAME = re.compile(r"_ibfk_\d+$", re.IGNORECASE)
+
+
+def create_view(view: View) -> str:
+    """CREATE VIEW with the options that are not the server's default (the DEFINER is the
+    account running the migration)."""
+    head = "CREATE"
+    if view.algorithm:
+        head += f" ALGORITHM={view.algorithm}"
+    if view.security:
+        head += f" SQL SECURITY {view.security}"
+    tail = f" WITH {view.check_option} CHECK OPTION" if view.check_option else ""
+    return f"{head} VIEW {q(view.name)} AS {view.definition}{tail}"
 
 
 def _unnamed(what: str, table: str) -> Exception:

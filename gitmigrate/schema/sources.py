@@ -3,7 +3,8 @@
 
 Every source ends in `reflect_schema` on a real database of the dialect -- DDL files and models
 are first created in a scratch database -- so two sources describing the same schema give equal
-models, whatever their spelling.
+models, whatever their spelling. On PostgreSQL that covers every user schema by default (as
+migra), or those a `SchemaScope` names (`--schema`, `--exclude-schema`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from gitmigrate.engine.plan import merge_order
 from gitmigrate.errors import UsageError
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS, SchemaScope
 from gitmigrate.schema.scratch import SchemaLoadError, load_sql, scratch_database
 from gitmigrate.sql.dialects import normalize_dialect
 
@@ -35,16 +37,25 @@ _MODULE_ATTR = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 
 def load_schema(
-    spec: str, *, repo: GitRepo | None, dialect: str | None, server_url: str | None
+    spec: str,
+    *,
+    repo: GitRepo | None,
+    dialect: str | None,
+    server_url: str | None,
+    scope: SchemaScope = ALL_SCHEMAS,
 ) -> Schema:
-    """The schema `spec` describes (see the module docstring for the accepted forms)."""
+    """The schema `spec` describes (see the module docstring for the accepted forms); on
+    PostgreSQL the user schemas `scope` covers."""
     if "://" in spec:
-        return reflect_url(spec, repo=repo, display=redact_url(spec))
+        return reflect_url(spec, repo=repo, display=redact_url(spec), scope=scope)
     if spec.lower().endswith(".sql") or Path(spec).is_file():
-        return schema_from_sql_file(_resolve_path(spec, repo), _dialect(dialect, repo), server_url)
+        path = _resolve_path(spec, repo)
+        return schema_from_sql_file(path, _dialect(dialect, repo), server_url, scope)
     if _MODULE_ATTR.match(spec):
         metadata = import_metadata(spec, repo.root if repo is not None else Path.cwd())
-        return schema_from_metadata(metadata, _dialect(dialect, repo), server_url, origin=spec)
+        return schema_from_metadata(
+            metadata, _dialect(dialect, repo), server_url, origin=spec, scope=scope
+        )
     if repo is None or not is_initialised(repo):
         raise UsageError(
             f"cannot read a schema from {spec!r}",
@@ -52,10 +63,17 @@ def load_schema(
             "or a target name from .gitmigrate.toml (inside an initialised repository)",
         )
     target = load_config(repo).target(spec)
-    return reflect_url(target.resolve_url(), repo=repo, display=target.name)
+    return reflect_url(target.resolve_url(), repo=repo, display=target.name, scope=scope)
 
 
-def reflect_url(url: str, *, repo: GitRepo | None, display: str, access: Access = "read") -> Schema:
+def reflect_url(
+    url: str,
+    *,
+    repo: GitRepo | None,
+    display: str,
+    access: Access = "read",
+    scope: SchemaScope = ALL_SCHEMAS,
+) -> Schema:
     """Reflect a live database (relative SQLite paths resolve against the repository); a
     user's database is only read, a scratch one (`access="create"`) may not exist yet."""
     base = repo.root if repo is not None else None
@@ -63,34 +81,47 @@ def reflect_url(url: str, *, repo: GitRepo | None, display: str, access: Access 
     try:
         check_connection(engine, display)
         with engine.connect() as conn:
-            return reflect_schema(conn)
+            return reflect_schema(conn, scope=scope)
     finally:
         engine.dispose()
 
 
 def schema_from_sql(
-    sql: str, dialect: str, server_url: str | None, *, origin: str = "<sql>"
+    sql: str,
+    dialect: str,
+    server_url: str | None,
+    *,
+    origin: str = "<sql>",
+    scope: SchemaScope = ALL_SCHEMAS,
 ) -> Schema:
     """Run a DDL script in a scratch database of `dialect` and reflect the result."""
     with scratch_database(dialect, server_url) as url:
         load_sql(url, sql, origin=origin)
-        schema = reflect_url(url, repo=None, display=f"scratch {dialect} database", access="create")
+        display = f"scratch {dialect} database"
+        schema = reflect_url(url, repo=None, display=display, access="create", scope=scope)
     _check_references(schema, origin)
     return schema
 
 
-def schema_from_sql_file(path: Path, dialect: str, server_url: str | None) -> Schema:
+def schema_from_sql_file(
+    path: Path, dialect: str, server_url: str | None, scope: SchemaScope = ALL_SCHEMAS
+) -> Schema:
     try:
         sql = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file", "check the path of the .sql file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}", "give a readable UTF-8 .sql file") from exc
-    return schema_from_sql(sql, dialect, server_url, origin=str(path))
+    return schema_from_sql(sql, dialect, server_url, origin=str(path), scope=scope)
 
 
 def schema_from_metadata(
-    metadata: MetaData, dialect: str, server_url: str | None, *, origin: str
+    metadata: MetaData,
+    dialect: str,
+    server_url: str | None,
+    *,
+    origin: str,
+    scope: SchemaScope = ALL_SCHEMAS,
 ) -> Schema:
     """create_all into a scratch database, then reflect: models go through the same path."""
     with scratch_database(dialect, server_url) as url:
@@ -99,7 +130,7 @@ def schema_from_metadata(
             with engine.begin() as conn:
                 metadata.create_all(conn)
             with engine.connect() as conn:
-                return reflect_schema(conn)
+                return reflect_schema(conn, scope=scope)
         except (DBAPIError, SQLAlchemyError) as exc:
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise UsageError(
@@ -166,6 +197,7 @@ def replayed_schema(
     server_url: str | None,
     *,
     only: Collection[str] | None = None,
+    scope: SchemaScope = ALL_SCHEMAS,
 ) -> Schema:
     """The schema the SQL steps in HEAD's tree produce, in plan (merge) order, each step's
     up.sql run into one scratch database; `only` limits it to those step ids (e.g. applied)."""
@@ -181,7 +213,11 @@ def replayed_schema(
                 raise UsageError(f"{origin} is not UTF-8", "re-save the file as UTF-8") from exc
             load_sql(url, sql, origin=origin)
         return reflect_url(
-            url, repo=None, display=f"scratch {for_dialect} database", access="create"
+            url,
+            repo=None,
+            display=f"scratch {for_dialect} database",
+            access="create",
+            scope=scope,
         )
 
 

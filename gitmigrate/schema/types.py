@@ -43,13 +43,22 @@ def base_type(type_text: str) -> str:
     return "_".join(text.upper().split())
 
 
+def is_user_type(type_text: str, dialect: str) -> bool:
+    """A type the dialect does not have built in (an enum, a domain ...)."""
+    known = KNOWN_TYPES.get(dialect)
+    return known is not None and base_type(type_text) not in known
+
+
 def check_type(type_text: str, dialect: str, *, user_types: frozenset[str] = frozenset()) -> None:
     """Raise UsageError naming the type and the nearest known one when `dialect` lacks it."""
     known = KNOWN_TYPES.get(dialect)
-    if known is None:
-        return
+    if known is None or (dialect == "sqlite" and not type_text):
+        return  # SQLite: a column declared without a type
     base = base_type(type_text)
-    if base in known or base.replace('"', "").lower() in {t.lower() for t in user_types}:
+    # a user type may be schema-qualified and quoted part by part ("Other"."E")
+    if base in known or base.replace('"', "").lower() in {
+        t.replace('"', "").lower() for t in user_types
+    }:
         return
     if dialect == "mysql" and base.startswith(("ENUM", "SET")):
         return
@@ -57,3 +66,19 @@ def check_type(type_text: str, dialect: str, *, user_types: frozenset[str] = fro
     nearest = difflib.get_close_matches(base, candidates, n=1, cutoff=0.5)
     hint = f"did you mean {nearest[0].replace('_', ' ')}?" if nearest else "use a type it has"
     raise UsageError(f"type {type_text!r} does not exist in {dialect}", hint)
+
+
+# spellings a dialect stores as written but treats as one type: SQLAlchemy's DateTime is
+# DATETIME on SQLite, where a hand-written schema often says TIMESTAMP (same affinity, same
+# values); comparing them as different would rebuild a whole table to "change" nothing
+_EQUIVALENT: dict[str, tuple[frozenset[str], ...]] = {
+    "sqlite": (frozenset({"DATETIME", "TIMESTAMP"}),),
+}
+
+
+def equivalent_types(a: str, b: str, dialect: str) -> bool:
+    """Whether two normalized type strings are the same type on `dialect`."""
+    if a == b:
+        return True
+    x, y = a.upper().strip(), b.upper().strip()
+    return x == y or any(x in group and y in group for group in _EQUIVALENT.get(dialect, ()))

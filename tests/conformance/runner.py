@@ -300,7 +300,7 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
     with _stage("load-desired", timings):
         _load(case, slots, raw, desired_parts, "load-desired")
     with _stage("reflect", timings):
-        desired = reflect_url(_with_search_path(raw, work_path))
+        desired = reflect_url(_with_search_path(raw, work_path), case)
         desired_ext = _extension_versions(raw) if case.compare_extension_versions else None
 
     with _stage("setup", timings):
@@ -309,7 +309,7 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
     with _stage("load-current", timings):
         _load(case, slots, raw, current_parts, "load-current")
     with _stage("reflect", timings):
-        current = reflect_url(work)
+        current = reflect_url(work, case)
         current_ext = _extension_versions(raw) if case.compare_extension_versions else None
 
     if case.expects_changes and not schema_differences(current, desired):
@@ -327,7 +327,7 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
     _apply(work, up, "apply-up", timings)
 
     with _stage("compare-up", timings):
-        after_up = reflect_url(work)
+        after_up = reflect_url(work, case)
         _expect_equal(
             desired, after_up, "compare-up", "after up, the database differs from desired"
         )
@@ -351,7 +351,7 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
     _apply(work, down, "apply-down", timings)
 
     with _stage("compare-down", timings):
-        after_down = reflect_url(work)
+        after_down = reflect_url(work, case)
         _expect_equal(
             current, after_down, "compare-down", "after down, the database differs from current"
         )
@@ -388,11 +388,17 @@ def _extension_versions(url: str) -> dict[str, str]:
         return {str(n): str(v) for n, v in rows}
 
 
-def reflect_url(url: str) -> Any:
+def reflect_url(url: str, case: Case | None = None) -> Any:
+    """Every user schema, as `schema diff` reflects (migra's --schema / --exclude-schema from
+    the case's flags)."""
     from gitmigrate.schema.reflect import reflect_schema
+    from gitmigrate.schema.reflect_schemas import SchemaScope
 
+    flags = case.flags if case is not None else {}
+    exclude = flags.get("exclude_schema")
+    scope = SchemaScope(only=flags.get("schema"), exclude=(exclude,) if exclude else ())
     with engine_for(url).connect() as conn:
-        return reflect_schema(conn)
+        return reflect_schema(conn, scope=scope)
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -236,12 +236,15 @@ EVERY_OP: list[ops.Operation] = [
     ops.DropSequence(S1),
     ops.AlterSequence(S1, replace(S1, increment=2)),
     ops.SetTableComment("t", None, "people"),
+    ops.Repartition("t", T, replace(T, partition_by="HASH (`id`) PARTITIONS 2")),
     ops.CreateExtension("pg_trgm"),
     ops.DropExtension("pg_trgm"),
     ops.Composite((ops.DropColumn("t", COL),), (ops.AddColumn("t", COL),)),
     ops.CreateObject(FN1),
     ops.DropObject(FN1),
     ops.AlterObject(FN1, FN2, FN2.replace, FN1.replace),
+    ops.AttachPartition("t", "t_1", "DEFAULT"),
+    ops.DetachPartition("t", "t_1", "DEFAULT"),
 ]
 
 

@@ -14,6 +14,7 @@ import click
 
 from gitmigrate import api
 from gitmigrate.cli import output
+from gitmigrate.cli.commands.schema_options import schema_options
 from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import EXIT_FAILED
 
@@ -39,10 +40,19 @@ def schema() -> None:
     show_default=True,
     help="CREATE statements for the target's dialect, or the normalized model as JSON.",
 )
+@schema_options
 @click.pass_context
-def inspect(ctx: click.Context, target: str | None, fmt: str) -> None:
+def inspect(
+    ctx: click.Context,
+    target: str | None,
+    fmt: str,
+    only_schema: str | None,
+    exclude_schemas: tuple[str, ...],
+) -> None:
     """The live schema of a target, normalized."""
-    found = api.schema_inspect(repo_from(ctx), target=target)
+    found = api.schema_inspect(
+        repo_from(ctx), target=target, schema=only_schema, exclude_schemas=exclude_schemas
+    )
     if fmt == "json":
         output.print_json(found.to_json())
     else:
@@ -53,11 +63,20 @@ def inspect(ctx: click.Context, target: str | None, fmt: str) -> None:
 @schema.command()
 @click.option("--target", "-t", help="Target name or URL (default: the project's default target).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@schema_options
 @click.pass_context
-def drift(ctx: click.Context, target: str | None, as_json: bool) -> None:
+def drift(
+    ctx: click.Context,
+    target: str | None,
+    as_json: bool,
+    only_schema: str | None,
+    exclude_schemas: tuple[str, ...],
+) -> None:
     """Differences between a target's live schema and what its applied steps produce
     (exit 1 when there is drift)."""
-    report = api.schema_drift(repo_from(ctx), target=target)
+    report = api.schema_drift(
+        repo_from(ctx), target=target, schema=only_schema, exclude_schemas=exclude_schemas
+    )
     if as_json:
         output.print_json(report.to_json())
     else:

@@ -8,6 +8,7 @@ import click
 from gitmigrate import api
 from gitmigrate.cli import output
 from gitmigrate.cli.commands.add import show_findings
+from gitmigrate.cli.commands.schema_options import schema_options
 from gitmigrate.cli.context import repo_from
 from gitmigrate.errors import UsageError
 
@@ -50,6 +51,7 @@ def parse_renames(values: tuple[str, ...]) -> dict[str, str]:
     help="Treat a drop+add as a rename (table or table.column); repeatable.",
 )
 @click.option("--online", is_flag=True, help="Low-lock variants: CONCURRENTLY, NOT VALID, ...")
+@schema_options
 @click.pass_context
 def schema_diff_command(
     ctx: click.Context,
@@ -61,11 +63,14 @@ def schema_diff_command(
     print_only: bool,
     renames: tuple[str, ...],
     online: bool,
+    only_schema: str | None,
+    exclude_schemas: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Generate the DDL from the current schema to DESIRED and commit it as a step."""
     diff = api.schema_diff(
         repo_from(ctx), to=to, from_=from_, target=target, dialect=dialect,
         renames=parse_renames(renames), online=online, print_only=print_only, summary=summary,
+        schema=only_schema, exclude_schemas=exclude_schemas,
     )  # fmt: skip
     result = diff.result
     for pair in result.rename_candidates:

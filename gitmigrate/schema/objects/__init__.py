@@ -47,6 +47,7 @@ Alter = Callable[[DbObject, DbObject], "tuple[str, ...] | None"]
 # dialect -> "module:function" readers, each (conn, schema) -> objects; imported on first use
 _READERS: dict[str, tuple[str, ...]] = {
     "postgresql": (
+        "pg_schemas:read_schemas",
         "pg_collations:read_collations",
         "pg_types:read_types",
         "pg_types:read_domains",
@@ -59,8 +60,12 @@ _READERS: dict[str, tuple[str, ...]] = {
         "pg_comments:read_comments",
         "pg_grants:read_grants",
     ),
-    "mysql": (),
-    "sqlite": (),
+    "mysql": (
+        "mysql_objects:mysql_routines",
+        "mysql_objects:mysql_triggers",
+        "mysql_objects:mysql_events",
+    ),
+    "sqlite": ("sqlite_objects:sqlite_triggers",),
 }
 # kind -> "module:function" (old, new) -> statements changing old into new in place, or None
 _ALTERS: dict[str, str] = {
