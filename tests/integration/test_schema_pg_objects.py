@@ -18,6 +18,7 @@ from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS
 from gitmigrate.schema.scratch import load_sql
 from tests.fixtures_db import server_url
 
@@ -89,6 +90,17 @@ CREATE TRIGGER film_fulltext_trigger BEFORE INSERT OR UPDATE ON film FOR EACH RO
 CREATE TRIGGER last_updated BEFORE UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION last_updated();
 CREATE TRIGGER last_updated BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION last_updated();
 """,
+    ),
+    "objects_in_another_schema": (
+        "CREATE SCHEMA s;\nCREATE TABLE s.t (c circle, a int);\n"
+        + STAMP.replace("stamp()", "s.stamp()")
+        + "CREATE TRIGGER x BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.stamp();\n"
+        "ALTER TABLE s.t ADD CONSTRAINT ex EXCLUDE USING gist (c WITH &&);",
+        "CREATE SCHEMA s;\nCREATE TABLE s.t (c circle, a int);\n"
+        + STAMP.replace("stamp()", "s.stamp()").replace("upper", "lower")
+        + "CREATE TRIGGER y BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.stamp();\n"
+        "ALTER TABLE s.t DISABLE TRIGGER y;\n"
+        "CREATE DOMAIN s.posint AS int CHECK (VALUE > 0);",
     ),
     "procedure_and_aggregate": (
         "",
@@ -169,12 +181,13 @@ class Server:
     def reset(self) -> None:
         for engine in self.engines:
             with engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA IF EXISTS s CASCADE")
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE")
                 conn.exec_driver_sql("CREATE SCHEMA public")
 
     def reflect(self, which: int) -> Schema:
         with self.engines[which].connect() as conn:
-            return reflect_schema(conn)
+            return reflect_schema(conn, scope=ALL_SCHEMAS)
 
     def run(self, statements: list[str]) -> None:
         with self.engines[0].begin() as conn:
