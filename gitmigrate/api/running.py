@@ -59,6 +59,7 @@ class RunReport:
                     "seconds": round(run.seconds, 4),
                     "statements": run.statements,
                     "previewed": run.previewed,
+                    "unchecked": run.unchecked,
                     "schema_differences": run.schema_differences,
                     "estimate_seconds": (
                         result.estimates[run.step.id].seconds

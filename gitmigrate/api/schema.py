@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gitmigrate.api._repo import RepoLike, open_repo
-from gitmigrate.errors import GitMigrateError
+from gitmigrate.errors import GitMigrateError, UsageError
 
 if TYPE_CHECKING:
     from gitmigrate.core.findings import LintFinding
@@ -215,14 +215,17 @@ def schema_lint(
     exclude: Sequence[str] = (),
     pg_version: int = 15,
     transaction: bool = True,
+    target: str | None = None,
 ) -> LintResult:
     """Lint SQL steps (default: the current migration's), or loose `files`, for locking and
-    breaking changes. Files may be linted outside a repository (without its dialect)."""
+    breaking changes. Files may be linted outside a repository (without its dialect). With a
+    `target` (name or URL), tables its statistics count no row in are judged as empty."""
     from gitmigrate.lint.model import LintOptions
     from gitmigrate.lint.project import file_dialect, lint_files, lint_steps
 
+    empty = _empty_tables(repo, target) if target else frozenset()
     options = LintOptions(pg_version, transaction, frozenset(include), frozenset(exclude),
-                          frozenset(allow))  # fmt: skip
+                          frozenset(allow), empty)  # fmt: skip
     if files:
         return LintResult(
             lint_files(tuple(files), file_dialect(_repo_or_none(repo), dialect), options)
@@ -238,3 +241,21 @@ def _repo_or_none(repo: RepoLike) -> GitRepo | None:
     except GitMigrateError:
         return None
     return opened if config_path(opened).is_file() else None
+
+
+def _empty_tables(repo: RepoLike, target: str) -> frozenset[str]:
+    """Tables of `target` (a configured name or a URL) whose statistics count no row."""
+    from gitmigrate.core.config import load_config
+    from gitmigrate.schema.impact import table_rows
+
+    opened = _repo_or_none(repo)
+    if "://" in target:
+        url = target
+    else:
+        if opened is None:
+            raise UsageError(
+                f"unknown target {target!r}", "pass a database URL, or run it in a project"
+            )
+        url = load_config(opened).target(target).resolve_url()
+    counts = table_rows(url, opened.root if opened else None).counts
+    return frozenset(name for name, rows in counts.items() if rows == 0)

@@ -61,6 +61,7 @@ def author_data(request: AuthorRequest) -> StepFiles:
     check_files: dict[str, Path] = dict(request.options.get("check_files") or {})
     config, chosen = request.config, request.dialect
     files: dict[str, bytes] = {}
+    copy_notes: dict[str, list[str]] = {}
     if options.mode == "set":
         _parse_expressions(options, chosen)
     elif options.mode == "transform":
@@ -68,7 +69,8 @@ def author_data(request: AuthorRequest) -> StepFiles:
         files[Path(options.transform or "").name.split(":")[0]] = body
     else:
         _check_copy(options)
-        check_copy_source(config, options)  # the source answers, its tables and keys fit
+        # the source answers, its tables and keys fit; what each target dialect gets
+        copy_notes = check_copy_source(config, options)
     for option, path in check_files.items():
         stored = f"{option.replace('_', '-')}{path.suffix}"
         files[stored] = _rules_file(path)
@@ -87,6 +89,8 @@ def author_data(request: AuthorRequest) -> StepFiles:
     toml = options.to_toml()
     if triggers:  # seen on the target: the note and plan say what its rollback cannot restore
         toml["update_triggers"] = triggers
+    if copy_notes:  # the note and plan list the mappings and losses of the copy
+        toml["copy_notes"] = copy_notes
     return StepFiles(files, toml, irreversible, {"dialect": chosen})
 
 
@@ -95,9 +99,11 @@ def _parse_expressions(options: DataOptions, dialect: str) -> None:
 
     table = "t"
     for column, expression in options.assignments:
-        validate_sql(f"SELECT {expression} FROM {table}", dialect, f"--set {column}")
+        validate_sql(f"SELECT {expression} FROM {table}", dialect, f"--set {column}", strict=True)
     if options.where:
-        validate_sql(f"SELECT 1 FROM {table} WHERE {options.where}", dialect, "--where")
+        validate_sql(
+            f"SELECT 1 FROM {table} WHERE {options.where}", dialect, "--where", strict=True
+        )
 
 
 def _transform_file(options: DataOptions, root: Path) -> tuple[DataOptions, bytes]:

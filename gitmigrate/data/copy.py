@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
+from gitmigrate.data.copy_existing import drop_added
 from gitmigrate.data.copy_plan import (
     CopyChunk,
     CopyPlan,
@@ -147,10 +148,13 @@ def _record_keys(
 def undo_copy(
     plan: CopyPlan, target: Connection, *, step_id: str, log: Callable[[str], None]
 ) -> None:
-    """Remove what the copy inserted: the tables it created, then the rows it recorded in
-    tables that existed before it (referencing tables first), then its record table. Safe after
+    """Remove what the copy inserted: the indexes and foreign keys it added to tables that
+    existed, the tables it created, then the rows it recorded in tables that existed before it
+    (referencing tables first), then its record table. Safe after
     an interrupted copy (missing tables are skipped). The caller commits."""
     d = plan.target_dialect or dialect_of(target)
+    if plan.added:  # what the copy added to tables that existed goes first
+        drop_added(target, d, plan.added, log)
     present = {n.lower() for n in inspect(target).get_table_names()}
     record = plan.record_table
     # created tables first: only created tables can reference them, never pre-existing ones

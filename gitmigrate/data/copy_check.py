@@ -11,16 +11,29 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from gitmigrate.core.config import ProjectConfig
+from gitmigrate.data.copy_notes import summarize
 from gitmigrate.data.copy_plan import CopySpec
-from gitmigrate.data.copy_planner import check_where, key_of, mapped_names, source_tables
+from gitmigrate.data.copy_planner import (
+    check_where,
+    key_of,
+    mapped_names,
+    plan_from,
+    source_tables,
+)
+from gitmigrate.data.copy_source import read_facts
 from gitmigrate.data.options import DataOptions
 from gitmigrate.db.connect import check_connection, create_target_engine
 from gitmigrate.db.url import redact_url
+from gitmigrate.errors import UsageError
+from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import dialect_of, reflect_schema
 
+DIALECTS = ("postgresql", "mysql", "sqlite")
 
-def check_copy_source(config: ProjectConfig, options: DataOptions) -> None:
-    """Refuse (UsageError / TargetError with a hint) a copy that cannot run from its source."""
+
+def check_copy_source(config: ProjectConfig, options: DataOptions) -> dict[str, list[str]]:
+    """Refuse (UsageError / TargetError with a hint) a copy that cannot run from its source;
+    else what the copy will say on each target dialect (copy_notes)."""
     target = config.target(options.source)  # an unknown name is refused here
     url = target.resolve_url()
     shown = target.name if target.name != "(url)" else redact_url(url)
@@ -28,7 +41,7 @@ def check_copy_source(config: ProjectConfig, options: DataOptions) -> None:
     try:
         check_connection(engine, shown)
         with engine.connect() as conn:
-            check_source(conn, spec_of(options))
+            return check_source(conn, spec_of(options))
     finally:
         engine.dispose()
 
@@ -44,11 +57,24 @@ def spec_of(options: DataOptions) -> CopySpec:
     )
 
 
-def check_source(source: Connection, spec: CopySpec) -> None:
-    """The source-side half of `plan_copy`: tables exist, --map and --where fit, keys usable."""
+def check_source(source: Connection, spec: CopySpec) -> dict[str, list[str]]:
+    """The source-side half of `plan_copy`: tables exist, --map and --where fit, keys usable;
+    then, per target dialect, the plan's notes against an empty target (type mappings, what
+    that dialect cannot hold), or why that dialect cannot take the copy."""
     schema = reflect_schema(source)
+    src = dialect_of(source)
     tables = source_tables(schema, spec.tables)
     mapped_names(schema, spec.mapping, tables)
-    check_where(spec.where, dialect_of(source), tables)
+    check_where(spec.where, src, tables)
     for table in tables:
         key_of(table, spec.keys)
+    facts = read_facts(source, src)
+    found: dict[str, list[str]] = {}
+    for dst in DIALECTS:
+        try:
+            plan = plan_from(schema, facts, src, Schema(dst), dst, spec, step_id="(new)")
+        except UsageError as exc:
+            found[dst] = [f"cannot copy to {dst}: {exc}"]
+        else:
+            found[dst] = summarize(plan.notes)
+    return found

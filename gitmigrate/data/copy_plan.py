@@ -71,6 +71,9 @@ class CopyPlan:
     target_dialect: str = ""
     where: str | None = None
     record_table: str | None = None  # set when a pre-existing table is filled
+    notes: tuple[str, ...] = ()  # type mappings and what the target does not get (copy_notes)
+    # indexes/foreign keys added to tables that existed: (kind "index"|"fk", table, name)
+    added: tuple[tuple[str, str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,8 @@ class CopyPlan:
             "target_dialect": self.target_dialect,
             "where": self.where,
             "record_table": self.record_table,
+            "notes": list(self.notes),
+            "added": [list(a) for a in self.added],
         }
 
     @classmethod
@@ -93,6 +98,8 @@ class CopyPlan:
             target_dialect=str(d.get("target_dialect", "")),
             where=d.get("where"),
             record_table=d.get("record_table"),
+            notes=tuple(d.get("notes") or ()),
+            added=tuple((str(a[0]), str(a[1]), str(a[2])) for a in d.get("added") or ()),
         )
 
 

@@ -14,7 +14,11 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from gitmigrate.data import copy_ddl, typemap
+from gitmigrate.data.copy_adapt import adapt
+from gitmigrate.data.copy_existing import Additions, add_missing
+from gitmigrate.data.copy_notes import IndexNames, source_notes, type_notes
 from gitmigrate.data.copy_plan import CopyPlan, CopySpec, TablePlan
+from gitmigrate.data.copy_source import SourceFacts, read_facts
 from gitmigrate.data.loaders import converter_for
 from gitmigrate.data.naming import copy_record_table_name
 from gitmigrate.errors import UsageError
@@ -27,30 +31,58 @@ def plan_copy(source: Connection, target: Connection, spec: CopySpec, *, step_id
     """The plan of a copy; reads both databases and changes neither."""
     src, dst = dialect_of(source), dialect_of(target)
     src_schema, dst_schema = reflect_schema(source), reflect_schema(target)
+    facts = read_facts(source, src)
+    return plan_from(src_schema, facts, src, dst_schema, dst, spec, step_id=step_id)
+
+
+def plan_from(
+    src_schema: Schema,
+    facts: SourceFacts,
+    src: str,
+    dst_schema: Schema,
+    dst: str,
+    spec: CopySpec,
+    *,
+    step_id: str,
+) -> CopyPlan:
+    """The plan of a copy from both schemas (the target's may be empty: what `data copy` says
+    at authoring for each possible target dialect)."""
     tables = source_tables(src_schema, spec.tables)
     mapping = mapped_names(src_schema, spec.mapping, tables)
     where = check_where(spec.where, src, tables)
     keys = {t.name: key_of(t, spec.keys) for t in tables}
     ordered = fk_order(tables)
     copied = {t.name.lower(): mapping.get(t.name, t.name) for t in tables}
+    names = IndexNames(dst, dst_schema)
 
     plans: list[TablePlan] = []
     before: list[str] = []
     indexes: list[str] = []
     fks: list[str] = []
     resets: list[str] = []
-    for table in ordered:
+    notes: list[str] = source_notes(src_schema, facts, src, dst, tables)
+    additions = Additions()
+    for original in ordered:
+        adapted = adapt(original, facts, src, dst)
+        table = adapted.table
+        notes += adapted.notes
         name = mapping.get(table.name, table.name)
         existing = dst_schema.table(name)
         # within one dialect a generated column is created as such and computed, not copied
         loaded = [c for c in table.columns if c.generated is None or src != dst]
-        families = [typemap.family(c.type, src) for c in loaded]
-        converters = tuple(converter_for(f.name if f else None, src, dst) for f in families)
+        families = [
+            adapted.families.get(c.name) or _family_name(typemap.family(c.type, src))
+            for c in loaded
+        ]
+        converters = tuple(converter_for(f or None, src, dst) for f in families)
         columns = tuple(c.name for c in loaded)
         if existing is None:
             created = copy_ddl.target_table(
-                table, name, src, dst, partial(_ref_name, table, copied=copied, dst=dst_schema)
-            )
+                table, name, src, dst, partial(_ref_name, table, copied=copied, dst=dst_schema),
+                adapted.fixed, notes,
+            )  # fmt: skip
+            created = names.unique(created, notes)
+            notes += type_notes(table, created, src, dst, adapted.fixed)
             before += copy_ddl.before_statements(created, dst)
             more_indexes, more_fks = copy_ddl.after_statements(created, dst)
             indexes += more_indexes
@@ -58,9 +90,11 @@ def plan_copy(source: Connection, target: Connection, spec: CopySpec, *, step_id
             identity = [c.name for c in created.columns if c.identity]
             target_columns = columns
         else:
-            target_columns = _compatible(table, loaded, existing, src, dst)
+            target_columns = _compatible(table, loaded, existing, src, dst, adapted.fixed)
             name = existing.name
             identity = [c.name for c in existing.columns if c.identity]
+            ref = partial(_ref_name, table, copied=copied, dst=dst_schema)
+            add_missing(table, existing, src, dst, ref, names, additions)
         resets += [r for c in identity if (r := copy_ddl.identity_reset(name, c, dst))]
         plans.append(
             TablePlan(
@@ -71,29 +105,38 @@ def plan_copy(source: Connection, target: Connection, spec: CopySpec, *, step_id
                 created=existing is None,
                 target_columns=target_columns,
                 converters=converters,
-                families=tuple(f.name if f else None for f in families),
+                families=tuple(f or None for f in families),
             )
         )
     record = None
     if any(not p.created for p in plans):
         record = copy_record_table_name(step_id)
         before.append(copy_ddl.record_table_ddl(record, dst))
+    notes += additions.notes
     return CopyPlan(
         tables=tuple(plans),
         before=tuple(before),
-        after=tuple(indexes + fks + resets),
+        after=tuple(indexes + additions.indexes + fks + additions.fks + resets),
+        added=tuple((a, b, c) for a, b, c in additions.added),
         source_dialect=src,
         target_dialect=dst,
         where=where,
         record_table=record,
+        notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def _family_name(fam: typemap.Family | None) -> str:
+    return fam.name if fam else ""
 
 
 def source_tables(schema: Schema, wanted: tuple[str, ...] | None) -> list[Table]:
     if wanted is None:
-        if not schema.tables:
+        # a partition's rows are read through its parent: copied once, as the parent's
+        found_all = [t for t in schema.tables if t.partition_of is None]
+        if not found_all:
             raise UsageError("the source database has no tables to copy", "check the --from URL")
-        return list(schema.tables)
+        return found_all
     found: list[Table] = []
     for name in wanted:
         table = schema.table(name)
@@ -220,7 +263,12 @@ def _ref_name(table: Table, ref: str, *, copied: dict[str, str], dst: Schema) ->
 
 
 def _compatible(
-    table: Table, loaded: list[Column], existing: Table, src: str, dst: str
+    table: Table,
+    loaded: list[Column],
+    existing: Table,
+    src: str,
+    dst: str,
+    fixed: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """The target's spelling of each source column; refuses a table that cannot take them."""
     out = []
@@ -235,7 +283,9 @@ def _compatible(
                 "add the column to the target table, or drop the target table so the copy"
                 " creates it",
             )
-        if not typemap.accepts(typemap.family(match.type, dst), typemap.family(col.type, src)):
+        decided = (fixed or {}).get(col.name)
+        have = typemap.family(decided, dst) if decided else typemap.family(col.type, src)
+        if not typemap.accepts(typemap.family(match.type, dst), have):
             raise UsageError(
                 f"column {existing.name}.{match.name} is {match.type} on the target but"
                 f" {table.name}.{col.name} is {col.type} on the source",

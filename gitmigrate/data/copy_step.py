@@ -59,8 +59,16 @@ def copy_apply(step: Step, options: DataOptions, ctx: StepContext) -> Iterator[C
         position, rows = ctx.start_position, int(resume.get("rows", 0))
         phase = resume.get("phase")
         if phase is None:
-            for sql in plan.before:
-                ctx.execute(sql)
+            for note in plan.notes:
+                ctx.log(f"-- {note}")
+            skipped = [sql for sql in plan.before if ctx.execute(sql) is None]
+            if ctx.dry_run and skipped:
+                # a dry run on MariaDB does not run DDL it could not undo: no table to load
+                ctx.log(
+                    f"-- dry run: the {len(plan.tables)} table(s) are not loaded, their"
+                    f" CREATE TABLE cannot be undone on {ctx.dialect}"
+                )
+                return
             position += 1
             yield Checkpoint(
                 position, None, {"phase": "load", "plan": saved, "at": None, "rows": 0}

@@ -34,6 +34,25 @@ def _json_text(v: Any) -> Any:
     return v if v is None or isinstance(v, str) else json.dumps(v)
 
 
+def _json_array(v: Any) -> Any:
+    """A PostgreSQL array as JSON, spelled as its array_to_json() (what verify compares)."""
+    if v is None or isinstance(v, str):
+        return v
+    return json.dumps(v, separators=(",", ":"), ensure_ascii=False, default=_json_scalar)
+
+
+def _json_scalar(v: Any) -> Any:
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return v.isoformat()
+    return str(v)
+
+
+def _unpadded(v: Any) -> Any:
+    """PostgreSQL CHAR(n) pads with blanks that are not part of the value (its own ::text and
+    MySQL's CHAR drop them): elsewhere the value is written without them."""
+    return v.rstrip(" ") if isinstance(v, str) else v
+
+
 def _text(v: Any) -> Any:
     return None if v is None or isinstance(v, (str, int, float, bytes)) else str(v)
 
@@ -50,6 +69,12 @@ def _utc_naive(v: Any) -> Any:
     if isinstance(v, dt.datetime) and v.tzinfo is not None:
         return v.astimezone(dt.UTC).replace(tzinfo=None)
     return v
+
+
+def _utc_iso(v: Any) -> Any:
+    """A timestamp with time zone as UTC text without offset: the one form SQLite keeps and
+    `data verify` reads back (its canonical timestamptz is UTC)."""
+    return _iso(_utc_naive(v))
 
 
 def _time_text(v: Any) -> Any:
@@ -69,6 +94,9 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "bool": _bool,
     "bool_int": _bool_int,
     "json_text": _json_text,
+    "json_array": _json_array,
+    "utc_iso": _utc_iso,
+    "unpadded": _unpadded,
     "text": _text,
     "iso": _iso,
     "utc_naive": _utc_naive,
@@ -81,14 +109,20 @@ def converter_for(family: str | None, source: str, target: str) -> str | None:
     """The conversion a value of `family` read from `source` needs before `target` takes it."""
     if family is None or (source == target and family != "json"):
         return None
+    if family == "json_array":
+        return None if source == target else "json_array"
     if family == "json":
         return "json_text"
     if family == "bool":
         return {"postgresql": "bool"}.get(target, "bool_int")
+    if family == "char" and source == "postgresql":
+        return "unpadded"
     if family == "time" and source == "mysql":
         return "time_text"
     if target == "sqlite":
-        if family in ("date", "time", "timestamp", "timestamptz"):
+        if family == "timestamptz":
+            return "utc_iso"
+        if family in ("date", "time", "timestamp"):
             return "iso"
         if family in ("decimal", "uuid"):
             return "text"

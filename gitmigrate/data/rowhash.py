@@ -52,6 +52,7 @@ class ColumnType:
     nullable: bool = True
     tz: bool = False
     collation_text: bool = False  # a string type: ordered with a binary collation when a key
+    array: bool = False  # a PostgreSQL array: compared as its JSON text (what a copy writes)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class Canon:
 
 def column_type(sa_type: Any, nullable: bool) -> ColumnType:
     """Classify a reflected SQLAlchemy type (Float before Numeric: it is a subclass)."""
+    if isinstance(sa_type, sat.ARRAY):
+        return ColumnType(TEXT, nullable=nullable, array=True)
     if isinstance(sa_type, sat.Boolean):
         return ColumnType(BOOL, nullable=nullable)
     if isinstance(sa_type, sat.Integer):
@@ -153,6 +156,8 @@ def row_text(dialect: str, fields: list[str]) -> str:
 
 def _postgresql(col: str, side: ColumnType, canon: Canon) -> str:
     fam, sf = canon.family, side.family
+    if side.array:
+        return f"array_to_json({col})::text"
     if fam == INT:
         if sf == BOOL:
             return f"CASE WHEN {col} THEN '1' WHEN NOT {col} THEN '0' END"
@@ -242,6 +247,8 @@ def _sqlite(col: str, side: ColumnType, canon: Canon) -> str:
             f"WHEN {x} IS NOT NULL THEN gm_float({x}) END"
         )
     if fam == DATETIME:
+        # a UTC offset written out ('+00:00', older copies of timestamptz) is the same instant
+        col = f"CASE WHEN {col} LIKE '%+00:00' THEN substr({col}, 1, length({col}) - 6) ELSE {col} END"
         v = f"replace({col}, 'T', ' ')"
         return (
             f"CASE WHEN typeof({col}) <> 'text' THEN CAST({col} AS TEXT) "

@@ -42,9 +42,14 @@ class TableVerification:
     unmatched_columns: tuple[str, ...]
     seconds: float
     key: tuple[str, ...] = ()
-    truncated: bool = False  # stopped looking after max_differences keys
+    truncated: bool = False  # more keys differ than listed (lists cut, or the search stopped)
     source_dialect: str = ""
     target_dialect: str = ""
+    # keys found in each list before any cut (at least this many when the search stopped)
+    differing_count: int = 0
+    missing_count: int = 0
+    extra_count: int = 0
+    complete: bool = True  # the search ran to the end: the counts are exact
 
     @property
     def rows_equal(self) -> bool:
@@ -76,7 +81,11 @@ class TableVerification:
             "missing_in_target": [list(k) for k in self.missing_in_target],
             "extra_in_target": [list(k) for k in self.extra_in_target],
             "unmatched_columns": list(self.unmatched_columns),
+            "differing_count": self.differing_count,
+            "missing_count": self.missing_count,
+            "extra_count": self.extra_count,
             "truncated": self.truncated,
+            "counts_exact": self.complete,
             "seconds": round(self.seconds, 3),
         }
 
@@ -108,6 +117,7 @@ def verify_table(
         finally:
             pair.close()
     changed, missing, extra = diff.result()
+    counts = diff.counts()
     return TableVerification(
         source_table=plan.source.table,
         target_table=plan.target.table,
@@ -120,9 +130,13 @@ def verify_table(
         unmatched_columns=plan.unmatched,
         seconds=time.perf_counter() - started,
         key=plan.source.key,
-        truncated=diff.truncated,
+        truncated=diff.truncated or any(n > max_differences for n in counts),
         source_dialect=plan.source.dialect,
         target_dialect=plan.target.dialect,
+        differing_count=counts[0],
+        missing_count=counts[1],
+        extra_count=counts[2],
+        complete=not diff.truncated,
     )
 
 
@@ -175,14 +189,23 @@ class _Differences:
     def full(self) -> bool:
         return len(self.changed) + len(self.only_source) + len(self.only_target) >= self.limit
 
-    def result(self) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+    def _sets(self) -> tuple[set[tuple[str, ...]], ...]:
         changed = set(self.changed)
         for k in set(self.only_source) & set(self.only_target):
             if self.only_source[k] != self.only_target[k]:
                 changed.add(k)
         missing = set(self.only_source) - set(self.only_target)
         extra = set(self.only_target) - set(self.only_source)
-        return tuple(self._values(keys) for keys in (changed, missing, extra))
+        return changed, missing, extra
+
+    def result(self) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+        """The first `limit` keys of each list, in key order."""
+        return tuple(self._values(keys) for keys in self._sets())
+
+    def counts(self) -> tuple[int, int, int]:
+        """How many keys each list had before the cut (a leaf adds all its rows at once)."""
+        changed, missing, extra = self._sets()
+        return len(changed), len(missing), len(extra)
 
     def _values(self, keys: set[tuple[str, ...]]) -> tuple[tuple[Any, ...], ...]:
         ints = [self.plan.canons[i].family == INT for i in self.plan.key_index]

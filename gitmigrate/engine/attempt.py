@@ -49,6 +49,8 @@ class StepRun:
     previewed: bool = True
     details: dict[str, Any] = field(default_factory=dict)  # a chunked step's last checkpoint
     not_previewed: str | None = None  # why a dry run did not execute (part of) it
+    # statements no parser read and a dry run did not execute: nothing checked them
+    unchecked: list[str] = field(default_factory=list)
     sample: ChunkSample | None = None  # a dry run of a chunked step: what its chunks measured
 
 

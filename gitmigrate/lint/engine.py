@@ -9,7 +9,7 @@ from gitmigrate.core.model import Step
 from gitmigrate.errors import UsageError
 from gitmigrate.lint.ignores import Directives, read_directives, silenced
 from gitmigrate.lint.model import LintFinding, LintOptions, Rule
-from gitmigrate.lint.registry import SYNTAX_ERROR, UNKNOWN_IGNORE, all_rules, resolve
+from gitmigrate.lint.registry import NOT_LINTED, SYNTAX_ERROR, UNKNOWN_IGNORE, all_rules, resolve
 from gitmigrate.lint.state import Context, FileState
 from gitmigrate.lint.statement import Stmt, read_statements
 from gitmigrate.sql.dialects import normalize_dialect
@@ -50,9 +50,10 @@ def _run(
     statements: list[Stmt], dialect: str, options: LintOptions, directives: Directives, file: str
 ) -> list[LintFinding]:
     assumed = options.assume_in_transaction and not directives.no_transaction
-    state = FileState(assumed=assumed)
+    state = FileState(assumed=assumed, empty=options.empty_tables)
     ctx = Context(dialect, options, state, tuple(statements))
-    rules = [r for r in active_rules(dialect, options) if r not in (SYNTAX_ERROR, UNKNOWN_IGNORE)]
+    engine_made = (SYNTAX_ERROR, NOT_LINTED, UNKNOWN_IGNORE)
+    rules = [r for r in active_rules(dialect, options) if r not in engine_made]
     found = []
     for stmt in statements:
         for rule in rules:
@@ -64,13 +65,14 @@ def _run(
 def lint_sql(
     sql: str, dialect: str, *, options: LintOptions | None = None, file: str = "<sql>"
 ) -> list[LintFinding]:
-    """Findings for one SQL script, sorted by position. Never raises for bad SQL: a statement
-    that does not parse is a `syntax-error` finding (and then nothing else is checked)."""
+    """Findings for one SQL script, sorted by position. Never raises for bad SQL: a malformed
+    statement is a `syntax-error` finding (and then nothing else is checked); one our parser
+    cannot read is a `not-linted` note, and the rules go on with the others."""
     dialect = normalize_dialect(dialect)
     options = options or LintOptions()
     allow = _ids(options.allow, "allow")
     directives = read_directives(sql)
-    statements, problems = read_statements(sql, dialect, file)
+    statements, problems, unread = read_statements(sql, dialect, file)
     if problems:
         found = [
             LintFinding(SYNTAX_ERROR.id, "error", p.line, p.column, p.head,
@@ -79,6 +81,13 @@ def lint_sql(
         ]  # fmt: skip
     else:
         found = _run(statements, dialect, options, directives, file)
+        if NOT_LINTED.id not in _ids(options.exclude, "exclude"):
+            found += [
+                LintFinding(NOT_LINTED.id, NOT_LINTED.severity, u.line, u.column, u.head,
+                            f"not linted: our parser cannot read it ({u.reason})",
+                            NOT_LINTED.fix, file)
+                for u in unread
+            ]  # fmt: skip
     per_statement = directives.statement_rules([s.line for s in statements])
     whole_file = directives.file_rules()
     kept = [

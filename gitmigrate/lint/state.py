@@ -16,7 +16,7 @@ from gitmigrate.lint.statement import (
     alter_actions,
     altered_table,
     concurrently,
-    created_table,
+    created_relation,
     index_table,
     table_name,
 )
@@ -74,14 +74,19 @@ class FileState:
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     altered: dict[str, int] = field(default_factory=dict)  # table -> line first altered
     blocking_seen: bool = False  # a statement taking a blocking lock ran already
+    empty: frozenset[str] = frozenset()  # tables the target's statistics count no row in
 
     @property
     def in_transaction(self) -> bool:
         return self.explicit or self.assumed
 
     def is_new(self, table: str) -> bool:
-        """Whether `table` was created earlier in this file (so it is still empty)."""
-        return bool(table) and (table in self.created or table.split(".")[-1] in self.created)
+        """Whether `table` was created earlier in this file, or the target's statistics show it
+        without rows: either way it is empty, so nothing waits on it and no row is rewritten."""
+        if not table:
+            return False
+        names = {table, table.split(".")[-1]}
+        return bool(names & self.created) or bool(names & self.empty)
 
     def observe(self, stmt: Stmt) -> None:
         self.blocking_seen = self.blocking_seen or takes_blocking_lock(stmt, self)
@@ -94,7 +99,7 @@ class FileState:
         for name in set_names(stmt):
             if name in _TIMEOUTS:
                 self.timeouts.add(_TIMEOUTS[name])
-        created = created_table(stmt)
+        created = created_relation(stmt)
         if created:
             self.created.update({created, created.split(".")[-1]})
         table = altered_table(stmt)

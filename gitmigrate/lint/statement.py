@@ -15,8 +15,8 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from gitmigrate.errors import SqlParseError, UsageError
-from gitmigrate.sql.parse import Chunk, parse_chunk, split_chunks, validate_sql
+from gitmigrate.errors import SqlParseError
+from gitmigrate.sql.parse import Chunk, check_chunk, parse_chunk, split_chunks
 
 # Valid PostgreSQL/MySQL that sqlglot cannot parse: treated as opaque, never as syntax errors.
 _OPAQUE_LEADERS = frozenset({"CLUSTER", "REPACK", "VACUUM", "REINDEX", "ANALYZE", "RENAME"})
@@ -67,6 +67,16 @@ class SyntaxProblem:
     head: str
 
 
+@dataclass(frozen=True)
+class NotLinted:
+    """A statement sqlglot cannot parse: the server judges it, rules only see its words."""
+
+    line: int
+    column: int
+    reason: str
+    head: str
+
+
 def _words(chunk: Chunk) -> tuple[str, ...]:
     tokens = chunk.tokens
     if tokens[0].token_type in _COMMANDS and len(tokens) > 1 and tokens[1].token_type in _STRINGS:
@@ -74,17 +84,6 @@ def _words(chunk: Chunk) -> tuple[str, ...]:
         rest = tuple(w.strip('"`').upper() for w in _LEXEME.findall(tokens[1].text))
         return (tokens[0].text.upper(), *rest)
     return tuple("'" if t.token_type in _STRINGS else t.text.upper() for t in tokens)
-
-
-def _syntax(chunk: Chunk, dialect: str, file: str) -> SqlParseError | None:
-    """Validate one statement alone; the error's position is moved back to the file's."""
-    st = chunk.statement
-    try:
-        validate_sql(st.text, dialect, file)
-    except SqlParseError as exc:
-        column = exc.column + st.column - 1 if exc.line == 1 else exc.column
-        return SqlParseError(file, exc.line + st.line - 1, column, exc.detail)
-    return None
 
 
 def _tree(chunk: Chunk, sql: str, dialect: str) -> exp.Expr | None:
@@ -98,32 +97,36 @@ def _tree(chunk: Chunk, sql: str, dialect: str) -> exp.Expr | None:
     return None if isinstance(tree, exp.Command) else tree
 
 
-def read_statements(sql: str, dialect: str, file: str) -> tuple[list[Stmt], list[SyntaxProblem]]:
-    """The statements of `sql`, and the syntax problems (then the statements are not linted)."""
+def read_statements(
+    sql: str, dialect: str, file: str
+) -> tuple[list[Stmt], list[SyntaxProblem], list[NotLinted]]:
+    """The statements of `sql`; the malformed ones (then the statements are not linted); and
+    those sqlglot cannot parse, which rules only see as words (`tree` None)."""
     try:
         chunks = split_chunks(sql, dialect, file)
     except SqlParseError as exc:
-        return [], [SyntaxProblem(exc.line, exc.column, exc.detail, "")]
-    try:
-        validate_sql(sql, dialect, file)
-        valid = True  # the common case: one pass over the file
-    except (SqlParseError, UsageError):
-        valid = False  # find every bad statement, forgiving what sqlglot cannot read
+        return [], [SyntaxProblem(exc.line, exc.column, exc.detail, "")], []
     statements: list[Stmt] = []
     problems: list[SyntaxProblem] = []
+    unread: list[NotLinted] = []
     for chunk in chunks:
         words = _words(chunk)
-        skip = valid or words[0] in _OPAQUE_LEADERS
-        error = None if skip else _syntax(chunk, dialect, file)
         st = chunk.statement
         stmt = Stmt(st.text, st.line, st.column, st.index, words, None)
-        if error is not None:
+        try:
+            unparsed = check_chunk(chunk, sql, dialect, file)
+        except SqlParseError as error:
             problems.append(SyntaxProblem(error.line, error.column, error.detail, stmt.head))
+            continue
+        if unparsed is not None:
+            if words[0] not in _OPAQUE_LEADERS:  # rules read these by their words anyway
+                unread.append(NotLinted(st.line, st.column, unparsed.reason, stmt.head))
+            statements.append(stmt)
             continue
         statements.append(
             Stmt(st.text, st.line, st.column, st.index, words, _tree(chunk, sql, dialect))
         )
-    return statements, problems
+    return statements, problems, unread
 
 
 # --- helpers over sqlglot trees, shared by the rules ---------------------------------------
@@ -162,10 +165,12 @@ def constraint_kinds(column: exp.ColumnDef) -> list[exp.Expr]:
 
 
 def created_table(stmt: Stmt) -> str:
-    """The table a CREATE TABLE makes, else ""."""
+    """The table a CREATE TABLE (or materialized view) makes, else ""."""
     create = stmt.node(exp.Create)
     if create is not None and str(create.args.get("kind") or "").upper() == "TABLE":
         return table_name(create.this)
+    if create is not None and create.find(exp.MaterializedProperty) is not None:
+        return table_name(create.this)  # nothing writes to it yet: its indexes block no one
     if stmt.tree is None and stmt.starts("CREATE") and "TABLE" in stmt.words[:5]:
         at = stmt.words.index("TABLE") + 1
         while at < len(stmt.words) and stmt.words[at] in ("IF", "NOT", "EXISTS"):
@@ -194,11 +199,29 @@ def index_table(stmt: Stmt) -> str | None:
     if create is not None and isinstance(create.this, exp.Index):
         return table_name(create.this.args.get("table"))
     words = stmt.words
-    if stmt.tree is None and words[0] == "CREATE" and "INDEX" in words[:3] and "ON" in words:
+    if stmt.tree is None and words[0] == "CREATE" and "INDEX" in words[:4] and "ON" in words:
         at = words.index("ON") + 1
         at += 1 if at < len(words) and words[at] == "ONLY" else 0
+        if at + 2 < len(words) and words[at + 1] == ".":
+            return f"{words[at]}.{words[at + 2]}".lower()
         return words[at].lower() if at < len(words) else ""
     return None
+
+
+def created_relation(stmt: Stmt) -> str:
+    """The table or materialized view a CREATE makes (both can be indexed), else ""."""
+    table = created_table(stmt)
+    if table or not stmt.starts("CREATE"):
+        return table
+    words = stmt.words
+    if "MATERIALIZED" in words[:4] and "VIEW" in words[:5]:
+        at = words.index("VIEW") + 1
+        while at < len(words) and words[at] in ("IF", "NOT", "EXISTS"):
+            at += 1
+        if at + 2 < len(words) and words[at + 1] == ".":
+            return f"{words[at]}.{words[at + 2]}".lower()
+        return words[at].lower() if at < len(words) else ""
+    return ""
 
 
 def concurrently(stmt: Stmt) -> bool:

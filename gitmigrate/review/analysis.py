@@ -140,9 +140,17 @@ def _compute(step: Step, dialect: str, allow: frozenset[str], description: Descr
         if f.rule == SYNTAX_RULE
     ]
     parse += _verify_problems(step, dialect) + _expression_problems(step, dialect, description)
+    reasons = step.options.get("allow_reasons")
+    reasons = reasons if isinstance(reasons, dict) else {}
+
+    def message(rule: str, text: str, allowed: bool) -> str:
+        """An allowed finding says why the step accepts it (generated steps record it)."""
+        reason = reasons.get(rule) if allowed else None
+        return f"{text} (allowed in step.toml: {reason})" if reason else text
+
     lint = tuple(
-        Finding(f.rule, f.severity, f.line, f.column, f.statement, f.message, f.fix, f.file,
-                f.allowed)
+        Finding(f.rule, f.severity, f.line, f.column, f.statement,
+                message(f.rule, f.message, f.allowed), f.fix, f.file, f.allowed)
         for f in found
         if f.rule != SYNTAX_RULE
     )  # fmt: skip
@@ -172,7 +180,7 @@ def _expression_problems(step: Step, dialect: str, description: Description) -> 
     problems = []
     for label, sql in description.expressions:
         try:
-            validate_sql(sql, dialect, label)
+            validate_sql(sql, dialect, label, strict=True)
         except GitMigrateError as exc:
             detail = getattr(exc, "detail", exc.message)
             problems.append(ParseProblem(f"{step.path}/step.toml", 1, 1, f"{label}: {detail}"))

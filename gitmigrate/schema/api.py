@@ -12,7 +12,7 @@ rendered and validated before the first commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gitmigrate.core.authoring import SqlSource, resolve_dialect
 from gitmigrate.core.config import ProjectConfig, is_initialised, load_config
@@ -22,10 +22,15 @@ from gitmigrate.core.notes import write_step_notes
 from gitmigrate.core.stepmeta import compute_step_note
 from gitmigrate.engine.authoring import author_step
 from gitmigrate.errors import ConfigError, UsageError
-from gitmigrate.schema import ops
 from gitmigrate.schema.diff import MigrationPlan, diff_schemas
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS, SchemaScope, check_scope
+from gitmigrate.schema.safe_steps import (
+    NOTHING_TO_UNDO,
+    StepScript,
+    plan_steps,
+    script,
+)
 from gitmigrate.sql.dialects import dialect_of_url, normalize_dialect
 
 if TYPE_CHECKING:
@@ -94,7 +99,7 @@ def schema_diff(
                                     summary or f"schema diff to {to}")  # fmt: skip
     plan = diff_schemas(current, desired, renames=renames or {}, online=online)
     up, down = plan.up_statements(chosen), plan.down_statements(chosen)
-    if online and chosen == "postgresql" and not plan.is_empty:  # what the steps will hold
+    if chosen == "postgresql" and not plan.is_empty:  # what the steps will hold (safe forms)
         parts = plan_steps(plan, chosen)
         up = [s for p in parts for s in p.up]
         down = [s for p in reversed(parts) for s in p.down]
@@ -157,68 +162,6 @@ def _live_url(
     return None
 
 
-def script(statements: list[str]) -> str:
-    return "".join(f"{s};\n\n" for s in statements).rstrip("\n") + "\n"
-
-
-@dataclass(frozen=True)
-class StepScript:
-    """One step's worth of a plan: its up and down statements, and whether the engine may run
-    it in a transaction (`transaction = false` in step.toml when not)."""
-
-    up: list[str]
-    down: list[str]
-    transactional: bool = True
-
-
-def plan_steps(plan: MigrationPlan, dialect: str) -> list[StepScript]:
-    """The plan as steps. Normally one. Online on PostgreSQL, CREATE/DROP INDEX CONCURRENTLY
-    cannot run in a transaction, so each is a step of its own; and `VALIDATE CONSTRAINT` only
-    avoids the strong lock outside the transaction that added the constraint NOT VALID, so the
-    validations go in a step after it (its down is empty: a validation needs no undoing).
-    SET NOT NULL becomes a CHECK (col IS NOT NULL) added NOT VALID, validated in that later
-    step, which then sets NOT NULL without a scan (PostgreSQL 12+) and drops the CHECK."""
-    if not (plan.online and dialect == "postgresql"):
-        return [StepScript(plan.up_statements(dialect), plan.down_statements(dialect))]
-    from gitmigrate.schema.online_not_null import split_set_not_null
-    from gitmigrate.schema.render import render_operation
-
-    steps: list[StepScript] = []
-    chunk: list[ops.Operation] = []
-    validations: list[str] = []
-    finishers: list[ops.Operation] = []
-
-    def render(operations: list[ops.Operation]) -> list[str]:
-        return [s for op in operations for s in render_operation(op, dialect, online=True)]
-
-    def flush() -> None:
-        if chunk:
-            added = [s for s in render(chunk) if " VALIDATE CONSTRAINT " not in s]
-            undo = render([op.reverse() for op in reversed(chunk)])
-            steps.append(StepScript(added, undo))
-        if validations or finishers:
-            undo = render([op.reverse() for op in reversed(finishers)])
-            steps.append(StepScript([*validations, *render(finishers)], undo))
-        chunk.clear()
-        validations.clear()
-        finishers.clear()
-
-    for op in plan.operations:
-        if isinstance(op, ops.CreateIndex | ops.DropIndex):
-            flush()
-            steps.append(StepScript(render([op]), render([op.reverse()]), transactional=False))
-            continue
-        now, later = split_set_not_null(op)
-        for part in now:
-            chunk.append(part)
-            validations.extend(s for s in render([part]) if " VALIDATE CONSTRAINT " in s)
-        finishers.extend(later)
-    flush()
-    timeout = "SET lock_timeout = '5s'"
-    return [StepScript([timeout, *s.up], [timeout, *s.down] if s.down else [], s.transactional)
-            for s in steps]  # fmt: skip
-
-
 def commit_plan(
     repo: GitRepo,
     plan: MigrationPlan,
@@ -226,7 +169,7 @@ def commit_plan(
     summary: str,
     table_rows: TableRows | None = None,
 ) -> list[Step]:
-    """Commit the plan as one step (online PostgreSQL: more, see `plan_steps`), validating
+    """Commit the plan as one step (PostgreSQL: more, see `safe_steps.plan_steps`), validating
     every script before the first commit. With `table_rows` (the source is a live database)
     each step's note records the rows its statements touch."""
     from gitmigrate.sql.parse import validate_sql
@@ -244,8 +187,8 @@ def commit_plan(
         # (Stepper.run reads step.options["transaction"]); a failure midway cannot be rolled
         # back, so their down.sql must tolerate a partly applied up (DROP INDEX CONCURRENTLY
         # of an index CREATE INDEX CONCURRENTLY left INVALID works).
-        options = None if part.transactional else {"transaction": False}
-        rendered.append((title, up, down, origin, options))
+        options: dict[str, Any] = {} if part.transactional else {"transaction": False}
+        rendered.append((title, up, down, origin, options or None))
     steps = [
         author_step(
             repo,
@@ -255,6 +198,7 @@ def commit_plan(
                 "up": SqlSource(up, f"{origin} (up)"),
                 "down": SqlSource(down, f"{origin} (down)"),
                 "options": options,
+                "generated_by": "schema diff",  # rules it cannot avoid are allowed, with why
             },
             dialect=dialect,
         )
@@ -271,11 +215,6 @@ def record_rows(repo: GitRepo, steps: list[Step], dialect: str, table_rows: Tabl
     write_step_notes(repo, {
         s.commit: compute_step_note(s, dialect, table_rows) for s in steps if s.commit
     })  # fmt: skip
-
-
-# a step's down.sql needs a statement; undoing a validation needs none, so it only sets the
-# same lock timeout as the up
-NOTHING_TO_UNDO = "-- validating constraints needs no undoing\nSET lock_timeout = '5s';\n"
 
 
 def _dialect(
@@ -322,3 +261,7 @@ def _same_dialect(current: Schema, desired: Schema) -> None:
             f"the source is a {current.dialect} schema and the desired one {desired.dialect}",
             "pass --dialect so both are loaded into the same kind of database",
         )
+
+
+__all__ = ["NOTHING_TO_UNDO", "DiffResult", "StepScript", "commit_plan", "plan_steps", "schema_diff",
+           "script"]  # fmt: skip

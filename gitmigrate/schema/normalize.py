@@ -129,16 +129,54 @@ def expression(text: str | None) -> str | None:
     return out or None
 
 
-def default(text: str | None, dialect: str) -> str | None:
-    """A column default: redundant literal casts dropped (PostgreSQL), NULL means none."""
+def default(text: str | None, dialect: str, column_type: str | None = None) -> str | None:
+    """A column default: redundant literal casts dropped (PostgreSQL), NULL means none.
+
+    A cast is not redundant inside `ARRAY[...]` (`ARRAY['1'::numeric]` is no text[]) nor when
+    the whole default is a literal cast to another type than the column's
+    (`'0001-01-01'::timestamp` on a timestamptz column is read in the session's time zone)."""
     if text is None:
         return None
     out = expression(text)
     if out is None:
         return None
     if dialect == "postgresql":
-        out = strip_parens(_PG_LITERAL_CAST.sub(r"\1", out))
+        out = strip_parens(_drop_literal_casts(out, column_type))
     return None if out.upper() == "NULL" else out
+
+
+def _drop_literal_casts(text: str, column_type: str | None) -> str:
+    whole = _PG_LITERAL_CAST.fullmatch(text)
+    if whole is not None and column_type is not None and whole.group(1).upper() != "NULL":
+        cast = text[whole.end(1) :].rsplit("::", 1)[-1]
+        if _type_base(cast) != _type_base(column_type):
+            return text
+    arrays = _array_spans(text)
+    return _PG_LITERAL_CAST.sub(
+        lambda m: m.group(0) if any(a <= m.start() < b for a, b in arrays) else m.group(1), text
+    )
+
+
+def _type_base(type_text: str) -> str:
+    """A PostgreSQL type without its length/precision: `character varying(50)` -> VARCHAR."""
+    base = re.sub(r"\(\s*\d+(?:\s*,\s*\d+)?\s*\)", "", type_string(type_text, "postgresql"))
+    return re.sub(r"\bBPCHAR\b", "CHAR", base).replace(" ", "")
+
+
+def _array_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every `ARRAY[...]` constructor outside quotes."""
+    spans: list[tuple[int, int]] = []
+    opened: list[int] = []
+    pos = 0
+    for piece, quoted in segments(text):
+        if not quoted:
+            for i, ch in enumerate(piece):
+                if ch == "[" and re.search(r"\bARRAY\s*$", text[: pos + i], re.I):
+                    opened.append(pos + i)
+                elif ch == "]" and opened:
+                    spans.append((opened.pop(), pos + i))
+        pos += len(piece)
+    return spans
 
 
 def nextval_sequence(default_text: str | None, *, unquote: bool = True) -> str | None:

@@ -257,14 +257,13 @@ def _column(
     json_columns: set[str],
 ) -> Column:
     name = str(raw["name"])
-    default_text = norm.default(raw.get("default"), ctx.dialect)
+    column_type = "JSON" if name in json_columns else _type(ctx, raw["type"], table, name)
+    default_text = norm.default(raw.get("default"), ctx.dialect, column_type)
     identity = False
     generation = None
     nullable = bool(raw["nullable"])
     if ctx.dialect == "postgresql":
-        seq = _drawn_sequence(ctx, raw.get("default"))
-        owned = any(s.name == seq and s.owner == (table, name) for s in ctx.pg_seqs)
-        if raw.get("identity") or (seq is not None and owned):
+        if raw.get("identity") or _serial(ctx, raw, table, name):
             identity, default_text = True, None
         if raw.get("identity"):
             generation = "ALWAYS" if raw["identity"].get("always") else "BY DEFAULT"
@@ -288,7 +287,7 @@ def _column(
         )
     return Column(
         name=name,
-        type="JSON" if name in json_columns else _type(ctx, raw["type"], table, name),
+        type=column_type,
         nullable=nullable,
         default=default_text,
         identity=identity,
@@ -408,8 +407,8 @@ def _index(ctx: _Context, raw: dict[str, Any]) -> Index:
             part, expressions = f"({qi(part)}) {qi(opclasses[name])}", True
         if name in lengths:  # MySQL prefix index: col(10)
             part, expressions = f"{part}({lengths[name]})", True
-        for flag in sorting.get(name, ()):
-            part, expressions = f"{part} {str(flag).upper()}", True
+        for flag in sorting.get(name, ()):  # asc, desc, nulls_first, nulls_last
+            part, expressions = f"{part} {str(flag).upper().replace('_', ' ')}", True
         parts.append(part)
     method = options.get("postgresql_using")
     return Index(
@@ -455,12 +454,16 @@ def _views(ctx: _Context) -> tuple[View, ...]:
     return tuple(sorted(views, key=lambda v: v.name))
 
 
+def _serial(ctx: _Context, raw: dict[str, Any], table: str, column: str) -> bool:
+    return extras.is_serial(ctx.pg_seqs, _drawn_sequence(ctx, raw.get("default")), table, column)
+
+
 def _pg_sequences(ctx: _Context) -> tuple[Sequence, ...]:
     serial_owned = set()
     for table in ctx.names:
         for raw in ctx.part("columns", table) or []:
-            drawn = _drawn_sequence(ctx, raw.get("default"))
-            if drawn is not None:
+            if _serial(ctx, raw, table, str(raw["name"])):
+                drawn = _drawn_sequence(ctx, raw.get("default"))
                 serial_owned.add((drawn, table, str(raw["name"])))
     out = []
     for seq in ctx.pg_seqs:

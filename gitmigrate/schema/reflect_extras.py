@@ -32,6 +32,21 @@ class PgSequence:
     identity: bool  # owned by an identity column (GENERATED ... AS IDENTITY)
 
 
+def is_serial(sequences: list[PgSequence], drawn: str | None, table: str, column: str) -> bool:
+    """Whether a column drawing from sequence `drawn` is what SERIAL makes: the sequence is
+    owned by the column, named `<table>_<column>_seq` and counts from 1 by 1. Any other
+    sequence (START 1000, a name of its own) stays a sequence with its nextval() default, so
+    it is re-created as it is rather than as a fresh SERIAL."""
+    return drawn is not None and any(
+        s.name == drawn
+        and s.owner == (table, column)
+        and s.name == f"{table}_{column}_seq"
+        and s.start in (None, 1)
+        and s.increment in (None, 1)
+        for s in sequences
+    )
+
+
 def pg_sequences(conn: Connection, schema: str | None = None) -> list[PgSequence]:
     rows = conn.execute(
         text(

@@ -27,6 +27,7 @@ from gitmigrate.schema.model import (
 )
 from gitmigrate.schema.mysql_partitions import partition_clause
 from gitmigrate.schema.names import QualifiedName, bare
+from gitmigrate.schema.normalize import segments
 from gitmigrate.schema.types import check_type
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -67,7 +68,11 @@ def is_simple_name(text: str) -> bool:
     return text.replace("_", "a").replace("$", "a").isalnum()
 
 
-_ORDERED = re.compile(r"^(?P<name>[\w$]+)(?P<length>\(\d+\))?(?P<order>\s+(?:ASC|DESC))?$", re.I)
+_ORDERED = re.compile(
+    r"^(?P<name>[\w$]+)(?P<length>\(\d+\))?"
+    r"(?P<order>(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?)$",
+    re.I,
+)
 _LITERAL = re.compile(
     r"^(?:[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|'(?:[^']|'')*'|NULL|TRUE|FALSE|X'[0-9A-Fa-f]*')$",
     re.I,
@@ -99,12 +104,37 @@ def index_elements(index: Index, dialect: str) -> str:
 
 
 def default_clause(default: str, dialect: str) -> str:
-    """SQLite wants parentheses around a default that is not a constant."""
+    """SQLite wants parentheses around a default that is not a constant; PostgreSQL around
+    one with an operator its DEFAULT clause does not take bare (`now() AT TIME ZONE 'utc'`)."""
     if dialect == "sqlite" and not (
         is_literal(default) or default.upper() in _SQLITE_BARE_DEFAULTS
     ):
         return f"DEFAULT ({default})"
+    if dialect == "postgresql" and _PG_NOT_BARE.search(_top_level(default)):
+        return f"DEFAULT ({default})"
     return f"DEFAULT {default}"
+
+
+# words of a_expr that b_expr (what CREATE TABLE's DEFAULT takes) lacks
+_PG_NOT_BARE = re.compile(
+    r"\b(?:AT|COLLATE|IS|AND|OR|NOT|LIKE|ILIKE|SIMILAR|IN|BETWEEN|OVERLAPS)\b", re.I
+)
+
+
+def _top_level(text: str) -> str:
+    """`text` without its quoted parts and anything inside parentheses or brackets."""
+    out, depth = [], 0
+    for piece, quoted in segments(text):
+        if quoted:
+            continue
+        for ch in piece:
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth -= 1
+            elif depth == 0:
+                out.append(ch)
+    return "".join(out)
 
 
 def column_definition(column: Column, dialect: str) -> str:

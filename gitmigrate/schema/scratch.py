@@ -13,15 +13,17 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from gitmigrate.db.connect import create_target_engine
 from gitmigrate.db.url import dialect_name, redact_url
 from gitmigrate.errors import TargetError, UsageError
+from gitmigrate.schema.load_order import Pending, run_in_rounds
 from gitmigrate.sql.dialects import normalize_dialect
 from gitmigrate.sql.parse import split_statements
 
@@ -30,6 +32,9 @@ SCRATCH_PREFIX = "gm_scratch_"
 _PG_CONCURRENTLY = re.compile(
     r"^(\s*(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX)\s+CONCURRENTLY\b", re.I
 )
+# pg_dump (since 17.6/16.10/15.14/14.19/13.22) fences its output with these psql meta-commands;
+# they guard psql against a malicious dump and mean nothing to the schema
+_PSQL_RESTRICT = re.compile(r"^\\(?:un)?restrict[ \t]+\S+[ \t]*$", re.M)
 
 
 class SchemaLoadError(UsageError):
@@ -108,31 +113,25 @@ def _first_line(exc: DBAPIError) -> str:
     return text.splitlines()[0] if text else type(exc.orig).__name__
 
 
-def load_sql(url: str, sql: str, *, origin: str = "<sql>") -> None:
-    """Run a DDL script statement by statement; PostgreSQL and SQLite in one transaction."""
+def load_sql(url: str, sql: str, *, origin: str = "<sql>", reorder: bool = True) -> None:
+    """Run a DDL script statement by statement; PostgreSQL and SQLite in one transaction.
+
+    With `reorder`, a statement refused because an object it needs is created further down is
+    retried after the others, round after round (see load_order.py); without it (replaying
+    migration steps, which run as written) the first refusal is the error."""
     dialect = dialect_name(url)
-    statements = split_statements(sql, dialect)
+    if dialect == "postgresql":
+        sql = _PSQL_RESTRICT.sub("", sql)
+    statements = [Pending(s.text, s.line, i) for i, s in enumerate(split_statements(sql, dialect))]
+    if dialect == "postgresql":
+        statements = [replace(s, text=_PG_CONCURRENTLY.sub(r"\1", s.text)) for s in statements]
     engine = create_target_engine(url)
     try:
-        if dialect == "mysql":  # DDL commits anyway: one statement per transaction
-            with engine.connect() as conn:
-                for statement in statements:
-                    _run(conn, statement.text, statement.line, origin)
-                    conn.commit()
-        else:
-            with engine.begin() as conn:
-                for statement in statements:
-                    sql_text = statement.text
-                    if dialect == "postgresql":
-                        sql_text = _PG_CONCURRENTLY.sub(r"\1", sql_text)
-                    _run(conn, sql_text, statement.line, origin)
+        with engine.connect() as conn:
+            refusal = run_in_rounds(conn, dialect, statements, reorder=reorder)
+    except DBAPIError as exc:  # a session statement replayed before a retry failed
+        raise SchemaLoadError(origin, None, _first_line(exc)) from exc
     finally:
         engine.dispose()
-
-
-def _run(conn: Connection, sql: str, line: int, origin: str) -> None:
-    try:
-        # no_parameters: a '%' in the DDL (LIKE 'a%') must not go through the driver's formatting
-        conn.execution_options(no_parameters=True).exec_driver_sql(sql)
-    except DBAPIError as exc:
-        raise SchemaLoadError(origin, line, _first_line(exc)) from exc
+    if refusal is not None:
+        raise SchemaLoadError(origin, refusal.line, refusal.detail)

@@ -211,7 +211,7 @@ def replayed_schema(
                 sql = step.files["up.sql"].decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise UsageError(f"{origin} is not UTF-8", "re-save the file as UTF-8") from exc
-            load_sql(url, sql, origin=origin)
+            load_sql(url, sql, origin=origin, reorder=False)  # steps run as written
         return reflect_url(
             url,
             repo=None,

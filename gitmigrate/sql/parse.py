@@ -1,8 +1,15 @@
 """Split SQL scripts into statements and refuse malformed ones, without a database.
 
 Splitting uses sqlglot's tokenizer, so a ';' inside a string, a quoted identifier, a comment or
-a PostgreSQL dollar-quoted body never ends a statement. Statements are slices of the original
-text, never re-rendered: what runs is exactly what was written and reviewed.
+a PostgreSQL dollar-quoted body never ends a statement; client syntax of dumps (mysql's
+DELIMITER and `/*! */` code, psql's `\\restrict`) is made plain first (client.py). Statements
+are slices of the original text, never re-rendered: what runs is exactly what was written.
+
+sqlglot does not know every statement a server accepts (`timestamp with time zone` as a
+function argument type, vendor options ...). Such a statement is never refused: `check_sql`
+reports it as *not linted* and the server judges it (`apply --dry-run`). Only what is
+malformed in every dialect is refused: unterminated quotes, unbalanced parentheses, empty list
+items, a BEGIN without END, psql meta-commands.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from gitmigrate.errors import SqlParseError, UsageError
+from gitmigrate.sql.client import Prepared, prepare
 from gitmigrate.sql.dialects import normalize_dialect, sqlglot_dialect
 
 _ROUTINES = frozenset({"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"})
@@ -112,8 +120,9 @@ def _is_routine(tokens: list[Token]) -> bool:
     return False
 
 
-def _group(tokens: list[Token]) -> Iterator[tuple[list[Token], bool, bool]]:
-    """Group tokens by top-level ';'; inside a routine's BEGIN ... END, ';' does not split."""
+def _group(tokens: list[Token], client: Prepared) -> Iterator[tuple[list[Token], bool, bool]]:
+    """Group tokens by top-level ';'; inside a routine's BEGIN ... END, ';' does not split.
+    Under a custom DELIMITER only the delimiter splits (`client.cuts`)."""
     current: list[Token] = []
     depth = 0
     routine = False
@@ -121,6 +130,16 @@ def _group(tokens: list[Token]) -> Iterator[tuple[list[Token], bool, bool]]:
     while i < len(tokens):
         token = tokens[i]
         kind = token.token_type
+        if kind == TokenType.SEMICOLON and token.start in client.cuts:
+            if current:
+                yield current, routine, False
+            current, routine, depth = [], False, 0
+            i += 1
+            continue
+        if kind == TokenType.SEMICOLON and client.regions and client.in_region(token.start):
+            current.append(token)  # a ';' inside a body written under DELIMITER ;; or //
+            i += 1
+            continue
         if kind == TokenType.SEMICOLON and depth == 0:
             if current:
                 yield current, routine, False
@@ -147,9 +166,10 @@ def _group(tokens: list[Token]) -> Iterator[tuple[list[Token], bool, bool]]:
 def split_chunks(sql: str, dialect: str, file: str = "<sql>") -> list[Chunk]:
     """Statements with their tokens, for callers that go on to parse them."""
     positions = _Positions(sql)
+    client = prepare(sql, normalize_dialect(dialect))
     chunks: list[Chunk] = []
-    for group, routine, unclosed in _group(_tokenize(sql, dialect, file)):
-        start, end = group[0].start, group[-1].end + 1
+    for group, routine, unclosed in _group(_tokenize(client.text, dialect, file), client):
+        start, end = client.widen(group[0].start, group[-1].end + 1)
         line, column = positions.at(start)
         statement = Statement(sql[start:end].strip(), line, column, len(chunks))
         chunks.append(Chunk(statement, tuple(group), routine, unclosed))
@@ -179,18 +199,61 @@ def _refuse(file: str, token: Token, positions: _Positions, detail: str) -> SqlP
     return SqlParseError(file, line, column, detail)
 
 
-def _check_chunk(chunk: Chunk, sql: str, dialect: str, file: str, positions: _Positions) -> None:
+# The words statements begin with on PostgreSQL, MySQL/MariaDB and SQLite (their reference
+# manuals' command lists). A statement sqlglot cannot parse that starts with none of them is
+# malformed everywhere (`SELEC 1`), not a gap of our parser: that one is refused.
+_LEADERS = frozenset("""
+    ABORT ALTER ANALYZE ANALYSE ATTACH BACKUP BEGIN BINLOG CACHE CALL CHANGE CHECK CHECKPOINT
+    CHECKSUM CLOSE CLUSTER COMMENT COMMIT COPY CREATE DEALLOCATE DECLARE DELETE DESC DESCRIBE
+    DETACH DISCARD DO DROP END EXECUTE EXPLAIN FETCH FLUSH GET GRANT HANDLER HELP IMPORT INSERT
+    INSTALL KILL LISTEN LOAD LOCK MERGE MOVE NOTIFY OPTIMIZE PRAGMA PREPARE PURGE REASSIGN
+    REFRESH REINDEX RELEASE RENAME REPAIR REPLACE RESET RESIGNAL RESTART REVOKE ROLLBACK
+    SAVEPOINT SECURITY SELECT SET SHOW SHUTDOWN SIGNAL START STOP TABLE TRUNCATE UNINSTALL
+    UNLISTEN UNLOCK UPDATE USE VACUUM VALUES WITH XA
+""".split())
+
+
+def _balanced(tokens: tuple[Token, ...]) -> bool:
+    depth = 0
+    for token in tokens:
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(token.token_type, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """A statement sqlglot cannot parse: not linted, left to the server (`reason` is sqlglot's)."""
+
+    statement: Statement
+    line: int
+    column: int
+    reason: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "reason": self.reason,
+                "statement": " ".join(self.statement.text.split())[:80]}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckedScript:
+    """A script's statements, and those of them no linter has read (`unparsed`)."""
+
+    statements: list[Statement]
+    unparsed: tuple[Unparsed, ...] = ()
+
+
+def check_chunk(
+    chunk: Chunk, sql: str, dialect: str, file: str = "<sql>", *, strict: bool = False
+) -> Unparsed | None:
+    """Refuse a malformed statement (SqlParseError); an Unparsed when sqlglot cannot read it."""
+    positions = _Positions(sql)
     tokens = chunk.tokens
     first = tokens[0]
     if dialect == "postgresql" and first.token_type == TokenType.BACKSLASH:
         meta = sql[first.start : tokens[1].end + 1] if len(tokens) > 1 else "\\"
         detail = f"'{meta}' is a psql meta-command, not SQL; remove it (targets come from config)"
-        raise _refuse(file, first, positions, detail)
-    if dialect == "mysql" and first.text.upper() == "DELIMITER":
-        detail = (
-            "DELIMITER is a mysql client command, not SQL; remove it and end statements with ';'"
-            " (a BEGIN ... END body stays one statement)"
-        )
         raise _refuse(file, first, positions, detail)
     for i, token in enumerate(tokens):
         after = tokens[i + 1].token_type if i + 1 < len(tokens) else None
@@ -201,7 +264,7 @@ def _check_chunk(chunk: Chunk, sql: str, dialect: str, file: str, positions: _Po
         begin = next(t for t in tokens if t.token_type == TokenType.BEGIN)
         raise _refuse(file, begin, positions, "BEGIN has no matching END")
     if chunk.routine:
-        return  # procedural bodies: sqlglot has no model of them; the database checks them
+        return None  # procedural bodies: sqlglot has no model of them; the database checks them
     try:
         parse_chunk(chunk, sql, dialect)
     except ParseError as exc:
@@ -210,10 +273,19 @@ def _check_chunk(chunk: Chunk, sql: str, dialect: str, file: str, positions: _Po
         line, col = int(error.get("line") or first.line), int(error.get("col") or 1)
         if highlight and "\n" not in highlight:
             col = max(col - len(highlight) + 1, 1)
-        detail = _clean(str(error.get("description") or exc))
-        raise SqlParseError(file, line, col, f"{detail} near '{highlight}'") from exc
+        detail = f"{_clean(str(error.get('description') or exc))} near '{highlight}'"
+        if strict or not _balanced(tokens):
+            raise SqlParseError(file, line, col, detail) from exc
+        if first.token_type != TokenType.L_PAREN and first.text.upper() not in _LEADERS:
+            detail = f"no statement starts with '{first.text}'"
+            raise _refuse(file, first, positions, detail) from exc
+        return Unparsed(chunk.statement, line, col, detail)
     except SqlglotError as exc:
-        raise _refuse(file, first, positions, _clean(str(exc))) from exc
+        if strict:
+            raise _refuse(file, first, positions, _clean(str(exc))) from exc
+        line, column = positions.at(first.start)
+        return Unparsed(chunk.statement, line, column, _clean(str(exc)))
+    return None
 
 
 # sqlglot silently drops empty list items ("a,, b"); every dialect we support refuses them.
@@ -225,12 +297,12 @@ _EMPTY_ITEM: set[tuple[TokenType, TokenType | None]] = {
 }
 
 
-def validate_sql(sql: str, dialect: str, file: str = "<sql>") -> list[Statement]:
-    """Split `sql` and refuse anything definitely malformed, pointing at file:line:column.
-
-    Statements sqlglot only knows as opaque commands (DO blocks, function bodies, vendor
-    extensions) are accepted: refusing valid SQL would be worse than letting the database judge.
-    """
+def check_sql(
+    sql: str, dialect: str, file: str = "<sql>", *, strict: bool = False
+) -> CheckedScript:
+    """Split `sql`, refuse what is malformed (SqlParseError at file:line:column), and list the
+    statements sqlglot cannot parse. `strict` refuses those too (for SQL fragments we compose
+    ourselves, where sqlglot's reading is the only check before a server sees them)."""
     dialect = normalize_dialect(dialect)
     chunks = split_chunks(sql, dialect, file)
     if not chunks:
@@ -238,7 +310,17 @@ def validate_sql(sql: str, dialect: str, file: str = "<sql>") -> list[Statement]
             f"{file} contains no SQL statement",
             "write the statements to run, each ended by ';'",
         )
-    positions = _Positions(sql)
-    for chunk in chunks:
-        _check_chunk(chunk, sql, dialect, file, positions)
-    return [chunk.statement for chunk in chunks]
+    unparsed = [check_chunk(chunk, sql, dialect, file, strict=strict) for chunk in chunks]
+    return CheckedScript([c.statement for c in chunks], tuple(u for u in unparsed if u))
+
+
+def validate_sql(
+    sql: str, dialect: str, file: str = "<sql>", *, strict: bool = False
+) -> list[Statement]:
+    """Split `sql` and refuse anything definitely malformed, pointing at file:line:column.
+
+    Statements sqlglot only knows as opaque commands (DO blocks, function bodies, vendor
+    extensions) or cannot parse at all are accepted unless `strict`: refusing valid SQL would
+    be worse than letting the database judge (`check_sql` lists the ones not linted).
+    """
+    return check_sql(sql, dialect, file, strict=strict).statements

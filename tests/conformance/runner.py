@@ -18,7 +18,10 @@ The README's "How to use a case", stage by stage (a failure names its stage):
 
 A case whose own SQL the server refuses is skipped, not failed, but only after the same script,
 run whole through the driver (no statement splitting of ours), is refused too; otherwise our
-loader is at fault and the case fails at its load stage.
+loader is at fault and the case fails at its load stage. load_sql already retries statements
+refused for a missing object after the others (a file out of dependency order loads, as the
+peers reorder it), so a missing object it still reports is one the script never creates: the
+case fails as not self-contained rather than being skipped.
 
 Databases are slots reused across cases, reset cheaply: PostgreSQL drops every schema and
 extension of the slot database, MariaDB/MySQL drops and recreates the slot database, SQLite
@@ -471,8 +474,8 @@ def _load(case: Case, slots: Slots, raw: str, parts: Sequence[tuple[str, str]], 
             if missing:
                 raise StageFailed(
                     stage,
-                    f"the {label} script is not self-contained or not in dependency order "
-                    f"(sqldef/migra accept that, a database does not): {message}",
+                    f"the {label} script is not self-contained: it uses an object it never "
+                    f"creates, even with its statements retried out of order: {message}",
                 ) from exc
             raise CaseSkipped(f"the server refuses the case's SQL: {label}: {message}") from exc
 

@@ -73,3 +73,4 @@ def test_a_good_copy_step_is_committed(git_repo: Path, run_cli: CliRunner, sourc
                      "--where", "id > 0", "-m", "copy")  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "added step legacy/001" in result.stderr + result.stdout
+    assert "to postgresql: " in result.stderr + result.stdout  # what each target dialect gets

@@ -46,8 +46,9 @@ def test_inspect_and_drift(git_repo: Path, run_cli: CliRunner, run_subprocess: C
     assert users["columns"][1] | {"comment": None} == {
         "name": "email", "type": "VARCHAR(100)", "nullable": False, "default": None,
         "identity": False, "generated": None, "comment": None,
+        "identity_generation": None, "on_update": None,
     }  # fmt: skip
-    assert users["unique_constraints"] == [{"name": None, "columns": ["email"]}]
+    assert users["unique_constraints"] == [{"name": None, "columns": ["email"], "deferrable": None}]
     assert [ix["name"] for ix in users["indexes"]] == ["ix_users_email"]
 
     # the real process: SQL output for people

@@ -167,6 +167,16 @@ CASES = [
     ),
     (
         "postgresql",
+        "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS a; CREATE UNIQUE INDEX i ON mv (a);",
+        "-require-concurrent-index-creation",
+    ),
+    (
+        "postgresql",
+        "CREATE VIEW v AS SELECT 1 AS a; CREATE INDEX i ON w (a);",
+        "require-concurrent-index-creation",
+    ),
+    (
+        "postgresql",
         "CREATE TABLE t (a int); ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);",
         "-adding-check-without-not-valid",
     ),

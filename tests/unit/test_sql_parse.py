@@ -215,7 +215,7 @@ def test_malformed_statement_reports_file_line_and_column() -> None:
 )
 def test_parse_errors_are_positioned_in_the_whole_file(sql: str, line: int, column: int) -> None:
     with pytest.raises(SqlParseError) as info:
-        validate_sql(sql, "sqlite", file="f.sql")
+        validate_sql(sql, "sqlite", file="f.sql", strict=True)
     assert (info.value.line, info.value.column) == (line, column)
 
 
@@ -258,9 +258,19 @@ def test_psql_meta_command_is_refused_with_its_position() -> None:
     assert "psql meta-command" in info.value.detail
 
 
-def test_mysql_delimiter_is_refused() -> None:
-    with pytest.raises(SqlParseError, match="DELIMITER is a mysql client command"):
-        validate_sql("DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//", "mariadb")
+def test_mysql_delimiter_regions_split_on_their_delimiter_only() -> None:
+    sql = (
+        "CREATE TABLE t (id INT);\nDELIMITER //\n"
+        "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT ';'; END//\n"
+        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.id = 1//\n"
+        "delimiter ;\nSELECT 2;"
+    )
+    assert texts(sql, "mariadb") == [
+        "CREATE TABLE t (id INT)",
+        "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT ';'; END",
+        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.id = 1",
+        "SELECT 2",
+    ]
 
 
 def test_chinook_postgresql_script_stops_at_its_psql_line() -> None:

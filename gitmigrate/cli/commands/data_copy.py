@@ -82,5 +82,12 @@ def data_copy_command(
         summary=summary,
     ).step
     output.info(f"added step {step.id} ({step.summary}) as {(step.commit or '')[:12]}")
+    notes = step.options.get("copy_notes")
+    for dialect, said in notes.items() if isinstance(notes, dict) else ():
+        lost = [n for n in said if n.startswith(("not kept", "not copied", "not added", "cannot"))]
+        output.info(
+            f"  to {dialect}: {len(said) - len(lost)} mapping(s), {len(lost)} thing(s) not"
+            " kept (listed by the step note and `git migrate plan`)"
+        )
     where_to = f" --target {destination}" if destination else ""
     output.info(f"apply it with: git migrate apply{where_to}")

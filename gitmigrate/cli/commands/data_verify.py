@@ -82,16 +82,19 @@ def _render(r: api.TableVerification) -> None:
         f"{r.source_table} -> {r.target_table}: {r.source_rows} / {r.target_rows} rows, "
         f"{r.segments} segment(s), {verdict} ({r.seconds:.2f} s)"
     )
-    for label, keys in (
-        ("changed", r.differing_keys),
-        ("missing in target", r.missing_in_target),
-        ("extra in target", r.extra_in_target),
+    for label, keys, found in (
+        ("changed", r.differing_keys, r.differing_count),
+        ("missing in target", r.missing_in_target, r.missing_count),
+        ("extra in target", r.extra_in_target, r.extra_count),
     ):
         if keys:
-            output.info(f"  {label} ({len(keys)}): {', '.join(_key(k) for k in keys)}")
+            total = max(found, len(keys))
+            many = f"{total}" if r.complete else f"at least {total}"
+            shown = f"; first {len(keys)} listed" if len(keys) < total else ""
+            output.info(f"  {label} ({many}{shown}): {', '.join(_key(k) for k in keys)}")
     for column in r.unmatched_columns:
         output.info(f"  column {column}")
-    if r.truncated:
+    if not r.complete:
         output.info("  (stopped after --max-differences keys; more rows may differ)")
 
 

@@ -69,6 +69,9 @@ def render_result(report: api.RunReport, as_json: bool, verb: str) -> None:
         for run in result.runs:
             if not run.previewed:
                 output.warn(f"{run.step.id}: not executed in the dry run: {run.not_previewed}")
+            for sql in run.unchecked:
+                head = " ".join(sql.split())[:80]
+                output.warn(f"{run.step.id}: not linted and not checked by a server: {head}")
         output.info(
             f"dry run: {len(result.runs)} step(s) would {verb} on {result.target}; nothing was changed"
         )

@@ -22,6 +22,7 @@ from gitmigrate.errors import EXIT_BLOCKED
 @click.option("--exclude", multiple=True, metavar="RULE", help="Turn a rule off.")
 @click.option("--pg-version", type=int, default=15, show_default=True, help="Target PostgreSQL.")
 @click.option("--no-transaction", is_flag=True, help="--file runs outside a transaction.")
+@click.option("--target", "-t", help="Judge tables its statistics count no row in as empty.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
 @click.pass_context
 def schema_lint_command(
@@ -34,6 +35,7 @@ def schema_lint_command(
     exclude: tuple[str, ...],
     pg_version: int,
     no_transaction: bool,
+    target: str | None,
     as_json: bool,
 ) -> None:
     """Lint SQL steps (default: the current migration's) for locking and breaking changes.
@@ -42,7 +44,7 @@ def schema_lint_command(
     """
     result = api.schema_lint(
         repo_from(ctx), steps=steps, files=files, dialect=dialect, allow=allow, include=include,
-        exclude=exclude, pg_version=pg_version, transaction=not no_transaction,
+        exclude=exclude, pg_version=pg_version, transaction=not no_transaction, target=target,
     )  # fmt: skip
     _render(result, as_json)
     if result.blocking:

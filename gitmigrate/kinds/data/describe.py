@@ -75,7 +75,7 @@ def describe_data(step: Step, dialect: str, note: Mapping[str, Any]) -> Descript
         expressions=_expressions(step, dialect),
         destructive_items=_destructive(step),
         details_title="Data step:",
-        details=_details(step, spec, live),
+        details=_details(step, spec, live, dialect),
         strategy=(_CHUNKS,),
         risks=(
             Risk(
@@ -150,7 +150,16 @@ def _validation(step: Step) -> str:
     return "no rules file; compare with a copy taken before: `git migrate data verify`"
 
 
-def _details(step: Step, spec: DataSpec, live: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+def _copy_notes(step: Step, dialect: str) -> list[str]:
+    found = step.options.get("copy_notes")
+    if not isinstance(found, dict):
+        return []
+    return [str(n) for n in found.get(dialect, ())]
+
+
+def _details(
+    step: Step, spec: DataSpec, live: Mapping[str, Any], dialect: str
+) -> tuple[tuple[str, str], ...]:
     rows = [("mode", spec.mode), ("table", spec.table or ", ".join(spec.tables))]
     if spec.key:
         rows.append(("key", ", ".join(spec.key)))
@@ -167,6 +176,8 @@ def _details(step: Step, spec: DataSpec, live: Mapping[str, Any]) -> tuple[tuple
             rows.append((option.replace("_", "-") + " rules", str(step.options[option])))
     if spec.backup and spec.mode != "copy":
         rows.append(("before-images", backup_table_name(step.id)))
+    for note in _copy_notes(step, dialect):
+        rows.append(("copy", note))
     if live.get("affected_rows") is not None:
         rows.append(("rows matching now", str(live["affected_rows"])))
     if live.get("problem"):

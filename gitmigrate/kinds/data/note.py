@@ -38,7 +38,19 @@ def data_impact(
         "destructive": bool(step.irreversible),
         "reason": step.irreversible,
         **_triggers(step, dialect, keeps),
+        **copy_notes(step, dialect),
     }
+
+
+def copy_notes(step: Step, dialect: str | None) -> dict[str, Any]:
+    """A copy's type mappings and what the target cannot hold, as worked out when the step was
+    written (per target dialect; all of them when the target is not known)."""
+    found = step.options.get("copy_notes")
+    if not isinstance(found, dict):
+        return {}
+    if dialect in found:
+        return {"copy_notes": list(found[dialect])}
+    return {"copy_notes": {str(d): list(n) for d, n in found.items()}}
 
 
 def _triggers(step: Step, dialect: str | None, keeps: bool) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def target_problems(step: Step, dialect: str) -> list[Problem]:
         if text is None:
             continue
         try:
-            validate_sql(text, dialect, f"{step.path}/{name}")
+            validate_sql(text, dialect, f"{step.path}/{name}", strict=True)
         except GitMigrateError as exc:  # SqlParseError, or a script without a statement
             return [
                 Problem(

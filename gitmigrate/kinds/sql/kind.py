@@ -48,7 +48,8 @@ class SqlKind:
     def author(self, request: AuthorRequest) -> StepFiles:
         """Options `up`, `down`, `verify` (SqlSource or SQL text) and `options` (step.toml
         [options]): every script is validated for the dialect before anything is committed;
-        dialect "any" (portable SQL) for every dialect."""
+        dialect "any" (portable SQL) for every dialect. `generated_by` ("schema diff"): the
+        lint rules the generated up.sql cannot avoid are allowed in step.toml, with why."""
         from gitmigrate.sql.dialects import ANY_DIALECT, DIALECTS
         from gitmigrate.sql.parse import validate_sql
 
@@ -75,6 +76,16 @@ class SqlKind:
         if needs_autocommit:
             # PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY inside a transaction block
             options["transaction"] = False
+        generated_by = request.options.get("generated_by")
+        if isinstance(generated_by, str) and request.dialect in DIALECTS:
+            from gitmigrate.lint.generated import allowances
+
+            transactional = options.get("transaction", True) is not False
+            allowed = allowances(up.text, request.dialect, transactional=transactional,
+                                 by=generated_by)  # fmt: skip
+            if allowed:  # no safe form: accepted in step.toml with the reason review shows
+                options["allow"] = sorted(set(options.get("allow", ())) | set(allowed))
+                options["allow_reasons"] = allowed
         return StepFiles(files, options, request.irreversible, {"dialect": request.dialect})
 
     def check(self, step: Step) -> list[Problem]:

@@ -17,6 +17,7 @@ from gitmigrate.lint.statement import (
     index_table,
     table_name,
 )
+from gitmigrate.lint.whole_file import later_primary_key
 
 _LIMITS = {"postgresql": 63, "mysql": 64}
 _INDEX_LISTS = (exp.PrimaryKey, exp.UniqueColumnConstraint, exp.IndexColumnConstraint)
@@ -73,7 +74,8 @@ def _primary_key(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
         ):
             return
         if not any(create.this.find_all(exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)):
-            yield Hit(f"table {created_table(stmt)} has no primary key")
+            if later_primary_key(stmt, ctx, created_table(stmt)) is None:  # pg_dump's order
+                yield Hit(f"table {created_table(stmt)} has no primary key")
     for action in alter_actions(stmt):
         if isinstance(action, exp.DropPrimaryKey):
             yield Hit(f"drops the primary key of {altered_table(stmt)}")

@@ -9,7 +9,14 @@ from sqlglot import exp
 from gitmigrate.lint.model import PG, Hit, Rule
 from gitmigrate.lint.rules.adding_columns import SERIALS
 from gitmigrate.lint.state import Context
-from gitmigrate.lint.statement import Stmt, alter_actions, altered_table, column_defs
+from gitmigrate.lint.statement import (
+    Stmt,
+    alter_actions,
+    altered_table,
+    column_defs,
+    created_table,
+)
+from gitmigrate.lint.whole_file import later_generated, later_primary_key
 
 T = exp.DType
 _SMALL_INTS = frozenset({T.INT, T.SMALLINT, T.TINYINT, T.MEDIUMINT, T.SERIAL, T.SMALLSERIAL})
@@ -62,18 +69,34 @@ def _primary_key_columns(stmt: Stmt) -> set[str]:
     found = set()
     for key in create.this.find_all(exp.PrimaryKey):
         found |= {e.name.lower() for e in key.expressions}
+    for column in create.this.expressions:
+        if isinstance(column, exp.ColumnDef) and any(
+            isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)
+            for c in column.constraints
+        ):
+            found.add(column.name.lower())
     return found
 
 
 def _bigint(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    """Generated keys (identity, serial, auto-increment, a sequence default) and single-column
+    primary keys, also when the file adds them by a later ALTER TABLE (pg_dump does). A
+    `*_id` column is not judged by its name: it follows the key it references, which is."""
     keys = _primary_key_columns(stmt)
+    table = created_table(stmt) or altered_table(stmt)
+    if len(keys) > 1:
+        keys = set()
+    if not keys and created_table(stmt):
+        keys = set(later_primary_key(stmt, ctx, table) or ())
+        keys = keys if len(keys) == 1 else set()
+    generated = later_generated(stmt, ctx, table) if created_table(stmt) else set()
     for column, _added in column_defs(stmt):
         kind = column.args.get("kind")
         if not isinstance(kind, exp.DataType) or kind.this not in _SMALL_INTS:
             continue
         name = column.name.lower()
         marked = any(isinstance(c.args.get("kind"), _KEY_MARKS) for c in column.constraints)
-        if marked or name in keys or name == "id" or name.endswith("_id") or kind.this in SERIALS:
+        if marked or name in keys or name in generated or kind.this in SERIALS:
             yield Hit(
                 f"key column {column.name} is {kind.sql(ctx.glot)}: it can run out "
                 "of values, and widening it later rewrites the table"
@@ -152,8 +175,9 @@ RULES = (
         id="prefer-bigint-key",
         severity="warning",
         dialects=frozenset({"postgresql", "mysql"}),
-        summary="int/smallint (or serial/smallserial) for a key column: primary key, identity, "
-        "auto-increment, serial, `id` or `*_id`.",
+        summary="int/smallint (or serial/smallserial) for a generated or single-column primary "
+        "key: identity, auto-increment, serial, a sequence default, or the one primary-key "
+        "column (also when the file adds them by a later ALTER TABLE).",
         why="32-bit keys run out (2^31 rows or sequence values); widening a key later rewrites "
         "the table and every referencing table.",
         fix="Use bigint (bigint GENERATED ... AS IDENTITY; MySQL BIGINT UNSIGNED AUTO_INCREMENT).",

@@ -30,6 +30,7 @@ KINDS: tuple[str, ...] = (
     "function",  # functions, procedures, aggregates
     # --- tables, then views, are created here
     "constraint",  # constraints the table model does not hold (EXCLUDE ...)
+    "view_index",  # indexes on materialized views (tables' indexes are in the table model)
     "trigger",
     "rls",  # ALTER TABLE ... ENABLE/FORCE ROW LEVEL SECURITY
     "policy",
@@ -59,6 +60,7 @@ _READERS: dict[str, tuple[str, ...]] = {
         "pg_security:read_policies",
         "pg_comments:read_comments",
         "pg_grants:read_grants",
+        "pg_view_indexes:read_view_indexes",
     ),
     "mysql": (
         "mysql_objects:mysql_routines",
