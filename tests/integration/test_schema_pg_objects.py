@@ -18,6 +18,7 @@ from gitmigrate.schema.compare import schema_differences
 from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.model import Schema
 from gitmigrate.schema.reflect import reflect_schema
+from gitmigrate.schema.reflect_schemas import ALL_SCHEMAS
 from gitmigrate.schema.scratch import load_sql
 from tests.fixtures_db import server_url
 
@@ -69,6 +70,38 @@ CASES: dict[str, tuple[str, str]] = {
         "CREATE FUNCTION f(b int) RETURNS int LANGUAGE sql AS 'select b';\n"
         "CREATE VIEW v AS SELECT f(1) AS x;",
     ),
+    "sample_database_objects": (
+        "",
+        """CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE FUNCTION _group_concat(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $_$
+SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END $_$;
+CREATE AGGREGATE group_concat(text) (SFUNC = _group_concat, STYPE = text);
+CREATE FUNCTION last_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.last_update = CURRENT_TIMESTAMP; RETURN NEW; END $$;
+CREATE TABLE customer (customer_id serial PRIMARY KEY, first_name text NOT NULL,
+  last_update timestamptz DEFAULT now() NOT NULL);
+CREATE TABLE film (film_id serial PRIMARY KEY, title text NOT NULL, description text,
+  release_year year, fulltext tsvector NOT NULL, last_update timestamptz DEFAULT now());
+CREATE FUNCTION rewards_report(min_monthly_purchases integer) RETURNS SETOF customer
+  LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN RETURN QUERY SELECT * FROM customer; END $$;
+CREATE VIEW film_list AS SELECT group_concat(title) AS titles FROM film;
+CREATE TRIGGER film_fulltext_trigger BEFORE INSERT OR UPDATE ON film FOR EACH ROW
+  EXECUTE FUNCTION tsvector_update_trigger('fulltext', 'pg_catalog.english', 'title', 'description');
+CREATE TRIGGER last_updated BEFORE UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION last_updated();
+""",
+    ),
+    "objects_in_another_schema": (
+        "CREATE SCHEMA s;\nCREATE TABLE s.t (c circle, a int);\n"
+        + STAMP.replace("stamp()", "s.stamp()")
+        + "CREATE TRIGGER x BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.stamp();\n"
+        "ALTER TABLE s.t ADD CONSTRAINT ex EXCLUDE USING gist (c WITH &&);",
+        "CREATE SCHEMA s;\nCREATE TABLE s.t (c circle, a int);\n"
+        + STAMP.replace("stamp()", "s.stamp()").replace("upper", "lower")
+        + "CREATE TRIGGER y BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.stamp();\n"
+        "ALTER TABLE s.t DISABLE TRIGGER y;\n"
+        "CREATE DOMAIN s.posint AS int CHECK (VALUE > 0);",
+    ),
     "procedure_and_aggregate": (
         "",
         "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'select a + b';\n"
@@ -112,6 +145,10 @@ CASES: dict[str, tuple[str, str]] = {
         "CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);\n"
         "CREATE TABLE t (p pair, r floatrange, s text COLLATE numeric);",
     ),
+    "composite_type_altered_in_place": (
+        "CREATE TYPE pair AS (a int, b text);\nCREATE TABLE t (p pair);",
+        "CREATE TYPE pair AS (a int, b text, d date);\nCREATE TABLE t (p pair);",
+    ),
     "exclusion_and_deferrable": (
         "CREATE TABLE p (id int PRIMARY KEY);\n"
         "CREATE TABLE c (c circle, pid int REFERENCES p, u int UNIQUE, "
@@ -144,12 +181,13 @@ class Server:
     def reset(self) -> None:
         for engine in self.engines:
             with engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA IF EXISTS s CASCADE")
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE")
                 conn.exec_driver_sql("CREATE SCHEMA public")
 
     def reflect(self, which: int) -> Schema:
         with self.engines[which].connect() as conn:
-            return reflect_schema(conn)
+            return reflect_schema(conn, scope=ALL_SCHEMAS)
 
     def run(self, statements: list[str]) -> None:
         with self.engines[0].begin() as conn:

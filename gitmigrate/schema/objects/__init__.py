@@ -72,6 +72,7 @@ _READERS: dict[str, tuple[str, ...]] = {
 # kind -> "module:function" (old, new) -> statements changing old into new in place, or None
 _ALTERS: dict[str, str] = {
     "domain": "pg_types:alter_domain",
+    "type": "pg_types:alter_type",
     "function": "pg_routines:alter_function",
     "extension": "pg_extensions:alter_extension",
     "rls": "pg_security:alter_rls",

@@ -12,12 +12,12 @@ from gitmigrate.schema.objects.pg_common import (
     IN_SCHEMA,
     not_in_extension,
     qi,
-    relation_sql,
+    qualified,
     rows,
 )
 
 _EXCLUSIONS = f"""
-SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), {relation_sql("n", "t")}
+SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), n.nspname
 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE c.contype = 'x' AND c.conparentid = 0 AND n.nspname = {IN_SCHEMA}
@@ -26,19 +26,14 @@ ORDER BY 1, 2
 """
 
 
-def exclusion_names(conn: Connection, schema: str | None) -> set[tuple[str, str]]:
-    """(table, constraint) of every exclusion constraint: their indexes come with them."""
-    return {(str(t), str(c)) for t, c, *_rest in rows(conn, _EXCLUSIONS, schema)}
-
-
 def read_exclusions(conn: Connection, schema: str | None) -> list[DbObject]:
     return [
         DbObject(
             kind="constraint",
             name=f"{table}.{name}",
-            create=(f"ALTER TABLE {on} ADD CONSTRAINT {qi(name)} {definition}",),
-            drop=(f"ALTER TABLE {on} DROP CONSTRAINT {qi(name)}",),
+            create=(f"ALTER TABLE {qualified(nsp, table)} ADD CONSTRAINT {qi(name)} {definition}",),
+            drop=(f"ALTER TABLE {qualified(nsp, table)} DROP CONSTRAINT {qi(name)}",),
             table=str(table),
         )
-        for table, name, definition, on in rows(conn, _EXCLUSIONS, schema)
+        for table, name, definition, nsp in rows(conn, _EXCLUSIONS, schema)
     ]

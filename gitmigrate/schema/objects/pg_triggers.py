@@ -17,36 +17,36 @@ from gitmigrate.schema.objects.pg_common import (
     IN_SCHEMA,
     not_in_extension,
     qi,
-    relation_sql,
+    qualified,
     rows,
 )
 
 _TRIGGERS = f"""
-SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled,
-       pn.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')',
-       {relation_sql("n", "c")}
+SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled,
+       pn.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')'
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND n.nspname = {IN_SCHEMA}
   AND {not_in_extension("pg_class", "c.oid")}
-ORDER BY 1, 2
+ORDER BY 2, 3
 """
 _STATES = {"D": "DISABLE TRIGGER", "R": "ENABLE REPLICA TRIGGER", "A": "ENABLE ALWAYS TRIGGER"}
 
 
 def read_triggers(conn: Connection, schema: str | None) -> list[DbObject]:
     out = []
-    for table, name, definition, enabled, function, on in rows(conn, _TRIGGERS, schema):
+    for nsp, table, name, definition, enabled, function in rows(conn, _TRIGGERS, schema):
         create = [str(definition)]
+        relation = qualified(nsp, table)
         if enabled in _STATES:
-            create.append(f"ALTER TABLE {on} {_STATES[enabled]} {qi(name)}")
+            create.append(f"ALTER TABLE {relation} {_STATES[enabled]} {qi(name)}")
         out.append(
             DbObject(
                 kind="trigger",
                 name=f"{table}.{name}",
                 create=tuple(create),
-                drop=(f"DROP TRIGGER {qi(name)} ON {on}",),
+                drop=(f"DROP TRIGGER {qi(name)} ON {relation}",),
                 table=str(table),
                 depends_on=(str(function),),
             )

@@ -5,7 +5,8 @@ clause a line (COLLATE, DEFAULT, NOT NULL, each CONSTRAINT with `pg_get_constrai
 that `alter_domain` can read the clauses back and change a domain in place with ALTER DOMAIN
 (its columns keep their data); only another base type or collation recreates it. A check not
 yet validated is added after the CREATE (NOT VALID is refused inside it). Composite and range
-types are built from pg_attribute and pg_range; a changed one is dropped and created again.
+types are built from pg_attribute and pg_range; a composite type's attributes are added
+or dropped in place (`alter_type`), any other change drops and creates the type.
 Names are `schema.name`; `depends_on` names the user types and functions each one needs, so
 that they are created first.
 """
@@ -206,6 +207,43 @@ def read_types(conn: Connection, schema: str | None) -> list[DbObject]:
             _type(nsp, name, f"AS RANGE ({_INDENT}{(',' + _INDENT).join(options)}\n)", needs)
         )
     return out
+
+
+_ATTRIBUTE = re.compile(r'^("(?:[^"]|"")*") (.*?),?$')
+
+
+def _attributes(obj: DbObject) -> dict[str, str] | None:
+    """A composite type's attributes in order (quoted name -> type [COLLATE]); None for a
+    range type."""
+    head, _, body = obj.create[0].partition(" AS (")
+    if not _ or not head.startswith("CREATE TYPE "):
+        return None
+    found = {}
+    for line in body.split(_INDENT)[1:]:
+        match = _ATTRIBUTE.match(line.removesuffix("\n)"))
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def alter_type(old: DbObject, new: DbObject) -> tuple[str, ...] | None:
+    """ALTER TYPE ... ADD/DROP ATTRIBUTE for a composite type whose other attributes stay as
+    they are, in their order (added ones go last, as the server puts them); None otherwise
+    (drop and create)."""
+    before, after = _attributes(old), _attributes(new)
+    if before is None or after is None or not after:
+        return None
+    kept = [n for n in before if n in after]
+    if kept + [n for n in after if n not in before] != list(after):
+        return None
+    target = new.create[0].partition(" AS (")[0].removeprefix("CREATE TYPE ")
+    out = [f"ALTER TYPE {target} DROP ATTRIBUTE {n}" for n in before if n not in after]
+    if any(before[n] != after[n] for n in kept):
+        return None  # the server refuses to retype an attribute a column's rows hold
+    out += [
+        f"ALTER TYPE {target} ADD ATTRIBUTE {n} {t}" for n, t in after.items() if n not in before
+    ]
+    return tuple(out)
 
 
 def _type(nsp: str, name: str, body: str, needs: set[str]) -> DbObject:

@@ -14,7 +14,7 @@ from gitmigrate.schema.diff import diff_schemas
 from gitmigrate.schema.diff_server_objects import dependency_order
 from gitmigrate.schema.model import Column, DbObject, Schema, Table
 from gitmigrate.schema.objects.pg_routines import alter_function
-from gitmigrate.schema.objects.pg_types import alter_domain
+from gitmigrate.schema.objects.pg_types import alter_domain, alter_type
 from gitmigrate.schema.types import check_type
 
 
@@ -160,3 +160,22 @@ def test_a_function_needing_a_table_is_created_after_it() -> None:
     assert up[0].startswith('CREATE TABLE "customer"') and "report" in up[1]
     down = diff_schemas(pg(), pg(report, tables=(t,))).down_statements("postgresql")
     assert down == ['DROP FUNCTION "public"."report"()', 'DROP TABLE "customer"']
+
+
+def composite(*attributes: str) -> DbObject:
+    body = ",\n    ".join(attributes)
+    create = f'CREATE TYPE "public"."pair" AS (\n    {body}\n)'
+    return DbObject("type", "public.pair", (create,), ('DROP TYPE "public"."pair"',))
+
+
+def test_composite_attributes_come_and_go_in_place_while_the_others_hold() -> None:
+    old = composite('"a" integer', '"b" text', '"c" integer')
+    new = composite('"a" integer', '"c" integer', '"d" date')
+    assert alter_type(old, new) == (
+        'ALTER TYPE "public"."pair" DROP ATTRIBUTE "b"',
+        'ALTER TYPE "public"."pair" ADD ATTRIBUTE "d" date',
+    )
+    retyped = composite('"a" bigint', '"b" text', '"c" integer')
+    assert alter_type(old, retyped) is None
+    assert alter_type(new, old) is None  # "b" would come back last: the order would differ
+    assert alter_type(old, composite('"c" integer', '"a" integer')) is None
