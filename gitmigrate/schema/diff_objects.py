@@ -43,6 +43,20 @@ def _is_insertion(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
     return len(new) > len(old) and [v for v in new if v in old] == list(old)
 
 
+def _detached_usages(current: Schema, desired: Schema, enum: Enum) -> tuple[ops.EnumUsage, ...]:
+    """Columns of partitions the plan detaches: they stand alone while the enum changes
+    (detaches come first of all, attaches last of all, in both directions), so the type swap
+    retypes them too, with the column as the detached table has it."""
+    detached = {
+        current.key(t.name)
+        for t in current.tables
+        if t.partition_of is not None
+        and (other := desired.table(t.name)) is not None
+        and other.partition_of is None
+    }
+    return tuple(u for u in enum_usages(desired, enum) if current.key(u.table) in detached)
+
+
 def _enum_ops(current: Schema, desired: Schema) -> tuple[OpList, OpList]:
     pre: OpList = []
     post: OpList = []
@@ -54,7 +68,7 @@ def _enum_ops(current: Schema, desired: Schema) -> tuple[OpList, OpList]:
         if old is None:
             pre.append(ops.CreateEnum(new))
         elif old != new:
-            usages = enum_usages(current, old)
+            usages = enum_usages(current, old) + _detached_usages(current, desired, old)
             if _is_insertion(old.values, new.values):
                 step = old
                 for value in new.values:

@@ -100,10 +100,10 @@ def test_online_index_on_a_partitioned_table_is_built_partition_by_partition() -
     assert up(before, after, online=True) == [
         "SET lock_timeout = '5s'",
         'CREATE INDEX "logs_id" ON ONLY "logs" ("id")',
-        'CREATE INDEX CONCURRENTLY "logs_feb_logs_id" ON "logs_feb" ("id")',
-        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_feb_logs_id"',
-        'CREATE INDEX CONCURRENTLY "logs_jan_logs_id" ON "logs_jan" ("id")',
-        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_jan_logs_id"',
+        'CREATE INDEX CONCURRENTLY "logs_feb_id_idx" ON "logs_feb" ("id")',
+        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_feb_id_idx"',
+        'CREATE INDEX CONCURRENTLY "logs_jan_id_idx" ON "logs_jan" ("id")',
+        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_jan_id_idx"',
     ]
     # PostgreSQL cannot drop a partitioned index concurrently
     plan = diff_schemas(before, after, online=True)
@@ -116,10 +116,10 @@ def test_online_index_recurses_into_a_partitioned_partition() -> None:
     indexed = replace(PARENT, indexes=(*PARENT.indexes, Index("logs_id", ("id",))))
     assert up(pg(PARENT, sub, leaf), pg(indexed, sub, leaf), online=True)[1:] == [
         'CREATE INDEX "logs_id" ON ONLY "logs" ("id")',
-        'CREATE INDEX "logs_2024_logs_id" ON ONLY "logs_2024" ("id")',
-        'CREATE INDEX CONCURRENTLY "logs_2024_a_logs_id" ON "logs_2024_a" ("id")',
-        'ALTER INDEX "logs_2024_logs_id" ATTACH PARTITION "logs_2024_a_logs_id"',
-        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_2024_logs_id"',
+        'CREATE INDEX "logs_2024_id_idx" ON ONLY "logs_2024" ("id")',
+        'CREATE INDEX CONCURRENTLY "logs_2024_a_id_idx" ON "logs_2024_a" ("id")',
+        'ALTER INDEX "logs_2024_id_idx" ATTACH PARTITION "logs_2024_a_id_idx"',
+        'ALTER INDEX "logs_id" ATTACH PARTITION "logs_2024_id_idx"',
     ]
 
 
@@ -228,3 +228,19 @@ def test_the_on_only_index_of_the_online_form_passes_our_lint() -> None:
 
     assert "require-concurrent-index-creation" not in rules('CREATE INDEX "i" ON ONLY "t" ("a");\n')
     assert "require-concurrent-index-creation" in rules('CREATE INDEX "i" ON "t" ("a");\n')
+
+
+def test_an_enum_swap_retypes_a_partition_that_stands_alone_while_it_runs() -> None:
+    """Detaching a partition and adding an enum value: the down recreates the enum before the
+    partition is attached again, so the detached table's own column is retyped too (else the
+    old type cannot be dropped, and the attach would find two types)."""
+    status = Column("status", "mood", nullable=False)
+    parent = replace(PARENT, columns=(*COLS, status))
+    jan = replace(part("logs_jan", JAN), columns=(*COLS, status))
+    alone = replace(jan, partition_of=None, partition_bound=None)
+    before = pg(parent, jan, enums=(Enum("mood", ("a", "b")),))
+    after = pg(parent, alone, enums=(Enum("mood", ("a", "b", "c")),))
+    back = down(before, after)
+    retyped = [s for s in back if 'TYPE "mood" USING' in s]
+    assert [s.split('"')[1] for s in retyped] == ["logs", "logs_jan"]
+    assert back.index(retyped[-1]) < back.index(next(s for s in back if "ATTACH" in s))
