@@ -19,11 +19,10 @@ from gitmigrate.schema.model import DbObject
 from gitmigrate.schema.objects.pg_sql import (
     SCHEMA_MATCH,
     current_schema,
-    ident,
     literal,
     model_name,
     not_in_extension,
-    ref,
+    qi,
 )
 
 # (what, name, args, on: the table or domain it belongs to, table it hangs on, comment, schema)
@@ -127,16 +126,16 @@ def comment_object(
     elif what == "CONSTRAINT ON DOMAIN":
         needs.append(f"{schema}.{on}")
     if what == "SCHEMA":
-        target, label = ident(name), name
+        target, label = qi(name), name
     elif parent is None:  # an index, view, sequence, type, routine ...
-        target, label = f"{ref(own)}{signature}", f"{own}{signature}"
+        target, label = f"{qi(own)}{signature}", f"{own}{signature}"
     elif what == "CONSTRAINT ON DOMAIN":
-        target, what = f"{ident(name)} ON DOMAIN {ref(parent)}", "CONSTRAINT"
+        target, what = f"{qi(name)} ON DOMAIN {qi(parent)}", "CONSTRAINT"
         label = f"{parent}.{name}"
     elif what == "COLUMN":  # of a view (a table's columns keep theirs in `Column.comment`)
-        target, label = f"{ref(parent)}.{ident(name)}", f"{parent}.{name}"
+        target, label = f"{qi(parent)}.{qi(name)}", f"{parent}.{name}"
     else:
-        target, label = f"{ident(name)} ON {ref(parent)}", f"{parent}.{name}"
+        target, label = f"{qi(name)} ON {qi(parent)}", f"{parent}.{name}"
     return DbObject(
         kind="comment",
         name=f"{what} {label}",

@@ -14,7 +14,7 @@ import re
 from sqlalchemy import Connection, text
 
 from gitmigrate.schema.model import DbObject
-from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, ident, literal
+from gitmigrate.schema.objects.pg_sql import SCHEMA_MATCH, literal, qi
 
 _VERSION = re.compile(r" VERSION '((?:[^']|'')*)'\Z")
 
@@ -38,9 +38,9 @@ def extension_object(name: str, version: str, schema: str) -> DbObject:
         kind="extension",
         name=name,
         create=(
-            f"CREATE EXTENSION {ident(name)} WITH SCHEMA {ident(schema)} VERSION {literal(version)}",
+            f"CREATE EXTENSION {qi(name)} WITH SCHEMA {qi(schema)} VERSION {literal(version)}",
         ),
-        drop=(f"DROP EXTENSION {ident(name)}",),
+        drop=(f"DROP EXTENSION {qi(name)}",),
     )
 
 
@@ -49,7 +49,7 @@ def alter_extension(old: DbObject, new: DbObject) -> tuple[str, ...]:
     dropping and creating it."""
     was, now = _split(old), _split(new)
     if was is not None and now is not None and was[0] == now[0] and _newer(now[1], was[1]):
-        return (f"ALTER EXTENSION {ident(new.name)} UPDATE TO {literal(now[1])}",)
+        return (f"ALTER EXTENSION {qi(new.name)} UPDATE TO {literal(now[1])}",)
     return old.drop + new.create
 
 

@@ -26,10 +26,9 @@ from gitmigrate.schema.model import DbObject
 from gitmigrate.schema.objects.pg_sql import (
     SCHEMA_MATCH,
     current_schema,
-    ident,
     model_name,
     not_in_extension,
-    ref,
+    qi,
     role,
 )
 
@@ -137,14 +136,14 @@ class Target:
     @property
     def on(self) -> str:
         if self.objtype == "COLUMN":
-            return f"TABLE {ref(self.model)}"
+            return f"TABLE {qi(self.model)}"
         if self.objtype == "SCHEMA":
-            return f"SCHEMA {ident(self.name)}"
+            return f"SCHEMA {qi(self.name)}"
         args = f"({self.args})" if self.args is not None else ""
-        return f"{self.objtype} {ref(self.model)}{args}"
+        return f"{self.objtype} {qi(self.model)}{args}"
 
     def privileges(self, names: list[str]) -> str:
-        column = f" ({ident(self.column)})" if self.column is not None else ""
+        column = f" ({qi(self.column)})" if self.column is not None else ""
         return ", ".join(f"{p}{column}" for p in sorted(names))
 
 

@@ -17,9 +17,8 @@ from gitmigrate.schema.model import DbObject
 from gitmigrate.schema.objects.pg_sql import (
     SCHEMA_MATCH,
     current_schema,
-    ident,
     model_name,
-    ref,
+    qi,
     role,
 )
 
@@ -55,8 +54,8 @@ def rls_object(table: str, enabled: bool, forced: bool) -> DbObject:
     return DbObject(
         kind="rls",
         name=table,
-        create=tuple(f"ALTER TABLE {ref(table)} {s}" for s in switches),
-        drop=tuple(f"ALTER TABLE {ref(table)} {s}" for s in undo),
+        create=tuple(f"ALTER TABLE {qi(table)} {s}" for s in switches),
+        drop=tuple(f"ALTER TABLE {qi(table)} {s}" for s in undo),
         table=table,
         depends_on=(table,),
     )
@@ -64,7 +63,7 @@ def rls_object(table: str, enabled: bool, forced: bool) -> DbObject:
 
 def alter_rls(old: DbObject, new: DbObject) -> tuple[str, ...]:
     """Flip only the switches that differ (ENABLE and FORCE are independent)."""
-    table = ref(new.table or new.name)
+    table = qi(new.table or new.name)
     out = []
     for switch, off in ((_ENABLE, "DISABLE ROW LEVEL SECURITY"), (_FORCE, "NO " + _FORCE)):
         was, now = _has(old, switch), _has(new, switch)
@@ -114,7 +113,7 @@ def policy_object(
     using: str | None,
     check: str | None,
 ) -> DbObject:
-    head = f"POLICY {ident(name)} ON {ref(table)}"
+    head = f"POLICY {qi(name)} ON {qi(table)}"
     kind = "PERMISSIVE" if permissive else "RESTRICTIVE"
     create = f"CREATE {head} AS {kind} FOR {command} TO {_roles(roles)}{_clauses(using, check)}"
     return DbObject(

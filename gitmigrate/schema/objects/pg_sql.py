@@ -1,28 +1,16 @@
-"""Small SQL text helpers shared by the PostgreSQL object readers: identifiers are always
-quoted (a name is never spliced bare), strings are standard literals, and the schema a reader
-looks at is the named one or the connection's current schema."""
+"""What the security, grant, comment and extension readers add to pg_common.py (whose quoting,
+literals and extension filter they use, re-exported here): the schema filter as a WHERE
+fragment, model names of catalog rows, and grantees."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from gitmigrate.schema.names import QualifiedName, qualify
+from gitmigrate.schema.names import qualify
+from gitmigrate.schema.objects.pg_common import literal, not_in_extension, qi
 
 # the namespace a reader looks at: the named schema, else the first on the search path
 SCHEMA_MATCH = "n.nspname = coalesce(CAST(:schema AS name), current_schema())"
-
-
-def ident(name: str) -> str:
-    """ "name", with embedded double quotes doubled."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def ref(name: str) -> str:
-    """A model name as SQL: "t" in the default schema, "other"."t" (a `QualifiedName`)
-    elsewhere."""
-    if isinstance(name, QualifiedName):
-        return f"{ident(name.schema)}.{ident(name.name)}"
-    return ident(name)
 
 
 def model_name(schema: str, name: str, default: str | None) -> str:
@@ -35,19 +23,17 @@ def current_schema(conn: Connection) -> str | None:
     return None if found is None else str(found)
 
 
-def literal(value: str) -> str:
-    """'value', with embedded single quotes doubled (standard_conforming_strings)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def role(name: str | None) -> str:
     """A grantee as written in GRANT/REVOKE/CREATE POLICY: None (role oid 0) is PUBLIC."""
-    return "PUBLIC" if name is None else ident(name)
+    return "PUBLIC" if name is None else qi(name)
 
 
-def not_in_extension(classid: str, objid: str) -> str:
-    """A WHERE fragment leaving out objects an extension created (they come with it)."""
-    return (
-        f"NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{classid}'::regclass "
-        f"AND d.objid = {objid} AND d.deptype = 'e')"
-    )
+__all__ = [
+    "SCHEMA_MATCH",
+    "current_schema",
+    "literal",
+    "model_name",
+    "not_in_extension",
+    "qi",
+    "role",
+]
