@@ -8,6 +8,7 @@ The README's "How to use a case", stage by stage (a failure names its stage):
     blind          the peer expects changes, yet A and B reflect equal: the model misses them
     diff           plan = diff_schemas(A, B)
     render-up      plan.up_statements(dialect)
+    lint-up        the steps `schema diff` would commit lint without needing --allow
     apply-up       run them on A
     compare-up     reflect A == reflect B (schema_differences empty)
     second-diff    diff_schemas(reflect A, reflect B) is empty
@@ -327,6 +328,8 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
         plan = diff_schemas(current, desired)
     with _stage("render-up", timings):
         up = plan.up_statements(dialect)
+    with _stage("lint-up", timings):
+        _expect_lint_clean(plan, dialect)
     _apply(work, up, "apply-up", timings)
 
     with _stage("compare-up", timings):
@@ -360,6 +363,25 @@ def _round_trip(case: Case, slots: Slots, timings: dict[str, float]) -> None:
         )
         if current_ext is not None:
             _expect_same_extensions(current_ext, raw, "compare-down")
+
+
+def _expect_lint_clean(plan: Any, dialect: str) -> None:
+    """Issue 20: the steps `schema diff` would commit for this plan never need --allow: every
+    blocking finding of our lint is one the step allows itself, with a reason (lint/generated.py)."""
+    from gitmigrate.lint import LintOptions, lint_sql
+    from gitmigrate.lint.engine import TRANSACTIONAL_DDL
+    from gitmigrate.lint.generated import REASONS
+    from gitmigrate.schema.safe_steps import plan_steps, script
+
+    for part in plan_steps(plan, dialect):
+        in_tx = part.transactional and dialect in TRANSACTIONAL_DDL
+        options = LintOptions(assume_in_transaction=in_tx)
+        found = lint_sql(script(part.up), dialect, options=options)
+        unexplained = sorted({f.rule for f in found if f.blocking and f.rule not in REASONS})
+        if unexplained:
+            raise StageFailed(
+                "lint-up", f"a generated step would need --allow {','.join(unexplained)}"
+            )
 
 
 def fixed_database_name(case: Case) -> str | None:
