@@ -10,12 +10,11 @@ import pytest
 
 from gitmigrate import api
 from gitmigrate.errors import (
-    BlockedError,
     RepositoryStateError,
     TargetError,
     UsageError,
 )
-from tests.fixtures_git import git, snapshot
+from tests.fixtures_git import snapshot
 from tests.integration.test_env_drift_project import FILES, drifted_project, write_project
 from tests.integration.test_env_sync_catch_up import ledger
 
@@ -83,26 +82,19 @@ def test_config_drift_off_a_migration_branch_is_refused_first(
 
 
 @pytest.mark.postgres
-def test_a_schema_step_lint_refuses_is_not_written(
-    git_repo: Path, postgres_pair: tuple[str, str]
-) -> None:
+def test_a_schema_step_needs_no_allow(git_repo: Path, postgres_pair: tuple[str, str]) -> None:
+    """The drift's new index is written the safe way (CONCURRENTLY, in a step of its own), so
+    our lint never refuses what env sync writes (issue 20): no --allow is asked for."""
     staging, prod = postgres_pair
     drifted_project(git_repo, staging, prod)
     api.env_sync(git_repo, source="staging", target="prod", only="steps", yes=True)
-    head = git(git_repo, "rev-parse", "HEAD").strip()
-
-    with pytest.raises(BlockedError) as found:
-        api.env_sync(git_repo, source="staging", target="prod", only="schema", yes=True)
-
-    assert "require-concurrent-index-creation" in str(found.value)
-    assert "--allow require-concurrent-index-creation" in str(found.value)
-    assert git(git_repo, "rev-parse", "HEAD").strip() == head  # nothing written
-    assert ledger(prod) == {"shop/001": "applied", "shop/002": "applied"}
     dry = api.env_sync(git_repo, source="staging", target="prod", only="schema", dry_run=True)
-    assert dry.notes == (
-        "lint would refuse the schema step: require-concurrent-index-creation "
-        "(--allow require-concurrent-index-creation)",
-    )
+    assert not any("lint would refuse" in note for note in dry.notes)
+    done = api.env_sync(git_repo, source="staging", target="prod", only="schema", yes=True)
+    assert "CREATE INDEX CONCURRENTLY" in done.ddl
+    assert ledger(prod) == {"shop/001": "applied", "shop/002": "applied"} | {
+        step: "applied" for step in done.written
+    }
 
 
 @pytest.fixture
